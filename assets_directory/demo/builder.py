@@ -1,0 +1,336 @@
+"""Builds the demo borough from the shared factories with a fixed seed."""
+
+import datetime
+import random
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from assets_directory.geocoding import geocode
+from assets_directory.models import (
+    AccessibilityFeature,
+    Activity,
+    ActivitySchedule,
+    Category,
+    DirectoryIndexPage,
+    Organisation,
+    SchoolHoliday,
+)
+from assets_directory.services import organisation_grant_editors
+from tests.factories import (
+    ActivityFactory,
+    ActivityScheduleFactory,
+    OrganisationFactory,
+    SchoolHolidayFactory,
+    VenueFactory,
+)
+
+from . import content
+
+SEED = 2026
+INWARD_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
+
+# Local demo accounts. load_demo refuses to run with DEBUG off, so these never reach production.
+DEMO_ACCOUNTS = {
+    "admin": ("admin", "common-ground-admin", "Administrator (superuser)"),
+    "moderator": ("moderator", "common-ground-moderator", "Directory moderator"),
+    "editor": ("editor", "common-ground-editor", "Editor of one organisation"),
+}
+
+SCHOOL_HOLIDAYS_2026_27 = [
+    ("October half term", datetime.date(2026, 10, 26), datetime.date(2026, 10, 30)),
+    ("Christmas holidays", datetime.date(2026, 12, 21), datetime.date(2027, 1, 1)),
+    ("February half term", datetime.date(2027, 2, 15), datetime.date(2027, 2, 19)),
+    ("Easter holidays", datetime.date(2027, 3, 29), datetime.date(2027, 4, 9)),
+    ("May half term", datetime.date(2027, 5, 31), datetime.date(2027, 6, 4)),
+    ("Summer holidays", datetime.date(2027, 7, 22), datetime.date(2027, 9, 1)),
+]
+
+TIME_SLOTS = [
+    (datetime.time(9, 30), datetime.time(11, 0)),
+    (datetime.time(10, 0), datetime.time(12, 0)),
+    (datetime.time(11, 0), datetime.time(12, 30)),
+    (datetime.time(13, 30), datetime.time(15, 30)),
+    (datetime.time(14, 0), datetime.time(16, 0)),
+    (datetime.time(18, 0), datetime.time(19, 30)),
+    (datetime.time(19, 0), datetime.time(21, 0)),
+]
+
+
+@dataclass
+class DemoSummary:
+    organisations: int = 0
+    activities: int = 0
+    venues: int = 0
+    accounts: list = field(default_factory=list)
+    already_loaded: bool = False
+
+
+class DemoBuilder:
+    def __init__(self, *, seed: int = SEED, organisations: int = 150, activities: int = 400):
+        self.random = random.Random(seed)
+        self.n_organisations = organisations
+        self.n_activities = activities
+        self.today = timezone.localdate()
+        self.categories = {c.slug: c for c in Category.objects.all()}
+        self.features = {f.slug: f for f in AccessibilityFeature.objects.all()}
+
+    # Accounts are made on every run (idempotently) so their credentials can always be printed.
+    def ensure_accounts(self, editor_organisation=None) -> list:
+        User = get_user_model()
+        accounts = []
+        username, password, role = DEMO_ACCOUNTS["admin"]
+        if not User.objects.filter(username=username).exists():
+            User.objects.create_superuser(username, "admin@example.org", password)
+        accounts.append((role, username, password))
+
+        username, password, role = DEMO_ACCOUNTS["moderator"]
+        moderator, created = User.objects.get_or_create(
+            username=username,
+            defaults={"email": "moderator@example.org", "first_name": "Mo", "last_name": "Derator"},
+        )
+        if created:
+            moderator.set_password(password)
+            moderator.save()
+            moderator.groups.add(Group.objects.get(name="Moderators"))
+        accounts.append((role, username, password))
+
+        organisation = editor_organisation or Organisation.objects.order_by("path").first()
+        if organisation is not None:
+            username, password, role = DEMO_ACCOUNTS["editor"]
+            editor, created = User.objects.get_or_create(
+                username=username,
+                defaults={"email": "editor@example.org", "first_name": "Edie", "last_name": "Tor"},
+            )
+            if created:
+                editor.set_password(password)
+                editor.save()
+                group = organisation_grant_editors(organisation=organisation)
+                editor.groups.add(group)
+            accounts.append((f"{role} ({organisation.title})", username, password))
+        return accounts
+
+    def build(self) -> DemoSummary:
+        summary = DemoSummary()
+        index = DirectoryIndexPage.objects.first()
+        if Organisation.objects.exists():
+            summary.already_loaded = True
+            summary.accounts = self.ensure_accounts()
+            return summary
+        self._check_vocabulary()
+        with transaction.atomic():
+            for name, start, end in SCHOOL_HOLIDAYS_2026_27:
+                SchoolHolidayFactory(name=name, start_date=start, end_date=end)
+            venues = self._venues()
+            summary.venues = len(venues)
+            organisations = self._organisations(index)
+            summary.organisations = len(organisations)
+            summary.activities = self._activities(organisations, venues)
+            summary.accounts = self.ensure_accounts(organisations[0][0])
+        return summary
+
+    def _check_vocabulary(self):
+        wanted = {slug for theme in content.THEMES for a in theme["activities"] for slug in a[1]}
+        missing = wanted - set(self.categories)
+        if missing:
+            raise RuntimeError(f"Demo content names unknown categories: {sorted(missing)}")
+
+    def _postcode(self, outcode: str) -> str:
+        r = self.random
+        return f"{outcode} {r.randint(1, 9)}{r.choice(INWARD_LETTERS)}{r.choice(INWARD_LETTERS)}"
+
+    def _venues(self):
+        venues = []
+        for place, outcode in content.NEIGHBOURHOODS:
+            centre = geocode(outcode)
+            kinds = self.random.sample(content.VENUE_KINDS, k=6)
+            for kind, features in kinds:
+                name = f"{place} {kind}"
+                venue = VenueFactory(
+                    name=name,
+                    address_1=(
+                        f"{self.random.randint(1, 240)} {self.random.choice(content.STREETS)}"
+                    ),
+                    address_2="",
+                    town="London",
+                    postcode=self._postcode(outcode),
+                    # Spread venues around the outward code's centroid (about a kilometre).
+                    latitude=round(centre.latitude + self.random.uniform(-0.008, 0.008), 6),
+                    longitude=round(centre.longitude + self.random.uniform(-0.012, 0.012), 6),
+                    accessibility=[self.features[f] for f in features if f in self.features],
+                    accessibility_notes=(
+                        "Ramp at the side entrance." if "step-free" in features else ""
+                    ),
+                )
+                venues.append((venue, place))
+        return venues
+
+    def _organisations(self, index):
+        organisations, seen = [], set()
+        themes = content.THEMES
+        attempts = 0
+        while len(organisations) < self.n_organisations and attempts < self.n_organisations * 20:
+            attempts += 1
+            theme = themes[len(organisations) % len(themes)]
+            place, outcode = self.random.choice(content.NEIGHBOURHOODS)
+            title = self.random.choice(theme["orgs"]).format(
+                place=place, park=self.random.choice(content.PARKS)
+            )
+            if title in seen:
+                continue
+            seen.add(title)
+            slug = slugify(title)
+            organisation = OrganisationFactory(
+                parent=index,
+                title=title,
+                slug=slug,
+                kind=theme["kind"],
+                description=(
+                    f"<p>{title} is run by local people for local people in and around {place}. "
+                    "Everyone is welcome.</p>"
+                ),
+                website=f"https://{slug}.example.org",
+                email=f"hello@{slug}.example.org",
+                phone=f"020 8{self.random.randint(100, 999)} {self.random.randint(1000, 9999)}",
+                areas_served=f"{place} and nearby ({outcode})",
+                languages=self.random.choice(
+                    ["English", "English", "English, Polish", "English, Urdu", "English, Spanish"]
+                ),
+                charity_number=(
+                    str(self.random.randint(1000000, 1199999))
+                    if theme["kind"] in ("charity", "carers", "mental_health")
+                    else ""
+                ),
+            )
+            organisations.append((organisation, theme, place))
+        return organisations
+
+    def _activities(self, organisations, venues):
+        made = 0
+        round_number = 0
+        per_org = {}
+        while made < self.n_activities:
+            for organisation, theme, place in organisations:
+                if made >= self.n_activities:
+                    break
+                taken = per_org.setdefault(organisation.pk, set())
+                choices = [a for a in theme["activities"] if a[0] not in taken]
+                if not choices or (round_number > 0 and self.random.random() < 0.3):
+                    continue
+                pattern = self.random.choice(choices)
+                taken.add(pattern[0])
+                self._activity(organisation, place, pattern, venues)
+                made += 1
+            round_number += 1
+            if round_number > 50:
+                break
+        return made
+
+    def _activity(self, organisation, place, pattern, venues):
+        r = self.random
+        title_pattern, slugs, summary, cost, booking, delivery, frequency, audience = pattern
+        title = title_pattern.format(park=r.choice(content.PARKS), place=place)
+        local = [v for v, p in venues if p == place] or [v for v, _ in venues]
+        venue = r.choice(local) if delivery == "in_person" else None
+        roll = r.random()
+        status = Activity.Status.TEMPORARILY_CLOSED if roll < 0.04 else Activity.Status.RUNNING
+        stale = r.random() < 0.12
+        last_reviewed = self.today - datetime.timedelta(
+            days=r.randint(200, 400) if stale else r.randint(0, 150)
+        )
+        amount = None
+        details = ""
+        if cost == "paid":
+            amount = r.choice(["2.00", "3.00", "4.50", "5.00", "6.00", "8.00"])
+            details = r.choice(
+                ["a session", "a session, first one free", "a session, concessions £2"]
+            )
+        elif cost == "pay_what_you_can":
+            details = "suggested £2, nobody turned away"
+        age_min, age_max = None, None
+        if "60" in audience:
+            age_min = 60
+        elif "50" in audience:
+            age_min = 50
+        elif "11 to 18" in audience:
+            age_min, age_max = 11, 18
+        elif "under 5" in audience:
+            age_max = 5
+        contact = f"{r.choice(content.FIRST_NAMES)} {r.choice(content.LAST_NAMES)}"
+        activity = ActivityFactory(
+            parent=organisation,
+            title=title,
+            slug=slugify(title)[:80],
+            summary=summary,
+            description=(
+                f"<p>{summary}</p><p>New people are always welcome. "
+                f"{contact} will meet you at the door.</p>"
+            ),
+            categories=[self.categories[s] for s in slugs],
+            tags=[w for w in title.lower().split() if len(w) > 4][:3],
+            venue=venue,
+            delivery=delivery,
+            cost=cost,
+            cost_amount=amount,
+            cost_details=details,
+            booking=booking,
+            how_to_join={
+                "drop_in": "Just come along. No need to book.",
+                "booking": f"Book a place with {contact.split()[0]} by phone or e-mail.",
+                "referral": "Ask your GP, social prescriber or nurse to refer you.",
+            }[booking],
+            who_for=audience,
+            age_min=age_min,
+            age_max=age_max,
+            contact_name=contact,
+            contact_email=f"{contact.split()[0].lower()}@{organisation.slug}.example.org",
+            contact_phone=organisation.phone,
+            status=status,
+            last_reviewed=last_reviewed,
+        )
+        Activity.objects.filter(pk=activity.pk).update(last_reviewed=last_reviewed)
+        self._schedule(activity, frequency, audience)
+        return activity
+
+    def _schedule(self, activity, frequency, audience):
+        r = self.random
+        start, end = r.choice(TIME_SLOTS)
+        term_time = "Children" in audience or "Young people" in audience or "under 5" in audience
+        kwargs = {
+            "activity": activity,
+            "start_time": start,
+            "end_time": end,
+            "term_time_only": term_time,
+        }
+        if frequency == "weekly":
+            days = r.sample(["mon", "tue", "wed", "thu", "fri", "sat"], k=r.choice([1, 1, 1, 2]))
+            kwargs.update(frequency=ActivitySchedule.Frequency.WEEKLY, weekdays=",".join(days))
+        elif frequency == "fortnightly":
+            anchor = self.today - datetime.timedelta(
+                days=self.today.weekday() + 7 * r.randint(0, 1)
+            )
+            kwargs.update(
+                frequency=ActivitySchedule.Frequency.FORTNIGHTLY,
+                weekdays=r.choice(["mon", "tue", "wed", "thu", "fri"]),
+                starts_on=anchor,
+            )
+        elif frequency == "monthly":
+            kwargs.update(
+                frequency=ActivitySchedule.Frequency.MONTHLY,
+                weekdays=r.choice(["mon", "tue", "wed", "thu", "fri", "sat"]),
+                nth=r.choice([1, 2, 3, 4, -1]),
+            )
+        else:
+            kwargs.update(
+                frequency=ActivitySchedule.Frequency.ONCE,
+                weekdays="",
+                on_date=self.today + datetime.timedelta(days=r.randint(7, 90)),
+            )
+        ActivityScheduleFactory(**kwargs)
+
+
+__all__ = ["DEMO_ACCOUNTS", "DemoBuilder", "DemoSummary", "SchoolHoliday"]

@@ -1,0 +1,135 @@
+from django import forms
+from django.contrib.auth import get_user_model
+
+from .geocoding import GeocodingError, normalise_postcode, validate_postcode
+from .models import ListingReport, Organisation
+
+
+class HoneypotMixin(forms.Form):
+    """A field people never see (hidden by CSS and from screen readers); bots fill it in."""
+
+    website_url = forms.CharField(required=False, label="Leave this empty")
+
+    def clean_website_url(self):
+        value = self.cleaned_data.get("website_url", "")
+        if value:
+            raise forms.ValidationError("This form could not be sent.", code="honeypot")
+        return value
+
+    @property
+    def is_spam(self):
+        return "website_url" in self.errors
+
+
+class GroupRegistrationForm(HoneypotMixin, forms.Form):
+    organisation_name = forms.CharField(label="Name of your group", max_length=255)
+    kind = forms.ChoiceField(label="What kind of group is it?", choices=Organisation.Kind.choices)
+    description = forms.CharField(
+        label="What does your group do?",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        help_text="A few sentences in plain words. You can add your activities once approved.",
+    )
+    postcode = forms.CharField(
+        label="Postcode where you meet or are based",
+        max_length=10,
+        validators=[validate_postcode],
+        help_text="For example SW18 4DJ, or just SW18.",
+    )
+    areas_served = forms.CharField(
+        label="Areas you cover (optional)", max_length=255, required=False
+    )
+    website = forms.URLField(label="Website (optional)", required=False, assume_scheme="https")
+    email = forms.EmailField(label="Group e-mail address (optional)", required=False)
+    phone = forms.CharField(label="Group phone number (optional)", max_length=50, required=False)
+    contact_name = forms.CharField(label="Your name", max_length=255)
+    contact_email = forms.EmailField(
+        label="Your e-mail address", help_text="We will send your sign-in link here."
+    )
+    contact_phone = forms.CharField(
+        label="Your phone number (optional)", max_length=50, required=False
+    )
+    contact_role = forms.CharField(
+        label="Your role in the group (optional)", max_length=100, required=False
+    )
+    message = forms.CharField(
+        label="Anything else we should know? (optional)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
+    )
+    agree = forms.BooleanField(
+        label="I run or help run this group and may list it",
+        error_messages={"required": "Confirm that you may list this group."},
+    )
+
+    def clean_organisation_name(self):
+        from .models import GroupRegistration
+
+        name = " ".join(self.cleaned_data["organisation_name"].split())
+        if (
+            Organisation.objects.filter(title__iexact=name).exists()
+            or GroupRegistration.objects.filter(
+                organisation_name__iexact=name, status=GroupRegistration.Status.PENDING
+            ).exists()
+        ):
+            raise forms.ValidationError(
+                "A group with this name is already listed or waiting to be checked. "
+                "If it is yours, contact us instead of registering again.",
+                code="duplicate",
+            )
+        return name
+
+    def clean_postcode(self):
+        try:
+            outcode, full = normalise_postcode(self.cleaned_data["postcode"])
+        except GeocodingError as exc:
+            raise forms.ValidationError(exc.message) from exc
+        return full or outcode
+
+    def clean_contact_email(self):
+        email = self.cleaned_data["contact_email"].lower()
+        if get_user_model().objects.filter(email__iexact=email, is_active=True).exists():
+            raise forms.ValidationError(
+                "This e-mail address already has an account. Sign in to add another group, "
+                "or use a different address.",
+                code="duplicate_email",
+            )
+        return email
+
+
+class ProblemReportForm(HoneypotMixin, forms.Form):
+    kind = forms.ChoiceField(
+        label="What is wrong?",
+        choices=[c for c in ListingReport.Kind.choices if c[0] != ListingReport.Kind.STALE],
+        widget=forms.RadioSelect,
+    )
+    message = forms.CharField(
+        label="Tell us more (optional)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
+    )
+    reporter_email = forms.EmailField(
+        label="Your e-mail address (optional)",
+        required=False,
+        help_text="Only if you would like us to reply.",
+    )
+
+
+class RegistrationDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[("approve", "Approve and publish"), ("reject", "Reject")],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label="Reason (sent to the group if you reject)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "reject" and not data.get("reason", "").strip():
+            self.add_error("reason", "Give a reason: the group will be told it.")
+        return data

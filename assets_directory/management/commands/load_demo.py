@@ -1,0 +1,48 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from assets_directory.demo.builder import DemoBuilder
+
+
+class Command(BaseCommand):
+    help = (
+        "Load a demo borough (Wandsworth, SW11 to SW18) with organisations, venues, activities "
+        "and local accounts. Running it again changes nothing."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--organisations", type=int, default=150)
+        parser.add_argument("--activities", type=int, default=400)
+        parser.add_argument("--seed", type=int, default=2026)
+        parser.add_argument(
+            "--allow-production",
+            action="store_true",
+            help="Run even with DEBUG off. The demo accounts have published passwords.",
+        )
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG and not options["allow_production"]:
+            raise CommandError(
+                "load_demo creates accounts with published passwords, so it only runs with "
+                "DEBUG on. Use --allow-production if you really mean it."
+            )
+        if options["organisations"] < 1 or options["activities"] < 0:
+            raise CommandError("--organisations must be at least 1 and --activities at least 0.")
+        builder = DemoBuilder(
+            seed=options["seed"],
+            organisations=options["organisations"],
+            activities=options["activities"],
+        )
+        summary = builder.build()
+        if summary.already_loaded:
+            self.stdout.write("The directory already has organisations: nothing was changed.")
+        else:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Demo borough loaded: {summary.organisations} organisations, "
+                    f"{summary.activities} activities, {summary.venues} venues."
+                )
+            )
+        self.stdout.write("\nLocal accounts (sign in at http://127.0.0.1:8000/admin/):")
+        for role, username, password in summary.accounts:
+            self.stdout.write(f"  {role}: username {username!r}, password {password!r}")

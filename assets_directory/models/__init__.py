@@ -1,0 +1,25 @@
+from .moderation import FreshnessReminder, GroupRegistration, ListingReport
+from .pages import (
+    Activity,
+    ActivitySchedule,
+    ActivityTag,
+    DirectoryIndexPage,
+    Organisation,
+)
+from .taxonomy import AccessibilityFeature, Category, SchoolHoliday
+from .venue import Venue
+
+__all__ = [
+    "AccessibilityFeature",
+    "Activity",
+    "ActivitySchedule",
+    "ActivityTag",
+    "Category",
+    "DirectoryIndexPage",
+    "FreshnessReminder",
+    "GroupRegistration",
+    "ListingReport",
+    "Organisation",
+    "SchoolHoliday",
+    "Venue",
+]

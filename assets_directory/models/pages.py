@@ -1,0 +1,412 @@
+import uuid
+from datetime import timedelta
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.functional import cached_property
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import RichTextField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from .. import scheduling
+from ..widgets import CommaSeparatedCheckboxes
+
+
+class DirectoryIndexPage(RoutablePageMixin, Page):
+    """The root of the directory: organisations live under it; it lists and browses activities."""
+
+    intro = models.CharField(max_length=255, blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = ["assets_directory.Organisation"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = "directory"
+
+    @path("")
+    def browse(self, request):
+        from ..selectors import activity_browse, category_tiles
+
+        query = request.GET.get("q", "").strip()[:200]
+        page = activity_browse(query=query, page_number=request.GET.get("page"))
+        return self.render(
+            request,
+            context_overrides={"query": query, "results": page, "categories": category_tiles()},
+        )
+
+    @path("category/<slug:slug>/")
+    def category(self, request, slug):
+        from ..models import Category
+        from ..selectors import activity_browse
+
+        category = get_object_or_404(Category, slug=slug)
+        page = activity_browse(category=category, page_number=request.GET.get("page"))
+        return self.render(
+            request,
+            template="assets_directory/category_page.html",
+            context_overrides={"category": category, "results": page},
+        )
+
+
+class Organisation(Page):
+    """A community group or voluntary organisation. Its editors own its subtree of activities."""
+
+    class Kind(models.TextChoices):
+        CHARITY = "charity", "Charity"
+        VOLUNTARY = "voluntary", "Voluntary organisation"
+        COMMUNITY_GROUP = "community_group", "Community group"
+        FAITH = "faith", "Faith group"
+        CULTURAL = "cultural", "Cultural group"
+        PEER = "peer", "Self-help or peer group"
+        CARERS = "carers", "Carers' organisation"
+        MENTAL_HEALTH = "mental_health", "Mental health organisation"
+        TRAINING = "training", "Training organisation"
+        SOCIAL_ENTERPRISE = "social_enterprise", "Social enterprise"
+        STATUTORY = "statutory", "Statutory service"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    kind = models.CharField(max_length=30, choices=Kind.choices, default=Kind.COMMUNITY_GROUP)
+    description = RichTextField(blank=True, features=["bold", "italic", "link", "ul", "ol"])
+    website = models.URLField(blank=True)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=50, blank=True)
+    logo = models.ForeignKey(
+        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    areas_served = models.CharField(
+        max_length=255,
+        blank=True,
+        help_text="Where people you help live, e.g. 'Wandsworth' or 'SW17, SW18'.",
+    )
+    languages = models.CharField(
+        max_length=255, blank=True, help_text="Languages you work in, e.g. 'English, Polish'."
+    )
+    charity_number = models.CharField(max_length=20, blank=True)
+    # Set when a moderator approves the group; the group's editors get page permissions here only.
+    editors_group = models.OneToOneField(
+        Group, null=True, blank=True, on_delete=models.SET_NULL, related_name="organisation"
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("kind"),
+        FieldPanel("description"),
+        FieldPanel("logo"),
+        MultiFieldPanel(
+            [FieldPanel("website"), FieldPanel("email"), FieldPanel("phone")], heading="Contact"
+        ),
+        FieldPanel("areas_served"),
+        FieldPanel("languages"),
+        FieldPanel("charity_number"),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("description"),
+        index.AutocompleteField("title"),
+    ]
+    parent_page_types = ["assets_directory.DirectoryIndexPage"]
+    subpage_types = ["assets_directory.Activity"]
+
+    class Meta:
+        verbose_name = "organisation"
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["activities"] = (
+            Activity.objects.child_of(self)
+            .live()
+            .public()
+            .select_related("venue")
+            .prefetch_related("schedules")
+            .order_by("title")
+        )
+        return context
+
+
+class ActivityTag(TaggedItemBase):
+    content_object = ParentalKey(
+        "assets_directory.Activity", related_name="tagged_items", on_delete=models.CASCADE
+    )
+
+
+class Activity(Page):
+    """Something a group runs: a class, a club, a drop-in, a peer-support meeting."""
+
+    class Cost(models.TextChoices):
+        FREE = "free", "Free"
+        PAY_WHAT_YOU_CAN = "pay_what_you_can", "Pay what you can"
+        PAID = "paid", "Paid"
+
+    class Booking(models.TextChoices):
+        DROP_IN = "drop_in", "Just turn up"
+        BOOKING = "booking", "Booking needed"
+        REFERRAL = "referral", "Referral needed"
+
+    class Delivery(models.TextChoices):
+        IN_PERSON = "in_person", "In person at a venue"
+        ONLINE = "online", "Online"
+        PHONE = "phone", "By phone"
+        AREA_WIDE = "area_wide", "Across an area (for example home visits)"
+
+    class Status(models.TextChoices):
+        RUNNING = "running", "Running"
+        TEMPORARILY_CLOSED = "temporarily_closed", "Temporarily closed"
+        ENDED = "ended", "Ended"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    summary = models.CharField(
+        max_length=300, help_text="One or two sentences shown in lists and search results."
+    )
+    description = RichTextField(blank=True, features=["bold", "italic", "link", "ul", "ol"])
+    categories = ParentalManyToManyField("assets_directory.Category", related_name="activities")
+    tags = ClusterTaggableManager(through=ActivityTag, blank=True)
+
+    age_min = models.PositiveSmallIntegerField(
+        "youngest age", null=True, blank=True, validators=[MaxValueValidator(120)]
+    )
+    age_max = models.PositiveSmallIntegerField(
+        "oldest age", null=True, blank=True, validators=[MaxValueValidator(120)]
+    )
+    who_for = models.CharField(
+        "who it is for",
+        max_length=255,
+        blank=True,
+        help_text="e.g. 'People living with diabetes and their families'.",
+    )
+    carers_welcome = models.BooleanField("carers welcome", default=True)
+
+    cost = models.CharField(max_length=20, choices=Cost.choices, default=Cost.FREE)
+    cost_amount = models.DecimalField(
+        "price (£)",
+        max_digits=7,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    cost_details = models.CharField(
+        max_length=255, blank=True, help_text="e.g. '£3 a session, first session free'."
+    )
+    booking = models.CharField(
+        "how to join", max_length=20, choices=Booking.choices, default=Booking.DROP_IN
+    )
+    how_to_join = models.TextField(
+        blank=True, help_text="What someone should do to come along the first time."
+    )
+    delivery = models.CharField(max_length=20, choices=Delivery.choices, default=Delivery.IN_PERSON)
+    venue = models.ForeignKey(
+        "assets_directory.Venue",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="activities",
+    )
+    contact_name = models.CharField(max_length=255, blank=True)
+    contact_email = models.EmailField(blank=True)
+    contact_phone = models.CharField(max_length=50, blank=True)
+    status = models.CharField(max_length=30, choices=Status.choices, default=Status.RUNNING)
+    last_reviewed = models.DateField(
+        "last checked",
+        default=timezone.localdate,
+        help_text="Set to today whenever a change is published or the owner confirms it.",
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        FieldPanel("description"),
+        FieldPanel("categories", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("tags"),
+        FieldPanel("status"),
+        MultiFieldPanel(
+            [
+                FieldPanel("delivery"),
+                FieldPanel("venue"),
+                InlinePanel("schedules", label="Session times", min_num=0),
+            ],
+            heading="Where and when",
+        ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("age_min"), FieldPanel("age_max")]),
+                FieldPanel("who_for"),
+                FieldPanel("carers_welcome"),
+            ],
+            heading="Who it is for",
+        ),
+        MultiFieldPanel(
+            [FieldPanel("cost"), FieldPanel("cost_amount"), FieldPanel("cost_details")],
+            heading="Cost",
+        ),
+        MultiFieldPanel([FieldPanel("booking"), FieldPanel("how_to_join")], heading="How to join"),
+        MultiFieldPanel(
+            [FieldPanel("contact_name"), FieldPanel("contact_email"), FieldPanel("contact_phone")],
+            heading="Contact",
+        ),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("description"),
+        index.AutocompleteField("title"),
+        index.RelatedFields("categories", [index.SearchField("name")]),
+        index.RelatedFields("tags", [index.SearchField("name")]),
+        index.FilterField("status"),
+    ]
+    parent_page_types = ["assets_directory.Organisation"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = "activity"
+        verbose_name_plural = "activities"
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.age_min is not None and self.age_max is not None and self.age_max < self.age_min:
+            errors["age_max"] = "The oldest age must be the same as or more than the youngest."
+        if self.cost == self.Cost.PAID and self.cost_amount is None and not self.cost_details:
+            errors["cost_amount"] = "Give a price or describe the cost for a paid activity."
+        if self.delivery == self.Delivery.IN_PERSON and not self.venue_id:
+            errors["venue"] = "Choose the venue for an activity held in person."
+        if errors:
+            raise ValidationError(errors)
+
+    @cached_property
+    def organisation(self):
+        return self.get_parent().specific
+
+    @property
+    def recurrences(self):
+        return [s.as_recurrence() for s in self.schedules.all()]
+
+    def schedule_descriptions(self):
+        return [scheduling.describe(r) for r in self.recurrences]
+
+    def next_sessions(self, count=3, *, after=None):
+        from ..selectors import holiday_ranges
+
+        return scheduling.next_occurrences(
+            self.recurrences,
+            after=after or timezone.now(),
+            count=count,
+            holidays=holiday_ranges(),
+        )
+
+    @property
+    def is_stale(self):
+        return self.last_reviewed < timezone.localdate() - timedelta(
+            days=settings.FRESHNESS_REVIEW_DAYS
+        )
+
+    def get_context(self, request, *args, **kwargs):
+        from ..forms import ProblemReportForm
+
+        context = super().get_context(request, *args, **kwargs)
+        context["organisation"] = self.organisation
+        context["report_form"] = ProblemReportForm()
+        return context
+
+
+class ActivitySchedule(Orderable):
+    """One recurring pattern (or one-off date) of an activity's sessions."""
+
+    class Frequency(models.TextChoices):
+        WEEKLY = "weekly", "Every week"
+        FORTNIGHTLY = "fortnightly", "Every other week"
+        MONTHLY = "monthly", "Once a month"
+        ONCE = "once", "One date only"
+
+    class Nth(models.IntegerChoices):
+        FIRST = 1, "First"
+        SECOND = 2, "Second"
+        THIRD = 3, "Third"
+        FOURTH = 4, "Fourth"
+        LAST = -1, "Last"
+
+    WEEKDAY_CHOICES = [
+        ("mon", "Monday"),
+        ("tue", "Tuesday"),
+        ("wed", "Wednesday"),
+        ("thu", "Thursday"),
+        ("fri", "Friday"),
+        ("sat", "Saturday"),
+        ("sun", "Sunday"),
+    ]
+
+    activity = ParentalKey(Activity, related_name="schedules", on_delete=models.CASCADE)
+    frequency = models.CharField(max_length=20, choices=Frequency.choices, default="weekly")
+    weekdays = models.CharField(
+        max_length=40, blank=True, help_text="Days, for weekly, fortnightly or monthly sessions."
+    )
+    nth = models.SmallIntegerField(
+        "which week of the month", choices=Nth.choices, null=True, blank=True
+    )
+    start_time = models.TimeField()
+    end_time = models.TimeField(null=True, blank=True)
+    starts_on = models.DateField(
+        null=True, blank=True, help_text="First session. For every other week, a week it runs."
+    )
+    ends_on = models.DateField(null=True, blank=True, help_text="Last session, if it ends.")
+    on_date = models.DateField("date", null=True, blank=True, help_text="For a one-off session.")
+    term_time_only = models.BooleanField(default=False)
+
+    panels = [
+        FieldPanel("frequency"),
+        FieldPanel(
+            "weekdays",
+            widget=CommaSeparatedCheckboxes(choices=WEEKDAY_CHOICES),
+        ),
+        FieldPanel("nth"),
+        FieldRowPanel([FieldPanel("start_time"), FieldPanel("end_time")]),
+        FieldRowPanel([FieldPanel("starts_on"), FieldPanel("ends_on")]),
+        FieldPanel("on_date"),
+        FieldPanel("term_time_only"),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = "session time"
+
+    @property
+    def weekday_indexes(self):
+        slugs = [s.strip() for s in self.weekdays.split(",") if s.strip()]
+        return tuple(
+            scheduling.WEEKDAY_SLUGS.index(s) for s in slugs if s in scheduling.WEEKDAY_SLUGS
+        )
+
+    def as_recurrence(self) -> scheduling.Recurrence:
+        # Fields that do not apply to the chosen frequency are ignored rather than rejected, so
+        # an editor switching "every week" to "one date only" is not stuck on hidden values.
+        once = self.frequency == self.Frequency.ONCE
+        return scheduling.Recurrence(
+            frequency=self.frequency,
+            start_time=self.start_time,
+            end_time=self.end_time,
+            weekdays=() if once else self.weekday_indexes,
+            nth=self.nth if self.frequency == self.Frequency.MONTHLY else None,
+            starts_on=None if once else self.starts_on,
+            ends_on=None if once else self.ends_on,
+            on_date=self.on_date if once else None,
+            term_time_only=self.term_time_only,
+        )
+
+    def describe(self):
+        return scheduling.describe(self.as_recurrence())
+
+    def clean(self):
+        super().clean()
+        if not self.start_time:
+            return
+        try:
+            self.as_recurrence()
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from exc

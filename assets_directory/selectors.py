@@ -1,0 +1,98 @@
+"""Reads for the directory's public pages and e-mails."""
+
+from collections import Counter
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.db.models.functions import Coalesce
+
+from .models import Activity, Category, DirectoryIndexPage, Organisation, SchoolHoliday
+
+PAGE_SIZE = 20
+
+
+def directory_index() -> DirectoryIndexPage | None:
+    return DirectoryIndexPage.objects.live().first()
+
+
+def category_tiles() -> list[Category]:
+    """Top-level categories, each with `activity_count`: live, running activities in it or below."""
+    through = Activity.categories.through
+    pairs = (
+        through.objects.filter(activity__live=True, activity__status=Activity.Status.RUNNING)
+        .annotate(top=Coalesce("category__parent_id", "category_id"))
+        .values_list("top", "activity_id")
+        .distinct()
+    )
+    counts = Counter(top for top, _ in pairs)
+    tiles = list(Category.objects.filter(parent__isnull=True).order_by("sort_order", "name"))
+    for tile in tiles:
+        tile.activity_count = counts.get(tile.pk, 0)
+    return tiles
+
+
+def public_activities():
+    return (
+        Activity.objects.live()
+        .public()
+        .exclude(status=Activity.Status.ENDED)
+        .select_related("venue")
+        .prefetch_related("schedules", "categories")
+    )
+
+
+def activity_browse(*, query: str = "", category: Category | None = None, page_number=None):
+    """One page of live activities, optionally in a category (and its children) or matching words.
+
+    Full search (place, time, filters, map) is the search app's job; this keeps the browse
+    pages usable with the database alone.
+    """
+    activities = public_activities()
+    if category is not None:
+        ids = [category.pk, *category.children.values_list("pk", flat=True)]
+        activities = activities.filter(categories__in=ids).distinct()
+    if query:
+        words = query.split()[:8]
+        condition = Q()
+        for word in words:
+            condition &= (
+                Q(title__icontains=word)
+                | Q(summary__icontains=word)
+                | Q(categories__name__icontains=word)
+                | Q(tags__name__icontains=word)
+            )
+        activities = activities.filter(condition).distinct()
+    activities = activities.order_by("title")
+    return Paginator(activities, PAGE_SIZE).get_page(page_number)
+
+
+def holiday_ranges() -> tuple:
+    return tuple(SchoolHoliday.objects.values_list("start_date", "end_date"))
+
+
+def organisation_owner_emails(organisation: Organisation) -> list[str]:
+    """Who hears about an organisation's listings: its active editors, else its own address."""
+    emails = []
+    if organisation.editors_group_id:
+        emails = list(
+            get_user_model()
+            .objects.filter(groups=organisation.editors_group_id, is_active=True)
+            .exclude(email="")
+            .values_list("email", flat=True)
+        )
+    if not emails and organisation.email:
+        emails = [organisation.email]
+    return sorted(set(emails))
+
+
+def moderator_emails() -> list[str]:
+    emails = set(settings.MODERATOR_EMAILS)
+    emails.update(
+        get_user_model()
+        .objects.filter(groups__name="Moderators", is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+    return sorted(emails)

@@ -1,0 +1,98 @@
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from . import services
+from .forms import GroupRegistrationForm, ProblemReportForm
+from .models import Activity
+from .ratelimit import client_address, rate_limit_hit
+
+
+def _too_many(request, template, context):
+    context["rate_limited"] = True
+    return render(request, template, context, status=429)
+
+
+@require_http_methods(["GET", "POST"])
+def register_group(request):
+    form = GroupRegistrationForm(request.POST or None)
+    template = "assets_directory/register_group.html"
+    if request.method == "POST":
+        if not rate_limit_hit(
+            scope="register",
+            key=client_address(request),
+            limit=settings.PUBLIC_FORM_RATE_LIMIT,
+        ):
+            return _too_many(request, template, {"form": form})
+        if form.is_valid():
+            data = {k: v for k, v in form.cleaned_data.items() if k not in ("agree", "website_url")}
+            services.registration_submit(**data)
+            return redirect("assets_directory:register_done")
+        if form.is_spam:
+            # Answer a bot as if it worked, and keep nothing.
+            return redirect("assets_directory:register_done")
+    return render(request, template, {"form": form}, status=400 if form.errors else 200)
+
+
+def register_done(request):
+    return render(request, "assets_directory/register_done.html")
+
+
+@require_http_methods(["GET", "POST"])
+def report_problem(request, uuid):
+    activity = get_object_or_404(Activity.objects.live().public(), uuid=uuid)
+    form = ProblemReportForm(request.POST or None)
+    template = "assets_directory/report_problem.html"
+    context = {"activity": activity, "form": form}
+    if request.method == "POST":
+        if not rate_limit_hit(
+            scope="report",
+            key=client_address(request),
+            limit=settings.PUBLIC_FORM_RATE_LIMIT,
+        ):
+            return _too_many(request, template, context)
+        if form.is_valid():
+            services.report_submit(
+                activity=activity,
+                kind=form.cleaned_data["kind"],
+                message=form.cleaned_data["message"],
+                reporter_email=form.cleaned_data["reporter_email"],
+            )
+            messages.success(request, "Thank you. We will check the listing.")
+            return HttpResponseRedirect(activity.url)
+        if form.is_spam:
+            messages.success(request, "Thank you. We will check the listing.")
+            return HttpResponseRedirect(activity.url)
+    return render(request, template, context, status=400 if form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def freshness(request, token):
+    """A reminder's link. GET only shows what will happen: mail scanners follow links."""
+    template = "assets_directory/freshness.html"
+    try:
+        reminder, action = services.freshness_read_link(token=token)
+    except services.FreshnessLinkError as exc:
+        return render(request, template, {"error": exc.message}, status=400)
+    if request.method == "POST":
+        try:
+            services.freshness_respond(token=token)
+        except services.FreshnessLinkError as exc:
+            return render(request, template, {"error": exc.message}, status=400)
+        return render(
+            request,
+            template,
+            {"done": True, "action": action, "activity": reminder.activity},
+        )
+    return render(
+        request,
+        template,
+        {
+            "action": action,
+            "activity": reminder.activity,
+            "post_url": reverse("assets_directory:freshness", args=[token]),
+        },
+    )

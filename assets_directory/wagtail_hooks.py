@@ -1,0 +1,165 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.templatetags.static import static
+from django.urls import path, reverse
+from django.utils.html import format_html
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.panels import FieldPanel
+from wagtail.admin.ui.tables import Column
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from . import services
+from .forms import RegistrationDecisionForm
+from .models import Category, GroupRegistration, ListingReport, SchoolHoliday, Venue
+
+
+class CategoryViewSet(SnippetViewSet):
+    model = Category
+    icon = "tag"
+    list_display = ["name", "parent", "slug", "sort_order"]
+    list_filter = ["parent"]
+    search_fields = ["name"]
+
+
+class VenueViewSet(SnippetViewSet):
+    model = Venue
+    icon = "site"
+    list_display = ["name", "postcode", "town"]
+    search_fields = ["name", "postcode", "town"]
+
+
+class SchoolHolidayViewSet(SnippetViewSet):
+    model = SchoolHoliday
+    icon = "date"
+    list_display = ["name", "start_date", "end_date"]
+
+
+class DecideColumn(Column):
+    def get_value(self, instance):
+        if not instance.is_pending:
+            return ""
+        return format_html(
+            '<a class="button button-small" href="{}">Approve or reject</a>',
+            reverse("registration_decide", args=[instance.pk]),
+        )
+
+
+class GroupRegistrationViewSet(SnippetViewSet):
+    model = GroupRegistration
+    icon = "group"
+    menu_label = "Group registrations"
+    list_display = [
+        "organisation_name",
+        "contact_name",
+        "contact_email",
+        "postcode",
+        "status",
+        "created_at",
+        DecideColumn("decide", label="Decision"),
+    ]
+    list_filter = ["status"]
+    search_fields = ["organisation_name", "contact_name", "contact_email"]
+    inspect_view_enabled = True
+    # Registrations come from the public form and are decided on their own page; moderators
+    # get no "add" permission, and the edit form only shows what was sent.
+    panels = [
+        FieldPanel("organisation_name", read_only=True),
+        FieldPanel("contact_name", read_only=True),
+        FieldPanel("contact_email", read_only=True),
+        FieldPanel("status", read_only=True),
+    ]
+
+
+class ListingReportViewSet(SnippetViewSet):
+    model = ListingReport
+    icon = "warning"
+    menu_label = "Problem reports"
+    list_display = ["activity", "kind", "status", "created_at"]
+    list_filter = ["status", "kind"]
+    inspect_view_enabled = True
+    panels = [
+        FieldPanel("activity", read_only=True),
+        FieldPanel("kind", read_only=True),
+        FieldPanel("message", read_only=True),
+        FieldPanel("reporter_email", read_only=True),
+        FieldPanel("status"),
+    ]
+
+
+class DirectoryViewSetGroup(SnippetViewSetGroup):
+    menu_label = "Directory"
+    menu_icon = "folder-open-inverse"
+    menu_order = 200
+    items = (
+        GroupRegistrationViewSet,
+        ListingReportViewSet,
+        VenueViewSet,
+        CategoryViewSet,
+        SchoolHolidayViewSet,
+    )
+
+
+register_snippet(DirectoryViewSetGroup)
+
+
+@permission_required("assets_directory.change_groupregistration", raise_exception=True)
+def registration_decide(request, pk):
+    registration = get_object_or_404(
+        GroupRegistration.objects.select_related("organisation", "user"), pk=pk
+    )
+    form = RegistrationDecisionForm(request.POST or None)
+    if request.method == "POST" and registration.is_pending and form.is_valid():
+        if form.cleaned_data["decision"] == "approve":
+            services.registration_approve(registration=registration, moderator=request.user)
+            messages.success(
+                request,
+                f"{registration.organisation_name} is published and its contact has been "
+                "sent a link to set a password.",
+            )
+        else:
+            services.registration_reject(
+                registration=registration,
+                moderator=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+            messages.success(request, f"{registration.organisation_name} was rejected.")
+        return redirect("wagtailsnippets_assets_directory_groupregistration:list")
+    return TemplateResponse(
+        request,
+        "assets_directory/admin/registration_decide.html",
+        {"registration": registration, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@hooks.register("register_admin_urls")
+def register_admin_urls():
+    return [path("registrations/<int:pk>/decide/", registration_decide, name="registration_decide")]
+
+
+@hooks.register("register_admin_menu_item")
+def register_pending_registrations_menu_item():
+    class PendingMenuItem(MenuItem):
+        def is_shown(self, request):
+            return request.user.has_perm("assets_directory.change_groupregistration")
+
+    return PendingMenuItem(
+        "Groups to approve",
+        reverse("wagtailsnippets_assets_directory_groupregistration:list") + "?status=pending",
+        icon_name="group",
+        order=150,
+    )
+
+
+@hooks.register("insert_editor_js")
+def venue_map_js():
+    return format_html(
+        '<link rel="stylesheet" href="{}"><script src="{}"></script><script src="{}"></script>',
+        static("leaflet/leaflet.css"),
+        static("leaflet/leaflet.js"),
+        static("js/venue-map-admin.js"),
+    )

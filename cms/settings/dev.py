@@ -1,0 +1,17 @@
+"""Local development: embedded defaults, no configuration needed."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "dev-only-insecure-key-change-me-000000000000000000")
+os.environ.setdefault("DEBUG", "True")
+os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "False")
+os.environ.setdefault("SECURE_HSTS_SECONDS", "0")
+
+from .base import *  # noqa: E402,F403
+
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+STORAGES["staticfiles"] = {  # noqa: F405
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+}

@@ -1,0 +1,24 @@
+"""Tests: fast hashing, eager tasks, e-mail kept in memory, no tile server."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-only-key-000000000000000000000000000000000000")
+os.environ["ALLOWED_HOSTS"] = "testserver,127.0.0.1,localhost"
+os.environ["SECURE_SSL_REDIRECT"] = "False"
+os.environ["SECURE_HSTS_SECONDS"] = "0"
+os.environ["MAP_TILE_URL"] = ""
+os.environ.setdefault("DATABASE_URL", "sqlite://:memory:")
+
+from .base import *  # noqa: E402,F403
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+CELERY_TASK_ALWAYS_EAGER = not os.environ.get("CELERY_BROKER_URL")
+MEDIA_ROOT = str(BASE_DIR / "var" / "test-media")  # noqa: F405
+STORAGES["staticfiles"] = {  # noqa: F405
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+}
+WAGTAILADMIN_BASE_URL = "http://testserver"

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class CoproductionConfig(AppConfig):
+    name = "coproduction"
+    verbose_name = "Coproduction"
+    default_auto_field = "django.db.models.BigAutoField"

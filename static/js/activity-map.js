@@ -1,0 +1,14 @@
+// Shows one venue on a Leaflet map. Without a tile server (MAP_TILE_URL empty) the marker still
+// shows on a plain background, so the page works offline; the address above says it in words.
+(function () {
+  "use strict";
+  var el = document.getElementById("activity-map");
+  if (!el || !window.L) { return; }
+  var lat = parseFloat(el.dataset.lat), lng = parseFloat(el.dataset.lng);
+  if (isNaN(lat) || isNaN(lng)) { return; }
+  var map = L.map(el, { scrollWheelZoom: false }).setView([lat, lng], 15);
+  if (el.dataset.tiles) {
+    L.tileLayer(el.dataset.tiles, { attribution: el.dataset.attribution || "", maxZoom: 19 }).addTo(map);
+  }
+  L.marker([lat, lng], { alt: el.dataset.name || "Venue" }).addTo(map).bindPopup(el.dataset.name || "");
+})();

@@ -1,0 +1,35 @@
+// In the venue editor: click the map (or drag the marker) to set latitude and longitude.
+(function () {
+  "use strict";
+  function init() {
+    var lat = document.getElementById("id_latitude");
+    var lng = document.getElementById("id_longitude");
+    if (!lat || !lng || !window.L || document.getElementById("venue-map")) { return; }
+    var box = document.createElement("div");
+    box.id = "venue-map";
+    box.style.height = "320px";
+    box.style.margin = "1rem 0";
+    box.style.background = "#e8efe9";
+    box.setAttribute("aria-label", "Map: click to place the venue. You can also type the latitude and longitude.");
+    lng.closest(".w-panel__content, .w-field__wrapper").appendChild(box);
+    var start = [parseFloat(lat.value) || 51.4489, parseFloat(lng.value) || -0.1971];
+    var map = L.map(box).setView(start, lat.value ? 15 : 12);
+    var tiles = document.body.dataset.mapTiles;
+    if (tiles) { L.tileLayer(tiles, { maxZoom: 19 }).addTo(map); }
+    var marker = L.marker(start, { draggable: true }).addTo(map);
+    function set(p) {
+      lat.value = p.lat.toFixed(6);
+      lng.value = p.lng.toFixed(6);
+      marker.setLatLng(p);
+    }
+    map.on("click", function (e) { set(e.latlng); });
+    marker.on("dragend", function () { set(marker.getLatLng()); });
+    [lat, lng].forEach(function (input) {
+      input.addEventListener("change", function () {
+        var p = L.latLng(parseFloat(lat.value), parseFloat(lng.value));
+        if (!isNaN(p.lat) && !isNaN(p.lng)) { marker.setLatLng(p); map.setView(p); }
+      });
+    });
+  }
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", init); } else { init(); }
+})();
