@@ -195,8 +195,10 @@ def registration_reject(
     contact_email = registration.contact_email
     if registration.organisation is not None:
         registration.organisation.delete()
+        registration.organisation = None
     if registration.user is not None and not registration.user.is_active:
         registration.user.delete()
+        registration.user = None
     registration.status = GroupRegistration.Status.REJECTED
     registration.rejection_reason = reason.strip()
     registration.decided_by = moderator

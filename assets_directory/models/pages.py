@@ -121,6 +121,13 @@ class Organisation(Page):
     class Meta:
         verbose_name = "organisation"
 
+    def with_content_json(self, content):
+        # Who may edit the organisation is not content: publishing an old revision must not
+        # take the editors' rights away (or give back rights a moderator removed).
+        obj = super().with_content_json(content)
+        obj.editors_group_id = self.editors_group_id
+        return obj
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["activities"] = (

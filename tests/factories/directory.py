@@ -4,6 +4,7 @@ import uuid
 import factory
 import wagtail_factories
 from django.utils import timezone
+from django.utils.text import slugify
 
 from assets_directory.models import (
     Activity,
@@ -61,7 +62,7 @@ class OrganisationFactory(wagtail_factories.PageFactory):
         model = Organisation
 
     title = factory.Sequence(lambda n: f"Community Group {n}")
-    slug = factory.LazyAttribute(lambda o: o.title.lower().replace(" ", "-"))
+    slug = factory.LazyAttribute(lambda o: slugify(o.title))
     parent = factory.LazyFunction(directory_index)
     kind = Organisation.Kind.COMMUNITY_GROUP
     description = "<p>A friendly local group.</p>"
@@ -75,7 +76,7 @@ class ActivityFactory(wagtail_factories.PageFactory):
         skip_postgeneration_save = True
 
     title = factory.Sequence(lambda n: f"Activity {n}")
-    slug = factory.LazyAttribute(lambda a: a.title.lower().replace(" ", "-"))
+    slug = factory.LazyAttribute(lambda a: slugify(a.title))
     parent = factory.SubFactory(OrganisationFactory)
     summary = "A weekly get-together for everyone."
     venue = factory.SubFactory(VenueFactory)

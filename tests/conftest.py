@@ -1,0 +1,64 @@
+import pytest
+from django.core.cache import cache
+
+from assets_directory.models import DirectoryIndexPage
+from assets_directory.services import organisation_grant_editors
+from tests.factories import (
+    ActivityFactory,
+    ActivityScheduleFactory,
+    ModeratorFactory,
+    OrganisationFactory,
+    UserFactory,
+)
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    # Rate limits live in the cache; each test starts with a clean slate.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def directory(db):
+    """The directory page the migrations create under the home page."""
+    return DirectoryIndexPage.objects.get()
+
+
+@pytest.fixture
+def moderator(db):
+    return ModeratorFactory(username="moderator", email="moderator@example.org")
+
+
+@pytest.fixture
+def organisation(directory):
+    return OrganisationFactory(parent=directory, title="Tooting Knit and Natter")
+
+
+@pytest.fixture
+def other_organisation(directory):
+    return OrganisationFactory(parent=directory, title="Balham Community Choir")
+
+
+def make_editor(organisation, **kwargs):
+    """An active account in the organisation's editors group, as approval creates."""
+    group = organisation_grant_editors(organisation=organisation)
+    return UserFactory(groups=[group], **kwargs)
+
+
+@pytest.fixture
+def editor(organisation):
+    return make_editor(organisation, username="knitter", email="knitter@example.org")
+
+
+@pytest.fixture
+def activity(organisation):
+    activity = ActivityFactory(parent=organisation, title="Knit and natter")
+    ActivityScheduleFactory(activity=activity)
+    return activity
+
+
+@pytest.fixture
+def other_activity(other_organisation):
+    return ActivityFactory(parent=other_organisation, title="Community choir")
