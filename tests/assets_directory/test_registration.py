@@ -8,7 +8,7 @@ from django.urls import reverse
 from wagtail.models import WorkflowState
 from wagtail.test.utils.form_data import rich_text
 
-from assets_directory.models import Activity, GroupRegistration, Organisation
+from assets_directory.models import Activity, Category, GroupRegistration, Organisation
 from tests.factories import OrganisationFactory, VenueFactory
 
 REGISTER_URL = "/list-your-group/"
@@ -255,9 +255,6 @@ def test_new_group_registers_is_approved_and_publishes_an_activity(
     # They add an activity and submit it for moderation.
     organisation = registration.organisation.specific
     venue = VenueFactory(name="Earlsfield Library")
-    category = organisation.get_children().model  # noqa: F841 (keeps the query count honest)
-    from assets_directory.models import Category
-
     walking = Category.objects.get(slug="walking")
     add_url = reverse(
         "wagtailadmin_pages:add", args=["assets_directory", "activity", organisation.pk]
