@@ -267,8 +267,8 @@ class DemoBuilder:
             slug=slugify(title)[:80],
             summary=summary,
             description=(
-                f"<p>{summary}</p><p>New people are always welcome. "
-                f"{contact} will meet you at the door.</p>"
+                f"<p>New people are always welcome: {contact} will meet you at the door "
+                "and show you round. Come as you are.</p>"
             ),
             categories=[self.categories[s] for s in slugs],
             tags=[w for w in title.lower().split() if len(w) > 4][:3],

@@ -1,7 +1,15 @@
 from django.db import models
+from django.db.models import F
+from django.db.models.functions import Coalesce
 from django.utils.text import slugify
 from wagtail.admin.panels import FieldPanel
 from wagtail.search import index
+
+
+class CategoryManager(models.Manager):
+    def get_queryset(self):
+        # Every label shows "Parent › Child", so fetch the parent with each category.
+        return super().get_queryset().select_related("parent")
 
 
 class Category(index.Indexed, models.Model):
@@ -20,6 +28,8 @@ class Category(index.Indexed, models.Model):
     )
     sort_order = models.PositiveIntegerField(default=0)
 
+    objects = CategoryManager()
+
     panels = [
         FieldPanel("name"),
         FieldPanel("slug"),
@@ -31,7 +41,14 @@ class Category(index.Indexed, models.Model):
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
 
     class Meta:
-        ordering = ["sort_order", "name"]
+        # Tree order: each top-level category, then its children. Top-level sort orders are
+        # unique, so the first key groups a family together.
+        ordering = [
+            Coalesce("parent__sort_order", "sort_order").asc(),
+            F("parent").asc(nulls_first=True),
+            "sort_order",
+            "name",
+        ]
         verbose_name_plural = "categories"
 
     def __str__(self):
