@@ -30,6 +30,7 @@ from tests.factories import (
 )
 
 from . import content
+from .bulk import bulk_activities
 
 SEED = 2026
 INWARD_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
@@ -71,10 +72,22 @@ class DemoSummary:
 
 
 class DemoBuilder:
-    def __init__(self, *, seed: int = SEED, organisations: int = 150, activities: int = 400):
+    # Up to this many activities are made one by one through the factories, with tags and
+    # varied schedules; any more are written in bulk (see bulk.py).
+    DETAILED_LIMIT = 400
+
+    def __init__(
+        self,
+        *,
+        seed: int = SEED,
+        organisations: int = 150,
+        activities: int = 400,
+        progress=None,
+    ):
         self.random = random.Random(seed)
         self.n_organisations = organisations
         self.n_activities = activities
+        self.progress = progress
         self.today = timezone.localdate()
         self.categories = {c.slug: c for c in Category.objects.all()}
         self.features = {f.slug: f for f in AccessibilityFeature.objects.all()}
@@ -129,8 +142,19 @@ class DemoBuilder:
             summary.venues = len(venues)
             organisations = self._organisations(index)
             summary.organisations = len(organisations)
-            summary.activities = self._activities(organisations, venues)
+            detailed = min(self.n_activities, self.DETAILED_LIMIT)
+            summary.activities = self._activities(organisations, venues, detailed)
             summary.accounts = self.ensure_accounts(organisations[0][0])
+        # Bulk batches commit one by one, so a benchmark load does not hold one huge transaction.
+        for organisation, _, _ in organisations:
+            organisation.refresh_from_db(fields=["numchild"])
+        summary.activities += bulk_activities(
+            builder=self,
+            organisations=organisations,
+            venues=venues,
+            count=self.n_activities - summary.activities,
+            progress=self.progress,
+        )
         return summary
 
     def _check_vocabulary(self):
@@ -209,13 +233,13 @@ class DemoBuilder:
             organisations.append((organisation, theme, place))
         return organisations
 
-    def _activities(self, organisations, venues):
+    def _activities(self, organisations, venues, wanted):
         made = 0
         round_number = 0
         per_org = {}
-        while made < self.n_activities:
+        while made < wanted:
             for organisation, theme, place in organisations:
-                if made >= self.n_activities:
+                if made >= wanted:
                     break
                 taken = per_org.setdefault(organisation.pk, set())
                 choices = [a for a in theme["activities"] if a[0] not in taken]

@@ -13,6 +13,7 @@ from django.utils.functional import cached_property
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
+from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
@@ -139,6 +140,14 @@ class Organisation(Page):
             .order_by("title")
         )
         return context
+
+
+class ActivityForm(WagtailAdminPageForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .taxonomy import Category
+
+        self.fields["categories"].queryset = Category.objects.in_tree_order()
 
 
 class ActivityTag(TaggedItemBase):
@@ -271,6 +280,7 @@ class Activity(Page):
     ]
     parent_page_types = ["assets_directory.Organisation"]
     subpage_types = []
+    base_form_class = ActivityForm
 
     class Meta:
         verbose_name = "activity"

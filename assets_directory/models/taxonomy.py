@@ -11,6 +11,15 @@ class CategoryManager(models.Manager):
         # Every label shows "Parent › Child", so fetch the parent with each category.
         return super().get_queryset().select_related("parent")
 
+    def in_tree_order(self):
+        """Each top-level category followed by its children (top-level sort orders are unique)."""
+        return self.order_by(
+            Coalesce("parent__sort_order", "sort_order").asc(),
+            F("parent").asc(nulls_first=True),
+            "sort_order",
+            "name",
+        )
+
 
 class Category(index.Indexed, models.Model):
     """A node of the editable category tree (two levels in the default seed)."""
@@ -41,14 +50,7 @@ class Category(index.Indexed, models.Model):
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
 
     class Meta:
-        # Tree order: each top-level category, then its children. Top-level sort orders are
-        # unique, so the first key groups a family together.
-        ordering = [
-            Coalesce("parent__sort_order", "sort_order").asc(),
-            F("parent").asc(nulls_first=True),
-            "sort_order",
-            "name",
-        ]
+        ordering = ["sort_order", "name"]
         verbose_name_plural = "categories"
 
     def __str__(self):

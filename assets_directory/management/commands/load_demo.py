@@ -20,6 +20,15 @@ class Command(BaseCommand):
             help="Run even with DEBUG off. The demo accounts have published passwords.",
         )
 
+    def _progress(self, done: int, total: int) -> None:
+        width = 30
+        filled = int(width * done / total)
+        self.stdout.write(
+            f"\r  bulk activities [{'#' * filled}{'.' * (width - filled)}] {done}/{total}",
+            ending="\n" if done >= total else "",
+        )
+        self.stdout.flush()
+
     def handle(self, *args, **options):
         if not settings.DEBUG and not options["allow_production"]:
             raise CommandError(
@@ -32,6 +41,7 @@ class Command(BaseCommand):
             seed=options["seed"],
             organisations=options["organisations"],
             activities=options["activities"],
+            progress=self._progress,
         )
         summary = builder.build()
         if summary.already_loaded:
