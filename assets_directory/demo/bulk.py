@@ -42,7 +42,7 @@ def bulk_activities(*, builder, organisations, venues, count: int, progress=None
                 organisation, theme, place = r.choice(organisations)
                 pattern = r.choice(theme["activities"])
                 n = next_child[organisation.pk] = next_child[organisation.pk] + 1
-                title = f"{pattern[0].format(park=r.choice(content.PARKS), place=place)} {n}"
+                title = pattern[0].format(park=r.choice(content.PARKS), place=place)
                 slug = f"{slugify(title)[:70]}-{n}"
                 pages.append(
                     Page(
