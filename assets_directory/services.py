@@ -328,18 +328,20 @@ def freshness_send_reminders(*, today: date | None = None) -> FreshnessSummary:
         if last is not None and now - last.sent_at < interval:
             continue
         if sent >= settings.FRESHNESS_MAX_REMINDERS:
-            _, created = ListingReport.objects.get_or_create(
-                activity=activity,
-                kind=ListingReport.Kind.STALE,
-                status=ListingReport.Status.OPEN,
-                defaults={
-                    "message": (
+            # Flag once per review cycle, even if a moderator has since closed the report.
+            first_sent = cycle.order_by("sent_at").values_list("sent_at", flat=True).first()
+            already = ListingReport.objects.filter(
+                activity=activity, kind=ListingReport.Kind.STALE, created_at__gte=first_sent
+            ).exists()
+            if not already:
+                ListingReport.objects.create(
+                    activity=activity,
+                    kind=ListingReport.Kind.STALE,
+                    message=(
                         f"Last checked {activity.last_reviewed:%d %B %Y}. "
                         f"{sent} reminders sent with no answer."
-                    )
-                },
-            )
-            if created:
+                    ),
+                )
                 summary.flagged += 1
                 _send(
                     subject=f"Listing not checked: {activity.title}",

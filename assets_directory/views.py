@@ -18,7 +18,7 @@ def _too_many(request, template, context):
 
 @require_http_methods(["GET", "POST"])
 def register_group(request):
-    form = GroupRegistrationForm(request.POST or None)
+    form = GroupRegistrationForm(request.POST if request.method == "POST" else None)
     template = "assets_directory/register_group.html"
     if request.method == "POST":
         if not rate_limit_hit(

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.shortcuts import get_object_or_404, redirect
@@ -111,7 +112,7 @@ def registration_decide(request, pk):
     registration = get_object_or_404(
         GroupRegistration.objects.select_related("organisation", "user"), pk=pk
     )
-    form = RegistrationDecisionForm(request.POST or None)
+    form = RegistrationDecisionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and registration.is_pending and form.is_valid():
         if form.cleaned_data["decision"] == "approve":
             services.registration_approve(registration=registration, moderator=request.user)
@@ -158,7 +159,10 @@ def register_pending_registrations_menu_item():
 @hooks.register("insert_editor_js")
 def venue_map_js():
     return format_html(
+        '<div id="map-config" hidden data-tiles="{}" data-attribution="{}"></div>'
         '<link rel="stylesheet" href="{}"><script src="{}"></script><script src="{}"></script>',
+        settings.MAP_TILE_URL,
+        settings.MAP_TILE_ATTRIBUTION,
         static("leaflet/leaflet.css"),
         static("leaflet/leaflet.js"),
         static("js/venue-map-admin.js"),

@@ -321,7 +321,7 @@ class Activity(Page):
 
     @property
     def is_stale(self):
-        return self.last_reviewed < timezone.localdate() - timedelta(
+        return self.last_reviewed <= timezone.localdate() - timedelta(
             days=settings.FRESHNESS_REVIEW_DAYS
         )
 

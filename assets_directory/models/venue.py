@@ -79,16 +79,33 @@ class Venue(index.Indexed, models.Model):
 
     def clean(self):
         errors = {}
+        if (self.latitude is None) != (self.longitude is None):
+            raise ValidationError(
+                {"longitude": "Give both latitude and longitude, or leave both empty."}
+            )
         if self.postcode:
             try:
                 outcode, full = normalise_postcode(self.postcode)
                 self.postcode = full or outcode
-                if not self.has_point:
+                if not self.has_point or self._moved_without_new_point():
                     result = geocode(self.postcode)
                     self.latitude, self.longitude = result.latitude, result.longitude
             except GeocodingError as exc:
                 errors["postcode"] = exc.message
-        if (self.latitude is None) != (self.longitude is None):
-            errors["longitude"] = "Give both latitude and longitude, or leave both empty."
         if errors:
             raise ValidationError(errors)
+
+    def _moved_without_new_point(self) -> bool:
+        """The postcode changed but the point did not: the old point is now wrong."""
+        if self.pk is None:
+            return False
+        before = (
+            Venue.objects.filter(pk=self.pk).values("postcode", "latitude", "longitude").first()
+        )
+        if before is None:
+            return False
+        return (
+            before["postcode"].replace(" ", "").upper() != self.postcode.replace(" ", "").upper()
+            and before["latitude"] == self.latitude
+            and before["longitude"] == self.longitude
+        )

@@ -14,8 +14,12 @@
     lng.closest(".w-panel__content, .w-field__wrapper").appendChild(box);
     var start = [parseFloat(lat.value) || 51.4489, parseFloat(lng.value) || -0.1971];
     var map = L.map(box).setView(start, lat.value ? 15 : 12);
-    var tiles = document.body.dataset.mapTiles;
-    if (tiles) { L.tileLayer(tiles, { maxZoom: 19 }).addTo(map); }
+    var config = document.getElementById("map-config");
+    if (config && config.dataset.tiles) {
+      L.tileLayer(config.dataset.tiles, {
+        maxZoom: 19, attribution: config.dataset.attribution || ""
+      }).addTo(map);
+    }
     var marker = L.marker(start, { draggable: true }).addTo(map);
     function set(p) {
       lat.value = p.lat.toFixed(6);
