@@ -22,19 +22,29 @@ class HoneypotMixin(forms.Form):
 
 
 class GroupRegistrationForm(HoneypotMixin, forms.Form):
-    organisation_name = forms.CharField(label="Name of your group", max_length=255)
-    kind = forms.ChoiceField(label="What kind of group is it?", choices=Organisation.Kind.choices)
+    organisation_name = forms.CharField(
+        label="Name of your group",
+        max_length=255,
+        error_messages={"required": "Enter the name of your group."},
+    )
+    kind = forms.ChoiceField(
+        label="What kind of group is it?",
+        choices=[("", "Choose one"), *Organisation.Kind.choices],
+        error_messages={"required": "Choose what kind of group it is."},
+    )
     description = forms.CharField(
         label="What does your group do?",
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=2000,
         help_text="A few sentences in plain words. You can add your activities once approved.",
+        error_messages={"required": "Say what your group does."},
     )
     postcode = forms.CharField(
         label="Postcode where you meet or are based",
         max_length=10,
         validators=[validate_postcode],
         help_text="For example SW18 4DJ, or just SW18.",
+        error_messages={"required": "Enter the postcode where you meet or are based."},
     )
     areas_served = forms.CharField(
         label="Areas you cover (optional)", max_length=255, required=False
@@ -42,9 +52,13 @@ class GroupRegistrationForm(HoneypotMixin, forms.Form):
     website = forms.URLField(label="Website (optional)", required=False, assume_scheme="https")
     email = forms.EmailField(label="Group e-mail address (optional)", required=False)
     phone = forms.CharField(label="Group phone number (optional)", max_length=50, required=False)
-    contact_name = forms.CharField(label="Your name", max_length=255)
+    contact_name = forms.CharField(
+        label="Your name", max_length=255, error_messages={"required": "Enter your name."}
+    )
     contact_email = forms.EmailField(
-        label="Your e-mail address", help_text="We will send your sign-in link here."
+        label="Your e-mail address",
+        help_text="We will send your sign-in link here.",
+        error_messages={"required": "Enter your e-mail address."},
     )
     contact_phone = forms.CharField(
         label="Your phone number (optional)", max_length=50, required=False
@@ -103,6 +117,7 @@ class ProblemReportForm(HoneypotMixin, forms.Form):
         label="What is wrong?",
         choices=[c for c in ListingReport.Kind.choices if c[0] != ListingReport.Kind.STALE],
         widget=forms.RadioSelect,
+        error_messages={"required": "Choose what is wrong with the listing."},
     )
     message = forms.CharField(
         label="Tell us more (optional)",

@@ -6,6 +6,10 @@
   if (!el || !window.L) { return; }
   var lat = parseFloat(el.dataset.lat), lng = parseFloat(el.dataset.lng);
   if (isNaN(lat) || isNaN(lng)) { return; }
+  // Hidden until now so that without JavaScript there is no empty box; the address says it.
+  el.hidden = false;
+  var caption = document.getElementById("activity-map-caption");
+  if (caption) { caption.hidden = false; }
   var map = L.map(el, { scrollWheelZoom: false }).setView([lat, lng], 15);
   if (el.dataset.tiles) {
     L.tileLayer(el.dataset.tiles, { attribution: el.dataset.attribution || "", maxZoom: 19 }).addTo(map);

@@ -85,9 +85,10 @@ class TestRegistrationForm:
     @pytest.mark.parametrize(
         ("field", "value", "message"),
         [
-            ("organisation_name", "", "This field is required."),
-            ("contact_name", "", "This field is required."),
-            ("description", "", "This field is required."),
+            ("organisation_name", "", "Enter the name of your group."),
+            ("contact_name", "", "Enter your name."),
+            ("description", "", "Say what your group does."),
+            ("kind", "", "Choose what kind of group it is."),
             ("contact_email", "not-an-email", "Enter a valid email address."),
             ("postcode", "NOT A POSTCODE", "Enter a full postcode"),
             ("postcode", "SW99 9ZZ", "could not find SW99"),

@@ -110,7 +110,7 @@ def test_report_without_editors_goes_to_organisation_email_and_moderator_emails_
 @pytest.mark.parametrize(
     ("data", "field", "error"),
     [
-        (valid_data(kind=""), "kind", "This field is required."),
+        (valid_data(kind=""), "kind", "Choose what is wrong with the listing."),
         (valid_data(kind="stale"), "kind", "Select a valid choice."),
         (valid_data(reporter_email="not-an-address"), "reporter_email", "valid email address"),
         (valid_data(message="x" * 2001), "message", "at most 2000 characters"),
@@ -127,7 +127,7 @@ def test_invalid_report_shows_errors_and_saves_nothing(
     assert field in response.context["form"].errors
     content = response.content.decode()
     assert "There is a problem" in content
-    assert f'id="id_{field}-error"' in content or f'id="{field}-error"' in content
+    assert f'id="id_{field}_error"' in content
     assert error in content
     assert not ListingReport.objects.exists()
     assert mailoutbox == []
