@@ -94,38 +94,42 @@ class DemoBuilder:
 
     # Accounts are made on every run (idempotently) so their credentials can always be printed.
     def ensure_accounts(self, editor_organisation=None) -> list:
-        User = get_user_model()
         accounts = []
         username, password, role = DEMO_ACCOUNTS["admin"]
-        if not User.objects.filter(username=username).exists():
-            User.objects.create_superuser(username, "admin@example.org", password)
+        if not get_user_model().objects.filter(username=username).exists():
+            get_user_model().objects.create_superuser(username, "admin@example.org", password)
         accounts.append((role, username, password))
 
-        username, password, role = DEMO_ACCOUNTS["moderator"]
-        moderator, created = User.objects.get_or_create(
-            username=username,
-            defaults={"email": "moderator@example.org", "first_name": "Mo", "last_name": "Derator"},
-        )
-        if created:
-            moderator.set_password(password)
-            moderator.save()
-            moderator.groups.add(Group.objects.get(name="Moderators"))
-        accounts.append((role, username, password))
+        moderators = Group.objects.get(name="Moderators")
+        accounts.append(self._account("moderator", "Mo", "Derator", lambda: moderators))
 
         organisation = editor_organisation or Organisation.objects.order_by("path").first()
         if organisation is not None:
-            username, password, role = DEMO_ACCOUNTS["editor"]
-            editor, created = User.objects.get_or_create(
-                username=username,
-                defaults={"email": "editor@example.org", "first_name": "Edie", "last_name": "Tor"},
+            role, username, password = self._account(
+                "editor",
+                "Edie",
+                "Tor",
+                lambda: organisation_grant_editors(organisation=organisation),
             )
-            if created:
-                editor.set_password(password)
-                editor.save()
-                group = organisation_grant_editors(organisation=organisation)
-                editor.groups.add(group)
             accounts.append((f"{role} ({organisation.title})", username, password))
         return accounts
+
+    def _account(self, key, first_name, last_name, group) -> tuple:
+        """Create a demo account once, in the group `group()` returns; return its credentials."""
+        username, password, role = DEMO_ACCOUNTS[key]
+        user, created = get_user_model().objects.get_or_create(
+            username=username,
+            defaults={
+                "email": f"{username}@example.org",
+                "first_name": first_name,
+                "last_name": last_name,
+            },
+        )
+        if created:
+            user.set_password(password)
+            user.save()
+            user.groups.add(group())
+        return (role, username, password)
 
     def build(self) -> DemoSummary:
         summary = DemoSummary()
