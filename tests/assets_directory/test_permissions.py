@@ -1,11 +1,15 @@
 """Organisation editors work on their own organisation's pages only, through moderation."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from wagtail.models import Page, WorkflowState
+from wagtail.images import get_image_model
+from wagtail.images.tests.utils import get_test_image_file
+from wagtail.models import Collection, Page, WorkflowState
 from wagtail.test.utils.form_data import rich_text
 
 from assets_directory.models import Activity
+from tests.conftest import make_editor
 
 
 def edit_post_data(activity, **changes):
@@ -190,3 +194,46 @@ def test_unpublished_activity_is_not_public(client, activity):
     activity.unpublish()
     assert client.get(activity.url_path.replace("/home", "", 1)).status_code == 404
     assert Activity.objects.live().filter(pk=activity.pk).count() == 0
+
+
+@pytest.mark.django_db
+def test_editor_uploads_only_to_own_collection_and_cannot_edit_other_images(
+    client, editor, organisation, other_organisation
+):
+    make_editor(other_organisation, username="singer", email="singer@example.org")
+    own = Collection.objects.get(name=organisation.title)
+    other = Collection.objects.get(name=other_organisation.title)
+    Image = get_image_model()
+    other_image = Image.objects.create(
+        title="Choir photo", file=get_test_image_file(), collection=other
+    )
+
+    client.force_login(editor)
+    response = client.get(reverse("wagtailimages:edit", args=[other_image.pk]))
+    assert_refused(response)
+    response = client.post(
+        reverse("wagtailimages:delete", args=[other_image.pk]),
+    )
+    assert_refused(response)
+    assert Image.objects.filter(pk=other_image.pk).exists()
+
+    listing = client.get(reverse("wagtailimages:index")).content.decode()
+    assert "Choir photo" not in listing
+
+    def upload(name):
+        return SimpleUploadedFile(
+            f"{name}.png", get_test_image_file().file.getvalue(), content_type="image/png"
+        )
+
+    # An upload that names the other organisation's collection never lands there.
+    client.post(
+        reverse("wagtailimages:add"),
+        {"title": "Sneaky", "file": upload("sneaky"), "collection": other.pk},
+    )
+    assert not Image.objects.filter(title="Sneaky", collection=other).exists()
+    response = client.post(
+        reverse("wagtailimages:add"),
+        {"title": "Our logo", "file": upload("logo"), "collection": own.pk},
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    assert Image.objects.get(title="Our logo").collection == own
