@@ -248,7 +248,7 @@ class Activity(Page):
             [
                 FieldPanel("delivery"),
                 FieldPanel("venue"),
-                InlinePanel("schedules", label="Session times", min_num=0),
+                InlinePanel("schedules", heading="Session times", label="session time", min_num=0),
             ],
             heading="Where and when",
         ),
