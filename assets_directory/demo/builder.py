@@ -30,9 +30,10 @@ from tests.factories import (
 )
 
 from . import content
-from .bulk import bulk_activities
 
 SEED = 2026
+# Where the demo's phone and home-visiting services reach: the borough's postcode districts.
+BOROUGH_AREA = "SW11, SW12, SW15, SW17, SW18"
 INWARD_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
 
 # Local demo accounts. load_demo refuses to run with DEBUG off, so these never reach production.
@@ -152,6 +153,8 @@ class DemoBuilder:
         # Bulk batches commit one by one, so a benchmark load does not hold one huge transaction.
         for organisation, _, _ in organisations:
             organisation.refresh_from_db(fields=["numchild"])
+        from .bulk import bulk_activities
+
         summary.activities += bulk_activities(
             builder=self,
             organisations=organisations,
@@ -302,6 +305,7 @@ class DemoBuilder:
             tags=[w for w in title.lower().split() if len(w) > 4][:3],
             venue=venue,
             delivery=delivery,
+            area_served="" if delivery in ("in_person", "online") else BOROUGH_AREA,
             cost=cost,
             cost_amount=amount,
             cost_details=details,

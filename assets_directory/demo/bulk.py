@@ -19,6 +19,7 @@ from wagtail.models import Page
 from assets_directory.models import Activity, ActivitySchedule, Organisation
 
 from . import content
+from .builder import BOROUGH_AREA
 
 BATCH = 2000
 
@@ -102,6 +103,7 @@ def _insert_activity_rows(builder, pages, details, venues):
             "booking": booking,
             "how_to_join": "",
             "delivery": delivery,
+            "area_served": "" if delivery in ("in_person", "online") else BOROUGH_AREA,
             "venue": r.choice(local).pk if delivery == "in_person" else None,
             "contact_name": "",
             "contact_email": "",

@@ -221,6 +221,14 @@ class Activity(Page):
         blank=True, help_text="What someone should do to come along the first time."
     )
     delivery = models.CharField(max_length=20, choices=Delivery.choices, default=Delivery.IN_PERSON)
+    area_served = models.CharField(
+        max_length=255,
+        blank=True,
+        help_text=(
+            "For online, phone or area-wide activities: the postcode districts you cover, "
+            "e.g. 'SW17, SW18'. Leave empty if anyone can join from anywhere."
+        ),
+    )
     venue = models.ForeignKey(
         "assets_directory.Venue",
         null=True,
@@ -248,6 +256,7 @@ class Activity(Page):
             [
                 FieldPanel("delivery"),
                 FieldPanel("venue"),
+                FieldPanel("area_served"),
                 InlinePanel("schedules", heading="Session times", label="session time", min_num=0),
             ],
             heading="Where and when",

@@ -26,6 +26,10 @@ env = environ.Env(
     STATIC_ROOT=(str, str(BASE_DIR / "var" / "static")),
     MAP_TILE_URL=(str, ""),
     MAP_TILE_ATTRIBUTION=(str, ""),
+    SEARCH_BACKEND=(str, "embedded"),
+    SEARCH_INDEX_DIR=(str, str(BASE_DIR / "var" / "search-index")),
+    ELASTICSEARCH_URL=(str, ""),
+    ELASTICSEARCH_INDEX=(str, "common-ground-activities"),
     GEOCODER_BACKEND=(str, "assets_directory.geocoding.backends.OutcodeCentroidGeocoder"),
     GEOCODER_DATA_PATH=(str, ""),
     FRESHNESS_REVIEW_DAYS=(int, 182),
@@ -199,6 +203,22 @@ LEAFLET_CONFIG = {
     "DEFAULT_CENTER": (51.4489, -0.1971),
     "DEFAULT_ZOOM": 13,
     "RESET_VIEW": False,
+}
+
+# Directory search: "embedded" (a tantivy index in SEARCH_INDEX_DIR, no server) or
+# "elasticsearch" (ELASTICSEARCH_URL), or the dotted path of another backend class.
+SEARCH_BACKENDS = {
+    "embedded": "search.backends.embedded.EmbeddedSearchBackend",
+    "elasticsearch": "search.backends.elasticsearch.ElasticsearchSearchBackend",
+}
+SEARCH_INDEX_DIR = env("SEARCH_INDEX_DIR")
+DIRECTORY_SEARCH = {
+    "BACKEND": SEARCH_BACKENDS.get(env("SEARCH_BACKEND"), env("SEARCH_BACKEND")),
+    "OPTIONS": (
+        {"url": env("ELASTICSEARCH_URL"), "index": env("ELASTICSEARCH_INDEX")}
+        if env("SEARCH_BACKEND") == "elasticsearch"
+        else {"path": SEARCH_INDEX_DIR}
+    ),
 }
 
 # Geocoding: the embedded default reads shipped outward-code centroids.

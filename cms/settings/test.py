@@ -1,6 +1,7 @@
 """Tests: fast hashing, eager tasks, e-mail kept in memory, no tile server."""
 
 import os
+import tempfile
 
 os.environ.setdefault("SECRET_KEY", "test-only-key-000000000000000000000000000000000000")
 os.environ["ALLOWED_HOSTS"] = "testserver,127.0.0.1,localhost"
@@ -8,6 +9,10 @@ os.environ["SECURE_SSL_REDIRECT"] = "False"
 os.environ["SECURE_HSTS_SECONDS"] = "0"
 os.environ["MAP_TILE_URL"] = ""
 os.environ.setdefault("DATABASE_URL", "sqlite://:memory:")
+# Each test run indexes into its own directory, so parallel runs never share an index.
+os.environ.setdefault(
+    "SEARCH_INDEX_DIR", tempfile.mkdtemp(prefix="common-ground-test-index-")
+)
 
 from .base import *  # noqa: E402,F403
 

@@ -1,0 +1,177 @@
+"""One query model for the directory, shared by every backend and every caller.
+
+A `DirectoryQuery` is validated when it is made: a bad value raises `QueryError` naming the
+field, so no backend ever sees (or fails on) input it cannot answer.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+
+from assets_directory.scheduling import WEEKDAY_SLUGS
+
+MAX_PAGE_SIZE = 100
+MAX_RADIUS_M = 200_000
+FACETS = ("categories", "days", "cost", "access", "delivery")
+DELIVERY = ("in_person", "online", "phone", "area_wide")
+# Time of day is indexed in quarter hours: a session covers the buckets it overlaps.
+BUCKET_MINUTES = 15
+BUCKETS_PER_DAY = 24 * 60 // BUCKET_MINUTES
+
+
+class QueryError(ValueError):
+    """A query value that cannot be searched; `field` names the parameter, `message` says why."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+class Sort(StrEnum):
+    RELEVANCE = "relevance"
+    DISTANCE = "distance"
+    CHECKED = "checked"
+
+
+@dataclass(frozen=True)
+class GeoPoint:
+    lat: float
+    lng: float
+
+    def __post_init__(self):
+        if not (isinstance(self.lat, int | float) and isinstance(self.lng, int | float)):
+            raise QueryError("near", "Latitude and longitude must be numbers.")
+        if not (math.isfinite(self.lat) and math.isfinite(self.lng)):
+            raise QueryError("near", "Latitude and longitude must be numbers.")
+        if not (-90 <= self.lat <= 90 and -180 <= self.lng <= 180):
+            raise QueryError("near", "Latitude must be -90 to 90 and longitude -180 to 180.")
+
+
+@dataclass(frozen=True)
+class BBox:
+    min_lng: float
+    min_lat: float
+    max_lng: float
+    max_lat: float
+
+    def __post_init__(self):
+        values = (self.min_lng, self.min_lat, self.max_lng, self.max_lat)
+        if not all(isinstance(v, int | float) and math.isfinite(v) for v in values):
+            raise QueryError("bbox", "Give four numbers: min_lng,min_lat,max_lng,max_lat.")
+        if not (-180 <= self.min_lng <= 180 and -180 <= self.max_lng <= 180):
+            raise QueryError("bbox", "Longitudes must be between -180 and 180.")
+        if not (-90 <= self.min_lat <= 90 and -90 <= self.max_lat <= 90):
+            raise QueryError("bbox", "Latitudes must be between -90 and 90.")
+        if self.min_lat > self.max_lat or self.min_lng > self.max_lng:
+            raise QueryError("bbox", "The minimum must not be greater than the maximum.")
+
+    @classmethod
+    def around(cls, point: GeoPoint, radius_m: float) -> BBox:
+        """The smallest box holding a circle: a cheap pre-filter before exact distance."""
+        dlat = radius_m / 111_320
+        dlng = radius_m / (111_320 * max(math.cos(math.radians(point.lat)), 0.01))
+        return cls(
+            min_lng=max(point.lng - dlng, -180),
+            min_lat=max(point.lat - dlat, -90),
+            max_lng=min(point.lng + dlng, 180),
+            max_lat=min(point.lat + dlat, 90),
+        )
+
+
+@dataclass(frozen=True)
+class TimeWindow:
+    start: datetime.time
+    end: datetime.time
+
+    def __post_init__(self):
+        if self.end <= self.start and self.end != datetime.time(0, 0):
+            raise QueryError("time_to", "The end time must be after the start time.")
+
+    def buckets(self) -> range:
+        """Quarter-hour buckets of one day that the window overlaps."""
+        first = (self.start.hour * 60 + self.start.minute) // BUCKET_MINUTES
+        end_minutes = self.end.hour * 60 + self.end.minute or 24 * 60
+        last = math.ceil(end_minutes / BUCKET_MINUTES)
+        return range(first, last)
+
+
+@dataclass(frozen=True)
+class DirectoryQuery:
+    """What, where and when someone is looking for. Everything is optional."""
+
+    text: str = ""
+    categories: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    near: GeoPoint | None = None
+    radius_m: float | None = None
+    bbox: BBox | None = None
+    days: tuple[int, ...] = ()
+    time_window: TimeWindow | None = None
+    open_at: datetime.datetime | None = None
+    free_only: bool = False
+    max_cost: Decimal | None = None
+    access: tuple[str, ...] = ()
+    age: int | None = None
+    delivery: tuple[str, ...] = ()
+    include_not_running: bool = False
+    prefix: bool = False
+    sort: Sort = Sort.RELEVANCE
+    page: int = 1
+    page_size: int = 20
+    facets: tuple[str, ...] = field(default=())
+
+    def __post_init__(self):
+        if len(self.text) > 200:
+            raise QueryError("q", "Search words must be 200 characters or fewer.")
+        if self.radius_m is not None:
+            if self.near is None:
+                raise QueryError("radius_km", "A radius needs a place: give near as well.")
+            if not (isinstance(self.radius_m, int | float) and math.isfinite(self.radius_m)):
+                raise QueryError("radius_km", "The radius must be a number.")
+            if not (0 < self.radius_m <= MAX_RADIUS_M):
+                raise QueryError("radius_km", "The radius must be more than 0 and at most 200 km.")
+        for day in self.days:
+            if day not in range(7):
+                raise QueryError("day", "Days are mon, tue, wed, thu, fri, sat or sun.")
+        if self.max_cost is not None and self.max_cost < 0:
+            raise QueryError("max_cost", "The most you can pay cannot be negative.")
+        if self.age is not None and not (0 <= self.age <= 120):
+            raise QueryError("age", "Age must be between 0 and 120.")
+        for value in self.delivery:
+            if value not in DELIVERY:
+                raise QueryError("delivery", f"Delivery is one of {', '.join(DELIVERY)}.")
+        for facet in self.facets:
+            if facet not in FACETS:
+                raise QueryError("facets", f"Facets are {', '.join(FACETS)}.")
+        if self.sort == Sort.DISTANCE and self.near is None:
+            raise QueryError("sort", "Sorting by distance needs a place: give near as well.")
+        if not (isinstance(self.page, int) and self.page >= 1):
+            raise QueryError("page", "The page must be a whole number, 1 or more.")
+        if not (isinstance(self.page_size, int) and 1 <= self.page_size <= MAX_PAGE_SIZE):
+            raise QueryError("page_size", f"The page size must be 1 to {MAX_PAGE_SIZE}.")
+        if self.page * self.page_size > 10_000:
+            raise QueryError("page", "Only the first 10,000 results can be paged through.")
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.page_size
+
+    @property
+    def day_slugs(self) -> tuple[str, ...]:
+        return tuple(WEEKDAY_SLUGS[d] for d in self.days)
+
+    def time_buckets(self) -> list[int] | None:
+        """Week-wide quarter-hour buckets to match, from days, time window and open_at."""
+        if self.open_at is not None:
+            local = self.open_at
+            minute = local.hour * 60 + local.minute
+            return [local.weekday() * BUCKETS_PER_DAY + minute // BUCKET_MINUTES]
+        if self.time_window is None:
+            return None
+        days = self.days or tuple(range(7))
+        return [d * BUCKETS_PER_DAY + b for d in days for b in self.time_window.buckets()]

@@ -1,0 +1,67 @@
+"""Writes to the search index. Only these (and the rebuild command) talk to the backend."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+from django.db import transaction
+from kombu.exceptions import OperationalError
+
+from assets_directory.models import Activity
+
+from .backends import get_backend
+from .backends.base import ProgressCallback
+from .documents import DocumentContext, activity_document, indexable_activities, iter_documents
+
+logger = logging.getLogger(__name__)
+
+
+def index_update_activities(*, ids: Iterable[int]) -> tuple[int, int]:
+    """Bring these activities' index entries in line with the database.
+
+    Indexable ones (live, public) are written; the rest (unpublished, deleted) are removed.
+    Returns (indexed, removed).
+    """
+    ids = sorted({int(i) for i in ids})
+    if not ids:
+        return (0, 0)
+    activities = list(indexable_activities().filter(pk__in=ids))
+    context = DocumentContext()
+    documents = [activity_document(a, context=context) for a in activities]
+    backend = get_backend()
+    backend.index_documents(documents)
+    gone = sorted(set(ids) - {a.pk for a in activities})
+    backend.delete_documents(gone)
+    return (len(documents), len(gone))
+
+
+def index_rebuild(*, progress: ProgressCallback | None = None) -> int:
+    """Write a fresh index of every indexable activity and swap it in."""
+    total = indexable_activities().count()
+    return get_backend().rebuild(iter_documents(), total=total, progress=progress)
+
+
+def activity_ids_under(page_path: str) -> list[int]:
+    return list(Activity.objects.filter(path__startswith=page_path).values_list("pk", flat=True))
+
+
+def index_enqueue(ids: Iterable[int]) -> None:
+    """Update these activities in the index once the current transaction commits.
+
+    Publishing must never wait on, or fail because of, the search engine or the broker: the
+    task retries on its own, and a broker that cannot be reached is logged.
+    """
+    ids = sorted({int(i) for i in ids})
+    if not ids:
+        return
+
+    def send():
+        from .tasks import update_directory_index
+
+        try:
+            update_directory_index.delay(ids)
+        except OperationalError:
+            logger.exception("Could not queue a search index update for activities %s", ids)
+
+    transaction.on_commit(send)

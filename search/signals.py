@@ -1,0 +1,48 @@
+"""Keep the index in step with the directory: every change is queued on commit."""
+
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
+from wagtail.signals import page_published, page_unpublished, post_page_move
+
+from assets_directory.models import Activity, Category, Organisation, Venue
+
+from .services import activity_ids_under, index_enqueue
+
+
+@receiver(page_published)
+@receiver(page_unpublished)
+def page_changed(sender, instance, **kwargs):
+    if isinstance(instance, Activity):
+        index_enqueue([instance.pk])
+    elif isinstance(instance, Organisation):
+        # Its name shows on every activity; unpublishing it hides them all.
+        index_enqueue(activity_ids_under(instance.path))
+
+
+@receiver(post_page_move)
+def page_moved(sender, instance, url_path_before, url_path_after, **kwargs):
+    if url_path_before != url_path_after:
+        index_enqueue(activity_ids_under(instance.path))
+
+
+@receiver(post_delete, sender=Activity)
+def activity_deleted(sender, instance, **kwargs):
+    index_enqueue([instance.pk])
+
+
+@receiver(post_save, sender=Venue)
+def venue_saved(sender, instance, **kwargs):
+    index_enqueue(instance.activities.values_list("pk", flat=True))
+
+
+@receiver(m2m_changed, sender=Venue.accessibility.through)
+def venue_access_changed(sender, instance, action, **kwargs):
+    if action in ("post_add", "post_remove", "post_clear") and isinstance(instance, Venue):
+        index_enqueue(instance.activities.values_list("pk", flat=True))
+
+
+@receiver(post_save, sender=Category)
+def category_saved(sender, instance, created, **kwargs):
+    if not created:
+        ids = [instance.pk, *instance.children.values_list("pk", flat=True)]
+        index_enqueue(Activity.objects.filter(categories__in=ids).values_list("pk", flat=True))
