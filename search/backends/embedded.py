@@ -232,8 +232,12 @@ class EmbeddedSearchBackend(BaseSearchBackend):
         with self._lock, self._writer_lock():
             generation = self._open()
             writer = self._writer(generation.index)
+            # delete_documents_by_term does not match unsigned fields in tantivy-py 0.27;
+            # a term-set query does, and replaces the whole batch in one pass.
+            writer.delete_documents_by_query(
+                tantivy.Query.term_set_query(self.schema, "id", [int(d["id"]) for d in documents])
+            )
             for document in documents:
-                writer.delete_documents_by_term("id", int(document["id"]))
                 writer.add_document(to_tantivy(document))
             self._commit(writer)
             generation.index.reload()
@@ -246,8 +250,7 @@ class EmbeddedSearchBackend(BaseSearchBackend):
         with self._lock, self._writer_lock():
             generation = self._open()
             writer = self._writer(generation.index)
-            for pk in ids:
-                writer.delete_documents_by_term("id", pk)
+            writer.delete_documents_by_query(tantivy.Query.term_set_query(self.schema, "id", ids))
             self._commit(writer)
             generation.index.reload()
 
