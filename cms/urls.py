@@ -8,6 +8,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("", include("assets_directory.urls")),
+    path("", include("search.urls")),
 ]
 
 if settings.DEBUG:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.db.models import Prefetch
 from django.utils.html import strip_tags
 from wagtail.models import Site
@@ -16,6 +18,14 @@ from .query import BUCKET_MINUTES, BUCKETS_PER_DAY
 # centroid stands for a district a few kilometres across.
 AREA_PADDING_DEG = 0.02
 DEFAULT_SESSION_MINUTES = 60
+
+
+BLOCK_END = re.compile(r"</(p|li|h[1-6]|div|blockquote)>|<br\s*/?>", re.IGNORECASE)
+
+
+def _plain_text(html: str) -> str:
+    # Keep a space where blocks end, so "them.</p><p>New" does not become "them.New".
+    return " ".join(strip_tags(BLOCK_END.sub(" ", html)).split())
 
 
 def indexable_activities():
@@ -135,7 +145,7 @@ def activity_document(activity: Activity, *, context: DocumentContext) -> dict:
         "uuid": str(activity.uuid),
         "title": activity.title,
         "summary": activity.summary,
-        "body": strip_tags(activity.description or ""),
+        "body": _plain_text(activity.description or ""),
         "organisation": organisation_title,
         "organisation_id": organisation_id,
         "url": context.url(activity),

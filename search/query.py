@@ -11,9 +11,11 @@ import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
 from assets_directory.scheduling import WEEKDAY_SLUGS
 
+LONDON = ZoneInfo("Europe/London")
 MAX_PAGE_SIZE = 100
 MAX_RADIUS_M = 200_000
 FACETS = ("categories", "days", "cost", "access", "delivery")
@@ -21,6 +23,7 @@ DELIVERY = ("in_person", "online", "phone", "area_wide")
 # Time of day is indexed in quarter hours: a session covers the buckets it overlaps.
 BUCKET_MINUTES = 15
 BUCKETS_PER_DAY = 24 * 60 // BUCKET_MINUTES
+METRES_PER_DEGREE = 6_371_008.8 * math.pi / 180
 
 
 class QueryError(ValueError):
@@ -73,8 +76,11 @@ class BBox:
     @classmethod
     def around(cls, point: GeoPoint, radius_m: float) -> BBox:
         """The smallest box holding a circle: a cheap pre-filter before exact distance."""
-        dlat = radius_m / 111_320
-        dlng = radius_m / (111_320 * max(math.cos(math.radians(point.lat)), 0.01))
+        # Metres per degree on the mean-radius sphere the backends measure distance on, less a
+        # hair, so the box always holds the whole circle.
+        per_degree = METRES_PER_DEGREE * 0.999
+        dlat = radius_m / per_degree
+        dlng = radius_m / (per_degree * max(math.cos(math.radians(point.lat)), 0.01))
         return cls(
             min_lng=max(point.lng - dlng, -180),
             min_lat=max(point.lat - dlat, -90),
@@ -138,6 +144,8 @@ class DirectoryQuery:
         for day in self.days:
             if day not in range(7):
                 raise QueryError("day", "Days are mon, tue, wed, thu, fri, sat or sun.")
+        if self.max_cost is not None and not Decimal(self.max_cost).is_finite():
+            raise QueryError("max_cost", "The most you can pay must be a number.")
         if self.max_cost is not None and self.max_cost < 0:
             raise QueryError("max_cost", "The most you can pay cannot be negative.")
         if self.age is not None and not (0 <= self.age <= 120):
@@ -168,7 +176,10 @@ class DirectoryQuery:
     def time_buckets(self) -> list[int] | None:
         """Week-wide quarter-hour buckets to match, from days, time window and open_at."""
         if self.open_at is not None:
-            local = self.open_at
+            # Sessions are indexed in London wall-clock time.
+            local = (
+                self.open_at.astimezone(LONDON) if self.open_at.tzinfo is not None else self.open_at
+            )
             minute = local.hour * 60 + local.minute
             return [local.weekday() * BUCKETS_PER_DAY + minute // BUCKET_MINUTES]
         if self.time_window is None:

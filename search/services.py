@@ -13,8 +13,35 @@ from assets_directory.models import Activity
 from .backends import get_backend
 from .backends.base import ProgressCallback
 from .documents import DocumentContext, activity_document, indexable_activities, iter_documents
+from .models import ZeroResultSearch
 
 logger = logging.getLogger(__name__)
+
+
+def zero_result_record(*, parsed) -> ZeroResultSearch:
+    """Note a search that found nothing, keeping no personal detail."""
+    query = parsed.query
+    filters = []
+    if query.day_slugs:
+        filters.append("day=" + ",".join(query.day_slugs))
+    if query.time_window:
+        filters.append(f"time={query.time_window.start:%H:%M}-{query.time_window.end:%H:%M}")
+    if query.free_only:
+        filters.append("free")
+    if query.max_cost is not None:
+        filters.append(f"max_cost={query.max_cost}")
+    if query.access:
+        filters.append("access=" + ",".join(query.access))
+    if query.delivery:
+        filters.append("delivery=" + ",".join(query.delivery))
+    if query.radius_m:
+        filters.append(f"radius_km={query.radius_m / 1000:g}")
+    return ZeroResultSearch.objects.create(
+        terms=" ".join(query.text.lower().split())[:200],
+        categories=",".join(query.categories)[:255],
+        outcode=(parsed.outcode or "")[:8],
+        filters=" ".join(filters)[:255],
+    )
 
 
 def index_update_activities(*, ids: Iterable[int]) -> tuple[int, int]:

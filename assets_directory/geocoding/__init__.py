@@ -12,6 +12,7 @@ from .results import GeocodeResult
 from .validators import validate_postcode
 
 __all__ = [
+    "nearest_outcode",
     "GeocodeResult",
     "GeocoderUnavailable",
     "GeocodingError",
@@ -33,3 +34,11 @@ def geocode(text: str) -> GeocodeResult:
     ``GeocodingError``, with a public ``message``).
     """
     return get_geocoder().geocode(text)
+
+
+def nearest_outcode(latitude: float, longitude: float) -> str | None:
+    """The outward code around a point, or None where the geocoder cannot say."""
+    geocoder = get_geocoder()
+    if not geocoder.supports_nearest_outcode:
+        return None
+    return geocoder.nearest_outcode(latitude, longitude)

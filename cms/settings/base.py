@@ -30,6 +30,10 @@ env = environ.Env(
     SEARCH_INDEX_DIR=(str, str(BASE_DIR / "var" / "search-index")),
     ELASTICSEARCH_URL=(str, ""),
     ELASTICSEARCH_INDEX=(str, "common-ground-activities"),
+    ELASTICSEARCH_API_KEY=(str, ""),
+    ELASTICSEARCH_TIMEOUT=(float, 5.0),
+    ELASTICSEARCH_VERIFY_CERTS=(bool, True),
+    ELASTICSEARCH_REPLICAS=(int, 1),
     GEOCODER_BACKEND=(str, "assets_directory.geocoding.backends.OutcodeCentroidGeocoder"),
     GEOCODER_DATA_PATH=(str, ""),
     FRESHNESS_REVIEW_DAYS=(int, 182),
@@ -215,7 +219,14 @@ SEARCH_INDEX_DIR = env("SEARCH_INDEX_DIR")
 DIRECTORY_SEARCH = {
     "BACKEND": SEARCH_BACKENDS.get(env("SEARCH_BACKEND"), env("SEARCH_BACKEND")),
     "OPTIONS": (
-        {"url": env("ELASTICSEARCH_URL"), "index": env("ELASTICSEARCH_INDEX")}
+        {
+            "url": env("ELASTICSEARCH_URL"),
+            "index": env("ELASTICSEARCH_INDEX"),
+            "api_key": env("ELASTICSEARCH_API_KEY") or None,
+            "timeout": env("ELASTICSEARCH_TIMEOUT"),
+            "verify_certs": env("ELASTICSEARCH_VERIFY_CERTS"),
+            "replicas": env("ELASTICSEARCH_REPLICAS"),
+        }
         if env("SEARCH_BACKEND") == "elasticsearch"
         else {"path": SEARCH_INDEX_DIR}
     ),

@@ -49,7 +49,9 @@ STRIPS = 32
 WRITER_HEAP = 64_000_000
 # Sort key for "recently checked": newest first, then lowest id, in one fast field.
 ID_SPAN = 10**10
-WORD = re.compile(r"[\w']+", re.UNICODE)
+WORD = re.compile(r"\w+", re.UNICODE)
+# tantivy's tokenizers drop longer tokens, so such a word can never match anything.
+MAX_WORD = 40
 
 
 def haversine_m(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
@@ -98,7 +100,7 @@ def to_tantivy(document: dict) -> tantivy.Document:
         "prefix_text",
         " ".join(
             str(document.get(k) or "")
-            for k in ("title", "summary", "category_names", "organisation", "venue")
+            for k in ("title", "summary", "body", "category_names", "organisation", "venue")
         )
         + " "
         + " ".join(document.get("tags") or ()),
@@ -333,6 +335,9 @@ class EmbeddedSearchBackend(BaseSearchBackend):
             kwargs = {}
             if query.sort == Sort.CHECKED:
                 kwargs = {"order_by_field": "checked_key", "order": tantivy.Order.Desc}
+            elif text_query is None:
+                # Without words every score is equal: id order keeps results and pages stable.
+                kwargs = {"order_by_field": "id", "order": tantivy.Order.Asc}
             result = searcher.search(
                 full, limit=query.page_size, offset=query.offset, count=True, **kwargs
             )
@@ -352,6 +357,8 @@ class EmbeddedSearchBackend(BaseSearchBackend):
         words = [w.lower() for w in WORD.findall(query.text)]
         if not words:
             return None
+        if any(len(w) > MAX_WORD for w in words):
+            return tantivy.Query.empty_query()
         prefix = None
         if query.prefix:
             prefix = words.pop()

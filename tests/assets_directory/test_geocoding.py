@@ -508,3 +508,10 @@ class TestCheckGeocoder:
         (error,) = check_geocoder(None)
 
         assert "boom" in error.msg
+
+
+def test_nearest_outcode_names_the_district_around_a_point():
+    from assets_directory.geocoding import nearest_outcode
+
+    assert nearest_outcode(51.4489, -0.1971) == "SW18"
+    assert nearest_outcode(51.4307, -0.1647) == "SW17"

@@ -1,0 +1,119 @@
+"""JSON search API: GET /api/search and /api/search.geojson (documented at /api/schema/)."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from django.http import JsonResponse
+from django.views.decorators.http import require_GET
+
+from .backends import SearchBackendError
+from .openapi import openapi_document
+from .params import ParsedSearch, parse_search_params
+from .query import QueryError
+from .results import SearchHit, SearchResults
+from .selectors import search_directory
+from .services import zero_result_record
+
+logger = logging.getLogger(__name__)
+
+
+def hit_json(hit: SearchHit) -> dict:
+    return {
+        "id": hit.id,
+        "title": hit.title,
+        "organisation": hit.organisation,
+        "url": hit.url,
+        "summary": hit.summary,
+        "lat": hit.lat,
+        "lng": hit.lng,
+        "distance_m": round(hit.distance_m) if hit.distance_m is not None else None,
+        "next_session": hit.next_session.isoformat() if hit.next_session else None,
+        "cost": hit.cost,
+        "cost_amount": hit.cost_amount,
+        "delivery": hit.delivery,
+        "area_wide": hit.area_wide,
+        "categories": hit.categories,
+        "access": hit.access,
+        "venue": hit.venue,
+    }
+
+
+@dataclass
+class SearchOutcome:
+    parsed: ParsedSearch | None = None
+    results: SearchResults | None = None
+    error: dict | None = None
+    status: int = 200
+
+    def error_response(self) -> JsonResponse | None:
+        return JsonResponse(self.error, status=self.status) if self.error else None
+
+
+def run_search(params, *, record_zero: bool) -> SearchOutcome:
+    """Parse, search and (for a first page with nothing) record; or say what went wrong."""
+    try:
+        parsed = parse_search_params(params)
+    except QueryError as exc:
+        return SearchOutcome(error={"error": exc.message, "field": exc.field}, status=400)
+    try:
+        results = search_directory(parsed.query)
+    except SearchBackendError:
+        logger.exception("Search failed")
+        return SearchOutcome(
+            error={"error": "Search is not available just now. Try again soon.", "field": None},
+            status=503,
+        )
+    if record_zero and results.total == 0 and parsed.query.page == 1:
+        zero_result_record(parsed=parsed)
+    return SearchOutcome(parsed=parsed, results=results)
+
+
+def results_json(results: SearchResults) -> dict:
+    return {
+        "total": results.total,
+        "page": results.page,
+        "page_size": results.page_size,
+        "results": [hit_json(h) for h in results.hits],
+        "facets": results.facets,
+    }
+
+
+@require_GET
+def search_json(request):
+    outcome = run_search(request.GET, record_zero=True)
+    return outcome.error_response() or JsonResponse(results_json(outcome.results))
+
+
+@require_GET
+def search_geojson(request):
+    outcome = run_search(request.GET, record_zero=False)
+    if outcome.error:
+        return outcome.error_response()
+    results = outcome.results
+    features = [
+        {
+            "type": "Feature",
+            "id": hit.id,
+            "geometry": {"type": "Point", "coordinates": [hit.lng, hit.lat]},
+            "properties": hit_json(hit),
+        }
+        for hit in results.hits
+        if hit.lat is not None and hit.lng is not None
+    ]
+    return JsonResponse(
+        {
+            "type": "FeatureCollection",
+            "features": features,
+            "total": results.total,
+            "page": results.page,
+            "page_size": results.page_size,
+        },
+        content_type="application/geo+json",
+    )
+
+
+@require_GET
+def schema(request):
+    return JsonResponse(openapi_document(request.build_absolute_uri("/")))

@@ -1,0 +1,873 @@
+"""The Elasticsearch backend: the directory in an Elasticsearch 9 cluster.
+
+Searches, writes and checks go through an alias (`index`, by default
+"common-ground-activities"). A rebuild loads a new concrete index `<alias>-<timestamp>` and then
+moves the alias onto it in one `_aliases` request, so searches see the old index or the new one,
+never a half-built one.
+
+Everything the contract in `search.backends.base.BaseSearchBackend` asks for is done by
+Elasticsearch itself: the text query, every filter, the sort, paging and facet counts. Only the
+display distance of the (at most 100) hits on a page is worked out here, when the engine did not
+already return it as a sort value.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import logging
+import math
+import re
+from collections.abc import Iterable, Iterator
+from urllib.parse import urlsplit, urlunsplit
+
+from django.core.exceptions import ImproperlyConfigured
+from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError, helpers
+from elasticsearch.dsl import (
+    Boolean,
+    Completion,
+    Document,
+    Double,
+    GeoPoint,
+    Index,
+    Integer,
+    Keyword,
+    Long,
+    MetaField,
+    Object,
+    Text,
+    analyzer,
+)
+
+from ..query import BBox, DirectoryQuery, Sort
+from ..results import SearchHit, SearchResults
+from .base import BaseSearchBackend, ProgressCallback, SearchBackendError
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_INDEX = "common-ground-activities"
+DEFAULT_TIMEOUT = 5
+# Bulk loads and refreshes of a whole index take longer than a search may.
+BULK_TIMEOUT = 60
+CHUNK_SIZE = 500
+# Facet values are category slugs (with ancestors), weekdays and a few fixed choices: this many
+# buckets is every value a directory has, so the counts are complete rather than a top-N.
+FACET_SIZE = 500
+SNIPPET_CHARS = 160
+EARTH_RADIUS_M = 6_371_008.8
+# Relevance near the person: a document this far away keeps half of its proximity boost.
+DEFAULT_DECAY_SCALE_M = 5_000
+REBUILD_HINT = "run manage.py rebuild_directory_index"
+
+# The same weights as the embedded backend, so both rank alike.
+TEXT_FIELDS = [
+    "title^3",
+    "summary^2",
+    "category_names^1.5",
+    "tags.text^1.5",
+    "body",
+    "organisation",
+    "venue",
+]
+# The last word of a type-ahead query is matched as a prefix of unstemmed words ("singi" must
+# find "singing", whose stem "sing" does not start with "singi"), in the same fields and with
+# the same weights as whole words.
+PREFIX_FIELDS = [
+    "title.prefix^3",
+    "summary.prefix^2",
+    "category_names.prefix^1.5",
+    "tags.prefix^1.5",
+    "body.prefix",
+    "organisation.prefix",
+    "venue.prefix",
+]
+FACET_FIELDS = {
+    "categories": "categories",
+    "days": "days",
+    "cost": "cost",
+    "access": "access",
+    "delivery": "delivery",
+}
+SOURCE_FIELDS = [
+    "id",
+    "title",
+    "summary",
+    "organisation",
+    "venue",
+    "cost",
+    "cost_amount",
+    "delivery",
+    "categories",
+    "access",
+    "has_point",
+    "payload",
+]
+# Stored for building a hit, never searched.
+PAYLOAD_KEYS = ("url", "uuid", "lat", "lng", "schedule", "organisation_id", "postcode")
+AREA_FIELDS = ("area_min_lat", "area_min_lng", "area_max_lat", "area_max_lng")
+WORD = re.compile(r"[\w']+", re.UNICODE)
+# Elasticsearch's rules for index names, which the alias and the rebuilt indices share.
+INDEX_NAME = re.compile(r"^[a-z0-9][a-z0-9_.+-]*$")
+
+# Lower-cased, accent-folded, unstemmed words: what type-ahead prefixes are compared with.
+folded = analyzer("folded", tokenizer="standard", filter=["lowercase", "asciifolding"])
+
+
+def _english() -> Text:
+    """A stemmed English text field, with an unstemmed `.prefix` subfield for type-ahead."""
+    return Text(analyzer="english", fields={"prefix": _prefix_text()})
+
+
+def _prefix_text() -> Text:
+    # index_prefixes turns a prefix query into one term lookup, so a short prefix ("s") matches
+    # every word it begins instead of the first 50 expansions that match_bool_prefix allows.
+    return Text(analyzer=folded, index_prefixes={"min_chars": 1, "max_chars": 10})
+
+
+class ActivityDocument(Document):
+    """The mapping of one directory activity (see `search.documents.activity_document`)."""
+
+    id = Long()
+    title = _english()
+    # Type-ahead of whole titles; the status context keeps ended activities out.
+    suggest = Completion(contexts=[{"name": "status", "type": "category", "path": "status"}])
+    summary = _english()
+    body = _english()
+    category_names = _english()
+    organisation = _english()
+    venue = _english()
+    categories = Keyword(multi=True)
+    tags = Keyword(
+        multi=True,
+        fields={"text": Text(analyzer="english"), "prefix": _prefix_text()},
+    )
+    delivery = Keyword()
+    days = Keyword(multi=True)
+    cost = Keyword()
+    access = Keyword(multi=True)
+    status = Keyword()
+    location = GeoPoint()
+    has_point = Boolean()
+    anywhere = Boolean()
+    # Double, not float: area edges and prices are compared exactly as the embedded backend
+    # compares them, without rounding to 24 bits.
+    area_min_lat = Double()
+    area_min_lng = Double()
+    area_max_lat = Double()
+    area_max_lng = Double()
+    buckets = Integer(multi=True)
+    cost_amount = Double()
+    age_min = Integer()
+    age_max = Integer()
+    last_reviewed = Integer()
+    payload = Object(enabled=False)
+
+    class Meta:
+        # Every field is written by `to_source`; an unknown one is a bug, not a new mapping.
+        dynamic = MetaField("strict")
+
+
+def index_definition(name: str, *, replicas: int = 1) -> dict:
+    """Settings and mappings for a new concrete index, as `indices.create` takes them."""
+    index = Index(name)
+    # One shard: a directory is small, and one shard makes scores and facet counts exact.
+    index.settings(number_of_shards=1, number_of_replicas=replicas)
+    index.document(ActivityDocument)
+    return index.to_dict()
+
+
+def haversine_m(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
+    """Great-circle distance in metres (the same formula and radius as the embedded backend)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lng2 - lng1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(a)))
+
+
+def to_source(document: dict) -> dict:
+    """The `_source` indexed for one document from `search.documents.activity_document`."""
+    has_point = (
+        bool(document.get("has_point"))
+        and document.get("lat") is not None
+        and document.get("lng") is not None
+    )
+    title = document.get("title") or ""
+    source = {
+        "id": int(document["id"]),
+        "title": title,
+        "summary": document.get("summary") or "",
+        "body": document.get("body") or "",
+        "category_names": document.get("category_names") or "",
+        "organisation": document.get("organisation") or "",
+        "venue": document.get("venue") or "",
+        "categories": list(document.get("categories") or ()),
+        "tags": list(document.get("tags") or ()),
+        "delivery": document.get("delivery") or None,
+        "days": list(document.get("days") or ()),
+        "cost": document.get("cost") or None,
+        "access": list(document.get("access") or ()),
+        "status": document.get("status") or None,
+        "has_point": has_point,
+        "anywhere": bool(document.get("anywhere")),
+        "buckets": [int(b) for b in document.get("buckets") or ()],
+        "age_min": int(document["age_min"]) if document.get("age_min") is not None else 0,
+        "age_max": int(document["age_max"]) if document.get("age_max") is not None else 120,
+        "last_reviewed": int(document.get("last_reviewed") or 0),
+        "payload": {key: document.get(key) for key in PAYLOAD_KEYS},
+    }
+    if title:
+        source["suggest"] = {"input": [title]}
+    if has_point:
+        source["location"] = {"lat": float(document["lat"]), "lon": float(document["lng"])}
+    if document.get("area"):
+        for name, value in zip(AREA_FIELDS, document["area"], strict=True):
+            source[name] = float(value)
+    if document.get("cost_amount") is not None:
+        source["cost_amount"] = float(document["cost_amount"])
+    if not has_point:
+        # Only a document with a point has a position to show or measure from.
+        source["payload"]["lat"] = source["payload"]["lng"] = None
+    return source
+
+
+def _chunks(items: Iterable, size: int) -> Iterator[list]:
+    chunk = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _redact(url: str) -> str:
+    """The URL without a password, fit for messages and logs."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = f"{parts.username}:***@{parts.hostname}"
+    if parts.port:
+        netloc += f":{parts.port}"
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+def _api_reason(exc: ApiError) -> str:
+    """The most useful sentence in an Elasticsearch error response."""
+    body = exc.body
+    if isinstance(body, dict) and isinstance(body.get("error"), dict):
+        error = body["error"]
+        causes = error.get("root_cause") or []
+        cause = causes[0] if causes and isinstance(causes[0], dict) else error
+        kind, reason = cause.get("type"), cause.get("reason")
+        if kind or reason:
+            return f"{kind}: {reason}" if kind and reason else str(kind or reason)
+    if isinstance(body, dict) and isinstance(body.get("error"), str):
+        return body["error"]
+    if isinstance(body, str) and body.strip():
+        return body.strip()[:200]
+    return exc.message
+
+
+def _bulk_reason(exc: helpers.BulkIndexError) -> str:
+    for item in exc.errors:
+        for result in item.values():
+            error = result.get("error")
+            if isinstance(error, dict):
+                return f"{error.get('type')}: {error.get('reason')}"
+            if error:
+                return str(error)
+    return str(exc)
+
+
+class ElasticsearchSearchBackend(BaseSearchBackend):
+    """The directory in Elasticsearch 9, reached at `url` through the alias `index`.
+
+    Options (settings.DIRECTORY_SEARCH["OPTIONS"]): url (required, e.g.
+    "http://localhost:9200"; user:password@ in it is used for basic auth), index (the alias,
+    default "common-ground-activities"), timeout (seconds per request, default 5), api_key,
+    verify_certs (https only; the client's default when not given) and replicas (for new
+    indices, default 1).
+    """
+
+    name = "elasticsearch"
+    supports_text = True
+    supports_prefix = True
+    supports_geo = True
+    supports_distance_sort = True
+    supports_facets = True
+    supports_highlight = True
+    supports_atomic_rebuild = True
+
+    def __init__(
+        self,
+        *,
+        url: str,
+        index: str = DEFAULT_INDEX,
+        timeout: float = DEFAULT_TIMEOUT,
+        api_key: str | tuple[str, str] | None = None,
+        verify_certs: bool | None = None,
+        replicas: int = 1,
+    ):
+        super().__init__(
+            url=url,
+            index=index,
+            timeout=timeout,
+            api_key=api_key,
+            verify_certs=verify_certs,
+            replicas=replicas,
+        )
+        if not url:
+            raise ImproperlyConfigured(
+                "The Elasticsearch search backend needs a url (ELASTICSEARCH_URL), "
+                "for example http://localhost:9200."
+            )
+        if not INDEX_NAME.match(index or ""):
+            raise ImproperlyConfigured(
+                f"The Elasticsearch index {index!r} is not a valid index name: use lower-case "
+                "letters, digits, '-', '_' or '.', not starting with '-', '_' or '+'."
+            )
+        self.url = url
+        self.display_url = _redact(url)
+        self.alias = index
+        self.timeout = float(timeout)
+        self.replicas = int(replicas)
+        client_options = {"request_timeout": self.timeout}
+        if api_key:
+            client_options["api_key"] = api_key
+        if verify_certs is not None:
+            client_options["verify_certs"] = verify_certs
+        # Making the client opens no connection: a backend can be loaded with the cluster down.
+        self.client = Elasticsearch(url, **client_options)
+
+    # Errors ------------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _errors(self, doing: str):
+        """Turn the client's exceptions into a SearchBackendError saying what failed."""
+        try:
+            yield
+        except helpers.BulkIndexError as exc:
+            reason = _bulk_reason(exc).rstrip(".")
+            raise SearchBackendError(
+                f"Elasticsearch at {self.display_url} rejected {len(exc.errors)} document(s) "
+                f"while trying to {doing}: {reason}.{self._hint(reason)}"
+            ) from exc
+        except ApiError as exc:
+            reason = _api_reason(exc).rstrip(".")
+            raise SearchBackendError(
+                f"Elasticsearch at {self.display_url} refused to {doing} "
+                f"(HTTP {exc.meta.status}): {reason}.{self._hint(reason)}"
+            ) from exc
+        except TransportError as exc:
+            # Connection refused, timeouts, TLS failures, unreadable responses.
+            raise SearchBackendError(
+                f"Elasticsearch at {self.display_url} could not be reached to {doing}: "
+                f"{exc.message}"
+            ) from exc
+
+    def _hint(self, reason: str) -> str:
+        if "index_not_found" in reason:
+            return f" The index {self.alias!r} does not exist: {REBUILD_HINT}."
+        return ""
+
+    @property
+    def _slow(self) -> Elasticsearch:
+        """The client with a longer timeout, for bulk loads and whole-index operations."""
+        return self.client.options(request_timeout=max(self.timeout, BULK_TIMEOUT))
+
+    # Search ------------------------------------------------------------------------------
+
+    def search(self, query: DirectoryQuery) -> SearchResults:
+        """Run a query in Elasticsearch: one request for the page, the total and the facets."""
+        body = self.build_search_body(query)
+        with self._errors("search"):
+            response = self.client.search(index=self.alias, body=body)
+        return self.parse_response(query, response.body)
+
+    def build_search_body(self, query: DirectoryQuery) -> dict:
+        """The `_search` request body for a query (public so tests can read it)."""
+        body: dict = {
+            "query": self._query(query),
+            "sort": self._sort(query),
+            "from": query.offset,
+            "size": query.page_size,
+            "track_total_hits": True,
+            "_source": SOURCE_FIELDS,
+        }
+        if self._words(query):
+            body["highlight"] = {
+                "encoder": "html",
+                "pre_tags": ["<b>"],
+                "post_tags": ["</b>"],
+                "fields": {
+                    "body": {"fragment_size": SNIPPET_CHARS, "number_of_fragments": 1},
+                    "summary": {"fragment_size": SNIPPET_CHARS, "number_of_fragments": 1},
+                },
+            }
+        if query.facets:
+            body["aggs"] = {
+                name: {"terms": {"field": FACET_FIELDS[name], "size": FACET_SIZE}}
+                for name in query.facets
+            }
+        return body
+
+    @staticmethod
+    def _words(query: DirectoryQuery) -> list[str]:
+        # The same word split as the embedded backend, so "knit," and "knit" are one word.
+        return [w.lower() for w in WORD.findall(query.text)]
+
+    def _text_query(self, query: DirectoryQuery) -> dict | None:
+        words = self._words(query)
+        if not words:
+            return None
+        last = words.pop() if query.prefix else None
+        clauses = []
+        if words:
+            # cross_fields + and: every word must be somewhere in the document, not all in one
+            # field; stemmed English (title most weight) as the contract asks.
+            clauses.append(self._whole_words(" ".join(words), zero_terms="all"))
+        if last is not None:
+            # The last word of a type-ahead query begins a word, or is one: "sin" must find
+            # "singing", and a finished "walks" must still find "walking" as it does without
+            # prefix, so a prefix result is never smaller than the whole-word result.
+            clauses.append(
+                {
+                    "bool": {
+                        "should": [
+                            {
+                                "multi_match": {
+                                    "query": last,
+                                    "type": "bool_prefix",
+                                    "operator": "and",
+                                    "fields": PREFIX_FIELDS,
+                                }
+                            },
+                            # A stop word as the last word ("the") is then only a prefix.
+                            self._whole_words(last, zero_terms="none"),
+                        ],
+                        "minimum_should_match": 1,
+                    }
+                }
+            )
+        if len(clauses) == 1:
+            return clauses[0]
+        return {"bool": {"must": clauses}}
+
+    @staticmethod
+    def _whole_words(text: str, *, zero_terms: str) -> dict:
+        return {
+            "multi_match": {
+                "query": text,
+                "type": "cross_fields",
+                "operator": "and",
+                "fields": TEXT_FIELDS,
+                # "all": a query of only stop words ("the") finds everything, like no words.
+                "zero_terms_query": zero_terms,
+            }
+        }
+
+    def _query(self, query: DirectoryQuery) -> dict:
+        text = self._text_query(query)
+        filters = self.build_filters(query)
+        boost = query.near is not None and query.sort == Sort.RELEVANCE
+        if text is None and not filters:
+            base: dict = {"match_all": {}}
+        else:
+            clauses: dict = {}
+            if text is not None:
+                clauses["must"] = [text]
+            elif boost:
+                # A bool of only filters scores 0, and 0 times any boost is still 0.
+                clauses["must"] = [{"match_all": {}}]
+            if filters:
+                # Filters decide what matches, never how well it matches.
+                clauses["filter"] = filters
+            base = {"bool": clauses}
+        return self._near_boost(query, base) if boost else base
+
+    def _near_boost(self, query: DirectoryQuery, base: dict) -> dict:
+        """Relevance near the person: the text score times 1 + a gauss decay of the distance.
+
+        The constant 1 keeps far but well-matching activities in play (the factor never drops
+        below 1). A document without a point gets no proximity boost, as if far away, which is
+        where sorting by distance puts it too (a decay function would otherwise treat a missing
+        location as distance 0). Without words every document scores alike, so the nearest
+        come first.
+        """
+        scale = query.radius_m or DEFAULT_DECAY_SCALE_M
+        return {
+            "function_score": {
+                "query": base,
+                "functions": [
+                    {
+                        "filter": {"term": {"has_point": True}},
+                        "gauss": {
+                            "location": {
+                                "origin": {"lat": query.near.lat, "lon": query.near.lng},
+                                "scale": f"{float(scale)}m",
+                                "decay": 0.5,
+                            }
+                        },
+                    },
+                    {"weight": 1},
+                ],
+                "score_mode": "sum",
+                "boost_mode": "multiply",
+            }
+        }
+
+    def build_filters(self, query: DirectoryQuery) -> list[dict]:
+        """The `bool.filter` clauses for a query, in a fixed order (public for tests)."""
+        filters: list[dict] = []
+        if not query.include_not_running:
+            filters.append({"term": {"status": "running"}})
+        if query.categories:
+            filters.append({"terms": {"categories": list(query.categories)}})
+        if query.tags:
+            filters.append({"terms": {"tags": list(query.tags)}})
+        if query.delivery:
+            filters.append({"terms": {"delivery": list(query.delivery)}})
+        # Every feature asked for must be there: one clause each.
+        for feature in query.access:
+            filters.append({"term": {"access": feature}})
+        if query.free_only:
+            filters.append({"term": {"cost": "free"}})
+        if query.max_cost is not None:
+            # A paid activity without a price has no cost_amount, so never matches.
+            filters.append({"range": {"cost_amount": {"lte": float(query.max_cost)}}})
+        if query.age is not None:
+            filters.append({"range": {"age_min": {"lte": query.age}}})
+            filters.append({"range": {"age_max": {"gte": query.age}}})
+        buckets = query.time_buckets()
+        if buckets is not None:
+            filters.append({"terms": {"buckets": buckets}})
+        elif query.days:
+            filters.append({"terms": {"days": list(query.day_slugs)}})
+        if query.near is not None and query.radius_m is not None:
+            filters.append(self._radius_filter(query))
+        if query.bbox is not None:
+            filters.append(self._bbox_filter(query.bbox))
+        return filters
+
+    @staticmethod
+    def _served_area(box: BBox) -> dict:
+        """No point of its own, and serves anywhere or an area overlapping the box."""
+        overlaps = {
+            "bool": {
+                "filter": [
+                    {"range": {"area_min_lat": {"lte": box.max_lat}}},
+                    {"range": {"area_max_lat": {"gte": box.min_lat}}},
+                    {"range": {"area_min_lng": {"lte": box.max_lng}}},
+                    {"range": {"area_max_lng": {"gte": box.min_lng}}},
+                ]
+            }
+        }
+        return {
+            "bool": {
+                "filter": [{"term": {"has_point": False}}],
+                "should": [{"term": {"anywhere": True}}, overlaps],
+                "minimum_should_match": 1,
+            }
+        }
+
+    def _radius_filter(self, query: DirectoryQuery) -> dict:
+        near = query.near
+        return {
+            "bool": {
+                "should": [
+                    {
+                        "geo_distance": {
+                            "distance": f"{float(query.radius_m)}m",
+                            "location": {"lat": near.lat, "lon": near.lng},
+                        }
+                    },
+                    self._served_area(BBox.around(near, query.radius_m)),
+                ],
+                "minimum_should_match": 1,
+            }
+        }
+
+    def _bbox_filter(self, box: BBox) -> dict:
+        return {
+            "bool": {
+                "should": [
+                    {
+                        "geo_bounding_box": {
+                            "location": {
+                                "top_left": {"lat": box.max_lat, "lon": box.min_lng},
+                                "bottom_right": {"lat": box.min_lat, "lon": box.max_lng},
+                            }
+                        }
+                    },
+                    self._served_area(box),
+                ],
+                "minimum_should_match": 1,
+            }
+        }
+
+    @staticmethod
+    def _sort(query: DirectoryQuery) -> list[dict]:
+        by_id = {"id": {"order": "asc"}}
+        if query.sort == Sort.DISTANCE:
+            # A document without a location sorts as infinitely far: after all the others,
+            # then in id order.
+            return [
+                {
+                    "_geo_distance": {
+                        "location": {"lat": query.near.lat, "lon": query.near.lng},
+                        "order": "asc",
+                        "unit": "m",
+                        "distance_type": "arc",
+                    }
+                },
+                by_id,
+            ]
+        if query.sort == Sort.CHECKED:
+            return [{"last_reviewed": {"order": "desc"}}, by_id]
+        return [{"_score": {"order": "desc"}}, by_id]
+
+    def parse_response(self, query: DirectoryQuery, response: dict) -> SearchResults:
+        """SearchResults from a `_search` response to `build_search_body(query)`."""
+        hits = [self._hit(query, raw) for raw in response["hits"]["hits"]]
+        total = response["hits"]["total"]
+        total = total["value"] if isinstance(total, dict) else int(total)
+        aggregations = response.get("aggregations") or {}
+        facets = {
+            name: {
+                str(bucket["key"]): bucket["doc_count"]
+                for bucket in aggregations.get(name, {}).get("buckets", [])
+            }
+            for name in query.facets
+        }
+        return SearchResults(
+            hits=hits, total=total, page=query.page, page_size=query.page_size, facets=facets
+        )
+
+    def _hit(self, query: DirectoryQuery, raw: dict) -> SearchHit:
+        source = raw.get("_source") or {}
+        payload = source.get("payload") or {}
+        has_point = bool(source.get("has_point")) and payload.get("lat") is not None
+        lat = payload.get("lat") if has_point else None
+        lng = payload.get("lng") if has_point else None
+        distance = None
+        if query.near is not None and has_point:
+            sort_values = raw.get("sort") or []
+            if query.sort == Sort.DISTANCE and sort_values:
+                distance = float(sort_values[0])
+            else:
+                distance = haversine_m(query.near.lat, query.near.lng, lat, lng)
+        highlight = raw.get("highlight") or {}
+        fragments = highlight.get("body") or highlight.get("summary") or [""]
+        score = raw.get("_score") if query.sort == Sort.RELEVANCE else None
+        return SearchHit(
+            id=int(source.get("id", raw.get("_id"))),
+            title=source.get("title") or "",
+            organisation=source.get("organisation") or "",
+            url=payload.get("url") or "",
+            summary=source.get("summary") or "",
+            score=float(score or 0.0),
+            snippet=fragments[0],
+            lat=lat,
+            lng=lng,
+            distance_m=distance,
+            cost=source.get("cost") or "",
+            cost_amount=source.get("cost_amount"),
+            delivery=source.get("delivery") or "",
+            categories=list(source.get("categories") or []),
+            access=list(source.get("access") or []),
+            venue=source.get("venue") or "",
+            area_wide=not has_point,
+            schedule=list(payload.get("schedule") or []),
+        )
+
+    def suggest_titles(self, prefix: str, *, size: int = 8) -> list[str]:
+        """Titles of running activities starting with `prefix`, for type-ahead menus."""
+        prefix = prefix.strip()
+        if not prefix:
+            return []
+        body = {
+            "_source": False,
+            "suggest": {
+                "titles": {
+                    "prefix": prefix,
+                    "completion": {
+                        "field": "suggest",
+                        "size": size,
+                        "skip_duplicates": True,
+                        "contexts": {"status": ["running"]},
+                    },
+                }
+            },
+        }
+        with self._errors("suggest titles"):
+            response = self.client.search(index=self.alias, body=body)
+        options = response.body.get("suggest", {}).get("titles", [{}])[0].get("options", [])
+        return [option["text"] for option in options]
+
+    # Writes ------------------------------------------------------------------------------
+
+    @staticmethod
+    def _index_action(document: dict) -> dict:
+        source = to_source(document)
+        return {"_op_type": "index", "_id": str(source["id"]), "_source": source}
+
+    def index_documents(self, documents: Iterable[dict]) -> int:
+        """Add or replace documents in the live index (through the alias); return how many.
+
+        The request must name an existing alias, so writing before the first rebuild fails
+        clearly instead of creating an index with guessed mappings under the alias's name.
+        """
+        count = 0
+        with self._errors("index documents"):
+            for chunk in _chunks(documents, CHUNK_SIZE):
+                helpers.bulk(
+                    self._slow,
+                    [self._index_action(d) for d in chunk],
+                    index=self.alias,
+                    chunk_size=CHUNK_SIZE,
+                    # Visible to the next search, as with the embedded backend.
+                    refresh="wait_for",
+                    require_alias=True,
+                )
+                count += len(chunk)
+        return count
+
+    def delete_documents(self, ids: Iterable[int]) -> None:
+        """Remove documents from the live index; ids it does not hold are ignored."""
+        with self._errors("delete documents"):
+            for chunk in _chunks((int(i) for i in ids), CHUNK_SIZE):
+                helpers.bulk(
+                    self._slow,
+                    [{"_op_type": "delete", "_id": str(pk)} for pk in chunk],
+                    index=self.alias,
+                    chunk_size=CHUNK_SIZE,
+                    refresh="wait_for",
+                    # Deleting what is not there is not an error.
+                    ignore_status=(404,),
+                )
+
+    def _new_index_name(self) -> str:
+        stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%d%H%M%S%f")
+        return f"{self.alias}-{stamp}"
+
+    def _alias_targets(self) -> list[str]:
+        """The concrete indices behind the alias now ([] when it does not exist)."""
+        try:
+            return sorted(self.client.indices.get_alias(name=self.alias).body)
+        except NotFoundError:
+            return []
+
+    def _drop_index(self, name: str) -> None:
+        """Delete a half-built index; a failure here must not hide the error that caused it."""
+        try:
+            self._slow.indices.delete(index=name, ignore_unavailable=True)
+        except (ApiError, TransportError) as exc:
+            logger.warning("Could not delete the unfinished search index %s: %s", name, exc)
+
+    def rebuild(
+        self,
+        documents: Iterable[dict],
+        *,
+        total: int | None = None,
+        progress: ProgressCallback | None = None,
+    ) -> int:
+        """Load every document into a new index, then move the alias onto it in one request.
+
+        Until the swap, searches and writes keep using the old index. If anything fails
+        before the swap, the new index is deleted and the alias is left as it was. Old
+        indices behind the alias are deleted after the swap.
+        """
+        new = self._new_index_name()
+        definition = index_definition(new, replicas=self.replicas)
+        with self._errors(f"create the index {new}"):
+            self._slow.indices.create(index=new, **definition)
+        count = 0
+        swapping = False
+        try:
+            with self._errors(f"load documents into the index {new}"):
+                for chunk in _chunks(documents, CHUNK_SIZE):
+                    helpers.bulk(
+                        self._slow,
+                        [self._index_action(d) for d in chunk],
+                        index=new,
+                        chunk_size=CHUNK_SIZE,
+                    )
+                    count += len(chunk)
+                    if progress:
+                        progress(count, total)
+                self._slow.indices.refresh(index=new)
+            with self._errors(f"move the alias {self.alias} to {new}"):
+                old = self._alias_targets()
+                # must_exist: if another rebuild moved the alias meanwhile, fail rather than
+                # leave the alias on two indices.
+                actions = [
+                    {"remove": {"index": name, "alias": self.alias, "must_exist": True}}
+                    for name in old
+                ]
+                actions.append({"add": {"index": new, "alias": self.alias}})
+                swapping = True
+                self._slow.indices.update_aliases(actions=actions)
+        except BaseException:
+            if not swapping or not self._alias_points_to(new):
+                self._drop_index(new)
+            raise
+        if progress and count == 0:
+            progress(0, total)
+        stale = [name for name in old if name != new]
+        if stale:
+            try:
+                self._slow.indices.delete(index=",".join(stale), ignore_unavailable=True)
+            except (ApiError, TransportError) as exc:
+                # The new index is live; the old ones only take space until deleted by hand.
+                logger.warning("Could not delete old search indices %s: %s", stale, exc)
+        return count
+
+    def _alias_points_to(self, name: str) -> bool:
+        """Whether the alias is on `name`; True when that cannot be known, so as to keep it.
+
+        A timeout on the alias swap may hide a swap that did happen: the index is then live
+        and must not be deleted.
+        """
+        try:
+            return name in self._alias_targets()
+        except (ApiError, TransportError):
+            return True
+
+    # Health ------------------------------------------------------------------------------
+
+    def check(self) -> list[str]:
+        """Problems that stop search working: the cluster unreachable, or no index yet."""
+        client = self.client.options(request_timeout=self.timeout, max_retries=0)
+        try:
+            info = client.info()
+        except ApiError as exc:
+            return [
+                f"Elasticsearch at {self.display_url} refused a request "
+                f"(HTTP {exc.meta.status}): {_api_reason(exc).rstrip('.')}."
+            ]
+        except TransportError as exc:
+            return [
+                f"Elasticsearch at {self.display_url} is not reachable "
+                f"(timeout {self.timeout:g}s): {exc.message}"
+            ]
+        version = str((info.body.get("version") or {}).get("number") or "")
+        if version and version.split(".")[0].isdigit() and int(version.split(".")[0]) < 9:
+            return [
+                f"Elasticsearch at {self.display_url} is version {version}; this backend "
+                "needs Elasticsearch 9."
+            ]
+        try:
+            exists = client.indices.exists_alias(name=self.alias)
+        except (ApiError, TransportError) as exc:
+            return [f"Elasticsearch at {self.display_url} could not be asked for the index: {exc}"]
+        if not exists:
+            return [
+                f"The search index alias {self.alias!r} does not exist in Elasticsearch at "
+                f"{self.display_url}: {REBUILD_HINT}."
+            ]
+        return []
+
+    def close(self) -> None:
+        """Close the client's connections."""
+        self.client.close()

@@ -1,0 +1,209 @@
+"""Reads a DirectoryQuery from URL parameters: one parser for the search page and the API."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.http import QueryDict
+from django.utils import timezone
+
+from assets_directory.geocoding import GeocodingError, geocode, nearest_outcode
+from assets_directory.models import AccessibilityFeature, Category
+from assets_directory.scheduling import WEEKDAY_SLUGS
+
+from .query import FACETS, BBox, DirectoryQuery, GeoPoint, QueryError, Sort, TimeWindow
+
+TRUE = {"1", "true", "on", "yes"}
+FALSE = {"0", "false", "off", "no", ""}
+TIMES_OF_DAY = {
+    "morning": (datetime.time(6, 0), datetime.time(12, 0)),
+    "afternoon": (datetime.time(12, 0), datetime.time(17, 0)),
+    "evening": (datetime.time(17, 0), datetime.time(0, 0)),
+}
+LAT_LNG = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$")
+HH_MM = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+
+# Parameters the API documents (search/openapi.py lists the same ones).
+PARAMETERS = (
+    "q", "category", "tag", "near", "radius_km", "bbox", "day", "time_from", "time_to",
+    "time_of_day", "open_now", "free", "max_cost", "access", "age", "delivery", "sort",
+    "page", "page_size", "facets", "prefix", "all_statuses",
+)  # fmt: skip
+
+
+@dataclass
+class ParsedSearch:
+    query: DirectoryQuery
+    # The place as people typed it, and its outward code (for the zero-results record).
+    place_label: str = ""
+    outcode: str | None = None
+
+
+def _bool(params: QueryDict, name: str) -> bool:
+    value = params.get(name, "").strip().lower()
+    if value in TRUE:
+        return True
+    if value in FALSE:
+        return False
+    raise QueryError(name, "Use true or false.")
+
+
+def _float(params: QueryDict, name: str, message: str) -> float | None:
+    value = params.get(name, "").strip()
+    if not value:
+        return None
+    try:
+        number = float(value)
+    except ValueError as exc:
+        raise QueryError(name, message) from exc
+    if number != number or number in (float("inf"), float("-inf")):
+        raise QueryError(name, message)
+    return number
+
+
+def _int(params: QueryDict, name: str, default: int | None, message: str) -> int | None:
+    value = params.get(name, "").strip()
+    if not value:
+        return default
+    if not re.fullmatch(r"-?\d{1,6}", value):
+        raise QueryError(name, message)
+    return int(value)
+
+
+def _list(params: QueryDict, name: str) -> list[str]:
+    """Repeatable parameters, also accepting comma-separated values."""
+    values = []
+    for raw in params.getlist(name):
+        values.extend(v.strip() for v in raw.split(",") if v.strip())
+    return list(dict.fromkeys(values))
+
+
+def _time(params: QueryDict, name: str) -> datetime.time | None:
+    value = params.get(name, "").strip()
+    if not value:
+        return None
+    match = HH_MM.match(value)
+    if not match:
+        raise QueryError(name, "Give a time as HH:MM, for example 09:30.")
+    return datetime.time(int(match.group(1)), int(match.group(2)))
+
+
+def _place(params: QueryDict) -> tuple[GeoPoint | None, str, str | None]:
+    raw = params.get("near", "").strip()
+    if not raw:
+        return None, "", None
+    match = LAT_LNG.match(raw)
+    if match:
+        point = GeoPoint(float(match.group(1)), float(match.group(2)))
+        return point, "your location", nearest_outcode(point.lat, point.lng)
+    try:
+        result = geocode(raw)
+    except GeocodingError as exc:
+        raise QueryError("near", exc.message) from exc
+    return GeoPoint(result.latitude, result.longitude), result.label, result.outcode
+
+
+def parse_search_params(params: QueryDict, *, now: datetime.datetime | None = None) -> ParsedSearch:
+    """Turn GET parameters into a validated query; a bad value raises QueryError(field)."""
+    near, place_label, outcode = _place(params)
+
+    radius_km = _float(params, "radius_km", "The radius must be a number of kilometres.")
+    radius_m = radius_km * 1000 if radius_km is not None else None
+    if radius_m is not None and near is None:
+        raise QueryError("radius_km", "A radius needs a place: give near as well.")
+
+    bbox = None
+    if params.get("bbox", "").strip():
+        parts = params["bbox"].split(",")
+        try:
+            numbers = [float(p) for p in parts]
+        except ValueError as exc:
+            raise QueryError("bbox", "Give four numbers: min_lng,min_lat,max_lng,max_lat.") from exc
+        if len(numbers) != 4:
+            raise QueryError("bbox", "Give four numbers: min_lng,min_lat,max_lng,max_lat.")
+        bbox = BBox(*numbers)
+
+    days = []
+    for slug in _list(params, "day"):
+        if slug.lower() not in WEEKDAY_SLUGS:
+            raise QueryError("day", "Days are mon, tue, wed, thu, fri, sat or sun.")
+        days.append(WEEKDAY_SLUGS.index(slug.lower()))
+
+    window = None
+    time_of_day = params.get("time_of_day", "").strip().lower()
+    if time_of_day:
+        if time_of_day not in TIMES_OF_DAY:
+            raise QueryError("time_of_day", "Choose morning, afternoon or evening.")
+        window = TimeWindow(*TIMES_OF_DAY[time_of_day])
+    time_from, time_to = _time(params, "time_from"), _time(params, "time_to")
+    if time_from or time_to:
+        window = TimeWindow(time_from or datetime.time(0, 0), time_to or datetime.time(0, 0))
+
+    open_at = None
+    if _bool(params, "open_now"):
+        open_at = timezone.localtime(now or timezone.now())
+
+    max_cost = None
+    if params.get("max_cost", "").strip():
+        try:
+            max_cost = Decimal(params["max_cost"].strip())
+        except InvalidOperation as exc:
+            raise QueryError("max_cost", "The most you can pay must be a number.") from exc
+        if not max_cost.is_finite():
+            raise QueryError("max_cost", "The most you can pay must be a number.")
+
+    categories = _list(params, "category")
+    if categories:
+        known = set(Category.objects.filter(slug__in=categories).values_list("slug", flat=True))
+        unknown = [c for c in categories if c not in known]
+        if unknown:
+            raise QueryError("category", f"Unknown category: {', '.join(unknown)}.")
+    access = _list(params, "access")
+    if access:
+        known = set(
+            AccessibilityFeature.objects.filter(slug__in=access).values_list("slug", flat=True)
+        )
+        unknown = [a for a in access if a not in known]
+        if unknown:
+            raise QueryError("access", f"Unknown accessibility feature: {', '.join(unknown)}.")
+
+    sort_value = params.get("sort", "").strip().lower()
+    text = params.get("q", "").strip()
+    if not sort_value:
+        sort = Sort.DISTANCE if near is not None and not text else Sort.RELEVANCE
+    else:
+        try:
+            sort = Sort(sort_value)
+        except ValueError as exc:
+            raise QueryError("sort", "Sort by relevance, distance or checked.") from exc
+
+    facets = _list(params, "facets")
+    if [f.lower() for f in facets] in (["1"], ["true"], ["all"]):
+        facets = list(FACETS)
+
+    query = DirectoryQuery(
+        text=text,
+        categories=tuple(categories),
+        tags=tuple(_list(params, "tag")),
+        near=near,
+        radius_m=radius_m,
+        bbox=bbox,
+        days=tuple(days),
+        time_window=window,
+        open_at=open_at,
+        free_only=_bool(params, "free"),
+        max_cost=max_cost,
+        access=tuple(access),
+        age=_int(params, "age", None, "Age must be a whole number."),
+        delivery=tuple(_list(params, "delivery")),
+        include_not_running=_bool(params, "all_statuses"),
+        prefix=_bool(params, "prefix"),
+        sort=sort,
+        page=_int(params, "page", 1, "The page must be a whole number, 1 or more."),
+        page_size=_int(params, "page_size", 20, "The page size must be a whole number."),
+        facets=tuple(facets),
+    )
+    return ParsedSearch(query=query, place_label=place_label, outcode=outcode)

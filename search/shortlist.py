@@ -1,0 +1,45 @@
+"""The visitor's shortlist, kept in the session: ids of activities, in the order added."""
+
+from __future__ import annotations
+
+from assets_directory.models import Activity
+
+SESSION_KEY = "shortlist"
+MAX_ITEMS = 50
+
+
+def shortlist_ids(session) -> list[int]:
+    return [int(i) for i in session.get(SESSION_KEY, []) if str(i).isdigit()]
+
+
+def shortlist_add(session, activity_id: int) -> bool:
+    """Add an activity; False when the list is full."""
+    ids = shortlist_ids(session)
+    if activity_id in ids:
+        return True
+    if len(ids) >= MAX_ITEMS:
+        return False
+    session[SESSION_KEY] = [*ids, activity_id]
+    return True
+
+
+def shortlist_remove(session, activity_id: int) -> None:
+    session[SESSION_KEY] = [i for i in shortlist_ids(session) if i != activity_id]
+
+
+def shortlist_clear(session) -> None:
+    session.pop(SESSION_KEY, None)
+
+
+def shortlist_activities(session) -> list[Activity]:
+    """Live activities on the list, in the order added (ones since unpublished drop out)."""
+    ids = shortlist_ids(session)
+    activities = (
+        Activity.objects.live()
+        .public()
+        .filter(pk__in=ids)
+        .select_related("venue")
+        .prefetch_related("schedules", "venue__accessibility")
+    )
+    by_id = {a.pk: a for a in activities}
+    return [by_id[i] for i in ids if i in by_id]

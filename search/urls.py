@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import api, views
+
+app_name = "search"
+
+urlpatterns = [
+    path("search/", views.search_page, name="search"),
+    path("shortlist/", views.shortlist_page, name="shortlist"),
+    path("shortlist/add/", views.shortlist_add, name="shortlist_add"),
+    path("shortlist/remove/", views.shortlist_remove, name="shortlist_remove"),
+    path("shortlist/clear/", views.shortlist_clear, name="shortlist_clear"),
+    path("api/search", api.search_json, name="api_search"),
+    path("api/search.geojson", api.search_geojson, name="api_search_geojson"),
+    path("api/schema/", api.schema, name="api_schema"),
+]

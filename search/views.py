@@ -1,0 +1,180 @@
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.mail import send_mail
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
+
+from assets_directory.models import AccessibilityFeature, Activity, Category
+from assets_directory.ratelimit import client_address, rate_limit_hit
+
+from . import shortlist
+from .api import run_search
+from .forms import ShortlistEmailForm
+from .query import FACETS
+
+RADII_KM = (1, 2, 5, 10, 20)
+DAYS = (
+    ("mon", "Monday"), ("tue", "Tuesday"), ("wed", "Wednesday"), ("thu", "Thursday"),
+    ("fri", "Friday"), ("sat", "Saturday"), ("sun", "Sunday"),
+)  # fmt: skip
+TIMES = (("morning", "Morning"), ("afternoon", "Afternoon"), ("evening", "Evening"))
+DELIVERY = (
+    ("in_person", "In person"), ("online", "Online"), ("phone", "By phone"),
+    ("area_wide", "Comes to you"),
+)  # fmt: skip
+
+
+def _without(params, name, value=None) -> str:
+    """The current search's query string with one filter (or one value of it) removed."""
+    data = params.copy()
+    if value is None:
+        data.pop(name, None)
+    else:
+        data.setlist(name, [v for v in data.getlist(name) if v != value])
+    data.pop("page", None)
+    return data.urlencode()
+
+
+def _suggestions(request, parsed) -> list[tuple[str, str]]:
+    """Ways to widen a search that found nothing, as (label, query string)."""
+    params = request.GET
+    query = parsed.query
+    suggestions = []
+    if query.radius_m and query.radius_m < 20_000:
+        wider = params.copy()
+        wider["radius_km"] = f"{min(query.radius_m / 1000 * 2, 20):g}"
+        suggestions.append((f"Search within {wider['radius_km']} km", wider.urlencode()))
+    labels = {
+        "category": "the category", "day": "the days", "time_of_day": "the time of day",
+        "free": "free only", "max_cost": "the cost limit", "access": "the access needs",
+        "delivery": "how it is delivered", "open_now": "open now", "age": "the age",
+        "q": "the search words", "time_from": "the start time", "time_to": "the end time",
+    }  # fmt: skip
+    for name, label in labels.items():
+        if params.get(name):
+            suggestions.append((f"Remove {label}", _without(params, name)))
+    return suggestions
+
+
+def search_page(request):
+    has_search = any(request.GET.get(k) for k in request.GET if k != "page")
+    parsed = results = error = None
+    if has_search:
+        data = request.GET.copy()
+        data.setlist("facets", list(FACETS))
+        outcome = run_search(data, record_zero=True)
+        parsed, results, error = outcome.parsed, outcome.results, outcome.error
+    categories = Category.objects.filter(parent__isnull=True).prefetch_related("children")
+    context = {
+        "params": request.GET,
+        "parsed": parsed,
+        "results": results,
+        "error": error,
+        "has_search": has_search,
+        "categories": categories,
+        "features": AccessibilityFeature.objects.all(),
+        "radii": RADII_KM,
+        "days": DAYS,
+        "times": TIMES,
+        "delivery_options": DELIVERY,
+        "shortlist_ids": set(shortlist.shortlist_ids(request.session)),
+        "geojson_query": request.GET.urlencode(),
+        "suggestions": _suggestions(request, parsed) if results and not results.total else [],
+        "next_url": request.get_full_path(),
+    }
+    if results is not None:
+        context["start_index"] = (results.page - 1) * results.page_size + 1
+    if results is not None and results.pages > 1:
+        page_params = request.GET.copy()
+        page_params.pop("facets", None)
+        for name, number in (("previous", results.page - 1), ("next", results.page + 1)):
+            if 1 <= number <= results.pages:
+                page_params["page"] = str(number)
+                context[f"{name}_page_url"] = "?" + page_params.urlencode()
+    status = outcome.status if has_search else 200
+    return render(request, "search/search_page.html", context, status=status)
+
+
+def _back(request, default="search:shortlist"):
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect(default)
+
+
+def _activity_id(request) -> int:
+    value = request.POST.get("activity", "")
+    if not value.isdigit() or not Activity.objects.live().public().filter(pk=value).exists():
+        raise Http404("No such activity.")
+    return int(value)
+
+
+@require_POST
+def shortlist_add(request):
+    activity_id = _activity_id(request)
+    if shortlist.shortlist_add(request.session, activity_id):
+        messages.success(request, "Added to your list.")
+    else:
+        messages.error(request, f"Your list is full ({shortlist.MAX_ITEMS} activities).")
+    return _back(request)
+
+
+@require_POST
+def shortlist_remove(request):
+    value = request.POST.get("activity", "")
+    if value.isdigit():
+        shortlist.shortlist_remove(request.session, int(value))
+        messages.success(request, "Removed from your list.")
+    return _back(request)
+
+
+@require_POST
+def shortlist_clear(request):
+    shortlist.shortlist_clear(request.session)
+    messages.success(request, "Your list is empty.")
+    return redirect("search:shortlist")
+
+
+@require_http_methods(["GET", "POST"])
+def shortlist_page(request):
+    activities = shortlist.shortlist_activities(request.session)
+    form = ShortlistEmailForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        if not rate_limit_hit(
+            scope="shortlist-email",
+            key=client_address(request),
+            limit=settings.PUBLIC_FORM_RATE_LIMIT,
+        ):
+            form.add_error(None, "Too many e-mails from here. Please wait an hour.")
+            status = 429
+        elif form.is_valid() and activities:
+            body = render_to_string(
+                "search/emails/shortlist.txt",
+                {"activities": activities, "base_url": settings.WAGTAILADMIN_BASE_URL},
+            )
+            send_mail("Your list of activities", body, None, [form.cleaned_data["email"]])
+            messages.success(request, "We have sent your list.")
+            return redirect("search:shortlist")
+        elif form.is_spam:
+            return redirect("search:shortlist")
+        elif not activities:
+            form.add_error(None, "Your list is empty: add some activities first.")
+            status = 400
+        else:
+            status = 400
+    return render(
+        request,
+        "search/shortlist.html",
+        {"activities": activities, "form": form, "search_url": "/search/?" + urlencode({})},
+        status=status,
+    )

@@ -1,0 +1,324 @@
+"""DirectoryQuery and its parts: validation names the field, geometry and time buckets."""
+
+import datetime
+import math
+import zoneinfo
+from decimal import Decimal
+
+import pytest
+
+from assets_directory.scheduling import Recurrence
+from search import documents
+from search.query import (
+    BUCKETS_PER_DAY,
+    BBox,
+    DirectoryQuery,
+    GeoPoint,
+    QueryError,
+    Sort,
+    TimeWindow,
+)
+
+from .contract import destination, haversine_m, session_buckets
+
+LONDON = zoneinfo.ZoneInfo("Europe/London")
+MON, TUE, WED, THU, FRI, SAT, SUN = range(7)
+SW18 = GeoPoint(51.4489, -0.1971)
+NAN = float("nan")
+INF = float("inf")
+
+
+def t(hhmm: str) -> datetime.time:
+    return datetime.time.fromisoformat(hhmm)
+
+
+def field_of(make) -> str:
+    with pytest.raises(QueryError) as caught:
+        make()
+    assert caught.value.message
+    assert str(caught.value).startswith(f"{caught.value.field}: ")
+    return caught.value.field
+
+
+# --- validation -----------------------------------------------------------------------------
+
+
+def test_query_error_is_a_value_error_naming_the_field():
+    error = QueryError("page", "Too far.")
+    assert isinstance(error, ValueError)
+    assert (error.field, error.message, str(error)) == ("page", "Too far.", "page: Too far.")
+
+
+def test_defaults_are_valid():
+    query = DirectoryQuery()
+    assert (query.page, query.page_size, query.offset, query.sort) == (1, 20, 0, Sort.RELEVANCE)
+    assert query.time_buckets() is None
+
+
+def test_text_longer_than_200_characters():
+    DirectoryQuery(text="a" * 200)
+    assert field_of(lambda: DirectoryQuery(text="a" * 201)) == "q"
+
+
+def test_radius_needs_near():
+    assert field_of(lambda: DirectoryQuery(radius_m=5000)) == "radius_km"
+
+
+@pytest.mark.parametrize("radius", [0, -1, -5000.0, 200_001, 1e9, NAN, INF, -INF])
+def test_radius_out_of_range(radius):
+    assert field_of(lambda: DirectoryQuery(near=SW18, radius_m=radius)) == "radius_km"
+
+
+@pytest.mark.parametrize("radius", [1, 0.5, 5000, 200_000])
+def test_radius_in_range(radius):
+    assert DirectoryQuery(near=SW18, radius_m=radius).radius_m == radius
+
+
+@pytest.mark.parametrize("day", [-1, 7, 10])
+def test_bad_day(day):
+    assert field_of(lambda: DirectoryQuery(days=(MON, day))) == "day"
+
+
+def test_days_and_their_slugs():
+    assert DirectoryQuery(days=(MON, SUN)).day_slugs == ("mon", "sun")
+
+
+@pytest.mark.parametrize("page", [0, -1, 1.5, "2"])
+def test_bad_page(page):
+    assert field_of(lambda: DirectoryQuery(page=page)) == "page"
+
+
+@pytest.mark.parametrize("page_size", [0, -1, 101, 20.0])
+def test_bad_page_size(page_size):
+    assert field_of(lambda: DirectoryQuery(page_size=page_size)) == "page_size"
+
+
+def test_page_size_limits():
+    assert DirectoryQuery(page_size=1).page_size == 1
+    assert DirectoryQuery(page_size=100).page_size == 100
+
+
+def test_paging_stops_at_10000_results():
+    assert DirectoryQuery(page=100, page_size=100).offset == 9900
+    assert field_of(lambda: DirectoryQuery(page=101, page_size=100)) == "page"
+
+
+def test_offset():
+    assert DirectoryQuery(page=3, page_size=7).offset == 14
+
+
+def test_max_cost_negative():
+    assert field_of(lambda: DirectoryQuery(max_cost=Decimal("-0.01"))) == "max_cost"
+    assert DirectoryQuery(max_cost=Decimal("0")).max_cost == 0
+
+
+def test_max_cost_not_a_number():
+    # Decimal("NaN") < 0 raises decimal.InvalidOperation: it must be a QueryError instead.
+    assert field_of(lambda: DirectoryQuery(max_cost=Decimal("NaN"))) == "max_cost"
+
+
+@pytest.mark.parametrize("age", [-1, 121, 500])
+def test_age_out_of_range(age):
+    assert field_of(lambda: DirectoryQuery(age=age)) == "age"
+
+
+@pytest.mark.parametrize("age", [0, 16, 120])
+def test_age_in_range(age):
+    assert DirectoryQuery(age=age).age == age
+
+
+def test_unknown_delivery():
+    assert field_of(lambda: DirectoryQuery(delivery=("online", "carrier-pigeon"))) == "delivery"
+    DirectoryQuery(delivery=("in_person", "online", "phone", "area_wide"))
+
+
+def test_unknown_facet():
+    assert field_of(lambda: DirectoryQuery(facets=("cost", "colour"))) == "facets"
+    DirectoryQuery(facets=("categories", "days", "cost", "access", "delivery"))
+
+
+def test_sort_by_distance_needs_near():
+    assert field_of(lambda: DirectoryQuery(sort=Sort.DISTANCE)) == "sort"
+    assert field_of(lambda: DirectoryQuery(sort="distance")) == "sort"
+    DirectoryQuery(sort=Sort.DISTANCE, near=SW18)
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        (-0.1, 51.5, -0.2, 51.6),  # min_lng > max_lng
+        (-0.2, 51.6, -0.1, 51.5),  # min_lat > max_lat
+        (-181, 51.5, -0.1, 51.6),
+        (-0.2, 51.5, 181, 51.6),
+        (-0.2, -91, -0.1, 51.6),
+        (-0.2, 51.5, -0.1, 91),
+        (NAN, 51.5, -0.1, 51.6),
+        (-0.2, 51.5, -0.1, INF),
+        ("-0.2", 51.5, -0.1, 51.6),
+        (None, 51.5, -0.1, 51.6),
+    ],
+)
+def test_bad_bbox(values):
+    assert field_of(lambda: BBox(*values)) == "bbox"
+
+
+def test_good_bbox():
+    box = BBox(min_lng=-0.25, min_lat=51.42, max_lng=-0.15, max_lat=51.47)
+    assert (box.min_lng, box.min_lat, box.max_lng, box.max_lat) == (-0.25, 51.42, -0.15, 51.47)
+    BBox(-180, -90, 180, 90)
+    BBox(-0.2, 51.5, -0.2, 51.5)  # a single point is a box
+
+
+@pytest.mark.parametrize(
+    ("lat", "lng"),
+    [(91, 0), (-91, 0), (0, 181), (0, -181), (NAN, 0), (0, NAN), (INF, 0), ("51.4", -0.2)],
+)
+def test_bad_geopoint(lat, lng):
+    assert field_of(lambda: GeoPoint(lat, lng)) == "near"
+
+
+def test_good_geopoint():
+    GeoPoint(90, 180)
+    GeoPoint(-90, -180)
+    assert GeoPoint(51, 0).lng == 0
+
+
+@pytest.mark.parametrize(
+    ("start", "end"), [("12:00", "09:00"), ("09:00", "09:00"), ("23:59", "23:00")]
+)
+def test_time_window_end_before_start(start, end):
+    assert field_of(lambda: TimeWindow(t(start), t(end))) == "time_to"
+
+
+# --- BBox.around ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("radius_m", [1000, 5000, 50_000, 200_000])
+def test_box_around_is_about_2r_across_at_london(radius_m):
+    box = BBox.around(SW18, radius_m)
+    width = haversine_m(SW18.lat, box.min_lng, SW18.lat, box.max_lng)
+    height = haversine_m(box.min_lat, SW18.lng, box.max_lat, SW18.lng)
+    assert width == pytest.approx(2 * radius_m, rel=0.01)
+    assert height == pytest.approx(2 * radius_m, rel=0.01)
+    assert box.min_lat < SW18.lat < box.max_lat and box.min_lng < SW18.lng < box.max_lng
+    # Centred on the point.
+    assert (box.min_lat + box.max_lat) / 2 == pytest.approx(SW18.lat)
+    assert (box.min_lng + box.max_lng) / 2 == pytest.approx(SW18.lng)
+
+
+@pytest.mark.parametrize("radius_m", [1000, 5000, 50_000, 200_000])
+def test_box_around_holds_the_whole_circle(radius_m):
+    # Every point at the radius (great-circle, mean Earth radius as haversine uses) is inside.
+    box = BBox.around(SW18, radius_m)
+    outside = []
+    for bearing in range(0, 360, 5):
+        lat, lng = destination(SW18.lat, SW18.lng, bearing, radius_m)
+        if not (box.min_lat <= lat <= box.max_lat and box.min_lng <= lng <= box.max_lng):
+            outside.append(bearing)
+    assert outside == []
+
+
+def test_box_around_is_not_much_bigger_than_the_circle():
+    box = BBox.around(SW18, 5000)
+    north = destination(SW18.lat, SW18.lng, 0, 5100)
+    east = destination(SW18.lat, SW18.lng, 90, 5100)
+    assert north[0] > box.max_lat
+    assert east[1] > box.max_lng
+
+
+def test_box_around_stays_valid_near_the_poles_and_the_antimeridian():
+    for point in (GeoPoint(89.9, 0), GeoPoint(-89.9, 10), GeoPoint(0, 179.99), GeoPoint(0, -180)):
+        box = BBox.around(point, 200_000)
+        assert -90 <= box.min_lat <= point.lat <= box.max_lat <= 90
+        assert -180 <= box.min_lng <= point.lng <= box.max_lng <= 180
+
+
+# --- time buckets ---------------------------------------------------------------------------
+
+
+def test_time_window_buckets():
+    assert TimeWindow(t("09:00"), t("12:00")).buckets() == range(36, 48)
+    # Partial quarter hours count: 09:10-09:20 touches 09:00-09:15 and 09:15-09:30.
+    assert list(TimeWindow(t("09:10"), t("09:20")).buckets()) == [36, 37]
+    assert list(TimeWindow(t("09:15"), t("09:30")).buckets()) == [37]
+    assert TimeWindow(t("23:00"), t("00:00")).buckets() == range(92, 96)  # until midnight
+    assert TimeWindow(t("00:00"), t("00:00")).buckets() == range(0, 96)  # the whole day
+
+
+def test_time_buckets_need_a_window_or_open_at():
+    assert DirectoryQuery(days=(TUE,)).time_buckets() is None
+
+
+def test_time_buckets_on_given_days():
+    window = TimeWindow(t("09:00"), t("12:00"))
+    assert DirectoryQuery(days=(TUE,), time_window=window).time_buckets() == list(
+        range(96 + 36, 96 + 48)
+    )
+    buckets = DirectoryQuery(days=(MON, SUN), time_window=window).time_buckets()
+    assert buckets == [*range(36, 48), *range(6 * 96 + 36, 6 * 96 + 48)]
+
+
+def test_time_buckets_without_days_cover_every_day():
+    window = TimeWindow(t("10:00"), t("11:00"))
+    buckets = DirectoryQuery(time_window=window).time_buckets()
+    assert buckets == [d * BUCKETS_PER_DAY + b for d in range(7) for b in range(40, 44)]
+    assert len(buckets) == 7 * 4
+
+
+def test_time_buckets_match_what_documents_index():
+    # A Tuesday 10:00-12:00 session is found by 09:00-12:00 on Tuesday; 18:00 is not.
+    session = set(session_buckets(TUE, "10:00", "12:00"))
+    morning = DirectoryQuery(days=(TUE,), time_window=TimeWindow(t("09:00"), t("12:00")))
+    assert session & set(morning.time_buckets())
+    evening = set(session_buckets(TUE, "18:00", "19:00"))
+    assert not evening & set(morning.time_buckets())
+
+
+@pytest.mark.parametrize(
+    ("weekdays", "start", "end"),
+    [((TUE,), "10:00", "12:00"), ((MON, THU), "09:10", "09:50"), ((SUN,), "23:00", None)],
+)
+def test_contract_buckets_agree_with_session_buckets(weekdays, start, end):
+    recurrence = Recurrence(
+        frequency="weekly",
+        start_time=t(start),
+        end_time=t(end) if end else None,
+        weekdays=weekdays,
+    )
+    _days, indexed = documents.session_buckets(recurrence)
+    end = end or "24:00"  # no end time: an hour, capped at midnight
+    expected = {b for day in weekdays for b in session_buckets(day, start, end)}
+    assert indexed == expected
+
+
+def test_open_at_is_one_bucket():
+    when = datetime.datetime(2025, 1, 14, 10, 30, tzinfo=LONDON)  # a Tuesday
+    assert DirectoryQuery(open_at=when).time_buckets() == [1 * 96 + 42]
+    # open_at wins over a window and days.
+    query = DirectoryQuery(
+        open_at=when, days=(SAT,), time_window=TimeWindow(t("18:00"), t("19:00"))
+    )
+    assert query.time_buckets() == [1 * 96 + 42]
+
+
+def test_open_at_on_the_quarter_hour():
+    when = datetime.datetime(2025, 1, 19, 23, 45, tzinfo=LONDON)  # a Sunday
+    assert DirectoryQuery(open_at=when).time_buckets() == [6 * 96 + 95]
+
+
+def test_open_at_in_another_time_zone_means_the_same_moment_in_london():
+    # Documents index local (Europe/London) wall-clock times. 09:30 UTC on Tuesday 10 June
+    # 2025 is 10:30 BST, as timezone.now() would give it.
+    when = datetime.datetime(2025, 6, 10, 9, 30, tzinfo=datetime.UTC)
+    assert DirectoryQuery(open_at=when).time_buckets() == [1 * 96 + 42]
+    # 23:30 UTC on Monday 9 June is already Tuesday 00:30 in London.
+    late = datetime.datetime(2025, 6, 9, 23, 30, tzinfo=datetime.UTC)
+    assert DirectoryQuery(open_at=late).time_buckets() == [1 * 96 + 2]
+
+
+def test_haversine_helper():
+    # The contract's geometry helpers agree with each other (1° of latitude ~ 111.2 km).
+    assert haversine_m(51, 0, 52, 0) == pytest.approx(111_195, rel=0.001)
+    lat, lng = destination(51.4489, -0.1971, 77, 4321)
+    assert haversine_m(51.4489, -0.1971, lat, lng) == pytest.approx(4321, abs=0.01)
+    assert not math.isnan(lat)
