@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import re
+from collections import defaultdict
+from functools import lru_cache
 
-from django.db.models import Prefetch
 from django.utils.html import strip_tags
 from wagtail.models import Site
 
 from assets_directory import scheduling
 from assets_directory.geocoding import GeocodingError, geocode
-from assets_directory.models import Activity, ActivitySchedule, Category, Organisation
+from assets_directory.models import (
+    Activity,
+    ActivitySchedule,
+    ActivityTag,
+    Category,
+    Organisation,
+    Venue,
+)
 
 from .query import BUCKET_MINUTES, BUCKETS_PER_DAY
 
@@ -30,18 +38,18 @@ def _plain_text(html: str) -> str:
 
 def indexable_activities():
     """Activities that belong in the index: live, public pages (ended ones stay, filtered out)."""
-    return (
-        Activity.objects.live()
-        .public()
-        .select_related("venue")
-        .prefetch_related(
-            "categories",
-            "tags",
-            "venue__accessibility",
-            Prefetch("schedules", queryset=ActivitySchedule.objects.order_by("sort_order")),
-        )
-        .order_by("pk")
-    )
+    return Activity.objects.live().public().order_by("pk")
+
+
+ACTIVITY_FIELDS = (
+    "pk", "uuid", "path", "url_path", "title", "summary", "description", "delivery",
+    "area_served", "venue_id", "cost", "cost_amount", "age_min", "age_max", "status",
+    "last_reviewed",
+)  # fmt: skip
+SCHEDULE_FIELDS = (
+    "activity_id", "frequency", "weekdays", "nth", "start_time", "end_time", "starts_on",
+    "ends_on", "on_date", "term_time_only",
+)  # fmt: skip
 
 
 def category_ancestry() -> dict[int, list[str]]:
@@ -74,6 +82,7 @@ def session_buckets(recurrence: scheduling.Recurrence) -> tuple[set[str], set[in
     return {scheduling.WEEKDAY_SLUGS[d] for d in weekdays}, buckets
 
 
+@lru_cache(maxsize=1024)
 def area_box(area_served: str) -> tuple[float, float, float, float] | None:
     """(min_lat, min_lng, max_lat, max_lng) around the outward codes listed, or None."""
     points = []
@@ -94,10 +103,12 @@ def area_box(area_served: str) -> tuple[float, float, float, float] | None:
 
 
 class DocumentContext:
-    """What every document needs and is the same for all: read once per batch of documents."""
+    """What documents share: categories, organisations, venues, the site root. Read once per
+    rebuild (venues as they are first needed), so each document costs no queries of its own."""
 
     def __init__(self):
         self.ancestry = category_ancestry()
+        self.category_names = dict(Category.objects.values_list("pk", "name"))
         self.organisations = {
             path: (pk, title)
             for pk, path, title in Organisation.objects.values_list("pk", "path", "title")
@@ -105,83 +116,138 @@ class DocumentContext:
         # Page URLs relative to the default site's root, without a query per page.
         site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
         self.root_url_path = site.root_page.url_path if site else "/"
+        self.venues: dict[int, dict] = {}
 
-    def url(self, activity: Activity) -> str:
-        if activity.url_path.startswith(self.root_url_path):
-            return "/" + activity.url_path[len(self.root_url_path) :]
-        return activity.url_path
+    def url(self, url_path: str) -> str:
+        if url_path.startswith(self.root_url_path):
+            return "/" + url_path[len(self.root_url_path) :]
+        return url_path
 
-    def organisation(self, activity: Activity) -> tuple[int, str]:
-        parent_path = activity.path[: -Activity.steplen]
-        return self.organisations.get(parent_path, (0, ""))
+    def organisation(self, path: str) -> tuple[int, str]:
+        return self.organisations.get(path[: -Activity.steplen], (0, ""))
+
+    def load_venues(self, ids: set[int]) -> None:
+        missing = ids - self.venues.keys()
+        if not missing:
+            return
+        for row in Venue.objects.filter(pk__in=missing).values(
+            "pk", "name", "postcode", "latitude", "longitude"
+        ):
+            row["access"] = []
+            self.venues[row["pk"]] = row
+        through = Venue.accessibility.through
+        for venue_id, slug in through.objects.filter(venue_id__in=missing).values_list(
+            "venue_id", "accessibilityfeature__slug"
+        ):
+            self.venues[venue_id]["access"].append(slug)
 
 
-def activity_document(activity: Activity, *, context: DocumentContext) -> dict:
-    organisation_id, organisation_title = context.organisation(activity)
-    ancestry = context.ancestry
-    venue = activity.venue
-    in_person = activity.delivery == Activity.Delivery.IN_PERSON
-    has_point = bool(in_person and venue is not None and venue.has_point)
-    days, buckets, schedule = set(), set(), []
-    for row in activity.schedules.all():
+def build_documents(rows: list[dict], *, context: DocumentContext) -> list[dict]:
+    """Documents for a batch of activity rows (dicts of ACTIVITY_FIELDS), in four queries."""
+    if not rows:
+        return []
+    ids = [row["pk"] for row in rows]
+    categories: dict[int, list[int]] = defaultdict(list)
+    for activity_id, category_id in Activity.categories.through.objects.filter(
+        activity_id__in=ids
+    ).values_list("activity_id", "category_id"):
+        categories[activity_id].append(category_id)
+    tags: dict[int, list[str]] = defaultdict(list)
+    for activity_id, name in ActivityTag.objects.filter(content_object_id__in=ids).values_list(
+        "content_object_id", "tag__name"
+    ):
+        tags[activity_id].append(name)
+    schedules: dict[int, list[scheduling.Recurrence]] = defaultdict(list)
+    for row in (
+        ActivitySchedule.objects.filter(activity_id__in=ids)
+        .order_by("activity_id", "sort_order")
+        .values(*SCHEDULE_FIELDS)
+    ):
         try:
-            recurrence = row.as_recurrence()
+            recurrence = ActivitySchedule(**row).as_recurrence()
         except ValueError:
             # A pattern the editor left inconsistent cannot be searched by time; the rest can.
             continue
+        schedules[row["activity_id"]].append(recurrence)
+    context.load_venues({row["venue_id"] for row in rows if row["venue_id"]})
+    return [
+        _document(
+            row,
+            category_ids=categories[row["pk"]],
+            tags=tags[row["pk"]],
+            recurrences=schedules[row["pk"]],
+            context=context,
+        )
+        for row in rows
+    ]
+
+
+def _document(row, *, category_ids, tags, recurrences, context: DocumentContext) -> dict:
+    organisation_id, organisation_title = context.organisation(row["path"])
+    venue = context.venues.get(row["venue_id"]) if row["venue_id"] else None
+    in_person = row["delivery"] == Activity.Delivery.IN_PERSON
+    has_point = bool(
+        in_person and venue and venue["latitude"] is not None and venue["longitude"] is not None
+    )
+    days, buckets, schedule = set(), set(), []
+    for recurrence in recurrences:
         row_days, row_buckets = session_buckets(recurrence)
         days |= row_days
         buckets |= row_buckets
         schedule.append(scheduling.to_hsds(recurrence))
-    categories = sorted({slug for c in activity.categories.all() for slug in ancestry[c.pk]})
-    area = None if in_person else area_box(activity.area_served)
+    area = None if in_person else area_box(row["area_served"] or "")
     cost_amount = None
-    if activity.cost in (Activity.Cost.FREE, Activity.Cost.PAY_WHAT_YOU_CAN):
+    if row["cost"] in (Activity.Cost.FREE, Activity.Cost.PAY_WHAT_YOU_CAN):
         cost_amount = 0.0
-    elif activity.cost_amount is not None:
-        cost_amount = float(activity.cost_amount)
+    elif row["cost_amount"] is not None:
+        cost_amount = float(row["cost_amount"])
     return {
-        "id": activity.pk,
-        "uuid": str(activity.uuid),
-        "title": activity.title,
-        "summary": activity.summary,
-        "body": _plain_text(activity.description or ""),
+        "id": row["pk"],
+        "uuid": str(row["uuid"]),
+        "title": row["title"],
+        "summary": row["summary"],
+        "body": _plain_text(row["description"] or ""),
         "organisation": organisation_title,
         "organisation_id": organisation_id,
-        "url": context.url(activity),
-        "categories": categories,
-        "category_names": " ".join(c.name for c in activity.categories.all()),
-        "tags": sorted(t.name for t in activity.tags.all()),
+        "url": context.url(row["url_path"]),
+        "categories": sorted({slug for c in category_ids for slug in context.ancestry[c]}),
+        "category_names": " ".join(context.category_names[c] for c in category_ids),
+        "tags": sorted(tags),
         "has_point": has_point,
-        "lat": venue.latitude if has_point else None,
-        "lng": venue.longitude if has_point else None,
+        "lat": venue["latitude"] if has_point else None,
+        "lng": venue["longitude"] if has_point else None,
         "anywhere": not in_person and area is None,
         "area": area,
-        "delivery": activity.delivery,
+        "delivery": row["delivery"],
         "days": sorted(days, key=scheduling.WEEKDAY_SLUGS.index),
         "buckets": sorted(buckets),
-        "cost": activity.cost,
+        "cost": row["cost"],
         "cost_amount": cost_amount,
-        "access": sorted(f.slug for f in venue.accessibility.all()) if venue else [],
-        "age_min": activity.age_min if activity.age_min is not None else 0,
-        "age_max": activity.age_max if activity.age_max is not None else 120,
-        "status": activity.status,
-        "last_reviewed": activity.last_reviewed.toordinal(),
-        "venue": venue.name if venue else "",
-        "postcode": venue.postcode if venue else "",
+        "access": sorted(venue["access"]) if venue else [],
+        "age_min": row["age_min"] if row["age_min"] is not None else 0,
+        "age_max": row["age_max"] if row["age_max"] is not None else 120,
+        "status": row["status"],
+        "last_reviewed": row["last_reviewed"].toordinal(),
+        "venue": venue["name"] if venue else "",
+        "postcode": venue["postcode"] if venue else "",
         "schedule": schedule,
     }
 
 
-def iter_documents(queryset=None, *, batch_size: int = 500):
+def documents_for(ids, *, context: DocumentContext | None = None) -> list[dict]:
+    """Documents for these activities, leaving out any that are not indexable."""
+    rows = list(indexable_activities().filter(pk__in=list(ids)).values(*ACTIVITY_FIELDS))
+    return build_documents(rows, context=context or DocumentContext())
+
+
+def iter_documents(*, batch_size: int = 2000):
     """Documents for every indexable activity, in batches so memory stays flat."""
     context = DocumentContext()
-    queryset = queryset if queryset is not None else indexable_activities()
+    queryset = indexable_activities().values(*ACTIVITY_FIELDS)
     last_pk = 0
     while True:
-        batch = list(queryset.filter(pk__gt=last_pk)[:batch_size])
-        if not batch:
+        rows = list(queryset.filter(pk__gt=last_pk)[:batch_size])
+        if not rows:
             return
-        for activity in batch:
-            yield activity_document(activity, context=context)
-        last_pk = batch[-1].pk
+        yield from build_documents(rows, context=context)
+        last_pk = rows[-1]["pk"]

@@ -12,7 +12,7 @@ from assets_directory.models import Activity
 
 from .backends import get_backend
 from .backends.base import ProgressCallback
-from .documents import DocumentContext, activity_document, indexable_activities, iter_documents
+from .documents import documents_for, indexable_activities, iter_documents
 from .models import ZeroResultSearch
 
 logger = logging.getLogger(__name__)
@@ -53,12 +53,10 @@ def index_update_activities(*, ids: Iterable[int]) -> tuple[int, int]:
     ids = sorted({int(i) for i in ids})
     if not ids:
         return (0, 0)
-    activities = list(indexable_activities().filter(pk__in=ids))
-    context = DocumentContext()
-    documents = [activity_document(a, context=context) for a in activities]
+    documents = documents_for(ids)
     backend = get_backend()
     backend.index_documents(documents)
-    gone = sorted(set(ids) - {a.pk for a in activities})
+    gone = sorted(set(ids) - {d["id"] for d in documents})
     backend.delete_documents(gone)
     return (len(documents), len(gone))
 

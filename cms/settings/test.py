@@ -10,9 +10,7 @@ os.environ["SECURE_HSTS_SECONDS"] = "0"
 os.environ["MAP_TILE_URL"] = ""
 os.environ.setdefault("DATABASE_URL", "sqlite://:memory:")
 # Each test run indexes into its own directory, so parallel runs never share an index.
-os.environ.setdefault(
-    "SEARCH_INDEX_DIR", tempfile.mkdtemp(prefix="common-ground-test-index-")
-)
+os.environ.setdefault("SEARCH_INDEX_DIR", tempfile.mkdtemp(prefix="common-ground-test-index-"))
 
 from .base import *  # noqa: E402,F403
 

@@ -15,7 +15,7 @@ class SearchBackendError(RuntimeError):
 class BaseSearchBackend:
     """What every directory search backend provides.
 
-    Documents are the flat dicts made by `search.documents.activity_document`. A backend does
+    Documents are the flat dicts made by `search.documents.build_documents`. A backend does
     all filtering, scoring, sorting, paging and facet counting in its engine; callers only ever
     pass a validated `DirectoryQuery`. Every backend gives the same answers (the contract tests
     in tests/search/contract.py hold them to it):

@@ -125,7 +125,7 @@ def _prefix_text() -> Text:
 
 
 class ActivityDocument(Document):
-    """The mapping of one directory activity (see `search.documents.activity_document`)."""
+    """The mapping of one directory activity (see `search.documents.build_documents`)."""
 
     id = Long()
     title = _english()
@@ -185,7 +185,7 @@ def haversine_m(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
 
 
 def to_source(document: dict) -> dict:
-    """The `_source` indexed for one document from `search.documents.activity_document`."""
+    """The `_source` indexed for one document from `search.documents.build_documents`."""
     has_point = (
         bool(document.get("has_point"))
         and document.get("lat") is not None

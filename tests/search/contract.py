@@ -10,7 +10,7 @@ implements `make_backend(tmp_path)`, e.g.
 Each test gets a fresh backend holding `corpus()` (a fixed set of activities around
 Wandsworth, London) and checks exact ids and orders against the semantics written in
 `search.backends.base.BaseSearchBackend`. No database is needed: documents are plain dicts in
-the shape `search.documents.activity_document` makes.
+the shape `search.documents.build_documents` makes.
 """
 
 from __future__ import annotations
