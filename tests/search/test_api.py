@@ -260,3 +260,16 @@ class TestShortlist:
         response = client.post("/shortlist/", {"email": "person@example.org"})
         assert response.status_code == 400
         assert mailoutbox == []
+
+
+@pytest.mark.django_db
+def test_moderators_see_searches_with_no_results_and_editors_do_not(client, moderator, editor):
+    ZeroResultSearch.objects.create(terms="underwater basket", outcode="SW18")
+    url = reverse("wagtailsnippets_search_zeroresultsearch:list")
+    client.force_login(moderator)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "underwater basket" in response.content.decode()
+    client.force_login(editor)
+    response = client.get(url)
+    assert response.status_code in (302, 403)
