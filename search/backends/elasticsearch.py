@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import datetime
 import logging
-import math
 import re
 from collections.abc import Iterable, Iterator
 from urllib.parse import urlsplit, urlunsplit
@@ -39,6 +38,7 @@ from elasticsearch.dsl import (
     analyzer,
 )
 
+from ..geo import haversine_m
 from ..query import BBox, DirectoryQuery, Sort
 from ..results import SearchHit, SearchResults
 from .base import BaseSearchBackend, ProgressCallback, SearchBackendError
@@ -54,7 +54,6 @@ CHUNK_SIZE = 500
 # buckets is every value a directory has, so the counts are complete rather than a top-N.
 FACET_SIZE = 500
 SNIPPET_CHARS = 160
-EARTH_RADIUS_M = 6_371_008.8
 # Relevance near the person: a document this far away keeps half of its proximity boost.
 DEFAULT_DECAY_SCALE_M = 5_000
 REBUILD_HINT = "run manage.py rebuild_directory_index"
@@ -176,14 +175,6 @@ def index_definition(name: str, *, replicas: int = 1) -> dict:
     return index.to_dict()
 
 
-def haversine_m(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
-    """Great-circle distance in metres (the same formula and radius as the embedded backend)."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lng2 - lng1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(a)))
-
-
 def to_source(document: dict) -> dict:
     """The `_source` indexed for one document from `search.documents.build_documents`."""
     has_point = (
@@ -291,13 +282,7 @@ class ElasticsearchSearchBackend(BaseSearchBackend):
     """
 
     name = "elasticsearch"
-    supports_text = True
-    supports_prefix = True
-    supports_geo = True
-    supports_distance_sort = True
-    supports_facets = True
-    supports_highlight = True
-    supports_atomic_rebuild = True
+    # Every capability the base declares: the defaults stand.
 
     def __init__(
         self,

@@ -29,6 +29,7 @@ from pathlib import Path
 import tantivy
 from django.conf import settings
 
+from ..geo import haversine_m
 from ..query import BBox, DirectoryQuery, GeoPoint, Sort
 from ..results import SearchHit, SearchResults
 from .base import BaseSearchBackend, ProgressCallback, SearchBackendError
@@ -43,7 +44,6 @@ FACET_FIELDS = {
     "access": "access",
     "delivery": "delivery",
 }
-EARTH_RADIUS_M = 6_371_008.8
 METRES_PER_DEGREE = 111_320.0
 STRIPS = 32
 WRITER_HEAP = 64_000_000
@@ -52,13 +52,6 @@ ID_SPAN = 10**10
 WORD = re.compile(r"\w+", re.UNICODE)
 # tantivy's tokenizers drop longer tokens, so such a word can never match anything.
 MAX_WORD = 40
-
-
-def haversine_m(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lng2 - lng1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(a)))
 
 
 def build_schema() -> tantivy.Schema:
@@ -150,13 +143,7 @@ class _Generation:
 
 class EmbeddedSearchBackend(BaseSearchBackend):
     name = "embedded"
-    supports_text = True
-    supports_prefix = True
-    supports_geo = True
-    supports_distance_sort = True
-    supports_facets = True
-    supports_highlight = True
-    supports_atomic_rebuild = True
+    # Every capability the base declares: the defaults stand.
 
     def __init__(self, *, path: str | None = None, writer_heap: int = WRITER_HEAP):
         super().__init__(path=path)
