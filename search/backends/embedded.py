@@ -151,7 +151,7 @@ class EmbeddedSearchBackend(BaseSearchBackend):
         self.writer_heap = writer_heap
         self.schema = build_schema()
         self._generation: _Generation | None = None
-        self._pointer_mtime: float | None = None
+        self._pointer_seen: tuple[int, int] | None = None
         self._lock = threading.RLock()
 
     # Files and generations ---------------------------------------------------------------
@@ -174,31 +174,39 @@ class EmbeddedSearchBackend(BaseSearchBackend):
     def _new_generation_name(self) -> str:
         return f"gen-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
 
-    def _open(self, *, create: bool = True) -> _Generation | None:
-        """The live generation, reopened when a rebuild has swapped in another."""
-        with self._lock:
-            try:
-                mtime = self._pointer.stat().st_mtime_ns
-            except FileNotFoundError:
-                mtime = None
-            if self._generation is not None and mtime == self._pointer_mtime:
-                return self._generation
-            name = self._read_pointer()
-            if name is None:
-                if not create:
-                    return None
-                self.path.mkdir(parents=True, exist_ok=True)
-                with self._writer_lock():
-                    name = self._read_pointer()
-                    if name is None:
-                        name = self._new_generation_name()
-                        (self.path / name).mkdir(parents=True)
-                        tantivy.Index(self.schema, path=str(self.path / name))
-                        self._write_pointer(name)
-                mtime = self._pointer.stat().st_mtime_ns
-            self._generation = _Generation(name, self.path / name, self.schema)
-            self._pointer_mtime = mtime
-            return self._generation
+    def _pointer_stamp(self) -> tuple[int, int] | None:
+        try:
+            stat = self._pointer.stat()
+        except FileNotFoundError:
+            return None
+        return (stat.st_ino, stat.st_mtime_ns)
+
+    def _open(self) -> _Generation:
+        """The live generation, reopened when a rebuild has swapped in another.
+
+        Lock order: self._lock is only ever held briefly and never while waiting for the
+        writer's file lock, so a writer (which holds the file lock and then calls this) can
+        never deadlock with a reader.
+        """
+        while True:
+            with self._lock:
+                stamp = self._pointer_stamp()
+                if self._generation is not None and stamp == self._pointer_seen:
+                    return self._generation
+                name = self._read_pointer()
+                if name is not None:
+                    self._generation = _Generation(name, self.path / name, self.schema)
+                    self._pointer_seen = stamp
+                    return self._generation
+            self._create_first_generation()
+
+    def _create_first_generation(self) -> None:
+        with self._writer_lock():
+            if self._read_pointer() is None:
+                name = self._new_generation_name()
+                (self.path / name).mkdir(parents=True)
+                tantivy.Index(self.schema, path=str(self.path / name))
+                self._write_pointer(name)
 
     @contextlib.contextmanager
     def _writer_lock(self):
@@ -217,8 +225,8 @@ class EmbeddedSearchBackend(BaseSearchBackend):
         documents = list(documents)
         if not documents:
             return 0
-        generation = self._open()
-        with self._lock, self._writer_lock():
+        self._open()  # creates the first generation if need be, before taking the file lock
+        with self._writer_lock():
             generation = self._open()
             writer = self._writer(generation.index)
             # delete_documents_by_term does not match unsigned fields in tantivy-py 0.27;
@@ -236,7 +244,8 @@ class EmbeddedSearchBackend(BaseSearchBackend):
         ids = [int(i) for i in ids]
         if not ids:
             return
-        with self._lock, self._writer_lock():
+        self._open()
+        with self._writer_lock():
             generation = self._open()
             writer = self._writer(generation.index)
             writer.delete_documents_by_query(tantivy.Query.term_set_query(self.schema, "id", ids))
