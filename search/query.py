@@ -118,6 +118,8 @@ class DirectoryQuery:
     bbox: BBox | None = None
     days: tuple[int, ...] = ()
     time_window: TimeWindow | None = None
+    # Several (day, window) pairs, e.g. "Tuesday morning or Saturday afternoon": any of them.
+    slots: tuple[tuple[int, TimeWindow], ...] = ()
     open_at: datetime.datetime | None = None
     free_only: bool = False
     max_cost: Decimal | None = None
@@ -144,6 +146,9 @@ class DirectoryQuery:
         for day in self.days:
             if day not in range(7):
                 raise QueryError("day", "Days are mon, tue, wed, thu, fri, sat or sun.")
+        for day, window in self.slots:
+            if day not in range(7) or not isinstance(window, TimeWindow):
+                raise QueryError("free_times", "Each free time needs a day and a time window.")
         if self.max_cost is not None and not Decimal(self.max_cost).is_finite():
             raise QueryError("max_cost", "The most you can pay must be a number.")
         if self.max_cost is not None and self.max_cost < 0:
@@ -182,6 +187,10 @@ class DirectoryQuery:
             )
             minute = local.hour * 60 + local.minute
             return [local.weekday() * BUCKETS_PER_DAY + minute // BUCKET_MINUTES]
+        if self.slots:
+            return sorted(
+                {d * BUCKETS_PER_DAY + b for d, window in self.slots for b in window.buckets()}
+            )
         if self.time_window is None:
             return None
         days = self.days or tuple(range(7))

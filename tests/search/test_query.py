@@ -322,3 +322,23 @@ def test_haversine_helper():
     lat, lng = destination(51.4489, -0.1971, 77, 4321)
     assert haversine_m(51.4489, -0.1971, lat, lng) == pytest.approx(4321, abs=0.01)
     assert not math.isnan(lat)
+
+
+def test_slots_match_any_of_several_day_and_time_windows():
+    dt = datetime
+    query = DirectoryQuery(
+        slots=(
+            (1, TimeWindow(dt.time(9, 0), dt.time(10, 0))),
+            (5, TimeWindow(dt.time(14, 0), dt.time(14, 30))),
+        )
+    )
+    tuesday = [1 * BUCKETS_PER_DAY + b for b in range(36, 40)]
+    saturday = [5 * BUCKETS_PER_DAY + b for b in range(56, 58)]
+    assert query.time_buckets() == tuesday + saturday
+
+
+def test_slot_with_a_bad_day_names_free_times():
+    dt = datetime
+    with pytest.raises(QueryError) as excinfo:
+        DirectoryQuery(slots=((9, TimeWindow(dt.time(9), dt.time(10))),))
+    assert excinfo.value.field == "free_times"
