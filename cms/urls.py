@@ -4,11 +4,15 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from .api import schema
+
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("", include("assets_directory.urls")),
+    path("api/schema/", schema, name="api_schema"),
     path("", include("search.urls")),
+    path("", include("matching.urls")),
 ]
 
 if settings.DEBUG:

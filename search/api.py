@@ -9,7 +9,6 @@ from django.http import JsonResponse
 from django.views.decorators.http import require_GET
 
 from .backends import SearchBackendError
-from .openapi import openapi_document
 from .params import ParsedSearch, parse_search_params
 from .query import QueryError
 from .results import SearchHit, SearchResults
@@ -112,8 +111,3 @@ def search_geojson(request):
         },
         content_type="application/geo+json",
     )
-
-
-@require_GET
-def schema(request):
-    return JsonResponse(openapi_document(request.build_absolute_uri("/")))

@@ -247,6 +247,8 @@ FRESHNESS_LINK_MAX_AGE_DAYS = env("FRESHNESS_LINK_MAX_AGE_DAYS")
 
 # Public forms: at most this many problem reports or registrations per address per hour.
 PUBLIC_FORM_RATE_LIMIT = 5
+# Requests a minute to the (anonymous, kiosk) matching API from one address.
+MATCH_API_RATE_LIMIT = 60
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,23 @@
+"""The project's OpenAPI document: every app's API in one place, at /api/schema/."""
+
+from django.http import JsonResponse
+from django.views.decorators.http import require_GET
+
+from matching import openapi as matching_openapi
+from search.openapi import openapi_document
+
+
+def api_document(server_url: str = "/") -> dict:
+    document = openapi_document(server_url)
+    document["info"]["title"] = "Common Ground API"
+    document["info"]["description"] = (
+        "Find community activities by what, where and when, and match people to them."
+    )
+    document["paths"].update(matching_openapi.PATHS)
+    document["components"]["schemas"].update(matching_openapi.SCHEMAS)
+    return document
+
+
+@require_GET
+def schema(request):
+    return JsonResponse(api_document(request.build_absolute_uri("/")))

@@ -1,0 +1,83 @@
+"""The matching engine: a person's profile becomes directory queries (through search/, never a
+backend directly), and the hits are ranked with an explainable score."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from search.query import DELIVERY, DirectoryQuery, GeoPoint, Sort, TimeWindow
+from search.selectors import search_directory
+
+from .network import NetworkMetrics
+from .scoring import Profile, Suggestion, candidate_from_hit, rank_candidates
+from .selectors import category_names
+from .vocabulary import NEED_CATEGORIES
+
+DEFAULT_TRAVEL_M = 5_000
+CANDIDATES_PER_QUERY = 100
+
+
+@dataclass
+class MatchResult:
+    network: NetworkMetrics | None
+    suggestions: list[Suggestion]
+
+
+def profile_categories(profile: Profile, network: NetworkMetrics | None) -> tuple[str, ...]:
+    """The categories worth asking the directory for: chosen, liked, needed, network-widening."""
+    wanted = [*profile.top_three, *profile.interests]
+    for need in profile.needs:
+        wanted.extend(NEED_CATEGORIES.get(need, ()))
+    if network is not None and network.wants_groups:
+        wanted.extend(network.suggested_categories)
+    return tuple(dict.fromkeys(wanted))
+
+
+def _slots(profile: Profile) -> tuple[tuple[int, TimeWindow], ...]:
+    return tuple((free.day, TimeWindow(free.start, free.end)) for free in profile.free_times)
+
+
+def match_activities(
+    *,
+    near: GeoPoint,
+    profile: Profile,
+    network: NetworkMetrics | None = None,
+    limit: int = 10,
+) -> MatchResult:
+    """Suggestions for a person, best first, each with the reasons it was chosen.
+
+    Two directory queries share the person's limits: activities at a venue (which must have
+    the access they need) and activities that come to them (online, phone, area-wide), which
+    have no venue to check. The engine does the filtering; scoring only orders and explains.
+    """
+    categories = profile_categories(profile, network)
+    deliveries = profile.delivery or DELIVERY
+    common = {
+        "categories": categories,
+        "near": near,
+        "radius_m": profile.max_travel_m or DEFAULT_TRAVEL_M,
+        "max_cost": profile.max_cost,
+        "slots": _slots(profile),
+        "page_size": CANDIDATES_PER_QUERY,
+    }
+    hits = []
+    if "in_person" in deliveries:
+        hits += search_directory(
+            DirectoryQuery(
+                delivery=("in_person",),
+                access=profile.access_needs,
+                sort=Sort.DISTANCE,
+                **common,
+            )
+        ).hits
+    elsewhere = tuple(d for d in deliveries if d != "in_person")
+    if elsewhere:
+        hits += search_directory(DirectoryQuery(delivery=elsewhere, **common)).hits
+    names = category_names()
+    candidates = [candidate_from_hit(hit, category_names=names) for hit in hits]
+    wants_groups = network.wants_groups if network is not None else profile.wants_groups
+    if wants_groups != profile.wants_groups:
+        profile = Profile(**{**profile.__dict__, "wants_groups": wants_groups})
+    return MatchResult(
+        network=network, suggestions=rank_candidates(candidates, profile, limit=limit)
+    )

@@ -1,0 +1,648 @@
+"""Explainable match scores: how well one activity fits one person, out of 100.
+
+The matching flow (network map, preference questionnaire with a "top three", PLANS needs) ends
+here: each search hit becomes a :class:`Candidate`, the person's answers a :class:`Profile`, and
+:func:`score_candidate` returns a :class:`Suggestion` whose score is a plain sum of components,
+each with a reason a link worker can read out. Pure Python, no database, so it is cheap to test
+and to re-run as answers change.
+
+Hard limits come first: a candidate that breaks one is not suggested at all (``None``), however
+well it scores otherwise.
+
+- access: in person at a venue, and a feature the person needs is missing from the venue
+  (online, phone and area-wide activities have no venue to get into);
+- cost: over ``max_cost`` (free and pay-what-you-can count as 0; a paid activity with no amount
+  fails whenever a limit is set, because we cannot promise it is affordable);
+- distance: further than ``max_travel_m`` (area-wide, online and phone ones pass, and so does an
+  in-person one whose distance is unknown: leaving it out would hide it for lack of data);
+- delivery: not one of ``profile.delivery``, when given;
+- times: the person gave free times, the activity lists sessions, and none of them overlaps a
+  free time on the same day (no sessions known: it passes, with "Ask about times").
+
+Components (the weights add up to 100):
+
+=========  ======  ===========================================================================
+part       points  how
+=========  ======  ===========================================================================
+interest   30      one of the person's top three categories: 30; otherwise another interest: 15
+need       25      helps with a need: 25 x priority weight of the most important need it meets;
+                   weights 1.0, 0.8, 0.6, 0.4, then 0.2 for the 5th need onwards
+distance   15      in person: 15 x (1 - distance / scale), scale = ``max_travel_m`` or 5 km,
+                   never below 0; online, phone or comes-to-you: 10 (no journey, but a place
+                   nearby also builds local ties); distance unknown: 7.5 (neither rewarded
+                   nor punished for missing data)
+schedule   12      12 x share of sessions inside a free time (a session only partly inside
+                   counts half); no free times given: 12; no sessions known: 0
+cost       8       free: 8; pay what you can: 6; paid: 4 x (1 - amount / £20), never below 0;
+                   paid with no amount: 0
+access     5       the person has no access needs, or a venue has them all: 5; online, phone
+                   and area-wide activities: 0 (they pass the limit, but nothing is confirmed)
+network    5       the person wants more groups and this is a group activity: 5; the person
+                   did not ask for groups: 5 for everyone (nothing to tell apart); one-to-one
+                   when groups were wanted: 0
+=========  ======  ===========================================================================
+
+Components that answer a question the person did not ask (no access needs, no free times, not
+looking for groups) give full points to everyone, so an ideal match still scores 100 and the
+ranking is decided by what the person did say.
+
+Reasons are short phrases in sentence case, most important (largest contribution) first, for
+example ``Singing, as you chose · 800 m away · Tuesdays 10:00, when you are free · Free ·
+Step-free``. Distances use the same format as the search results page.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from types import MappingProxyType
+
+from assets_directory import scheduling
+from matching.vocabulary import NEED_CATEGORIES, NEED_LABELS
+
+WEIGHTS = MappingProxyType(
+    {
+        "interest": 30.0,
+        "need": 25.0,
+        "distance": 15.0,
+        "schedule": 12.0,
+        "cost": 8.0,
+        "access": 5.0,
+        "network": 5.0,
+    }
+)
+PART_ORDER = tuple(WEIGHTS)
+
+TOP_THREE_MAX = 3
+# Liked, but not chosen as one of the three: the GENIE questionnaire narrows choice on purpose,
+# so the three chosen ones count double.
+OTHER_INTEREST_SHARE = 0.5
+NEED_PRIORITY_WEIGHTS = (1.0, 0.8, 0.6, 0.4)
+NEED_PRIORITY_FLOOR = 0.2
+DEFAULT_TRAVEL_SCALE_M = 5000.0
+TRAVEL_FREE_SHARE = 2 / 3
+UNKNOWN_DISTANCE_SHARE = 0.5
+PARTLY_FREE_SHARE = 0.5
+PAY_WHAT_YOU_CAN_SHARE = 0.75
+PAID_SHARE = 0.5
+PAID_COST_SCALE = 20.0  # pounds: a session at this price or more gets no cost points
+
+DELIVERIES = ("in_person", "online", "phone", "area_wide")
+COSTS = ("free", "pay_what_you_can", "paid")
+# Free and pay-what-you-can never stop anyone taking part, so they count as nothing to pay.
+NO_CHARGE_COSTS = frozenset({"free", "pay_what_you_can"})
+
+DEFAULT_ONE_TO_ONE_CATEGORIES = frozenset(
+    {"befriending", "advice", "money-and-debt", "benefits", "housing", "work-and-employment"}
+)
+# Search hits list every ancestor of a category, so a befriending service also carries its
+# parent "social-and-friendship"; that parent alone must not turn it into a group.
+DEFAULT_ONE_TO_ONE_PARENTS = frozenset({"social-and-friendship"})
+
+ACCESS_LABELS = MappingProxyType(
+    {
+        "step-free": "Step-free",
+        "accessible-toilet": "Accessible toilet",
+        "hearing-loop": "Hearing loop",
+        "bsl": "British Sign Language",
+        "parking": "Parking",
+        "public-transport": "Near public transport",
+        "quiet-space": "Quiet space",
+    }
+)
+DELIVERY_REASONS = MappingProxyType(
+    {"online": "Online", "phone": "By phone", "area_wide": "Comes to you"}
+)
+GROUP_REASON = "A group: a chance to meet new people"
+ASK_ABOUT_TIMES = "Ask about times"
+ASK_ABOUT_COST = "Ask about the cost"
+REASON_SEPARATOR = " · "
+
+_DAY_PLURALS = (
+    "Mondays",
+    "Tuesdays",
+    "Wednesdays",
+    "Thursdays",
+    "Fridays",
+    "Saturdays",
+    "Sundays",
+)
+
+
+# --------------------------------------------------------------------------------------------
+# data
+
+
+@dataclass(frozen=True)
+class FreeTime:
+    """A stretch of a week day when the person is free, e.g. Tuesday 09:00 to 12:00."""
+
+    day: int  # 0=Mon..6=Sun
+    start: datetime.time
+    end: datetime.time
+
+    def __post_init__(self) -> None:
+        _check_day(self.day)
+        _check_time("start", self.start)
+        _check_time("end", self.end)
+        if self.end <= self.start:
+            raise ValueError(
+                f"A free time must end after it starts ({_hhmm(self.start)} to "
+                f"{_hhmm(self.end)}); split times across midnight into two days."
+            )
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What the person told us: the answers the score is measured against.
+
+    Sequences are normalised to tuples without repeats (first one kept), so a profile built
+    from a form's lists is still hashable and compares equal to the same answers.
+    """
+
+    top_three: tuple[str, ...] = ()
+    interests: tuple[str, ...] = ()
+    needs: tuple[str, ...] = ()  # NEEDS slugs, most important first
+    free_times: tuple[FreeTime, ...] = ()  # empty = any time
+    max_travel_m: float | None = None
+    max_cost: Decimal | None = None  # None = any; 0 = free only
+    access_needs: tuple[str, ...] = ()
+    delivery: tuple[str, ...] = ()  # empty = any
+    wants_groups: bool = False
+
+    def __post_init__(self) -> None:
+        for name in ("top_three", "interests", "needs", "access_needs", "delivery"):
+            object.__setattr__(self, name, _unique_strings(name, getattr(self, name)))
+        if len(self.top_three) > TOP_THREE_MAX:
+            raise ValueError(
+                f"Choose at most {TOP_THREE_MAX} activities as the top three, "
+                f"not {len(self.top_three)}."
+            )
+        unknown = [slug for slug in self.needs if slug not in NEED_CATEGORIES]
+        if unknown:
+            raise ValueError(
+                f"Unknown need {unknown[0]!r}: choose from {', '.join(NEED_CATEGORIES)}."
+            )
+        unknown = [value for value in self.delivery if value not in DELIVERIES]
+        if unknown:
+            raise ValueError(
+                f"Unknown delivery {unknown[0]!r}: choose from {', '.join(DELIVERIES)}."
+            )
+        free_times = tuple(self.free_times)
+        if not all(isinstance(slot, FreeTime) for slot in free_times):
+            raise ValueError("free_times must be FreeTime values.")
+        object.__setattr__(self, "free_times", tuple(dict.fromkeys(free_times)))
+        if self.max_travel_m is not None:
+            if isinstance(self.max_travel_m, bool) or self.max_travel_m < 0:
+                raise ValueError(f"The furthest distance cannot be negative ({self.max_travel_m}).")
+            object.__setattr__(self, "max_travel_m", float(self.max_travel_m))
+        if self.max_cost is not None:
+            object.__setattr__(self, "max_cost", _to_decimal(self.max_cost))
+
+
+@dataclass(frozen=True)
+class Session:
+    """One weekly slot of an activity: the day and the time it runs (end may be unknown)."""
+
+    day: int  # 0=Mon..6=Sun
+    start: datetime.time
+    end: datetime.time | None = None
+
+    def __post_init__(self) -> None:
+        _check_day(self.day)
+        _check_time("start", self.start)
+        if self.end is not None:
+            _check_time("end", self.end)
+            if self.end <= self.start:
+                raise ValueError(
+                    f"A session must end after it starts ({_hhmm(self.start)} to "
+                    f"{_hhmm(self.end)})."
+                )
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An activity as the matcher sees it; build one from a search hit with
+    :func:`candidate_from_hit`."""
+
+    id: int
+    title: str
+    url: str = ""
+    categories: frozenset[str] = frozenset()  # slugs incl. ancestors
+    # Display names only, so they take no part in equality or hashing.
+    category_names: Mapping[str, str] = field(default_factory=dict, compare=False)
+    distance_m: float | None = None
+    area_wide: bool = False
+    delivery: str = "in_person"
+    cost: str = "free"
+    cost_amount: float | None = None
+    access: frozenset[str] = frozenset()
+    sessions: tuple[Session, ...] = ()
+    group_activity: bool = True
+    next_session: datetime.datetime | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "categories", frozenset(self.categories))
+        object.__setattr__(self, "access", frozenset(self.access))
+        object.__setattr__(self, "sessions", tuple(self.sessions))
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A scored candidate: the score out of 100, each part's points and the reasons."""
+
+    candidate: Candidate
+    score: float
+    parts: Mapping[str, float] = field(hash=False)
+    reasons: tuple[str, ...] = ()
+
+    @property
+    def reason_line(self) -> str:
+        """The reasons as one line, e.g. "Singing, as you chose · 800 m away · Free"."""
+        return REASON_SEPARATOR.join(self.reasons)
+
+
+# --------------------------------------------------------------------------------------------
+# from search
+
+
+def candidate_from_hit(
+    hit,
+    *,
+    category_names: Mapping[str, str] | None = None,
+    one_to_one_categories: frozenset[str] = DEFAULT_ONE_TO_ONE_CATEGORIES,
+    one_to_one_parents: frozenset[str] = DEFAULT_ONE_TO_ONE_PARENTS,
+) -> Candidate:
+    """Turn a :class:`search.results.SearchHit` into a :class:`Candidate`.
+
+    Sessions come from the hit's HSDS schedules; one this model cannot read is skipped rather
+    than failing the whole match, because the activity is still worth suggesting ("ask about
+    times" at worst). An activity is not a group when it is by phone, or when every category
+    it has is a one-to-one kind (befriending, advice...), ignoring the broad parents in
+    ``one_to_one_parents`` that the index adds as ancestors of those kinds.
+    """
+    categories = frozenset(hit.categories)
+    one_to_one = categories & one_to_one_categories
+    only_one_to_one = bool(one_to_one) and categories <= one_to_one_categories | one_to_one_parents
+    delivery = hit.delivery or "in_person"
+    return Candidate(
+        id=hit.id,
+        title=hit.title,
+        url=hit.url,
+        categories=categories,
+        category_names=dict(category_names or {}),
+        distance_m=hit.distance_m,
+        area_wide=hit.area_wide,
+        delivery=delivery,
+        # An unknown cost is treated as paid with no amount: safer than promising "free".
+        cost=hit.cost if hit.cost in COSTS else "paid",
+        cost_amount=hit.cost_amount,
+        access=frozenset(hit.access),
+        sessions=_sessions_from_hsds(hit.schedule),
+        group_activity=delivery != "phone" and not only_one_to_one,
+        next_session=hit.next_session,
+    )
+
+
+def _sessions_from_hsds(schedule: Iterable[dict]) -> tuple[Session, ...]:
+    sessions: dict[Session, None] = {}
+    for data in schedule or ():
+        try:
+            rule = scheduling.from_hsds(data)
+        except (ValueError, TypeError, AttributeError):
+            continue
+        days = rule.weekdays or ((rule.on_date.weekday(),) if rule.on_date else ())
+        for day in days:
+            sessions[Session(day=day, start=rule.start_time, end=rule.end_time)] = None
+    return tuple(sorted(sessions, key=_session_key))
+
+
+# --------------------------------------------------------------------------------------------
+# scoring
+
+
+def score_candidate(candidate: Candidate, profile: Profile) -> Suggestion | None:
+    """Score one candidate for one person, or ``None`` when it breaks a hard limit.
+
+    The score is the sum of the parts (see the module docstring for the weights), rounded to
+    one decimal place; the reasons are ordered by how much their part contributed.
+    """
+    if not _passes_limits(candidate, profile):
+        return None
+    scored = (
+        ("interest", _interest(candidate, profile)),
+        ("need", _need(candidate, profile)),
+        ("distance", _distance(candidate, profile)),
+        ("schedule", _schedule(candidate, profile)),
+        ("cost", _cost(candidate)),
+        ("access", _access(candidate, profile)),
+        ("network", _network(candidate, profile)),
+    )
+    parts = {name: points for name, (points, _) in scored}
+    total = min(100.0, max(0.0, sum(parts.values())))
+    # Largest contribution first; equal ones keep the fixed part order (sort is stable).
+    ordered = sorted(scored, key=lambda item: -item[1][0])
+    reasons = tuple(reason for _, (_, reason) in ordered if reason)
+    return Suggestion(
+        candidate=candidate,
+        score=round(total, 1),
+        parts=MappingProxyType({name: round(points, 2) for name, points in parts.items()}),
+        reasons=reasons,
+    )
+
+
+def rank_candidates(
+    candidates: Iterable[Candidate], profile: Profile, *, limit: int = 10
+) -> list[Suggestion]:
+    """Score every candidate, drop those over a hard limit, and return the best ``limit``.
+
+    Order: score (highest first), then distance (nearest first, unknown last), then id, so
+    equal scores always come out in the same order.
+    """
+    if limit < 0:
+        raise ValueError(f"limit must not be negative, got {limit}.")
+    suggestions = [
+        suggestion
+        for suggestion in (score_candidate(candidate, profile) for candidate in candidates)
+        if suggestion is not None
+    ]
+    suggestions.sort(key=_rank_key)
+    return suggestions[:limit]
+
+
+def _rank_key(suggestion: Suggestion) -> tuple:
+    distance = suggestion.candidate.distance_m
+    return (
+        -suggestion.score,
+        distance is None,
+        distance if distance is not None else 0.0,
+        suggestion.candidate.id,
+    )
+
+
+# hard limits
+
+
+def _passes_limits(candidate: Candidate, profile: Profile) -> bool:
+    if _at_venue(candidate) and not set(profile.access_needs) <= candidate.access:
+        return False
+    if profile.max_cost is not None:
+        charge = _charge(candidate)
+        if charge is None or charge > profile.max_cost:
+            return False
+    if (
+        profile.max_travel_m is not None
+        and not _travel_free(candidate)
+        and not candidate.area_wide
+        and candidate.distance_m is not None
+        and candidate.distance_m > profile.max_travel_m
+    ):
+        return False
+    if profile.delivery and candidate.delivery not in profile.delivery:
+        return False
+    if profile.free_times and candidate.sessions:
+        free = _free_by_day(profile.free_times)
+        if not any(_fit(session, free) for session in candidate.sessions):
+            return False
+    return True
+
+
+def _at_venue(candidate: Candidate) -> bool:
+    return candidate.delivery == "in_person"
+
+
+def _travel_free(candidate: Candidate) -> bool:
+    return candidate.delivery != "in_person"
+
+
+def _charge(candidate: Candidate) -> Decimal | None:
+    """What one session costs, for the cost limit; ``None`` when paid but the price is unknown."""
+    if candidate.cost in NO_CHARGE_COSTS:
+        return Decimal(0)
+    if candidate.cost_amount is None:
+        return None
+    return _decimal(candidate.cost_amount)
+
+
+# components: each returns (points, reason or "")
+
+
+def _interest(candidate: Candidate, profile: Profile) -> tuple[float, str]:
+    weight = WEIGHTS["interest"]
+    for slug in profile.top_three:
+        if slug in candidate.categories:
+            return weight, f"{_category_name(candidate, slug)}, as you chose"
+    for slug in profile.interests:
+        if slug in candidate.categories:
+            return (
+                weight * OTHER_INTEREST_SHARE,
+                f"{_category_name(candidate, slug)}, which you enjoy",
+            )
+    return 0.0, ""
+
+
+def _need(candidate: Candidate, profile: Profile) -> tuple[float, str]:
+    for priority, need in enumerate(profile.needs):
+        if candidate.categories & set(NEED_CATEGORIES[need]):
+            label = NEED_LABELS[need]
+            return (
+                WEIGHTS["need"] * _need_weight(priority),
+                f"Helps with {label[:1].lower()}{label[1:]}",
+            )
+    return 0.0, ""
+
+
+def _need_weight(priority: int) -> float:
+    if priority < len(NEED_PRIORITY_WEIGHTS):
+        return NEED_PRIORITY_WEIGHTS[priority]
+    return NEED_PRIORITY_FLOOR
+
+
+def _distance(candidate: Candidate, profile: Profile) -> tuple[float, str]:
+    weight = WEIGHTS["distance"]
+    if _travel_free(candidate):
+        reason = DELIVERY_REASONS.get(candidate.delivery, "")
+        return weight * TRAVEL_FREE_SHARE, reason
+    if candidate.distance_m is None:
+        return weight * UNKNOWN_DISTANCE_SHARE, ""
+    scale = profile.max_travel_m if profile.max_travel_m else DEFAULT_TRAVEL_SCALE_M
+    share = max(0.0, 1.0 - candidate.distance_m / scale)
+    return weight * share, f"{format_distance(candidate.distance_m)} away"
+
+
+def _schedule(candidate: Candidate, profile: Profile) -> tuple[float, str]:
+    weight = WEIGHTS["schedule"]
+    sessions = sorted(candidate.sessions, key=_session_key)
+    if not sessions:
+        return 0.0, ASK_ABOUT_TIMES
+    if not profile.free_times:
+        return weight, _when(sessions, sessions[0].start, "")
+    free = _free_by_day(profile.free_times)
+    fits = [(session, _fit(session, free)) for session in sessions]
+    credit = sum(1.0 if fit == _INSIDE else PARTLY_FREE_SHARE for _, fit in fits if fit)
+    inside = [session for session, fit in fits if fit == _INSIDE]
+    partly = [session for session, fit in fits if fit == _PARTLY]
+    if inside:
+        reason = _when(inside, inside[0].start, ", when you are free")
+    else:
+        # The hard limit guarantees at least one overlapping session here.
+        reason = _when(partly, partly[0].start, ", partly when you are free")
+    return weight * credit / len(sessions), reason
+
+
+def _cost(candidate: Candidate) -> tuple[float, str]:
+    weight = WEIGHTS["cost"]
+    if candidate.cost == "free":
+        return weight, "Free"
+    if candidate.cost == "pay_what_you_can":
+        return weight * PAY_WHAT_YOU_CAN_SHARE, "Pay what you can"
+    if candidate.cost_amount is None:
+        return 0.0, ASK_ABOUT_COST
+    if candidate.cost_amount <= 0:
+        # Listed as paid but costing nothing: free in all but name.
+        return weight, "Free"
+    share = max(0.0, 1.0 - candidate.cost_amount / PAID_COST_SCALE)
+    return weight * PAID_SHARE * share, format_price(candidate.cost_amount)
+
+
+def _access(candidate: Candidate, profile: Profile) -> tuple[float, str]:
+    if not profile.access_needs:
+        return WEIGHTS["access"], ""
+    if not _at_venue(candidate):
+        return 0.0, ""
+    # The hard limit has already checked the venue has every need.
+    names = [ACCESS_LABELS.get(slug, _prettify(slug)) for slug in profile.access_needs]
+    names = [names[0]] + [name[:1].lower() + name[1:] for name in names[1:]]
+    return WEIGHTS["access"], _join(names)
+
+
+def _network(candidate: Candidate, profile: Profile) -> tuple[float, str]:
+    if not profile.wants_groups:
+        return WEIGHTS["network"], ""
+    if candidate.group_activity:
+        return WEIGHTS["network"], GROUP_REASON
+    return 0.0, ""
+
+
+# free times
+
+
+_INSIDE = "inside"
+_PARTLY = "partly"
+
+
+def _free_by_day(
+    free_times: Iterable[FreeTime],
+) -> dict[int, list[tuple[datetime.time, datetime.time]]]:
+    """Free times per day, with touching or overlapping ones merged, so a session from 11:00
+    to 13:00 fits someone free "10:00 to 12:00" and "12:00 to 14:00"."""
+    by_day: dict[int, list[tuple[datetime.time, datetime.time]]] = {}
+    for slot in sorted(free_times, key=lambda s: (s.day, s.start, s.end)):
+        spans = by_day.setdefault(slot.day, [])
+        if spans and slot.start <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(spans[-1][1], slot.end))
+        else:
+            spans.append((slot.start, slot.end))
+    return by_day
+
+
+def _fit(session: Session, free: Mapping[int, list[tuple[datetime.time, datetime.time]]]) -> str:
+    """``_INSIDE`` when the session lies within a free time, ``_PARTLY`` when it only overlaps
+    one, ``""`` otherwise. A session with no end is taken as the moment it starts."""
+    best = ""
+    for start, end in free.get(session.day, ()):
+        if session.end is None:
+            if start <= session.start < end:
+                return _INSIDE
+            continue
+        if start <= session.start and session.end <= end:
+            return _INSIDE
+        if session.start < end and start < session.end:
+            best = _PARTLY
+    return best
+
+
+def _session_key(session: Session) -> tuple:
+    return (session.day, session.start, session.end or session.start)
+
+
+def _when(sessions: list[Session], start: datetime.time, suffix: str) -> str:
+    """'Tuesdays and Thursdays 10:00' for the sessions starting at ``start``."""
+    days = sorted({session.day for session in sessions if session.start == start})
+    return f"{_join([_DAY_PLURALS[day] for day in days])} {_hhmm(start)}{suffix}"
+
+
+# formatting
+
+
+def format_distance(metres: float) -> str:
+    """'350 m', '1.2 km' or '12 km': the same as the search results page."""
+    if metres < 1000:
+        return f"{round(metres / 10) * 10:.0f} m"
+    km = metres / 1000
+    return f"{km:.1f} km" if km < 10 else f"{km:.0f} km"
+
+
+def format_price(amount: float) -> str:
+    """'£3' for whole pounds, '£3.50' otherwise."""
+    value = _decimal(amount).quantize(Decimal("0.01"))
+    if value == value.to_integral_value():
+        return f"£{value:.0f}"
+    return f"£{value:.2f}"
+
+
+def _category_name(candidate: Candidate, slug: str) -> str:
+    return candidate.category_names.get(slug) or _prettify(slug)
+
+
+def _prettify(slug: str) -> str:
+    text = slug.replace("-", " ").replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
+def _join(items: list[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def _hhmm(value: datetime.time) -> str:
+    return f"{value.hour:02d}:{value.minute:02d}"
+
+
+# validation helpers
+
+
+def _check_day(day: object) -> None:
+    if isinstance(day, bool) or not isinstance(day, int) or not 0 <= day <= 6:
+        raise ValueError(f"Days of the week are numbered 0 (Monday) to 6 (Sunday), not {day!r}.")
+
+
+def _check_time(name: str, value: object) -> None:
+    if not isinstance(value, datetime.time):
+        raise ValueError(f"{name} must be a time of day, not {value!r}.")
+
+
+def _unique_strings(name: str, values: Iterable[str]) -> tuple[str, ...]:
+    if isinstance(values, str):
+        # A lone string would otherwise be split into letters.
+        raise ValueError(f"{name} must be a sequence of slugs, not the string {values!r}.")
+    return tuple(dict.fromkeys(values))
+
+
+def _decimal(value: object) -> Decimal:
+    # Through str so a float such as 2.1 becomes Decimal("2.1"), not its binary expansion.
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+def _to_decimal(value: object) -> Decimal:
+    """A person's cost limit as a Decimal, refusing nonsense with a message a form can show."""
+    try:
+        number = _decimal(value)
+    except (InvalidOperation, ValueError):
+        raise ValueError(f"Cannot read the amount {value!r}.") from None
+    if not number.is_finite() or number < 0:
+        raise ValueError(f"The most someone can pay must be zero or more, not {value!r}.")
+    return number

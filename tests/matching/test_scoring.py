@@ -1,0 +1,637 @@
+"""Tests for matching.scoring: pure functions, no database."""
+
+import dataclasses
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from assets_directory.scheduling import Recurrence, to_hsds
+from matching.scoring import (
+    ASK_ABOUT_TIMES,
+    GROUP_REASON,
+    WEIGHTS,
+    Candidate,
+    FreeTime,
+    Profile,
+    Session,
+    candidate_from_hit,
+    rank_candidates,
+    score_candidate,
+)
+from search.results import SearchHit
+
+MON, TUE, WED, THU, FRI, SAT, SUN = range(7)
+
+
+def t(text: str) -> datetime.time:
+    return datetime.time.fromisoformat(text)
+
+
+def candidate(**overrides) -> Candidate:
+    """A plain in-person group with nothing that earns or loses points by default."""
+    values = {"id": 1, "title": "Activity", "distance_m": 1000.0}
+    values.update(overrides)
+    return Candidate(**values)
+
+
+def score(cand: Candidate, profile: Profile | None = None) -> float:
+    suggestion = score_candidate(cand, profile or Profile())
+    assert suggestion is not None, "expected the candidate to pass every hard limit"
+    return suggestion.score
+
+
+def part(cand: Candidate, profile: Profile, name: str) -> float:
+    suggestion = score_candidate(cand, profile)
+    assert suggestion is not None
+    return suggestion.parts[name]
+
+
+def reasons(cand: Candidate, profile: Profile | None = None) -> tuple[str, ...]:
+    suggestion = score_candidate(cand, profile or Profile())
+    assert suggestion is not None
+    return suggestion.reasons
+
+
+# --------------------------------------------------------------------------------------------
+# Profile, FreeTime and Session validation
+
+
+def test_profile_refuses_more_than_three_top_choices():
+    with pytest.raises(ValueError, match="at most 3"):
+        Profile(top_three=("walking", "dance", "choirs-and-singing", "knitting-and-sewing"))
+
+
+def test_profile_accepts_three_top_choices_and_ignores_repeats():
+    profile = Profile(top_three=["walking", "dance", "walking", "choirs-and-singing"])
+    assert profile.top_three == ("walking", "dance", "choirs-and-singing")
+
+
+def test_profile_turns_lists_into_tuples_so_it_stays_hashable():
+    profile = Profile(interests=["walking"], needs=["lonely"], access_needs=["step-free"])
+    assert profile.interests == ("walking",)
+    assert hash(profile) == hash(
+        Profile(interests=("walking",), needs=("lonely",), access_needs=("step-free",))
+    )
+
+
+def test_profile_refuses_a_lone_string_instead_of_a_sequence():
+    with pytest.raises(ValueError, match="sequence"):
+        Profile(top_three="walking")
+
+
+def test_profile_refuses_an_unknown_need():
+    with pytest.raises(ValueError, match="Unknown need 'bored'"):
+        Profile(needs=("lonely", "bored"))
+
+
+def test_profile_refuses_an_unknown_delivery():
+    with pytest.raises(ValueError, match="Unknown delivery"):
+        Profile(delivery=("carrier-pigeon",))
+
+
+def test_profile_refuses_negative_limits():
+    with pytest.raises(ValueError):
+        Profile(max_cost=Decimal("-1"))
+    with pytest.raises(ValueError):
+        Profile(max_travel_m=-5)
+
+
+def test_profile_reads_cost_limit_as_decimal():
+    assert Profile(max_cost=2.5).max_cost == Decimal("2.5")
+
+
+def test_free_time_must_end_after_it_starts():
+    with pytest.raises(ValueError, match="end after it starts"):
+        FreeTime(TUE, t("12:00"), t("10:00"))
+    with pytest.raises(ValueError, match="end after it starts"):
+        FreeTime(TUE, t("10:00"), t("10:00"))
+
+
+def test_free_time_day_must_be_a_weekday_number():
+    with pytest.raises(ValueError, match="0 \\(Monday\\) to 6"):
+        FreeTime(7, t("10:00"), t("12:00"))
+
+
+def test_profile_refuses_free_times_that_are_not_free_time_values():
+    with pytest.raises(ValueError, match="FreeTime"):
+        Profile(free_times=((TUE, t("10:00"), t("12:00")),))
+
+
+def test_session_must_end_after_it_starts():
+    with pytest.raises(ValueError):
+        Session(TUE, t("12:00"), t("11:00"))
+    assert Session(TUE, t("12:00")).end is None
+
+
+# --------------------------------------------------------------------------------------------
+# hard limits
+
+
+def test_in_person_activity_missing_an_access_need_is_not_suggested():
+    profile = Profile(access_needs=("step-free", "hearing-loop"))
+    assert score_candidate(candidate(access=frozenset({"step-free"})), profile) is None
+
+
+def test_in_person_activity_with_every_access_need_is_suggested():
+    profile = Profile(access_needs=("step-free", "hearing-loop"))
+    venue = candidate(access=frozenset({"step-free", "hearing-loop", "parking"}))
+    assert score_candidate(venue, profile) is not None
+
+
+@pytest.mark.parametrize("delivery", ["online", "phone", "area_wide"])
+def test_activities_without_a_venue_pass_access_needs(delivery):
+    profile = Profile(access_needs=("step-free",))
+    assert score_candidate(candidate(delivery=delivery, distance_m=None), profile) is not None
+
+
+def test_paid_activity_over_the_cost_limit_is_not_suggested():
+    profile = Profile(max_cost=Decimal("3"))
+    assert score_candidate(candidate(cost="paid", cost_amount=3.5), profile) is None
+    assert score_candidate(candidate(cost="paid", cost_amount=3.0), profile) is not None
+
+
+def test_free_only_limit_lets_free_and_pay_what_you_can_through():
+    profile = Profile(max_cost=Decimal("0"))
+    assert score_candidate(candidate(cost="free"), profile) is not None
+    assert score_candidate(candidate(cost="pay_what_you_can"), profile) is not None
+    assert score_candidate(candidate(cost="paid", cost_amount=1.0), profile) is None
+
+
+def test_paid_activity_without_a_price_fails_any_cost_limit_but_passes_without_one():
+    unpriced = candidate(cost="paid", cost_amount=None)
+    assert score_candidate(unpriced, Profile(max_cost=Decimal("100"))) is None
+    assert score_candidate(unpriced, Profile()) is not None
+
+
+def test_activity_further_than_the_travel_limit_is_not_suggested():
+    profile = Profile(max_travel_m=2000)
+    assert score_candidate(candidate(distance_m=2001), profile) is None
+    assert score_candidate(candidate(distance_m=2000), profile) is not None
+
+
+def test_area_wide_and_remote_activities_pass_the_travel_limit():
+    profile = Profile(max_travel_m=1000)
+    assert score_candidate(candidate(area_wide=True, distance_m=8000), profile) is not None
+    assert score_candidate(candidate(delivery="online", distance_m=8000), profile) is not None
+
+
+def test_in_person_activity_with_unknown_distance_passes_the_travel_limit():
+    assert score_candidate(candidate(distance_m=None), Profile(max_travel_m=1000)) is not None
+
+
+def test_activity_with_a_delivery_the_person_did_not_accept_is_not_suggested():
+    profile = Profile(delivery=("in_person", "phone"))
+    assert score_candidate(candidate(delivery="online", distance_m=None), profile) is None
+    assert score_candidate(candidate(delivery="phone", distance_m=None), profile) is not None
+    assert score_candidate(candidate(), profile) is not None
+
+
+def test_activity_with_no_session_in_any_free_time_is_not_suggested():
+    profile = Profile(free_times=(FreeTime(TUE, t("09:00"), t("12:00")),))
+    same_time_other_day = candidate(sessions=(Session(WED, t("10:00"), t("11:00")),))
+    same_day_later = candidate(sessions=(Session(TUE, t("13:00"), t("15:00")),))
+    assert score_candidate(same_time_other_day, profile) is None
+    assert score_candidate(same_day_later, profile) is None
+
+
+def test_a_session_touching_but_not_overlapping_a_free_time_does_not_count():
+    profile = Profile(free_times=(FreeTime(TUE, t("09:00"), t("12:00")),))
+    assert (
+        score_candidate(candidate(sessions=(Session(TUE, t("12:00"), t("13:00")),)), profile)
+        is None
+    )
+
+
+def test_one_overlapping_session_is_enough_to_pass_the_free_time_limit():
+    profile = Profile(free_times=(FreeTime(TUE, t("09:00"), t("12:00")),))
+    cand = candidate(
+        sessions=(Session(MON, t("10:00"), t("11:00")), Session(TUE, t("11:00"), t("13:00")))
+    )
+    assert score_candidate(cand, profile) is not None
+
+
+def test_activity_with_no_known_sessions_passes_free_times_but_earns_no_schedule_points():
+    profile = Profile(free_times=(FreeTime(TUE, t("09:00"), t("12:00")),))
+    suggestion = score_candidate(candidate(sessions=()), profile)
+    assert suggestion is not None
+    assert suggestion.parts["schedule"] == 0
+    assert ASK_ABOUT_TIMES in suggestion.reasons
+
+
+# --------------------------------------------------------------------------------------------
+# components
+
+
+def test_weights_add_up_to_one_hundred():
+    assert sum(WEIGHTS.values()) == 100
+
+
+def test_parts_name_every_component_and_add_up_to_the_score():
+    suggestion = score_candidate(candidate(), Profile())
+    assert set(suggestion.parts) == {
+        "interest",
+        "need",
+        "distance",
+        "schedule",
+        "cost",
+        "access",
+        "network",
+    }
+    assert suggestion.score == pytest.approx(sum(suggestion.parts.values()), abs=0.1)
+
+
+def test_an_ideal_match_scores_one_hundred():
+    profile = Profile(
+        top_three=("walking",),
+        needs=("active",),
+        free_times=(FreeTime(TUE, t("09:00"), t("12:00")),),
+        access_needs=("step-free",),
+        wants_groups=True,
+    )
+    ideal = candidate(
+        categories=frozenset({"walking", "physical-activity"}),
+        distance_m=0.0,
+        access=frozenset({"step-free"}),
+        sessions=(Session(TUE, t("10:00"), t("11:00")),),
+    )
+    assert score(ideal, profile) == 100
+
+
+def test_top_three_match_beats_other_interest_which_beats_no_interest():
+    profile = Profile(top_three=("choirs-and-singing",), interests=("knitting-and-sewing",))
+    chosen = candidate(categories=frozenset({"choirs-and-singing", "music-and-singing"}))
+    liked = candidate(categories=frozenset({"knitting-and-sewing", "arts-and-crafts"}))
+    neither = candidate(categories=frozenset({"sport"}))
+    assert score(chosen, profile) > score(liked, profile) > score(neither, profile)
+    assert part(neither, profile, "interest") == 0
+
+
+def test_a_chosen_parent_category_matches_activities_in_its_children():
+    # Candidates carry every ancestor slug, so choosing "music" matches a choir.
+    profile = Profile(top_three=("music-and-singing",))
+    choir = candidate(categories=frozenset({"choirs-and-singing", "music-and-singing"}))
+    assert part(choir, profile, "interest") == WEIGHTS["interest"]
+
+
+def test_helping_with_a_need_raises_the_score():
+    profile = Profile(needs=("lonely",))
+    helps = candidate(categories=frozenset({"peer-support"}))
+    does_not = candidate(categories=frozenset({"sport"}))
+    assert score(helps, profile) > score(does_not, profile)
+    assert "Helps with feeling lonely" in reasons(helps, profile)
+
+
+def test_a_more_important_need_weighs_more_than_a_later_one():
+    profile = Profile(needs=("money", "active", "eating"))
+    first = candidate(categories=frozenset({"benefits"}))
+    second = candidate(categories=frozenset({"physical-activity"}))
+    third = candidate(categories=frozenset({"food-and-cooking"}))
+    assert (
+        score(first, profile)
+        > score(second, profile)
+        > score(third, profile)
+        > score(candidate(), profile)
+    )
+
+
+def test_the_need_reason_names_the_most_important_need_met():
+    profile = Profile(needs=("out-and-about", "lonely"))
+    # social-and-friendship helps with both; the first need is the one shown.
+    cand = candidate(categories=frozenset({"social-and-friendship"}))
+    assert "Helps with getting out and about" in reasons(cand, profile)
+    assert "Helps with feeling lonely" not in reasons(cand, profile)
+
+
+def test_closer_activities_score_higher():
+    profile = Profile()
+    near, mid, far = (candidate(distance_m=d) for d in (200, 2000, 4500))
+    assert score(near, profile) > score(mid, profile) > score(far, profile)
+
+
+def test_distance_points_reach_zero_at_five_km_without_a_travel_limit():
+    assert part(candidate(distance_m=5000), Profile(), "distance") == 0
+    assert part(candidate(distance_m=12000), Profile(), "distance") == 0
+
+
+def test_distance_decays_over_the_travel_limit_when_one_is_given():
+    at_two_km = candidate(distance_m=2000)
+    assert part(at_two_km, Profile(max_travel_m=2500), "distance") < part(
+        at_two_km, Profile(), "distance"
+    )
+    assert part(at_two_km, Profile(max_travel_m=2000), "distance") == 0
+
+
+def test_distance_reasons_say_how_far_or_how_it_reaches_you():
+    assert "1.2 km away" in reasons(candidate(distance_m=1234))
+    assert "350 m away" in reasons(candidate(distance_m=347))
+    assert "Online" in reasons(candidate(delivery="online", distance_m=None))
+    assert "By phone" in reasons(candidate(delivery="phone", distance_m=None))
+    assert "Comes to you" in reasons(candidate(delivery="area_wide", distance_m=None))
+
+
+def test_unknown_distance_scores_between_near_and_far():
+    profile = Profile()
+    assert (
+        score(candidate(distance_m=100), profile)
+        > score(candidate(distance_m=None), profile)
+        > score(candidate(distance_m=4900), profile)
+    )
+
+
+def test_more_sessions_in_free_times_score_higher():
+    profile = Profile(
+        free_times=(FreeTime(TUE, t("09:00"), t("12:00")), FreeTime(THU, t("09:00"), t("12:00")))
+    )
+    tue = Session(TUE, t("10:00"), t("11:00"))
+    thu = Session(THU, t("10:00"), t("11:00"))
+    sat = Session(SAT, t("10:00"), t("11:00"))
+    all_fit = candidate(sessions=(tue, thu))
+    half_fit = candidate(sessions=(tue, sat))
+    third_fit = candidate(sessions=(tue, sat, Session(SUN, t("10:00"), t("11:00"))))
+    assert score(all_fit, profile) > score(half_fit, profile) > score(third_fit, profile)
+    assert part(all_fit, profile, "schedule") == WEIGHTS["schedule"]
+
+
+def test_a_session_wholly_in_free_time_beats_one_only_partly_in_it():
+    profile = Profile(free_times=(FreeTime(TUE, t("09:00"), t("12:00")),))
+    inside = candidate(sessions=(Session(TUE, t("10:00"), t("12:00")),))
+    partly = candidate(sessions=(Session(TUE, t("11:00"), t("13:00")),))
+    assert score(inside, profile) > score(partly, profile)
+    assert "Tuesdays 11:00, partly when you are free" in reasons(partly, profile)
+
+
+def test_back_to_back_free_times_hold_a_session_that_spans_them():
+    profile = Profile(
+        free_times=(FreeTime(TUE, t("09:00"), t("12:00")), FreeTime(TUE, t("12:00"), t("15:00")))
+    )
+    spanning = candidate(sessions=(Session(TUE, t("11:00"), t("13:00")),))
+    assert part(spanning, profile, "schedule") == WEIGHTS["schedule"]
+
+
+def test_known_sessions_beat_unknown_ones_when_any_time_suits():
+    profile = Profile()
+    timed = candidate(sessions=(Session(FRI, t("14:00"), None),))
+    assert score(timed, profile) > score(candidate(sessions=()), profile)
+    assert "Fridays 14:00" in reasons(timed, profile)
+
+
+def test_schedule_reason_groups_days_with_the_same_matching_start_time():
+    profile = Profile(
+        free_times=(FreeTime(TUE, t("09:00"), t("12:00")), FreeTime(THU, t("09:00"), t("12:00")))
+    )
+    cand = candidate(
+        sessions=(Session(THU, t("10:00"), t("11:00")), Session(TUE, t("10:00"), t("11:00")))
+    )
+    assert "Tuesdays and Thursdays 10:00, when you are free" in reasons(cand, profile)
+
+
+def test_free_beats_pay_what_you_can_beats_cheap_beats_dear_beats_unpriced():
+    profile = Profile()
+    ranked = [
+        candidate(cost="free"),
+        candidate(cost="pay_what_you_can"),
+        candidate(cost="paid", cost_amount=2.0),
+        candidate(cost="paid", cost_amount=12.0),
+        candidate(cost="paid", cost_amount=None),
+    ]
+    scores = [score(c, profile) for c in ranked]
+    assert scores == sorted(scores, reverse=True)
+    assert len(set(scores)) == len(scores)
+
+
+def test_cost_reasons():
+    assert "Free" in reasons(candidate(cost="free"))
+    assert "Pay what you can" in reasons(candidate(cost="pay_what_you_can"))
+    assert "£3" in reasons(candidate(cost="paid", cost_amount=3.0))
+    assert "£3.50" in reasons(candidate(cost="paid", cost_amount=3.5))
+    assert "Ask about the cost" in reasons(candidate(cost="paid", cost_amount=None))
+
+
+def test_a_venue_confirmed_to_meet_access_needs_earns_the_access_bonus():
+    profile = Profile(access_needs=("step-free", "hearing-loop"))
+    venue = candidate(access=frozenset({"step-free", "hearing-loop"}))
+    online = candidate(delivery="online", distance_m=None)
+    assert part(venue, profile, "access") > part(online, profile, "access")
+    assert "Step-free and hearing loop" in reasons(venue, profile)
+
+
+def test_without_access_needs_everyone_gets_the_access_points_and_no_reason():
+    profile = Profile()
+    online = candidate(delivery="online", distance_m=None)
+    assert part(online, profile, "access") == WEIGHTS["access"]
+    assert part(candidate(), profile, "access") == WEIGHTS["access"]
+    assert not any("Step-free" in r for r in reasons(candidate(access=frozenset({"step-free"}))))
+
+
+def test_a_group_scores_higher_than_one_to_one_for_someone_wanting_groups():
+    profile = Profile(wants_groups=True)
+    group = candidate(group_activity=True)
+    one_to_one = candidate(group_activity=False)
+    assert score(group, profile) > score(one_to_one, profile)
+    assert GROUP_REASON in reasons(group, profile)
+    assert GROUP_REASON not in reasons(one_to_one, profile)
+
+
+def test_groups_earn_no_extra_when_the_person_did_not_ask_for_them():
+    profile = Profile(wants_groups=False)
+    assert score(candidate(group_activity=True), profile) == score(
+        candidate(group_activity=False), profile
+    )
+    assert GROUP_REASON not in reasons(candidate(group_activity=True), profile)
+
+
+# --------------------------------------------------------------------------------------------
+# reasons
+
+
+def test_reason_line_example():
+    profile = Profile(
+        top_three=("choirs-and-singing",),
+        free_times=(FreeTime(TUE, t("09:30"), t("12:00")),),
+        access_needs=("step-free",),
+    )
+    choir = candidate(
+        title="Tooting community choir",
+        categories=frozenset({"choirs-and-singing", "music-and-singing"}),
+        category_names={"choirs-and-singing": "Singing", "music-and-singing": "Music"},
+        distance_m=800.0,
+        cost="free",
+        access=frozenset({"step-free", "parking"}),
+        sessions=(Session(TUE, t("10:00"), t("11:30")),),
+    )
+    suggestion = score_candidate(choir, profile)
+    assert suggestion.reason_line == (
+        "Singing, as you chose · 800 m away · Tuesdays 10:00, when you are free · Free · Step-free"
+    )
+
+
+def test_reasons_follow_the_size_of_each_contribution():
+    # 4.8 km of 5 km earns almost nothing, so the distance comes after the cost.
+    profile = Profile(top_three=("walking",))
+    far_walk = candidate(categories=frozenset({"walking"}), distance_m=4800.0)
+    line = score_candidate(far_walk, profile).reason_line
+    assert line.index("Walking, as you chose") < line.index("Free") < line.index("4.8 km away")
+
+
+def test_category_reason_falls_back_to_a_readable_slug():
+    profile = Profile(interests=("knitting-and-sewing",))
+    cand = candidate(categories=frozenset({"knitting-and-sewing"}))
+    assert reasons(cand, profile)[0] == "Knitting and sewing, which you enjoy"
+
+
+# --------------------------------------------------------------------------------------------
+# ranking
+
+
+def test_rank_orders_by_score_and_drops_candidates_over_a_hard_limit():
+    profile = Profile(top_three=("walking",), max_travel_m=3000)
+    match = candidate(id=1, categories=frozenset({"walking"}), distance_m=1500)
+    plain = candidate(id=2, distance_m=500)
+    too_far = candidate(id=3, categories=frozenset({"walking"}), distance_m=3500)
+    ranked = rank_candidates([plain, too_far, match], profile)
+    assert [s.candidate.id for s in ranked] == [1, 2]
+
+
+def test_rank_breaks_score_ties_by_distance_then_unknown_distance_then_id():
+    # Online activities carry no distance and all score the same, so these tie on score.
+    profile = Profile()
+    tied = [
+        candidate(id=9, delivery="online", distance_m=None),
+        candidate(id=4, delivery="online", distance_m=None),
+        candidate(id=7, delivery="online", distance_m=3000.0),
+        candidate(id=8, delivery="online", distance_m=100.0),
+    ]
+    ranked = rank_candidates(tied, profile)
+    assert len({s.score for s in ranked}) == 1
+    assert [s.candidate.id for s in ranked] == [8, 7, 4, 9]
+
+
+def test_rank_returns_at_most_limit_suggestions():
+    cands = [candidate(id=i, distance_m=100.0 * i) for i in range(1, 21)]
+    assert [s.candidate.id for s in rank_candidates(cands, Profile(), limit=3)] == [1, 2, 3]
+    assert len(rank_candidates(cands, Profile())) == 10
+    assert rank_candidates(cands, Profile(), limit=0) == []
+    with pytest.raises(ValueError):
+        rank_candidates(cands, Profile(), limit=-1)
+
+
+def test_suggestions_are_immutable():
+    suggestion = score_candidate(candidate(), Profile())
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        suggestion.score = 1
+    with pytest.raises(TypeError):
+        suggestion.parts["interest"] = 100
+
+
+# --------------------------------------------------------------------------------------------
+# candidate_from_hit
+
+
+def hit(**overrides) -> SearchHit:
+    values = {
+        "id": 42,
+        "title": "Knit and natter",
+        "organisation": "Tooting Knit and Natter",
+        "url": "/directory/knit/",
+        "summary": "",
+        "distance_m": 650.0,
+        "cost": "paid",
+        "cost_amount": 2.5,
+        "delivery": "in_person",
+        "categories": ["arts-and-crafts", "knitting-and-sewing"],
+        "access": ["step-free", "hearing-loop"],
+    }
+    values.update(overrides)
+    return SearchHit(**values)
+
+
+def test_candidate_from_hit_copies_the_fields_and_reads_hsds_schedules():
+    weekly = Recurrence("weekly", t("10:00"), t("12:00"), weekdays=(TUE, THU))
+    monthly = Recurrence("monthly", t("19:00"), None, weekdays=(FRI,), nth=-1)
+    next_session = datetime.datetime(2026, 3, 3, 10, 0, tzinfo=datetime.UTC)
+    cand = candidate_from_hit(
+        hit(schedule=[to_hsds(weekly), to_hsds(monthly)], next_session=next_session),
+        category_names={"knitting-and-sewing": "Knitting"},
+    )
+    assert cand.id == 42
+    assert cand.title == "Knit and natter"
+    assert cand.url == "/directory/knit/"
+    assert cand.categories == frozenset({"arts-and-crafts", "knitting-and-sewing"})
+    assert cand.category_names["knitting-and-sewing"] == "Knitting"
+    assert cand.distance_m == 650.0
+    assert (cand.delivery, cand.cost, cand.cost_amount) == ("in_person", "paid", 2.5)
+    assert cand.access == frozenset({"step-free", "hearing-loop"})
+    assert cand.next_session == next_session
+    assert cand.sessions == (
+        Session(TUE, t("10:00"), t("12:00")),
+        Session(THU, t("10:00"), t("12:00")),
+        Session(FRI, t("19:00"), None),
+    )
+    assert cand.group_activity is True
+
+
+def test_candidate_from_hit_reads_a_one_off_session_on_its_weekday():
+    once = Recurrence("once", t("11:00"), t("15:00"), on_date=datetime.date(2026, 3, 14))
+    cand = candidate_from_hit(hit(schedule=[to_hsds(once)]))
+    assert cand.sessions == (Session(SAT, t("11:00"), t("15:00")),)
+
+
+def test_candidate_from_hit_skips_schedules_it_cannot_read():
+    weekly = Recurrence("weekly", t("10:00"), None, weekdays=(MON,))
+    unreadable = {"freq": "DAILY", "opens_at": "10:00"}
+    no_time = {"freq": "WEEKLY", "byday": "TU"}
+    cand = candidate_from_hit(hit(schedule=[unreadable, to_hsds(weekly), no_time]))
+    assert cand.sessions == (Session(MON, t("10:00"), None),)
+
+
+def test_phone_activities_are_not_groups():
+    cand = candidate_from_hit(hit(delivery="phone", area_wide=True, distance_m=None))
+    assert cand.group_activity is False
+
+
+def test_activities_only_in_one_to_one_categories_are_not_groups():
+    # The index adds ancestors: a befriending service also carries social-and-friendship.
+    befriending = candidate_from_hit(hit(categories=["befriending", "social-and-friendship"]))
+    debt_advice = candidate_from_hit(hit(categories=["advice", "money-and-debt"]))
+    assert befriending.group_activity is False
+    assert debt_advice.group_activity is False
+
+
+def test_an_activity_with_any_group_category_is_a_group():
+    mixed = candidate_from_hit(
+        hit(categories=["befriending", "coffee-mornings", "social-and-friendship"])
+    )
+    social = candidate_from_hit(hit(categories=["social-and-friendship"]))
+    assert mixed.group_activity is True
+    assert social.group_activity is True
+
+
+def test_one_to_one_categories_can_be_configured():
+    cand = candidate_from_hit(
+        hit(categories=["arts-and-crafts", "knitting-and-sewing"]),
+        one_to_one_categories=frozenset({"arts-and-crafts", "knitting-and-sewing"}),
+    )
+    assert cand.group_activity is False
+
+
+def test_candidate_from_hit_treats_an_unknown_cost_as_paid_with_no_price():
+    cand = candidate_from_hit(hit(cost="", cost_amount=None))
+    assert cand.cost == "paid"
+    assert score_candidate(cand, Profile(max_cost=Decimal("0"))) is None
+
+
+def test_a_hit_becomes_a_scored_suggestion():
+    weekly = Recurrence("weekly", t("10:00"), t("12:00"), weekdays=(TUE,))
+    cand = candidate_from_hit(
+        hit(cost="free", cost_amount=0.0, schedule=[to_hsds(weekly)]),
+        category_names={"knitting-and-sewing": "Knitting"},
+    )
+    profile = Profile(
+        top_three=("knitting-and-sewing",),
+        free_times=(FreeTime(TUE, t("09:00"), t("13:00")),),
+        access_needs=("step-free",),
+    )
+    assert score_candidate(cand, profile).reason_line == (
+        "Knitting, as you chose · 650 m away · Tuesdays 10:00, when you are free · Free · Step-free"
+    )
