@@ -54,6 +54,15 @@ WORD = re.compile(r"\w+", re.UNICODE)
 MAX_WORD = 40
 
 
+def point_key(lat, lng) -> str:
+    return f"{float(lat)!r},{float(lng)!r}"
+
+
+def parse_point_key(key: str) -> tuple[float, float]:
+    lat, _, lng = key.partition(",")
+    return float(lat), float(lng)
+
+
 def build_schema() -> tantivy.Schema:
     sb = tantivy.SchemaBuilder()
     sb.add_unsigned_field("id", stored=True, indexed=True, fast=True)
@@ -67,6 +76,9 @@ def build_schema() -> tantivy.Schema:
         sb.add_text_field(name, fast=True, tokenizer_name="raw")
     for name in ("lat", "lng", "area_min_lat", "area_min_lng", "area_max_lat", "area_max_lng"):
         sb.add_float_field(name, indexed=True, fast=True)
+    # The exact point as one keyword: geo work groups documents by point (many activities
+    # share a venue), so it costs per venue, not per activity.
+    sb.add_text_field("point", fast=True, tokenizer_name="raw")
     sb.add_float_field("cost_amount", indexed=True, fast=True)
     for name in ("has_point", "anywhere"):
         sb.add_unsigned_field(name, indexed=True, fast=True)
@@ -109,6 +121,7 @@ def to_tantivy(document: dict) -> tantivy.Document:
     if has_point:
         doc.add_float("lat", float(document["lat"]))
         doc.add_float("lng", float(document["lng"]))
+        doc.add_text("point", point_key(document["lat"], document["lng"]))
     area = document.get("area")
     if area:
         for name, value in zip(
@@ -382,7 +395,11 @@ class EmbeddedSearchBackend(BaseSearchBackend):
         return tantivy.Query.term_set_query(self.schema, field, values)
 
     def _range(self, field: str, kind, low=None, high=None):
-        return tantivy.Query.range_query(self.schema, field, kind, low, high)
+        # The term dictionary answers a range in a few postings lists; scanning the fast-field
+        # column instead costs a pass over every document, which dominates geo queries.
+        return tantivy.Query.range_query(
+            self.schema, field, kind, low, high, use_inverted_index=True
+        )
 
     def _filters(self, query: DirectoryQuery, searcher) -> list:
         F = tantivy.FieldType
@@ -523,15 +540,15 @@ class EmbeddedSearchBackend(BaseSearchBackend):
             *[(tantivy.Occur.Must, f) for f in other_filters],
         ]
         band_query = tantivy.Query.boolean_query(band)
-        band_ids = [
-            pk
-            for pk, lat, lng in self._positions(searcher, band_query)
-            if haversine_m(centre.lat, centre.lng, lat, lng) <= radius
+        inside = [
+            key
+            for key in self._points(searcher, band_query)
+            if haversine_m(centre.lat, centre.lng, *parse_point_key(key)) <= radius
         ]
         point_clauses = [(tantivy.Occur.Should, inner)]
-        if band_ids:
+        if inside:
             point_clauses.append(
-                (tantivy.Occur.Should, tantivy.Query.term_set_query(self.schema, "id", band_ids))
+                (tantivy.Occur.Should, tantivy.Query.term_set_query(self.schema, "point", inside))
             )
         return tantivy.Query.boolean_query(
             [
@@ -539,6 +556,11 @@ class EmbeddedSearchBackend(BaseSearchBackend):
                 (tantivy.Occur.Should, self._area_query(BBox.around(centre, radius))),
             ]
         )
+
+    def _points(self, searcher, query) -> dict[str, int]:
+        """The distinct points of matching documents, with how many documents share each."""
+        result = searcher.aggregate(query, {"p": {"terms": {"field": "point", "size": 65_000}}})
+        return {b["key"]: b["doc_count"] for b in result.get("p", {}).get("buckets", [])}
 
     def _positions(self, searcher, query, limit: int | None = None):
         """(id, lat, lng) of matching documents with a point, read from fast fields."""
@@ -579,7 +601,7 @@ class EmbeddedSearchBackend(BaseSearchBackend):
             wanted = min(end, n_points)
             # Widen a box until it holds `wanted` documents: the nearest `wanted` then lie
             # within its corner distance, so only the box's circumscribing square is ranked.
-            half = 500.0
+            half = 100.0
             while True:
                 box = BBox.around(centre, half)
                 inside = self._and(with_point, self._box_query(box))
@@ -587,9 +609,29 @@ class EmbeddedSearchBackend(BaseSearchBackend):
                     break
                 half *= 2
             reach = BBox.around(centre, half * math.sqrt(2))
-            candidates = self._positions(searcher, self._and(with_point, self._box_query(reach)))
-            candidates.sort(key=lambda c: (haversine_m(centre.lat, centre.lng, c[1], c[2]), c[0]))
-            page_ids = [c[0] for c in candidates[start:wanted]]
+            nearby = self._and(with_point, self._box_query(reach))
+            ranked = sorted(
+                (haversine_m(centre.lat, centre.lng, *parse_point_key(key)), key, count)
+                for key, count in self._points(searcher, nearby).items()
+            )
+            # Only the points whose documents fall on this page are opened.
+            needed, before, seen = [], 0, 0
+            for _, key, count in ranked:
+                if seen + count > start and seen < wanted:
+                    if not needed:
+                        before = seen
+                    needed.append(key)
+                seen += count
+                if seen >= wanted:
+                    break
+            if needed:
+                on_page = self._and(
+                    with_point, tantivy.Query.term_set_query(self.schema, "point", needed)
+                )
+                distance = {key: d for d, key, _ in ranked}
+                candidates = self._positions(searcher, on_page)
+                candidates.sort(key=lambda c: (distance[point_key(c[1], c[2])], c[0]))
+                page_ids = [c[0] for c in candidates[start - before : wanted - before]]
         addresses = self._addresses_for_ids(searcher, page_ids)
         if end > n_points and n_other:
             rest_offset = max(0, start - n_points)
