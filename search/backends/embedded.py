@@ -151,7 +151,15 @@ class _Generation:
     def __init__(self, name: str, directory: Path, schema: tantivy.Schema):
         self.name = name
         self.directory = directory
-        self.index = tantivy.Index(schema, path=str(directory))
+        try:
+            self.index = tantivy.Index(schema, path=str(directory))
+        except ValueError as exc:
+            # An index written by an older version of this code: searches must say how to
+            # mend it rather than fail with tantivy's message.
+            raise SearchBackendError(
+                f"The search index in {directory.parent} does not match this version "
+                f"({exc}). Run: python manage.py rebuild_directory_index"
+            ) from exc
 
 
 class EmbeddedSearchBackend(BaseSearchBackend):
