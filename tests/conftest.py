@@ -62,3 +62,15 @@ def activity(organisation):
 @pytest.fixture
 def other_activity(other_organisation):
     return ActivityFactory(parent=other_organisation, title="Community choir")
+
+
+@pytest.fixture
+def search_index(settings, tmp_path):
+    """A fresh embedded search index for this test only."""
+    from search.backends import get_backend
+
+    settings.DIRECTORY_SEARCH = {
+        "BACKEND": "search.backends.embedded.EmbeddedSearchBackend",
+        "OPTIONS": {"path": str(tmp_path / "search-index")},
+    }
+    return get_backend()

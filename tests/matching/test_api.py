@@ -19,11 +19,7 @@ SW18 = (51.4489, -0.1971)
 
 
 @pytest.fixture
-def borough(settings, tmp_path, directory):
-    settings.DIRECTORY_SEARCH = {
-        "BACKEND": "search.backends.embedded.EmbeddedSearchBackend",
-        "OPTIONS": {"path": str(tmp_path / "index")},
-    }
+def borough(search_index, directory):
     organisation = OrganisationFactory(parent=directory, title="Wandsworth Community")
     step_free = AccessibilityFeature.objects.get(slug="step-free")
 

@@ -5,7 +5,6 @@ from django.test import Client
 from django.urls import reverse
 
 from assets_directory.models import AccessibilityFeature, Activity, Category
-from search.backends import get_backend
 from search.models import ZeroResultSearch
 from search.openapi import openapi_document
 from search.params import PARAMETERS
@@ -22,12 +21,8 @@ SW18 = (51.4489, -0.1971)
 
 
 @pytest.fixture
-def borough(settings, tmp_path, directory):
+def borough(search_index, directory):
     """A small indexed borough: a choir in SW18, a walk 2.3 km away, a phone line, a far one."""
-    settings.DIRECTORY_SEARCH = {
-        "BACKEND": "search.backends.embedded.EmbeddedSearchBackend",
-        "OPTIONS": {"path": str(tmp_path / "index")},
-    }
     organisation = OrganisationFactory(parent=directory, title="Wandsworth Singers")
     near_venue = VenueFactory(name="Southfields Library", latitude=SW18[0], longitude=SW18[1])
     near_venue.accessibility.set([AccessibilityFeature.objects.get(slug="step-free")])
@@ -68,7 +63,7 @@ def borough(settings, tmp_path, directory):
         categories=[Category.objects.get(slug="choirs-and-singing")],
     )
     index_rebuild()
-    yield get_backend()
+    return search_index
 
 
 def api(client, **params):

@@ -9,20 +9,15 @@ from django.core.management import call_command
 from assets_directory.models import AccessibilityFeature
 from search import documents as search_documents
 from search import services as search_services
-from search.backends import SearchBackendError, get_backend
+from search.backends import SearchBackendError
 from search.query import DirectoryQuery
 from search.selectors import search_directory
 from tests.factories import ActivityFactory, ActivityScheduleFactory, OrganisationFactory
 
 
 @pytest.fixture
-def index(settings, tmp_path):
-    """A fresh embedded index for this test only."""
-    settings.DIRECTORY_SEARCH = {
-        "BACKEND": "search.backends.embedded.EmbeddedSearchBackend",
-        "OPTIONS": {"path": str(tmp_path / "index")},
-    }
-    yield get_backend()
+def index(search_index):
+    return search_index
 
 
 def titles(**query):
