@@ -607,17 +607,21 @@ class EmbeddedSearchBackend(BaseSearchBackend):
         page_ids: list[int] = []
         if start < n_points:
             wanted = min(end, n_points)
-            # Widen a box until it holds `wanted` documents: the nearest `wanted` then lie
-            # within its corner distance, so only the box's circumscribing square is ranked.
-            half = 100.0
-            while True:
-                box = BBox.around(centre, half)
-                inside = self._and(with_point, self._box_query(box))
-                if self._count(searcher, inside) >= wanted or half > 2e7:
-                    break
-                half *= 2
-            reach = BBox.around(centre, half * math.sqrt(2))
-            nearby = self._and(with_point, self._box_query(reach))
+            if query.radius_m is not None:
+                # The radius already bounds the candidates to the venues inside it.
+                nearby = with_point
+            else:
+                # Widen a box until it holds `wanted` documents: the nearest `wanted` then lie
+                # within its corner distance, so only the box's circumscribing square is ranked.
+                half = 100.0
+                while True:
+                    box = BBox.around(centre, half)
+                    inside = self._and(with_point, self._box_query(box))
+                    if self._count(searcher, inside) >= wanted or half > 2e7:
+                        break
+                    half *= 2
+                reach = BBox.around(centre, half * math.sqrt(2))
+                nearby = self._and(with_point, self._box_query(reach))
             ranked = sorted(
                 (haversine_m(centre.lat, centre.lng, *parse_point_key(key)), key, count)
                 for key, count in self._points(searcher, nearby).items()
