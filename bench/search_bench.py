@@ -17,6 +17,7 @@ Each query in the mix is one URL query string, measured three ways in the same r
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import platform
 import shutil
@@ -144,13 +145,12 @@ def machine_info() -> None:
     import django
 
     model = ""
-    try:
+    # /proc/cpuinfo is Linux-only; elsewhere the model is simply not shown.
+    with contextlib.suppress(OSError):
         for line in Path("/proc/cpuinfo").read_text().splitlines():
             if line.startswith("model name"):
                 model = line.split(":", 1)[1].strip()
                 break
-    except OSError:
-        pass
     try:
         usable = len(os.sched_getaffinity(0))
     except AttributeError:
@@ -202,7 +202,7 @@ def ensure_data(activities: int) -> None:
                 sys.stdout.write("  " + text.strip() + "\n")
 
         def flush(self):
-            pass
+            """Nothing is buffered."""
 
     call_command("load_demo", activities=activities, stdout=Quiet())
     elapsed = time.perf_counter() - started

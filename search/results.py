@@ -26,6 +26,33 @@ class SearchHit:
     schedule: list[dict] = field(default_factory=list)
     next_session: datetime.datetime | None = None
 
+    @classmethod
+    def from_document(
+        cls, data: dict, *, score: float = 0.0, snippet: str = "", distance_m: float | None = None
+    ) -> SearchHit:
+        """A hit from the stored fields of a search document (see search.documents)."""
+        has_point = bool(data.get("has_point")) and data.get("lat") is not None
+        return cls(
+            id=int(data["id"]),
+            title=data.get("title") or "",
+            organisation=data.get("organisation") or "",
+            url=data.get("url") or "",
+            summary=data.get("summary") or "",
+            score=score,
+            snippet=snippet,
+            lat=data.get("lat") if has_point else None,
+            lng=data.get("lng") if has_point else None,
+            distance_m=distance_m,
+            cost=data.get("cost") or "",
+            cost_amount=data.get("cost_amount"),
+            delivery=data.get("delivery") or "",
+            categories=list(data.get("categories") or []),
+            access=list(data.get("access") or []),
+            venue=data.get("venue") or "",
+            area_wide=not has_point,
+            schedule=list(data.get("schedule") or []),
+        )
+
 
 @dataclass
 class SearchResults:

@@ -645,25 +645,17 @@ class ElasticsearchSearchBackend(BaseSearchBackend):
         highlight = raw.get("highlight") or {}
         fragments = highlight.get("body") or highlight.get("summary") or [""]
         score = raw.get("_score") if query.sort == Sort.RELEVANCE else None
-        return SearchHit(
-            id=int(source.get("id", raw.get("_id"))),
-            title=source.get("title") or "",
-            organisation=source.get("organisation") or "",
-            url=payload.get("url") or "",
-            summary=source.get("summary") or "",
-            score=float(score or 0.0),
-            snippet=fragments[0],
-            lat=lat,
-            lng=lng,
-            distance_m=distance,
-            cost=source.get("cost") or "",
-            cost_amount=source.get("cost_amount"),
-            delivery=source.get("delivery") or "",
-            categories=list(source.get("categories") or []),
-            access=list(source.get("access") or []),
-            venue=source.get("venue") or "",
-            area_wide=not has_point,
-            schedule=list(payload.get("schedule") or []),
+        data = {
+            **source,
+            "id": source.get("id", raw.get("_id")),
+            "url": payload.get("url"),
+            "schedule": payload.get("schedule"),
+            "has_point": has_point,
+            "lat": lat,
+            "lng": lng,
+        }
+        return SearchHit.from_document(
+            data, score=float(score or 0.0), snippet=fragments[0], distance_m=distance
         )
 
     def suggest_titles(self, prefix: str, *, size: int = 8) -> list[str]:

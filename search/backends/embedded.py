@@ -699,26 +699,7 @@ class EmbeddedSearchBackend(BaseSearchBackend):
             if query.near is not None and data.get("has_point") and data.get("lat") is not None:
                 distance = haversine_m(query.near.lat, query.near.lng, data["lat"], data["lng"])
             hits.append(
-                SearchHit(
-                    id=int(data["id"]),
-                    title=data["title"],
-                    organisation=data.get("organisation") or "",
-                    url=data.get("url") or "",
-                    summary=data.get("summary") or "",
-                    score=score,
-                    snippet=snippet,
-                    lat=data.get("lat") if data.get("has_point") else None,
-                    lng=data.get("lng") if data.get("has_point") else None,
-                    distance_m=distance,
-                    cost=data.get("cost") or "",
-                    cost_amount=data.get("cost_amount"),
-                    delivery=data.get("delivery") or "",
-                    categories=list(data.get("categories") or []),
-                    access=list(data.get("access") or []),
-                    venue=data.get("venue") or "",
-                    area_wide=not data.get("has_point"),
-                    schedule=list(data.get("schedule") or []),
-                )
+                SearchHit.from_document(data, score=score, snippet=snippet, distance_m=distance)
             )
         return hits
 

@@ -407,7 +407,7 @@ class TestLoadBackend:
 class TestBaseGeocoder:
     def test_geocode_must_be_implemented(self):
         class HalfDone(BaseGeocoder):
-            pass
+            """A backend that forgot geocode()."""
 
         with pytest.raises(NotImplementedError, match=r"HalfDone must implement geocode\(query\)"):
             HalfDone().geocode("SW18")

@@ -550,7 +550,7 @@ TUESDAY = datetime.date(2025, 1, 14)  # a Tuesday in winter (GMT)
 
 
 class _Interrupted(RuntimeError):
-    pass
+    """Raised half-way through a rebuild's documents to test atomicity."""
 
 
 def eventually(check, timeout: float = 5.0):
