@@ -6,150 +6,27 @@ rate-limited per address instead.
 
 from __future__ import annotations
 
-import datetime
 import json
-import re
-from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from assets_directory.geocoding import GeocodingError, geocode
 from assets_directory.ratelimit import client_address, rate_limit_hit
 from assets_directory.scheduling import WEEKDAY_SLUGS
 from search.backends import SearchBackendError
-from search.query import DELIVERY, GeoPoint, QueryError
+from search.query import DELIVERY
 
 from . import vocabulary
-from .engine import match_activities
-from .network import members_from_dicts, network_metrics
-from .scoring import FreeTime, Profile
-from .selectors import access_slugs, category_slugs
+from .answers import MatchInputError
+from .engine import match_answers
 
-LAT_LNG = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$")
-HH_MM = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 MAX_BODY_BYTES = 64 * 1024
-
-
-class MatchInputError(ValueError):
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
-        self.message = message
 
 
 def _error(field, message, status=400):
     return JsonResponse({"error": message, "field": field}, status=status)
-
-
-def _slug_list(data: dict, name: str, known: set[str], *, limit: int | None = None) -> tuple:
-    value = data.get(name, [])
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise MatchInputError(name, "Give a list of slugs (see /api/match/vocabulary).")
-    unknown = [v for v in value if v not in known]
-    if unknown:
-        raise MatchInputError(name, f"Unknown: {', '.join(unknown)} (see /api/match/vocabulary).")
-    if limit is not None and len(value) > limit:
-        raise MatchInputError(name, f"Choose at most {limit}.")
-    return tuple(dict.fromkeys(value))
-
-
-def _number(data: dict, name: str, *, minimum: float = 0, maximum: float | None = None):
-    value = data.get(name)
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise MatchInputError(name, "Give a number.")
-    try:
-        number = Decimal(str(value))
-    except InvalidOperation as exc:
-        raise MatchInputError(name, "Give a number.") from exc
-    if not number.is_finite() or number < minimum or (maximum is not None and number > maximum):
-        limit = f" up to {maximum}" if maximum is not None else ""
-        raise MatchInputError(name, f"Give a number from {minimum}{limit}.")
-    return number
-
-
-def _near(data: dict) -> GeoPoint:
-    raw = data.get("near")
-    if not isinstance(raw, str) or not raw.strip():
-        raise MatchInputError("near", "Give a postcode, an outward code or 'lat,lng'.")
-    match = LAT_LNG.match(raw)
-    try:
-        if match:
-            return GeoPoint(float(match.group(1)), float(match.group(2)))
-        result = geocode(raw)
-    except GeocodingError as exc:
-        raise MatchInputError("near", exc.message) from exc
-    except QueryError as exc:
-        raise MatchInputError("near", exc.message) from exc
-    return GeoPoint(result.latitude, result.longitude)
-
-
-def _free_times(data: dict) -> tuple[FreeTime, ...]:
-    items = data.get("free_times", [])
-    if not isinstance(items, list):
-        raise MatchInputError("free_times", 'Give a list like [{"day": "tue", "from": "09:00", '
-                              '"to": "12:00"}].')  # fmt: skip
-    times = []
-    for index, item in enumerate(items):
-        field = f"free_times[{index}]"
-        if not isinstance(item, dict):
-            raise MatchInputError(field, "Each free time needs day, from and to.")
-        day = str(item.get("day", "")).lower()
-        if day not in WEEKDAY_SLUGS:
-            raise MatchInputError(f"{field}.day", "Days are mon, tue, wed, thu, fri, sat or sun.")
-        parsed = []
-        for key in ("from", "to"):
-            match = HH_MM.match(str(item.get(key, "")))
-            if not match:
-                raise MatchInputError(f"{field}.{key}", "Give a time as HH:MM, like 09:30.")
-            parsed.append(datetime.time(int(match.group(1)), int(match.group(2))))
-        try:
-            times.append(FreeTime(day=WEEKDAY_SLUGS.index(day), start=parsed[0], end=parsed[1]))
-        except ValueError as exc:
-            raise MatchInputError(f"{field}.to", str(exc)) from exc
-    return tuple(times)
-
-
-def parse_match_request(data) -> tuple[GeoPoint, Profile, list]:
-    if not isinstance(data, dict):
-        raise MatchInputError(None, "Send a JSON object.")
-    near = _near(data)
-    categories = category_slugs()
-    top_three = _slug_list(data, "top_three", categories, limit=3)
-    interests = _slug_list(data, "interests", categories)
-    needs = _slug_list(data, "needs", set(vocabulary.NEED_CATEGORIES))
-    access = _slug_list(data, "access_needs", access_slugs())
-    delivery = _slug_list(data, "delivery", set(DELIVERY))
-    travel_km = _number(data, "max_travel_km", minimum=0.1, maximum=200)
-    max_cost = _number(data, "max_cost", minimum=0)
-    members = []
-    network = data.get("network")
-    if network is not None:
-        if not isinstance(network, dict) or not isinstance(network.get("members", []), list):
-            raise MatchInputError("network", 'Give {"members": [...]}.')
-        try:
-            members = members_from_dicts(network.get("members", []))
-        except ValueError as exc:
-            message = str(exc)
-            field, _, text = message.partition(": ")
-            raise MatchInputError(
-                f"network.{field}" if text else "network", text or message
-            ) from exc
-    profile = Profile(
-        top_three=top_three,
-        interests=interests,
-        needs=needs,
-        free_times=_free_times(data),
-        max_travel_m=float(travel_km) * 1000 if travel_km is not None else None,
-        max_cost=max_cost,
-        access_needs=access,
-        delivery=delivery,
-    )
-    return near, profile, members
 
 
 @csrf_exempt  # stores nothing and reads no session: there is nothing to forge
@@ -169,17 +46,14 @@ def match(request):
     except (json.JSONDecodeError, UnicodeDecodeError):
         return _error(None, "Send a JSON object (Content-Type: application/json).")
     try:
-        near, profile, members = parse_match_request(data)
+        result = match_answers(data)
     except MatchInputError as exc:
         return _error(exc.field, exc.message)
-    network = network_metrics(members) if members else None
-    try:
-        result = match_activities(near=near, profile=profile, network=network)
     except SearchBackendError:
         return _error(None, "Search is not available just now. Try again soon.", status=503)
     return JsonResponse(
         {
-            "network": network.as_dict() if network else None,
+            "network": result.network.as_dict() if result.network else None,
             "suggestions": [
                 {
                     "id": s.candidate.id,

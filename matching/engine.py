@@ -81,3 +81,16 @@ def match_activities(
     return MatchResult(
         network=network, suggestions=rank_candidates(candidates, profile, limit=limit)
     )
+
+
+def match_answers(answers: dict, *, limit: int = 10) -> MatchResult:
+    """Suggestions for answers in the JSON shape of POST /api/match.
+
+    Raises matching.answers.MatchInputError naming the field when an answer is invalid.
+    """
+    from .answers import parse_match_request
+    from .network import network_metrics
+
+    near, profile, members = parse_match_request(answers)
+    network = network_metrics(members) if members else None
+    return match_activities(near=near, profile=profile, network=network, limit=limit)

@@ -66,3 +66,13 @@ NEED_CATEGORIES = {slug: categories for slug, _, categories in NEEDS}
 NEED_LABELS = {slug: label for slug, label, _ in NEEDS}
 MEMBER_KIND_LABELS = dict(MEMBER_KINDS)
 SUPPORT_LABELS = dict(SUPPORT_TYPES)
+
+# How a person can get about (the questionnaire's practical limits).
+TRAVEL_MODES = (
+    ("walk", "Walking"),
+    ("wheelchair", "Wheelchair or mobility scooter"),
+    ("bus", "Bus or train"),
+    ("car", "Car or lift"),
+    ("community-transport", "Community transport or dial-a-ride"),
+)
+TRAVEL_LABELS = dict(TRAVEL_MODES)

@@ -74,3 +74,48 @@ def search_index(settings, tmp_path):
         "OPTIONS": {"path": str(tmp_path / "search-index")},
     }
     return get_backend()
+
+
+# Matching: two teams, each with a facilitator, and a consented person in the first.
+
+
+@pytest.fixture
+def team(db):
+    from tests.factories import TeamFactory
+
+    return TeamFactory(name="Battersea PCN", slug="battersea-pcn")
+
+
+@pytest.fixture
+def other_team(db):
+    from tests.factories import TeamFactory
+
+    return TeamFactory(name="Tooting Library Hub", slug="tooting-library-hub")
+
+
+@pytest.fixture
+def facilitator(team):
+    from tests.factories import make_facilitator
+
+    return make_facilitator(team, username="facilitator")
+
+
+@pytest.fixture
+def team_lead(team):
+    from tests.factories import make_facilitator
+
+    return make_facilitator(team, username="lead", role="lead")
+
+
+@pytest.fixture
+def other_facilitator(other_team):
+    from tests.factories import make_facilitator
+
+    return make_facilitator(other_team, username="other-facilitator")
+
+
+@pytest.fixture
+def person(team):
+    from tests.factories import PersonFactory
+
+    return PersonFactory(team=team, display_name="Jo B", postcode="SW18 1AA")

@@ -113,6 +113,9 @@ class DemoBuilder:
                 lambda: organisation_grant_editors(organisation=organisation),
             )
             accounts.append((f"{role} ({organisation.title})", username, password))
+        from matching.demo import ensure_demo_teams
+
+        accounts += ensure_demo_teams()
         return accounts
 
     def _account(self, key, first_name, last_name, group) -> tuple:

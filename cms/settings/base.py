@@ -169,7 +169,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
-LOGIN_URL = "wagtailadmin_login"
+LOGIN_URL = "matching:sign_in"
 
 # Celery: eager (in-process) unless a broker is configured.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL") or "memory://"

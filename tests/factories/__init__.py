@@ -8,6 +8,7 @@ from .directory import (
     SchoolHolidayFactory,
     VenueFactory,
 )
+from .matching import NetworkMapFactory, PersonFactory, TeamFactory, make_facilitator
 from .users import ModeratorFactory, UserFactory
 
 __all__ = [
@@ -15,8 +16,12 @@ __all__ = [
     "ActivityScheduleFactory",
     "CategoryFactory",
     "ModeratorFactory",
+    "NetworkMapFactory",
     "OrganisationFactory",
+    "PersonFactory",
     "SchoolHolidayFactory",
+    "TeamFactory",
     "UserFactory",
     "VenueFactory",
+    "make_facilitator",
 ]

@@ -53,6 +53,6 @@ class Command(BaseCommand):
                     f"{summary.activities} activities, {summary.venues} venues."
                 )
             )
-        self.stdout.write("\nLocal accounts (sign in at http://127.0.0.1:8000/admin/):")
+        self.stdout.write("\nLocal accounts (sign in at http://127.0.0.1:8000/sign-in/):")
         for role, username, password in summary.accounts:
             self.stdout.write(f"  {role}: username {username!r}, password {password!r}")

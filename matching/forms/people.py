@@ -1,0 +1,85 @@
+from django import forms
+
+from assets_directory.geocoding import GeocodingError, geocode
+
+from ..models import Consent, FollowUp, Person
+from ..services import ConsentAnswers
+
+
+class PersonForm(forms.ModelForm):
+    class Meta:
+        model = Person
+        fields = ["display_name", "postcode", "email", "phone"]
+        widgets = {
+            "display_name": forms.TextInput(attrs={"autocomplete": "off"}),
+            "postcode": forms.TextInput(attrs={"autocomplete": "off", "class": "input--short"}),
+            "email": forms.EmailInput(attrs={"autocomplete": "off"}),
+            "phone": forms.TextInput(attrs={"autocomplete": "off", "inputmode": "tel"}),
+        }
+
+    def clean_postcode(self):
+        postcode = self.cleaned_data["postcode"].strip().upper()
+        try:
+            geocode(postcode)
+        except GeocodingError as exc:
+            raise forms.ValidationError(exc.message) from exc
+        return postcode
+
+
+class ConsentForm(forms.Form):
+    keep_record = forms.BooleanField(
+        label=Consent._meta.get_field("keep_record").verbose_name,
+        required=True,
+        error_messages={
+            "required": "Tick this only if they agree. Without it nothing about them is saved."
+        },
+        help_text="We keep only what they tell us to help them, for as long as they want help.",
+    )
+    contact_by_email = forms.BooleanField(
+        label=Consent._meta.get_field("contact_by_email").verbose_name, required=False
+    )
+    count_in_statistics = forms.BooleanField(
+        label=Consent._meta.get_field("count_in_statistics").verbose_name, required=False
+    )
+    method = forms.ChoiceField(
+        label="How did they agree?",
+        choices=Consent.Method.choices,
+        widget=forms.RadioSelect,
+        initial=Consent.Method.SPOKEN,
+    )
+
+    def answers(self) -> ConsentAnswers:
+        data = self.cleaned_data
+        return ConsentAnswers(
+            keep_record=data["keep_record"],
+            contact_by_email=data["contact_by_email"],
+            count_in_statistics=data["count_in_statistics"],
+            method=data["method"],
+        )
+
+
+class EraseForm(forms.Form):
+    confirm = forms.BooleanField(
+        label="I understand that everything held on this person will be deleted for good",
+        error_messages={"required": "Tick the box to confirm."},
+    )
+
+
+class FollowUpForm(forms.Form):
+    went = forms.ChoiceField(
+        label="Did they go?", choices=FollowUp.Went.choices, widget=forms.RadioSelect
+    )
+    kept_going = forms.TypedChoiceField(
+        label="Are they still going?",
+        choices=[("", "Not asked"), ("yes", "Yes"), ("no", "No")],
+        coerce=lambda v: {"yes": True, "no": False}.get(v),
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label="Anything to note (in their words)",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

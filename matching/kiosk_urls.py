@@ -1,0 +1,7 @@
+from django.urls import path
+
+from .views import kiosk
+
+urlpatterns = [
+    path("", kiosk.kiosk_start, name="kiosk"),
+]

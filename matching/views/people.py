@@ -1,0 +1,237 @@
+"""A team's people: list, add (with consent), details, consent, export, erase; the audit log
+for team leads; anonymised figures for commissioners."""
+
+from __future__ import annotations
+
+import json
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.views import LoginView
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from ..access import facilitator_required, led_team_for, person_for
+from ..forms.people import ConsentForm, EraseForm, PersonForm
+from ..models import AuditEvent
+from ..selectors import (
+    aggregates_by_area,
+    category_names,
+    is_facilitator,
+    latest_network,
+    led_teams,
+    people_for_user,
+    person_export,
+    teams_for_user,
+)
+from ..services import consent_update, person_create, person_erase, person_update
+
+
+class SignInView(LoginView):
+    template_name = "matching/sign_in.html"
+    redirect_authenticated_user = True
+
+    def get_default_redirect_url(self):
+        user = self.request.user
+        if is_facilitator(user):
+            return reverse("matching:people")
+        if user.has_perm("wagtailadmin.access_admin"):
+            return reverse("wagtailadmin_home")
+        if user.has_perm("matching.view_aggregates"):
+            return reverse("matching:insights")
+        return "/"
+
+
+@facilitator_required
+def people_list(request):
+    search = request.GET.get("q", "").strip()[:80]
+    people = people_for_user(request.user, search=search)
+    page = Paginator(people, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "matching/people_list.html",
+        {
+            "page_obj": page,
+            "search": search,
+            "teams": teams_for_user(request.user),
+            "led_teams": led_teams(request.user),
+        },
+    )
+
+
+class TeamChoiceForm(forms.Form):
+    team = forms.ModelChoiceField(queryset=None, label="Team", empty_label=None, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams_for_user(user)
+
+    def clean_team(self):
+        # Most facilitators are in one team: it is not worth asking them.
+        team = self.cleaned_data.get("team")
+        teams = self.fields["team"].queryset
+        if team is None and teams.count() == 1:
+            return teams.get()
+        if team is None:
+            raise forms.ValidationError("Choose the team this person's record belongs to.")
+        return team
+
+
+@facilitator_required
+@require_http_methods(["GET", "POST"])
+def person_add(request):
+    data = request.POST if request.method == "POST" else None
+    details = PersonForm(data, prefix="person")
+    consent = ConsentForm(data, prefix="consent")
+    team = TeamChoiceForm(data, user=request.user, prefix="team")
+    if data is not None and details.is_valid() and consent.is_valid() and team.is_valid():
+        person = person_create(
+            team=team.cleaned_data["team"],
+            by=request.user,
+            consent=consent.answers(),
+            **details.cleaned_data,
+        )
+        messages.success(request, f"Consent recorded and {person.display_name} added.")
+        return redirect("matching:person", reference=person.reference)
+    return render(
+        request,
+        "matching/person_add.html",
+        {
+            "details": details,
+            "consent": consent,
+            "team_form": team,
+            "forms": [consent, details, team],
+            "show_team": team.fields["team"].queryset.count() > 1,
+        },
+    )
+
+
+@facilitator_required
+def person_detail(request, reference):
+    person = person_for(request, reference, what="Record")
+    network = latest_network(person)
+    preferences = getattr(person, "preferences", None)
+    names = category_names()
+    return render(
+        request,
+        "matching/person_detail.html",
+        {
+            "person": person,
+            "consent": person.current_consent,
+            "network": network,
+            "metrics": network.metrics() if network else None,
+            "preferences": preferences,
+            "top_three": [names.get(s, s) for s in preferences.top_three] if preferences else [],
+            "interests": [names.get(s, s) for s in preferences.interests] if preferences else [],
+            "map_count": person.network_maps.count(),
+            "needs": person.needs.all(),
+            "plans": person.plans.prefetch_related("items__follow_ups"),
+            "step": "record",
+        },
+    )
+
+
+@facilitator_required
+@require_http_methods(["GET", "POST"])
+def person_edit(request, reference):
+    if request.method == "POST":
+        person = person_for(request, reference, what="Details", action=None)
+        form = PersonForm(request.POST, instance=person, prefix="person")
+        if form.is_valid():
+            person_update(person=person, by=request.user, **form.cleaned_data)
+            messages.success(request, "Details saved.")
+            return redirect("matching:person", reference=person.reference)
+        person.refresh_from_db()
+    else:
+        person = person_for(request, reference, what="Details")
+        form = PersonForm(instance=person, prefix="person")
+    return render(
+        request, "matching/person_edit.html", {"person": person, "form": form, "step": "record"}
+    )
+
+
+@facilitator_required
+@require_http_methods(["GET", "POST"])
+def consent_edit(request, reference):
+    person = person_for(request, reference, what="Consent", action=None)
+    current = person.current_consent
+    if request.method == "POST":
+        form = ConsentForm(request.POST, prefix="consent")
+        if form.is_valid():
+            consent_update(person=person, by=request.user, consent=form.answers())
+            messages.success(request, "Consent recorded.")
+            return redirect("matching:person", reference=person.reference)
+    else:
+        initial = {}
+        if current is not None:
+            initial = {
+                "keep_record": current.keep_record,
+                "contact_by_email": current.contact_by_email,
+                "count_in_statistics": current.count_in_statistics,
+                "method": current.method,
+            }
+        form = ConsentForm(prefix="consent", initial=initial)
+    return render(
+        request,
+        "matching/consent_edit.html",
+        {"person": person, "form": form, "history": person.consents.select_related(
+            "recorded_by"), "step": "record"},
+    )  # fmt: skip
+
+
+@facilitator_required
+def person_export_json(request, reference):
+    person = person_for(request, reference, what="Everything held (JSON)",
+                        action=AuditEvent.Action.EXPORT)  # fmt: skip
+    response = HttpResponse(
+        json.dumps(person_export(person), indent=2, ensure_ascii=False),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="record-{person.reference}.json"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@facilitator_required
+def person_export_print(request, reference):
+    person = person_for(request, reference, what="Everything held (printable)",
+                        action=AuditEvent.Action.EXPORT)  # fmt: skip
+    return render(
+        request,
+        "matching/person_export.html",
+        {"person": person, "data": person_export(person), "step": "record"},
+    )
+
+
+@facilitator_required
+@require_http_methods(["GET", "POST"])
+def person_erase_view(request, reference):
+    person = person_for(request, reference, what="Erase", action=None)
+    form = EraseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        name = person.display_name
+        person_erase(person=person, by=request.user)
+        messages.success(request, f"Everything held on {name} has been erased.")
+        return redirect("matching:people")
+    return render(
+        request, "matching/person_erase.html", {"person": person, "form": form, "step": "record"}
+    )
+
+
+@facilitator_required
+def audit_log(request, team_slug):
+    team = led_team_for(request, team_slug)
+    page = Paginator(team.audit_events.select_related("actor", "person"), 100).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "matching/audit_log.html", {"team": team, "page_obj": page})
+
+
+@login_required
+@permission_required("matching.view_aggregates", raise_exception=True)
+def insights(request):
+    return render(request, "matching/insights.html", {"areas": aggregates_by_area()})

@@ -1,0 +1,447 @@
+"""GENIE step 4 and after: explained suggestions on a list and a map, the plan the person
+chose (printed or e-mailed), and the follow-up of what they tried."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from smtplib import SMTPException
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+from wagtail.models import Page
+
+from assets_directory.models import Activity
+from search.backends import SearchBackendError
+
+from ..access import facilitator_required, person_for
+from ..answers import MatchInputError
+from ..engine import MatchResult, match_answers
+from ..forms.people import FollowUpForm
+from ..models import AuditEvent, Person, PlanItem
+from ..network import compare_networks
+from ..selectors import answers_for_person
+from ..services import (
+    ChosenActivity,
+    PlanEmailError,
+    audit_record,
+    follow_up_record,
+    plan_create,
+    plan_email,
+)
+
+logger = logging.getLogger(__name__)
+
+SUGGESTION_LIMIT = 10
+NOTES_MAX_LENGTH = 2000
+# Where an activity that has no venue happens, in the words of the plan.
+DELIVERY_WHERE = {
+    Activity.Delivery.ONLINE: "Online",
+    Activity.Delivery.PHONE: "By phone",
+    Activity.Delivery.AREA_WIDE: "Comes to you",
+}
+NO_TIMES = "Ask about times"
+# Which step of the flow fixes an answer that the matcher refused (MatchInputError.field).
+FIX_STEPS = (
+    ("near", "matching:person_edit", "Change the postcode on their record"),
+    ("network", "matching:network", "Check their network map"),
+    ("needs", "matching:needs", "Check their needs"),
+    ("top_three", "matching:top_three", "Check their top three"),
+)
+FIX_DEFAULT = ("matching:preferences", "Check their interests and practical limits")
+
+
+# Reading ---------------------------------------------------------------------------------
+
+
+def live_activities():
+    """Activities that can still go in a plan: published, public and running."""
+    return (
+        Activity.objects.live()
+        .public()
+        .filter(status=Activity.Status.RUNNING)
+        .select_related("venue")
+        .prefetch_related("schedules")
+    )
+
+
+def activity_where(activity: Activity) -> str:
+    venue = activity.venue
+    if activity.delivery == Activity.Delivery.IN_PERSON and venue is not None:
+        return ", ".join([venue.name, *venue.address_lines])
+    return DELIVERY_WHERE.get(activity.delivery, activity.get_delivery_display())
+
+
+def activity_when(activity: Activity) -> str:
+    return "; ".join(activity.schedule_descriptions()) or NO_TIMES
+
+
+def organisation_names(activities) -> dict[int, str]:
+    """Each activity's organisation (its parent page), in one query rather than one each."""
+    parents = {a.pk: a.path[: -Page.steplen] for a in activities}
+    titles = dict(Page.objects.filter(path__in=set(parents.values())).values_list("path", "title"))
+    return {pk: titles.get(path, "") for pk, path in parents.items()}
+
+
+@dataclass
+class Card:
+    number: int
+    activity: Activity
+    organisation: str
+    reasons: tuple[str, ...]
+    reason_line: str
+    distance_m: float | None
+    next_session: object
+    where: str
+    when: str
+
+    @property
+    def point(self) -> dict | None:
+        venue = self.activity.venue
+        in_person = self.activity.delivery == Activity.Delivery.IN_PERSON
+        if not in_person or venue is None or not venue.has_point:
+            return None
+        return {
+            "number": self.number,
+            "id": self.activity.pk,
+            "title": self.activity.title,
+            "url": self.activity.url or "",
+            "lat": venue.latitude,
+            "lng": venue.longitude,
+        }
+
+
+@dataclass
+class Outcome:
+    """What the matcher made of the person's record: suggestions, or why there are none."""
+
+    result: MatchResult | None = None
+    cards: list[Card] = field(default_factory=list)
+    problem: str = ""
+    problem_field: str | None = None
+    unavailable: bool = False
+
+    @property
+    def reasons_by_id(self) -> dict[int, str]:
+        return {card.activity.pk: card.reason_line for card in self.cards}
+
+    @property
+    def rank_by_id(self) -> dict[int, int]:
+        return {card.activity.pk: card.number for card in self.cards}
+
+
+def match_person(person: Person) -> Outcome:
+    try:
+        result = match_answers(answers_for_person(person), limit=SUGGESTION_LIMIT)
+    except MatchInputError as exc:
+        return Outcome(problem=exc.message, problem_field=exc.field)
+    except SearchBackendError:
+        logger.exception("Search backend failed while suggesting activities")
+        return Outcome(unavailable=True)
+    return Outcome(result=result, cards=_cards(result))
+
+
+def _cards(result: MatchResult) -> list[Card]:
+    ids = [s.candidate.id for s in result.suggestions]
+    activities = live_activities().in_bulk(ids)
+    organisations = organisation_names(activities.values())
+    cards = []
+    for suggestion in result.suggestions:
+        activity = activities.get(suggestion.candidate.id)
+        if activity is None:
+            # The index is behind the directory (unpublished since): it cannot be chosen.
+            continue
+        cards.append(
+            Card(
+                number=len(cards) + 1,
+                activity=activity,
+                organisation=organisations.get(activity.pk, ""),
+                reasons=suggestion.reasons,
+                reason_line=suggestion.reason_line,
+                distance_m=suggestion.candidate.distance_m,
+                next_session=suggestion.candidate.next_session,
+                where=activity_where(activity),
+                when=activity_when(activity),
+            )
+        )
+    return cards
+
+
+def fix_link(person: Person, field_name: str | None) -> tuple[str, str]:
+    for prefix, url_name, label in FIX_STEPS:
+        if field_name and field_name.startswith(prefix):
+            return reverse(url_name, args=[person.reference]), label
+    url_name, label = FIX_DEFAULT
+    return reverse(url_name, args=[person.reference]), label
+
+
+def missing_steps(person: Person) -> list[tuple[str, str]]:
+    """The steps not done yet, as (label, url): suggestions work without them, less well."""
+    ref = [person.reference]
+    steps = []
+    if not person.network_maps.exists():
+        steps.append(("Map their network", reverse("matching:network", args=ref)))
+    preferences = getattr(person, "preferences", None)
+    if preferences is None or not (preferences.interests or preferences.top_three):
+        steps.append(("Ask what they enjoy", reverse("matching:preferences", args=ref)))
+    elif not preferences.top_three:
+        steps.append(("Choose their top three", reverse("matching:top_three", args=ref)))
+    if not person.needs.exists():
+        steps.append(("Record what matters most to them", reverse("matching:needs", args=ref)))
+    return steps
+
+
+# Step 4: suggestions ---------------------------------------------------------------------
+
+
+class PlanChoiceForm(forms.Form):
+    """The activities ticked on the suggestions page, and anything else agreed."""
+
+    activities = forms.ModelMultipleChoiceField(
+        queryset=Activity.objects.none(),
+        label="Choose to try",
+        error_messages={
+            "required": "Choose at least one activity to try.",
+            "invalid_list": "Choose activities from the list.",
+            "invalid_choice": "One of the activities chosen is not in the directory any more. "
+            "Choose from the list again.",
+            "invalid_pk_value": "Choose activities from the list.",
+        },
+    )
+    notes = forms.CharField(
+        label="Anything else agreed",
+        help_text="For example: who will go with them, or what to ask first.",
+        required=False,
+        max_length=NOTES_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["activities"].queryset = live_activities()
+
+    def chosen_ids(self) -> list[int]:
+        ids = []
+        for value in self.data.getlist("activities") if self.is_bound else []:
+            if str(value).isdigit():
+                ids.append(int(value))
+        return ids
+
+
+@facilitator_required
+@require_http_methods(["GET", "POST"])
+def suggestions(request, reference):
+    if request.method == "POST":
+        person = person_for(request, reference, what="Suggestions", action=None)
+        form = PlanChoiceForm(request.POST)
+        outcome = match_person(person)
+        if form.is_valid():
+            try:
+                plan = plan_create(
+                    person=person,
+                    by=request.user,
+                    chosen=_chosen(form, outcome),
+                    notes=form.cleaned_data["notes"],
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, "Plan saved. Print it or send it to them by e-mail.")
+                return redirect("matching:plan", reference=person.reference, plan_id=plan.pk)
+    else:
+        person = person_for(request, reference, what="Suggestions")
+        form = PlanChoiceForm()
+        outcome = match_person(person)
+    return _suggestions_page(request, person, form, outcome)
+
+
+def _chosen(form: PlanChoiceForm, outcome: Outcome) -> list[ChosenActivity]:
+    """The chosen activities in list order (ones no longer suggested after the list), with
+    the words copied so the plan still reads well if the listing changes."""
+    activities = list(form.cleaned_data["activities"])
+    submitted = form.chosen_ids()
+    rank = outcome.rank_by_id
+    activities.sort(
+        key=lambda a: (
+            rank.get(a.pk, SUGGESTION_LIMIT + 1),
+            submitted.index(a.pk) if a.pk in submitted else 0,
+        )
+    )
+    reasons = outcome.reasons_by_id
+    organisations = organisation_names(activities)
+    return [
+        ChosenActivity(
+            activity_id=activity.pk,
+            title=activity.title,
+            organisation=organisations.get(activity.pk, ""),
+            where=activity_where(activity),
+            when=activity_when(activity),
+            url=activity.url or "",
+            reasons=reasons.get(activity.pk, ""),
+        )
+        for activity in activities
+    ]
+
+
+def _suggestions_page(request, person, form, outcome: Outcome):
+    fix_url, fix_label = ("", "")
+    if outcome.problem:
+        fix_url, fix_label = fix_link(person, outcome.problem_field)
+    points = [card.point for card in outcome.cards if card.point]
+    return render(
+        request,
+        "matching/suggestions.html",
+        {
+            "person": person,
+            "step": "suggestions",
+            "form": form,
+            "outcome": outcome,
+            "cards": outcome.cards,
+            "network": outcome.result.network if outcome.result else None,
+            "points": points,
+            "chosen_ids": set(form.chosen_ids()),
+            "missing_steps": missing_steps(person),
+            "fix_url": fix_url,
+            "fix_label": fix_label,
+        },
+        status=503 if outcome.unavailable else 200,
+    )
+
+
+# The plan -------------------------------------------------------------------------------
+
+
+def _plan_for(request, reference, plan_id, *, what: str, action=AuditEvent.Action.VIEW):
+    """The person and one of their plans; 404 unless both are theirs and in the user's team.
+    The view is logged only once the plan is found."""
+    person = person_for(request, reference, what=what, action=None)
+    plan = get_object_or_404(person.plans.prefetch_related("items"), pk=plan_id)
+    if action:
+        audit_record(team=person.team, person=person, actor=request.user, action=action,
+                     what=what)  # fmt: skip
+    return person, plan
+
+
+def _plan_page(request, person, plan, *, email_error: str = "", status: int = 200):
+    consent = person.current_consent
+    return render(
+        request,
+        "matching/plan.html",
+        {
+            "person": person,
+            "plan": plan,
+            "items": plan.items.all(),
+            "needs": person.needs.all(),
+            "consent": consent,
+            "can_email": bool(person.email and consent and consent.contact_by_email),
+            "email_error": email_error,
+            "step": "suggestions",
+        },
+        status=status,
+    )
+
+
+@facilitator_required
+def plan_detail(request, reference, plan_id):
+    person, plan = _plan_for(request, reference, plan_id, what="Plan")
+    return _plan_page(request, person, plan)
+
+
+@facilitator_required
+@require_POST
+def plan_email_view(request, reference, plan_id):
+    person, plan = _plan_for(request, reference, plan_id, what="Plan", action=None)
+    try:
+        plan_email(plan=plan, by=request.user)
+    except (PlanEmailError, ValidationError) as exc:
+        message = exc.messages[0] if isinstance(exc, ValidationError) else str(exc)
+        return _plan_page(request, person, plan, email_error=message)
+    except (SMTPException, OSError):
+        logger.exception("Could not send a plan by e-mail")
+        return _plan_page(
+            request,
+            person,
+            plan,
+            email_error="The e-mail could not be sent just now. Try again later, or print it.",
+            status=503,
+        )
+    messages.success(request, f"The plan has been sent to {person.email}.")
+    return redirect("matching:plan", reference=person.reference, plan_id=plan.pk)
+
+
+# Follow-up ------------------------------------------------------------------------------
+
+
+@dataclass
+class FollowUpEntry:
+    item: PlanItem
+    form: FollowUpForm
+
+
+def _item_prefix(item: PlanItem) -> str:
+    return f"item-{item.pk}"
+
+
+@facilitator_required
+@require_http_methods(["GET", "POST"])
+def follow_up(request, reference):
+    bound_item, bound_form = None, None
+    if request.method == "POST":
+        person = person_for(request, reference, what="Follow-up", action=None)
+        item_id = request.POST.get("item", "")
+        bound_item = get_object_or_404(
+            PlanItem.objects.select_related("plan__person"),
+            pk=int(item_id) if item_id.isdigit() else 0,
+            plan__person=person,
+        )
+        bound_form = FollowUpForm(request.POST, prefix=_item_prefix(bound_item))
+        if bound_form.is_valid():
+            try:
+                follow_up_record(item=bound_item, by=request.user, **bound_form.cleaned_data)
+            except ValidationError as exc:
+                bound_form.add_error(None, exc)
+            else:
+                messages.success(request, f"Follow-up saved for {bound_item.title}.")
+                url = reverse("matching:follow_up", args=[person.reference])
+                return redirect(f"{url}#item-{bound_item.pk}")
+    else:
+        person = person_for(request, reference, what="Follow-up")
+
+    plans = list(person.plans.prefetch_related("items__follow_ups__recorded_by"))
+    for plan in plans:
+        plan.entries = [
+            FollowUpEntry(
+                item=item,
+                form=bound_form
+                if bound_item is not None and item.pk == bound_item.pk
+                else FollowUpForm(prefix=_item_prefix(item)),
+            )
+            for item in plan.items.all()
+        ]
+
+    maps = list(person.network_maps.order_by("created_at", "id"))
+    first, latest = (maps[0], maps[-1]) if maps else (None, None)
+    remap_url = reverse("matching:network", args=[person.reference])
+    if latest is not None:
+        remap_url += f"?from={latest.pk}"
+    change = None
+    if len(maps) >= 2:
+        change = compare_networks(first.member_objects(), latest.member_objects())
+    return render(
+        request,
+        "matching/follow_up.html",
+        {
+            "person": person,
+            "step": "follow_up",
+            "plans": plans,
+            "maps_count": len(maps),
+            "first_map": first,
+            "latest_map": latest,
+            "change": change,
+            "remap_url": remap_url,
+        },
+    )

@@ -1,0 +1,77 @@
+// The suggestions on a map, numbered as in the list. Without JavaScript the numbered list is
+// the whole page (and the form still works); with it, the map appears beside the list.
+(function () {
+  "use strict";
+
+  var el = document.getElementById("suggestions-map");
+  var data = document.getElementById("suggestion-points");
+  if (!el || !data || !window.L) { return; }
+  var points;
+  try {
+    points = JSON.parse(data.textContent);
+  } catch (e) {
+    return;
+  }
+  if (!points.length) { return; }
+
+  // Shown only now, so that without JavaScript there is no empty box.
+  el.hidden = false;
+  var note = document.getElementById("suggestions-map-note");
+  if (note) { note.hidden = false; }
+
+  var map = L.map(el, { scrollWheelZoom: false, maxZoom: 18 });
+  if (el.dataset.tiles) {
+    L.tileLayer(el.dataset.tiles, { attribution: el.dataset.attribution || "", maxZoom: 19 }).addTo(map);
+  }
+
+  var markers = {};
+  var bounds = [];
+  points.forEach(function (p) {
+    var label = p.number + ". " + p.title;
+    // A numbered marker: the number is the link between the map and the list.
+    var icon = L.divIcon({
+      className: "map-number",
+      html: "<span>" + String(p.number) + "</span>",
+      iconSize: [32, 32],
+      iconAnchor: [16, 16],
+      popupAnchor: [0, -16]
+    });
+    var popup = document.createElement("a");
+    popup.href = p.url;
+    popup.textContent = label;
+    var marker = L.marker([p.lat, p.lng], { icon: icon, title: label, keyboard: true })
+      .bindPopup(popup)
+      .addTo(map);
+    var markerEl = marker.getElement();
+    if (markerEl) {
+      markerEl.setAttribute("aria-label", label);
+      markerEl.setAttribute("role", "button");
+    }
+    marker.on("click", function () { highlight(p.id); });
+    markers[p.id] = marker;
+    bounds.push([p.lat, p.lng]);
+  });
+  if (bounds.length === 1) {
+    map.setView(bounds[0], 15);
+  } else {
+    map.fitBounds(bounds, { padding: [30, 30], maxZoom: 15 });
+  }
+
+  function highlight(id) {
+    document.querySelectorAll(".suggestion--active").forEach(function (item) {
+      item.classList.remove("suggestion--active");
+    });
+    var item = document.getElementById("suggestion-" + id);
+    if (item) { item.classList.add("suggestion--active"); }
+  }
+
+  // Hovering or moving into a suggestion shows where it is.
+  document.querySelectorAll(".suggestion").forEach(function (item) {
+    function show() {
+      var marker = markers[item.dataset.id];
+      if (marker) { marker.openPopup(); }
+    }
+    item.addEventListener("mouseenter", show);
+    item.addEventListener("focusin", show);
+  });
+})();

@@ -1,0 +1,312 @@
+"""People, consent, export, erasure, audit and aggregates: the privacy rules of issue 4."""
+
+import json
+
+import pytest
+from django.apps import apps
+from django.contrib.auth.models import Group
+from django.db import connection
+from django.urls import reverse
+
+from matching.models import AuditEvent, Consent, NetworkMap, Person, PersonNeed, Plan, PlanItem
+from matching.network import members_from_dicts
+from matching.selectors import SUPPRESSED, aggregates_by_area
+from matching.services import (
+    ChosenActivity,
+    NeedAnswer,
+    follow_up_record,
+    network_map_save,
+    plan_create,
+    preferences_save,
+)
+from tests.factories import NetworkMapFactory, PersonFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+ADD_URL = "/support/people/new/"
+
+
+def add_payload(**overrides):
+    data = {
+        "consent-keep_record": "on",
+        "consent-method": "spoken",
+        "person-display_name": "Sam K",
+        "person-postcode": "sw18 2pu",
+        "person-email": "",
+        "person-phone": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def person_urls(person, plan_id=1):
+    """Every page about one person, whichever module serves it."""
+    names = [
+        "person", "person_edit", "consent", "export_json", "export_print", "erase", "network",
+        "network_compare", "preferences", "top_three", "needs", "suggestions", "follow_up",
+    ]  # fmt: skip
+    urls = [reverse(f"matching:{name}", args=[person.reference]) for name in names]
+    urls += [
+        reverse(f"matching:{name}", args=[person.reference, plan_id])
+        for name in ("plan", "plan_email")
+    ]
+    return urls
+
+
+# Adding a person --------------------------------------------------------------------------
+
+
+def test_facilitator_adds_person_with_consent(client, facilitator, team):
+    client.force_login(facilitator)
+    response = client.post(ADD_URL, add_payload(**{"consent-contact_by_email": "on"}))
+    person = Person.objects.get()
+    assert response.status_code == 302
+    assert response.url == reverse("matching:person", args=[person.reference])
+    assert person.team == team
+    assert person.postcode == "SW18 2PU"
+    consent = person.current_consent
+    assert consent.keep_record and consent.contact_by_email and not consent.count_in_statistics
+    assert consent.recorded_by == facilitator
+    assert AuditEvent.objects.filter(person=person, action="create").exists()
+
+
+def test_nothing_is_saved_without_consent(client, facilitator):
+    client.force_login(facilitator)
+    payload = add_payload()
+    del payload["consent-keep_record"]
+    response = client.post(ADD_URL, payload)
+    assert response.status_code == 200
+    assert "Without it nothing about them is saved" in response.content.decode()
+    assert Person.objects.count() == 0
+    assert Consent.objects.count() == 0
+
+
+def test_unknown_postcode_is_a_field_error(client, facilitator):
+    client.force_login(facilitator)
+    response = client.post(ADD_URL, add_payload(**{"person-postcode": "NOT A POSTCODE"}))
+    assert response.status_code == 200
+    assert 'class="error-summary"' in response.content.decode()
+    assert Person.objects.count() == 0
+
+
+def test_facilitator_cannot_add_person_to_another_team(client, facilitator, other_team):
+    client.force_login(facilitator)
+    response = client.post(ADD_URL, add_payload(**{"team-team": other_team.pk}))
+    assert response.status_code == 200
+    assert Person.objects.count() == 0
+
+
+def test_constraint_refuses_consent_without_keeping_the_record(person):
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Consent.objects.create(person=person, keep_record=False)
+
+
+# Team scope ----------------------------------------------------------------------------------
+
+
+def test_people_list_shows_only_own_team(client, facilitator, person, other_team):
+    stranger = PersonFactory(team=other_team, display_name="Other Team Person")
+    client.force_login(facilitator)
+    content = client.get("/support/").content.decode()
+    assert person.display_name in content
+    assert stranger.display_name not in content
+
+
+def test_facilitator_of_another_team_gets_404_on_every_person_page(
+    client, other_facilitator, person
+):
+    plan = plan_create(
+        person=person, by=None, chosen=[ChosenActivity(activity_id=None, title="Choir")]
+    )
+    client.force_login(other_facilitator)
+    for url in person_urls(person, plan.pk):
+        assert client.get(url).status_code in (404, 405), url
+        assert client.post(url, {}).status_code == 404, url
+    assert not AuditEvent.objects.filter(actor=other_facilitator).exists()
+
+
+def test_anonymous_is_sent_to_sign_in(client, person):
+    for url in [*person_urls(person), "/support/", ADD_URL]:
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response.url.startswith(reverse("matching:sign_in")), url
+
+
+def test_signed_in_user_without_a_team_is_refused(client, person):
+    client.force_login(UserFactory())
+    assert client.get("/support/").status_code == 403
+    assert client.get(reverse("matching:person", args=[person.reference])).status_code == 403
+
+
+def test_sign_in_takes_a_facilitator_to_their_people(client, facilitator):
+    response = client.post(
+        reverse("matching:sign_in"), {"username": "facilitator", "password": "password"}
+    )
+    assert response.status_code == 302
+    assert response.url == "/support/"
+
+
+# Audit -----------------------------------------------------------------------------------
+
+
+def test_viewing_and_changing_a_record_is_audited(client, facilitator, person):
+    client.force_login(facilitator)
+    client.get(reverse("matching:person", args=[person.reference]))
+    client.post(
+        reverse("matching:person_edit", args=[person.reference]),
+        {"person-display_name": "Jo Bloggs", "person-postcode": "SW18", "person-email": ""},
+    )
+    events = list(AuditEvent.objects.filter(person=person, actor=facilitator))
+    assert [(e.action, e.what) for e in events] == [("change", "Details"), ("view", "Record")]
+
+
+def test_team_lead_sees_the_audit_log(client, team_lead, facilitator, person):
+    client.force_login(facilitator)
+    client.get(reverse("matching:person", args=[person.reference]))
+    client.force_login(team_lead)
+    response = client.get(reverse("matching:audit_log", args=[person.team.slug]))
+    assert response.status_code == 200
+    assert facilitator.get_full_name() in response.content.decode()
+    assert "Viewed: Record" in response.content.decode()
+
+
+def test_facilitator_who_is_not_lead_cannot_see_the_audit_log(client, facilitator, team):
+    client.force_login(facilitator)
+    assert client.get(reverse("matching:audit_log", args=[team.slug])).status_code == 404
+
+
+def test_lead_of_another_team_cannot_see_the_audit_log(client, team, other_team):
+    from tests.factories import make_facilitator
+
+    client.force_login(make_facilitator(other_team, role="lead"))
+    assert client.get(reverse("matching:audit_log", args=[team.slug])).status_code == 404
+
+
+# Export and erasure --------------------------------------------------------------------------
+
+
+def fill_record(person, by):
+    network_map_save(
+        person=person,
+        by=by,
+        members=members_from_dicts(
+            [{"circle": 1, "kind": "family", "support": ["emotional"], "label": "Mum"}]
+        ),
+    )
+    preferences_save(person=person, by=by, interests=["singing"], top_three=["singing"],
+                     used_to_enjoy="Marker-XYZ choir")  # fmt: skip
+    from matching.services import needs_save
+
+    needs_save(person=person, by=by, needs=[NeedAnswer("lonely", "Marker-XYZ alone")])
+    plan = plan_create(
+        person=person, by=by, chosen=[ChosenActivity(activity_id=None, title="Choir")]
+    )
+    follow_up_record(item=plan.items.get(), by=by, went="yes", kept_going=True)
+
+
+def test_export_holds_everything_and_is_audited(client, facilitator, person):
+    fill_record(person, facilitator)
+    client.force_login(facilitator)
+    response = client.get(reverse("matching:export_json", args=[person.reference]))
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")
+    data = json.loads(response.content)
+    assert data["name_or_initials"] == "Jo B"
+    assert data["network_maps"][0]["members"][0]["label"] == "Mum"
+    assert data["preferences"]["used_to_enjoy"] == "Marker-XYZ choir"
+    assert data["needs"][0]["in_their_words"] == "Marker-XYZ alone"
+    assert data["plans"][0]["activities"][0]["follow_ups"][0]["kept_going"] is True
+    assert data["consents"][0]["keep_record"] is True
+    assert AuditEvent.objects.filter(person=person, action="export").exists()
+    printable = client.get(reverse("matching:export_print", args=[person.reference]))
+    assert "Marker-XYZ choir" in printable.content.decode()
+
+
+def _rows_mentioning(markers: list[str]) -> list[str]:
+    """Every row of every table whose text mentions one of the markers."""
+    found = []
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names():
+            cursor.execute(f'SELECT * FROM "{table}"')  # noqa: S608 - names from introspection
+            for row in cursor.fetchall():
+                text = " ".join(str(value) for value in row)
+                if any(marker in text for marker in markers):
+                    found.append(f"{table}: {text[:120]}")
+    return found
+
+
+def test_erasure_leaves_no_row_that_refers_to_them(client, facilitator, person):
+    person.email = "jo.marker@example.org"
+    person.save()
+    fill_record(person, facilitator)
+    client.force_login(facilitator)
+    client.get(reverse("matching:person", args=[person.reference]))
+    pk, reference = person.pk, person.reference
+    markers = [str(reference), reference.hex, "Jo B", "jo.marker@example.org", "Marker-XYZ"]
+    assert _rows_mentioning(markers), "the scan must see the record before erasure"
+
+    response = client.post(reverse("matching:erase", args=[reference]), {"confirm": "on"})
+
+    assert response.status_code == 302
+    assert _rows_mentioning(markers) == []
+    for model in apps.get_models():
+        for field in model._meta.get_fields():
+            if getattr(field, "related_model", None) is Person and field.concrete:
+                assert not model.objects.filter(**{field.attname: pk}).exists(), model
+    for model in (Consent, NetworkMap, PersonNeed, Plan, PlanItem):
+        assert model.objects.count() == 0
+    erased = AuditEvent.objects.get()
+    assert (erased.action, erased.person, erased.actor) == ("erase", None, facilitator)
+    assert client.get(reverse("matching:person", args=[reference])).status_code == 404
+
+
+def test_erasure_needs_confirmation(client, facilitator, person):
+    client.force_login(facilitator)
+    response = client.post(reverse("matching:erase", args=[person.reference]), {})
+    assert response.status_code == 200
+    assert Person.objects.filter(pk=person.pk).exists()
+
+
+# Aggregates ------------------------------------------------------------------------------
+
+
+def _counted_people(team, outward, count, **kwargs):
+    people = PersonFactory.create_batch(count, team=team, postcode=f"{outward} 1AA", **kwargs)
+    for p in people:
+        NetworkMapFactory(person=p)
+        PersonNeed.objects.create(person=p, need="lonely", priority=1)
+    return people
+
+
+def test_aggregates_suppress_small_numbers(team):
+    _counted_people(team, "SW18", 6)
+    _counted_people(team, "SW11", 2)
+    figures = {a.outward_code: a for a in aggregates_by_area()}
+    assert figures["SW18"].people == 6
+    assert figures["SW18"].needs == {"Feeling lonely": 6}
+    assert figures["SW11"].people == SUPPRESSED
+    assert figures["SW11"].needs == {"Feeling lonely": SUPPRESSED}
+    assert set(figures["SW11"].network_types.values()) == {SUPPRESSED}
+
+
+def test_aggregates_count_only_people_who_agreed(team):
+    _counted_people(team, "SW18", 5)
+    _counted_people(team, "SW18", 3, consent__count_in_statistics=False)
+    assert {a.outward_code: a.people for a in aggregates_by_area()} == {"SW18": 5}
+
+
+def test_commissioner_sees_aggregates_without_names(client, team):
+    people = _counted_people(team, "SW18", 5)
+    commissioner = UserFactory(groups=[Group.objects.get(name="Commissioners")])
+    client.force_login(commissioner)
+    content = client.get("/insights/").content.decode()
+    assert "SW18" in content and "Feeling lonely" in content
+    assert not any(p.display_name in content for p in people)
+    assert client.get(reverse("matching:person", args=[people[0].reference])).status_code == 403
+
+
+def test_facilitator_without_permission_cannot_see_aggregates(client, facilitator):
+    client.force_login(facilitator)
+    assert client.get("/insights/").status_code == 403
