@@ -3,7 +3,7 @@ backend directly), and the hits are ranked with an explainable score."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from search.query import DELIVERY, DirectoryQuery, GeoPoint, Sort, TimeWindow
 from search.selectors import search_directory
@@ -14,7 +14,9 @@ from .selectors import category_names
 from .vocabulary import NEED_CATEGORIES
 
 DEFAULT_TRAVEL_M = 5_000
-CANDIDATES_PER_QUERY = 100
+CANDIDATES_PER_QUERY = 100  # one page of hits: the most the directory returns at once
+# Pages are read until this many hits per query, so latency stays bounded in a big borough.
+MAX_CANDIDATES_PER_QUERY = 1_000
 
 
 @dataclass
@@ -35,6 +37,22 @@ def profile_categories(profile: Profile, network: NetworkMetrics | None) -> tupl
 
 def _slots(profile: Profile) -> tuple[tuple[int, TimeWindow], ...]:
     return tuple((free.day, TimeWindow(free.start, free.end)) for free in profile.free_times)
+
+
+def _hits(query: DirectoryQuery) -> list:
+    """Every hit for the query, page by page, up to ``MAX_CANDIDATES_PER_QUERY``.
+
+    One page is not enough: the in-person query is sorted by distance, and a network that
+    wants groups adds several categories, so the nearest hundred can be all network extras and
+    crowd out the person's own top choice a little further away.
+    """
+    hits = []
+    for page in range(1, max(1, MAX_CANDIDATES_PER_QUERY // query.page_size) + 1):
+        results = search_directory(replace(query, page=page))
+        hits += results.hits
+        if not results.hits or page * query.page_size >= results.total:
+            break
+    return hits
 
 
 def match_activities(
@@ -62,17 +80,17 @@ def match_activities(
     }
     hits = []
     if "in_person" in deliveries:
-        hits += search_directory(
+        hits += _hits(
             DirectoryQuery(
                 delivery=("in_person",),
                 access=profile.access_needs,
                 sort=Sort.DISTANCE,
                 **common,
             )
-        ).hits
+        )
     elsewhere = tuple(d for d in deliveries if d != "in_person")
     if elsewhere:
-        hits += search_directory(DirectoryQuery(delivery=elsewhere, **common)).hits
+        hits += _hits(DirectoryQuery(delivery=elsewhere, **common))
     names = category_names()
     candidates = [candidate_from_hit(hit, category_names=names) for hit in hits]
     wants_groups = network.wants_groups if network is not None else profile.wants_groups

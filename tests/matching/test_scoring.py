@@ -635,3 +635,75 @@ def test_a_hit_becomes_a_scored_suggestion():
     assert score_candidate(cand, profile).reason_line == (
         "Knitting, as you chose · 650 m away · Tuesdays 10:00, when you are free · Free · Step-free"
     )
+
+
+# --------------------------------------------------------------------------------------------
+# the engine reads every page of candidates (search faked, no database)
+
+
+def test_engine_reads_past_the_first_page_so_a_further_top_choice_is_not_crowded_out(
+    monkeypatch,
+):
+    from matching import engine
+    from search.query import GeoPoint
+    from search.results import SearchResults
+
+    # Sorted by distance, the nearest page is all network extras; the person's own choice
+    # is the last hit, on the third page.
+    extras = [
+        hit(id=i, distance_m=100.0 + i, cost="free", categories=["social-and-friendship"])
+        for i in range(1, 5)
+    ]
+    choice = hit(id=99, distance_m=900.0, cost="free", categories=["choirs-and-singing"])
+    in_person = [*extras, choice]
+    pages = []
+
+    def search_directory(query):
+        found = in_person if query.delivery == ("in_person",) else []
+        start = (query.page - 1) * query.page_size
+        pages.append((query.delivery, query.page))
+        return SearchResults(
+            hits=found[start : start + query.page_size],
+            total=len(found),
+            page=query.page,
+            page_size=query.page_size,
+        )
+
+    monkeypatch.setattr(engine, "search_directory", search_directory)
+    monkeypatch.setattr(engine, "category_names", dict)
+    monkeypatch.setattr(engine, "CANDIDATES_PER_QUERY", 2)
+
+    result = engine.match_activities(
+        near=GeoPoint(51.45, -0.19), profile=Profile(top_three=("choirs-and-singing",)), limit=1
+    )
+    assert [s.candidate.id for s in result.suggestions] == [99]
+    assert [p for d, p in pages if d == ("in_person",)] == [1, 2, 3]
+    # The other query stops at its first, empty page.
+    assert [p for d, p in pages if d != ("in_person",)] == [1]
+
+
+def test_engine_stops_reading_pages_at_the_candidate_cap(monkeypatch):
+    from matching import engine
+    from search.query import GeoPoint
+    from search.results import SearchResults
+
+    pages = []
+
+    def search_directory(query):
+        pages.append(query.page)
+        return SearchResults(
+            hits=[hit(id=query.page * 10 + i, cost="free") for i in range(query.page_size)],
+            total=1_000_000,
+            page=query.page,
+            page_size=query.page_size,
+        )
+
+    monkeypatch.setattr(engine, "search_directory", search_directory)
+    monkeypatch.setattr(engine, "category_names", dict)
+    monkeypatch.setattr(engine, "CANDIDATES_PER_QUERY", 2)
+    monkeypatch.setattr(engine, "MAX_CANDIDATES_PER_QUERY", 6)
+
+    engine.match_activities(
+        near=GeoPoint(51.45, -0.19), profile=Profile(delivery=("in_person",)), limit=1
+    )
+    assert pages == [1, 2, 3]
