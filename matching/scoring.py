@@ -61,6 +61,7 @@ from types import MappingProxyType
 
 from assets_directory import scheduling
 from matching.vocabulary import NEED_CATEGORIES, NEED_LABELS
+from search.geo import format_distance
 
 WEIGHTS = MappingProxyType(
     {
@@ -575,14 +576,6 @@ def _when(sessions: list[Session], start: datetime.time, suffix: str) -> str:
 
 
 # formatting
-
-
-def format_distance(metres: float) -> str:
-    """'350 m', '1.2 km' or '12 km': the same as the search results page."""
-    if metres < 1000:
-        return f"{round(metres / 10) * 10:.0f} m"
-    km = metres / 1000
-    return f"{km:.1f} km" if km < 10 else f"{km:.0f} km"
 
 
 def format_price(amount: float) -> str:

@@ -11,3 +11,14 @@ def haversine_m(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
     dp, dl = p2 - p1, math.radians(lng2 - lng1)
     a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
     return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(a)))
+
+
+def format_distance(metres: float) -> str:
+    """'under 50 m', '350 m', '1.2 km' or '12 km', wherever a distance is shown."""
+    if metres < 50:
+        # A venue at the centre of someone's postcode area is not "0 m away".
+        return "under 50 m"
+    if metres < 1000:
+        return f"{round(metres / 10) * 10:.0f} m"
+    km = metres / 1000
+    return f"{km:.1f} km" if km < 10 else f"{km:.0f} km"

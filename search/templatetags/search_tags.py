@@ -1,6 +1,8 @@
 from django import template
 from django.utils import timezone
 
+from search.geo import format_distance
+
 register = template.Library()
 
 COST_LABELS = {"free": "Free", "pay_what_you_can": "Pay what you can", "paid": "Paid"}
@@ -22,10 +24,7 @@ def distance(metres):
     """'350 m', '1.2 km' or '12 km'."""
     if metres is None:
         return ""
-    if metres < 1000:
-        return f"{round(metres / 10) * 10:.0f} m"
-    km = metres / 1000
-    return f"{km:.1f} km" if km < 10 else f"{km:.0f} km"
+    return format_distance(metres)
 
 
 @register.filter

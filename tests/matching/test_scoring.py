@@ -325,6 +325,8 @@ def test_distance_decays_over_the_travel_limit_when_one_is_given():
 def test_distance_reasons_say_how_far_or_how_it_reaches_you():
     assert "1.2 km away" in reasons(candidate(distance_m=1234))
     assert "350 m away" in reasons(candidate(distance_m=347))
+    # A venue at the centre of their postcode area.
+    assert "under 50 m away" in reasons(candidate(distance_m=0))
     assert "Online" in reasons(candidate(delivery="online", distance_m=None))
     assert "By phone" in reasons(candidate(delivery="phone", distance_m=None))
     assert "Comes to you" in reasons(candidate(delivery="area_wide", distance_m=None))
