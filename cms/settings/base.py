@@ -249,6 +249,8 @@ FRESHNESS_LINK_MAX_AGE_DAYS = env("FRESHNESS_LINK_MAX_AGE_DAYS")
 PUBLIC_FORM_RATE_LIMIT = 5
 # Requests a minute to the (anonymous, kiosk) matching API from one address.
 MATCH_API_RATE_LIMIT = 60
+# E-mails an hour from one kiosk address: a library screen is one address shared by many.
+KIOSK_EMAIL_RATE_LIMIT = 30
 
 LOGGING = {
     "version": 1,

@@ -437,7 +437,7 @@ def kiosk_email(request):
     if not rate_limit_hit(
         scope="kiosk-email",
         key=client_address(request),
-        limit=getattr(settings, "KIOSK_EMAIL_RATE_LIMIT", settings.PUBLIC_FORM_RATE_LIMIT),
+        limit=settings.KIOSK_EMAIL_RATE_LIMIT,
     ):
         form.add_error(
             "email", "Too many e-mails have been sent from this screen. Please print your list."
