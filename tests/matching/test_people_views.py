@@ -310,3 +310,12 @@ def test_commissioner_sees_aggregates_without_names(client, team):
 def test_facilitator_without_permission_cannot_see_aggregates(client, facilitator):
     client.force_login(facilitator)
     assert client.get("/insights/").status_code == 403
+
+
+def test_a_record_of_another_team_shows_the_site_not_found_page(client, other_facilitator, person):
+    client.force_login(other_facilitator)
+    response = client.get(reverse("matching:person", args=[person.reference]))
+    content = response.content.decode()
+    assert response.status_code == 404
+    assert "Page not found" in content and 'href="/search/"' in content
+    assert person.display_name not in content
