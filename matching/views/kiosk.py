@@ -37,7 +37,10 @@ from ..kiosk import (
     state_sign,
 )
 from ..network import members_from_dicts
-from .plans import Card, activity_when, activity_where, live_activities, organisation_names
+from .plans import (
+    Card,
+    suggestion_cards,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -269,27 +272,7 @@ def _match(answers: dict) -> Outcome:
         # The exception only: its arguments could carry the search, and so the answers.
         logger.error("Search backend failed while suggesting activities at a kiosk")
         return Outcome(cards=[], unavailable=True)
-    activities = live_activities().in_bulk([s.candidate.id for s in result.suggestions])
-    organisations = organisation_names(activities.values())
-    cards = []
-    for suggestion in result.suggestions:
-        activity = activities.get(suggestion.candidate.id)
-        if activity is None:
-            # Unpublished since it was indexed: it cannot go on a list.
-            continue
-        cards.append(
-            Card(
-                number=len(cards) + 1,
-                activity=activity,
-                organisation=organisations.get(activity.pk, ""),
-                reasons=suggestion.reasons,
-                reason_line=suggestion.reason_line,
-                distance_m=suggestion.candidate.distance_m,
-                next_session=suggestion.candidate.next_session,
-                where=activity_where(activity),
-                when=activity_when(activity),
-            )
-        )
+    cards = suggestion_cards(result)
     return Outcome(cards=cards, network=result.network)
 
 

@@ -142,10 +142,11 @@ def match_person(person: Person) -> Outcome:
     except SearchBackendError:
         logger.exception("Search backend failed while suggesting activities")
         return Outcome(unavailable=True)
-    return Outcome(result=result, cards=_cards(result))
+    return Outcome(result=result, cards=suggestion_cards(result))
 
 
-def _cards(result: MatchResult) -> list[Card]:
+def suggestion_cards(result: MatchResult) -> list[Card]:
+    """Numbered cards for the suggestions still live in the directory (kiosk uses it too)."""
     ids = [s.candidate.id for s in result.suggestions]
     activities = live_activities().in_bulk(ids)
     organisations = organisation_names(activities.values())
