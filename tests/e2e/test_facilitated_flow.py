@@ -443,4 +443,4 @@ def test_other_team_cannot_open_the_record(page, team):
         response = page.goto(f"/support/people/{person.reference}/{path}")
         assert response.status == 404, path
         expect(page.get_by_text("Di", exact=True)).to_have_count(0)
-    expect(page.get_by_role("heading", level=1)).to_have_text("Not Found")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Page not found")
