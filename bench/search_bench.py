@@ -10,14 +10,24 @@ the demo borough with --activities N (about 75 s for 100,000); later runs reuse 
 Each query in the mix is one URL query string, measured three ways in the same run:
     API      Django's test Client: GET /api/search?<qs> (parsing, search, next sessions, JSON)
     backend  get_backend().search(parse_search_params(QueryDict(qs)).query)
-    floor    the bare tantivy call on a query built once by the backend's own helpers:
-             searcher.search(query, limit, count=True) (+ searcher.aggregate for facets)
+    floor    every bare engine call and every SQL statement one API request makes, replayed
+             raw: one request is recorded first (after two untimed ones), then each floor run
+             makes the same tantivy calls on the same searcher with the same, already built
+             query objects (searcher.search, .aggregate, .doc for each hit, and the snippet
+             generator for each hit when words are searched), and re-executes the same SQL
+             with its parameters on the database backend's bare cursor, fetching every row.
+             This is what the request cannot do without: what is left between floor and API is
+             Python (parsing, building queries, decoding stored documents, next sessions, JSON)
+             and Django's request handling.
+The three take turns, one call each per round, so load from other processes on a shared
+machine falls on all three alike.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import os
 import platform
 import shutil
@@ -99,23 +109,29 @@ class Timings:
         return sum(self.ns) / 1e9
 
 
-def timed(fn, runs: int, *, warmup: int = WARMUP, budget_s: float = QUERY_BUDGET_S) -> Timings:
-    """`runs` timed calls after `warmup` untimed ones; slow calls stop at the time budget."""
+def timed(fns: dict, runs: int, *, warmup: int = WARMUP, budget_s: float = QUERY_BUDGET_S):
+    """Timings of each of `fns` (name: callable): `runs` timed calls each after `warmup`
+    untimed ones, slow ones stopping at ~budget_s per callable.
+
+    The callables take turns, one call each per round, so load from other processes on a
+    shared machine falls on all of them alike and their ratio stays fair.
+    """
     clock = time.perf_counter_ns
     budget_ns = int(budget_s * 1e9)
+    for fn in fns.values():
+        started = clock()
+        for i in range(warmup):
+            fn()
+            if i >= 1 and clock() - started > budget_ns // 5:
+                break
+    timings = {name: Timings() for name in fns}
     started = clock()
-    for i in range(warmup):
-        fn()
-        if i >= 1 and clock() - started > budget_ns // 5:
-            break
-    timings = Timings()
-    started = clock()
-    while timings.n < runs:
-        start = clock()
-        fn()
-        end = clock()
-        timings.add(end - start)
-        if timings.n >= MIN_RUNS and end - started > budget_ns:
+    for done in range(1, runs + 1):
+        for name, fn in fns.items():
+            start = clock()
+            fn()
+            timings[name].add(clock() - start)
+        if done >= MIN_RUNS and clock() - started > budget_ns * len(fns):
             break
     return timings
 
@@ -270,37 +286,112 @@ class QueryResult:
         return self.api.p95 / self.floor.p95
 
 
-def floor_call(backend, query):
-    """The bare engine call for this query, built once by the backend's own helpers."""
-    import tantivy
+class _RecordingSearcher:
+    """Stands in for the backend's searcher during one request: every call is kept, to replay."""
 
-    from search.backends.embedded import FACET_FIELDS
-    from search.query import Sort
+    def __init__(self, searcher, steps: list):
+        self.searcher = searcher
+        self.steps = steps
+
+    def __getattr__(self, name):
+        method = getattr(self.searcher, name)
+
+        def record(*args, **kwargs):
+            self.steps.append((name, functools.partial(method, *args, **kwargs)))
+            return method(*args, **kwargs)
+
+        return record
+
+
+class _RecordingSnippets:
+    """Stands in for tantivy.SnippetGenerator during one request, keeping its calls too."""
+
+    def __init__(self, real, steps: list):
+        self.real = real
+        self.steps = steps
+
+    def create(self, searcher, *args):
+        raw = searcher.searcher if isinstance(searcher, _RecordingSearcher) else searcher
+        made = {}
+
+        def create():
+            made["generator"] = self.real.create(raw, *args)
+
+        self.steps.append(("snippet_generator", create))
+        return _RecordingGenerator(self.real.create(raw, *args), made, self.steps)
+
+
+class _RecordingGenerator:
+    def __init__(self, generator, made: dict, steps: list):
+        self.generator = generator
+        self.made = made
+        self.steps = steps
+
+    def set_max_num_chars(self, n):
+        self.steps.append(("snippet_size", lambda: self.made["generator"].set_max_num_chars(n)))
+        return self.generator.set_max_num_chars(n)
+
+    def snippet_from_doc(self, doc):
+        self.steps.append(
+            ("snippet", lambda: self.made["generator"].snippet_from_doc(doc).to_html())
+        )
+        return self.generator.snippet_from_doc(doc)
+
+
+def floor_call(backend, client, url: str):
+    """Record one API request's engine calls and SQL; return a replay of them and a summary."""
+    from types import SimpleNamespace
+
+    import tantivy
+    from django.db import connection
+
+    steps: list = []
+    statements: list = []
+
+    def keep_sql(execute, sql, params, many, context):
+        statements.append((sql, params, many))
+        return execute(sql, params, many, context)
 
     generation = backend._open()
-    searcher = generation.index.searcher()
-    text_query = backend._text_query(generation.index, query)
-    # Building the radius filter already searches (the band around the circle): done here,
-    # outside the timing.
-    filters = backend._filters(query, searcher)
-    full = backend._combine(text_query, filters)
-    kwargs = {}
-    note = ""
-    if query.sort == Sort.CHECKED:
-        kwargs = {"order_by_field": "checked_key", "order": tantivy.Order.Desc}
-    elif query.sort == Sort.DISTANCE:
-        note = "floor is one plain search: the backend's distance ranking takes several"
-    elif text_query is None:
-        kwargs = {"order_by_field": "id", "order": tantivy.Order.Asc}
-    aggregations = {
-        name: {"terms": {"field": FACET_FIELDS[name], "size": 500}} for name in query.facets
-    }
+    view = generation.view()
+    # The backend asks its generation for the searcher: hand it the recording one.
+    generation.view = lambda: SimpleNamespace(
+        stamp=view.stamp, searcher=_RecordingSearcher(view.searcher, steps), points=view.points
+    )
+    real_snippets = tantivy.SnippetGenerator
+    tantivy.SnippetGenerator = _RecordingSnippets(real_snippets, steps)
+    try:
+        with connection.execute_wrapper(keep_sql):
+            client.get(url)
+    finally:
+        tantivy.SnippetGenerator = real_snippets
+        del generation.view
+
+    calls = [call for _, call in steps]
+    # The bare DB-API cursor: no Django query logging (the bench runs with DEBUG on).
+    connection.ensure_connection()
+    cursor = connection.create_cursor()
+    reads = [
+        (sql, params)
+        for sql, params, many in statements
+        if not many and sql.lstrip().upper().startswith("SELECT")
+    ]
+    others = len(statements) - len(reads)
 
     def call():
-        searcher.search(full, limit=query.page_size, offset=query.offset, count=True, **kwargs)
-        if aggregations:
-            searcher.aggregate(full, aggregations)
+        for step in calls:
+            step()
+        for sql, params in reads:
+            cursor.execute(sql, params)
+            cursor.fetchall()
 
+    kinds: dict[str, int] = {}
+    for name, _ in steps:
+        kinds[name] = kinds.get(name, 0) + 1
+    parts = [f"{n} {name}" for name, n in kinds.items()] + [f"{len(reads)} SQL"]
+    note = "floor = " + ", ".join(parts)
+    if others:
+        note += f"; {others} SQL statements that are not reads left out"
     return call, note
 
 
@@ -319,8 +410,9 @@ def run_queries(repeat: int) -> list[QueryResult]:
     results = []
     rule("Queries (times in ms)")
     print(
-        f"{repeat} timed runs per query and path after {WARMUP} warm-up runs; slow ones stop "
-        f"after ~{QUERY_BUDGET_S:.0f} s (at least {MIN_RUNS} runs): n says how many."
+        f"{repeat} timed runs per query and path after {WARMUP} warm-up runs, the three paths "
+        f"taking turns; slow ones stop after ~{QUERY_BUDGET_S:.0f} s a path (at least "
+        f"{MIN_RUNS} runs): n says how many."
     )
     for label, qs in query_mix():
         url = f"/api/search?{qs}"
@@ -339,14 +431,12 @@ def run_queries(repeat: int) -> list[QueryResult]:
         def backend_search(qs=qs):
             backend.search(parse_search_params(QueryDict(qs)).query)
 
-        api_t = timed(api, repeat)
-        backend_t = timed(backend_search, repeat)
-        floor_t, note = None, ""
+        paths = {"api": api, "backend": backend_search}
+        note = f"no floor for the {backend.name} backend"
         if isinstance(backend, EmbeddedSearchBackend):
-            call, note = floor_call(backend, parse_search_params(QueryDict(qs)).query)
-            floor_t = timed(call, repeat)
-        else:
-            note = f"no floor for the {backend.name} backend"
+            paths["floor"], note = floor_call(backend, client, url)
+        timings = timed(paths, repeat)
+        api_t, backend_t, floor_t = timings["api"], timings["backend"], timings.get("floor")
         result = QueryResult(label, qs, total, sql, api_t, backend_t, floor_t, note)
         results.append(result)
         print_query(result)

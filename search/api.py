@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from django.http import JsonResponse
+import orjson
+from django.http import HttpResponse, JsonResponse
 from django.views.decorators.http import require_GET
 
 from .backends import SearchBackendError
@@ -16,6 +17,12 @@ from .selectors import search_directory
 from .services import zero_result_record
 
 logger = logging.getLogger(__name__)
+
+
+def json_response(data: dict, *, status: int = 200, content_type: str = "application/json"):
+    # orjson encodes a page of hits several times faster than the json module, and the API's
+    # own overhead is what stands between a sub-millisecond search and its response.
+    return HttpResponse(orjson.dumps(data, default=str), status=status, content_type=content_type)
 
 
 def hit_json(hit: SearchHit) -> dict:
@@ -82,7 +89,7 @@ def results_json(results: SearchResults) -> dict:
 @require_GET
 def search_json(request):
     outcome = run_search(request.GET, record_zero=True)
-    return outcome.error_response() or JsonResponse(results_json(outcome.results))
+    return outcome.error_response() or json_response(results_json(outcome.results))
 
 
 @require_GET
@@ -101,7 +108,7 @@ def search_geojson(request):
         for hit in results.hits
         if hit.lat is not None and hit.lng is not None
     ]
-    return JsonResponse(
+    return json_response(
         {
             "type": "FeatureCollection",
             "features": features,

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Sequence
+from functools import lru_cache
+
 from django.utils import timezone
 
 from assets_directory import scheduling
@@ -9,21 +13,75 @@ from assets_directory.selectors import holiday_ranges
 
 from .backends import get_backend
 from .query import DirectoryQuery
-from .results import SearchResults
+from .results import SearchHit, SearchResults
+
+Rules = tuple[scheduling.Recurrence, ...]
+Holidays = tuple[tuple[datetime.date, datetime.date], ...]
+
+# Next sessions already worked out, by (rules, holidays): (worked out after, next start).
+# Sessions are fixed by the rules and holidays, so the first one after `now` is still the first
+# one after any later moment before it starts: the entry holds until then, exactly.
+_NEXT_SESSIONS: dict[tuple[Rules, Holidays], tuple[datetime.datetime, datetime.datetime]] = {}
+_NEXT_SESSIONS_MAX = 4096
 
 
 def search_directory(query: DirectoryQuery) -> SearchResults:
     """Run a validated query, then add each hit's next session (presentation only)."""
     results = get_backend().search(query)
-    now = timezone.now()
-    holidays = holiday_ranges() if results.hits else ()
-    for hit in results.hits:
-        rules = []
-        for data in hit.schedule:
-            try:
-                rules.append(scheduling.from_hsds(data))
-            except ValueError:
-                continue
-        upcoming = scheduling.next_occurrences(rules, after=now, count=1, holidays=holidays)
-        hit.next_session = upcoming[0].start if upcoming else None
+    if results.hits:
+        add_next_sessions(results.hits, now=timezone.now())
     return results
+
+
+def add_next_sessions(hits: Sequence[SearchHit], *, now: datetime.datetime) -> None:
+    rules = [_rules(hit.schedule) for hit in hits]
+    # Holidays only ever skip term-time-only sessions: the database is asked only for those.
+    term_time = any(rule.term_time_only for hit_rules in rules for rule in hit_rules)
+    holidays = tuple(holiday_ranges()) if term_time else ()
+    for hit, hit_rules in zip(hits, rules, strict=True):
+        hit.next_session = _next_session(hit_rules, now, holidays)
+
+
+def _rules(schedule: list[dict]) -> Rules:
+    """The session patterns of a hit's stored schedule; ones that cannot be read are left out."""
+    key = tuple(tuple(sorted(data.items())) for data in schedule)
+    try:
+        hash(key)
+    except TypeError:
+        # A value that cannot be part of a cache key (a list): read it afresh.
+        return _read_rules(schedule)
+    return _cached_rules(key)
+
+
+@lru_cache(maxsize=4096)
+def _cached_rules(key: tuple) -> Rules:
+    return _read_rules([dict(items) for items in key])
+
+
+def _read_rules(schedule: list[dict]) -> Rules:
+    rules = []
+    for data in schedule:
+        try:
+            rules.append(scheduling.from_hsds(data))
+        except ValueError:
+            continue
+    return tuple(rules)
+
+
+def _next_session(
+    rules: Rules, now: datetime.datetime, holidays: Holidays
+) -> datetime.datetime | None:
+    if not rules:
+        return None
+    key = (rules, holidays)
+    known = _NEXT_SESSIONS.get(key)
+    if known is not None and known[0] <= now < known[1]:
+        return known[1]
+    upcoming = scheduling.next_occurrences(rules, after=now, count=1, holidays=holidays)
+    if not upcoming:
+        return None
+    start = upcoming[0].start
+    if len(_NEXT_SESSIONS) >= _NEXT_SESSIONS_MAX:
+        _NEXT_SESSIONS.clear()
+    _NEXT_SESSIONS[key] = (now, start)
+    return start

@@ -5,19 +5,24 @@ Layout of `path`:
     gen-<stamp>/      one tantivy index per generation
     writer.lock       held (flock) by the one process writing at a time
 
-tantivy has no geo queries, so a radius is matched with a union of latitude strips inside the
-circle, plus the few documents in the thin band between those strips and the circle's outer
-strips, checked exactly (haversine) and added by id. Distance sorting widens a box until it
-holds enough documents, then orders only the documents in the box that can be nearest. Both
-stay bounded by the neighbourhood searched, never by the size of the index.
+tantivy has no geo queries, but every document with a point also holds that point as one
+keyword (`point`), and documents share few points (one per venue). Each searcher is kept with
+the distinct points of its index (read from the term dictionary, never from the documents),
+sorted by latitude, and both are replaced together when a commit is seen. A radius or a map box
+is resolved against that list (exact haversine for a radius) to the keys inside it once per
+search, and one filter on those keys serves the hits, the counts and the facets. Distance
+sorting ranks the distinct points nearest first; one aggregation counts the matching documents
+at each point (with the facets), and only the points on the requested page are read, in id
+order. All filtering, counting, ordering and paging is done by the engine.
 """
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import fcntl
+import itertools
 import json
-import math
 import os
 import re
 import shutil
@@ -26,6 +31,7 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
+import orjson
 import tantivy
 from django.conf import settings
 
@@ -37,21 +43,31 @@ from .base import BaseSearchBackend, ProgressCallback, SearchBackendError
 TEXT_FIELDS = ("title", "summary", "body", "category_names", "tags_text", "organisation", "venue")
 FIELD_BOOSTS = {"title": 3.0, "summary": 2.0, "category_names": 1.5, "tags_text": 1.5}
 KEYWORD_FIELDS = ("categories", "tags", "delivery", "days", "cost", "access", "status")
-FACET_FIELDS = {
-    "categories": "categories",
-    "days": "days",
-    "cost": "cost",
-    "access": "access",
-    "delivery": "delivery",
-}
-METRES_PER_DEGREE = 111_320.0
-STRIPS = 32
+# Facets over fields that hold several values (a category and its parents, days, access
+# features) are counted per combination: each document also holds its sorted values joined
+# into one keyword. Activities share few combinations, and the engine counts a single-valued
+# column many times faster than a multi-valued one; a value's count is then the sum over the
+# combinations holding it.
+SET_FIELDS = {"categories": "categories_set", "days": "days_set", "access": "access_set"}
+SET_SEPARATOR = "\x1f"
+FACET_FIELDS = {"cost": "cost", "delivery": "delivery", **SET_FIELDS}
+FACET_SIZE = 500
+SET_FACET_SIZE = 10_000
 WRITER_HEAP = 64_000_000
 # Sort key for "recently checked": newest first, then lowest id, in one fast field.
 ID_SPAN = 10**10
 WORD = re.compile(r"\w+", re.UNICODE)
 # tantivy's tokenizers drop longer tokens, so such a word can never match anything.
 MAX_WORD = 40
+# Aggregations the distance sort adds next to any facets (facet names never start with "_").
+HAS_POINT_AGG = "_has_point"
+POINT_AGG = "_point"
+# Past this many points, a filter on points is one term-set query rather than a union of terms.
+MAX_POINT_TERMS = 256
+
+
+def _buckets(aggregated: dict, name: str) -> list[dict]:
+    return aggregated.get(name, {}).get("buckets", [])
 
 
 def point_key(lat, lng) -> str:
@@ -72,13 +88,15 @@ def build_schema() -> tantivy.Schema:
         )
     # Unstemmed words for type-ahead prefixes ("sing" must find "singers").
     sb.add_text_field("prefix_text", tokenizer_name="default")
-    for name in KEYWORD_FIELDS:
-        sb.add_text_field(name, fast=True, tokenizer_name="raw")
+    # Keywords are only ever matched whole, never scored or phrased: no frequencies or
+    # positions to write.
+    for name in (*KEYWORD_FIELDS, *SET_FIELDS.values()):
+        sb.add_text_field(name, fast=True, tokenizer_name="raw", index_option="basic")
     for name in ("lat", "lng", "area_min_lat", "area_min_lng", "area_max_lat", "area_max_lng"):
         sb.add_float_field(name, indexed=True, fast=True)
     # The exact point as one keyword: geo work groups documents by point (many activities
     # share a venue), so it costs per venue, not per activity.
-    sb.add_text_field("point", fast=True, tokenizer_name="raw")
+    sb.add_text_field("point", fast=True, tokenizer_name="raw", index_option="basic")
     sb.add_float_field("cost_amount", indexed=True, fast=True)
     for name in ("has_point", "anywhere"):
         sb.add_unsigned_field(name, indexed=True, fast=True)
@@ -112,9 +130,15 @@ def to_tantivy(document: dict) -> tantivy.Document:
     )
     for name in KEYWORD_FIELDS:
         value = document.get(name)
-        for item in value if isinstance(value, list | tuple) else [value]:
-            if item not in (None, ""):
-                doc.add_text(name, str(item))
+        values = [
+            str(v)
+            for v in (value if isinstance(value, list | tuple) else (value,))
+            if v is not None and v != ""
+        ]
+        for item in values:
+            doc.add_text(name, item)
+        if values and name in SET_FIELDS:
+            doc.add_text(SET_FIELDS[name], SET_SEPARATOR.join(sorted(set(values))))
     has_point = bool(document.get("has_point")) and document.get("lat") is not None
     doc.add_unsigned("has_point", int(has_point))
     doc.add_unsigned("anywhere", int(bool(document.get("anywhere"))))
@@ -145,6 +169,64 @@ def to_tantivy(document: dict) -> tantivy.Document:
     return doc
 
 
+class _Points:
+    """The distinct points of one searcher's index, sorted by latitude."""
+
+    def __init__(self, searcher):
+        # The term dictionary lists each point once, however many documents it has; a point
+        # whose documents were all deleted may linger until a merge, and then matches nothing.
+        entries = sorted(
+            (*parse_point_key(key), key) for key, _ in searcher.terms_with_prefix("point", "")
+        )
+        self.lats = [lat for lat, _, _ in entries]
+        self.entries = entries
+
+    def _band(self, min_lat: float, max_lat: float):
+        lo = bisect.bisect_left(self.lats, min_lat)
+        hi = bisect.bisect_right(self.lats, max_lat)
+        return self.entries[lo:hi]
+
+    def within(self, centre: GeoPoint, radius_m: float) -> list[tuple[float, str]]:
+        """(distance, key) of the points at most radius_m from centre, nearest first."""
+        box = BBox.around(centre, radius_m)
+        found = []
+        for lat, lng, key in self._band(box.min_lat, box.max_lat):
+            distance = haversine_m(centre.lat, centre.lng, lat, lng)
+            if distance <= radius_m:
+                found.append((distance, key))
+        found.sort()
+        return found
+
+    def nearest(self, centre: GeoPoint) -> list[tuple[float, str]]:
+        """(distance, key) of every point, nearest first."""
+        return sorted(
+            (haversine_m(centre.lat, centre.lng, lat, lng), key) for lat, lng, key in self.entries
+        )
+
+    def inside(self, box: BBox) -> list[str]:
+        """Keys of the points inside the box (edges included)."""
+        return [
+            key
+            for _, lng, key in self._band(box.min_lat, box.max_lat)
+            if box.min_lng <= lng <= box.max_lng
+        ]
+
+
+class _View:
+    """One searcher and what is derived from it, replaced together so they always agree."""
+
+    def __init__(self, stamp, searcher):
+        self.stamp = stamp
+        self.searcher = searcher
+        self._points: _Points | None = None
+
+    @property
+    def points(self) -> _Points:
+        if self._points is None:
+            self._points = _Points(self.searcher)
+        return self._points
+
+
 class _Generation:
     """One opened index generation."""
 
@@ -160,6 +242,43 @@ class _Generation:
                 f"The search index in {directory.parent} does not match this version "
                 f"({exc}). Run: python manage.py rebuild_directory_index"
             ) from exc
+        # Searchers move on only when view() sees a new commit, so the points cached with a
+        # searcher can never describe another state of the index.
+        self.index.config_reader(reload_policy="manual")
+        self._lock = threading.Lock()
+        self._view: _View | None = None
+
+    def _meta_stamp(self):
+        # tantivy replaces meta.json (write, then rename) on every commit and merge, in this
+        # process or any other.
+        try:
+            stat = (self.directory / "meta.json").stat()
+        except FileNotFoundError:
+            return None
+        return (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+
+    def view(self) -> _View:
+        """The searcher of the last commit, with its cached points."""
+        stamp = self._meta_stamp()
+        view = self._view
+        # No meta.json: a rebuild has just removed this generation. The searcher already open
+        # still reads its files; the next search opens the new generation.
+        if view is not None and (view.stamp == stamp or stamp is None):
+            return view
+        with self._lock:
+            view = self._view
+            if view is None or view.stamp != stamp:
+                # The stamp is read before reloading: a commit landing in between only makes
+                # the next search reload once more, never keeps a stale searcher.
+                self.index.reload()
+                view = _View(stamp, self.index.searcher())
+                self._view = view
+            return view
+
+    def changed(self) -> None:
+        """This process committed: the next search takes a new searcher."""
+        with self._lock:
+            self._view = None
 
 
 class EmbeddedSearchBackend(BaseSearchBackend):
@@ -258,7 +377,7 @@ class EmbeddedSearchBackend(BaseSearchBackend):
             for document in documents:
                 writer.add_document(to_tantivy(document))
             self._commit(writer)
-            generation.index.reload()
+            generation.changed()
         return len(documents)
 
     def delete_documents(self, ids: Iterable[int]) -> None:
@@ -271,7 +390,7 @@ class EmbeddedSearchBackend(BaseSearchBackend):
             writer = self._writer(generation.index)
             writer.delete_documents_by_query(tantivy.Query.term_set_query(self.schema, "id", ids))
             self._commit(writer)
-            generation.index.reload()
+            generation.changed()
 
     def rebuild(
         self,
@@ -340,13 +459,30 @@ class EmbeddedSearchBackend(BaseSearchBackend):
 
     def search(self, query: DirectoryQuery) -> SearchResults:
         generation = self._open()
-        searcher = generation.index.searcher()
+        view = generation.view()
+        searcher = view.searcher
         text_query = self._text_query(generation.index, query)
-        filters = self._filters(query, searcher)
-        full = self._combine(text_query, filters)
+        nearby = None
+        if query.near is not None and query.radius_m is not None:
+            # The points inside the radius, nearest first: resolved once, then both the filter
+            # and (sorting by distance) the order.
+            nearby = view.points.within(query.near, query.radius_m)
+        full = self._combine(text_query, self._filters(query, view, nearby))
 
+        aggregations = {
+            name: {
+                "terms": {
+                    "field": FACET_FIELDS[name],
+                    "size": SET_FACET_SIZE if name in SET_FIELDS else FACET_SIZE,
+                }
+            }
+            for name in query.facets
+        }
         if query.sort == Sort.DISTANCE:
-            total, addresses = self._distance_page(searcher, query, full)
+            candidates = nearby if nearby is not None else view.points.nearest(query.near)
+            total, addresses, aggregated = self._distance_page(
+                searcher, query, full, candidates, aggregations
+            )
             scores = [0.0] * len(addresses)
         else:
             kwargs = {}
@@ -363,9 +499,10 @@ class EmbeddedSearchBackend(BaseSearchBackend):
             scores = [
                 float(score) if query.sort == Sort.RELEVANCE else 0.0 for score, _ in result.hits
             ]
+            aggregated = searcher.aggregate(full, aggregations) if aggregations else {}
 
-        hits = self._hits(searcher, generation.index, query, text_query, addresses, scores)
-        facets = self._facets(searcher, full, query.facets) if query.facets else {}
+        hits = self._hits(searcher, query, text_query, addresses, scores)
+        facets = self._facets(searcher, full, query.facets, aggregated)
         return SearchResults(
             hits=hits, total=total, page=query.page, page_size=query.page_size, facets=facets
         )
@@ -409,7 +546,7 @@ class EmbeddedSearchBackend(BaseSearchBackend):
             self.schema, field, kind, low, high, use_inverted_index=True
         )
 
-    def _filters(self, query: DirectoryQuery, searcher) -> list:
+    def _filters(self, query: DirectoryQuery, view: _View, nearby) -> list:
         F = tantivy.FieldType
         filters = []
         if not query.include_not_running:
@@ -434,10 +571,10 @@ class EmbeddedSearchBackend(BaseSearchBackend):
             filters.append(tantivy.Query.term_set_query(self.schema, "buckets", buckets))
         elif query.days:
             filters.append(self._term_any("days", query.day_slugs))
-        if query.near is not None and query.radius_m is not None:
-            filters.append(self._radius_filter(searcher, query, filters))
+        if nearby is not None:
+            filters.append(self._radius_filter(query, nearby))
         if query.bbox is not None:
-            filters.append(self._bbox_filter(query.bbox))
+            filters.append(self._bbox_filter(query.bbox, view.points))
         return filters
 
     def _combine(self, text_query, filters):
@@ -455,12 +592,16 @@ class EmbeddedSearchBackend(BaseSearchBackend):
 
     # Geography ---------------------------------------------------------------------------
 
-    def _box_query(self, box: BBox):
-        F = tantivy.FieldType
+    def _point_set(self, keys: list[str]):
+        """Documents at any of these points."""
+        if len(keys) > MAX_POINT_TERMS:
+            return tantivy.Query.term_set_query(self.schema, "point", keys)
+        # A union of term queries is skipped through alongside the other clauses, where a
+        # term set first collects every document of every point: up to twice as fast here.
         return tantivy.Query.boolean_query(
             [
-                (tantivy.Occur.Must, self._range("lat", F.Float, box.min_lat, box.max_lat)),
-                (tantivy.Occur.Must, self._range("lng", F.Float, box.min_lng, box.max_lng)),
+                (tantivy.Occur.Should, tantivy.Query.term_query(self.schema, "point", k))
+                for k in keys
             ]
         )
 
@@ -488,202 +629,78 @@ class EmbeddedSearchBackend(BaseSearchBackend):
             ]
         )
 
-    def _bbox_filter(self, box: BBox):
-        return tantivy.Query.boolean_query(
-            [
-                (tantivy.Occur.Should, self._box_query(box)),
-                (tantivy.Occur.Should, self._area_query(box)),
-            ]
+    def _points_or_area(self, keys: list[str], box: BBox):
+        """Documents at one of the points, or without a point and serving the box."""
+        clauses = [(tantivy.Occur.Should, self._area_query(box))]
+        if keys:
+            clauses.append((tantivy.Occur.Should, self._point_set(keys)))
+        return tantivy.Query.boolean_query(clauses)
+
+    def _bbox_filter(self, box: BBox, points: _Points):
+        return self._points_or_area(points.inside(box), box)
+
+    def _radius_filter(self, query: DirectoryQuery, nearby: list[tuple[float, str]]):
+        return self._points_or_area(
+            [key for _, key in nearby], BBox.around(query.near, query.radius_m)
         )
 
-    def _strips(self, centre: GeoPoint, radius_m: float, *, inner: bool) -> list[BBox]:
-        """Latitude strips that lie inside the circle (inner) or cover it (outer)."""
-        boxes = []
-        height = 2 * radius_m / STRIPS
-        # Safety margins absorb the flat-earth approximation; the band check is exact.
-        scale = 0.995 if inner else 1.005
-        for i in range(STRIPS):
-            y0, y1 = -radius_m + i * height, -radius_m + (i + 1) * height
-            if inner:
-                y = max(abs(y0), abs(y1))
-            else:
-                y = 0.0 if y0 <= 0 <= y1 else min(abs(y0), abs(y1))
-            half = math.sqrt(max(radius_m**2 - y**2, 0.0)) * scale
-            if half <= 0:
-                continue
-            lat0 = centre.lat + y0 / METRES_PER_DEGREE
-            lat1 = centre.lat + y1 / METRES_PER_DEGREE
-            # Longitude degrees shrink towards the pole: the inner strip uses the edge nearer
-            # the pole (fewer metres per degree, so a narrower box), the outer one the other.
-            edge_lats = (lat0, lat1)
-            cos_lat = (
-                min(math.cos(math.radians(a)) for a in edge_lats)
-                if not inner
-                else max(math.cos(math.radians(a)) for a in edge_lats)
-            )
-            dlng = half / (METRES_PER_DEGREE * max(cos_lat, 0.01))
-            pad = 0 if inner else radius_m * 0.002 / METRES_PER_DEGREE
-            boxes.append(
-                BBox(
-                    min_lng=max(centre.lng - dlng - pad, -180),
-                    min_lat=max(min(lat0, lat1) - pad, -90),
-                    max_lng=min(centre.lng + dlng + pad, 180),
-                    max_lat=min(max(lat0, lat1) + pad, 90),
-                )
-            )
-        return boxes
+    def _distance_page(self, searcher, query: DirectoryQuery, full, candidates, aggregations):
+        """Total, the page's addresses (nearest first; documents without a point last) and
+        the aggregations asked for.
 
-    def _union(self, boxes: list[BBox]):
-        return tantivy.Query.boolean_query(
-            [(tantivy.Occur.Should, self._box_query(b)) for b in boxes]
-        )
-
-    def _radius_filter(self, searcher, query: DirectoryQuery, other_filters: list):
-        centre, radius = query.near, query.radius_m
-        inner = self._union(self._strips(centre, radius, inner=True))
-        outer = self._union(self._strips(centre, radius, inner=False))
-        band = [
-            (tantivy.Occur.Must, outer),
-            (tantivy.Occur.MustNot, inner),
-            *[(tantivy.Occur.Must, f) for f in other_filters],
-        ]
-        band_query = tantivy.Query.boolean_query(band)
-        inside = [
-            key
-            for key in self._points(searcher, band_query)
-            if haversine_m(centre.lat, centre.lng, *parse_point_key(key)) <= radius
-        ]
-        point_clauses = [(tantivy.Occur.Should, inner)]
-        if inside:
-            point_clauses.append(
-                (tantivy.Occur.Should, tantivy.Query.term_set_query(self.schema, "point", inside))
-            )
-        return tantivy.Query.boolean_query(
-            [
-                (tantivy.Occur.Should, tantivy.Query.boolean_query(point_clauses)),
-                (tantivy.Occur.Should, self._area_query(BBox.around(centre, radius))),
-            ]
-        )
-
-    def _points(self, searcher, query) -> dict[str, int]:
-        """The distinct points of matching documents, with how many documents share each."""
-        result = searcher.aggregate(query, {"p": {"terms": {"field": "point", "size": 65_000}}})
-        return {b["key"]: b["doc_count"] for b in result.get("p", {}).get("buckets", [])}
-
-    def _positions(self, searcher, query, limit: int | None = None):
-        """(id, lat, lng) of matching documents with a point, read from fast fields."""
-        count = self._count(searcher, query) if limit is None else limit
-        if count == 0:
-            return []
-        result = searcher.search(query, limit=count, count=False)
-        addresses = [address for _, address in result.hits]
-        ids = searcher.fast_field_values("id", addresses)
-        lats = searcher.fast_field_values("lat", addresses)
-        lngs = searcher.fast_field_values("lng", addresses)
-        return [
-            (int(i), la, ln)
-            for i, la, ln in zip(ids, lats, lngs, strict=True)
-            if la is not None and ln is not None
-        ]
-
-    def _distance_page(self, searcher, query: DirectoryQuery, full):
-        """Total and the page's addresses, nearest first; documents without a point last."""
-        centre = query.near
-        with_point = tantivy.Query.boolean_query(
-            [
-                (tantivy.Occur.Must, full),
-                (tantivy.Occur.Must, tantivy.Query.term_query(self.schema, "has_point", 1)),
-            ]
-        )
-        without_point = tantivy.Query.boolean_query(
-            [
-                (tantivy.Occur.Must, full),
-                (tantivy.Occur.Must, tantivy.Query.term_query(self.schema, "has_point", 0)),
-            ]
-        )
-        n_points = self._count(searcher, with_point)
-        n_other = self._count(searcher, without_point)
+        `candidates` are (distance, key) of every point a matching document can be at,
+        nearest first. One aggregation counts the matching documents at each point (and
+        those without one) along with the facets; then only the points whose documents fall
+        on the page are read, each in id order.
+        """
+        aggregations = dict(aggregations)
+        aggregations[HAS_POINT_AGG] = {"terms": {"field": "has_point", "size": 2}}
+        if candidates:
+            aggregations[POINT_AGG] = {"terms": {"field": "point", "size": len(candidates)}}
+        result = searcher.aggregate(full, aggregations)
+        by_kind = {int(b["key"]): b["doc_count"] for b in _buckets(result, HAS_POINT_AGG)}
+        counts = {b["key"]: b["doc_count"] for b in _buckets(result, POINT_AGG)}
+        n_points, n_other = by_kind.get(1, 0), by_kind.get(0, 0)
         start, end = query.offset, query.offset + query.page_size
-        page_ids: list[int] = []
-        if start < n_points:
-            wanted = min(end, n_points)
-            if query.radius_m is not None:
-                # The radius already bounds the candidates to the venues inside it.
-                nearby = with_point
-            else:
-                # Widen a box until it holds `wanted` documents: the nearest `wanted` then lie
-                # within its corner distance, so only the box's circumscribing square is ranked.
-                half = 100.0
-                while True:
-                    box = BBox.around(centre, half)
-                    inside = self._and(with_point, self._box_query(box))
-                    if self._count(searcher, inside) >= wanted or half > 2e7:
-                        break
-                    half *= 2
-                reach = BBox.around(centre, half * math.sqrt(2))
-                nearby = self._and(with_point, self._box_query(reach))
-            ranked = sorted(
-                (haversine_m(centre.lat, centre.lng, *parse_point_key(key)), key, count)
-                for key, count in self._points(searcher, nearby).items()
-            )
-            # Only the points whose documents fall on this page are opened.
-            needed, before, seen = [], 0, 0
-            for _, key, count in ranked:
-                if seen + count > start and seen < wanted:
-                    if not needed:
-                        before = seen
-                    needed.append(key)
-                seen += count
-                if seen >= wanted:
-                    break
-            if needed:
-                on_page = self._and(
-                    with_point, tantivy.Query.term_set_query(self.schema, "point", needed)
-                )
-                distance = {key: d for d, key, _ in ranked}
-                candidates = self._positions(searcher, on_page)
-                candidates.sort(key=lambda c: (distance[point_key(c[1], c[2])], c[0]))
-                page_ids = [c[0] for c in candidates[start - before : wanted - before]]
-        addresses = self._addresses_for_ids(searcher, page_ids)
+        addresses = []
+        wanted, seen = min(end, n_points), 0
+        # Points at the same distance go together: their documents are ordered by id.
+        for _, group in itertools.groupby(candidates, key=lambda c: c[0]):
+            if seen >= wanted:
+                break
+            keys = [key for _, key in group]
+            count = sum(counts.get(key, 0) for key in keys)
+            low, high = max(start, seen), min(wanted, seen + count)
+            if low < high:
+                hits = searcher.search(
+                    self._and(full, self._point_set(keys)),
+                    limit=high - low,
+                    offset=low - seen,
+                    count=False,
+                    order_by_field="id",
+                    order=tantivy.Order.Asc,
+                ).hits
+                addresses += [address for _, address in hits]
+            seen += count
         if end > n_points and n_other:
-            rest_offset = max(0, start - n_points)
-            rest_limit = end - max(start, n_points)
-            result = searcher.search(
+            without_point = self._and(full, tantivy.Query.term_query(self.schema, "has_point", 0))
+            hits = searcher.search(
                 without_point,
-                limit=rest_limit,
-                offset=rest_offset,
+                limit=end - max(start, n_points),
+                offset=max(0, start - n_points),
+                count=False,
                 order_by_field="id",
                 order=tantivy.Order.Asc,
-            )
-            addresses += [address for _, address in result.hits]
-        return n_points + n_other, addresses
-
-    @staticmethod
-    def _count(searcher, query) -> int:
-        # tantivy refuses a limit of 0; one hit is the cheapest way to get the count.
-        return searcher.search(query, limit=1, count=True).count
+            ).hits
+            addresses += [address for _, address in hits]
+        return n_points + n_other, addresses, result
 
     def _and(self, a, b):
         return tantivy.Query.boolean_query([(tantivy.Occur.Must, a), (tantivy.Occur.Must, b)])
 
-    def _addresses_for_ids(self, searcher, ids: list[int]):
-        if not ids:
-            return []
-        result = searcher.search(
-            tantivy.Query.term_set_query(self.schema, "id", ids), limit=len(ids), count=False
-        )
-        by_id = dict(
-            zip(
-                (int(i) for i in searcher.fast_field_values("id", [a for _, a in result.hits])),
-                (a for _, a in result.hits),
-                strict=True,
-            )
-        )
-        return [by_id[i] for i in ids if i in by_id]
-
     # Results -----------------------------------------------------------------------------
 
-    def _hits(self, searcher, index, query, text_query, addresses, scores) -> list[SearchHit]:
+    def _hits(self, searcher, query, text_query, addresses, scores) -> list[SearchHit]:
         snippets = None
         if text_query is not None and addresses:
             snippets = tantivy.SnippetGenerator.create(searcher, text_query, self.schema, "body")
@@ -691,7 +708,7 @@ class EmbeddedSearchBackend(BaseSearchBackend):
         hits = []
         for address, score in zip(addresses, scores, strict=True):
             stored = searcher.doc(address)
-            data = json.loads(stored.get_first("payload"))
+            data = orjson.loads(stored.get_first("payload"))
             snippet = ""
             if snippets is not None:
                 snippet = snippets.snippet_from_doc(stored).to_html()
@@ -703,12 +720,25 @@ class EmbeddedSearchBackend(BaseSearchBackend):
             )
         return hits
 
-    def _facets(self, searcher, query, wanted) -> dict[str, dict[str, int]]:
-        aggregations = {
-            name: {"terms": {"field": FACET_FIELDS[name], "size": 500}} for name in wanted
-        }
-        result = searcher.aggregate(query, aggregations)
-        return {
-            name: {b["key"]: b["doc_count"] for b in result.get(name, {}).get("buckets", [])}
-            for name in wanted
-        }
+    def _facets(self, searcher, full, wanted, aggregated: dict) -> dict[str, dict[str, int]]:
+        facets = {}
+        for name in wanted:
+            if name not in SET_FIELDS:
+                facets[name] = {b["key"]: b["doc_count"] for b in _buckets(aggregated, name)}
+            elif not aggregated.get(name, {}).get("sum_other_doc_count"):
+                counts: dict[str, int] = {}
+                for bucket in _buckets(aggregated, name):
+                    for value in bucket["key"].split(SET_SEPARATOR):
+                        counts[value] = counts.get(value, 0) + bucket["doc_count"]
+                # Most documents first, as the engine orders the values it counts itself.
+                facets[name] = dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+        overflow = [name for name in wanted if name not in facets]
+        if overflow:
+            # More combinations than were counted: count these facets value by value instead.
+            result = searcher.aggregate(
+                full,
+                {name: {"terms": {"field": name, "size": FACET_SIZE}} for name in overflow},
+            )
+            for name in overflow:
+                facets[name] = {b["key"]: b["doc_count"] for b in _buckets(result, name)}
+        return {name: facets[name] for name in wanted}

@@ -825,6 +825,83 @@ class SearchBackendContract:
                 ]
             assert order == sorted(distances, key=lambda n: (distances[n], n))
 
+    def test_many_activities_per_venue_sort_and_page_by_distance_then_id(self, empty_backend):
+        backend = empty_backend
+        self.needs(backend, "supports_distance_sort")
+        # Most activities share a venue with others: one point, many documents.
+        venues = {
+            near(0, 300): [9, 2, 14, 5, 11],
+            near(90, 600): [3, 12, 8],
+            near(180, 900): [13, 1, 7],
+            near(270, 3000): [4, 10, 6],
+        }
+        documents = [doc(id=n, **at(*point)) for point, numbers in venues.items() for n in numbers]
+        documents.append(doc(id=15, **remote("online")))
+        documents.append(doc(id=16, status="ended", **at(*near(0, 300))))
+        backend.index_documents(documents)
+        nearest = [2, 5, 9, 11, 14, 3, 8, 12, 1, 7, 13, 4, 6, 10]
+        for size in (1, 4, 5, 7, 20):
+            seen, page = [], 1
+            while True:
+                results = backend.search(
+                    DirectoryQuery(near=WANDSWORTH, sort=Sort.DISTANCE, page=page, page_size=size)
+                )
+                assert results.total == 15, size
+                if not results.hits:
+                    break
+                seen += [hit.id for hit in results.hits]
+                page += 1
+            assert seen == nearest + [15], size
+        # Within 1 km the farthest venue drops out; the online group comes after every point.
+        within_1km = ids(backend, near=WANDSWORTH, radius_m=1000, sort=Sort.DISTANCE)
+        assert within_1km == nearest[:11] + [15]
+        if type(backend).supports_facets:
+            results = backend.search(
+                DirectoryQuery(
+                    near=WANDSWORTH,
+                    radius_m=1000,
+                    sort=Sort.DISTANCE,
+                    page=2,
+                    page_size=4,
+                    facets=("delivery",),
+                )
+            )
+            assert results.total == 12
+            assert [hit.id for hit in results.hits] == [14, 3, 8, 12]
+            assert nonzero(results.facets["delivery"]) == {"in_person": 11, "online": 1}
+
+    def test_geo_searches_see_points_added_moved_and_removed(self, backend, tmp_path):
+        self.needs(backend, "supports_geo")
+        spot = near(10, 500)
+        box = BBox(spot[1] - 0.001, spot[0] - 0.001, spot[1] + 0.001, spot[0] + 0.001)
+        other = self.make_backend(tmp_path)
+        try:
+            # Every kind of geo search once first, in both instances, so anything they keep
+            # between searches is in use.
+            for instance in (backend, other):
+                assert idset(instance, near=WANDSWORTH, radius_m=1000) == {1, 3, 4}
+                assert idset(instance, bbox=box) == {3, 4}
+                assert ids(instance, near=WANDSWORTH, sort=Sort.DISTANCE)[:2] == [1, 8]
+            # A new venue, and an activity moving to another new one.
+            moved = dict(corpus()[1], **at(*near(200, 700)))
+            backend.index_documents([doc(id=101, **at(*spot)), moved])
+            assert idset(backend, near=WANDSWORTH, radius_m=1000) == {1, 2, 3, 4, 101}
+            assert idset(backend, bbox=box) == {3, 4, 101}
+            assert ids(backend, near=WANDSWORTH, sort=Sort.DISTANCE)[:4] == [1, 101, 2, 8]
+            eventually(lambda: idset(other, near=WANDSWORTH, radius_m=1000) == {1, 2, 3, 4, 101})
+            assert idset(other, bbox=box) == {3, 4, 101}
+            backend.delete_documents([101])
+            assert idset(backend, near=WANDSWORTH, radius_m=1000) == {1, 2, 3, 4}
+            assert idset(backend, bbox=box) == {3, 4}
+            assert ids(backend, near=WANDSWORTH, sort=Sort.DISTANCE)[:3] == [1, 2, 8]
+            backend.rebuild([doc(id=201, **at(*spot)), doc(id=202, **remote("online"))])
+            assert ids(backend, near=WANDSWORTH, radius_m=1000, sort=Sort.DISTANCE) == [201, 202]
+            assert idset(backend, bbox=box) == {201, 202}
+            eventually(lambda: idset(other, bbox=box) == {201, 202})
+            assert ids(other, near=WANDSWORTH, radius_m=1000, sort=Sort.DISTANCE) == [201, 202]
+        finally:
+            other.close()
+
     # --- bbox ------------------------------------------------------------------------------
 
     def test_bbox_points_inside_and_areas_that_touch_it(self, backend):
