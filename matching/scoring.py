@@ -130,6 +130,8 @@ _DAY_PLURALS = (
     "Saturdays",
     "Sundays",
 )
+_DAY_NAMES = tuple(plural[:-1] for plural in _DAY_PLURALS)
+_ORDINALS = {1: "First", 2: "Second", 3: "Third", 4: "Fourth", -1: "Last"}
 
 
 # --------------------------------------------------------------------------------------------
@@ -205,11 +207,15 @@ class Profile:
 
 @dataclass(frozen=True)
 class Session:
-    """One weekly slot of an activity: the day and the time it runs (end may be unknown)."""
+    """One slot of an activity: the day and the time it runs (end may be unknown), and how
+    often, so that a monthly session is not described as if it ran every week."""
 
     day: int  # 0=Mon..6=Sun
     start: datetime.time
     end: datetime.time | None = None
+    frequency: str = "weekly"  # "weekly" | "fortnightly" | "monthly" | "once"
+    nth: int | None = None  # monthly: 1-4 or -1 for the last
+    on_date: datetime.date | None = None  # once: the date
 
     def __post_init__(self) -> None:
         _check_day(self.day)
@@ -316,7 +322,15 @@ def _sessions_from_hsds(schedule: Iterable[dict]) -> tuple[Session, ...]:
             continue
         days = rule.weekdays or ((rule.on_date.weekday(),) if rule.on_date else ())
         for day in days:
-            sessions[Session(day=day, start=rule.start_time, end=rule.end_time)] = None
+            session = Session(
+                day=day,
+                start=rule.start_time,
+                end=rule.end_time,
+                frequency=rule.frequency,
+                nth=rule.nth if rule.frequency == "monthly" else None,
+                on_date=rule.on_date if rule.frequency == "once" else None,
+            )
+            sessions[session] = None
     return tuple(sorted(sessions, key=_session_key))
 
 
@@ -570,9 +584,26 @@ def _session_key(session: Session) -> tuple:
 
 
 def _when(sessions: list[Session], start: datetime.time, suffix: str) -> str:
-    """'Tuesdays and Thursdays 10:00' for the sessions starting at ``start``."""
-    days = sorted({session.day for session in sessions if session.start == start})
-    return f"{_join([_DAY_PLURALS[day] for day in days])} {_hhmm(start)}{suffix}"
+    """'Tuesdays and Thursdays 10:00', 'Second Tuesday of the month 10:00' or 'Friday 12 June
+    10:00' for the sessions starting at ``start``."""
+    at_start = [session for session in sessions if session.start == start]
+    weekly = sorted({s.day for s in at_start if s.frequency == "weekly"})
+    phrases = [_join([_DAY_PLURALS[day] for day in weekly])] if weekly else []
+    phrases += [_occasional(s) for s in at_start if s.frequency != "weekly"]
+    phrases = list(dict.fromkeys(phrases))
+    text = _join(phrases[:1] + [p[:1].lower() + p[1:] for p in phrases[1:]])
+    return f"{text} {_hhmm(start)}{suffix}"
+
+
+def _occasional(session: Session) -> str:
+    day = _DAY_NAMES[session.day]
+    if session.frequency == "fortnightly":
+        return f"Every other {day}"
+    if session.frequency == "monthly" and session.nth in _ORDINALS:
+        return f"{_ORDINALS[session.nth]} {day} of the month"
+    if session.frequency == "once" and session.on_date is not None:
+        return f"{day} {session.on_date.day} {session.on_date:%B}"
+    return _DAY_PLURALS[session.day]
 
 
 # formatting

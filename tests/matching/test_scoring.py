@@ -19,6 +19,7 @@ from matching.scoring import (
     rank_candidates,
     score_candidate,
 )
+from matching.scoring import _sessions_from_hsds as sessions_from_hsds
 from search.results import SearchHit
 
 MON, TUE, WED, THU, FRI, SAT, SUN = range(7)
@@ -568,7 +569,7 @@ def test_candidate_from_hit_copies_the_fields_and_reads_hsds_schedules():
     assert cand.sessions == (
         Session(TUE, t("10:00"), t("12:00")),
         Session(THU, t("10:00"), t("12:00")),
-        Session(FRI, t("19:00"), None),
+        Session(FRI, t("19:00"), None, frequency="monthly", nth=-1),
     )
     assert cand.group_activity is True
 
@@ -576,7 +577,9 @@ def test_candidate_from_hit_copies_the_fields_and_reads_hsds_schedules():
 def test_candidate_from_hit_reads_a_one_off_session_on_its_weekday():
     once = Recurrence("once", t("11:00"), t("15:00"), on_date=datetime.date(2026, 3, 14))
     cand = candidate_from_hit(hit(schedule=[to_hsds(once)]))
-    assert cand.sessions == (Session(SAT, t("11:00"), t("15:00")),)
+    assert cand.sessions == (
+        Session(SAT, t("11:00"), t("15:00"), frequency="once", on_date=datetime.date(2026, 3, 14)),
+    )
 
 
 def test_candidate_from_hit_skips_schedules_it_cannot_read():
@@ -709,3 +712,29 @@ def test_engine_stops_reading_pages_at_the_candidate_cap(monkeypatch):
         near=GeoPoint(51.45, -0.19), profile=Profile(delivery=("in_person",)), limit=1
     )
     assert pages == [1, 2, 3]
+
+
+def test_schedule_reasons_say_how_often_a_session_runs():
+    monthly = Session(TUE, t("10:00"), t("12:00"), frequency="monthly", nth=2)
+    fortnightly = Session(WED, t("14:00"), t("16:00"), frequency="fortnightly")
+    once = Session(
+        THU, t("18:00"), t("20:00"), frequency="once", on_date=datetime.date(2026, 12, 3)
+    )
+    assert "Second Tuesday of the month 10:00" in " · ".join(
+        reasons(candidate(sessions=(monthly,)))
+    )
+    assert "Every other Wednesday 14:00" in " · ".join(reasons(candidate(sessions=(fortnightly,))))
+    assert "Thursday 3 December 18:00" in " · ".join(reasons(candidate(sessions=(once,))))
+    weekly_and_monthly = candidate(
+        sessions=(Session(MON, t("10:00"), t("12:00")), Session(TUE, t("10:00"), t("12:00"),
+                  frequency="monthly", nth=-1))
+    )  # fmt: skip
+    assert "Mondays and last Tuesday of the month 10:00" in " · ".join(reasons(weekly_and_monthly))
+
+
+def test_sessions_from_the_directory_keep_their_frequency():
+    hit_schedule = [
+        to_hsds(Recurrence(frequency="monthly", weekdays=(1,), nth=2, start_time=t("10:00")))
+    ]
+    (session,) = sessions_from_hsds(hit_schedule)
+    assert (session.day, session.frequency, session.nth) == (TUE, "monthly", 2)
