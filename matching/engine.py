@@ -76,6 +76,8 @@ def match_activities(
         "radius_m": profile.max_travel_m or DEFAULT_TRAVEL_M,
         "max_cost": profile.max_cost,
         "slots": _slots(profile),
+        # An activity that lists no times may still suit them: it is scored "Ask about times".
+        "include_unscheduled": True,
         "page_size": CANDIDATES_PER_QUERY,
     }
     hits = []

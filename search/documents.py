@@ -20,7 +20,7 @@ from assets_directory.models import (
     Venue,
 )
 
-from .query import BUCKET_MINUTES, BUCKETS_PER_DAY
+from .query import BUCKET_MINUTES, BUCKETS_PER_DAY, UNSCHEDULED_BUCKET
 
 # An area served is the box around its outward codes' centres, padded by this much, since a
 # centroid stands for a district a few kilometres across.
@@ -195,6 +195,8 @@ def _document(row, *, category_ids, tags, recurrences, context: DocumentContext)
         days |= row_days
         buckets |= row_buckets
         schedule.append(scheduling.to_hsds(recurrence))
+    if not buckets:
+        buckets = {UNSCHEDULED_BUCKET}
     area = None if in_person else area_box(row["area_served"] or "")
     cost_amount = None
     if row["cost"] in (Activity.Cost.FREE, Activity.Cost.PAY_WHAT_YOU_CAN):

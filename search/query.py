@@ -20,6 +20,9 @@ MAX_PAGE_SIZE = 100
 MAX_RADIUS_M = 200_000
 FACETS = ("categories", "days", "cost", "access", "delivery")
 DELIVERY = ("in_person", "online", "phone", "area_wide")
+# Activities that list no sessions are indexed with this bucket alone, so "any time, or times
+# not given" is one term query like the rest.
+UNSCHEDULED_BUCKET = -1
 # Time of day is indexed in quarter hours: a session covers the buckets it overlaps.
 BUCKET_MINUTES = 15
 BUCKETS_PER_DAY = 24 * 60 // BUCKET_MINUTES
@@ -121,6 +124,9 @@ class DirectoryQuery:
     # Several (day, window) pairs, e.g. "Tuesday morning or Saturday afternoon": any of them.
     slots: tuple[tuple[int, TimeWindow], ...] = ()
     open_at: datetime.datetime | None = None
+    # With days, a time window or slots: also match activities that list no sessions at all
+    # (times "to be arranged"), so that a time filter does not hide them. Not with open_at.
+    include_unscheduled: bool = False
     free_only: bool = False
     max_cost: Decimal | None = None
     access: tuple[str, ...] = ()
@@ -188,10 +194,18 @@ class DirectoryQuery:
             minute = local.hour * 60 + local.minute
             return [local.weekday() * BUCKETS_PER_DAY + minute // BUCKET_MINUTES]
         if self.slots:
-            return sorted(
+            buckets = sorted(
                 {d * BUCKETS_PER_DAY + b for d, window in self.slots for b in window.buckets()}
             )
-        if self.time_window is None:
+        elif self.time_window is not None:
+            days = self.days or tuple(range(7))
+            buckets = [d * BUCKETS_PER_DAY + b for d in days for b in self.time_window.buckets()]
+        elif self.days and self.include_unscheduled:
+            # Days alone are matched on the days field; with unscheduled ones wanted as well,
+            # every quarter hour of those days plus the marker answers the same question.
+            buckets = [d * BUCKETS_PER_DAY + b for d in self.days for b in range(BUCKETS_PER_DAY)]
+        else:
             return None
-        days = self.days or tuple(range(7))
-        return [d * BUCKETS_PER_DAY + b for d in days for b in self.time_window.buckets()]
+        if self.include_unscheduled:
+            buckets = [UNSCHEDULED_BUCKET, *buckets]
+        return buckets

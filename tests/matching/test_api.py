@@ -86,6 +86,19 @@ class TestMatchApi:
         assert data["network"]["size"] == 1
         assert data["network"]["wants_groups"] is True
 
+    def test_an_activity_without_times_is_offered_with_ask_about_times(self, client, borough):
+        response = post(
+            client,
+            {
+                "near": "SW18 4DJ",
+                "needs": ["lonely"],
+                "free_times": [{"day": "tue", "from": "09:00", "to": "13:00"}],
+            },
+        )
+        by_title = {s["title"]: s for s in response.json()["suggestions"]}
+        assert "Ask about times" in by_title["Friendly phone calls"]["reasons"]
+        assert "Saturday choir" not in by_title
+
     def test_kiosk_use_is_anonymous_and_stores_nothing(self, client, borough):
         body = {"near": "SW18", "top_three": ["choirs-and-singing"]}
         with CaptureQueriesContext(connection) as queries:

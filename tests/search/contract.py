@@ -27,7 +27,7 @@ from decimal import Decimal
 
 import pytest
 
-from search.query import BBox, DirectoryQuery, GeoPoint, Sort, TimeWindow
+from search.query import UNSCHEDULED_BUCKET, BBox, DirectoryQuery, GeoPoint, Sort, TimeWindow
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 MON, TUE, WED, THU, FRI, SAT, SUN = range(7)
@@ -181,6 +181,9 @@ def doc(**overrides) -> dict:
     if "cost_amount" not in overrides:
         # Free and pay-what-you-can index as 0; paid without a price has none.
         document["cost_amount"] = 0.0 if document["cost"] in ("free", "pay_what_you_can") else None
+    if not document["buckets"]:
+        # As search.documents marks an activity that lists no sessions.
+        document["buckets"] = [UNSCHEDULED_BUCKET]
     return document
 
 
@@ -960,6 +963,26 @@ class SearchBackendContract:
     def test_time_window_without_days_means_any_day(self, backend):
         window = TimeWindow(datetime.time(10, 0), datetime.time(11, 0))
         assert idset(backend, time_window=window) == {2, 11, 15}
+
+    def test_unscheduled_activities_pass_a_time_filter_only_when_asked(self, backend):
+        unscheduled = {
+            d["id"]
+            for d in corpus()
+            if d["buckets"] == [UNSCHEDULED_BUCKET] and d["status"] == "running"
+        }
+        assert unscheduled, "the corpus needs activities without sessions"
+        morning = TimeWindow(datetime.time(9, 0), datetime.time(12, 0))
+        assert idset(backend, days=(TUE,), time_window=morning) == {2}
+        assert (
+            idset(backend, days=(TUE,), time_window=morning, include_unscheduled=True)
+            == {2} | unscheduled
+        )
+        slots = ((TUE, morning), (SAT, morning))
+        assert idset(backend, slots=slots) == {2, 11, 12}
+        assert idset(backend, slots=slots, include_unscheduled=True) == {2, 11, 12} | unscheduled
+        assert idset(backend, days=(SAT,), include_unscheduled=True) == {11, 12} | unscheduled
+        # Without a time filter there is nothing to widen.
+        assert idset(backend, include_unscheduled=True) == idset(backend)
 
     def test_open_at(self, backend):
         def open_at(hour, minute):

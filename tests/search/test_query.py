@@ -11,6 +11,7 @@ from assets_directory.scheduling import Recurrence
 from search import documents
 from search.query import (
     BUCKETS_PER_DAY,
+    UNSCHEDULED_BUCKET,
     BBox,
     DirectoryQuery,
     GeoPoint,
@@ -342,3 +343,29 @@ def test_slot_with_a_bad_day_names_free_times():
     with pytest.raises(QueryError) as excinfo:
         DirectoryQuery(slots=((9, TimeWindow(dt.time(9), dt.time(10))),))
     assert excinfo.value.field == "free_times"
+
+
+def test_include_unscheduled_adds_the_marker_to_time_filters_only():
+    dt = datetime
+    morning = TimeWindow(dt.time(9), dt.time(12))
+    with_marker = DirectoryQuery(slots=((1, morning),), include_unscheduled=True)
+    assert with_marker.time_buckets()[0] == UNSCHEDULED_BUCKET
+    assert UNSCHEDULED_BUCKET not in DirectoryQuery(slots=((1, morning),)).time_buckets()
+    days_only = DirectoryQuery(days=(5,), include_unscheduled=True).time_buckets()
+    assert days_only[0] == UNSCHEDULED_BUCKET and len(days_only) == 1 + BUCKETS_PER_DAY
+    assert DirectoryQuery(include_unscheduled=True).time_buckets() is None
+    at_ten = dt.datetime(2026, 11, 24, 10, 0, tzinfo=dt.UTC)
+    assert (
+        UNSCHEDULED_BUCKET
+        not in DirectoryQuery(open_at=at_ten, include_unscheduled=True).time_buckets()
+    )
+
+
+def test_an_activity_without_sessions_is_indexed_with_the_unscheduled_marker(db):
+    from tests.factories import ActivityFactory, OrganisationFactory
+
+    listed = ActivityFactory(parent=OrganisationFactory(), title="Times to be arranged")
+    listed.schedules.all().delete()
+    (document,) = documents.documents_for([listed.pk])
+    assert document["buckets"] == [UNSCHEDULED_BUCKET]
+    assert document["days"] == []
