@@ -22,3 +22,21 @@ class ZeroResultSearch(models.Model):
 
     def __str__(self):
         return f"{self.terms or '(no words)'} near {self.outcode or 'anywhere'}"
+
+
+class IndexJournal(models.Model):
+    """Activities whose index entries were updated, and when.
+
+    A rebuild reads the directory while updates keep going to the live index; with an
+    alias-swapping engine they would be lost at the swap. The rebuild writes again every
+    activity journalled since it started. Rows older than a rebuild are pruned by it.
+    """
+
+    activity_id = models.BigIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "index update"
+
+    def __str__(self):
+        return f"activity {self.activity_id} at {self.created_at:%Y-%m-%d %H:%M:%S}"

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
 import logging
 from collections.abc import Iterable
 
 from django.db import transaction
+from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from assets_directory.models import Activity
@@ -13,7 +15,7 @@ from assets_directory.models import Activity
 from .backends import get_backend
 from .backends.base import ProgressCallback
 from .documents import documents_for, indexable_activities, iter_documents
-from .models import ZeroResultSearch
+from .models import IndexJournal, ZeroResultSearch
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +55,8 @@ def index_update_activities(*, ids: Iterable[int]) -> tuple[int, int]:
     ids = sorted({int(i) for i in ids})
     if not ids:
         return (0, 0)
+    # Journalled before the write: a rebuild that starts earlier and swaps later replays it.
+    IndexJournal.objects.bulk_create(IndexJournal(activity_id=i) for i in ids)
     documents = documents_for(ids)
     backend = get_backend()
     backend.index_documents(documents)
@@ -61,10 +65,25 @@ def index_update_activities(*, ids: Iterable[int]) -> tuple[int, int]:
     return (len(documents), len(gone))
 
 
+# Allows for clocks of different workers that disagree a little.
+JOURNAL_MARGIN = datetime.timedelta(seconds=5)
+
+
 def index_rebuild(*, progress: ProgressCallback | None = None) -> int:
-    """Write a fresh index of every indexable activity and swap it in."""
+    """Write a fresh index of every indexable activity and swap it in.
+
+    Updates that reach the live index while the rebuild reads the directory are written again
+    after the swap, so none is lost whichever way the backend swaps.
+    """
+    started = timezone.now() - JOURNAL_MARGIN
     total = indexable_activities().count()
-    return get_backend().rebuild(iter_documents(), total=total, progress=progress)
+    count = get_backend().rebuild(iter_documents(), total=total, progress=progress)
+    since = IndexJournal.objects.filter(created_at__gte=started)
+    replay = set(since.values_list("activity_id", flat=True))
+    IndexJournal.objects.filter(created_at__lt=started).delete()
+    if replay:
+        index_update_activities(ids=replay)
+    return count
 
 
 def activity_ids_under(page_path: str) -> list[int]:

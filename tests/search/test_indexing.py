@@ -149,3 +149,67 @@ def test_interrupted_rebuild_leaves_the_live_index_whole(index, directory, monke
     with pytest.raises(KeyboardInterrupt):
         call_command("rebuild_directory_index", stdout=io.StringIO())
     assert titles(text="ramble") == ["Ramble 0", "Ramble 1", "Ramble 2"]
+
+
+class AliasSwapBackend:
+    """Like Elasticsearch: a rebuild fills a new index while updates go to the live one,
+    then the new one replaces it."""
+
+    def __init__(self):
+        self.live: dict[int, dict] = {}
+
+    def rebuild(self, documents, *, total=None, progress=None):
+        fresh = {d["id"]: d for d in documents}
+        self.live = fresh
+        return len(fresh)
+
+    def index_documents(self, documents):
+        self.live.update({d["id"]: d for d in documents})
+        return len(documents)
+
+    def delete_documents(self, ids):
+        for i in ids:
+            self.live.pop(i, None)
+
+
+@pytest.mark.django_db
+def test_an_update_made_while_the_index_is_rebuilt_survives_the_swap(directory, monkeypatch):
+    organisation = OrganisationFactory(parent=directory, title="Putney Ramblers")
+    first = ActivityFactory(parent=organisation, title="Ramble one")
+    second = ActivityFactory(parent=organisation, title="Ramble two")
+    backend = AliasSwapBackend()
+    monkeypatch.setattr(search_services, "get_backend", lambda: backend)
+    real_iter = search_documents.iter_documents
+
+    def documents_read_before_an_edit():
+        rows = list(real_iter())
+        # An editor publishes while the rebuild is half-way: the task updates the live index.
+        second.title = "Ramble two, renamed"
+        second.save()
+        search_services.index_update_activities(ids=[second.pk])
+        yield from rows
+
+    monkeypatch.setattr(search_services, "iter_documents", documents_read_before_an_edit)
+    search_services.index_rebuild()
+
+    assert backend.live[first.pk]["title"] == "Ramble one"
+    assert backend.live[second.pk]["title"] == "Ramble two, renamed"
+
+
+@pytest.mark.django_db
+def test_a_rebuild_prunes_the_journal_it_no_longer_needs(directory, monkeypatch):
+    import datetime
+
+    from django.utils import timezone
+
+    from search.models import IndexJournal
+
+    organisation = OrganisationFactory(parent=directory, title="Putney Ramblers")
+    activity = ActivityFactory(parent=organisation, title="Ramble")
+    monkeypatch.setattr(search_services, "get_backend", lambda: AliasSwapBackend())
+    old = IndexJournal.objects.create(activity_id=activity.pk)
+    IndexJournal.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=1)
+    )
+    search_services.index_rebuild()
+    assert not IndexJournal.objects.filter(pk=old.pk).exists()
