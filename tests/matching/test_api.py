@@ -6,36 +6,20 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from assets_directory.models import AccessibilityFeature, Activity, Category
+from assets_directory.models import Activity
 from search.services import index_rebuild
 from tests.factories import (
-    ActivityFactory,
-    ActivityScheduleFactory,
     OrganisationFactory,
-    VenueFactory,
 )
-
-SW18 = (51.4489, -0.1971)
+from tests.factories.places import local_activity, phone_befriender
 
 
 @pytest.fixture
 def borough(search_index, directory):
     organisation = OrganisationFactory(parent=directory, title="Wandsworth Community")
-    step_free = AccessibilityFeature.objects.get(slug="step-free")
 
-    def make(title, slug, *, lat=SW18[0], lng=SW18[1], day="tue", step=True, **kwargs):
-        venue = VenueFactory(name=f"{title} hall", latitude=lat, longitude=lng)
-        if step:
-            venue.accessibility.set([step_free])
-        activity = ActivityFactory(
-            parent=organisation,
-            title=title,
-            venue=venue,
-            categories=[Category.objects.get(slug=slug)],
-            **kwargs,
-        )
-        ActivityScheduleFactory(activity=activity, weekdays=day)
-        return activity
+    def make(title, slug, *, step=True, **kwargs):
+        return local_activity(organisation, title, slug, step_free=step, **kwargs)
 
     make("Community choir", "choirs-and-singing")
     make("Saturday choir", "choirs-and-singing", day="sat")
@@ -43,14 +27,7 @@ def borough(search_index, directory):
     make("Far choir", "choirs-and-singing", lat=51.60, lng=-0.10)
     make("Pricey choir", "choirs-and-singing", cost=Activity.Cost.PAID, cost_amount="12.00")
     make("Lunch club", "lunch-clubs")
-    ActivityFactory(
-        parent=organisation,
-        title="Friendly phone calls",
-        delivery=Activity.Delivery.PHONE,
-        venue=None,
-        area_served="SW18",
-        categories=[Category.objects.get(slug="befriending")],
-    )
+    phone_befriender(organisation)
     index_rebuild()
 
 

@@ -9,18 +9,14 @@ from django.core import mail
 from django.db import connection
 from django.urls import reverse
 
-from assets_directory.models import Activity, Category
 from matching import kiosk
 from search.backends import SearchBackendError
 from search.services import index_rebuild
 from tests.factories import (
-    ActivityFactory,
-    ActivityScheduleFactory,
     OrganisationFactory,
-    VenueFactory,
 )
+from tests.factories.places import local_activity, phone_befriender
 
-SW18 = (51.4489, -0.1971)
 START = reverse("matching:kiosk")
 FINISH = reverse("matching:kiosk_finish")
 PRINT = reverse("matching:kiosk_print")
@@ -55,30 +51,14 @@ def borough(search_index, directory):
     """Activities near SW18, indexed: a choir, a lunch club and a phone befriender."""
     organisation = OrganisationFactory(parent=directory, title="Wandsworth Community")
 
-    def make(title, slug, day="tue"):
-        venue = VenueFactory(
-            name=f"{title} hall", address_1="1 High Street", latitude=SW18[0], longitude=SW18[1]
-        )
-        activity = ActivityFactory(
-            parent=organisation,
-            title=title,
-            venue=venue,
-            categories=[Category.objects.get(slug=slug)],
-        )
-        ActivityScheduleFactory(activity=activity, weekdays=day)
-        return activity
-
     activities = {
-        "choir": make("Community choir", "choirs-and-singing"),
-        "lunch": make("Lunch club", "lunch-clubs", day="wed"),
-        "phone": ActivityFactory(
-            parent=organisation,
-            title="Friendly phone calls",
-            delivery=Activity.Delivery.PHONE,
-            venue=None,
-            area_served="SW18",
-            categories=[Category.objects.get(slug="befriending")],
+        "choir": local_activity(
+            organisation, "Community choir", "choirs-and-singing", step_free=False
         ),
+        "lunch": local_activity(
+            organisation, "Lunch club", "lunch-clubs", day="wed", step_free=False
+        ),
+        "phone": phone_befriender(organisation),
     }
     index_rebuild()
     return activities

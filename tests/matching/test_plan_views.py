@@ -7,56 +7,30 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from assets_directory.models import AccessibilityFeature, Activity, Category
 from matching.models import AuditEvent, FollowUp, NetworkMap, Plan, PlanItem, Preferences
 from matching.services import ChosenActivity, NeedAnswer, needs_save, plan_create
 from search.backends import SearchBackendError
 from search.services import index_rebuild
 from tests.factories import (
     ActivityFactory,
-    ActivityScheduleFactory,
     NetworkMapFactory,
     OrganisationFactory,
     PersonFactory,
-    VenueFactory,
 )
-
-SW18 = (51.4489, -0.1971)
+from tests.factories.places import local_activity, phone_befriender
 
 
 @pytest.fixture
 def borough(search_index, directory):
     """A few activities near SW18, indexed: two choirs, a lunch club, a phone befriender."""
     organisation = OrganisationFactory(parent=directory, title="Wandsworth Community")
-    step_free = AccessibilityFeature.objects.get(slug="step-free")
-
-    def make(title, slug, *, lat=SW18[0], lng=SW18[1], day="tue", **kwargs):
-        venue = VenueFactory(
-            name=f"{title} hall", address_1="1 High Street", latitude=lat, longitude=lng
-        )
-        venue.accessibility.set([step_free])
-        activity = ActivityFactory(
-            parent=organisation,
-            title=title,
-            venue=venue,
-            categories=[Category.objects.get(slug=slug)],
-            **kwargs,
-        )
-        ActivityScheduleFactory(activity=activity, weekdays=day)
-        return activity
-
     activities = {
-        "choir": make("Community choir", "choirs-and-singing"),
-        "evening_choir": make("Evening choir", "choirs-and-singing", lat=51.452, lng=-0.19),
-        "lunch": make("Lunch club", "lunch-clubs", day="wed"),
-        "phone": ActivityFactory(
-            parent=organisation,
-            title="Friendly phone calls",
-            delivery=Activity.Delivery.PHONE,
-            venue=None,
-            area_served="SW18",
-            categories=[Category.objects.get(slug="befriending")],
+        "choir": local_activity(organisation, "Community choir", "choirs-and-singing"),
+        "evening_choir": local_activity(
+            organisation, "Evening choir", "choirs-and-singing", lat=51.452, lng=-0.19
         ),
+        "lunch": local_activity(organisation, "Lunch club", "lunch-clubs", day="wed"),
+        "phone": phone_befriender(organisation),
     }
     index_rebuild()
     return activities
