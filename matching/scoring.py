@@ -375,6 +375,11 @@ def rank_candidates(
 
     Order: score (highest first), then distance (nearest first, unknown last), then id, so
     equal scores always come out in the same order.
+
+    Each of the top three the person chose keeps a place: when none of the best ``limit`` is
+    in it, its best-scoring candidate replaces the lowest suggestion that is not itself the
+    only one of another choice. A need met nearby can outscore a chosen interest a little
+    further away, but the list should still answer "what about the thing I chose?".
     """
     if limit < 0:
         raise ValueError(f"limit must not be negative, got {limit}.")
@@ -384,7 +389,31 @@ def rank_candidates(
         if suggestion is not None
     ]
     suggestions.sort(key=_rank_key)
-    return suggestions[:limit]
+    chosen = suggestions[:limit]
+    rest = suggestions[limit:]
+    for slug in profile.top_three[:limit]:
+        if any(slug in s.candidate.categories for s in chosen):
+            continue
+        best = next((s for s in rest if slug in s.candidate.categories), None)
+        if best is None:
+            continue
+        sole = [_only_one_of(other, chosen) for other in profile.top_three if other != slug]
+        keep = {id(s) for s in sole if s is not None}
+        replaceable = [i for i in range(len(chosen)) if id(chosen[i]) not in keep]
+        if len(chosen) >= limit:
+            if not replaceable:
+                continue
+            rest.append(chosen.pop(replaceable[-1]))
+        chosen.append(best)
+        rest.remove(best)
+        chosen.sort(key=_rank_key)
+    return chosen
+
+
+def _only_one_of(slug: str, suggestions: list[Suggestion]) -> Suggestion | None:
+    """The suggestion in category ``slug`` if it is the only one there, else None."""
+    found = [s for s in suggestions if slug in s.candidate.categories]
+    return found[0] if len(found) == 1 else None
 
 
 def _rank_key(suggestion: Suggestion) -> tuple:

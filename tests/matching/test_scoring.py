@@ -738,3 +738,31 @@ def test_sessions_from_the_directory_keep_their_frequency():
     ]
     (session,) = sessions_from_hsds(hit_schedule)
     assert (session.day, session.frequency, session.nth) == (TUE, "monthly", 2)
+
+
+def test_each_top_three_choice_keeps_a_place_in_the_list():
+    profile = Profile(top_three=("writing",), needs=("out-and-about",), max_travel_m=3000)
+    nearby_need = [
+        candidate(id=i, categories={"social-and-friendship"}, distance_m=300.0) for i in range(1, 6)
+    ]
+    chosen_further = candidate(id=99, categories={"writing"}, distance_m=2800.0)
+    assert score(chosen_further, profile) < score(nearby_need[0], profile)
+
+    ranked = rank_candidates([*nearby_need, chosen_further], profile, limit=3)
+
+    assert [s.candidate.id for s in ranked] == [1, 2, 99]
+    assert "Writing, as you chose" in ranked[-1].reasons
+
+
+def test_a_kept_choice_is_not_pushed_out_by_another():
+    profile = Profile(top_three=("a", "b"), needs=("out-and-about",), max_travel_m=3000)
+    others = [
+        candidate(id=i, categories={"social-and-friendship"}, distance_m=100.0) for i in range(1, 4)
+    ]
+    only_a = candidate(id=50, categories={"a"}, distance_m=2900.0)
+    only_b = candidate(id=60, categories={"b"}, distance_m=2950.0)
+    assert score(only_b, profile) < score(others[0], profile)
+    ranked = rank_candidates([*others, only_a, only_b], profile, limit=2)
+    assert {s.candidate.id for s in ranked} == {50, 60}
+    assert len(ranked) == 2
+    assert len(rank_candidates([*others, only_a, only_b], profile, limit=1)) == 1
