@@ -60,7 +60,7 @@ from decimal import Decimal, InvalidOperation
 from types import MappingProxyType
 
 from assets_directory import scheduling
-from matching.vocabulary import NEED_CATEGORIES, NEED_LABELS
+from matching.vocabulary import IN_PERSON_NEEDS, NEED_CATEGORIES, NEED_LABELS
 from search.geo import format_distance
 
 WEIGHTS = MappingProxyType(
@@ -489,6 +489,8 @@ def _interest(candidate: Candidate, profile: Profile) -> tuple[float, str]:
 
 def _need(candidate: Candidate, profile: Profile) -> tuple[float, str]:
     for priority, need in enumerate(profile.needs):
+        if need in IN_PERSON_NEEDS and candidate.delivery != "in_person":
+            continue
         if candidate.categories & set(NEED_CATEGORIES[need]):
             label = NEED_LABELS[need]
             return (

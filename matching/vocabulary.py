@@ -63,6 +63,9 @@ NEEDS = (
 )
 
 NEED_CATEGORIES = {slug: categories for slug, _, categories in NEEDS}
+# Needs that only something in person can meet: a phone befriender is company, but it does not
+# get anyone out of the house.
+IN_PERSON_NEEDS = frozenset({"out-and-about"})
 NEED_LABELS = {slug: label for slug, label, _ in NEEDS}
 MEMBER_KIND_LABELS = dict(MEMBER_KINDS)
 SUPPORT_LABELS = dict(SUPPORT_TYPES)

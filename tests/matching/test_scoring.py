@@ -766,3 +766,12 @@ def test_a_kept_choice_is_not_pushed_out_by_another():
     assert {s.candidate.id for s in ranked} == {50, 60}
     assert len(ranked) == 2
     assert len(rank_candidates([*others, only_a, only_b], profile, limit=1)) == 1
+
+
+def test_getting_out_and_about_is_met_only_in_person():
+    profile = Profile(needs=("out-and-about",))
+    at_a_hall = candidate(categories={"social-and-friendship"})
+    by_phone = candidate(categories={"social-and-friendship"}, delivery="phone", distance_m=None)
+    assert "Helps with getting out and about" in reasons(at_a_hall, profile)
+    assert "Helps with getting out and about" not in reasons(by_phone, profile)
+    assert part(by_phone, profile, "need") == 0
