@@ -19,6 +19,11 @@ from .models import IndexJournal, ZeroResultSearch
 
 logger = logging.getLogger(__name__)
 
+# Allows for clocks of different workers that disagree a little.
+JOURNAL_MARGIN = datetime.timedelta(seconds=5)
+# Longer than any rebuild takes.
+JOURNAL_KEEP = datetime.timedelta(days=1)
+
 
 def zero_result_record(*, parsed) -> ZeroResultSearch:
     """Note a search that found nothing, keeping no personal detail."""
@@ -57,16 +62,14 @@ def index_update_activities(*, ids: Iterable[int]) -> tuple[int, int]:
         return (0, 0)
     # Journalled before the write: a rebuild that starts earlier and swaps later replays it.
     IndexJournal.objects.bulk_create(IndexJournal(activity_id=i) for i in ids)
+    # No rebuild runs for a day: older entries can never be replayed.
+    IndexJournal.objects.filter(created_at__lt=timezone.now() - JOURNAL_KEEP).delete()
     documents = documents_for(ids)
     backend = get_backend()
     backend.index_documents(documents)
     gone = sorted(set(ids) - {d["id"] for d in documents})
     backend.delete_documents(gone)
     return (len(documents), len(gone))
-
-
-# Allows for clocks of different workers that disagree a little.
-JOURNAL_MARGIN = datetime.timedelta(seconds=5)
 
 
 def index_rebuild(*, progress: ProgressCallback | None = None) -> int:

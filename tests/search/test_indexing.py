@@ -213,3 +213,21 @@ def test_a_rebuild_prunes_the_journal_it_no_longer_needs(directory, monkeypatch)
     )
     search_services.index_rebuild()
     assert not IndexJournal.objects.filter(pk=old.pk).exists()
+
+
+@pytest.mark.django_db
+def test_an_update_prunes_journal_entries_older_than_a_day(index, directory):
+    import datetime
+
+    from django.utils import timezone
+
+    from search.models import IndexJournal
+
+    activity = ActivityFactory(parent=OrganisationFactory(parent=directory), title="Ramble")
+    stale = IndexJournal.objects.create(activity_id=activity.pk)
+    IndexJournal.objects.filter(pk=stale.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=2)
+    )
+    search_services.index_update_activities(ids=[activity.pk])
+    assert not IndexJournal.objects.filter(pk=stale.pk).exists()
+    assert IndexJournal.objects.filter(activity_id=activity.pk).exists()
