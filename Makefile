@@ -45,7 +45,15 @@ browser:
 		fi; \
 	fi
 
-test: install browser
+# axe-core, for the browser tests' accessibility checks (from the npm registry; nothing served).
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null; then \
+		npm ci --silent --no-audit --no-fund && touch $@; \
+	else \
+		echo "npm is missing: the accessibility checks will be skipped."; \
+	fi
+
+test: install browser node_modules/.installed
 	$(BIN)/python -m pytest
 
 lint: install
@@ -57,4 +65,4 @@ bench: install
 	$(BIN)/python bench/search_bench.py $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) var test-artifacts
+	rm -rf $(VENV) var test-artifacts node_modules
