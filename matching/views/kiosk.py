@@ -37,7 +37,7 @@ from ..kiosk import (
     state_sign,
 )
 from ..network import members_from_dicts
-from .plans import (
+from ..suggestions import (
     Card,
     suggestion_cards,
 )

@@ -13,7 +13,6 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
-from wagtail.models import Page
 
 from assets_directory.models import Activity
 from search.backends import SearchBackendError
@@ -33,18 +32,19 @@ from ..services import (
     plan_create,
     plan_email,
 )
+from ..suggestions import (
+    Card,
+    activity_when,
+    activity_where,
+    live_activities,
+    organisation_names,
+    suggestion_cards,
+)
 
 logger = logging.getLogger(__name__)
 
 SUGGESTION_LIMIT = 10
 NOTES_MAX_LENGTH = 2000
-# Where an activity that has no venue happens, in the words of the plan.
-DELIVERY_WHERE = {
-    Activity.Delivery.ONLINE: "Online",
-    Activity.Delivery.PHONE: "By phone",
-    Activity.Delivery.AREA_WIDE: "Comes to you",
-}
-NO_TIMES = "Ask about times"
 # Which step of the flow fixes an answer that the matcher refused (MatchInputError.field).
 FIX_STEPS = (
     ("near", "matching:person_edit", "Change the postcode on their record"),
@@ -53,66 +53,6 @@ FIX_STEPS = (
     ("top_three", "matching:top_three", "Check their top three"),
 )
 FIX_DEFAULT = ("matching:preferences", "Check their interests and practical limits")
-
-
-# Reading ---------------------------------------------------------------------------------
-
-
-def live_activities():
-    """Activities that can still go in a plan: published, public and running."""
-    return (
-        Activity.objects.live()
-        .public()
-        .filter(status=Activity.Status.RUNNING)
-        .select_related("venue")
-        .prefetch_related("schedules")
-    )
-
-
-def activity_where(activity: Activity) -> str:
-    venue = activity.venue
-    if activity.delivery == Activity.Delivery.IN_PERSON and venue is not None:
-        return ", ".join([venue.name, *venue.address_lines])
-    return DELIVERY_WHERE.get(activity.delivery, activity.get_delivery_display())
-
-
-def activity_when(activity: Activity) -> str:
-    return "; ".join(activity.schedule_descriptions()) or NO_TIMES
-
-
-def organisation_names(activities) -> dict[int, str]:
-    """Each activity's organisation (its parent page), in one query rather than one each."""
-    parents = {a.pk: a.path[: -Page.steplen] for a in activities}
-    titles = dict(Page.objects.filter(path__in=set(parents.values())).values_list("path", "title"))
-    return {pk: titles.get(path, "") for pk, path in parents.items()}
-
-
-@dataclass
-class Card:
-    number: int
-    activity: Activity
-    organisation: str
-    reasons: tuple[str, ...]
-    reason_line: str
-    distance_m: float | None
-    next_session: object
-    where: str
-    when: str
-
-    @property
-    def point(self) -> dict | None:
-        venue = self.activity.venue
-        in_person = self.activity.delivery == Activity.Delivery.IN_PERSON
-        if not in_person or venue is None or not venue.has_point:
-            return None
-        return {
-            "number": self.number,
-            "id": self.activity.pk,
-            "title": self.activity.title,
-            "url": self.activity.url or "",
-            "lat": venue.latitude,
-            "lng": venue.longitude,
-        }
 
 
 @dataclass
@@ -143,33 +83,6 @@ def match_person(person: Person) -> Outcome:
         logger.exception("Search backend failed while suggesting activities")
         return Outcome(unavailable=True)
     return Outcome(result=result, cards=suggestion_cards(result))
-
-
-def suggestion_cards(result: MatchResult) -> list[Card]:
-    """Numbered cards for the suggestions still live in the directory (kiosk uses it too)."""
-    ids = [s.candidate.id for s in result.suggestions]
-    activities = live_activities().in_bulk(ids)
-    organisations = organisation_names(activities.values())
-    cards = []
-    for suggestion in result.suggestions:
-        activity = activities.get(suggestion.candidate.id)
-        if activity is None:
-            # The index is behind the directory (unpublished since): it cannot be chosen.
-            continue
-        cards.append(
-            Card(
-                number=len(cards) + 1,
-                activity=activity,
-                organisation=organisations.get(activity.pk, ""),
-                reasons=suggestion.reasons,
-                reason_line=suggestion.reason_line,
-                distance_m=suggestion.candidate.distance_m,
-                next_session=suggestion.candidate.next_session,
-                where=activity_where(activity),
-                when=activity_when(activity),
-            )
-        )
-    return cards
 
 
 def fix_link(person: Person, field_name: str | None) -> tuple[str, str]:
