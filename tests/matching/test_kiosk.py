@@ -482,3 +482,10 @@ class TestFinish:
 
         for response in (client.get(START), results, printed):
             assert f'action="{FINISH}"' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_home_page_offers_the_questions_to_anyone(client, directory):
+    content = client.get("/").content.decode()
+    assert f'href="{START}"' in content
+    assert "nothing is kept" in content
