@@ -20,7 +20,9 @@ from tests.factories import (
     VenueFactory,
 )
 
-playwright = pytest.importorskip("playwright.sync_api")
+playwright = pytest.importorskip(
+    "playwright.sync_api", reason="Playwright is in requirements-dev.txt; `make test` installs it"
+)
 expect = playwright.expect
 
 pytestmark = pytest.mark.e2e

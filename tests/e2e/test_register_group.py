@@ -6,7 +6,9 @@ import pytest
 
 from assets_directory.models import GroupRegistration, Organisation
 
-expect = pytest.importorskip("playwright.sync_api").expect
+expect = pytest.importorskip(
+    "playwright.sync_api", reason="Playwright is in requirements-dev.txt; `make test` installs it"
+).expect
 
 pytestmark = pytest.mark.e2e
 

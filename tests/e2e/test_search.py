@@ -14,7 +14,9 @@ from tests.factories import (
     VenueFactory,
 )
 
-expect = pytest.importorskip("playwright.sync_api").expect
+expect = pytest.importorskip(
+    "playwright.sync_api", reason="Playwright is in requirements-dev.txt; `make test` installs it"
+).expect
 
 pytestmark = pytest.mark.e2e
 
