@@ -3,6 +3,7 @@ from django import forms
 from assets_directory.geocoding import GeocodingError, geocode
 
 from ..models import Consent, FollowUp, Person
+from ..selectors import teams_for_user
 from ..services import ConsentAnswers
 
 
@@ -83,3 +84,21 @@ class FollowUpForm(forms.Form):
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+class TeamChoiceForm(forms.Form):
+    team = forms.ModelChoiceField(queryset=None, label="Team", empty_label=None, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams_for_user(user)
+
+    def clean_team(self):
+        # Most facilitators are in one team: it is not worth asking them.
+        team = self.cleaned_data.get("team")
+        teams = self.fields["team"].queryset
+        if team is None and teams.count() == 1:
+            return teams.get()
+        if team is None:
+            raise forms.ValidationError("Choose the team this person's record belongs to.")
+        return team

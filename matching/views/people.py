@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.auth.views import LoginView
@@ -16,7 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from ..access import facilitator_required, led_team_for, person_for
-from ..forms.people import ConsentForm, EraseForm, PersonForm
+from ..forms.people import ConsentForm, EraseForm, PersonForm, TeamChoiceForm
 from ..models import AuditEvent
 from ..selectors import (
     aggregates_by_area,
@@ -61,24 +60,6 @@ def people_list(request):
             "led_teams": led_teams(request.user),
         },
     )
-
-
-class TeamChoiceForm(forms.Form):
-    team = forms.ModelChoiceField(queryset=None, label="Team", empty_label=None, required=False)
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["team"].queryset = teams_for_user(user)
-
-    def clean_team(self):
-        # Most facilitators are in one team: it is not worth asking them.
-        team = self.cleaned_data.get("team")
-        teams = self.fields["team"].queryset
-        if team is None and teams.count() == 1:
-            return teams.get()
-        if team is None:
-            raise forms.ValidationError("Choose the team this person's record belongs to.")
-        return team
 
 
 @facilitator_required

@@ -7,20 +7,19 @@ import logging
 from dataclasses import dataclass, field
 from smtplib import SMTPException
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from assets_directory.models import Activity
 from search.backends import SearchBackendError
 
 from ..access import facilitator_required, person_for
 from ..answers import MatchInputError
 from ..engine import MatchResult, match_answers
 from ..forms.people import FollowUpForm
+from ..forms.plans import PlanChoiceForm
 from ..models import AuditEvent, Person, PlanItem
 from ..network import compare_networks
 from ..selectors import answers_for_person
@@ -36,7 +35,6 @@ from ..suggestions import (
     Card,
     activity_when,
     activity_where,
-    live_activities,
     organisation_names,
     suggestion_cards,
 )
@@ -44,7 +42,6 @@ from ..suggestions import (
 logger = logging.getLogger(__name__)
 
 SUGGESTION_LIMIT = 10
-NOTES_MAX_LENGTH = 2000
 # Which step of the flow fixes an answer that the matcher refused (MatchInputError.field).
 FIX_STEPS = (
     ("near", "matching:person_edit", "Change the postcode on their record"),
@@ -110,40 +107,6 @@ def missing_steps(person: Person) -> list[tuple[str, str]]:
 
 
 # Step 4: suggestions ---------------------------------------------------------------------
-
-
-class PlanChoiceForm(forms.Form):
-    """The activities ticked on the suggestions page, and anything else agreed."""
-
-    activities = forms.ModelMultipleChoiceField(
-        queryset=Activity.objects.none(),
-        label="Choose to try",
-        error_messages={
-            "required": "Choose at least one activity to try.",
-            "invalid_list": "Choose activities from the list.",
-            "invalid_choice": "One of the activities chosen is not in the directory any more. "
-            "Choose from the list again.",
-            "invalid_pk_value": "Choose activities from the list.",
-        },
-    )
-    notes = forms.CharField(
-        label="Anything else agreed",
-        help_text="For example: who will go with them, or what to ask first.",
-        required=False,
-        max_length=NOTES_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["activities"].queryset = live_activities()
-
-    def chosen_ids(self) -> list[int]:
-        ids = []
-        for value in self.data.getlist("activities") if self.is_bound else []:
-            if str(value).isdigit():
-                ids.append(int(value))
-        return ids
 
 
 @facilitator_required
