@@ -111,12 +111,19 @@ class Traffic:
 
     def record(self, context):
         context.on("request", lambda r: self.requests.append(r.url))
-        context.on("requestfailed", lambda r: self.failed.append(f"{r.url} ({r.failure})"))
+        context.on("requestfailed", self._request_failed)
         context.on(
             "response",
             lambda r: self.failed.append(f"{r.url} ({r.status})") if r.status >= 400 else None,
         )
         context.on("weberror", lambda e: self.errors.append(str(e.error)))
+
+    def _request_failed(self, request):
+        # A request the browser cancels because the page navigated away (a favicon still
+        # loading when a button is pressed) is not a failure; an error status is caught by the
+        # response handler above.
+        if "ERR_ABORTED" not in (request.failure or ""):
+            self.failed.append(f"{request.url} ({request.failure})")
 
     def external(self, base_url):
         """Requests that went anywhere but the live server (data: and blob: URLs are local)."""
