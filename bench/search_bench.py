@@ -340,10 +340,10 @@ class _RecordingGenerator:
 
 def floor_call(backend, client, url: str):
     """Record one API request's engine calls and SQL; return a replay of them and a summary."""
-    from types import SimpleNamespace
-
     import tantivy
     from django.db import connection
+
+    from search.backends.embedded import _View
 
     steps: list = []
     statements: list = []
@@ -354,10 +354,12 @@ def floor_call(backend, client, url: str):
 
     generation = backend._open()
     view = generation.view()
-    # The backend asks its generation for the searcher: hand it the recording one.
-    generation.view = lambda: SimpleNamespace(
-        stamp=view.stamp, searcher=_RecordingSearcher(view.searcher, steps), points=view.points
-    )
+    # The backend asks its generation for the searcher: hand it the recording one, with the
+    # live view's points and decoded hits, so the recorded request is a steady-state one.
+    recording = _View(view.stamp, _RecordingSearcher(view.searcher, steps))
+    recording._points = view.points
+    recording._hits = view._hits
+    generation.view = lambda: recording
     real_snippets = tantivy.SnippetGenerator
     tantivy.SnippetGenerator = _RecordingSnippets(real_snippets, steps)
     try:

@@ -7,11 +7,12 @@ from wagtail.documents import urls as wagtaildocs_urls
 from .api import schema
 
 urlpatterns = [
+    # The search API first: Django tries patterns in order, and it is the busiest endpoint.
+    path("", include("search.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("", include("assets_directory.urls")),
     path("api/schema/", schema, name="api_schema"),
-    path("", include("search.urls")),
     path("", include("matching.urls")),
 ]
 

@@ -35,7 +35,8 @@ def hit_json(hit: SearchHit) -> dict:
         "lat": hit.lat,
         "lng": hit.lng,
         "distance_m": round(hit.distance_m) if hit.distance_m is not None else None,
-        "next_session": hit.next_session.isoformat() if hit.next_session else None,
+        # orjson writes datetimes in ISO 8601 itself, with the offset, as isoformat() would.
+        "next_session": hit.next_session,
         "cost": hit.cost,
         "cost_amount": hit.cost_amount,
         "delivery": hit.delivery,

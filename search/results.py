@@ -26,6 +26,14 @@ class SearchHit:
     schedule: list[dict] = field(default_factory=list)
     next_session: datetime.datetime | None = None
 
+    def copy(self, **changes) -> SearchHit:
+        """A shallow copy with some fields changed: its lists are shared with this hit's."""
+        # Several times cheaper than dataclasses.replace, which re-runs __init__ and validation.
+        hit = object.__new__(SearchHit)
+        hit.__dict__.update(self.__dict__)
+        hit.__dict__.update(changes)
+        return hit
+
     @classmethod
     def from_document(
         cls, data: dict, *, score: float = 0.0, snippet: str = "", distance_m: float | None = None

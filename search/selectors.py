@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
-from functools import lru_cache
 
+import orjson
 from django.utils import timezone
 
 from assets_directory import scheduling
@@ -23,6 +23,8 @@ Holidays = tuple[tuple[datetime.date, datetime.date], ...]
 # one after any later moment before it starts: the entry holds until then, exactly.
 _NEXT_SESSIONS: dict[tuple[Rules, Holidays], tuple[datetime.datetime, datetime.datetime]] = {}
 _NEXT_SESSIONS_MAX = 4096
+# Session patterns read from stored schedules, by the schedule's JSON.
+_RULES: dict[bytes, Rules] = {}
 
 
 def search_directory(query: DirectoryQuery) -> SearchResults:
@@ -44,18 +46,17 @@ def add_next_sessions(hits: Sequence[SearchHit], *, now: datetime.datetime) -> N
 
 def _rules(schedule: list[dict]) -> Rules:
     """The session patterns of a hit's stored schedule; ones that cannot be read are left out."""
-    key = tuple(tuple(sorted(data.items())) for data in schedule)
-    try:
-        hash(key)
-    except TypeError:
-        # A value that cannot be part of a cache key (a list): read it afresh.
-        return _read_rules(schedule)
-    return _cached_rules(key)
-
-
-@lru_cache(maxsize=4096)
-def _cached_rules(key: tuple) -> Rules:
-    return _read_rules([dict(items) for items in key])
+    if not schedule:
+        return ()
+    # The stored JSON is the cache key: encoding it is cheaper than freezing the dicts.
+    key = orjson.dumps(schedule, default=str, option=orjson.OPT_SORT_KEYS)
+    rules = _RULES.get(key)
+    if rules is None:
+        rules = _read_rules(schedule)
+        if len(_RULES) >= _NEXT_SESSIONS_MAX:
+            _RULES.clear()
+        _RULES[key] = rules
+    return rules
 
 
 def _read_rules(schedule: list[dict]) -> Rules:

@@ -64,6 +64,10 @@ HAS_POINT_AGG = "_has_point"
 POINT_AGG = "_point"
 # Past this many points, a filter on points is one term-set query rather than a union of terms.
 MAX_POINT_TERMS = 256
+# Decoded hits kept with each searcher, by document address: the first pages of popular
+# searches decode their stored documents once, not on every request. A few MB at most.
+MAX_CACHED_HITS = 5_000
+MAX_CACHED_QUERIES = 1_000
 
 
 def _buckets(aggregated: dict, name: str) -> list[dict]:
@@ -219,6 +223,20 @@ class _View:
         self.stamp = stamp
         self.searcher = searcher
         self._points: _Points | None = None
+        # Stored documents never change under one searcher, so neither do their hits.
+        self._hits: dict[tuple[int, int], SearchHit] = {}
+
+    def hit(self, address, stored=None) -> SearchHit:
+        """The decoded hit stored at address: shared, so copy it before changing anything."""
+        key = (address.segment_ord, address.doc)
+        hit = self._hits.get(key)
+        if hit is None:
+            if stored is None:
+                stored = self.searcher.doc(address)
+            hit = SearchHit.from_document(orjson.loads(stored.get_first("payload")))
+            if len(self._hits) < MAX_CACHED_HITS:
+                self._hits[key] = hit
+        return hit
 
     @property
     def points(self) -> _Points:
@@ -247,12 +265,15 @@ class _Generation:
         self.index.config_reader(reload_policy="manual")
         self._lock = threading.Lock()
         self._view: _View | None = None
+        self._meta_path = str(directory / "meta.json")
+        # Parsed word queries depend only on the schema and its analysers, not on the documents.
+        self.text_queries: dict[tuple[tuple[str, ...], bool], object] = {}
 
     def _meta_stamp(self):
         # tantivy replaces meta.json (write, then rename) on every commit and merge, in this
-        # process or any other.
+        # process or any other. Checked on every search, so a plain os.stat of a ready string.
         try:
-            stat = (self.directory / "meta.json").stat()
+            stat = os.stat(self._meta_path)
         except FileNotFoundError:
             return None
         return (stat.st_ino, stat.st_mtime_ns, stat.st_size)
@@ -292,6 +313,7 @@ class EmbeddedSearchBackend(BaseSearchBackend):
         self.schema = build_schema()
         self._generation: _Generation | None = None
         self._pointer_seen: tuple[int, int] | None = None
+        self._pointer_path = str(self._pointer)
         self._lock = threading.RLock()
 
     # Files and generations ---------------------------------------------------------------
@@ -316,7 +338,7 @@ class EmbeddedSearchBackend(BaseSearchBackend):
 
     def _pointer_stamp(self) -> tuple[int, int] | None:
         try:
-            stat = self._pointer.stat()
+            stat = os.stat(self._pointer_path)
         except FileNotFoundError:
             return None
         return (stat.st_ino, stat.st_mtime_ns)
@@ -461,7 +483,7 @@ class EmbeddedSearchBackend(BaseSearchBackend):
         generation = self._open()
         view = generation.view()
         searcher = view.searcher
-        text_query = self._text_query(generation.index, query)
+        text_query = self._text_query(generation, query)
         nearby = None
         if query.near is not None and query.radius_m is not None:
             # The points inside the radius, nearest first: resolved once, then both the filter
@@ -501,21 +523,29 @@ class EmbeddedSearchBackend(BaseSearchBackend):
             ]
             aggregated = searcher.aggregate(full, aggregations) if aggregations else {}
 
-        hits = self._hits(searcher, query, text_query, addresses, scores)
+        hits = self._hits(view, query, text_query, addresses, scores)
         facets = self._facets(searcher, full, query.facets, aggregated)
         return SearchResults(
             hits=hits, total=total, page=query.page, page_size=query.page_size, facets=facets
         )
 
-    def _text_query(self, index: tantivy.Index, query: DirectoryQuery):
-        words = [w.lower() for w in WORD.findall(query.text)]
+    def _text_query(self, generation: _Generation, query: DirectoryQuery):
+        words = tuple(w.lower() for w in WORD.findall(query.text))
         if not words:
             return None
+        key = (words, query.prefix)
+        cached = generation.text_queries.get(key)
+        if cached is None:
+            cached = self._parse_words(generation.index, list(words), prefix=query.prefix)
+            if len(generation.text_queries) >= MAX_CACHED_QUERIES:
+                generation.text_queries.clear()
+            generation.text_queries[key] = cached
+        return cached
+
+    def _parse_words(self, index: tantivy.Index, words: list[str], *, prefix: bool):
         if any(len(w) > MAX_WORD for w in words):
             return tantivy.Query.empty_query()
-        prefix = None
-        if query.prefix:
-            prefix = words.pop()
+        last = words.pop() if prefix else None
         parts = []
         if words:
             parsed, _errors = index.parse_query_lenient(
@@ -525,8 +555,8 @@ class EmbeddedSearchBackend(BaseSearchBackend):
                 conjunction_by_default=True,
             )
             parts.append((tantivy.Occur.Must, parsed))
-        if prefix:
-            pattern = re.escape(prefix) + ".*"
+        if last:
+            pattern = re.escape(last) + ".*"
             parts.append(
                 (
                     tantivy.Occur.Must,
@@ -700,24 +730,25 @@ class EmbeddedSearchBackend(BaseSearchBackend):
 
     # Results -----------------------------------------------------------------------------
 
-    def _hits(self, searcher, query, text_query, addresses, scores) -> list[SearchHit]:
+    def _hits(self, view, query, text_query, addresses, scores) -> list[SearchHit]:
+        searcher = view.searcher
         snippets = None
         if text_query is not None and addresses:
             snippets = tantivy.SnippetGenerator.create(searcher, text_query, self.schema, "body")
             snippets.set_max_num_chars(160)
+        near = query.near
         hits = []
         for address, score in zip(addresses, scores, strict=True):
-            stored = searcher.doc(address)
-            data = orjson.loads(stored.get_first("payload"))
             snippet = ""
+            stored = None
             if snippets is not None:
+                stored = searcher.doc(address)
                 snippet = snippets.snippet_from_doc(stored).to_html()
+            cached = view.hit(address, stored)
             distance = None
-            if query.near is not None and data.get("has_point") and data.get("lat") is not None:
-                distance = haversine_m(query.near.lat, query.near.lng, data["lat"], data["lng"])
-            hits.append(
-                SearchHit.from_document(data, score=score, snippet=snippet, distance_m=distance)
-            )
+            if near is not None and cached.lat is not None:
+                distance = haversine_m(near.lat, near.lng, cached.lat, cached.lng)
+            hits.append(cached.copy(score=score, snippet=snippet, distance_m=distance))
         return hits
 
     def _facets(self, searcher, full, wanted, aggregated: dict) -> dict[str, dict[str, int]]:
