@@ -71,3 +71,30 @@ def test_facets_are_the_same_when_there_are_more_combinations_than_counted(tmp_p
     assert backend.search(query).facets == combined
     assert combined["access"] == {"step-free": 5, "accessible-toilet": 3, "hearing-loop": 2}
     backend.close()
+
+
+def test_hits_kept_with_the_searcher_are_copied_for_each_search(tmp_path):
+    backend = EmbeddedSearchBackend(path=str(tmp_path / "index"))
+    backend.index_documents([doc(id=1, title="Walking group")])
+    first = backend.search(DirectoryQuery(text="walking")).hits[0]
+    first.next_session = "changed by the first caller"
+    first.score = -1.0
+    second = backend.search(DirectoryQuery(text="walking")).hits[0]
+    assert second is not first
+    assert second.next_session is None
+    assert second.score > 0
+    backend.close()
+
+
+def test_a_search_after_an_update_sees_the_new_document_not_the_kept_hit(tmp_path):
+    backend = EmbeddedSearchBackend(path=str(tmp_path / "index"))
+    backend.index_documents([doc(id=1, title="Walking group", cost="free")])
+    assert backend.search(DirectoryQuery(text="walking")).hits[0].cost == "free"
+    backend.index_documents([doc(id=1, title="Walking group", cost="paid")])
+    assert [h.cost for h in backend.search(DirectoryQuery(text="walking")).hits] == ["paid"]
+    # Another process's commit (a new meta.json) is picked up the same way.
+    other = EmbeddedSearchBackend(path=str(tmp_path / "index"))
+    other.index_documents([doc(id=1, title="Walking group", cost="donation")])
+    assert [h.cost for h in backend.search(DirectoryQuery(text="walking")).hits] == ["donation"]
+    other.close()
+    backend.close()
