@@ -34,6 +34,29 @@ PARAMETERS = (
 )  # fmt: skip
 
 
+class _Params:
+    """The request's parameters, read once into a plain dict of lists.
+
+    A search asks for every documented parameter, present or not, and QueryDict's own lookups
+    cost more than the rest of the parsing.
+    """
+
+    __slots__ = ("_lists",)
+
+    def __init__(self, params: QueryDict):
+        self._lists = dict(params.lists())
+
+    def get(self, name: str, default: str = "") -> str:
+        values = self._lists.get(name)
+        return values[-1] if values else default
+
+    def __getitem__(self, name: str) -> str:
+        return self._lists[name][-1]
+
+    def getlist(self, name: str) -> list[str]:
+        return self._lists.get(name, [])
+
+
 @dataclass
 class ParsedSearch:
     query: DirectoryQuery
@@ -42,7 +65,7 @@ class ParsedSearch:
     outcode: str | None = None
 
 
-def _bool(params: QueryDict, name: str) -> bool:
+def _bool(params: _Params, name: str) -> bool:
     value = params.get(name, "").strip().lower()
     if value in TRUE:
         return True
@@ -51,7 +74,7 @@ def _bool(params: QueryDict, name: str) -> bool:
     raise QueryError(name, "Use true or false.")
 
 
-def _float(params: QueryDict, name: str, message: str) -> float | None:
+def _float(params: _Params, name: str, message: str) -> float | None:
     value = params.get(name, "").strip()
     if not value:
         return None
@@ -64,7 +87,7 @@ def _float(params: QueryDict, name: str, message: str) -> float | None:
     return number
 
 
-def _int(params: QueryDict, name: str, default: int | None, message: str) -> int | None:
+def _int(params: _Params, name: str, default: int | None, message: str) -> int | None:
     value = params.get(name, "").strip()
     if not value:
         return default
@@ -73,7 +96,7 @@ def _int(params: QueryDict, name: str, default: int | None, message: str) -> int
     return int(value)
 
 
-def _list(params: QueryDict, name: str) -> list[str]:
+def _list(params: _Params, name: str) -> list[str]:
     """Repeatable parameters, also accepting comma-separated values."""
     values = []
     for raw in params.getlist(name):
@@ -81,7 +104,7 @@ def _list(params: QueryDict, name: str) -> list[str]:
     return list(dict.fromkeys(values))
 
 
-def _time(params: QueryDict, name: str) -> datetime.time | None:
+def _time(params: _Params, name: str) -> datetime.time | None:
     value = params.get(name, "").strip()
     if not value:
         return None
@@ -91,7 +114,7 @@ def _time(params: QueryDict, name: str) -> datetime.time | None:
     return datetime.time(int(match.group(1)), int(match.group(2)))
 
 
-def _place(params: QueryDict) -> tuple[GeoPoint | None, str, str | None]:
+def _place(params: _Params) -> tuple[GeoPoint | None, str, str | None]:
     raw = params.get("near", "").strip()
     if not raw:
         return None, "", None
@@ -108,6 +131,7 @@ def _place(params: QueryDict) -> tuple[GeoPoint | None, str, str | None]:
 
 def parse_search_params(params: QueryDict, *, now: datetime.datetime | None = None) -> ParsedSearch:
     """Turn GET parameters into a validated query; a bad value raises QueryError(field)."""
+    params = _Params(params)
     near, place_label, outcode = _place(params)
 
     radius_km = _float(params, "radius_km", "The radius must be a number of kilometres.")

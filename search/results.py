@@ -3,6 +3,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+import orjson
+
 
 @dataclass
 class SearchHit:
@@ -25,6 +27,12 @@ class SearchHit:
     area_wide: bool = False
     schedule: list[dict] = field(default_factory=list)
     next_session: datetime.datetime | None = None
+    # The schedule as JSON with sorted keys: what its next session is cached under.
+    schedule_key: bytes = field(default=b"", repr=False, compare=False)
+
+    def __post_init__(self):
+        if self.schedule and not self.schedule_key:
+            self.schedule_key = schedule_key(self.schedule)
 
     def copy(self, **changes) -> SearchHit:
         """A shallow copy with some fields changed: its lists are shared with this hit's."""
@@ -73,3 +81,7 @@ class SearchResults:
     @property
     def pages(self) -> int:
         return max(1, -(-self.total // self.page_size))
+
+
+def schedule_key(schedule: list[dict]) -> bytes:
+    return orjson.dumps(schedule, default=str, option=orjson.OPT_SORT_KEYS)

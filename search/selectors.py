@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 
-import orjson
 from django.utils import timezone
 
 from assets_directory import scheduling
@@ -18,12 +17,12 @@ from .results import SearchHit, SearchResults
 Rules = tuple[scheduling.Recurrence, ...]
 Holidays = tuple[tuple[datetime.date, datetime.date], ...]
 
-# Next sessions already worked out, by (rules, holidays): (worked out after, next start).
+# Next sessions already worked out, by (schedule key, holidays): (worked out after, next start).
 # Sessions are fixed by the rules and holidays, so the first one after `now` is still the first
 # one after any later moment before it starts: the entry holds until then, exactly.
-_NEXT_SESSIONS: dict[tuple[Rules, Holidays], tuple[datetime.datetime, datetime.datetime]] = {}
+_NEXT_SESSIONS: dict[tuple[bytes, Holidays], tuple[datetime.datetime, datetime.datetime]] = {}
 _NEXT_SESSIONS_MAX = 4096
-# Session patterns read from stored schedules, by the schedule's JSON.
+# Session patterns read from stored schedules, by schedule key (SearchHit.schedule_key).
 _RULES: dict[bytes, Rules] = {}
 
 
@@ -36,26 +35,24 @@ def search_directory(query: DirectoryQuery) -> SearchResults:
 
 
 def add_next_sessions(hits: Sequence[SearchHit], *, now: datetime.datetime) -> None:
-    rules = [_rules(hit.schedule) for hit in hits]
+    rules = [_rules(hit) for hit in hits]
     # Holidays only ever skip term-time-only sessions: the database is asked only for those.
     term_time = any(rule.term_time_only for hit_rules in rules for rule in hit_rules)
     holidays = tuple(holiday_ranges()) if term_time else ()
     for hit, hit_rules in zip(hits, rules, strict=True):
-        hit.next_session = _next_session(hit_rules, now, holidays)
+        hit.next_session = _next_session(hit.schedule_key, hit_rules, now, holidays)
 
 
-def _rules(schedule: list[dict]) -> Rules:
+def _rules(hit: SearchHit) -> Rules:
     """The session patterns of a hit's stored schedule; ones that cannot be read are left out."""
-    if not schedule:
+    if not hit.schedule:
         return ()
-    # The stored JSON is the cache key: encoding it is cheaper than freezing the dicts.
-    key = orjson.dumps(schedule, default=str, option=orjson.OPT_SORT_KEYS)
-    rules = _RULES.get(key)
+    rules = _RULES.get(hit.schedule_key)
     if rules is None:
-        rules = _read_rules(schedule)
+        rules = _read_rules(hit.schedule)
         if len(_RULES) >= _NEXT_SESSIONS_MAX:
             _RULES.clear()
-        _RULES[key] = rules
+        _RULES[hit.schedule_key] = rules
     return rules
 
 
@@ -70,11 +67,11 @@ def _read_rules(schedule: list[dict]) -> Rules:
 
 
 def _next_session(
-    rules: Rules, now: datetime.datetime, holidays: Holidays
+    schedule_key: bytes, rules: Rules, now: datetime.datetime, holidays: Holidays
 ) -> datetime.datetime | None:
     if not rules:
         return None
-    key = (rules, holidays)
+    key = (schedule_key, holidays)
     known = _NEXT_SESSIONS.get(key)
     if known is not None and known[0] <= now < known[1]:
         return known[1]
