@@ -1,8 +1,11 @@
 """The public search API, the search page and the shortlist."""
 
+import datetime
+
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from assets_directory.models import AccessibilityFeature, Activity, Category
 from search.models import ZeroResultSearch
@@ -85,7 +88,10 @@ class TestSearchApi:
         assert hit["organisation"] == "Wandsworth Singers"
         assert hit["distance_m"] == 0
         assert hit["access"] == ["step-free"]
-        assert hit["next_session"].startswith("20")
+        # ISO 8601 with the UTC offset, as the OpenAPI document's date-time says.
+        next_session = datetime.datetime.fromisoformat(hit["next_session"])
+        assert next_session.utcoffset() is not None
+        assert next_session > timezone.now()
         assert data["facets"]["categories"]["music-and-singing"] == 1
 
     def test_radius_keeps_nearby_and_area_services_and_drops_far_ones(self, client, borough):
