@@ -231,7 +231,7 @@ def plan_create(*, person: Person, by, chosen: Iterable[ChosenActivity], notes: 
 
 
 class PlanEmailError(ValueError):
-    pass
+    """A plan cannot be e-mailed: no address, or no consent to e-mails."""
 
 
 def plan_email(*, plan: Plan, by) -> None:

@@ -21,7 +21,8 @@ Holidays = tuple[tuple[datetime.date, datetime.date], ...]
 # Sessions are fixed by the rules and holidays, so the first one after `now` is still the first
 # one after any later moment before it starts: the entry holds until then, exactly.
 _NEXT_SESSIONS: dict[tuple[bytes, Holidays], tuple[datetime.datetime, datetime.datetime]] = {}
-_NEXT_SESSIONS_MAX = 4096
+# Either cache is emptied when it reaches this many entries.
+_CACHE_MAX = 4096
 # Session patterns read from stored schedules, by schedule key (SearchHit.schedule_key).
 _RULES: dict[bytes, Rules] = {}
 
@@ -50,7 +51,7 @@ def _rules(hit: SearchHit) -> Rules:
     rules = _RULES.get(hit.schedule_key)
     if rules is None:
         rules = _read_rules(hit.schedule)
-        if len(_RULES) >= _NEXT_SESSIONS_MAX:
+        if len(_RULES) >= _CACHE_MAX:
             _RULES.clear()
         _RULES[hit.schedule_key] = rules
     return rules
@@ -79,7 +80,7 @@ def _next_session(
     if not upcoming:
         return None
     start = upcoming[0].start
-    if len(_NEXT_SESSIONS) >= _NEXT_SESSIONS_MAX:
+    if len(_NEXT_SESSIONS) >= _CACHE_MAX:
         _NEXT_SESSIONS.clear()
     _NEXT_SESSIONS[key] = (now, start)
     return start

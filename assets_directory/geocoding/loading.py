@@ -6,7 +6,8 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import setting_changed
 from django.dispatch import receiver
-from django.utils.module_loading import import_string
+
+from cms.loading import backend_from_path
 
 from .backends import BaseGeocoder
 
@@ -22,34 +23,9 @@ def load_backend(path: str, options: dict | None = None) -> BaseGeocoder:
     Raises ``ImproperlyConfigured`` if the path cannot be imported, does not name a
     ``BaseGeocoder`` subclass, or the backend rejects the options.
     """
-    if not isinstance(path, str) or not path:
-        raise ImproperlyConfigured(
-            f'GEOCODER["BACKEND"] must be the dotted path of a geocoder class, not {path!r}.'
-        )
-    if options is None:
-        options = {}
-    if not isinstance(options, dict):
-        raise ImproperlyConfigured(
-            f'GEOCODER["OPTIONS"] must be a dict of keyword arguments, not {options!r}.'
-        )
-    try:
-        backend_class = import_string(path)
-    except ImportError as exc:
-        raise ImproperlyConfigured(
-            f"Could not import geocoder backend {path!r} (from settings.GEOCODER): {exc}"
-        ) from exc
-    if not (isinstance(backend_class, type) and issubclass(backend_class, BaseGeocoder)):
-        raise ImproperlyConfigured(
-            f"Geocoder backend {path!r} is not a subclass of "
-            "assets_directory.geocoding.backends.BaseGeocoder."
-        )
-    try:
-        return backend_class(**options)
-    except TypeError as exc:
-        # Almost always an unknown or misspelt option name.
-        raise ImproperlyConfigured(
-            f"Geocoder backend {path!r} does not accept the options {sorted(options)}: {exc}"
-        ) from exc
+    return backend_from_path(
+        path, options, base=BaseGeocoder, what="geocoder backend", setting="GEOCODER"
+    )
 
 
 def backend_from_settings() -> BaseGeocoder:

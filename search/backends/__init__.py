@@ -9,10 +9,10 @@ from __future__ import annotations
 import threading
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import setting_changed
 from django.dispatch import receiver
-from django.utils.module_loading import import_string
+
+from cms.loading import backend_from_path
 
 from .base import BaseSearchBackend, SearchBackendError
 
@@ -23,21 +23,9 @@ _backend: BaseSearchBackend | None = None
 
 
 def load_backend(path: str, options: dict | None = None) -> BaseSearchBackend:
-    try:
-        backend_class = import_string(path)
-    except ImportError as exc:
-        raise ImproperlyConfigured(
-            f"DIRECTORY_SEARCH BACKEND {path!r} could not be imported: {exc}"
-        ) from exc
-    if not (isinstance(backend_class, type) and issubclass(backend_class, BaseSearchBackend)):
-        raise ImproperlyConfigured(
-            f"DIRECTORY_SEARCH BACKEND {path!r} is not a subclass of "
-            "search.backends.base.BaseSearchBackend."
-        )
-    try:
-        return backend_class(**(options or {}))
-    except TypeError as exc:
-        raise ImproperlyConfigured(f"DIRECTORY_SEARCH OPTIONS for {path!r}: {exc}") from exc
+    return backend_from_path(
+        path, options, base=BaseSearchBackend, what="search backend", setting="DIRECTORY_SEARCH"
+    )
 
 
 def get_backend() -> BaseSearchBackend:

@@ -585,7 +585,10 @@ class SearchBackendContract:
 
     def needs(self, backend, capability: str):
         if not getattr(type(backend), capability):
-            pytest.skip(f"{type(backend).__name__} does not claim {capability}")
+            pytest.skip(
+                f"{type(backend).__name__} does not claim {capability}: this case runs for "
+                "backends whose class sets it to True"
+            )
 
     # --- basics ----------------------------------------------------------------------------
 
