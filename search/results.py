@@ -37,7 +37,7 @@ class SearchHit:
     def copy(self, **changes) -> SearchHit:
         """A shallow copy with some fields changed: its lists are shared with this hit's."""
         # Several times cheaper than dataclasses.replace, which re-runs __init__ and validation.
-        hit = object.__new__(SearchHit)
+        hit = object.__new__(type(self))
         hit.__dict__.update(self.__dict__)
         hit.__dict__.update(changes)
         return hit

@@ -11,6 +11,7 @@ from assets_directory import scheduling
 from assets_directory.selectors import holiday_ranges
 
 from .backends import get_backend
+from .caching import remember
 from .query import DirectoryQuery
 from .results import SearchHit, SearchResults
 
@@ -50,10 +51,7 @@ def _rules(hit: SearchHit) -> Rules:
         return ()
     rules = _RULES.get(hit.schedule_key)
     if rules is None:
-        rules = _read_rules(hit.schedule)
-        if len(_RULES) >= _CACHE_MAX:
-            _RULES.clear()
-        _RULES[hit.schedule_key] = rules
+        rules = remember(_RULES, hit.schedule_key, _read_rules(hit.schedule), limit=_CACHE_MAX)
     return rules
 
 
@@ -80,7 +78,5 @@ def _next_session(
     if not upcoming:
         return None
     start = upcoming[0].start
-    if len(_NEXT_SESSIONS) >= _CACHE_MAX:
-        _NEXT_SESSIONS.clear()
-    _NEXT_SESSIONS[key] = (now, start)
+    remember(_NEXT_SESSIONS, key, (now, start), limit=_CACHE_MAX)
     return start

@@ -35,6 +35,7 @@ import orjson
 import tantivy
 from django.conf import settings
 
+from ..caching import remember
 from ..geo import haversine_m
 from ..query import BBox, DirectoryQuery, GeoPoint, Sort
 from ..results import SearchHit, SearchResults
@@ -67,6 +68,7 @@ MAX_POINT_TERMS = 256
 # Decoded hits kept with each searcher, by document address: the first pages of popular
 # searches decode their stored documents once, not on every request. A few MB at most.
 MAX_CACHED_HITS = 5_000
+# Parsed word queries kept with each index generation.
 MAX_CACHED_QUERIES = 1_000
 
 
@@ -234,8 +236,7 @@ class _View:
             if stored is None:
                 stored = self.searcher.doc(address)
             hit = SearchHit.from_document(orjson.loads(stored.get_first("payload")))
-            if len(self._hits) < MAX_CACHED_HITS:
-                self._hits[key] = hit
+            remember(self._hits, key, hit, limit=MAX_CACHED_HITS)
         return hit
 
     @property
@@ -537,9 +538,7 @@ class EmbeddedSearchBackend(BaseSearchBackend):
         cached = generation.text_queries.get(key)
         if cached is None:
             cached = self._parse_words(generation.index, list(words), prefix=query.prefix)
-            if len(generation.text_queries) >= MAX_CACHED_QUERIES:
-                generation.text_queries.clear()
-            generation.text_queries[key] = cached
+            remember(generation.text_queries, key, cached, limit=MAX_CACHED_QUERIES)
         return cached
 
     def _parse_words(self, index: tantivy.Index, words: list[str], *, prefix: bool):
