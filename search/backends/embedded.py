@@ -22,7 +22,6 @@ import bisect
 import contextlib
 import fcntl
 import itertools
-import json
 import os
 import re
 import shutil
@@ -119,21 +118,22 @@ PAYLOAD_KEYS = (
 )  # fmt: skip
 
 
-def to_tantivy(document: dict) -> tantivy.Document:
-    doc = tantivy.Document()
-    doc.add_unsigned("id", int(document["id"]))
-    for name in ("title", "summary", "body", "category_names", "organisation", "venue"):
-        doc.add_text(name, document.get(name) or "")
-    doc.add_text("tags_text", " ".join(document.get("tags") or ()))
-    doc.add_text(
-        "prefix_text",
-        " ".join(
-            str(document.get(k) or "")
-            for k in ("title", "summary", "body", "category_names", "organisation", "venue")
-        )
-        + " "
-        + " ".join(document.get("tags") or ()),
-    )
+SEARCHED_TEXTS = ("title", "summary", "body", "category_names", "organisation", "venue")
+AREA_FIELDS = ("area_min_lat", "area_min_lng", "area_max_lat", "area_max_lng")
+
+
+def to_tantivy(document: dict, schema: tantivy.Schema) -> tantivy.Document:
+    """The tantivy document for one search document (see `search.documents`).
+
+    Built as one dict handed to tantivy in a single call: a call per value cost a rebuild more
+    than tantivy's own indexing, which runs on its own thread.
+    """
+    tags = document.get("tags") or ()
+    texts = [str(document.get(name) or "") for name in SEARCHED_TEXTS]
+    fields: dict = dict(zip(SEARCHED_TEXTS, texts, strict=True))
+    fields["id"] = int(document["id"])
+    fields["tags_text"] = " ".join(tags)
+    fields["prefix_text"] = " ".join(texts) + " " + fields["tags_text"]
     for name in KEYWORD_FIELDS:
         value = document.get(name)
         values = [
@@ -141,38 +141,32 @@ def to_tantivy(document: dict) -> tantivy.Document:
             for v in (value if isinstance(value, list | tuple) else (value,))
             if v is not None and v != ""
         ]
-        for item in values:
-            doc.add_text(name, item)
-        if values and name in SET_FIELDS:
-            doc.add_text(SET_FIELDS[name], SET_SEPARATOR.join(sorted(set(values))))
+        if values:
+            fields[name] = values
+            if name in SET_FIELDS:
+                fields[SET_FIELDS[name]] = SET_SEPARATOR.join(sorted(set(values)))
     has_point = bool(document.get("has_point")) and document.get("lat") is not None
-    doc.add_unsigned("has_point", int(has_point))
-    doc.add_unsigned("anywhere", int(bool(document.get("anywhere"))))
+    fields["has_point"] = int(has_point)
+    fields["anywhere"] = int(bool(document.get("anywhere")))
     if has_point:
-        doc.add_float("lat", float(document["lat"]))
-        doc.add_float("lng", float(document["lng"]))
-        doc.add_text("point", point_key(document["lat"], document["lng"]))
+        fields["lat"] = float(document["lat"])
+        fields["lng"] = float(document["lng"])
+        fields["point"] = point_key(document["lat"], document["lng"])
     area = document.get("area")
     if area:
-        for name, value in zip(
-            ("area_min_lat", "area_min_lng", "area_max_lat", "area_max_lng"), area, strict=True
-        ):
-            doc.add_float(name, float(value))
+        fields.update(zip(AREA_FIELDS, map(float, area), strict=True))
     if document.get("cost_amount") is not None:
-        doc.add_float("cost_amount", float(document["cost_amount"]))
-    for bucket in document.get("buckets") or ():
-        doc.add_integer("buckets", int(bucket))
-    doc.add_integer("age_min", int(document.get("age_min") or 0))
-    doc.add_integer(
-        "age_max", int(document.get("age_max") if document.get("age_max") is not None else 120)
+        fields["cost_amount"] = float(document["cost_amount"])
+    if document.get("buckets"):
+        fields["buckets"] = [int(bucket) for bucket in document["buckets"]]
+    fields["age_min"] = int(document.get("age_min") or 0)
+    age_max = document.get("age_max")
+    fields["age_max"] = int(age_max if age_max is not None else 120)
+    fields["checked_key"] = int(document.get("last_reviewed") or 0) * ID_SPAN + (
+        ID_SPAN - 1 - int(document["id"])
     )
-    doc.add_integer(
-        "checked_key",
-        int(document.get("last_reviewed") or 0) * ID_SPAN + (ID_SPAN - 1 - int(document["id"])),
-    )
-    payload = {k: document.get(k) for k in PAYLOAD_KEYS}
-    doc.add_bytes("payload", json.dumps(payload, default=str).encode())
-    return doc
+    fields["payload"] = orjson.dumps({k: document.get(k) for k in PAYLOAD_KEYS}, default=str)
+    return tantivy.Document.from_dict(fields, schema)
 
 
 class _Points:
@@ -398,7 +392,7 @@ class EmbeddedSearchBackend(BaseSearchBackend):
                 tantivy.Query.term_set_query(self.schema, "id", [int(d["id"]) for d in documents])
             )
             for document in documents:
-                writer.add_document(to_tantivy(document))
+                writer.add_document(to_tantivy(document, self.schema))
             self._commit(writer)
             generation.changed()
         return len(documents)
@@ -432,7 +426,7 @@ class EmbeddedSearchBackend(BaseSearchBackend):
                 index = tantivy.Index(self.schema, path=str(directory))
                 writer = self._writer(index)
                 for document in documents:
-                    writer.add_document(to_tantivy(document))
+                    writer.add_document(to_tantivy(document, self.schema))
                     count += 1
                     if progress and count % 1000 == 0:
                         progress(count, total)
