@@ -32,6 +32,8 @@ def hit_json(hit: SearchHit) -> dict:
         "organisation": hit.organisation,
         "url": hit.url,
         "summary": hit.summary,
+        # Already HTML: the backend escapes the text and marks the matched words.
+        "snippet": hit.snippet,
         "lat": hit.lat,
         "lng": hit.lng,
         "distance_m": round(hit.distance_m) if hit.distance_m is not None else None,

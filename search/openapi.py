@@ -70,6 +70,11 @@ HIT = {
         "organisation": {"type": "string"},
         "url": {"type": "string"},
         "summary": {"type": "string"},
+        "snippet": {
+            "type": "string",
+            "description": "HTML: the part of the description that best matches q, the matched "
+                           "words in <b>; the rest is escaped. Empty without q.",
+        },
         "lat": {"type": ["number", "null"]},
         "lng": {"type": ["number", "null"]},
         "distance_m": {"type": ["integer", "null"]},

@@ -94,6 +94,22 @@ class TestSearchApi:
         assert next_session > timezone.now()
         assert data["facets"]["categories"]["music-and-singing"] == 1
 
+    def test_hits_carry_an_escaped_snippet_with_the_words_marked(self, client, borough, directory):
+        # The factory's description is "<p>A friendly local group.</p>".
+        ActivityFactory(
+            parent=OrganisationFactory(parent=directory, title="Tooting Tea"),
+            title="Tea afternoon",
+            description="<p>Tea &amp; cake for friendly neighbours &lt;all welcome&gt;.</p>",
+        )
+        index_rebuild()
+        data = api(client, q="friendly", sort="relevance").json()
+        snippets = {r["title"]: r["snippet"] for r in data["results"]}
+        # Escaped once: the index holds the plain text "Tea & cake ... <all welcome>".
+        assert snippets["Tea afternoon"].startswith(
+            "Tea &amp; cake for <b>friendly</b> neighbours &lt;all welcome"
+        )
+        assert api(client, near="SW18").json()["results"][0]["snippet"] == ""
+
     def test_radius_keeps_nearby_and_area_services_and_drops_far_ones(self, client, borough):
         data = api(client, near="SW18", radius_km="5", sort="distance").json()
         titles = [r["title"] for r in data["results"]]
