@@ -1,11 +1,11 @@
 """Reads for the directory's public pages and e-mails."""
 
-from collections import Counter
+from collections.abc import Mapping
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.db.models.functions import Coalesce
 
 from .models import Activity, Category, DirectoryIndexPage, Organisation, SchoolHoliday
@@ -17,20 +17,32 @@ def directory_index() -> DirectoryIndexPage | None:
     return DirectoryIndexPage.objects.live().first()
 
 
-def category_tiles() -> list[Category]:
-    """Top-level categories, each with `activity_count`: live, running activities in it or below."""
-    through = Activity.categories.through
-    pairs = (
-        through.objects.filter(activity__live=True, activity__status=Activity.Status.RUNNING)
-        .annotate(top=Coalesce("category__parent_id", "category_id"))
-        .values_list("top", "activity_id")
-        .distinct()
-    )
-    counts = Counter(top for top, _ in pairs)
+def category_tiles(*, counts: Mapping[str, int] | None = None) -> list[Category]:
+    """Top-level categories, each with `activity_count`: running activities in it or below.
+
+    `counts` (by slug) come from the search index (`search.selectors.category_counts`); without
+    them the database counts, which is slow for a large directory.
+    """
     tiles = list(Category.objects.filter(parent__isnull=True).order_by("sort_order", "name"))
+    if counts is None:
+        counts = _category_counts_from_database(tiles)
     for tile in tiles:
-        tile.activity_count = counts.get(tile.pk, 0)
+        tile.activity_count = counts.get(tile.slug, 0)
     return tiles
+
+
+def _category_counts_from_database(tiles: list[Category]) -> dict[str, int]:
+    through = Activity.categories.through
+    by_id = dict(
+        through.objects.filter(
+            activity__in=Activity.objects.live().public().filter(status=Activity.Status.RUNNING)
+        )
+        .annotate(top=Coalesce("category__parent_id", "category_id"))
+        .values("top")
+        .annotate(activities=Count("activity_id", distinct=True))
+        .values_list("top", "activities")
+    )
+    return {tile.slug: by_id.get(tile.pk, 0) for tile in tiles}
 
 
 def public_activities():

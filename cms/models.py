@@ -25,9 +25,10 @@ class HomePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         from assets_directory.selectors import category_tiles, directory_index
+        from search.selectors import category_counts
 
         context = super().get_context(request, *args, **kwargs)
-        context["categories"] = category_tiles()
+        context["categories"] = category_tiles(counts=category_counts())
         context["directory"] = directory_index()
         return context
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import logging
 from collections.abc import Sequence
 
 from django.utils import timezone
@@ -10,10 +11,12 @@ from django.utils import timezone
 from assets_directory import scheduling
 from assets_directory.selectors import holiday_ranges
 
-from .backends import get_backend
+from .backends import SearchBackendError, get_backend
 from .caching import remember
 from .query import DirectoryQuery
 from .results import SearchHit, SearchResults
+
+logger = logging.getLogger(__name__)
 
 Rules = tuple[scheduling.Recurrence, ...]
 Holidays = tuple[tuple[datetime.date, datetime.date], ...]
@@ -34,6 +37,21 @@ def search_directory(query: DirectoryQuery) -> SearchResults:
     if results.hits:
         add_next_sessions(results.hits, now=timezone.now())
     return results
+
+
+def category_counts() -> dict[str, int] | None:
+    """How many running public activities each category holds, its descendants' included,
+    by slug; or None when the search engine cannot answer.
+
+    One aggregation in the engine: counting in the database joins every activity to its page
+    and categories (about 0.4 s at 100,000 activities, on every home page).
+    """
+    try:
+        results = get_backend().search(DirectoryQuery(facets=("categories",), page_size=1))
+    except SearchBackendError:
+        logger.warning("Category counts fell back to the database", exc_info=True)
+        return None
+    return results.facets.get("categories", {})
 
 
 def add_next_sessions(hits: Sequence[SearchHit], *, now: datetime.datetime) -> None:

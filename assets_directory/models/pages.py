@@ -39,13 +39,15 @@ class DirectoryIndexPage(RoutablePageMixin, Page):
 
     @path("")
     def browse(self, request):
+        from search.selectors import category_counts
+
         from ..selectors import activity_browse, category_tiles
 
         query = request.GET.get("q", "").strip()[:200]
         page = activity_browse(query=query, page_number=request.GET.get("page"))
+        tiles = category_tiles(counts=category_counts())
         return self.render(
-            request,
-            context_overrides={"query": query, "results": page, "categories": category_tiles()},
+            request, context_overrides={"query": query, "results": page, "categories": tiles}
         )
 
     @path("category/<slug:slug>/")
