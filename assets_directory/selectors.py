@@ -5,7 +5,7 @@ from collections.abc import Mapping
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.db.models.functions import Coalesce
 
 from .models import Activity, Category, DirectoryIndexPage, Organisation, SchoolHoliday
@@ -17,13 +17,17 @@ def directory_index() -> DirectoryIndexPage | None:
     return DirectoryIndexPage.objects.live().first()
 
 
+def top_level_categories() -> list[Category]:
+    return list(Category.objects.filter(parent__isnull=True).order_by("sort_order", "name"))
+
+
 def category_tiles(*, counts: Mapping[str, int] | None = None) -> list[Category]:
     """Top-level categories, each with `activity_count`: running activities in it or below.
 
     `counts` (by slug) come from the search index (`search.selectors.category_counts`); without
     them the database counts, which is slow for a large directory.
     """
-    tiles = list(Category.objects.filter(parent__isnull=True).order_by("sort_order", "name"))
+    tiles = top_level_categories()
     if counts is None:
         counts = _category_counts_from_database(tiles)
     for tile in tiles:
@@ -55,27 +59,16 @@ def public_activities():
     )
 
 
-def activity_browse(*, query: str = "", category: Category | None = None, page_number=None):
-    """One page of live activities, optionally in a category (and its children) or matching words.
+def activity_browse(*, category: Category | None = None, page_number=None):
+    """One page of live activities by title, optionally in a category (and its children).
 
-    Full search (place, time, filters, map) is the search app's job; this keeps the browse
-    pages usable with the database alone.
+    Searching by words, place and time is the search app's job; browsing needs the database
+    alone.
     """
     activities = public_activities()
     if category is not None:
         ids = [category.pk, *category.children.values_list("pk", flat=True)]
         activities = activities.filter(categories__in=ids).distinct()
-    if query:
-        words = query.split()[:8]
-        condition = Q()
-        for word in words:
-            condition &= (
-                Q(title__icontains=word)
-                | Q(summary__icontains=word)
-                | Q(categories__name__icontains=word)
-                | Q(tags__name__icontains=word)
-            )
-        activities = activities.filter(condition).distinct()
     activities = activities.order_by("title")
     return Paginator(activities, PAGE_SIZE).get_page(page_number)
 

@@ -1,5 +1,6 @@
 import uuid
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from django import forms
 from django.conf import settings
@@ -7,7 +8,8 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -39,15 +41,16 @@ class DirectoryIndexPage(RoutablePageMixin, Page):
 
     @path("")
     def browse(self, request):
-        from search.selectors import category_counts
-
-        from ..selectors import activity_browse, category_tiles
+        from ..selectors import activity_browse, top_level_categories
 
         query = request.GET.get("q", "").strip()[:200]
-        page = activity_browse(query=query, page_number=request.GET.get("page"))
-        tiles = category_tiles(counts=category_counts())
+        if query:
+            # Words are the search page's job: ranked, with places, times and filters. Links
+            # made before it existed still work.
+            return redirect(f"{reverse('search:search')}?{urlencode({'q': query})}")
+        page = activity_browse(page_number=request.GET.get("page"))
         return self.render(
-            request, context_overrides={"query": query, "results": page, "categories": tiles}
+            request, context_overrides={"results": page, "categories": top_level_categories()}
         )
 
     @path("category/<slug:slug>/")

@@ -1,0 +1,54 @@
+"""Browsing the directory page and its category pages (the database alone, no search engine)."""
+
+import pytest
+
+from assets_directory.models import Activity, Category
+from assets_directory.selectors import PAGE_SIZE
+from tests.factories import ActivityFactory
+
+
+@pytest.mark.django_db
+def test_directory_lists_running_activities_by_title_a_page_at_a_time(client, organisation):
+    for n in range(PAGE_SIZE + 1):
+        ActivityFactory(parent=organisation, title=f"Group {n:02d}")
+    ActivityFactory(parent=organisation, title="Group ended", status=Activity.Status.ENDED)
+    ActivityFactory(parent=organisation, title="Group draft", live=False)
+
+    first = client.get("/directory/")
+    second = client.get("/directory/", {"page": 2})
+
+    assert first.status_code == second.status_code == 200
+    assert [a.title for a in first.context["results"]] == [
+        f"Group {n:02d}" for n in range(PAGE_SIZE)
+    ]
+    assert [a.title for a in second.context["results"]] == [f"Group {PAGE_SIZE:02d}"]
+    assert "Arts and crafts" in first.content.decode()
+
+
+@pytest.mark.django_db
+def test_category_page_includes_its_subcategories(client, organisation):
+    ActivityFactory(
+        parent=organisation,
+        title="Knit",
+        categories=[Category.objects.get(slug="knitting-and-sewing")],
+    )
+    ActivityFactory(
+        parent=organisation,
+        title="Choir",
+        categories=[Category.objects.get(slug="choirs-and-singing")],
+    )
+
+    response = client.get("/directory/category/arts-and-crafts/")
+
+    assert [a.title for a in response.context["results"]] == ["Knit"]
+
+
+@pytest.mark.django_db
+def test_words_typed_on_the_directory_page_go_to_the_search_page(client, directory):
+    page = client.get("/directory/").content.decode()
+    assert 'action="/search/"' in page
+
+    # Links made when the directory page searched by itself still work.
+    response = client.get("/directory/", {"q": "knit & natter"})
+    assert response.status_code == 302
+    assert response["Location"] == "/search/?q=knit+%26+natter"
