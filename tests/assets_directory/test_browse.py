@@ -34,13 +34,22 @@ def test_category_page_includes_its_subcategories(client, organisation):
     )
     ActivityFactory(
         parent=organisation,
+        title="Knit and paint",
+        categories=list(
+            Category.objects.filter(slug__in=["knitting-and-sewing", "arts-and-crafts"])
+        ),
+    )
+    ActivityFactory(
+        parent=organisation,
         title="Choir",
         categories=[Category.objects.get(slug="choirs-and-singing")],
     )
 
     response = client.get("/directory/category/arts-and-crafts/")
 
-    assert [a.title for a in response.context["results"]] == ["Knit"]
+    # Once each, however many of the category's branches an activity is in.
+    assert [a.title for a in response.context["results"]] == ["Knit", "Knit and paint"]
+    assert response.context["results"].paginator.count == 2
 
 
 @pytest.mark.django_db
