@@ -73,7 +73,8 @@ HIT = {
         "snippet": {
             "type": "string",
             "description": "HTML: the part of the description that best matches q, the matched "
-                           "words in <b>; the rest is escaped. Empty without q.",
+                           "words in <b>; the rest is escaped. Empty without q, or when the "
+                           "words are only in the title or summary.",
         },
         "lat": {"type": ["number", "null"]},
         "lng": {"type": ["number", "null"]},
