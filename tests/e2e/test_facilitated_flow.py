@@ -9,7 +9,7 @@ import re
 import pytest
 from django.core import mail
 
-from assets_directory.models import AccessibilityFeature, Activity, Category
+from assets_directory.models import Activity, Category
 from search.services import index_rebuild
 from tests.e2e.conftest import SCREENSHOT_DIR
 from tests.factories import (
@@ -18,9 +18,9 @@ from tests.factories import (
     OrganisationFactory,
     PersonFactory,
     TeamFactory,
-    VenueFactory,
     make_facilitator,
 )
+from tests.factories.places import local_activity
 
 expect = pytest.importorskip(
     "playwright.sync_api", reason="Playwright is in requirements-dev.txt; `make test` installs it"
@@ -49,28 +49,11 @@ def facilitator(team):
 def borough(live_site):
     """Activities around SW18 (the outcode centre is 51.4489, -0.1971), indexed."""
     organisation = OrganisationFactory(title="Wandsworth Community")
-    step_free = AccessibilityFeature.objects.get(slug="step-free")
 
-    def make(title, slug, lat, lng, *, step=True, start=10, end=12, **kwargs):
-        venue = VenueFactory(name=f"{title} hall", address_1="1 High Street", latitude=lat,
-                             longitude=lng)  # fmt: skip
-        if step:
-            venue.accessibility.set([step_free])
-        activity = ActivityFactory(
-            parent=organisation,
-            title=title,
-            summary="Friendly and welcoming.",
-            venue=venue,
-            categories=[Category.objects.get(slug=slug)],
-            **kwargs,
-        )
-        ActivityScheduleFactory(
-            activity=activity,
-            weekdays="tue",
-            start_time=datetime.time(start, 0),
-            end_time=datetime.time(end, 0),
-        )
-        return activity
+    def make(title, slug, lat, lng, *, step=True, start=10, end=12):
+        local_activity(organisation, title, slug, lat=lat, lng=lng, step_free=step,
+                       start=datetime.time(start, 0), end=datetime.time(end, 0),
+                       summary="Friendly and welcoming.")  # fmt: skip
 
     make("Tuesday choir", "choirs-and-singing", 51.4500, -0.1950)
     make("Common walk", "walking", 51.4530, -0.1900, end=11)

@@ -6,12 +6,12 @@ import re
 
 import pytest
 from django.core import mail
-from django.db import connection
 from django.urls import reverse
 
 from matching import kiosk
 from search.backends import SearchBackendError
 from search.services import index_rebuild
+from tests.db import row_counts
 from tests.factories import (
     OrganisationFactory,
 )
@@ -98,15 +98,6 @@ def walk_to_results(client):
         response = post_step(client, slug, state_of(response), data)
         assert response.status_code == 200
     return response
-
-
-def row_counts() -> dict[str, int]:
-    with connection.cursor() as cursor:
-        counts = {}
-        for table in connection.introspection.table_names(cursor):
-            cursor.execute(f'SELECT COUNT(*) FROM "{table}"')
-            counts[table] = cursor.fetchone()[0]
-    return counts
 
 
 def no_session_cookie(*responses):
