@@ -180,8 +180,7 @@ def _schedule_parts(values: tuple) -> tuple[frozenset[str], frozenset[int], dict
 
 
 def build_documents(rows: list[dict], *, context: DocumentContext) -> list[dict]:
-    """Documents for a batch of activity rows (dicts of ACTIVITY_FIELDS, in id order), in
-    four queries."""
+    """Documents for a batch of activity rows (dicts of ACTIVITY_FIELDS), in four queries."""
     if not rows:
         return []
     ids = sorted(row["pk"] for row in rows)

@@ -118,7 +118,8 @@ PAYLOAD_KEYS = (
 )  # fmt: skip
 
 
-SEARCHED_TEXTS = ("title", "summary", "body", "category_names", "organisation", "venue")
+# The text fields a document holds as they are; tags_text is built from its tag list.
+SEARCHED_TEXTS = tuple(name for name in TEXT_FIELDS if name != "tags_text")
 AREA_FIELDS = ("area_min_lat", "area_min_lng", "area_max_lat", "area_max_lng")
 
 
