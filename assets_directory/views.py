@@ -5,10 +5,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from common.http import client_address
+from common.ratelimit import rate_limit_hit
+
 from . import services
 from .forms import GroupRegistrationForm, ProblemReportForm
 from .models import Activity
-from .ratelimit import client_address, rate_limit_hit
 
 
 def _too_many(request, template, context):

@@ -13,8 +13,9 @@ from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from assets_directory.ratelimit import client_address, rate_limit_hit
 from assets_directory.scheduling import WEEKDAY_SLUGS
+from common.http import client_address
+from common.ratelimit import rate_limit_hit
 from search.backends import SearchBackendError
 from search.query import DELIVERY
 

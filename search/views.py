@@ -12,7 +12,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from assets_directory.models import AccessibilityFeature, Activity, Category
-from assets_directory.ratelimit import client_address, rate_limit_hit
+from common.http import client_address
+from common.ratelimit import rate_limit_hit
 
 from . import shortlist
 from .api import run_search

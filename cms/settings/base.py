@@ -18,6 +18,9 @@ env = environ.Env(
     CSRF_TRUSTED_ORIGINS=(list, []),
     DATABASE_URL=(str, f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}"),
     CELERY_BROKER_URL=(str, ""),
+    # A cache every server process shares: rate limits and sign-in throttling count in it.
+    CACHE_URL=(str, "dbcache://common_cache"),
+    TRUSTED_PROXY_COUNT=(int, 0),
     CELERY_TASK_ALWAYS_EAGER=(bool, True),
     EMAIL_URL=(str, "consolemail://"),
     DEFAULT_FROM_EMAIL=(str, "Common Ground <noreply@localhost>"),
@@ -51,6 +54,7 @@ ALLOWED_HOSTS = env("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
+    "common",
     "cms",
     "assets_directory",
     "search",
@@ -156,7 +160,14 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # members of the Moderators group.
 MODERATOR_EMAILS = env("MODERATOR_EMAILS")
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Shared by every process (the database by default, Redis in production through CACHE_URL),
+# so that a limit means the same with one worker or ten.
+CACHES = {"default": env.cache_url("CACHE_URL")}
+
+# How many proxies in front of the site append to X-Forwarded-For (0: none, REMOTE_ADDR is
+# the visitor). The visitor's address is that many entries from the right; anything further
+# left is the client's own claim and is never trusted (common.http.client_address).
+TRUSTED_PROXY_COUNT = env("TRUSTED_PROXY_COUNT")
 
 # Security: on unless an environment turns it off (dev.py and test.py do).
 SESSION_COOKIE_SECURE = True

@@ -27,5 +27,8 @@ STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
 WAGTAILADMIN_BASE_URL = "http://testserver"
+# One process: an in-memory cache keeps tests that never touch the database away from it. The
+# shared database cache is tried across two server processes in tests/common/.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # runserver and the test server serve static files from the app folders directly.
 MIDDLEWARE = [m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMiddleware"]  # noqa: F405

@@ -21,7 +21,8 @@ from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_http_methods, require_POST
 
-from assets_directory.ratelimit import client_address, rate_limit_hit
+from common.http import client_address
+from common.ratelimit import rate_limit_hit
 from search.backends import SearchBackendError
 
 from ..answers import MatchInputError
