@@ -1,12 +1,10 @@
-from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from common.http import client_address
-from common.ratelimit import rate_limit_hit
+from common.ratelimit import limits_exceeded, limits_record, public_form_limits
 
 from . import services
 from .forms import GroupRegistrationForm, ProblemReportForm
@@ -23,15 +21,16 @@ def register_group(request):
     form = GroupRegistrationForm(request.POST if request.method == "POST" else None)
     template = "assets_directory/register_group.html"
     if request.method == "POST":
-        if not rate_limit_hit(
-            scope="register",
-            key=client_address(request),
-            limit=settings.PUBLIC_FORM_RATE_LIMIT,
-        ):
-            return _too_many(request, template, {"form": form})
         if form.is_valid():
+            # Limited per address and per contact e-mail address (each registration e-mails it).
+            limits = public_form_limits(
+                request, scope="register", target=form.cleaned_data["contact_email"]
+            )
+            if limits_exceeded(limits):
+                return _too_many(request, template, {"form": form})
             data = {k: v for k, v in form.cleaned_data.items() if k not in ("agree", "website_url")}
             services.registration_submit(**data)
+            limits_record(limits)
             return redirect("assets_directory:register_done")
         if form.is_spam:
             # Answer a bot as if it worked, and keep nothing.
@@ -50,13 +49,12 @@ def report_problem(request, uuid):
     template = "assets_directory/report_problem.html"
     context = {"activity": activity, "form": form}
     if request.method == "POST":
-        if not rate_limit_hit(
-            scope="report",
-            key=client_address(request),
-            limit=settings.PUBLIC_FORM_RATE_LIMIT,
-        ):
-            return _too_many(request, template, context)
         if form.is_valid():
+            # Limited per address and per listing: one listing cannot be flooded with reports.
+            limits = public_form_limits(request, scope="report", target=str(activity.uuid))
+            if limits_exceeded(limits):
+                return _too_many(request, template, context)
+            limits_record(limits)
             services.report_submit(
                 activity=activity,
                 kind=form.cleaned_data["kind"],

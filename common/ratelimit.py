@@ -61,6 +61,9 @@ class Limit:
     def record(self, key: str) -> int:
         return rate_limit_record(scope=self.scope, key=key, window_seconds=self.window_seconds)
 
+    def reset(self, key: str) -> None:
+        cache.delete(_key(self.scope, key))
+
 
 def limits_exceeded(checks: list[tuple[Limit, str]]) -> Limit | None:
     """The first limit among (limit, key) pairs that is already used up, or None."""
@@ -74,3 +77,19 @@ def limits_record(checks: list[tuple[Limit, str]]) -> None:
     """Count one successful event against each (limit, key)."""
     for limit, key in checks:
         limit.record(key)
+
+
+def public_form_limits(request, *, scope: str, target: str = "") -> list[tuple[Limit, str]]:
+    """The limits of one public form: successful submissions per address (PUBLIC_FORM_RATE_LIMIT
+    an hour: generous, since a library is one address) and, when the form e-mails someone or
+    reports on something, per recipient or target (PUBLIC_FORM_TARGET_RATE_LIMIT an hour)."""
+    from django.conf import settings
+
+    from .http import client_address
+
+    checks = [(Limit(f"{scope}:address", settings.PUBLIC_FORM_RATE_LIMIT), client_address(request))]
+    if target:
+        checks.append(
+            (Limit(f"{scope}:target", settings.PUBLIC_FORM_TARGET_RATE_LIMIT), target.casefold())
+        )
+    return checks

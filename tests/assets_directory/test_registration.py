@@ -129,13 +129,37 @@ class TestRegistrationForm:
         assert GroupRegistration.objects.count() == 0
         assert Organisation.objects.count() == 0
 
-    def test_too_many_attempts_from_one_address_are_refused(self, submit, settings):
+    def test_mistakes_do_not_count_towards_the_limit(self, submit, settings):
         settings.PUBLIC_FORM_RATE_LIMIT = 2
-        submit(organisation_name="")
-        submit(organisation_name="")
-        response = submit()
+        for _ in range(5):
+            assert submit(organisation_name="").status_code == 400
+        assert submit().status_code == 302
+        assert GroupRegistration.objects.count() == 1
+
+    def test_too_many_registrations_from_one_address_are_refused(self, submit, settings):
+        settings.PUBLIC_FORM_RATE_LIMIT = 2
+        for n in range(2):
+            response = submit(
+                organisation_name=f"Group {n}", contact_email=f"contact{n}@example.org"
+            )
+            assert response.status_code == 302
+        response = submit(organisation_name="Group 3", contact_email="contact3@example.org")
         assert response.status_code == 429
-        assert GroupRegistration.objects.count() == 0
+        assert "Group 3" in response.content.decode()  # the answers are kept
+        assert GroupRegistration.objects.count() == 2
+
+    def test_too_many_registrations_for_one_email_address_are_refused(
+        self, submit, settings, client
+    ):
+        settings.PUBLIC_FORM_TARGET_RATE_LIMIT = 1
+        assert submit(organisation_name="Group A").status_code == 302
+        response = client.post(
+            reverse("assets_directory:register"),
+            valid_data(organisation_name="Group B"),
+            REMOTE_ADDR="192.0.2.77",
+        )
+        assert response.status_code == 429
+        assert GroupRegistration.objects.count() == 1
 
 
 def decide(client, registration, **data):

@@ -165,8 +165,15 @@ def test_honeypot_filled_saves_nothing_but_redirects_normally(
 
 
 def test_rate_limit_blocks_one_address_after_limit(
-    settings, client, activity, moderator, mailoutbox, django_capture_on_commit_callbacks
+    settings,
+    client,
+    activity,
+    other_activity,
+    moderator,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
 ):
+    settings.PUBLIC_FORM_TARGET_RATE_LIMIT = 10
     limit = settings.PUBLIC_FORM_RATE_LIMIT
     with django_capture_on_commit_callbacks(execute=True):
         for _ in range(limit):
@@ -176,26 +183,42 @@ def test_rate_limit_blocks_one_address_after_limit(
     assert len(mailoutbox) == limit
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(report_url(activity), valid_data(), REMOTE_ADDR="10.0.0.1")
+        response = client.post(report_url(other_activity), valid_data(), REMOTE_ADDR="10.0.0.1")
 
     assert response.status_code == 429
-    assert "Too many reports" in response.content.decode()
+    body = response.content.decode()
+    assert "Too many reports" in body
+    assert "The hall was locked last Tuesday." in body  # what they wrote is kept
     assert ListingReport.objects.count() == limit
     assert len(mailoutbox) == limit
 
     # Another visitor is not held back by the first one.
-    response = client.post(report_url(activity), valid_data(), REMOTE_ADDR="10.0.0.2")
+    response = client.post(report_url(other_activity), valid_data(), REMOTE_ADDR="10.0.0.2")
     assert response.status_code == 302
     assert ListingReport.objects.count() == limit + 1
 
 
-def test_rate_limit_counts_invalid_posts_and_forwarded_header_does_not_dodge_it(
-    settings, client, activity
+def test_one_listing_cannot_be_flooded_from_many_addresses(settings, client, activity):
+    settings.PUBLIC_FORM_TARGET_RATE_LIMIT = 3
+    for n in range(3):
+        response = client.post(report_url(activity), valid_data(), REMOTE_ADDR=f"10.0.1.{n}")
+        assert response.status_code == 302
+    response = client.post(report_url(activity), valid_data(), REMOTE_ADDR="10.0.1.99")
+    assert response.status_code == 429
+    assert ListingReport.objects.count() == 3
+
+
+def test_mistakes_do_not_count_and_forwarded_header_does_not_dodge_the_limit(
+    settings, client, activity, other_activity
 ):
     settings.PUBLIC_FORM_RATE_LIMIT = 2
-    for _ in range(2):
+    # A shared screen: someone gets the form wrong again and again; it costs nothing.
+    for _ in range(5):
         response = client.post(report_url(activity), valid_data(kind=""), REMOTE_ADDR="10.0.0.3")
         assert response.status_code == 400
+    for target in (activity, other_activity):
+        response = client.post(report_url(target), valid_data(), REMOTE_ADDR="10.0.0.3")
+        assert response.status_code == 302
 
     response = client.post(
         report_url(activity),
@@ -205,7 +228,7 @@ def test_rate_limit_counts_invalid_posts_and_forwarded_header_does_not_dodge_it(
     )
 
     assert response.status_code == 429
-    assert not ListingReport.objects.exists()
+    assert ListingReport.objects.count() == 2
 
 
 def test_report_for_unpublished_activity_is_404(client, activity):
