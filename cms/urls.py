@@ -5,10 +5,18 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from .api import schema
+from .views import SignOutView, ThrottledPasswordResetView
 
 urlpatterns = [
     # The search API first: Django tries patterns in order, and it is the busiest endpoint.
     path("", include("search.urls")),
+    # Before Wagtail's admin URLs, so that its "forgotten password" form is throttled.
+    path(
+        "admin/password_reset/",
+        ThrottledPasswordResetView.as_view(),
+        name="password_reset_throttled",
+    ),
+    path("sign-out/", SignOutView.as_view(), name="sign_out"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("", include("assets_directory.urls")),

@@ -7,4 +7,5 @@ class CommonConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import signals  # noqa: F401  (the cache table follows migrate)
+        # The cache table follows migrate; sign-in failures are counted from auth's signals.
+        from . import signals, signin  # noqa: F401

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from assets_directory.scheduling import WEEKDAY_SLUGS
 from common.http import client_address
+from common.middleware import private_page
 from common.ratelimit import rate_limit_hit
 from search.backends import SearchBackendError
 from search.query import DELIVERY
@@ -31,6 +32,7 @@ def _error(field, message, status=400):
 
 
 @csrf_exempt  # stores nothing and reads no session: there is nothing to forge
+@private_page  # the answers and suggestions describe a person
 @require_POST
 def match(request):
     if not rate_limit_hit(

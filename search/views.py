@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from assets_directory.models import AccessibilityFeature, Activity, Category
 from common.http import client_address
+from common.middleware import private_page
 from common.ratelimit import rate_limit_hit
 
 from . import shortlist
@@ -145,6 +146,7 @@ def shortlist_clear(request):
     return redirect("search:shortlist")
 
 
+@private_page
 @require_http_methods(["GET", "POST"])
 def shortlist_page(request):
     activities = shortlist.shortlist_activities(request.session)

@@ -91,6 +91,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "common.middleware.SessionIdleTimeoutMiddleware",
+    "common.middleware.SecurityHeadersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -129,6 +131,22 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Django's model backend, which will not check a password while its account or address is
+# locked out after too many failures (common.signin).
+AUTHENTICATION_BACKENDS = ["common.signin.ThrottledModelBackend"]
+SIGNIN_FAILURES_PER_ACCOUNT = env.int("SIGNIN_FAILURES_PER_ACCOUNT", default=5)
+SIGNIN_FAILURES_PER_ADDRESS = env.int("SIGNIN_FAILURES_PER_ADDRESS", default=30)
+SIGNIN_LOCKOUT_SECONDS = env.int("SIGNIN_LOCKOUT_SECONDS", default=15 * 60)
+PASSWORD_RESETS_PER_EMAIL = 3
+PASSWORD_RESETS_PER_ADDRESS = 20
+PASSWORD_RESET_WINDOW_SECONDS = 60 * 60
+
+# Sessions end 30 minutes after the last request and when the browser closes
+# (common.middleware.SessionIdleTimeoutMiddleware): people's records must not stay open on a
+# shared computer.
+SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -183,6 +201,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 LOGIN_URL = "matching:sign_in"
+LOGOUT_REDIRECT_URL = "/"
 
 # Celery: eager (in-process) unless a broker is configured.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL") or "memory://"
@@ -199,6 +218,8 @@ CELERY_BEAT_SCHEDULE = {
 # Wagtail
 WAGTAIL_SITE_NAME = "Common Ground"
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL")
+WAGTAIL_ADMIN_PATH_PREFIX = "/admin/"
+WAGTAILADMIN_USER_LOGIN_FORM = "cms.forms.AdminLoginForm"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAIL_MODERATION_ENABLED = True
@@ -215,6 +236,19 @@ TAGGIT_CASE_INSENSITIVE = True
 # plain background, so pages work offline. Set it to e.g. an OSM-compatible tile server.
 MAP_TILE_URL = env("MAP_TILE_URL")
 MAP_TILE_ATTRIBUTION = env("MAP_TILE_ATTRIBUTION")
+# Where map tiles may be loaded from (the Content-Security-Policy's img-src).
+CSP_MAP_TILE_SOURCES = []
+if MAP_TILE_URL:
+    from urllib.parse import urlsplit as _urlsplit
+
+    _tiles = _urlsplit(MAP_TILE_URL)
+    CSP_MAP_TILE_SOURCES = [f"{_tiles.scheme}://{_tiles.netloc.replace('{s}', '*')}"]
+# Browser features the site may use: geolocation, on this origin only, for "Use my location".
+PERMISSIONS_POLICY = (
+    "geolocation=(self), camera=(), microphone=(), payment=(), usb=(), serial=(), "
+    "bluetooth=(), magnetometer=(), gyroscope=(), accelerometer=(), display-capture=()"
+)
+
 LEAFLET_CONFIG = {
     "TILES": [("Map", MAP_TILE_URL, {"attribution": MAP_TILE_ATTRIBUTION})] if MAP_TILE_URL else [],
     "DEFAULT_CENTER": (51.4489, -0.1971),
@@ -258,8 +292,12 @@ FRESHNESS_REMINDER_INTERVAL_DAYS = env("FRESHNESS_REMINDER_INTERVAL_DAYS")
 FRESHNESS_MAX_REMINDERS = env("FRESHNESS_MAX_REMINDERS")
 FRESHNESS_LINK_MAX_AGE_DAYS = env("FRESHNESS_LINK_MAX_AGE_DAYS")
 
-# Public forms: at most this many problem reports or registrations per address per hour.
-PUBLIC_FORM_RATE_LIMIT = 5
+# Public forms count successful submissions only (a mistake costs nothing): at most
+# PUBLIC_FORM_RATE_LIMIT an hour from one address, which may be a library or a GP surgery serving
+# a queue of people, and PUBLIC_FORM_TARGET_RATE_LIMIT an hour to one recipient or about one
+# listing, so nobody's inbox or listing can be flooded from many addresses.
+PUBLIC_FORM_RATE_LIMIT = 20
+PUBLIC_FORM_TARGET_RATE_LIMIT = 3
 # Requests a minute to the (anonymous, kiosk) matching API from one address.
 MATCH_API_RATE_LIMIT = 60
 # E-mails an hour from one kiosk address: a library screen is one address shared by many.

@@ -14,6 +14,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from common.signin import SignInForm
+
 from ..access import facilitator_required, led_team_for, person_for
 from ..forms.people import ConsentForm, EraseForm, PersonForm, TeamChoiceForm
 from ..models import AuditEvent
@@ -32,6 +34,7 @@ from ..services import consent_update, person_create, person_erase, person_updat
 
 class SignInView(LoginView):
     template_name = "matching/sign_in.html"
+    form_class = SignInForm
     redirect_authenticated_user = True
 
     def get_default_redirect_url(self):

@@ -1,0 +1,10 @@
+"""Forms the site gives to Wagtail's admin through its settings."""
+
+from wagtail.admin.forms.auth import LoginForm
+
+from common.forms import PlainTextFormMixin
+from common.signin import ThrottledLoginFormMixin
+
+
+class AdminLoginForm(ThrottledLoginFormMixin, PlainTextFormMixin, LoginForm):
+    """Wagtail's sign-in form, paused after too many failures (WAGTAILADMIN_USER_LOGIN_FORM)."""
