@@ -299,7 +299,7 @@ FRESHNESS_LINK_MAX_AGE_DAYS = env("FRESHNESS_LINK_MAX_AGE_DAYS")
 PUBLIC_FORM_RATE_LIMIT = 20
 PUBLIC_FORM_TARGET_RATE_LIMIT = 3
 # Requests a minute to the (anonymous, kiosk) matching API from one address.
-MATCH_API_RATE_LIMIT = 60
+MATCH_API_RATE_LIMIT = env.int("MATCH_API_RATE_LIMIT", default=60)
 # E-mails an hour from one kiosk address: a library screen is one address shared by many.
 KIOSK_EMAIL_RATE_LIMIT = 30
 
