@@ -1,11 +1,14 @@
 from django import forms
 from django.contrib.auth import get_user_model
 
+from common.forms import PlainTextFormMixin
+from common.text import comparable_name
+
 from .geocoding import GeocodingError, normalise_postcode, validate_postcode
 from .models import ListingReport, Organisation
 
 
-class HoneypotMixin(forms.Form):
+class HoneypotMixin(PlainTextFormMixin, forms.Form):
     """A field people never see (hidden by CSS and from screen readers); bots fill it in."""
 
     website_url = forms.CharField(required=False, label="Leave this empty")
@@ -80,12 +83,17 @@ class GroupRegistrationForm(HoneypotMixin, forms.Form):
     def clean_organisation_name(self):
         from .models import GroupRegistration
 
-        name = " ".join(self.cleaned_data["organisation_name"].split())
-        if (
-            Organisation.objects.filter(title__iexact=name).exists()
-            or GroupRegistration.objects.filter(
-                organisation_name__iexact=name, status=GroupRegistration.Status.PENDING
-            ).exists()
+        name = self.cleaned_data["organisation_name"]
+        # Compared in their normal form, so that case, full-width letters or an invisible
+        # character cannot make a second "Balham Choir" look new. Registrations are rare, and
+        # this reads titles only.
+        key = comparable_name(name)
+        taken = Organisation.objects.values_list("title", flat=True).iterator()
+        waiting = GroupRegistration.objects.filter(
+            status=GroupRegistration.Status.PENDING
+        ).values_list("organisation_name", flat=True)
+        if any(comparable_name(title) == key for title in taken) or any(
+            comparable_name(title) == key for title in waiting
         ):
             raise forms.ValidationError(
                 "A group with this name is already listed or waiting to be checked. "
@@ -132,7 +140,7 @@ class ProblemReportForm(HoneypotMixin, forms.Form):
     )
 
 
-class RegistrationDecisionForm(forms.Form):
+class RegistrationDecisionForm(PlainTextFormMixin, forms.Form):
     decision = forms.ChoiceField(
         choices=[("approve", "Approve and publish"), ("reject", "Reject")],
         widget=forms.RadioSelect,

@@ -338,3 +338,55 @@ def test_new_group_registers_is_approved_and_publishes_an_activity(
     assert "Repair café" in body
     assert "First Saturday of the month, 10:00 to 13:00" in body
     assert "Earlsfield Library" in body
+
+
+@pytest.mark.django_db
+class TestJunkCharacters:
+    @pytest.mark.parametrize(
+        "field, value",
+        [
+            ("organisation_name", "Balham\u202eriohC"),  # right-to-left override
+            ("organisation_name", "Balham Choir\x1b[2J"),  # terminal escape
+            ("contact_name", "Priya\u200b Patel"),  # zero-width space
+            ("phone", "020 8123\u2066 4567"),  # bidi isolate
+            ("contact_phone", "07700\x00900123"),  # NUL
+            ("message", "Hello\u200fthere"),  # right-to-left mark
+            ("description", "We sing\ufeff together"),  # byte-order mark
+        ],
+    )
+    def test_control_and_format_characters_are_refused_with_the_field_named(
+        self, submit, field, value
+    ):
+        response = submit(**{field: value})
+        assert response.status_code == 400
+        form = response.context["form"]
+        assert field in form.errors
+        assert "contains a character that cannot be used here" in form.errors[field][0]
+        assert GroupRegistration.objects.count() == 0
+
+    def test_names_are_stored_in_their_normal_form(self, submit, mailoutbox):
+        response = submit(organisation_name="  Ｅａｒｌｓｆｉｅｌｄ   Repair\tCafé ")
+        assert response.status_code == 302
+        registration = GroupRegistration.objects.get()
+        assert registration.organisation_name == "Earlsfield Repair Café"
+        assert registration.organisation.title == "Earlsfield Repair Café"
+        assert all("\t" not in m.subject and "Ｅ" not in m.subject for m in mailoutbox)
+
+    @pytest.mark.parametrize(
+        "lookalike",
+        [
+            "Earls\u200cfield Repair Café",  # a joiner is allowed, yet the same name
+            "EARLSFIELD REPAIR CAFÉ",
+            "Ｅａｒｌｓｆｉｅｌｄ Repair Café",
+        ],
+    )
+    def test_duplicate_check_compares_normal_forms(self, submit, lookalike):
+        assert submit().status_code == 302
+        response = submit(organisation_name=lookalike, contact_email="second@example.org")
+        assert response.status_code == 400
+        assert GroupRegistration.objects.count() == 1
+
+    def test_persian_names_keep_their_joiners(self, submit):
+        response = submit(organisation_name="کتاب\u200cخانه محله")
+        assert response.status_code == 302
+        assert GroupRegistration.objects.get().organisation_name == "کتاب\u200cخانه محله"
