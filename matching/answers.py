@@ -42,17 +42,20 @@ def _slug_list(data: dict, name: str, known: set[str], *, limit: int | None = No
     return tuple(dict.fromkeys(value))
 
 
-def _number(data: dict, name: str, *, minimum: float = 0, maximum: float | None = None):
-    value = data.get(name)
-    if value is None:
+def _number(data: dict, name: str, *, minimum: str = "0", maximum: str | None = None):
+    """A number within [minimum, maximum], compared as decimals (0.1 is 0.1, not the float
+    just above it); absent means no limit, and null is refused like any other non-number."""
+    if name not in data:
         return None
+    value = data[name]
     if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise MatchInputError(name, "Give a number.")
+        raise MatchInputError(name, f"Give a number, or leave {name} out for no limit.")
     try:
         number = Decimal(str(value))
     except InvalidOperation as exc:
         raise MatchInputError(name, "Give a number.") from exc
-    if not number.is_finite() or number < minimum or (maximum is not None and number > maximum):
+    low, high = Decimal(minimum), Decimal(maximum) if maximum is not None else None
+    if not number.is_finite() or number < low or (high is not None and number > high):
         limit = f" up to {maximum}" if maximum is not None else ""
         raise MatchInputError(name, f"Give a number from {minimum}{limit}.")
     return number
@@ -110,13 +113,13 @@ def parse_match_request(data) -> tuple[GeoPoint, Profile, list]:
     needs = _slug_list(data, "needs", set(vocabulary.NEED_CATEGORIES))
     access = _slug_list(data, "access_needs", access_slugs())
     delivery = _slug_list(data, "delivery", set(DELIVERY))
-    travel_km = _number(data, "max_travel_km", minimum=0.1, maximum=200)
-    max_cost = _number(data, "max_cost", minimum=0)
+    travel_km = _number(data, "max_travel_km", minimum="0.1", maximum="200")
+    max_cost = _number(data, "max_cost", minimum="0")
     members = []
-    network = data.get("network")
-    if network is not None:
+    if "network" in data:
+        network = data["network"]
         if not isinstance(network, dict) or not isinstance(network.get("members", []), list):
-            raise MatchInputError("network", 'Give {"members": [...]}.')
+            raise MatchInputError("network", 'Give {"members": [...]}, or leave network out.')
         try:
             members = members_from_dicts(network.get("members", []))
         except ValueError as exc:

@@ -1,6 +1,9 @@
 """The OpenAPI description of the matching endpoints (merged into /api/schema/)."""
 
+from search.query import DELIVERY
+
 SLUGS = {"type": "array", "items": {"type": "string"}}
+HH_MM = "^([01][0-9]|2[0-3]):[0-5][0-9]$"
 
 MATCH_REQUEST = {
     "type": "object",
@@ -19,15 +22,16 @@ MATCH_REQUEST = {
                 "properties": {
                     "day": {"type": "string",
                             "enum": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]},
-                    "from": {"type": "string", "example": "09:00"},
-                    "to": {"type": "string", "example": "12:00"},
+                    "from": {"type": "string", "pattern": HH_MM, "example": "09:00"},
+                    "to": {"type": "string", "pattern": HH_MM, "example": "12:00",
+                           "description": "After from."},
                 },
             },
         },
         "max_travel_km": {"type": "number", "minimum": 0.1, "maximum": 200},
         "max_cost": {"type": "number", "minimum": 0, "description": "0 means free only."},
         "access_needs": {**SLUGS, "description": "Accessibility feature slugs needed."},
-        "delivery": {**SLUGS, "description": "in_person, online, phone, area_wide."},
+        "delivery": {"type": "array", "items": {"type": "string", "enum": list(DELIVERY)}},
         "network": {
             "type": "object",
             "properties": {
@@ -81,7 +85,8 @@ PATHS = {
         "post": {
             "operationId": "matchActivities",
             "summary": "Suggest activities for a person's interests, needs and network",
-            "description": "Stores nothing. Rate-limited per address.",
+            "description": "Stores nothing. Rate-limited per address (429). Leave a number out "
+                           "for no limit; null is not a number.",
             "requestBody": {
                 "required": True,
                 "content": {"application/json": {"schema": REQUEST_REF}},
@@ -90,6 +95,8 @@ PATHS = {
                 "200": {"description": "Suggestions, best first, with reasons.",
                         "content": {"application/json": {"schema": RESPONSE_REF}}},
                 "400": {"description": "A field is not valid; field names it.",
+                        "content": {"application/json": {"schema": ERROR_REF}}},
+                "413": {"description": "The request body is over 64 KB.",
                         "content": {"application/json": {"schema": ERROR_REF}}},
                 "429": {"description": "Too many requests.",
                         "content": {"application/json": {"schema": ERROR_REF}}},

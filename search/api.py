@@ -10,7 +10,7 @@ from django.http import HttpResponse, JsonResponse
 from django.views.decorators.http import require_GET
 
 from .backends import SearchBackendError
-from .params import ParsedSearch, parse_search_params
+from .params import ParsedSearch, parse_search_params, refuse_blank_values
 from .query import QueryError
 from .results import SearchHit, SearchResults
 from .selectors import search_directory
@@ -60,9 +60,15 @@ class SearchOutcome:
         return JsonResponse(self.error, status=self.status) if self.error else None
 
 
-def run_search(params, *, record_zero: bool) -> SearchOutcome:
-    """Parse, search and (for a first page with nothing) record; or say what went wrong."""
+def run_search(params, *, record_zero: bool, strict: bool = False) -> SearchOutcome:
+    """Parse, search and (for a first page with nothing) record; or say what went wrong.
+
+    `strict` (the API) refuses typed parameters sent empty; the search page's form sends its
+    empty fields, which mean "not given".
+    """
     try:
+        if strict:
+            refuse_blank_values(params)
         parsed = parse_search_params(params)
     except QueryError as exc:
         return SearchOutcome(error={"error": exc.message, "field": exc.field}, status=400)
@@ -91,13 +97,13 @@ def results_json(results: SearchResults) -> dict:
 
 @require_GET
 def search_json(request):
-    outcome = run_search(request.GET, record_zero=True)
+    outcome = run_search(request.GET, record_zero=True, strict=True)
     return outcome.error_response() or json_response(results_json(outcome.results))
 
 
 @require_GET
 def search_geojson(request):
-    outcome = run_search(request.GET, record_zero=False)
+    outcome = run_search(request.GET, record_zero=False, strict=True)
     if outcome.error:
         return outcome.error_response()
     results = outcome.results

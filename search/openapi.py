@@ -18,6 +18,9 @@ def _param(name, description, schema, *, repeat=False, example=None):
     return param
 
 
+NUMBER = r"-?[0-9]+(\.[0-9]+)?"
+BBOX = f"^{NUMBER},{NUMBER},{NUMBER},{NUMBER}$"
+
 PARAMETERS = [
     _param("q", "Words to search for (English stemming; every word must match).",
            {"type": "string", "maxLength": 200}, example="singing"),
@@ -29,7 +32,8 @@ PARAMETERS = [
     _param("radius_km", "Only activities within this distance of near (online, phone and "
            "area-wide activities match when they serve the area).",
            {"type": "number", "exclusiveMinimum": 0, "maximum": 200}, example=5),
-    _param("bbox", "Map bounds: min_lng,min_lat,max_lng,max_lat.", {"type": "string"},
+    _param("bbox", "Map bounds: min_lng,min_lat,max_lng,max_lat.",
+           {"type": "string", "pattern": BBOX},
            example="-0.25,51.42,-0.12,51.48"),
     _param("day", "Day of the week. Any of.",
            {"type": "string", "enum": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]},

@@ -231,3 +231,19 @@ def parse_search_params(params: QueryDict, *, now: datetime.datetime | None = No
         facets=tuple(facets),
     )
     return ParsedSearch(query=query, place_label=place_label, outcode=outcode)
+
+
+# Parameters whose documented schema (search/openapi.py) is a number, a boolean, a pattern or
+# a list of values: an empty value is not one of them. The search page's own form sends empty
+# fields and treats them as not given; the API says so instead of guessing.
+TYPED_PARAMETERS = (
+    "bbox", "radius_km", "day", "time_from", "time_to", "time_of_day", "open_now", "free",
+    "max_cost", "age", "delivery", "sort", "page", "page_size", "facets", "prefix", "all_statuses",
+)  # fmt: skip
+
+
+def refuse_blank_values(params: QueryDict) -> None:
+    """Raise QueryError for a typed parameter given with an empty value (`?time_to=`)."""
+    for name in TYPED_PARAMETERS:
+        if any(not value.strip() for value in params.getlist(name)):
+            raise QueryError(name, f"{name} is empty: give a value or leave it out.")

@@ -44,6 +44,17 @@ def _without(params, name, value=None) -> str:
     return data.urlencode()
 
 
+def _without_blanks(params) -> str:
+    data = params.copy()
+    for name in list(data):
+        values = [v for v in data.getlist(name) if v.strip()]
+        if values:
+            data.setlist(name, values)
+        else:
+            del data[name]
+    return data.urlencode()
+
+
 def _suggestions(request, parsed) -> list[tuple[str, str]]:
     """Ways to widen a search that found nothing, as (label, query string)."""
     params = request.GET
@@ -87,7 +98,8 @@ def search_page(request):
         "times": TIMES,
         "delivery_options": DELIVERY,
         "shortlist_ids": set(shortlist.shortlist_ids(request.session)),
-        "geojson_query": request.GET.urlencode(),
+        # The map asks the API, which refuses typed parameters sent empty: leave them out.
+        "geojson_query": _without_blanks(request.GET),
         "suggestions": _suggestions(request, parsed) if results and not results.total else [],
         "next_url": request.get_full_path(),
     }

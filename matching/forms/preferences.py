@@ -329,17 +329,21 @@ class PreferencesForm(forms.Form):
         """The POST /api/match fragment, plus travel, company and used_to_enjoy (which the
         matcher ignores) so a kiosk can carry them to the plan."""
         data = self.cleaned_data
-        return {
+        answers = {
             "interests": list(data["interests"]),
             "free_times": self.free_times(),
-            "max_travel_km": _as_number(_limit_value(data["max_travel_km"], TRAVEL_LIMITS)),
-            "max_cost": _as_number(_limit_value(data["max_cost"], COST_LIMITS)),
             "access_needs": list(data["access_needs"]),
             "delivery": list(data["delivery"]),
             "travel": list(data["travel"]),
             "company": data["company"],
             "used_to_enjoy": data["used_to_enjoy"],
         }
+        # No limit is said by leaving the number out, as in the API.
+        for name, limits in (("max_travel_km", TRAVEL_LIMITS), ("max_cost", COST_LIMITS)):
+            number = _as_number(_limit_value(data[name], limits))
+            if number is not None:
+                answers[name] = number
+        return answers
 
     def preferences_fields(self, *, top_three=None) -> dict:
         """Keyword arguments for services.preferences_save. Given the current top three, drops

@@ -161,6 +161,9 @@ def _merge(step: Step, form, answers: dict) -> dict:
         else:
             answers.pop("network", None)
     elif step.slug == "enjoy":
+        # "No limit" is an absent number: an earlier limit must not outlive a change of mind.
+        for name in ("max_travel_km", "max_cost"):
+            answers.pop(name, None)
         answers.update(form.answers())
         interests = set(answers["interests"])
         if interests and answers.get("top_three"):

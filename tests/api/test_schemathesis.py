@@ -1,0 +1,92 @@
+"""The API does what its OpenAPI document says, checked by schemathesis.
+
+Every operation in /api/schema/ is called with cases generated from the document itself, both
+valid ones (which must be answered as documented) and invalid ones (which must be refused with
+a documented 4xx), and every response is checked against the document: status codes, content
+types, headers and body schemas, and never a server error. A fixed seed keeps the cases the
+same from run to run.
+"""
+
+import pytest
+import schemathesis
+from django.core.wsgi import get_wsgi_application
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.config import SchemathesisConfig
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    negative_data_rejection,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from tests.factories import ActivityFactory, ActivityScheduleFactory, OrganisationFactory
+
+# What an OpenAPI document cannot say about a well-formed request: whether a place or a slug
+# exists (they are looked up), and that a radius needs a place. A schema-valid request may be
+# refused for these reasons only, and the error's `field` must say which.
+LOOKED_UP = {
+    "near", "radius_km", "category", "access", "bbox",
+    "top_three", "interests", "needs", "access_needs", "network",
+}  # fmt: skip
+
+
+def valid_data_is_refused_only_for_what_the_schema_cannot_say(ctx, response, case):
+    """positive_data_acceptance, less the refusals the document cannot foresee."""
+    meta = case.meta
+    if meta is None or not meta.generation.mode.is_positive or response.status_code < 400:
+        return None
+    if response.status_code == 400:
+        field = (response.json().get("field") or "").split(".")[0].split("[")[0]
+        if field in LOOKED_UP or (field == "free_times" and ".to" in response.json()["field"]):
+            return None
+    raise AssertionError(
+        f"A schema-valid request was refused with {response.status_code}: {response.text}"
+    )
+
+
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+    negative_data_rejection,
+    valid_data_is_refused_only_for_what_the_schema_cannot_say,
+]
+EXAMPLES_PER_OPERATION = 100
+
+
+# The document itself is read once, at collection (serving it touches no database).
+schema = schemathesis.openapi.from_wsgi(
+    "/api/schema/",
+    get_wsgi_application(),
+    config=SchemathesisConfig.from_dict(
+        {
+            "generation": {
+                "mode": "all",
+                "max-examples": EXAMPLES_PER_OPERATION,
+                "deterministic": True,
+            },
+        }
+    ),
+)
+
+
+@pytest.fixture(autouse=True)
+def directory_with_activities(db, directory, search_index, settings):
+    settings.MATCH_API_RATE_LIMIT = 100_000
+    organisation = OrganisationFactory(parent=directory, title="Schema Test Group")
+    for title in ("Walking group", "Community choir", "Knit and natter"):
+        ActivityScheduleFactory(activity=ActivityFactory(parent=organisation, title=title))
+
+
+@schema.parametrize()
+@settings(
+    derandomize=True,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+def test_api_does_what_its_document_says(case):
+    case.call_and_validate(checks=CHECKS)
