@@ -229,6 +229,9 @@ WAGTAILADMIN_COMMENTS_ENABLED = True
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
 # No Gravatar: it would send a hash of every user's e-mail address to a third party.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# Nor ask releases.wagtail.org for new versions from every administrator's browser (the admin's
+# Content-Security-Policy would block it anyway).
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 
 TAGGIT_CASE_INSENSITIVE = True
 
@@ -246,7 +249,7 @@ if MAP_TILE_URL:
 # Browser features the site may use: geolocation, on this origin only, for "Use my location".
 PERMISSIONS_POLICY = (
     "geolocation=(self), camera=(), microphone=(), payment=(), usb=(), serial=(), "
-    "bluetooth=(), magnetometer=(), gyroscope=(), accelerometer=(), display-capture=()"
+    "magnetometer=(), gyroscope=(), accelerometer=(), display-capture=()"
 )
 
 LEAFLET_CONFIG = {
