@@ -1,14 +1,14 @@
 from django import forms
 from django.contrib.auth import get_user_model
 
-from common.forms import PlainTextFormMixin
+from common.forms import NamedErrorsMixin, PlainTextFormMixin
 from common.text import comparable_name
 
 from .geocoding import GeocodingError, normalise_postcode, validate_postcode
 from .models import ListingReport, Organisation
 
 
-class HoneypotMixin(PlainTextFormMixin, forms.Form):
+class HoneypotMixin(NamedErrorsMixin, PlainTextFormMixin, forms.Form):
     """A field people never see (hidden by CSS and from screen readers); bots fill it in."""
 
     website_url = forms.CharField(required=False, label="Leave this empty")
@@ -140,7 +140,7 @@ class ProblemReportForm(HoneypotMixin, forms.Form):
     )
 
 
-class RegistrationDecisionForm(PlainTextFormMixin, forms.Form):
+class RegistrationDecisionForm(NamedErrorsMixin, PlainTextFormMixin, forms.Form):
     decision = forms.ChoiceField(
         choices=[("approve", "Approve and publish"), ("reject", "Reject")],
         widget=forms.RadioSelect,

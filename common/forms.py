@@ -2,10 +2,94 @@
 
 from __future__ import annotations
 
+import copy
+
 from django import forms
 from django.core.exceptions import ValidationError
 
 from .text import describe_character, forbidden_character, normalise_text
+
+
+class NamedErrorsMixin:
+    """Error messages that name their field, in GOV.UK style, wherever a form has not written
+    its own: "Enter your e-mail address", never "This field is required." twice on one page.
+
+    A message a form sets itself is kept; only Django's generic defaults are replaced.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            name_errors(field, name=name)
+
+
+def name_errors(field: forms.Field, *, name: str = "") -> forms.Field:
+    """Replace a field's generic Django error messages with ones that name it."""
+    label = str(field.label or name.replace("_", " ")).strip()
+    label = label.removesuffix("(optional)").strip()
+    defaults = _default_messages(field)
+    messages = field.error_messages
+    question = label.endswith("?")
+    thing = _lower_first(label.rstrip(":"))
+    choice = isinstance(field, forms.ChoiceField | forms.ModelChoiceField) or isinstance(
+        field.widget, forms.CheckboxInput
+    )
+    if messages.get("required") == defaults.get("required"):
+        if isinstance(field.widget, forms.CheckboxInput):
+            required = f"Tick “{label}” to go on" if not question else f"Answer “{label}”"
+        elif question:
+            required = f"{'Choose' if choice else 'Enter'} an answer to “{label}”"
+        else:
+            required = f"{'Choose' if choice else 'Enter'} {thing}"
+        messages["required"] = required
+    if messages.get("invalid") == defaults.get("invalid"):
+        if isinstance(field, forms.EmailField):
+            messages["invalid"] = (
+                f"Enter {thing} in the right form, like name@example.com"
+                if not question
+                else "Enter an e-mail address in the right form, like name@example.com"
+            )
+        elif isinstance(field, forms.URLField):
+            messages["invalid"] = "Enter a web address in the right form, like https://example.org"
+        elif isinstance(field, forms.IntegerField | forms.DecimalField | forms.FloatField):
+            messages["invalid"] = f"“{label}” must be a number"
+        elif isinstance(field, forms.DateField | forms.TimeField | forms.DateTimeField):
+            messages["invalid"] = f"“{label}” must be a real date or time"
+    if messages.get("invalid_choice") == defaults.get("invalid_choice"):
+        messages["invalid_choice"] = f"Choose one of the options for “{label}”"
+    for index, validator in enumerate(field.validators):
+        code = getattr(validator, "code", "")
+        if code in ("max_length", "min_length") and validator.message == type(validator).message:
+            # A copy: the form's field list is per form, the validators in it are not.
+            validator = field.validators[index] = copy.copy(validator)
+            word = "or fewer" if code == "max_length" else "or more"
+            validator.message = (
+                f"“{label}” must be %(limit_value)d characters {word} (it has %(show_value)d)"
+            )
+    return field
+
+
+def _default_messages(field: forms.Field) -> dict:
+    messages = {}
+    for cls in reversed(type(field).__mro__):
+        messages.update(getattr(cls, "default_error_messages", {}))
+    return messages
+
+
+_DETERMINERS = {"your", "the", "a", "an", "their", "his", "her", "its", "our", "my", "this"}
+
+
+def _lower_first(label: str) -> str:
+    """The label as the object of "Enter ...": "Your e-mail address" -> "your e-mail address",
+    "Contact's e-mail address" -> "the contact's e-mail address"; "BSL ..." keeps its case."""
+    words = label.split(maxsplit=1)
+    if not words:
+        return label
+    if not (len(words[0]) > 1 and words[0][1].isupper()):
+        label = label[:1].lower() + label[1:]
+    if label.split(maxsplit=1)[0].lower() not in _DETERMINERS:
+        label = f"the {label}"
+    return label
 
 
 class PlainTextFormMixin:

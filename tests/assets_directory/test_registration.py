@@ -89,11 +89,19 @@ class TestRegistrationForm:
             ("contact_name", "", "Enter your name."),
             ("description", "", "Say what your group does."),
             ("kind", "", "Choose what kind of group it is."),
-            ("contact_email", "not-an-email", "Enter a valid email address."),
+            (
+                "contact_email",
+                "not-an-email",
+                "Enter your e-mail address in the right form, like name@example.com",
+            ),
             ("postcode", "NOT A POSTCODE", "Enter a full postcode"),
             ("postcode", "SW99 9ZZ", "could not find SW99"),
             ("agree", "", "Confirm that you may list this group."),
-            ("website", "javascript:alert(1)", "Enter a valid URL."),
+            (
+                "website",
+                "javascript:alert(1)",
+                "Enter a web address in the right form, like https://example.org",
+            ),
         ],
     )
     def test_bad_input_shows_field_error_and_saves_nothing(self, submit, field, value, message):

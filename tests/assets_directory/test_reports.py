@@ -111,9 +111,17 @@ def test_report_without_editors_goes_to_organisation_email_and_moderator_emails_
     ("data", "field", "error"),
     [
         (valid_data(kind=""), "kind", "Choose what is wrong with the listing."),
-        (valid_data(kind="stale"), "kind", "Select a valid choice."),
-        (valid_data(reporter_email="not-an-address"), "reporter_email", "valid email address"),
-        (valid_data(message="x" * 2001), "message", "at most 2000 characters"),
+        (valid_data(kind="stale"), "kind", "Choose one of the options for “What is wrong?”"),
+        (
+            valid_data(reporter_email="not-an-address"),
+            "reporter_email",
+            "Enter your e-mail address in the right form",
+        ),
+        (
+            valid_data(message="x" * 2001),
+            "message",
+            "“Tell us more” must be 2000 characters or fewer (it has 2001)",
+        ),
     ],
     ids=["no-kind", "stale-kind", "bad-email", "long-message"],
 )
