@@ -234,10 +234,7 @@ def organisation_grant_editors(*, organisation: Organisation) -> Group:
             ),
         )
 
-    root = Collection.get_first_root_node()
-    collection = root.get_children().filter(name=organisation.title).first()
-    if collection is None:
-        collection = root.add_child(name=organisation.title)
+    collection = organisation_collection(organisation=organisation)
     for app_label, codenames in (
         ("wagtailimages", EDITOR_IMAGE_PERMISSIONS),
         ("wagtaildocs", EDITOR_DOCUMENT_PERMISSIONS),
@@ -255,6 +252,42 @@ def organisation_grant_editors(*, organisation: Organisation) -> Group:
             Permission.objects.get(content_type__app_label=app_label, codename=codename)
         )
     return group
+
+
+def organisation_collection(*, organisation: Organisation) -> Collection:
+    """The organisation's own collection of images and documents, made on first use.
+
+    Found through the organisation's `collection` link, never by name: an organisation can be
+    renamed and its old name taken by another, which must not inherit its files.
+    """
+    if organisation.collection_id:
+        return organisation.collection
+    root = Collection.get_first_root_node()
+    collection = root.add_child(name=_unique_collection_name(root, organisation.title))
+    organisation.collection = collection
+    Organisation.objects.filter(pk=organisation.pk).update(collection=collection)
+    return collection
+
+
+def organisation_collection_rename(*, organisation: Organisation) -> None:
+    """Keep the collection's name in step with the organisation's, for moderators' lists."""
+    collection = organisation.collection
+    if collection is None or collection.name == organisation.title:
+        return
+    parent = collection.get_parent()
+    collection.name = _unique_collection_name(parent, organisation.title, exclude=collection.pk)
+    collection.save(update_fields=["name"])
+
+
+def _unique_collection_name(parent: Collection, title: str, *, exclude: int | None = None) -> str:
+    # Only for people reading the list: sibling collections with one name are hard to tell
+    # apart. Nothing looks a collection up by its name.
+    siblings = parent.get_children().exclude(pk=exclude)
+    base = title[:240] or "Group"
+    name, n = base, 2
+    while siblings.filter(name=name).exists():
+        name, n = f"{base} ({n})", n + 1
+    return name
 
 
 def _escape(text: str) -> str:

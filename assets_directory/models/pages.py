@@ -105,6 +105,15 @@ class Organisation(Page):
     editors_group = models.OneToOneField(
         Group, null=True, blank=True, on_delete=models.SET_NULL, related_name="organisation"
     )
+    # The organisation's own images and documents, set with the editors group. Tied by
+    # identity: names change and are reused, so a name must never decide who may edit what.
+    collection = models.OneToOneField(
+        "wagtailcore.Collection",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="organisation",
+    )
 
     content_panels = Page.content_panels + [
         FieldPanel("kind"),
@@ -128,10 +137,12 @@ class Organisation(Page):
         verbose_name = "organisation"
 
     def with_content_json(self, content):
-        # Who may edit the organisation is not content: publishing an old revision must not
-        # take the editors' rights away (or give back rights a moderator removed).
+        # Who may edit the organisation and its files is not content: publishing an old
+        # revision must not take the editors' rights away (or give back rights a moderator
+        # removed).
         obj = super().with_content_json(content)
         obj.editors_group_id = self.editors_group_id
+        obj.collection_id = self.collection_id
         return obj
 
     def get_context(self, request, *args, **kwargs):
