@@ -4,11 +4,13 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from . import admin_views
 from .api import schema
 
 urlpatterns = [
     # The search API first: Django tries patterns in order, and it is the busiest endpoint.
     path("", include("search.urls")),
+    *admin_views.urlpatterns,
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("", include("assets_directory.urls")),
