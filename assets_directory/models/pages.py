@@ -19,7 +19,7 @@ from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, PagePermissionTester
 from wagtail.search import index
 
 from .. import scheduling
@@ -65,6 +65,14 @@ class DirectoryIndexPage(RoutablePageMixin, Page):
             template="assets_directory/category_page.html",
             context_overrides={"category": category, "results": page},
         )
+
+
+class OrganisationPermissionTester(PagePermissionTester):
+    def can_copy(self):
+        # An organisation is one group with its own editors, files and registration: a copy
+        # would be a second listing of the same group that nobody may edit. A new group
+        # registers; a similar activity is made by copying the activity.
+        return False
 
 
 class Organisation(Page):
@@ -132,9 +140,15 @@ class Organisation(Page):
     ]
     parent_page_types = ["assets_directory.DirectoryIndexPage"]
     subpage_types = ["assets_directory.Activity"]
+    # The admin offers no copy (see OrganisationPermissionTester); a copy made in code gets an
+    # identity of its own and nobody's rights.
+    exclude_fields_in_copy = ["uuid", "editors_group", "collection"]
 
     class Meta:
         verbose_name = "organisation"
+
+    def permissions_for_user(self, user):
+        return OrganisationPermissionTester(user, self)
 
     def with_content_json(self, content):
         # Who may edit the organisation and its files is not content: publishing an old
@@ -306,6 +320,8 @@ class Activity(Page):
     parent_page_types = ["assets_directory.Organisation"]
     subpage_types = []
     base_form_class = ActivityForm
+    # A copy is a new listing, exchanged (Open Referral) under an identity of its own.
+    exclude_fields_in_copy = ["uuid"]
 
     class Meta:
         verbose_name = "activity"
