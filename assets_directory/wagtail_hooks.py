@@ -156,6 +156,24 @@ def register_pending_registrations_menu_item():
     )
 
 
+@hooks.register("before_delete_snippet")
+def refuse_deleting_venues_in_use(request, instances):
+    # Runs before the confirmation page and before the deletion itself, for one venue or many.
+    refusals = []
+    for instance in instances:
+        if not isinstance(instance, Venue):
+            return None
+        try:
+            services.venue_ensure_unused(venue=instance)
+        except services.VenueInUse as exc:
+            refusals.append(exc.message)
+    if not refusals:
+        return None
+    for message in refusals:
+        messages.error(request, message)
+    return redirect("wagtailsnippets_assets_directory_venue:list")
+
+
 @hooks.register("insert_editor_js")
 def venue_map_js():
     return format_html(

@@ -259,11 +259,13 @@ class Activity(Page):
             "e.g. 'SW17, SW18'. Leave empty if anyone can join from anywhere."
         ),
     )
+    # PROTECT: deleting a venue must never leave activities without their place. The admin
+    # refuses with the list of activities first (services.venue_ensure_unused).
     venue = models.ForeignKey(
         "assets_directory.Venue",
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="activities",
     )
     contact_name = models.CharField(max_length=255, blank=True)
