@@ -19,6 +19,8 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.text import slugify
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission
 
+from common.site import absolute_url
+
 from .models import (
     Activity,
     FreshnessReminder,
@@ -48,10 +50,6 @@ EDITOR_MODEL_PERMISSIONS = (
 )
 
 FRESHNESS_SALT = "assets_directory.freshness"
-
-
-def absolute_url(path: str) -> str:
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
 
 
 def _send(*, subject: str, template: str, context: dict, to: list[str]) -> None:
@@ -220,6 +218,39 @@ def registration_reject(
         )
     )
     return registration
+
+
+def moderation_acknowledge(*, page, user) -> str:
+    """Tell someone who sent a page to be checked that it arrived and what happens next.
+
+    E-mails them (once the submission commits) and returns the same news, in a sentence, for
+    the screen.
+    """
+    page = page.specific
+    organisation = page.get_parent().title if isinstance(page, Activity) else ""
+    new = page.first_published_at is None
+    if user.email:
+        context = {
+            "name": user.get_short_name() or user.get_username(),
+            "title": page.get_admin_display_title(),
+            "organisation": organisation,
+            "new": new,
+            "edit_url": absolute_url(reverse("wagtailadmin_pages:edit", args=[page.pk])),
+        }
+        transaction.on_commit(
+            lambda: _send(
+                subject=f"We have your {'new listing' if new else 'change'}: {context['title']}",
+                template="assets_directory/emails/change_received.txt",
+                context=context,
+                to=[user.email],
+            )
+        )
+    then = (
+        f"We will e-mail you at {user.email} when it is published, or if they ask for changes."
+        if user.email
+        else "It will be published once it is approved."
+    )
+    return f"A moderator will check it before it goes on the site. {then}"
 
 
 def organisation_grant_editors(*, organisation: Organisation) -> Group:

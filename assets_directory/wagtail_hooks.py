@@ -10,6 +10,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel
 from wagtail.admin.ui.tables import Column
+from wagtail.models import WorkflowState
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
@@ -154,6 +155,17 @@ def register_pending_registrations_menu_item():
         icon_name="group",
         order=150,
     )
+
+
+@hooks.register("after_create_page")
+@hooks.register("after_edit_page")
+def acknowledge_submission(request, page):
+    # Wagtail says only that the page "has been submitted for moderation"; an editor also needs
+    # to know what happens next, here and by e-mail.
+    # Asked of the database: the view's page has its workflow states cached from before.
+    submitted = page.workflow_states.filter(status=WorkflowState.STATUS_IN_PROGRESS).exists()
+    if "action-submit" in request.POST and submitted:
+        messages.info(request, services.moderation_acknowledge(page=page, user=request.user))
 
 
 @hooks.register("before_delete_snippet")
