@@ -4,6 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 CHROMIUM ?= /usr/bin/chromium
+# Where `make run` serves, and the address its links and e-mails use (override both to serve
+# elsewhere, e.g. make run ADDRESS=0.0.0.0:8000 SITE_URL=http://myhost:8000).
+ADDRESS ?= 127.0.0.1:8000
 
 .PHONY: install run test lint browser migrate demo clean bench
 
@@ -27,9 +30,11 @@ demo: migrate
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py rebuild_directory_index
 
+# migrate (through demo) points the Wagtail Site at SITE_URL; the server's links use it too.
+run: export SITE_URL ?= http://$(ADDRESS)
 run: demo
-	@echo "Serving on http://127.0.0.1:8000 (admin: http://127.0.0.1:8000/admin/). Ctrl+C to stop."
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	@echo "Serving on $(SITE_URL) (admin: $(SITE_URL)/admin/). Ctrl+C to stop."
+	$(BIN)/python manage.py runserver $(ADDRESS)
 
 # Browser tests drive Debian's chromium through Playwright; never a downloaded browser.
 browser:

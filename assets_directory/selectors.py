@@ -5,10 +5,10 @@ from collections.abc import Mapping
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.db.models.functions import Coalesce
 
-from .models import Activity, Category, DirectoryIndexPage, Organisation, SchoolHoliday
+from .models import Activity, Category, DirectoryIndexPage, Organisation, SchoolHoliday, Venue
 
 PAGE_SIZE = 20
 
@@ -74,6 +74,19 @@ def activity_browse(*, category: Category | None = None, page_number=None):
         activities = activities.filter(pk__in=in_category.values("activity_id"))
     activities = activities.order_by("title")
     return Paginator(activities, PAGE_SIZE).get_page(page_number)
+
+
+def venue_activities(*, venue: Venue) -> list[Activity]:
+    """Every activity that names the venue: live ones, drafts, and changes waiting to be
+    published (whose venue is only in their latest revision), by title."""
+    return list(
+        Activity.objects.filter(
+            Q(venue=venue)
+            | Q(has_unpublished_changes=True, latest_revision__content__venue=venue.pk)
+        )
+        .order_by("title", "pk")
+        .distinct()
+    )
 
 
 def holiday_ranges() -> tuple:

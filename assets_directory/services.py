@@ -19,14 +19,22 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.text import slugify
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission
 
+from common.site import absolute_url
+
 from .models import (
     Activity,
     FreshnessReminder,
     GroupRegistration,
     ListingReport,
     Organisation,
+    Venue,
 )
-from .selectors import directory_index, moderator_emails, organisation_owner_emails
+from .selectors import (
+    directory_index,
+    moderator_emails,
+    organisation_owner_emails,
+    venue_activities,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -42,10 +50,6 @@ EDITOR_MODEL_PERMISSIONS = (
 )
 
 FRESHNESS_SALT = "assets_directory.freshness"
-
-
-def absolute_url(path: str) -> str:
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
 
 
 def _send(*, subject: str, template: str, context: dict, to: list[str]) -> None:
@@ -216,6 +220,39 @@ def registration_reject(
     return registration
 
 
+def moderation_acknowledge(*, page, user) -> str:
+    """Tell someone who sent a page to be checked that it arrived and what happens next.
+
+    E-mails them (once the submission commits) and returns the same news, in a sentence, for
+    the screen.
+    """
+    page = page.specific
+    organisation = page.get_parent().title if isinstance(page, Activity) else ""
+    new = page.first_published_at is None
+    if user.email:
+        context = {
+            "name": user.get_short_name() or user.get_username(),
+            "title": page.get_admin_display_title(),
+            "organisation": organisation,
+            "new": new,
+            "edit_url": absolute_url(reverse("wagtailadmin_pages:edit", args=[page.pk])),
+        }
+        transaction.on_commit(
+            lambda: _send(
+                subject=f"We have your {'new listing' if new else 'change'}: {context['title']}",
+                template="assets_directory/emails/change_received.txt",
+                context=context,
+                to=[user.email],
+            )
+        )
+    then = (
+        f"We will e-mail you at {user.email} when it is published, or if they ask for changes."
+        if user.email
+        else "It will be published once it is approved."
+    )
+    return f"A moderator will check it before it goes on the site. {then}"
+
+
 def organisation_grant_editors(*, organisation: Organisation) -> Group:
     """Create (or reuse) the organisation's editors group with rights on its subtree only."""
     if organisation.editors_group_id:
@@ -234,10 +271,7 @@ def organisation_grant_editors(*, organisation: Organisation) -> Group:
             ),
         )
 
-    root = Collection.get_first_root_node()
-    collection = root.get_children().filter(name=organisation.title).first()
-    if collection is None:
-        collection = root.add_child(name=organisation.title)
+    collection = organisation_collection(organisation=organisation)
     for app_label, codenames in (
         ("wagtailimages", EDITOR_IMAGE_PERMISSIONS),
         ("wagtaildocs", EDITOR_DOCUMENT_PERMISSIONS),
@@ -255,6 +289,42 @@ def organisation_grant_editors(*, organisation: Organisation) -> Group:
             Permission.objects.get(content_type__app_label=app_label, codename=codename)
         )
     return group
+
+
+def organisation_collection(*, organisation: Organisation) -> Collection:
+    """The organisation's own collection of images and documents, made on first use.
+
+    Found through the organisation's `collection` link, never by name: an organisation can be
+    renamed and its old name taken by another, which must not inherit its files.
+    """
+    if organisation.collection_id:
+        return organisation.collection
+    root = Collection.get_first_root_node()
+    collection = root.add_child(name=_unique_collection_name(root, organisation.title))
+    organisation.collection = collection
+    Organisation.objects.filter(pk=organisation.pk).update(collection=collection)
+    return collection
+
+
+def organisation_collection_rename(*, organisation: Organisation) -> None:
+    """Keep the collection's name in step with the organisation's, for moderators' lists."""
+    collection = organisation.collection
+    if collection is None or collection.name == organisation.title:
+        return
+    parent = collection.get_parent()
+    collection.name = _unique_collection_name(parent, organisation.title, exclude=collection.pk)
+    collection.save(update_fields=["name"])
+
+
+def _unique_collection_name(parent: Collection, title: str, *, exclude: int | None = None) -> str:
+    # Only for people reading the list: sibling collections with one name are hard to tell
+    # apart. Nothing looks a collection up by its name.
+    siblings = parent.get_children().exclude(pk=exclude)
+    base = title[:240] or "Group"
+    name, n = base, 2
+    while siblings.filter(name=name).exists():
+        name, n = f"{base} ({n})", n + 1
+    return name
 
 
 def _escape(text: str) -> str:
@@ -286,6 +356,57 @@ def _unique_group_name(title: str) -> str:
     while Group.objects.filter(name=name).exists():
         name, n = f"{base} ({n})", n + 1
     return name
+
+
+# Venues ------------------------------------------------------------------------------------------
+
+# How many activities a refusal names before it says "and N more".
+VENUE_IN_USE_LISTED = 10
+
+
+class VenueInUse(ValueError):
+    """A venue that activities use cannot be deleted; `message` names them."""
+
+    def __init__(self, *, venue: Venue, activities: list[Activity]):
+        self.venue = venue
+        self.activities = activities
+        names = [_venue_user(a, venue) for a in activities[:VENUE_IN_USE_LISTED]]
+        if len(activities) > VENUE_IN_USE_LISTED:
+            names.append(f"and {len(activities) - VENUE_IN_USE_LISTED} more")
+        self.message = (
+            f"{venue.name} cannot be deleted because "
+            + ("an activity uses" if len(activities) == 1 else f"{len(activities)} activities use")
+            + f" it: {'; '.join(names)}. Choose another venue for "
+            + ("it" if len(activities) == 1 else "them")
+            + " first."
+        )
+        super().__init__(self.message)
+
+
+def _venue_user(activity: Activity, venue: Venue) -> str:
+    if activity.live and activity.venue_id == venue.pk:
+        state = ""
+    elif activity.live:
+        state = ", in a change not yet published"
+    else:
+        state = ", not yet published"
+    return f"{activity.title} ({activity.get_parent().title}{state})"
+
+
+def venue_ensure_unused(*, venue: Venue) -> None:
+    """Raise VenueInUse if any activity, live or waiting to be published, names the venue."""
+    activities = venue_activities(venue=venue)
+    if activities:
+        raise VenueInUse(venue=venue, activities=activities)
+
+
+@transaction.atomic
+def venue_delete(*, venue: Venue) -> None:
+    """Delete a venue no activity uses; deleting one in use would strip its activities of
+    their place (and their point on the map)."""
+    venue = Venue.objects.select_for_update().get(pk=venue.pk)
+    venue_ensure_unused(venue=venue)
+    venue.delete()
 
 
 # Freshness -------------------------------------------------------------------------------------

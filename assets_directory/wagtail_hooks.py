@@ -10,6 +10,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel
 from wagtail.admin.ui.tables import Column
+from wagtail.models import WorkflowState
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
@@ -154,6 +155,35 @@ def register_pending_registrations_menu_item():
         icon_name="group",
         order=150,
     )
+
+
+@hooks.register("after_create_page")
+@hooks.register("after_edit_page")
+def acknowledge_submission(request, page):
+    # Wagtail says only that the page "has been submitted for moderation"; an editor also needs
+    # to know what happens next, here and by e-mail.
+    # Asked of the database: the view's page has its workflow states cached from before.
+    submitted = page.workflow_states.filter(status=WorkflowState.STATUS_IN_PROGRESS).exists()
+    if "action-submit" in request.POST and submitted:
+        messages.info(request, services.moderation_acknowledge(page=page, user=request.user))
+
+
+@hooks.register("before_delete_snippet")
+def refuse_deleting_venues_in_use(request, instances):
+    # Runs before the confirmation page and before the deletion itself, for one venue or many.
+    refusals = []
+    for instance in instances:
+        if not isinstance(instance, Venue):
+            return None
+        try:
+            services.venue_ensure_unused(venue=instance)
+        except services.VenueInUse as exc:
+            refusals.append(exc.message)
+    if not refusals:
+        return None
+    for message in refusals:
+        messages.error(request, message)
+    return redirect("wagtailsnippets_assets_directory_venue:list")
 
 
 @hooks.register("insert_editor_js")

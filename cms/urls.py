@@ -4,6 +4,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from . import admin_views
 from .api import schema
 from .views import SignOutView, ThrottledPasswordResetView
 
@@ -17,6 +18,7 @@ urlpatterns = [
         name="password_reset_throttled",
     ),
     path("sign-out/", SignOutView.as_view(), name="sign_out"),
+    *admin_views.urlpatterns,
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("", include("assets_directory.urls")),

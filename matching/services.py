@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+
+from common.site import site_url
 
 from .models import (
     AuditEvent,
@@ -245,7 +246,7 @@ def plan_email(*, plan: Plan, by) -> None:
     body = render_to_string(
         "matching/emails/plan.txt",
         {"plan": plan, "person": person, "needs": person.needs.all(),
-         "base_url": settings.WAGTAILADMIN_BASE_URL},
+         "base_url": site_url()},
     )  # fmt: skip
     send_mail("Your plan", body, None, [person.email])
     Plan.objects.filter(pk=plan.pk).update(emailed_at=timezone.now())

@@ -1,6 +1,6 @@
 """Keep the index in step with the directory: every change is queued on commit."""
 
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
@@ -32,6 +32,13 @@ def activity_deleted(sender, instance, **kwargs):
 
 @receiver(post_save, sender=Venue)
 def venue_saved(sender, instance, **kwargs):
+    index_enqueue(instance.activities.values_list("pk", flat=True))
+
+
+@receiver(pre_delete, sender=Venue)
+def venue_deleted(sender, instance, **kwargs):
+    # Before the delete, while the activities still name it; the update runs on commit, so
+    # a deletion that is refused or rolled back changes nothing.
     index_enqueue(instance.activities.values_list("pk", flat=True))
 
 

@@ -15,6 +15,7 @@ from assets_directory.models import AccessibilityFeature, Activity, Category
 from common.http import client_address
 from common.middleware import private_page
 from common.ratelimit import rate_limit_hit
+from common.site import site_url
 
 from . import shortlist
 from .api import run_search
@@ -175,7 +176,7 @@ def shortlist_page(request):
         elif form.is_valid() and activities:
             body = render_to_string(
                 "search/emails/shortlist.txt",
-                {"activities": activities, "base_url": settings.WAGTAILADMIN_BASE_URL},
+                {"activities": activities, "base_url": site_url()},
             )
             send_mail("Your list of activities", body, None, [form.cleaned_data["email"]])
             messages.success(request, "We have sent your list.")

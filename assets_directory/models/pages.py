@@ -19,7 +19,7 @@ from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, PagePermissionTester
 from wagtail.search import index
 
 from .. import scheduling
@@ -67,6 +67,14 @@ class DirectoryIndexPage(RoutablePageMixin, Page):
         )
 
 
+class OrganisationPermissionTester(PagePermissionTester):
+    def can_copy(self):
+        # An organisation is one group with its own editors, files and registration: a copy
+        # would be a second listing of the same group that nobody may edit. A new group
+        # registers; a similar activity is made by copying the activity.
+        return False
+
+
 class Organisation(Page):
     """A community group or voluntary organisation. Its editors own its subtree of activities."""
 
@@ -105,6 +113,15 @@ class Organisation(Page):
     editors_group = models.OneToOneField(
         Group, null=True, blank=True, on_delete=models.SET_NULL, related_name="organisation"
     )
+    # The organisation's own images and documents, set with the editors group. Tied by
+    # identity: names change and are reused, so a name must never decide who may edit what.
+    collection = models.OneToOneField(
+        "wagtailcore.Collection",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="organisation",
+    )
 
     content_panels = Page.content_panels + [
         FieldPanel("kind"),
@@ -123,15 +140,23 @@ class Organisation(Page):
     ]
     parent_page_types = ["assets_directory.DirectoryIndexPage"]
     subpage_types = ["assets_directory.Activity"]
+    # The admin offers no copy (see OrganisationPermissionTester); a copy made in code gets an
+    # identity of its own and nobody's rights.
+    exclude_fields_in_copy = ["uuid", "editors_group", "collection"]
 
     class Meta:
         verbose_name = "organisation"
 
+    def permissions_for_user(self, user):
+        return OrganisationPermissionTester(user, self)
+
     def with_content_json(self, content):
-        # Who may edit the organisation is not content: publishing an old revision must not
-        # take the editors' rights away (or give back rights a moderator removed).
+        # Who may edit the organisation and its files is not content: publishing an old
+        # revision must not take the editors' rights away (or give back rights a moderator
+        # removed).
         obj = super().with_content_json(content)
         obj.editors_group_id = self.editors_group_id
+        obj.collection_id = self.collection_id
         return obj
 
     def get_context(self, request, *args, **kwargs):
@@ -234,11 +259,13 @@ class Activity(Page):
             "e.g. 'SW17, SW18'. Leave empty if anyone can join from anywhere."
         ),
     )
+    # PROTECT: deleting a venue must never leave activities without their place. The admin
+    # refuses with the list of activities first (services.venue_ensure_unused).
     venue = models.ForeignKey(
         "assets_directory.Venue",
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="activities",
     )
     contact_name = models.CharField(max_length=255, blank=True)
@@ -295,6 +322,8 @@ class Activity(Page):
     parent_page_types = ["assets_directory.Organisation"]
     subpage_types = []
     base_form_class = ActivityForm
+    # A copy is a new listing, exchanged (Open Referral) under an identity of its own.
+    exclude_fields_in_copy = ["uuid"]
 
     class Meta:
         verbose_name = "activity"

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import environ
 
+from common.site import parse_site_url
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env(
@@ -43,7 +45,7 @@ env = environ.Env(
     FRESHNESS_REMINDER_INTERVAL_DAYS=(int, 14),
     FRESHNESS_MAX_REMINDERS=(int, 3),
     FRESHNESS_LINK_MAX_AGE_DAYS=(int, 30),
-    WAGTAILADMIN_BASE_URL=(str, "http://127.0.0.1:8000"),
+    SITE_URL=(str, "http://127.0.0.1:8000"),
     SECURE_SSL_REDIRECT=(bool, True),
     SECURE_HSTS_SECONDS=(int, 31536000),
 )
@@ -204,7 +206,9 @@ LOGIN_URL = "matching:sign_in"
 LOGOUT_REDIRECT_URL = "/"
 
 # Celery: eager (in-process) unless a broker is configured.
-CELERY_BROKER_URL = env("CELERY_BROKER_URL") or "memory://"
+# "localhost" only names the in-process broker: without a host kombu warns "No hostname was
+# supplied" whenever it describes the connection.
+CELERY_BROKER_URL = env("CELERY_BROKER_URL") or "memory://localhost/"
 CELERY_TASK_ALWAYS_EAGER = env("CELERY_TASK_ALWAYS_EAGER") and not env("CELERY_BROKER_URL")
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
@@ -215,13 +219,22 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# The site's public address: every link that leaves a page (e-mails, printed lists, Wagtail's
+# notifications) starts with it (common.site.absolute_url), and migrate points the default
+# Wagtail Site at its host and port (cms.services.site_update_address).
+SITE_URL = parse_site_url(env("SITE_URL"))
+
 # Wagtail
 WAGTAIL_SITE_NAME = "Common Ground"
-WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL")
+WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAIL_ADMIN_PATH_PREFIX = "/admin/"
 WAGTAILADMIN_USER_LOGIN_FORM = "cms.forms.AdminLoginForm"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
+# The admin's page search lists only pages the user may explore (Wagtail's default, relied on:
+# the search view has no hook of its own; the choosers and explorer are narrowed in
+# cms/wagtail_hooks.py).
+WAGTAILADMIN_PAGE_SEARCH_FILTER_BY_PERMISSIONS = True
 WAGTAIL_MODERATION_ENABLED = True
 WAGTAIL_WORKFLOW_ENABLED = True
 WAGTAIL_PASSWORD_RESET_ENABLED = True

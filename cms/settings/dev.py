@@ -1,10 +1,15 @@
 """Local development: embedded defaults, no configuration needed."""
 
 import os
+from urllib.parse import urlsplit
 
 os.environ.setdefault("SECRET_KEY", "dev-only-insecure-key-change-me-000000000000000000")
 os.environ.setdefault("DEBUG", "True")
-os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
+# The local names, and the host SITE_URL names (make run ADDRESS=... SITE_URL=...).
+_site_host = urlsplit(os.environ.get("SITE_URL", "")).hostname
+os.environ.setdefault(
+    "ALLOWED_HOSTS", ",".join(filter(None, ("127.0.0.1", "localhost", "[::1]", _site_host)))
+)
 os.environ.setdefault("SECURE_SSL_REDIRECT", "False")
 os.environ.setdefault("SECURE_HSTS_SECONDS", "0")
 

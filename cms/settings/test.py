@@ -9,6 +9,7 @@ os.environ["SECURE_SSL_REDIRECT"] = "False"
 os.environ["SECURE_HSTS_SECONDS"] = "0"
 os.environ["MAP_TILE_URL"] = ""
 os.environ.setdefault("DATABASE_URL", "sqlite://:memory:")
+os.environ["SITE_URL"] = "http://testserver"
 # Each test run indexes into its own directory, so parallel runs never share an index.
 os.environ.setdefault("SEARCH_INDEX_DIR", tempfile.mkdtemp(prefix="common-ground-test-index-"))
 
@@ -26,7 +27,6 @@ MEDIA_ROOT = str(BASE_DIR / "var" / "test-media")  # noqa: F405
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
-WAGTAILADMIN_BASE_URL = "http://testserver"
 # One process: an in-memory cache keeps tests that never touch the database away from it. The
 # shared database cache is tried across two server processes in tests/common/.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from common.http import client_address
 from common.ratelimit import rate_limit_hit
+from common.site import site_url
 from search.backends import SearchBackendError
 
 from ..answers import MatchInputError
@@ -432,7 +433,7 @@ def kiosk_email(request):
         return again(429)
     body = render_to_string(
         "matching/kiosk/email.txt",
-        {"cards": chosen, "base_url": settings.WAGTAILADMIN_BASE_URL},
+        {"cards": chosen, "base_url": site_url()},
     )
     try:
         send_mail("Your list of things to try", body, None, [form.cleaned_data["email"]])

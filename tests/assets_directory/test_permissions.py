@@ -5,10 +5,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from wagtail.images import get_image_model
 from wagtail.images.tests.utils import get_test_image_file
-from wagtail.models import Collection, Page, WorkflowState
+from wagtail.models import Page, WorkflowState
 from wagtail.test.utils.form_data import rich_text
 
-from assets_directory.models import Activity
+from assets_directory.models import Activity, Organisation
 from tests.conftest import make_editor
 
 
@@ -201,8 +201,8 @@ def test_editor_uploads_only_to_own_collection_and_cannot_edit_other_images(
     client, editor, organisation, other_organisation
 ):
     make_editor(other_organisation, username="singer", email="singer@example.org")
-    own = Collection.objects.get(name=organisation.title)
-    other = Collection.objects.get(name=other_organisation.title)
+    own = Organisation.objects.get(pk=organisation.pk).collection
+    other = Organisation.objects.get(pk=other_organisation.pk).collection
     Image = get_image_model()
     other_image = Image.objects.create(
         title="Choir photo", file=get_test_image_file(), collection=other

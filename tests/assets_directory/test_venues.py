@@ -1,9 +1,14 @@
 import pytest
 from django.core.exceptions import ValidationError
+from django.db.models import ProtectedError
 from django.urls import reverse
 
+from assets_directory import services
 from assets_directory.models import Venue
-from tests.factories import VenueFactory
+from search.documents import documents_for
+from search.query import DirectoryQuery, GeoPoint
+from search.selectors import search_directory
+from tests.factories import ActivityFactory, VenueFactory
 
 
 @pytest.mark.django_db
@@ -54,3 +59,105 @@ def test_admin_venue_form_shows_postcode_error_not_500(client, moderator):
     response = client.post(url, {"name": "Hall", "postcode": "SW18 4DJ"})
     assert response.status_code == 302
     assert Venue.objects.get().latitude is not None
+
+
+# Deleting and changing venues ----------------------------------------------------------------
+
+
+@pytest.fixture
+def published(organisation, moderator, django_capture_on_commit_callbacks):
+    def _publish(page):
+        with django_capture_on_commit_callbacks(execute=True):
+            page.save_revision(user=moderator).publish(user=moderator)
+        return page
+
+    return _publish
+
+
+def venue_delete_url(venue):
+    return reverse("wagtailsnippets_assets_directory_venue:delete", args=[venue.pk])
+
+
+@pytest.mark.django_db
+class TestDeletingVenues:
+    def test_moderator_cannot_delete_a_venue_live_activities_use_and_is_told_which(
+        self, client, moderator, activity, other_organisation, published
+    ):
+        venue = activity.venue
+        published(activity)
+        draft = ActivityFactory(parent=other_organisation, title="Choir", venue=venue, live=False)
+        client.force_login(moderator)
+
+        for response in (
+            client.get(venue_delete_url(venue), follow=True),
+            client.post(venue_delete_url(venue), follow=True),
+        ):
+            body = response.content.decode()
+            assert f"{venue.name} cannot be deleted because 2 activities use it" in body
+            assert "Knit and natter (Tooting Knit and Natter)" in body
+            assert f"Choir ({other_organisation.title}, not yet published)" in body
+        assert Venue.objects.filter(pk=venue.pk).exists()
+        activity.refresh_from_db()
+        draft.refresh_from_db()
+        assert activity.venue == venue and draft.venue == venue
+
+    def test_bulk_delete_is_refused_for_a_venue_in_use(self, client, moderator, activity):
+        unused = VenueFactory(name="Old scout hut")
+        client.force_login(moderator)
+        url = (
+            reverse("wagtail_bulk_action", args=["assets_directory", "venue", "delete"])
+            + f"?id={activity.venue.pk}&id={unused.pk}"
+        )
+        response = client.post(url, follow=True)
+        assert "cannot be deleted because an activity uses it" in response.content.decode()
+        assert Venue.objects.filter(pk__in=[activity.venue.pk, unused.pk]).count() == 2
+
+    def test_a_change_waiting_for_moderation_keeps_its_new_venue(
+        self, client, moderator, activity, published
+    ):
+        published(activity)
+        new_venue = VenueFactory(name="Library")
+        activity.venue = new_venue
+        activity.save_revision()  # submitted, not yet published
+        with pytest.raises(services.VenueInUse) as excinfo:
+            services.venue_delete(venue=new_venue)
+        assert "Knit and natter (Tooting Knit and Natter, in a change not yet published)" in (
+            excinfo.value.message
+        )
+        assert Venue.objects.filter(pk=new_venue.pk).exists()
+
+    def test_unused_venue_is_deleted(self, client, moderator):
+        venue = VenueFactory(name="Old scout hut")
+        client.force_login(moderator)
+        response = client.post(venue_delete_url(venue))
+        assert response.status_code == 302
+        assert not Venue.objects.filter(pk=venue.pk).exists()
+
+    def test_deleting_a_venue_in_use_outside_the_admin_is_refused(self, activity):
+        with pytest.raises(services.VenueInUse):
+            services.venue_delete(venue=activity.venue)
+        # Even a bare delete keeps the activities' place.
+        with pytest.raises(ProtectedError):
+            activity.venue.delete()
+        activity.refresh_from_db()
+        assert activity.venue_id is not None
+
+
+@pytest.mark.django_db
+def test_moving_or_renaming_a_venue_reaches_the_index(
+    search_index, activity, published, django_capture_on_commit_callbacks
+):
+    published(activity)
+    venue = activity.venue
+    with django_capture_on_commit_callbacks(execute=True):
+        venue.name = "Tooting Library"
+        venue.latitude, venue.longitude = 51.4275, -0.1680
+        venue.save()
+    (document,) = documents_for([activity.pk])
+    (hit,) = search_directory(DirectoryQuery(text="knit")).hits
+    assert hit.venue == "Tooting Library"
+    assert (document["lat"], document["lng"]) == (51.4275, -0.1680)
+    near = search_directory(
+        DirectoryQuery(text="knit", near=GeoPoint(51.4275, -0.1680), radius_m=200)
+    ).hits
+    assert [h.title for h in near] == ["Knit and natter"]

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from assets_directory.demo.builder import DemoBuilder
+from common.site import absolute_url
 
 
 class Command(BaseCommand):
@@ -53,6 +54,6 @@ class Command(BaseCommand):
                     f"{summary.activities} activities, {summary.venues} venues."
                 )
             )
-        self.stdout.write("\nLocal accounts (sign in at http://127.0.0.1:8000/sign-in/):")
+        self.stdout.write(f"\nLocal accounts (sign in at {absolute_url('/sign-in/')}):")
         for role, username, password in summary.accounts:
             self.stdout.write(f"  {role}: username {username!r}, password {password!r}")
