@@ -85,7 +85,6 @@ def venue_activities(*, venue: Venue) -> list[Activity]:
             | Q(has_unpublished_changes=True, latest_revision__content__venue=venue.pk)
         )
         .order_by("title", "pk")
-        .distinct()
     )
 
 
