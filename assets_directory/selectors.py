@@ -83,9 +83,7 @@ def venue_activities(*, venue: Venue) -> list[Activity]:
         Activity.objects.filter(
             Q(venue=venue)
             | Q(has_unpublished_changes=True, latest_revision__content__venue=venue.pk)
-        )
-        .order_by("title", "pk")
-        .distinct()
+        ).order_by("title", "pk")
     )
 
 

@@ -162,9 +162,10 @@ def register_pending_registrations_menu_item():
 def acknowledge_submission(request, page):
     # Wagtail says only that the page "has been submitted for moderation"; an editor also needs
     # to know what happens next, here and by e-mail.
+    if "action-submit" not in request.POST:
+        return
     # Asked of the database: the view's page has its workflow states cached from before.
-    submitted = page.workflow_states.filter(status=WorkflowState.STATUS_IN_PROGRESS).exists()
-    if "action-submit" in request.POST and submitted:
+    if page.workflow_states.filter(status=WorkflowState.STATUS_IN_PROGRESS).exists():
         messages.info(request, services.moderation_acknowledge(page=page, user=request.user))
 
 
