@@ -21,7 +21,7 @@ from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_http_methods, require_POST
 
-from common.http import client_address
+from common.http import client_address, parse_id
 from common.ratelimit import rate_limit_hit
 from search.backends import SearchBackendError
 
@@ -280,8 +280,8 @@ def _match(answers: dict) -> Outcome:
 def _posted_ids(request) -> tuple[list[int], bool]:
     """The ticked activities as numbers, and whether every value posted was one."""
     values = request.POST.getlist("activities")
-    ids = [int(value) for value in values if value.isdigit()]
-    return list(dict.fromkeys(ids)), len(ids) == len(values)
+    ids = [parse_id(value) for value in values]
+    return list(dict.fromkeys(pk for pk in ids if pk is not None)), None not in ids
 
 
 def _points(cards: list[Card]) -> list[dict]:

@@ -8,6 +8,8 @@ from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from common.http import parse_id
+
 from ..access import facilitator_required, person_for
 from ..forms.network import (
     NetworkNoteForm,
@@ -30,10 +32,9 @@ EMPTY_MAP_ROWS = 3
 
 def _map_of(person, map_id) -> NetworkMap:
     """One of this person's maps; 404 for anyone else's, and for an id that is not a number."""
-    try:
-        pk = int(map_id)
-    except (TypeError, ValueError):
-        raise Http404("No such map.") from None
+    pk = parse_id(map_id)
+    if pk is None:
+        raise Http404("No such map.")
     try:
         return person.network_maps.get(pk=pk)
     except NetworkMap.DoesNotExist:

@@ -9,10 +9,12 @@ from smtplib import SMTPException
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from common.http import parse_id
 from search.backends import SearchBackendError
 
 from ..access import facilitator_required, person_for
@@ -269,11 +271,11 @@ def follow_up(request, reference):
     bound_item, bound_form = None, None
     if request.method == "POST":
         person = person_for(request, reference, what="Follow-up", action=None)
-        item_id = request.POST.get("item", "")
+        item_id = parse_id(request.POST.get("item"))
+        if item_id is None:
+            raise Http404("No such activity in their plans.")
         bound_item = get_object_or_404(
-            PlanItem.objects.select_related("plan__person"),
-            pk=int(item_id) if item_id.isdigit() else 0,
-            plan__person=person,
+            PlanItem.objects.select_related("plan__person"), pk=item_id, plan__person=person
         )
         bound_form = FollowUpForm(request.POST, prefix=_item_prefix(bound_item))
         if bound_form.is_valid():

@@ -346,7 +346,7 @@ class TestPrint:
         assert "js-print" in content
 
     def test_unknown_chosen_ids_are_refused(self, client, borough, results_state):
-        for value in ("999999", "abc"):
+        for value in ("999999", "abc", "²", "1" * 23):
             response = client.post(PRINT, {"state": results_state, "activities": [value]})
 
             assert response.status_code == 400
@@ -404,12 +404,14 @@ class TestEmail:
         assert response.context["email_form"].errors["email"]
         assert mail.outbox == []
 
-    def test_unknown_chosen_ids_send_nothing(self, client, borough, results_state):
+    @pytest.mark.parametrize("value", ["999999", "²", "1" * 23])
+    def test_unknown_chosen_ids_send_nothing(self, client, borough, results_state, value):
         response = client.post(
-            EMAIL, {"state": results_state, "activities": ["999999"], "email": "a@example.org"}
+            EMAIL, {"state": results_state, "activities": [value], "email": "a@example.org"}
         )
 
         assert response.status_code == 400
+        assert "not on your list any more" in response.content.decode()
         assert mail.outbox == []
 
     def test_is_rate_limited(self, client, borough, results_state, settings):

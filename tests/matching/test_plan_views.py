@@ -199,6 +199,9 @@ class TestChoosing:
         [
             pytest.param(["999999"], id="no-such-page"),
             pytest.param(["not-a-number"], id="not-an-id"),
+            pytest.param(["²"], id="a-unicode-digit"),
+            pytest.param(["1" * 23], id="a-23-digit-number"),
+            pytest.param(["-3"], id="a-negative-number"),
             pytest.param([], id="none-chosen"),
             pytest.param("organisation", id="a-page-that-is-not-an-activity"),
             pytest.param("draft", id="an-unpublished-activity"),
@@ -386,6 +389,19 @@ class TestFollowUp:
         response = signed_in.post(
             url("follow_up", likes_singing),
             {"item": str(other_item.pk), f"item-{other_item.pk}-went": "yes"},
+        )
+
+        assert response.status_code == 404
+        assert not FollowUp.objects.exists()
+
+    @pytest.mark.parametrize("item_id", ["²", "1" * 23, "", "0", " 7x"])
+    def test_an_item_that_is_not_an_id_is_not_found(
+        self, signed_in, likes_singing, facilitator, item_id
+    ):
+        make_plan(likes_singing, facilitator)
+
+        response = signed_in.post(
+            url("follow_up", likes_singing), {"item": item_id, f"item-{item_id}-went": "yes"}
         )
 
         assert response.status_code == 404
