@@ -119,8 +119,8 @@ def person_detail(request, reference):
 @facilitator_required
 @require_http_methods(["GET", "POST"])
 def person_edit(request, reference):
+    person = person_for(request, reference, what="Details")
     if request.method == "POST":
-        person = person_for(request, reference, what="Details", action=None)
         form = PersonForm(request.POST, instance=person, prefix="person")
         if form.is_valid():
             person_update(person=person, by=request.user, **form.cleaned_data)
@@ -128,7 +128,6 @@ def person_edit(request, reference):
             return redirect("matching:person", reference=person.reference)
         person.refresh_from_db()
     else:
-        person = person_for(request, reference, what="Details")
         form = PersonForm(instance=person, prefix="person")
     return render(
         request, "matching/person_edit.html", {"person": person, "form": form, "step": "record"}
@@ -138,7 +137,7 @@ def person_edit(request, reference):
 @facilitator_required
 @require_http_methods(["GET", "POST"])
 def consent_edit(request, reference):
-    person = person_for(request, reference, what="Consent", action=None)
+    person = person_for(request, reference, what="Consent")
     current = person.current_consent
     if request.method == "POST":
         form = ConsentForm(request.POST, prefix="consent")
@@ -191,7 +190,7 @@ def person_export_print(request, reference):
 @facilitator_required
 @require_http_methods(["GET", "POST"])
 def person_erase_view(request, reference):
-    person = person_for(request, reference, what="Erase", action=None)
+    person = person_for(request, reference, what="Erase")
     form = EraseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         name = person.display_name

@@ -22,13 +22,12 @@ from ..answers import MatchInputError
 from ..engine import MatchResult, match_answers
 from ..forms.people import FollowUpForm
 from ..forms.plans import PlanChoiceForm
-from ..models import AuditEvent, Person, PlanItem
+from ..models import Person, PlanItem
 from ..network import compare_networks
 from ..selectors import answers_for_person
 from ..services import (
     ChosenActivity,
     PlanEmailError,
-    audit_record,
     follow_up_record,
     plan_create,
     plan_email,
@@ -114,8 +113,9 @@ def missing_steps(person: Person) -> list[tuple[str, str]]:
 @facilitator_required
 @require_http_methods(["GET", "POST"])
 def suggestions(request, reference):
+    # A plan saved redirects, so only a page that shows the suggestions is logged as a view.
+    person = person_for(request, reference, what="Suggestions")
     if request.method == "POST":
-        person = person_for(request, reference, what="Suggestions", action=None)
         form = PlanChoiceForm(request.POST)
         outcome = match_person(person)
         if form.is_valid():
@@ -132,7 +132,6 @@ def suggestions(request, reference):
                 messages.success(request, "Plan saved. Print it or send it to them by e-mail.")
                 return redirect("matching:plan", reference=person.reference, plan_id=plan.pk)
     else:
-        person = person_for(request, reference, what="Suggestions")
         form = PlanChoiceForm()
         outcome = match_person(person)
     return _suggestions_page(request, person, form, outcome)
@@ -194,14 +193,10 @@ def _suggestions_page(request, person, form, outcome: Outcome):
 # The plan -------------------------------------------------------------------------------
 
 
-def _plan_for(request, reference, plan_id, *, what: str, action=AuditEvent.Action.VIEW):
-    """The person and one of their plans; 404 unless both are theirs and in the user's team.
-    The view is logged only once the plan is found."""
-    person = person_for(request, reference, what=what, action=None)
+def _plan_for(request, reference, plan_id):
+    """The person and one of their plans; 404 unless both are theirs and in the user's team."""
+    person = person_for(request, reference, what="Plan")
     plan = get_object_or_404(person.plans.prefetch_related("items"), pk=plan_id)
-    if action:
-        audit_record(team=person.team, person=person, actor=request.user, action=action,
-                     what=what)  # fmt: skip
     return person, plan
 
 
@@ -226,14 +221,15 @@ def _plan_page(request, person, plan, *, email_error: str = "", status: int = 20
 
 @facilitator_required
 def plan_detail(request, reference, plan_id):
-    person, plan = _plan_for(request, reference, plan_id, what="Plan")
+    person, plan = _plan_for(request, reference, plan_id)
     return _plan_page(request, person, plan)
 
 
 @facilitator_required
 @require_POST
 def plan_email_view(request, reference, plan_id):
-    person, plan = _plan_for(request, reference, plan_id, what="Plan", action=None)
+    # Sent: the service logs the e-mail and this redirects. Refused: the plan is shown again.
+    person, plan = _plan_for(request, reference, plan_id)
     try:
         plan_email(plan=plan, by=request.user)
     except (PlanEmailError, ValidationError) as exc:
@@ -269,8 +265,8 @@ def _item_prefix(item: PlanItem) -> str:
 @require_http_methods(["GET", "POST"])
 def follow_up(request, reference):
     bound_item, bound_form = None, None
+    person = person_for(request, reference, what="Follow-up")
     if request.method == "POST":
-        person = person_for(request, reference, what="Follow-up", action=None)
         item_id = parse_id(request.POST.get("item"))
         if item_id is None:
             raise Http404("No such activity in their plans.")
@@ -287,8 +283,6 @@ def follow_up(request, reference):
                 messages.success(request, f"Follow-up saved for {bound_item.title}.")
                 url = reverse("matching:follow_up", args=[person.reference])
                 return redirect(f"{url}#item-{bound_item.pk}")
-    else:
-        person = person_for(request, reference, what="Follow-up")
 
     plans = list(person.plans.prefetch_related("items__follow_ups__recorded_by"))
     for plan in plans:
