@@ -25,6 +25,7 @@ from ..selectors import (
     led_teams,
     people_for_user,
     person_export,
+    person_export_readable,
     teams_for_user,
 )
 from ..services import consent_update, person_create, person_erase, person_update
@@ -183,7 +184,11 @@ def person_export_print(request, reference):
     return render(
         request,
         "matching/person_export.html",
-        {"person": person, "data": person_export(person), "step": "record"},
+        {
+            "person": person,
+            "record": person_export_readable(person_export(person)),
+            "step": "record",
+        },  # fmt: skip
     )
 
 
