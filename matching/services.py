@@ -25,6 +25,7 @@ from .models import (
     Team,
 )
 from .network import Member
+from .printed import entries_from_items, plan_link_worker
 from .scoring import TOP_THREE_MAX
 from .vocabulary import NEED_LABELS
 
@@ -245,6 +246,7 @@ def plan_email(*, plan: Plan, by) -> None:
     body = render_to_string(
         "matching/emails/plan.txt",
         {"plan": plan, "person": person, "needs": person.needs.all(),
+         "entries": entries_from_items(plan.items.all()), "link_worker": plan_link_worker(plan),
          "base_url": settings.WAGTAILADMIN_BASE_URL},
     )  # fmt: skip
     send_mail("Your plan", body, None, [person.email])

@@ -38,6 +38,7 @@ from ..kiosk import (
     state_sign,
 )
 from ..network import members_from_dicts
+from ..printed import entries_from_cards
 from ..suggestions import (
     Card,
     suggestion_cards,
@@ -367,6 +368,7 @@ def kiosk_print(request):
         "matching/kiosk/print.html",
         {
             "cards": chosen,
+            "entries": entries_from_cards(chosen),
             "needs": _need_notes(answers),
             "state": state_sign(answers),
         },
@@ -429,7 +431,7 @@ def kiosk_email(request):
         return again(429)
     body = render_to_string(
         "matching/kiosk/email.txt",
-        {"cards": chosen, "base_url": settings.WAGTAILADMIN_BASE_URL},
+        {"entries": entries_from_cards(chosen), "base_url": settings.WAGTAILADMIN_BASE_URL},
     )
     try:
         send_mail("Your list of things to try", body, None, [form.cleaned_data["email"]])

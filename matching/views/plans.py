@@ -24,6 +24,7 @@ from ..forms.people import FollowUpForm
 from ..forms.plans import PlanChoiceForm
 from ..models import Person, PlanItem
 from ..network import compare_networks
+from ..printed import entries_from_items, plan_link_worker
 from ..selectors import answers_for_person
 from ..services import (
     ChosenActivity,
@@ -208,7 +209,8 @@ def _plan_page(request, person, plan, *, email_error: str = "", status: int = 20
         {
             "person": person,
             "plan": plan,
-            "items": plan.items.all(),
+            "entries": entries_from_items(plan.items.all()),
+            "link_worker": plan_link_worker(plan),
             "needs": person.needs.all(),
             "consent": consent,
             "can_email": bool(person.email and consent and consent.contact_by_email),

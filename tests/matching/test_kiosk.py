@@ -7,6 +7,7 @@ import re
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from matching import kiosk
 from search.backends import SearchBackendError
@@ -58,7 +59,12 @@ def borough(search_index, directory):
         "lunch": local_activity(
             organisation, "Lunch club", "lunch-clubs", day="wed", step_free=False
         ),
-        "phone": phone_befriender(organisation),
+        "phone": phone_befriender(
+            organisation,
+            booking="booking",
+            how_to_join="Call Ann to book a first chat",
+            contact_phone="020 7946 0000",
+        ),
     }
     index_rebuild()
     return activities
@@ -345,6 +351,21 @@ class TestPrint:
         assert "Nobody to chat to" in content  # their words about what matters
         assert "js-print" in content
 
+    def test_print_says_how_to_join_whom_to_phone_and_when_it_next_meets(
+        self, client, borough, results_state
+    ):
+        choir, phone = borough["choir"], borough["phone"]
+
+        response = client.post(PRINT, {"state": results_state, "activities": [choir.pk, phone.pk]})
+
+        content = html.unescape(response.content.decode())
+        next_choir = timezone.localtime(choir.next_sessions(count=1)[0].start)
+        assert f"Next date</dt><dd>{next_choir:%A %-d %B %Y, %H:%M}" in content
+        assert "Booking needed. Call Ann to book a first chat" in content
+        assert 'href="tel:02079460000">020 7946 0000' in content
+        # The kiosk's list keeps the visitor on the kiosk: web addresses are text, not links.
+        assert f'href="{choir.url}"' not in content
+
     def test_unknown_chosen_ids_are_refused(self, client, borough, results_state):
         for value in ("999999", "abc", "²", "1" * 23):
             response = client.post(PRINT, {"state": results_state, "activities": [value]})
@@ -389,6 +410,8 @@ class TestEmail:
         assert message.to == ["someone@example.org"]
         assert "Community choir" in message.body
         assert "Choirs and singing, as you chose" in message.body
+        assert "Next date: " in message.body
+        assert "How to join: Just turn up" in message.body
         assert "http://testserver/" in message.body
         assert "We have sent your list" in response.content.decode()
         assert "someone@example.org" not in response.content.decode()
