@@ -14,6 +14,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from common.http import same_site_path
+
 from ..access import facilitator_required, led_team_for, person_for
 from ..forms.people import ConsentForm, EraseForm, PersonForm, TeamChoiceForm
 from ..models import AuditEvent
@@ -34,6 +36,14 @@ from ..services import consent_update, person_create, person_erase, person_updat
 class SignInView(LoginView):
     template_name = "matching/sign_in.html"
     redirect_authenticated_user = True
+
+    def get_redirect_url(self):
+        """Where `next` asks to go, if it is a path on this site; otherwise "" (the default
+        below). Never another site, nor a word Django could take for a view's name."""
+        value = self.request.POST.get(
+            self.redirect_field_name, self.request.GET.get(self.redirect_field_name)
+        )
+        return same_site_path(self.request, value, default="")
 
     def get_default_redirect_url(self):
         user = self.request.user

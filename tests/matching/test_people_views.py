@@ -157,6 +157,26 @@ def test_sign_in_takes_a_facilitator_to_their_people(client, facilitator):
     assert response.url == "/support/"
 
 
+@pytest.mark.parametrize(
+    ("next_value", "lands_on"),
+    [
+        ("/support/people/new/", "/support/people/new/"),
+        ("foo", "/support/"),  # not a view's name, nor a path relative to the sign-in page
+        ("//evil.example/", "/support/"),
+        ("https://evil.example/", "/support/"),
+        ("/\\evil.example", "/support/"),
+    ],
+)
+def test_sign_in_goes_on_only_to_a_path_on_this_site(client, facilitator, next_value, lands_on):
+    response = client.post(
+        reverse("matching:sign_in"),
+        {"username": "facilitator", "password": "password", "next": next_value},
+    )
+
+    assert response.status_code == 302
+    assert response.url == lands_on
+
+
 # Audit -----------------------------------------------------------------------------------
 
 
