@@ -186,7 +186,7 @@ def _members(answers: dict) -> list:
     try:
         return members_from_dicts(rows if isinstance(rows, list) else [])
     except ValueError:
-        # Signed by us, so only a change in the rules can get here: start the map afresh.
+        # Sealed by us, so only a change in the rules can get here: start the map afresh.
         return []
 
 
