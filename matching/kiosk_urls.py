@@ -1,4 +1,5 @@
-"""Kiosk mode, under /kiosk/: anonymous, and every step after the first is a POST."""
+"""Kiosk mode, under /kiosk/: anonymous. Each step, the suggestions and the printable list
+have an address of their own (GET); forms post to them and are answered with a 303."""
 
 from django.urls import path
 
@@ -10,5 +11,6 @@ urlpatterns = [
     path("suggestions/", kiosk.kiosk_results, name="kiosk_results"),
     path("print/", kiosk.kiosk_print, name="kiosk_print"),
     path("email/", kiosk.kiosk_email, name="kiosk_email"),
+    path("still-here/", kiosk.kiosk_still_here, name="kiosk_still_here"),
     path("finish/", kiosk.kiosk_finish, name="kiosk_finish"),
 ]

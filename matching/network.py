@@ -278,8 +278,8 @@ def members_from_dicts(items: Iterable[dict]) -> list[Member]:
             if item.get(key) in (None, ""):
                 raise ValueError(f"{where}.{key}: this field is required.")
         circle = item["circle"]
-        # Form posts send numbers as text.
-        if isinstance(circle, str) and circle.strip().isdigit():
+        # Form posts send numbers as text. ASCII only: "²".isdigit() is true, and int() fails.
+        if isinstance(circle, str) and circle.strip().isascii() and circle.strip().isdigit():
             circle = int(circle)
         support = item.get("support")
         frequency = item.get("frequency")

@@ -26,6 +26,7 @@ from .models import (
     Team,
 )
 from .network import Member
+from .printed import entries_from_items, plan_link_worker
 from .scoring import TOP_THREE_MAX
 from .vocabulary import NEED_LABELS
 
@@ -246,6 +247,7 @@ def plan_email(*, plan: Plan, by) -> None:
     body = render_to_string(
         "matching/emails/plan.txt",
         {"plan": plan, "person": person, "needs": person.needs.all(),
+         "entries": entries_from_items(plan.items.all()), "link_worker": plan_link_worker(plan),
          "base_url": site_url()},
     )  # fmt: skip
     send_mail("Your plan", body, None, [person.email])

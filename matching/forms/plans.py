@@ -1,16 +1,32 @@
 from django import forms
 
 from assets_directory.models import Activity
+from common.http import parse_id, parse_ids
 
 from ..suggestions import live_activities
 
 NOTES_MAX_LENGTH = 2000
 
 
+class ActivityIdsField(forms.ModelMultipleChoiceField):
+    """Activities by id, each checked to be a bounded ASCII number before any query: "²" or
+    a 23-digit number is a form error, never a 500."""
+
+    def clean(self, value):
+        if isinstance(value, list | tuple):
+            ids = [parse_id(pk) for pk in value]
+            if None in ids:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value"
+                )
+            value = ids
+        return super().clean(value)
+
+
 class PlanChoiceForm(forms.Form):
     """The activities ticked on the suggestions page, and anything else agreed."""
 
-    activities = forms.ModelMultipleChoiceField(
+    activities = ActivityIdsField(
         queryset=Activity.objects.none(),
         label="Choose to try",
         error_messages={
@@ -34,8 +50,5 @@ class PlanChoiceForm(forms.Form):
         self.fields["activities"].queryset = live_activities()
 
     def chosen_ids(self) -> list[int]:
-        ids = []
-        for value in self.data.getlist("activities") if self.is_bound else []:
-            if str(value).isdigit():
-                ids.append(int(value))
-        return ids
+        """The ids ticked, in the order posted, ignoring anything that is not an id."""
+        return parse_ids(self.data.getlist("activities")) if self.is_bound else []

@@ -1,9 +1,13 @@
 """Kiosk mode: the matching flow for anyone at a library or hub screen, without signing in.
 
 Nothing about the person is kept on the server: no rows, no session, no logs of answers. The
-answers so far ride along in each page as signed JSON (matching.kiosk), every page is POSTed
-(so answers never sit in a URL) and sent with ``Cache-Control: no-store``. Only if the person
-asks is their list printed, or e-mailed to an address that is used once and not kept.
+answers live in the browser, sealed (matching.kiosk): in each page's forms, and in one cookie.
+Every form posts, and every successful post is answered with a 303 to the address of the page
+that comes next, which draws itself from the cookie: so Back, Forward and reload work without
+"Confirm form resubmission", and the address bar always names the step on screen. Addresses
+carry no answers. Every page is sent with ``Cache-Control: no-store``; Finish deletes the
+cookie. Only if the person asks is their list printed, or e-mailed to an address that is
+used once and not kept (never put in the cookie).
 """
 
 from __future__ import annotations
@@ -15,13 +19,14 @@ from smtplib import SMTPException
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.http import Http404
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_http_methods, require_POST
 
-from common.http import client_address
+from common.http import client_address, parse_id
 from common.ratelimit import rate_limit_hit
 from common.site import site_url
 from search.backends import SearchBackendError
@@ -31,14 +36,23 @@ from ..engine import match_answers
 from ..forms.network import kind_table, member_formset, network_diagram
 from ..forms.preferences import NEED_LABELS, NeedsForm, PreferencesForm, TopThreeForm
 from ..kiosk import (
+    COOKIE_NAME,
+    IDLE_SECONDS,
+    MAX_COOKIE_CHARS,
+    PAGE_SECONDS,
     STATE_FIELD,
+    WARNING_SECONDS,
     EmailListForm,
     KioskStateError,
+    KioskVisit,
     PlaceForm,
-    state_read,
-    state_sign,
+    state_open,
+    state_seal,
+    visit_open,
+    visit_seal,
 )
 from ..network import members_from_dicts
+from ..printed import entries_from_cards
 from ..suggestions import (
     Card,
     suggestion_cards,
@@ -47,14 +61,12 @@ from ..suggestions import (
 logger = logging.getLogger(__name__)
 
 SUGGESTION_LIMIT = 10
-# How long a screen may sit untouched before kiosk.js asks "Still there?", then how long it
-# waits for an answer before it presses Finish itself.
-IDLE_SECONDS = 5 * 60
-WARNING_SECONDS = 60
 # An empty map gets a few blank rows, so that without JavaScript most people need no extra
 # round trip for "Add another".
 EMPTY_MAP_ROWS = 3
 UNUSABLE_ANSWERS = "Some of your answers could not be used."
+# What a step's post holds besides the step's own fields: never kept in a draft.
+NOT_DRAFT = frozenset({"csrfmiddlewaretoken", STATE_FIELD, "go", "add_row", "activities"})
 
 
 @dataclass(frozen=True)
@@ -89,23 +101,81 @@ def kiosk_page(view):
     return wrapped
 
 
-def _page(request, template, context, *, status=200):
+def _page(request, template, context, *, address: str, status=200):
+    """A kiosk page. `address` is the page's own GET address: kiosk.js puts it in the address
+    bar of a page that answered a post directly (a mistake shown where it was made), so that
+    Back and reload fetch it rather than post again."""
     context = {
         "idle_seconds": IDLE_SECONDS,
         "warning_seconds": WARNING_SECONDS,
         "steps": STEPS,
+        "kiosk_address": address,
         **context,
     }
     return render(request, template, context, status=status)
 
 
-def _start_again(request, error: KioskStateError):
-    return _page(
-        request,
-        "matching/kiosk/start_again.html",
-        {"expired": error.expired},
-        status=400,
+# The visit in its cookie --------------------------------------------------------------------
+
+
+def _cookie_path() -> str:
+    return reverse("matching:kiosk")
+
+
+def _visit(request) -> KioskVisit | None:
+    """The visit in the cookie; None if there is none. KioskStateError if it is not ours or
+    the person has gone quiet for too long."""
+    token = request.COOKIES.get(COOKIE_NAME)
+    return visit_open(token) if token else None
+
+
+def _keep(response, visit: KioskVisit) -> bool:
+    """Put the visit in the cookie (sealed afresh, so it opens pages for REOPEN_SECONDS from
+    now). False if it is too big for a cookie: the caller shows its page directly."""
+    token = visit_seal(visit)
+    if len(token) > MAX_COOKIE_CHARS:
+        return False
+    response.set_cookie(
+        COOKIE_NAME,
+        token,
+        max_age=PAGE_SECONDS,
+        path=_cookie_path(),
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Strict",
     )
+    return True
+
+
+def _forget(response):
+    response.delete_cookie(COOKIE_NAME, path=_cookie_path(), samesite="Strict")
+    return response
+
+
+def _go(address: str, visit: KioskVisit, direct):
+    """Answer a post with a 303 to `address`, the visit in the cookie. A visit too big for a
+    cookie is shown directly by `direct()` (that page is then only reached by posting)."""
+    response = redirect(address)
+    response.status_code = 303
+    if _keep(response, visit):
+        return response
+    return _forget(direct())
+
+
+def _start_again(request, error: KioskStateError):
+    return _forget(
+        _page(
+            request,
+            "matching/kiosk/start_again.html",
+            {"expired": error.expired},
+            address=reverse("matching:kiosk"),
+            status=400,
+        )
+    )
+
+
+def _step_address(step: Step) -> str:
+    return reverse("matching:kiosk_step", args=[step.slug])
 
 
 # The steps --------------------------------------------------------------------------------
@@ -117,7 +187,7 @@ def _members(answers: dict) -> list:
     try:
         return members_from_dicts(rows if isinstance(rows, list) else [])
     except ValueError:
-        # Signed by us, so only a change in the rules can get here: start the map afresh.
+        # Sealed by us, so only a change in the rules can get here: start the map afresh.
         return []
 
 
@@ -186,7 +256,8 @@ def _step_page(request, step: Step, answers: dict, form=None):
         "previous": STEPS[index - 1] if index else None,
         "last": index == len(STEPS) - 1,
         "form": form,
-        "state": state_sign(answers),
+        "state": state_seal(answers),
+        "has_answers": bool(answers),
     }
     if step.slug == "people":
         context.update(
@@ -197,24 +268,51 @@ def _step_page(request, step: Step, answers: dict, form=None):
         )
     elif step.slug == "top-three":
         context["chose_interests"] = bool(set(answers.get("interests", [])) & set(form.offered))
-    return _page(request, step.template, context)
+    return _page(request, step.template, context, address=_step_address(step))
 
 
-def _after(request, step: Step, answers: dict):
+def _draft_form(step: Step, visit: KioskVisit):
+    """The step's form as it was posted with mistakes (errors and all), if that is what the
+    cookie holds for this step."""
+    draft = visit.draft
+    if not draft or draft.get("step") != step.slug:
+        return None
+    data = QueryDict(mutable=True)
+    for name, values in draft["data"].items():
+        data.setlist(name, values)
+    form = _form(step, data, visit.answers)
+    if step.slug == "people" and draft.get("add_row"):
+        return form.with_extra_row()
+    _valid(step, form)  # as when it was posted: the errors to show
+    return form
+
+
+def _draft(step: Step, request, *, add_row: bool = False) -> dict:
+    data = {name: request.POST.getlist(name) for name in request.POST if name not in NOT_DRAFT}
+    return {"step": step.slug, "data": data, "add_row": add_row}
+
+
+def _next_address(step: Step) -> str:
+    index = STEPS.index(step)
+    if index + 1 < len(STEPS):
+        return _step_address(STEPS[index + 1])
+    return reverse("matching:kiosk_results")
+
+
+def _shown_after(request, step: Step, answers: dict):
+    """The page after `step`, drawn directly (for a visit too big for the cookie)."""
     index = STEPS.index(step)
     if index + 1 < len(STEPS):
         return _step_page(request, STEPS[index + 1], answers)
     return _results_page(request, answers)
 
 
-def _answers(request) -> dict:
-    return state_read(request.POST.get(STATE_FIELD))
-
-
 @kiosk_page
 @require_http_methods(["GET", "HEAD"])
 def kiosk_start(request):
-    return _step_page(request, STEPS[0], {})
+    """The way in, from the home page or "Start again": always a fresh start."""
+    response = redirect("matching:kiosk_step", step=STEPS[0].slug)
+    return _forget(response) if COOKIE_NAME in request.COOKIES else response
 
 
 @kiosk_page
@@ -223,33 +321,63 @@ def kiosk_step(request, step):
     current = STEP_BY_SLUG.get(step)
     if current is None:
         raise Http404("No such step.")
-    if request.method != "POST":
-        # A step is only ever reached with the answers so far, which are never in a URL.
-        return redirect("matching:kiosk")
+    if request.method == "POST":
+        return _step_post(request, current)
     try:
-        answers = _answers(request)
+        visit = _visit(request)
     except KioskStateError as error:
         return _start_again(request, error)
+    if visit is None:
+        if current is STEPS[0]:
+            return _step_page(request, current, {})
+        # A step is only ever reached with the answers so far.
+        return redirect("matching:kiosk")
+    response = _step_page(request, current, visit.answers, form=_draft_form(current, visit))
+    _keep(response, visit)
+    return response
 
-    go = request.POST.get("go", "next")
-    if go == "show":
-        return _step_page(request, current, answers)
-    if go == "skip" and current.optional:
-        return _after(request, current, answers)
+
+def _step_post(request, current: Step):
+    try:
+        answers = state_open(request.POST.get(STATE_FIELD))
+    except KioskStateError as error:
+        return _start_again(request, error)
+    chosen = _posted_ids(request)[0]
+    index = STEPS.index(current)
+
+    def go(step: Step | None, answers: dict, *, draft=None, form=None):
+        visit = KioskVisit(answers=answers, chosen=chosen, draft=draft)
+        if step is None:
+            return _go(
+                _next_address(current), visit, lambda: _shown_after(request, current, answers)
+            )
+        return _go(
+            _step_address(step), visit, lambda: _step_page(request, step, answers, form=form)
+        )
+
+    action = request.POST.get("go", "next")
+    if action == "show":
+        return go(current, answers)
+    if action == "skip" and current.optional:
+        return go(None, answers)
 
     form = _form(current, request.POST, answers)
     if current.slug == "people" and "add_row" in request.POST:
-        return _step_page(request, current, answers, form=form.with_extra_row())
+        return go(
+            current,
+            answers,
+            draft=_draft(current, request, add_row=True),
+            form=form.with_extra_row(),
+        )
     valid = _valid(current, form)
     if valid:
         answers = _merge(current, form, answers)
-    index = STEPS.index(current)
-    if go == "back" and index:
+    if action == "back" and index:
         # Going back keeps this page's answers if they are complete, and never blocks.
-        return _step_page(request, STEPS[index - 1], answers)
+        return go(STEPS[index - 1], answers)
     if valid:
-        return _after(request, current, answers)
-    return _step_page(request, current, answers, form=form)
+        return go(None, answers)
+    return go(current, answers, draft=_draft(current, request), form=form)
 
 
 # Results, print and e-mail ----------------------------------------------------------------
@@ -284,8 +412,8 @@ def _match(answers: dict) -> Outcome:
 def _posted_ids(request) -> tuple[list[int], bool]:
     """The ticked activities as numbers, and whether every value posted was one."""
     values = request.POST.getlist("activities")
-    ids = [int(value) for value in values if value.isdigit()]
-    return list(dict.fromkeys(ids)), len(ids) == len(values)
+    ids = [parse_id(value) for value in values]
+    return list(dict.fromkeys(pk for pk in ids if pk is not None)), None not in ids
 
 
 def _points(cards: list[Card]) -> list[dict]:
@@ -312,6 +440,7 @@ def _results_page(
     outcome = outcome or _match(answers)
     if outcome.unavailable:
         status = 503
+    known = outcome.by_id()
     return _page(
         request,
         "matching/kiosk/results.html",
@@ -320,13 +449,14 @@ def _results_page(
             "cards": outcome.cards,
             "network": outcome.network,
             "points": _points(outcome.cards),
-            "chosen_ids": set(chosen),
+            "chosen_ids": {pk for pk in chosen if pk in known},
             "email_form": email_form or EmailListForm(),
             "choice_error": choice_error,
             "sent": sent,
-            "state": state_sign(answers),
+            "state": state_seal(answers),
             "total": len(STEPS),
         },
+        address=reverse("matching:kiosk_results"),
         status=status,
     )
 
@@ -334,6 +464,10 @@ def _results_page(
 def _chosen_cards(request, outcome: Outcome) -> tuple[list[Card], str]:
     """The ticked suggestions in list order, or a message saying what is wrong."""
     ids, all_numbers = _posted_ids(request)
+    return _cards_for(ids, all_numbers, outcome)
+
+
+def _cards_for(ids: list[int], all_numbers: bool, outcome: Outcome) -> tuple[list[Card], str]:
     cards = outcome.by_id()
     if not all_numbers or any(pk not in cards for pk in ids):
         return [], "Something you chose is not on your list any more. Please choose again."
@@ -342,39 +476,71 @@ def _chosen_cards(request, outcome: Outcome) -> tuple[list[Card], str]:
     return sorted((cards[pk] for pk in ids), key=lambda card: card.number), ""
 
 
+def _visit_or_start(request):
+    """The visit for a GET page, or the response that sends the person back to the start."""
+    try:
+        visit = _visit(request)
+    except KioskStateError as error:
+        return None, _start_again(request, error)
+    if visit is None:
+        return None, redirect("matching:kiosk")
+    return visit, None
+
+
 @kiosk_page
-@require_POST
+@require_http_methods(["GET", "HEAD"])
 def kiosk_results(request):
-    try:
-        answers = _answers(request)
-    except KioskStateError as error:
-        return _start_again(request, error)
-    outcome = _match(answers)
-    known = outcome.by_id()
-    chosen = [pk for pk in _posted_ids(request)[0] if pk in known]
-    return _results_page(request, answers, outcome=outcome, chosen=chosen)
+    visit, elsewhere = _visit_or_start(request)
+    if elsewhere:
+        return elsewhere
+    response = _results_page(request, visit.answers, chosen=visit.chosen, sent=visit.sent)
+    # "We have sent your list" is news once; Back or reload shows the list without it.
+    visit.sent = False
+    _keep(response, visit)
+    return response
 
 
-@kiosk_page
-@require_POST
-def kiosk_print(request):
-    try:
-        answers = _answers(request)
-    except KioskStateError as error:
-        return _start_again(request, error)
-    outcome = _match(answers)
-    chosen, problem = _chosen_cards(request, outcome)
-    if problem:
-        return _results_page(request, answers, outcome=outcome, choice_error=problem, status=400)
+def _print_page(request, answers: dict, chosen: list[Card]):
     return _page(
         request,
         "matching/kiosk/print.html",
         {
             "cards": chosen,
+            "entries": entries_from_cards(chosen),
             "needs": _need_notes(answers),
-            "state": state_sign(answers),
         },
+        address=reverse("matching:kiosk_print"),
     )
+
+
+@kiosk_page
+@require_http_methods(["GET", "HEAD", "POST"])
+def kiosk_print(request):
+    if request.method == "POST":
+        try:
+            answers = state_open(request.POST.get(STATE_FIELD))
+        except KioskStateError as error:
+            return _start_again(request, error)
+        outcome = _match(answers)
+        chosen, problem = _chosen_cards(request, outcome)
+        if problem:
+            return _results_page(
+                request, answers, outcome=outcome, choice_error=problem, status=400
+            )
+        visit = KioskVisit(answers=answers, chosen=[card.activity.pk for card in chosen])
+        return _go(
+            reverse("matching:kiosk_print"), visit, lambda: _print_page(request, answers, chosen)
+        )
+    visit, elsewhere = _visit_or_start(request)
+    if elsewhere:
+        return elsewhere
+    chosen, problem = _cards_for(visit.chosen, True, _match(visit.answers))
+    if problem:
+        # The list changed since (an activity was unpublished): choose again.
+        return redirect("matching:kiosk_results")
+    response = _print_page(request, visit.answers, chosen)
+    _keep(response, visit)
+    return response
 
 
 def _need_notes(answers: dict) -> list[dict]:
@@ -397,7 +563,7 @@ def _need_notes(answers: dict) -> list[dict]:
 @require_POST
 def kiosk_email(request):
     try:
-        answers = _answers(request)
+        answers = state_open(request.POST.get(STATE_FIELD))
     except KioskStateError as error:
         return _start_again(request, error)
     outcome = _match(answers)
@@ -405,6 +571,8 @@ def kiosk_email(request):
     chosen, problem = _chosen_cards(request, outcome)
     keep = [card.activity.pk for card in chosen]
 
+    # A mistake is shown on the page that answers this post, never by way of the cookie:
+    # the address typed must not be kept anywhere, not even in the person's own browser.
     def again(status, **kwargs):
         return _results_page(
             request,
@@ -433,7 +601,7 @@ def kiosk_email(request):
         return again(429)
     body = render_to_string(
         "matching/kiosk/email.txt",
-        {"cards": chosen, "base_url": site_url()},
+        {"entries": entries_from_cards(chosen), "base_url": site_url()},
     )
     try:
         send_mail("Your list of things to try", body, None, [form.cleaned_data["email"]])
@@ -442,7 +610,31 @@ def kiosk_email(request):
         logger.error("Could not send a kiosk list by e-mail (%s)", type(exc).__name__)
         form.add_error("email", "The e-mail could not be sent just now. Please print your list.")
         return again(503)
-    return _results_page(request, answers, outcome=outcome, chosen=keep, sent=True)
+    visit = KioskVisit(answers=answers, chosen=keep, sent=True)
+    return _go(
+        reverse("matching:kiosk_results"),
+        visit,
+        lambda: _results_page(request, answers, outcome=outcome, chosen=keep, sent=True),
+    )
+
+
+# Still here -------------------------------------------------------------------------------
+
+
+@kiosk_page
+@require_POST
+def kiosk_still_here(request):
+    """kiosk.js posts here now and then while someone is using the screen, so that the pages
+    they have seen stay open to Back and Forward for REOPEN_SECONDS after their last touch,
+    however long they spend on one page. It sends nothing of theirs."""
+    response = HttpResponse(status=204)
+    try:
+        visit = _visit(request)
+    except KioskStateError:
+        return _forget(response)
+    if visit is not None:
+        _keep(response, visit)
+    return response
 
 
 # Finish -----------------------------------------------------------------------------------
@@ -451,7 +643,8 @@ def kiosk_email(request):
 @kiosk_page
 @require_http_methods(["GET", "HEAD", "POST"])
 def kiosk_finish(request):
-    response = _page(request, "matching/kiosk/finished.html", {})
-    # Not "cookies": a member of staff signed in on the same browser would be signed out.
+    response = _page(request, "matching/kiosk/finished.html", {}, address=reverse("matching:kiosk"))
+    # Not "cookies": a member of staff signed in on the same browser would be signed out. The
+    # kiosk's own cookie goes by name.
     response["Clear-Site-Data"] = '"cache", "storage"'
-    return response
+    return _forget(response)

@@ -8,6 +8,8 @@ from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from common.http import parse_id
+
 from ..access import facilitator_required, person_for
 from ..forms.network import (
     NetworkNoteForm,
@@ -16,10 +18,10 @@ from ..forms.network import (
     member_text,
     network_diagram,
 )
-from ..models import AuditEvent, NetworkMap
+from ..models import NetworkMap
 from ..network import CIRCLE_NAMES, compare_networks
 from ..selectors import latest_network
-from ..services import audit_record, network_map_save
+from ..services import network_map_save
 
 WHAT = "Network map"
 COMPARE_WHAT = "Network map comparison"
@@ -30,10 +32,9 @@ EMPTY_MAP_ROWS = 3
 
 def _map_of(person, map_id) -> NetworkMap:
     """One of this person's maps; 404 for anyone else's, and for an id that is not a number."""
-    try:
-        pk = int(map_id)
-    except (TypeError, ValueError):
-        raise Http404("No such map.") from None
+    pk = parse_id(map_id)
+    if pk is None:
+        raise Http404("No such map.")
     try:
         return person.network_maps.get(pk=pk)
     except NetworkMap.DoesNotExist:
@@ -45,9 +46,9 @@ def _map_of(person, map_id) -> NetworkMap:
 def network_edit(request, reference):
     source = None
     save_errors: list[str] = []
+    # The save logs the change and redirects; a post that only shows the form again is a view.
+    person = person_for(request, reference, what=WHAT)
     if request.method == "POST":
-        # The save logs the change; a post that only re-shows the form logs a view below.
-        person = person_for(request, reference, what=WHAT, action=None)
         formset = member_formset(request.POST)
         note_form = NetworkNoteForm(request.POST, prefix="map")
         if "add_row" in request.POST:
@@ -72,10 +73,7 @@ def network_edit(request, reference):
                 if "save_and_record" in request.POST:
                     return redirect("matching:person", reference=person.reference)
                 return redirect("matching:network", reference=person.reference)
-        audit_record(team=person.team, person=person, actor=request.user,
-                     action=AuditEvent.Action.VIEW, what=WHAT)  # fmt: skip
     else:
-        person = person_for(request, reference, what=WHAT)
         if "from" in request.GET:
             source = _map_of(person, request.GET["from"])
         else:
@@ -110,11 +108,10 @@ def network_edit(request, reference):
 
 @facilitator_required
 def network_compare(request, reference):
-    if request.method not in ("GET", "HEAD"):
-        # Team scope first: another team's reference gets the same 404 whatever the method.
-        person_for(request, reference, what=COMPARE_WHAT, action=None)
-        return HttpResponseNotAllowed(["GET", "HEAD"])
+    # Team scope first: another team's reference gets the same 404 whatever the method.
     person = person_for(request, reference, what=COMPARE_WHAT)
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
     versions = list(person.network_maps.select_related("created_by"))  # newest first
     context = {"person": person, "step": "network", "versions": versions}
     if versions:

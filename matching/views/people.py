@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from common.http import same_site_path
 from common.signin import SignInForm
 
 from ..access import facilitator_required, led_team_for, person_for
@@ -27,6 +28,7 @@ from ..selectors import (
     led_teams,
     people_for_user,
     person_export,
+    person_export_readable,
     teams_for_user,
 )
 from ..services import consent_update, person_create, person_erase, person_update
@@ -36,6 +38,14 @@ class SignInView(LoginView):
     template_name = "matching/sign_in.html"
     form_class = SignInForm
     redirect_authenticated_user = True
+
+    def get_redirect_url(self):
+        """Where `next` asks to go, if it is a path on this site; otherwise "" (the default
+        below). Never another site, nor a word Django could take for a view's name."""
+        value = self.request.POST.get(
+            self.redirect_field_name, self.request.GET.get(self.redirect_field_name)
+        )
+        return same_site_path(self.request, value, default="")
 
     def get_default_redirect_url(self):
         user = self.request.user
@@ -122,8 +132,8 @@ def person_detail(request, reference):
 @facilitator_required
 @require_http_methods(["GET", "POST"])
 def person_edit(request, reference):
+    person = person_for(request, reference, what="Details")
     if request.method == "POST":
-        person = person_for(request, reference, what="Details", action=None)
         form = PersonForm(request.POST, instance=person, prefix="person")
         if form.is_valid():
             person_update(person=person, by=request.user, **form.cleaned_data)
@@ -131,7 +141,6 @@ def person_edit(request, reference):
             return redirect("matching:person", reference=person.reference)
         person.refresh_from_db()
     else:
-        person = person_for(request, reference, what="Details")
         form = PersonForm(instance=person, prefix="person")
     return render(
         request, "matching/person_edit.html", {"person": person, "form": form, "step": "record"}
@@ -141,7 +150,7 @@ def person_edit(request, reference):
 @facilitator_required
 @require_http_methods(["GET", "POST"])
 def consent_edit(request, reference):
-    person = person_for(request, reference, what="Consent", action=None)
+    person = person_for(request, reference, what="Consent")
     current = person.current_consent
     if request.method == "POST":
         form = ConsentForm(request.POST, prefix="consent")
@@ -187,14 +196,18 @@ def person_export_print(request, reference):
     return render(
         request,
         "matching/person_export.html",
-        {"person": person, "data": person_export(person), "step": "record"},
+        {
+            "person": person,
+            "record": person_export_readable(person_export(person)),
+            "step": "record",
+        },  # fmt: skip
     )
 
 
 @facilitator_required
 @require_http_methods(["GET", "POST"])
 def person_erase_view(request, reference):
-    person = person_for(request, reference, what="Erase", action=None)
+    person = person_for(request, reference, what="Erase")
     form = EraseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         name = person.display_name

@@ -9,10 +9,12 @@ from smtplib import SMTPException
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from common.http import parse_id
 from search.backends import SearchBackendError
 
 from ..access import facilitator_required, person_for
@@ -20,13 +22,13 @@ from ..answers import MatchInputError
 from ..engine import MatchResult, match_answers
 from ..forms.people import FollowUpForm
 from ..forms.plans import PlanChoiceForm
-from ..models import AuditEvent, Person, PlanItem
+from ..models import Person, PlanItem
 from ..network import compare_networks
+from ..printed import entries_from_items, plan_link_worker
 from ..selectors import answers_for_person
 from ..services import (
     ChosenActivity,
     PlanEmailError,
-    audit_record,
     follow_up_record,
     plan_create,
     plan_email,
@@ -112,8 +114,9 @@ def missing_steps(person: Person) -> list[tuple[str, str]]:
 @facilitator_required
 @require_http_methods(["GET", "POST"])
 def suggestions(request, reference):
+    # A plan saved redirects, so only a page that shows the suggestions is logged as a view.
+    person = person_for(request, reference, what="Suggestions")
     if request.method == "POST":
-        person = person_for(request, reference, what="Suggestions", action=None)
         form = PlanChoiceForm(request.POST)
         outcome = match_person(person)
         if form.is_valid():
@@ -130,7 +133,6 @@ def suggestions(request, reference):
                 messages.success(request, "Plan saved. Print it or send it to them by e-mail.")
                 return redirect("matching:plan", reference=person.reference, plan_id=plan.pk)
     else:
-        person = person_for(request, reference, what="Suggestions")
         form = PlanChoiceForm()
         outcome = match_person(person)
     return _suggestions_page(request, person, form, outcome)
@@ -192,14 +194,10 @@ def _suggestions_page(request, person, form, outcome: Outcome):
 # The plan -------------------------------------------------------------------------------
 
 
-def _plan_for(request, reference, plan_id, *, what: str, action=AuditEvent.Action.VIEW):
-    """The person and one of their plans; 404 unless both are theirs and in the user's team.
-    The view is logged only once the plan is found."""
-    person = person_for(request, reference, what=what, action=None)
+def _plan_for(request, reference, plan_id):
+    """The person and one of their plans; 404 unless both are theirs and in the user's team."""
+    person = person_for(request, reference, what="Plan")
     plan = get_object_or_404(person.plans.prefetch_related("items"), pk=plan_id)
-    if action:
-        audit_record(team=person.team, person=person, actor=request.user, action=action,
-                     what=what)  # fmt: skip
     return person, plan
 
 
@@ -211,7 +209,8 @@ def _plan_page(request, person, plan, *, email_error: str = "", status: int = 20
         {
             "person": person,
             "plan": plan,
-            "items": plan.items.all(),
+            "entries": entries_from_items(plan.items.all()),
+            "link_worker": plan_link_worker(plan),
             "needs": person.needs.all(),
             "consent": consent,
             "can_email": bool(person.email and consent and consent.contact_by_email),
@@ -224,14 +223,15 @@ def _plan_page(request, person, plan, *, email_error: str = "", status: int = 20
 
 @facilitator_required
 def plan_detail(request, reference, plan_id):
-    person, plan = _plan_for(request, reference, plan_id, what="Plan")
+    person, plan = _plan_for(request, reference, plan_id)
     return _plan_page(request, person, plan)
 
 
 @facilitator_required
 @require_POST
 def plan_email_view(request, reference, plan_id):
-    person, plan = _plan_for(request, reference, plan_id, what="Plan", action=None)
+    # Sent: the service logs the e-mail and this redirects. Refused: the plan is shown again.
+    person, plan = _plan_for(request, reference, plan_id)
     try:
         plan_email(plan=plan, by=request.user)
     except (PlanEmailError, ValidationError) as exc:
@@ -267,13 +267,13 @@ def _item_prefix(item: PlanItem) -> str:
 @require_http_methods(["GET", "POST"])
 def follow_up(request, reference):
     bound_item, bound_form = None, None
+    person = person_for(request, reference, what="Follow-up")
     if request.method == "POST":
-        person = person_for(request, reference, what="Follow-up", action=None)
-        item_id = request.POST.get("item", "")
+        item_id = parse_id(request.POST.get("item"))
+        if item_id is None:
+            raise Http404("No such activity in their plans.")
         bound_item = get_object_or_404(
-            PlanItem.objects.select_related("plan__person"),
-            pk=int(item_id) if item_id.isdigit() else 0,
-            plan__person=person,
+            PlanItem.objects.select_related("plan__person"), pk=item_id, plan__person=person
         )
         bound_form = FollowUpForm(request.POST, prefix=_item_prefix(bound_item))
         if bound_form.is_valid():
@@ -285,8 +285,6 @@ def follow_up(request, reference):
                 messages.success(request, f"Follow-up saved for {bound_item.title}.")
                 url = reverse("matching:follow_up", args=[person.reference])
                 return redirect(f"{url}#item-{bound_item.pk}")
-    else:
-        person = person_for(request, reference, what="Follow-up")
 
     plans = list(person.plans.prefetch_related("items__follow_ups__recorded_by"))
     for plan in plans:

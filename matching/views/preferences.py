@@ -10,14 +10,12 @@ from django.views.decorators.http import require_http_methods
 
 from ..access import facilitator_required, person_for
 from ..forms.preferences import NeedsForm, PreferencesForm, TopThreeForm
-from ..models import AuditEvent
 from ..services import needs_save, preferences_save
 
 
 def _person(request, reference, what):
-    # On POST the service logs the change, so the read is not logged as well.
-    action = None if request.method == "POST" else AuditEvent.Action.VIEW
-    return person_for(request, reference, what=what, action=action)
+    # A saved POST redirects, and only the change (logged by the service) is recorded.
+    return person_for(request, reference, what=what)
 
 
 def _save(form, save) -> bool:

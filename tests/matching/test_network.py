@@ -123,6 +123,7 @@ def test_member_as_dict_reads_back_through_members_from_dicts():
     [
         ({"circle": 1, "kind": "cousin"}, r"^members\[3\]\.kind: 'cousin' is not a kind"),
         ({"circle": 7, "kind": "friend"}, r"^members\[3\]\.circle: must be 1"),
+        ({"circle": "²", "kind": "friend"}, r"^members\[3\]\.circle: must be 1"),
         ({"kind": "friend"}, r"^members\[3\]\.circle: this field is required"),
         ({"circle": 1}, r"^members\[3\]\.kind: this field is required"),
         ({"circle": 1, "kind": "friend", "support": ["hugs"]}, r"^members\[3\]\.support: 'hugs'"),

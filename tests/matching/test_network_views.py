@@ -89,6 +89,14 @@ def test_get_with_another_persons_map_in_from_is_404(signed_in, person, team):
     assert signed_in.get(edit_url(person), {"from": "nonsense"}).status_code == 404
 
 
+@pytest.mark.parametrize("map_id", ["²", "1" * 23, "-1", "0"])
+def test_a_map_id_that_is_not_an_id_is_not_found(signed_in, person, map_id):
+    NetworkMapFactory(person=person)
+
+    assert signed_in.get(edit_url(person), {"from": map_id}).status_code == 404
+    assert signed_in.get(compare_url(person), {"before": map_id}).status_code == 404
+
+
 def test_empty_map_shows_blank_rows_and_no_feedback(signed_in, person):
     response = signed_in.get(edit_url(person))
 

@@ -1,16 +1,25 @@
 """People, consent, export, erasure, audit and aggregates: the privacy rules of issue 4."""
 
+import html
 import json
+import re
+from decimal import Decimal
 
 import pytest
 from django.apps import apps
 from django.contrib.auth.models import Group
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
 from matching.models import AuditEvent, Consent, NetworkMap, Person, PersonNeed, Plan, PlanItem
 from matching.network import members_from_dicts
-from matching.selectors import SUPPRESSED, aggregates_by_area
+from matching.selectors import (
+    READABLE_PREFERENCE_KEYS,
+    SUPPRESSED,
+    aggregates_by_area,
+    person_export,
+)
 from matching.services import (
     ChosenActivity,
     NeedAnswer,
@@ -146,6 +155,26 @@ def test_sign_in_takes_a_facilitator_to_their_people(client, facilitator):
     )
     assert response.status_code == 302
     assert response.url == "/support/"
+
+
+@pytest.mark.parametrize(
+    ("next_value", "lands_on"),
+    [
+        ("/support/people/new/", "/support/people/new/"),
+        ("foo", "/support/"),  # not a view's name, nor a path relative to the sign-in page
+        ("//evil.example/", "/support/"),
+        ("https://evil.example/", "/support/"),
+        ("/\\evil.example", "/support/"),
+    ],
+)
+def test_sign_in_goes_on_only_to_a_path_on_this_site(client, facilitator, next_value, lands_on):
+    response = client.post(
+        reverse("matching:sign_in"),
+        {"username": "facilitator", "password": "password", "next": next_value},
+    )
+
+    assert response.status_code == 302
+    assert response.url == lands_on
 
 
 # Audit -----------------------------------------------------------------------------------
@@ -319,3 +348,107 @@ def test_a_record_of_another_team_shows_the_site_not_found_page(client, other_fa
     assert response.status_code == 404
     assert "Page not found" in content and 'href="/search/"' in content
     assert person.display_name not in content
+
+
+# The printable export: plain English throughout --------------------------------------------
+
+
+def fill_every_answer(person, by):
+    network_map_save(
+        person=person,
+        by=by,
+        members=members_from_dicts(
+            [{"circle": 1, "kind": "family", "support": ["emotional", "practical"],
+              "frequency": "daily", "label": "Mum"},
+             {"circle": 3, "kind": "group", "support": ["company"], "frequency": "weekly"}]
+        ),
+    )  # fmt: skip
+    preferences_save(
+        person=person,
+        by=by,
+        interests=["choirs-and-singing", "lunch-clubs"],
+        top_three=["choirs-and-singing", "lunch-clubs"],
+        used_to_enjoy="Dancing",
+        max_travel_km=Decimal("2"),
+        travel=["walk", "bus"],
+        free_times=[{"day": "tue", "from": "09:00", "to": "12:00"}],
+        max_cost=Decimal("3"),
+        access_needs=["step-free"],
+        delivery=["in_person", "phone"],
+        company="with_someone",
+    )
+    from matching.services import needs_save
+
+    needs_save(person=person, by=by, needs=[NeedAnswer("lonely", "Quiet weeks", "Sam")])
+    plan = plan_create(
+        person=person,
+        by=by,
+        chosen=[ChosenActivity(activity_id=None, title="Choir", where="Hall", when="Tuesdays")],
+        notes="Sam goes too",
+    )
+    follow_up_record(item=plan.items.get(), by=by, went="yes", kept_going=False, note="Shy")
+
+
+def printed_record(client, facilitator, person) -> str:
+    client.force_login(facilitator)
+    response = client.get(reverse("matching:export_print", args=[person.reference]))
+    assert response.status_code == 200
+    content = response.content.decode()
+    return content[content.index("<article") : content.index("</article>")]
+
+
+def test_printable_export_speaks_plain_english(client, facilitator, person):
+    fill_every_answer(person, facilitator)
+
+    text = html.unescape(printed_record(client, facilitator, person))
+
+    for words in (
+        "Choirs and singing, Lunch clubs",
+        "1. Choirs and singing; 2. Lunch clubs",
+        "Up to 2 km",
+        "Up to £3 a time",
+        "Walking, Bus or train",
+        "Tuesday, 09:00 to 12:00",
+        "Step-free access",
+        "In person at a venue, By phone",
+        "I'd like to go with someone",
+        "Inner circle: Family (Mum). Gives: someone to talk to, practical help. In touch: Most",
+        "Outer circle: Group or organisation",
+        "1. Feeling lonely",
+        "Went: Yes. Still going: No. Note: Shy",
+        f"Recorded on {timezone.localdate():%-d %B %Y}",
+        "Agreed to e-mails</dt><dd>Yes",
+    ):
+        assert words in text, words
+
+
+def test_printable_export_shows_no_slug_key_or_python_value(client, facilitator, person):
+    fill_every_answer(person, facilitator)
+
+    text = html.unescape(printed_record(client, facilitator, person))
+
+    slugs = ["choirs-and-singing", "lunch-clubs", "step-free", "in_person", "with_someone",
+             "emotional", "daily", "weekly", "family", "group", "walk", "tue"]  # fmt: skip
+    keys = ["max_travel_km", "Maxtravelkm", "top_three", "Topthree", "free_times", "updated_at"]
+    for raw in slugs + keys:
+        assert not re.search(rf"(?<![\w-]){re.escape(raw)}(?![\w-])", text), raw
+    for python in (r"\['", r"'\]", r"\{'", r"\bTrue\b", r"\bFalse\b", r">None<", r"\b2\.0\b",
+                   r"\d{4}-\d\d-\d\d", r"Decimal\("):  # fmt: skip
+        assert not re.search(python, text), python
+
+
+def test_every_preference_the_json_export_holds_has_a_printed_row(facilitator, person):
+    fill_every_answer(person, facilitator)
+
+    assert set(person_export(person)["preferences"]) == READABLE_PREFERENCE_KEYS
+
+
+def test_json_export_keeps_slugs_and_numbers_for_machines(client, facilitator, person):
+    fill_every_answer(person, facilitator)
+    client.force_login(facilitator)
+
+    data = json.loads(client.get(reverse("matching:export_json", args=[person.reference])).content)
+
+    assert data["preferences"]["top_three"] == ["choirs-and-singing", "lunch-clubs"]
+    assert data["preferences"]["max_travel_km"] == "2.0"
+    assert data["preferences"]["delivery"] == ["in_person", "phone"]

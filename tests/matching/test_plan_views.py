@@ -1,11 +1,13 @@
 """GENIE step 4 in the facilitated flow: suggestions on a list and a map, the plan (print and
 e-mail) and the follow-up. Team-scoped, audited, and never a 500 on bad data."""
 
+import html
 import json
 
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from matching.models import AuditEvent, FollowUp, NetworkMap, Plan, PlanItem, Preferences
 from matching.services import ChosenActivity, NeedAnswer, needs_save, plan_create
@@ -199,6 +201,9 @@ class TestChoosing:
         [
             pytest.param(["999999"], id="no-such-page"),
             pytest.param(["not-a-number"], id="not-an-id"),
+            pytest.param(["²"], id="a-unicode-digit"),
+            pytest.param(["1" * 23], id="a-23-digit-number"),
+            pytest.param(["-3"], id="a-negative-number"),
             pytest.param([], id="none-chosen"),
             pytest.param("organisation", id="a-page-that-is-not-an-activity"),
             pytest.param("draft", id="an-unpublished-activity"),
@@ -278,6 +283,97 @@ class TestPlanPage:
 
         assert response.status_code == 404
         assert "Plan" not in audit_whats(likes_singing, AuditEvent.Action.VIEW)
+
+
+@pytest.fixture
+def plan_to_act_on(person, facilitator, directory):
+    """A plan of two listed activities: a choir that meets on Tuesdays, and a befriender by
+    phone that needs booking; made by a facilitator with a name and an e-mail address."""
+    facilitator.first_name, facilitator.last_name = "Alex", "Link"
+    facilitator.email = "alex.link@pcn.example.org"
+    facilitator.save()
+    organisation = OrganisationFactory(parent=directory, title="Wandsworth Community")
+    choir = local_activity(
+        organisation, "Community choir", "choirs-and-singing", contact_name="Rita",
+        contact_email="choir@example.org",
+    )  # fmt: skip
+    phone = phone_befriender(
+        organisation,
+        booking="booking",
+        how_to_join="Call Ann to book a first chat",
+        contact_name="Ann",
+        contact_phone="020 7946 0000",
+    )
+    plan = plan_create(
+        person=person,
+        by=facilitator,
+        chosen=[
+            ChosenActivity(activity_id=a.pk, title=a.title, organisation=organisation.title,
+                           where=where, when=when, url=a.url)
+            for a, where, when in (
+                (choir, "Community choir hall, 1 High Street", "Every Tuesday, 10:00 to 12:00"),
+                (phone, "By phone", ""),
+            )
+        ],
+    )  # fmt: skip
+    next_choir = choir.next_sessions(count=1)[0].start
+    return plan, f"{timezone.localtime(next_choir):%A %-d %B %Y, %H:%M}"
+
+
+ACT_ON = [
+    "020 7946 0000",  # the phone number of the "By phone" activity
+    "Booking needed. Call Ann to book a first chat",
+    "Just turn up",
+    "choir@example.org",
+    "Alex Link",
+    "alex.link@pcn.example.org",
+    "Battersea PCN",
+]
+
+
+@pytest.mark.django_db
+class TestWhatThePersonNeedsToAct:
+    def test_the_printed_plan_says_how_to_join_when_next_and_whom_to_ask(
+        self, signed_in, person, plan_to_act_on
+    ):
+        plan, next_date = plan_to_act_on
+
+        response = signed_in.get(url("plan", person, plan.pk))
+
+        content = html.unescape(response.content.decode())
+        for words in [*ACT_ON, f"Next date</dt><dd>{next_date}", 'href="tel:02079460000"']:
+            assert words in content, words
+
+    def test_the_e_mailed_plan_says_the_same(self, signed_in, person, plan_to_act_on):
+        plan, next_date = plan_to_act_on
+
+        signed_in.post(url("plan_email", person, plan.pk))
+
+        body = mail.outbox[0].body
+        for words in [*ACT_ON, f"Next date: {next_date}", "Phone: 020 7946 0000"]:
+            assert words in body, words
+        assert "&" not in body  # plain text, not HTML-escaped
+
+    def test_an_activity_no_longer_listed_keeps_its_words_and_says_so(
+        self, signed_in, person, plan_to_act_on
+    ):
+        plan, _ = plan_to_act_on
+        plan.items.get(title="Community choir").activity.specific.unpublish()
+
+        content = signed_in.get(url("plan", person, plan.pk)).content.decode()
+
+        assert "Community choir hall, 1 High Street" in content
+        assert "No longer listed in the directory. Ask your link worker" in content
+        assert "choir@example.org" not in content
+
+    def test_the_kiosk_list_and_the_plan_share_one_template(self):
+        from pathlib import Path
+
+        templates = Path(__file__).resolve().parents[2] / "templates" / "matching"
+        for page in ("plan.html", "kiosk/print.html"):
+            assert 'include "matching/includes/plan_entries.html"' in (templates / page).read_text()
+        for text in ("emails/plan.txt", "kiosk/email.txt"):
+            assert 'include "matching/includes/plan_entries.txt"' in (templates / text).read_text()
 
 
 @pytest.mark.django_db
@@ -386,6 +482,19 @@ class TestFollowUp:
         response = signed_in.post(
             url("follow_up", likes_singing),
             {"item": str(other_item.pk), f"item-{other_item.pk}-went": "yes"},
+        )
+
+        assert response.status_code == 404
+        assert not FollowUp.objects.exists()
+
+    @pytest.mark.parametrize("item_id", ["²", "1" * 23, "", "0", " 7x"])
+    def test_an_item_that_is_not_an_id_is_not_found(
+        self, signed_in, likes_singing, facilitator, item_id
+    ):
+        make_plan(likes_singing, facilitator)
+
+        response = signed_in.post(
+            url("follow_up", likes_singing), {"item": item_id, f"item-{item_id}-went": "yes"}
         )
 
         assert response.status_code == 404
