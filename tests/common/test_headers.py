@@ -77,8 +77,10 @@ def test_every_page_for_a_signed_in_facilitator_is_no_store(client, facilitator,
 
 def test_kiosk_pages_and_the_visitors_list_are_no_store(client, activity):
     for url in (reverse("matching:kiosk"), reverse("search:shortlist")):
-        response = client.get(url)
+        response = client.get(url, follow=True)
         assert response.status_code == 200, url
+        for hop, _ in response.redirect_chain:
+            assert _no_store(client.get(hop)), hop
         assert _no_store(response), url
         assert _directives(response)["script-src"] == "'self'", url
 
