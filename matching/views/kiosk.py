@@ -27,7 +27,7 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_http_methods, require_POST
 
 from common.http import client_address, parse_id
-from common.ratelimit import rate_limit_hit
+from common.ratelimit import Limit, limits_exceeded, limits_record
 from common.site import site_url
 from search.backends import SearchBackendError
 
@@ -589,14 +589,24 @@ def kiosk_email(request):
         return again(400, choice_error=problem)
     if not form.is_valid():
         return again(400)
-    # Only real sends count, so a typing mistake does not use up a shared screen's allowance.
-    if not rate_limit_hit(
-        scope="kiosk-email",
-        key=client_address(request),
-        limit=settings.KIOSK_EMAIL_RATE_LIMIT,
-    ):
+    # Per screen (a library's one address serves a queue of people) and per recipient (nobody's
+    # inbox can be flooded from many screens). Only real sends count, so a typing mistake does
+    # not use up a shared screen's allowance.
+    limits = [
+        (Limit("kiosk-email:address", settings.KIOSK_EMAIL_RATE_LIMIT), client_address(request)),
+        (
+            Limit("kiosk-email:recipient", settings.PUBLIC_FORM_TARGET_RATE_LIMIT),
+            form.cleaned_data["email"].casefold(),
+        ),
+    ]
+    refused = limits_exceeded(limits)
+    if refused is not None:
         form.add_error(
-            "email", "Too many e-mails have been sent from this screen. Please print your list."
+            "email",
+            "Too many e-mails have been sent from this screen. Please print your list."
+            if refused is limits[0][0]
+            else "This address has been sent several lists in the last hour. Please print "
+            "your list instead.",
         )
         return again(429)
     body = render_to_string(
@@ -610,6 +620,7 @@ def kiosk_email(request):
         logger.error("Could not send a kiosk list by e-mail (%s)", type(exc).__name__)
         form.add_error("email", "The e-mail could not be sent just now. Please print your list.")
         return again(503)
+    limits_record(limits)
     visit = KioskVisit(answers=answers, chosen=keep, sent=True)
     return _go(
         reverse("matching:kiosk_results"),

@@ -40,7 +40,9 @@ def valid_data_is_refused_only_for_what_the_schema_cannot_say(ctx, response, cas
         return None
     if response.status_code == 400:
         field = (response.json().get("field") or "").split(".")[0].split("[")[0]
-        if field in NOT_IN_THE_SCHEMA or (field == "free_times" and ".to" in response.json()["field"]):
+        if field in NOT_IN_THE_SCHEMA or (
+            field == "free_times" and ".to" in response.json()["field"]
+        ):
             return None
     raise AssertionError(
         f"A schema-valid request was refused with {response.status_code}: {response.text}"

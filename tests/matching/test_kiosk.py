@@ -708,6 +708,26 @@ class TestEmail:
         assert "Too many e-mails" in second.content.decode()
         assert len(mail.outbox) == 1
 
+    def test_one_recipient_is_limited_across_screens_and_mistakes_cost_nothing(
+        self, client, borough, results_state, settings
+    ):
+        settings.PUBLIC_FORM_TARGET_RATE_LIMIT = 2
+        data = {"state": results_state, "activities": [borough["choir"].pk]}
+        for _ in range(4):  # typing mistakes on a shared screen
+            assert client.post(EMAIL, {**data, "email": "not an address"}).status_code == 400
+        for n in range(2):
+            response = client.post(
+                EMAIL, {**data, "email": "jo@example.org"}, REMOTE_ADDR=f"10.0.0.{n}"
+            )
+            assert response.status_code == 303
+        response = client.post(EMAIL, {**data, "email": "JO@example.org"}, REMOTE_ADDR="10.0.0.9")
+        assert response.status_code == 429
+        assert "has been sent several lists" in response.content.decode()
+        # The next person in the library's queue is served.
+        other = client.post(EMAIL, {**data, "email": "sam@example.org"}, REMOTE_ADDR="10.0.0.0")
+        assert other.status_code == 303
+        assert len(mail.outbox) == 3
+
     def test_a_mail_server_failure_is_a_plain_message(
         self, client, borough, results_state, monkeypatch
     ):
