@@ -14,5 +14,9 @@
   if (el.dataset.tiles) {
     L.tileLayer(el.dataset.tiles, { attribution: el.dataset.attribution || "", maxZoom: 19 }).addTo(map);
   }
-  L.marker([lat, lng], { alt: el.dataset.name || "Venue" }).addTo(map).bindPopup(el.dataset.name || "");
+  // The venue's name is the group's own text: it reaches the popup as a text node, never as HTML.
+  var popup = document.createElement("p");
+  popup.className = "map-popup__title";
+  popup.textContent = el.dataset.name || "Venue";
+  L.marker([lat, lng], { alt: el.dataset.name || "Venue" }).addTo(map).bindPopup(popup);
 })();

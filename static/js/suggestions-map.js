@@ -28,10 +28,13 @@
   var bounds = [];
   points.forEach(function (p) {
     var label = p.number + ". " + p.title;
-    // A numbered marker: the number is the link between the map and the list.
+    // A numbered marker: the number is the link between the map and the list. Leaflet puts an
+    // element given as html into the icon as it is; a string would be parsed as HTML.
+    var number = document.createElement("span");
+    number.textContent = String(p.number);
     var icon = L.divIcon({
       className: "map-number",
-      html: "<span>" + String(p.number) + "</span>",
+      html: number,
       iconSize: [32, 32],
       iconAnchor: [16, 16],
       popupAnchor: [0, -16]
