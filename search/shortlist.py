@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from assets_directory.models import Activity
+from common.http import parse_ids
 
 SESSION_KEY = "shortlist"
 MAX_ITEMS = 50
 
 
 def shortlist_ids(session) -> list[int]:
-    return [int(i) for i in session.get(SESSION_KEY, []) if str(i).isdigit()]
+    stored = session.get(SESSION_KEY)
+    return parse_ids(stored if isinstance(stored, list) else [], limit=MAX_ITEMS)
 
 
 def shortlist_add(session, activity_id: int) -> bool:

@@ -5,14 +5,14 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.core.mail import send_mail
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from assets_directory.models import AccessibilityFeature, Activity, Category
-from common.http import client_address
+from common.http import client_address, parse_id, same_site_path
 from common.ratelimit import rate_limit_hit
 
 from . import shortlist
@@ -103,20 +103,17 @@ def search_page(request):
     return render(request, "search/search_page.html", context, status=status)
 
 
-def _back(request, default="search:shortlist"):
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(target)
-    return redirect(default)
+def _back(request) -> HttpResponseRedirect:
+    """Back to the page the button was on, when `next` is a path on this site."""
+    default = reverse("search:shortlist")
+    return HttpResponseRedirect(same_site_path(request, request.POST.get("next"), default=default))
 
 
 def _activity_id(request) -> int:
-    value = request.POST.get("activity", "")
-    if not value.isdigit() or not Activity.objects.live().public().filter(pk=value).exists():
+    activity_id = parse_id(request.POST.get("activity"))
+    if activity_id is None or not Activity.objects.live().public().filter(pk=activity_id).exists():
         raise Http404("No such activity.")
-    return int(value)
+    return activity_id
 
 
 @require_POST
@@ -131,10 +128,11 @@ def shortlist_add(request):
 
 @require_POST
 def shortlist_remove(request):
-    value = request.POST.get("activity", "")
-    if value.isdigit():
-        shortlist.shortlist_remove(request.session, int(value))
-        messages.success(request, "Removed from your list.")
+    activity_id = parse_id(request.POST.get("activity"))
+    if activity_id is None:
+        raise Http404("No such activity.")
+    shortlist.shortlist_remove(request.session, activity_id)
+    messages.success(request, "Removed from your list.")
     return _back(request)
 
 

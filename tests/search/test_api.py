@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assets_directory.models import AccessibilityFeature, Activity, Category
+from search import shortlist
 from search.models import ZeroResultSearch
 from search.openapi import openapi_document
 from search.params import PARAMETERS
@@ -253,6 +254,31 @@ class TestShortlist:
             {"activity": choir.pk, "next": "https://evil.example/"},
         )
         assert response["Location"] == reverse("search:shortlist")
+
+    @pytest.mark.parametrize(
+        "target",
+        ["foo", "search:search", "//evil.example/", "/\\evil.example/", "javascript:alert(1)"],
+    )
+    def test_next_that_is_not_a_path_on_this_site_goes_to_the_list(self, client, borough, target):
+        choir = Activity.objects.get(title="Community choir")
+        for name in ("shortlist_add", "shortlist_remove"):
+            response = client.post(
+                reverse(f"search:{name}"), {"activity": choir.pk, "next": target}
+            )
+            assert response.status_code == 302, name
+            assert response["Location"] == reverse("search:shortlist"), name
+
+    @pytest.mark.parametrize("value", ["²", "٣", "1" * 23, "9" * 19, "0", "-1", "1.0", " ", ""])
+    def test_an_id_that_is_not_a_plain_number_is_not_found(self, client, borough, value):
+        for name in ("shortlist_add", "shortlist_remove"):
+            response = client.post(reverse(f"search:{name}"), {"activity": value, "next": "/"})
+            assert response.status_code == 404, name
+        assert "Your list is empty" in client.get("/shortlist/").content.decode()
+
+    def test_a_list_with_unreadable_ids_in_the_session_keeps_the_readable_ones(self):
+        session = {shortlist.SESSION_KEY: [3, "²", "4", "1" * 23, None, 3]}
+        assert shortlist.shortlist_ids(session) == [3, 4]
+        assert shortlist.shortlist_ids({shortlist.SESSION_KEY: "12"}) == []
 
     def test_adding_needs_a_csrf_token(self, borough):
         client = Client(enforce_csrf_checks=True)
