@@ -57,6 +57,7 @@ class Card:
     reasons: tuple[str, ...]
     reason_line: str
     distance_m: float | None
+    distance_area: str
     next_session: object
     where: str
     when: str
@@ -96,6 +97,7 @@ def suggestion_cards(result: MatchResult) -> list[Card]:
                 reasons=suggestion.reasons,
                 reason_line=suggestion.reason_line,
                 distance_m=suggestion.candidate.distance_m,
+                distance_area=suggestion.candidate.distance_area,
                 next_session=suggestion.candidate.next_session,
                 where=activity_where(activity),
                 when=activity_when(activity),

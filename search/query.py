@@ -46,8 +46,14 @@ class Sort(StrEnum):
 
 @dataclass(frozen=True)
 class GeoPoint:
+    """A point to search around. `area` names the outward code ("SW18") when the point is only
+    that area's centre, as an outward code or an offline lookup of a full postcode gives: then
+    distances from it are only as good as the area is small (see search.geo.distance_text). It
+    takes no part in equality, so a query is the same query whatever its place is called."""
+
     lat: float
     lng: float
+    area: str = field(default="", compare=False)
 
     def __post_init__(self):
         if not (isinstance(self.lat, int | float) and isinstance(self.lng, int | float)):

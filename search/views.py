@@ -18,7 +18,8 @@ from common.ratelimit import rate_limit_hit
 from . import shortlist
 from .api import run_search
 from .forms import ShortlistEmailForm
-from .query import FACETS
+from .params import PAGE_RADIUS_KM, YOUR_LOCATION, is_point, page_search_params
+from .query import FACETS, MAX_RADIUS_M
 
 RADII_KM = (1, 2, 5, 10, 20)
 DAYS = (
@@ -43,9 +44,8 @@ def _without(params, name, value=None) -> str:
     return data.urlencode()
 
 
-def _suggestions(request, parsed) -> list[tuple[str, str]]:
+def _suggestions(params, parsed) -> list[tuple[str, str]]:
     """Ways to widen a search that found nothing, as (label, query string)."""
-    params = request.GET
     query = parsed.query
     suggestions = []
     if query.radius_m and query.radius_m < 20_000:
@@ -64,36 +64,69 @@ def _suggestions(request, parsed) -> list[tuple[str, str]]:
     return suggestions
 
 
+def _radius_field(params, parsed) -> tuple[str, list[str]]:
+    """The distance the form shows as chosen, and the choices: the one applied, always.
+
+    With a place, that is the radius searched ("" for any distance). Without one nothing was
+    applied, and the form offers what it would search next: the visitor's last choice, or the
+    page's default.
+    """
+    if parsed is not None and parsed.query.near is not None:
+        radius_m = parsed.query.radius_m
+        chosen = f"{radius_m / 1000:g}" if radius_m else ""
+    else:
+        chosen = params.get("radius_km", str(PAGE_RADIUS_KM)).strip()
+    choices = [str(r) for r in RADII_KM]
+    if chosen and chosen not in choices:
+        try:
+            usable = 0 < float(chosen) <= MAX_RADIUS_M / 1000
+        except ValueError:
+            usable = False
+        if usable:
+            choices = sorted({*choices, chosen}, key=float)
+        else:
+            chosen = str(PAGE_RADIUS_KM)
+    return chosen, choices
+
+
 def search_page(request):
     has_search = any(request.GET.get(k) for k in request.GET if k != "page")
+    # One copy of the parameters, as applied, for the search, the form, the map and the links.
+    params = page_search_params(request.GET)
     parsed = results = error = None
     if has_search:
-        data = request.GET.copy()
+        data = params.copy()
         data.setlist("facets", list(FACETS))
         outcome = run_search(data, record_zero=True)
         parsed, results, error = outcome.parsed, outcome.results, outcome.error
     categories = Category.objects.filter(parent__isnull=True).prefetch_related("children")
+    near = params.get("near", "").strip()
+    radius, radii = _radius_field(params, parsed)
     context = {
-        "params": request.GET,
+        "params": params,
+        # After "Use my location" the box names the place and the point stays out of sight.
+        "near_text": YOUR_LOCATION if is_point(near) else near,
+        "near_point": near if is_point(near) else "",
+        "radius": radius,
         "parsed": parsed,
         "results": results,
         "error": error,
         "has_search": has_search,
         "categories": categories,
         "features": AccessibilityFeature.objects.all(),
-        "radii": RADII_KM,
+        "radii": radii,
         "days": DAYS,
         "times": TIMES,
         "delivery_options": DELIVERY,
         "shortlist_ids": set(shortlist.shortlist_ids(request.session)),
-        "geojson_query": request.GET.urlencode(),
-        "suggestions": _suggestions(request, parsed) if results and not results.total else [],
+        "geojson_query": params.urlencode(),
+        "suggestions": _suggestions(params, parsed) if results and not results.total else [],
         "next_url": request.get_full_path(),
     }
     if results is not None:
         context["start_index"] = (results.page - 1) * results.page_size + 1
     if results is not None and results.pages > 1:
-        page_params = request.GET.copy()
+        page_params = params.copy()
         page_params.pop("facets", None)
         for name, number in (("previous", results.page - 1), ("next", results.page + 1)):
             if 1 <= number <= results.pages:

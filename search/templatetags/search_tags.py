@@ -1,7 +1,7 @@
 from django import template
 from django.utils import timezone
 
-from search.geo import format_distance
+from search.geo import distance_text
 
 register = template.Library()
 
@@ -20,11 +20,12 @@ def getlist(params, name):
 
 
 @register.filter
-def distance(metres):
-    """'350 m', '1.2 km' or '12 km'."""
+def distance(metres, area=""):
+    """metres|distance:area -> '350 m away', '1.2 km away'; from the centre of an outward code
+    (area), 'in or near SW18' or 'about 3 km away' (see search.geo.distance_text)."""
     if metres is None:
         return ""
-    return format_distance(metres)
+    return distance_text(metres, area=area or "")
 
 
 @register.filter

@@ -5,13 +5,20 @@
 
   var locate = document.getElementById("use-location");
   var near = document.getElementById("near");
-  if (locate && near && navigator.geolocation) {
+  var point = document.getElementById("near_point");
+  if (point && near) {
+    // Typing a place replaces the located point (the server also prefers typed text).
+    near.addEventListener("input", function () { point.value = ""; });
+  }
+  if (locate && near && point && navigator.geolocation) {
     locate.hidden = false;
     locate.addEventListener("click", function () {
       locate.disabled = true;
       locate.textContent = "Finding you…";
       navigator.geolocation.getCurrentPosition(function (position) {
-        near.value = position.coords.latitude.toFixed(5) + "," + position.coords.longitude.toFixed(5);
+        // The box names the place; the coordinates travel in the hidden field.
+        point.value = position.coords.latitude.toFixed(5) + "," + position.coords.longitude.toFixed(5);
+        near.value = "Your location";
         locate.form.submit();
       }, function () {
         locate.disabled = false;

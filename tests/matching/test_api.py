@@ -63,6 +63,18 @@ class TestMatchApi:
         assert data["network"]["size"] == 1
         assert data["network"]["wants_groups"] is True
 
+    def test_distances_are_as_precise_as_the_place_given(self, client, borough):
+        def reasons(near):
+            body = {"near": near, "top_three": ["choirs-and-singing"]}
+            by_title = {s["title"]: s for s in post(client, body).json()["suggestions"]}
+            return by_title["Community choir"]["reasons"]
+
+        # An outward code is only its centre: the choir there is somewhere in SW18.
+        assert "in or near SW18" in reasons("SW18")
+        assert not any(r.endswith("m away") for r in reasons("SW18"))
+        # The same spot given as a point is exact.
+        assert "under 50 m away" in reasons("51.4489,-0.1971")
+
     def test_an_activity_without_times_is_offered_with_ask_about_times(self, client, borough):
         response = post(
             client,

@@ -201,7 +201,7 @@ class TestSearchPage:
         body = response.content.decode()
         assert response.status_code == 200
         assert "1 activity near SW18" in body
-        assert "Health walk" in body and "2.3 km away" in body
+        assert "Health walk" in body and "about 2 km away" in body
         assert 'data-geojson="/api/search.geojson?' in body
 
     def test_filters_keep_their_state(self, client, borough):
@@ -217,6 +217,78 @@ class TestSearchPage:
         assert "We could not find anything" in body
         assert "Search within 2 km" in body
         assert "Remove the days" in body
+
+    def test_a_place_without_a_distance_is_searched_within_the_distance_the_form_shows(
+        self, client, borough
+    ):
+        # 5.7 km east of SW18's centre: outside the 5 km the form offers by default.
+        ActivityFactory(
+            parent=OrganisationFactory(title="Far singers"),
+            title="Far choir",
+            venue=VenueFactory(name="Far hall", latitude=SW18[0], longitude=SW18[1] + 0.082),
+            categories=[Category.objects.get(slug="choirs-and-singing")],
+        )
+        index_rebuild()
+        first = client.get("/search/", {"q": "choir", "near": "SW18"})
+        body = first.content.decode()
+        assert "Community choir" in body and "Far choir" not in body
+        assert '<option value="5" selected>Within 5 km</option>' in body
+        assert '<option value="" selected>' not in body
+        # The map asks for exactly the same search.
+        assert "radius_km=5" in body.split('data-geojson="')[1].split('"')[0]
+        # Pressing Search again sends what the form shows, and finds the same.
+        again = client.get("/search/", {"q": "choir", "near": "SW18", "radius_km": "5"})
+        titles = [hit.title for hit in first.context["results"].hits]
+        assert titles == [hit.title for hit in again.context["results"].hits]
+
+    def test_any_distance_is_kept_and_shown(self, client, borough):
+        ActivityFactory(
+            parent=OrganisationFactory(title="Far singers"),
+            title="Far choir",
+            venue=VenueFactory(name="Far hall", latitude=SW18[0], longitude=SW18[1] + 0.082),
+            categories=[Category.objects.get(slug="choirs-and-singing")],
+        )
+        index_rebuild()
+        body = client.get("/search/", {"q": "choir", "near": "SW18", "radius_km": ""}).content
+        body = body.decode()
+        assert "Far choir" in body
+        assert '<option value="" selected>Any distance</option>' in body
+        assert '<option value="5" selected>' not in body
+
+    def test_a_distance_not_in_the_list_is_shown_as_applied(self, client, borough):
+        body = client.get("/search/", {"near": "SW18", "radius_km": "3"}).content.decode()
+        assert '<option value="3" selected>Within 3 km</option>' in body
+        assert "Health walk" in body  # 2.3 km away
+
+    def test_a_distance_without_a_place_is_not_an_error(self, client, borough):
+        response = client.get("/search/", {"q": "choir", "radius_km": "5"})
+        assert response.status_code == 200
+        assert response.context["results"].total == 2  # Manchester too: no place, no radius
+
+    def test_my_location_shows_as_words_and_keeps_the_point_out_of_sight(self, client, borough):
+        point = f"{SW18[0]},{SW18[1]}"
+        response = client.get(
+            "/search/", {"near": "Your location", "near_point": point, "radius_km": "5"}
+        )
+        body = response.content.decode()
+        assert 'id="near" name="near" value="Your location"' in body
+        assert f'id="near_point" name="near_point" value="{point}"' in body
+        assert "near your location" in body
+        # A located point is exact, so a venue there is close, not somewhere in an area.
+        assert "Southfields Library · under 50 m away" in body
+        assert "Distances are from the middle of" not in body
+        # The page's own links and the map carry the point.
+        assert "near=51.4489%2C-0.1971" in body.split('data-geojson="')[1].split('"')[0]
+        # A place typed over "Your location" wins over the point left in the hidden field.
+        body = client.get("/search/", {"near": "M1", "near_point": point}).content.decode()
+        assert "near M1" in body and 'id="near_point" name="near_point" value=""' in body
+
+    def test_distances_from_an_outward_code_are_no_more_precise_than_it(self, client, borough):
+        body = client.get("/search/", {"near": "SW18", "radius_km": "5"}).content.decode()
+        assert "Southfields Library · in or near SW18" in body
+        assert "Tooting Common Cafe · about 2 km away" in body
+        assert "under 50 m" not in body
+        assert "Distances are from the middle of SW18, so they are rough." in body
 
     def test_unknown_postcode_is_a_field_error(self, client, borough):
         response = client.get("/search/", {"near": "SW99"})
