@@ -123,6 +123,24 @@ class TestSearchApi:
         data = api(client, near=f"{SW18[0]},{SW18[1]}", radius_km="1").json()
         assert [r["title"] for r in data["results"]] == ["Community choir", "Friendly phone calls"]
 
+    def test_next_session_fits_the_day_asked_for(self, client, borough):
+        twice = ActivityFactory(
+            parent=OrganisationFactory(title="Twice Weekly"),
+            title="Twice weekly choir",
+            venue=VenueFactory(name="Twice hall", latitude=SW18[0], longitude=SW18[1]),
+            categories=[Category.objects.get(slug="choirs-and-singing")],
+        )
+        ActivityScheduleFactory(activity=twice, weekdays="tue,sat")
+        index_rebuild()
+        for day, weekday in (("tue", 1), ("sat", 5)):
+            for path in ("/api/search", "/api/search.geojson"):
+                data = client.get(path, {"q": "twice", "day": day}).json()
+                (found,) = data.get("results") or [f["properties"] for f in data["features"]]
+                start = datetime.datetime.fromisoformat(found["next_session"])
+                assert start.weekday() == weekday, (path, day)
+        body = client.get("/search/", {"q": "twice", "day": "tue"}).content.decode()
+        assert "<dt>Next</dt><dd>Tue " in body
+
     @pytest.mark.parametrize(
         ("params", "field"),
         [
