@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from wagtail.models import Page
-
 from assets_directory.models import Activity
+from assets_directory.selectors import organisation_titles
 
 from .engine import MatchResult
 
@@ -31,6 +30,10 @@ def live_activities():
     )
 
 
+# Each activity's organisation, in one query (the plan pages use it too).
+organisation_names = organisation_titles
+
+
 def activity_where(activity: Activity) -> str:
     venue = activity.venue
     if activity.delivery == Activity.Delivery.IN_PERSON and venue is not None:
@@ -40,13 +43,6 @@ def activity_where(activity: Activity) -> str:
 
 def activity_when(activity: Activity) -> str:
     return "; ".join(activity.schedule_descriptions()) or NO_TIMES
-
-
-def organisation_names(activities) -> dict[int, str]:
-    """Each activity's organisation (its parent page), in one query rather than one each."""
-    parents = {a.pk: a.path[: -Page.steplen] for a in activities}
-    titles = dict(Page.objects.filter(path__in=set(parents.values())).values_list("path", "title"))
-    return {pk: titles.get(path, "") for pk, path in parents.items()}
 
 
 @dataclass

@@ -22,6 +22,8 @@ from .params import PAGE_RADIUS_KM, YOUR_LOCATION, is_point, page_search_params
 from .query import FACETS, MAX_RADIUS_M
 
 RADII_KM = (1, 2, 5, 10, 20)
+# A message about one activity carries this tag and its id ("activity-42").
+PLACED_TAG = "activity-"
 DAYS = (
     ("mon", "Monday"), ("tue", "Tuesday"), ("wed", "Wednesday"), ("thu", "Thursday"),
     ("fri", "Friday"), ("sat", "Saturday"), ("sun", "Sunday"),
@@ -125,6 +127,10 @@ def search_page(request):
     }
     if results is not None:
         context["start_index"] = (results.page - 1) * results.page_size + 1
+        # "Added to your list" goes beside the result it is about, where the reader is.
+        context["messages"], context["placed_messages"] = _placed(
+            request, {hit.id for hit in results.hits}
+        )
     if results is not None and results.pages > 1:
         page_params = params.copy()
         page_params.pop("facets", None)
@@ -134,6 +140,22 @@ def search_page(request):
                 context[f"{name}_page_url"] = "?" + page_params.urlencode()
     status = outcome.status if has_search else 200
     return render(request, "search/search_page.html", context, status=status)
+
+
+def _placed(request, ids) -> tuple[list, dict[int, object]]:
+    """This request's messages: those for the page's top, and those about one of `ids` by id,
+    to be shown beside it (the base template shows whatever is passed as `messages`)."""
+    general, placed = [], {}
+    for message in messages.get_messages(request):
+        tags = message.extra_tags.split() if message.extra_tags else []
+        about = next(
+            (parse_id(t.removeprefix(PLACED_TAG)) for t in tags if t.startswith(PLACED_TAG)), None
+        )
+        if about in ids:
+            placed[about] = message
+        else:
+            general.append(message)
+    return general, placed
 
 
 def _back(request) -> HttpResponseRedirect:
@@ -152,10 +174,14 @@ def _activity_id(request) -> int:
 @require_POST
 def shortlist_add(request):
     activity_id = _activity_id(request)
+    # Tagged with the activity, so a page that lists it can say it beside it (see _placed).
+    tag = f"{PLACED_TAG}{activity_id}"
     if shortlist.shortlist_add(request.session, activity_id):
-        messages.success(request, "Added to your list.")
+        messages.success(request, "Added to your list.", extra_tags=tag)
     else:
-        messages.error(request, f"Your list is full ({shortlist.MAX_ITEMS} activities).")
+        messages.error(
+            request, f"Your list is full ({shortlist.MAX_ITEMS} activities).", extra_tags=tag
+        )
     return _back(request)
 
 
@@ -165,7 +191,7 @@ def shortlist_remove(request):
     if activity_id is None:
         raise Http404("No such activity.")
     shortlist.shortlist_remove(request.session, activity_id)
-    messages.success(request, "Removed from your list.")
+    messages.success(request, "Removed from your list.", extra_tags=f"{PLACED_TAG}{activity_id}")
     return _back(request)
 
 

@@ -87,7 +87,13 @@ def test_search_filter_map_and_shortlist(page, screenshot, traffic, borough, liv
     # Shortlist both and print.
     for title in ("Common walk", "Park walk"):
         page.get_by_role("button", name=f"Add {title} to list").click()
-        expect(page.get_by_role("status")).to_contain_text("Added to your list.")
+        # Back where the reader was, told so beside the result, with focus on the message.
+        result = page.locator(".result").filter(has_text=title)
+        note = result.get_by_role("status")
+        expect(note).to_have_text("Added to your list.")
+        expect(note).to_be_focused()
+        assert page.url.endswith(f"#{result.get_attribute('id')}-note")
+        expect(result.get_by_role("button", name=f"Remove {title} from list")).to_be_visible()
     page.get_by_role("link", name=re.compile(r"^Your list \(2\)")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your list of activities")
     expect(page.locator(".shortlist__item h2")).to_have_text(["Common walk", "Park walk"])

@@ -329,6 +329,39 @@ class TestShortlist:
         client.post(reverse("search:shortlist_remove"), {"activity": choir.pk})
         assert "Your list is empty" in client.get("/shortlist/").content.decode()
 
+    def test_list_links_each_activity_names_its_group_and_makes_contacts_tappable(
+        self, client, borough
+    ):
+        choir = Activity.objects.get(title="Community choir")
+        choir.contact_phone = "020 7946 0000"
+        choir.contact_email = "choir@example.org"
+        choir.save()
+        client.post(reverse("search:shortlist_add"), {"activity": choir.pk})
+        body = client.get("/shortlist/").content.decode()
+        assert f'<h2><a href="{choir.url}">Community choir</a></h2>' in body
+        assert '<p class="card__org">Wandsworth Singers</p>' in body
+        assert '<a href="tel:02079460000">020 7946 0000</a>' in body
+        assert '<a href="mailto:choir@example.org">choir@example.org</a>' in body
+
+    def test_adding_from_a_result_comes_back_to_it_and_says_so_beside_it(self, client, borough):
+        choir = Activity.objects.get(title="Community choir")
+        results = client.get("/search/", {"q": "choir"}).content.decode()
+        back = f"/search/?q=choir#result-{choir.pk}-note"
+        assert f'name="next" value="{back}"' in results
+        response = client.post(
+            reverse("search:shortlist_add"), {"activity": choir.pk, "next": back}
+        )
+        assert response["Location"] == back
+        body = client.get("/search/", {"q": "choir"}).content.decode()
+        item = body.split(f'id="result-{choir.pk}"')[1].split("</li>")[0]
+        # The note is where the address points: the browser scrolls to it and focuses it.
+        assert f'id="result-{choir.pk}-note" role="status" tabindex="-1"' in item
+        assert "Added to your list." in item
+        assert body.count("Added to your list.") == 1
+        # Elsewhere the message is at the top as before.
+        client.post(reverse("search:shortlist_remove"), {"activity": choir.pk})
+        assert "Removed from your list." in client.get("/shortlist/").content.decode()
+
     def test_unknown_or_unpublished_activity_cannot_be_added(self, client, borough):
         draft = Activity.objects.get(title="Health walk")
         draft.unpublish()
@@ -388,6 +421,7 @@ class TestShortlist:
         (email,) = mailoutbox
         assert email.to == ["person@example.org"]
         assert "Community choir" in email.body and "Every Tuesday, 10:00 to 12:00" in email.body
+        assert "Run by: Wandsworth Singers" in email.body
 
     def test_empty_list_cannot_be_emailed(self, client, borough, mailoutbox):
         response = client.post("/shortlist/", {"email": "person@example.org"})
