@@ -123,6 +123,8 @@ def search_page(request):
         "shortlist_ids": set(shortlist.shortlist_ids(request.session)),
         "geojson_query": params.urlencode(),
         "suggestions": _suggestions(params, parsed) if results and not results.total else [],
+        # No empty map when nothing listed has a venue (all online, by phone or area-wide).
+        "has_points": bool(results) and any(hit.lat is not None for hit in results.hits),
         "next_url": request.get_full_path(),
     }
     if results is not None:

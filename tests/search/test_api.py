@@ -308,6 +308,18 @@ class TestSearchPage:
         assert "under 50 m" not in body
         assert "Distances are from the middle of SW18, so they are rough." in body
 
+    def test_the_map_draws_the_search_and_is_left_out_when_nothing_has_a_venue(
+        self, client, borough
+    ):
+        body = client.get("/search/", {"q": "choir", "near": "SW18"}).content.decode()
+        assert 'id="results-map"' in body
+        assert 'data-place="SW18" data-radius="5000"' in body
+        assert "a dashed line 5 km around it" in body
+        assert "No background map is set up on this site" in body
+        body = client.get("/search/", {"q": "phone calls"}).content.decode()
+        assert "Friendly phone calls" in body
+        assert 'id="results-map"' not in body
+
     def test_unknown_postcode_is_a_field_error(self, client, borough):
         response = client.get("/search/", {"near": "SW99"})
         assert response.status_code == 400
