@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.db.models.functions import Coalesce
+from wagtail.models import Page
 
 from .models import Activity, Category, DirectoryIndexPage, Organisation, SchoolHoliday, Venue
 
@@ -73,7 +74,25 @@ def activity_browse(*, category: Category | None = None, page_number=None):
         in_category = Activity.categories.through.objects.filter(category_id__in=ids)
         activities = activities.filter(pk__in=in_category.values("activity_id"))
     activities = activities.order_by("title")
-    return Paginator(activities, PAGE_SIZE).get_page(page_number)
+    page = Paginator(activities, PAGE_SIZE).get_page(page_number)
+    # Lists of activities say who runs each: seven "Community choir" entries are seven groups.
+    page.object_list = with_organisation_titles(list(page.object_list))
+    return page
+
+
+def organisation_titles(activities) -> dict[int, str]:
+    """Each activity's organisation (its parent page) by activity id, in one query."""
+    parents = {a.pk: a.path[: -Page.steplen] for a in activities}
+    titles = dict(Page.objects.filter(path__in=set(parents.values())).values_list("path", "title"))
+    return {pk: titles.get(path, "") for pk, path in parents.items()}
+
+
+def with_organisation_titles(activities: list[Activity]) -> list[Activity]:
+    """The activities, each with `organisation_title` set (one query for them all)."""
+    titles = organisation_titles(activities)
+    for activity in activities:
+        activity.organisation_title = titles.get(activity.pk, "")
+    return activities
 
 
 def venue_activities(*, venue: Venue) -> list[Activity]:

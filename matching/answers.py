@@ -74,7 +74,8 @@ def _near(data: dict) -> GeoPoint:
         raise MatchInputError("near", exc.message) from exc
     except QueryError as exc:
         raise MatchInputError("near", exc.message) from exc
-    return GeoPoint(result.latitude, result.longitude)
+    area = result.outcode if result.precision == "outcode" else ""
+    return GeoPoint(result.latitude, result.longitude, area=area)
 
 
 def _free_times(data: dict) -> tuple[FreeTime, ...]:

@@ -94,7 +94,9 @@ def match_activities(
     if elsewhere:
         hits += _hits(DirectoryQuery(delivery=elsewhere, **common))
     names = category_names()
-    candidates = [candidate_from_hit(hit, category_names=names) for hit in hits]
+    candidates = [
+        candidate_from_hit(hit, category_names=names, distance_area=near.area) for hit in hits
+    ]
     wants_groups = network.wants_groups if network is not None else profile.wants_groups
     if wants_groups != profile.wants_groups:
         profile = Profile(**{**profile.__dict__, "wants_groups": wants_groups})

@@ -61,7 +61,7 @@ from types import MappingProxyType
 
 from assets_directory import scheduling
 from matching.vocabulary import IN_PERSON_NEEDS, NEED_CATEGORIES, NEED_LABELS
-from search.geo import format_distance
+from search.geo import distance_text
 
 WEIGHTS = MappingProxyType(
     {
@@ -241,6 +241,8 @@ class Candidate:
     # Display names only, so they take no part in equality or hashing.
     category_names: Mapping[str, str] = field(default_factory=dict, compare=False)
     distance_m: float | None = None
+    # The outward code the distance is measured from the centre of, if it is (see GeoPoint.area).
+    distance_area: str = field(default="", compare=False)
     area_wide: bool = False
     delivery: str = "in_person"
     cost: str = "free"
@@ -279,6 +281,7 @@ def candidate_from_hit(
     hit,
     *,
     category_names: Mapping[str, str] | None = None,
+    distance_area: str = "",
     one_to_one_categories: frozenset[str] = DEFAULT_ONE_TO_ONE_CATEGORIES,
     one_to_one_parents: frozenset[str] = DEFAULT_ONE_TO_ONE_PARENTS,
 ) -> Candidate:
@@ -301,6 +304,7 @@ def candidate_from_hit(
         categories=categories,
         category_names=dict(category_names or {}),
         distance_m=hit.distance_m,
+        distance_area=distance_area,
         area_wide=hit.area_wide,
         delivery=delivery,
         # An unknown cost is treated as paid with no amount: safer than promising "free".
@@ -515,7 +519,7 @@ def _distance(candidate: Candidate, profile: Profile) -> tuple[float, str]:
         return weight * UNKNOWN_DISTANCE_SHARE, ""
     scale = profile.max_travel_m if profile.max_travel_m else DEFAULT_TRAVEL_SCALE_M
     share = max(0.0, 1.0 - candidate.distance_m / scale)
-    return weight * share, f"{format_distance(candidate.distance_m)} away"
+    return weight * share, distance_text(candidate.distance_m, area=candidate.distance_area)
 
 
 def _schedule(candidate: Candidate, profile: Profile) -> tuple[float, str]:

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from wagtail.models import Page
-
 from assets_directory.models import Activity
+from assets_directory.selectors import organisation_titles
 
 from .engine import MatchResult
 
@@ -31,6 +30,10 @@ def live_activities():
     )
 
 
+# Each activity's organisation, in one query (the plan pages use it too).
+organisation_names = organisation_titles
+
+
 def activity_where(activity: Activity) -> str:
     venue = activity.venue
     if activity.delivery == Activity.Delivery.IN_PERSON and venue is not None:
@@ -42,13 +45,6 @@ def activity_when(activity: Activity) -> str:
     return "; ".join(activity.schedule_descriptions()) or NO_TIMES
 
 
-def organisation_names(activities) -> dict[int, str]:
-    """Each activity's organisation (its parent page), in one query rather than one each."""
-    parents = {a.pk: a.path[: -Page.steplen] for a in activities}
-    titles = dict(Page.objects.filter(path__in=set(parents.values())).values_list("path", "title"))
-    return {pk: titles.get(path, "") for pk, path in parents.items()}
-
-
 @dataclass
 class Card:
     number: int
@@ -57,6 +53,7 @@ class Card:
     reasons: tuple[str, ...]
     reason_line: str
     distance_m: float | None
+    distance_area: str
     next_session: object
     where: str
     when: str
@@ -96,6 +93,7 @@ def suggestion_cards(result: MatchResult) -> list[Card]:
                 reasons=suggestion.reasons,
                 reason_line=suggestion.reason_line,
                 distance_m=suggestion.candidate.distance_m,
+                distance_area=suggestion.candidate.distance_area,
                 next_session=suggestion.candidate.next_session,
                 where=activity_where(activity),
                 when=activity_when(activity),

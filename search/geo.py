@@ -22,3 +22,19 @@ def format_distance(metres: float) -> str:
         return f"{round(metres / 10) * 10:.0f} m"
     km = metres / 1000
     return f"{km:.1f} km" if km < 10 else f"{km:.0f} km"
+
+
+def distance_text(metres: float, *, area: str = "") -> str:
+    """How far away something is, no more precisely than the place it is measured from.
+
+    From a point (a full postcode, a located device): "under 50 m away", "350 m away",
+    "1.2 km away". From the centre of an outward code (`area`, e.g. "SW18", a few kilometres
+    across), where the person may be anywhere in it: "in or near SW18" up to about 1 km, then
+    whole kilometres, "about 3 km away".
+    """
+    if not area:
+        return f"{format_distance(metres)} away"
+    km = round(metres / 1000)
+    if km <= 1:
+        return f"in or near {area}"
+    return f"about {km} km away"

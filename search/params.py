@@ -57,6 +57,42 @@ class _Params:
         return self._lists.get(name, [])
 
 
+# The search page's defaults (the API applies none: it searches exactly what it is given).
+PAGE_RADIUS_KM = 5
+# What the place box says after "Use my location"; the point itself travels in near_point.
+YOUR_LOCATION = "Your location"
+
+
+def page_search_params(params: QueryDict) -> QueryDict:
+    """The search page's parameters as the page applies them.
+
+    The page's form, its map, its page links and its "widen the search" links are all made
+    from this one copy, so each shows, and repeats, exactly the search that was run:
+
+    - After "Use my location" the box says "Your location" and the point is in `near_point`;
+      the point is the place unless something else has been typed in the box since.
+    - A place with no `radius_km` at all (a shared link, a search from elsewhere) is searched
+      within PAGE_RADIUS_KM, and `radius_km` says so. The form's "Any distance" sends an empty
+      `radius_km`, which stays empty: no limit.
+    - With no place, a distance means nothing: it is left out rather than refused.
+    """
+    data = params.copy()
+    point = data.pop("near_point", [""])[-1].strip()
+    typed = data.get("near", "").strip()
+    if point and typed.casefold() in ("", YOUR_LOCATION.casefold()):
+        data["near"] = point
+    if not data.get("near", "").strip():
+        data.pop("radius_km", None)
+    elif "radius_km" not in data:
+        data["radius_km"] = str(PAGE_RADIUS_KM)
+    return data
+
+
+def is_point(value: str) -> bool:
+    """Whether a place is given as "lat,lng" (a located device, or typed coordinates)."""
+    return bool(LAT_LNG.match(value or ""))
+
+
 @dataclass
 class ParsedSearch:
     query: DirectoryQuery
@@ -126,7 +162,8 @@ def _place(params: _Params) -> tuple[GeoPoint | None, str, str | None]:
         result = geocode(raw)
     except GeocodingError as exc:
         raise QueryError("near", exc.message) from exc
-    return GeoPoint(result.latitude, result.longitude), result.label, result.outcode
+    area = result.outcode if result.precision == "outcode" else ""
+    return GeoPoint(result.latitude, result.longitude, area=area), result.label, result.outcode
 
 
 def parse_search_params(params: QueryDict, *, now: datetime.datetime | None = None) -> ParsedSearch:

@@ -46,8 +46,14 @@ class Sort(StrEnum):
 
 @dataclass(frozen=True)
 class GeoPoint:
+    """A point to search around. `area` names the outward code ("SW18") when the point is only
+    that area's centre, as an outward code or an offline lookup of a full postcode gives: then
+    distances from it are only as good as the area is small (see search.geo.distance_text). It
+    takes no part in equality, so a query is the same query whatever its place is called."""
+
     lat: float
     lng: float
+    area: str = field(default="", compare=False)
 
     def __post_init__(self):
         if not (isinstance(self.lat, int | float) and isinstance(self.lng, int | float)):
@@ -193,19 +199,36 @@ class DirectoryQuery:
             )
             minute = local.hour * 60 + local.minute
             return [local.weekday() * BUCKETS_PER_DAY + minute // BUCKET_MINUTES]
-        if self.slots:
-            buckets = sorted(
-                {d * BUCKETS_PER_DAY + b for d, window in self.slots for b in window.buckets()}
-            )
-        elif self.time_window is not None:
-            days = self.days or tuple(range(7))
-            buckets = [d * BUCKETS_PER_DAY + b for d in days for b in self.time_window.buckets()]
-        elif self.days and self.include_unscheduled:
-            # Days alone are matched on the days field; with unscheduled ones wanted as well,
+        if self.days and not (self.slots or self.time_window or self.include_unscheduled):
+            # Days alone are matched on the days field. With unscheduled ones wanted as well,
             # every quarter hour of those days plus the marker answers the same question.
-            buckets = [d * BUCKETS_PER_DAY + b for d in self.days for b in range(BUCKETS_PER_DAY)]
-        else:
+            return None
+        buckets = self.session_buckets()
+        if buckets is None:
             return None
         if self.include_unscheduled:
             buckets = [UNSCHEDULED_BUCKET, *buckets]
         return buckets
+
+    def session_buckets(self) -> list[int] | None:
+        """The week-wide quarter hours a session must touch to fit the days, time window or
+        slots asked for (sorted), or None when none is asked for. Search matches a session
+        pattern that touches one of them, and the next session shown is one that does."""
+        if self.slots:
+            return sorted(
+                {d * BUCKETS_PER_DAY + b for d, window in self.slots for b in window.buckets()}
+            )
+        if self.time_window is not None:
+            days = self.days or tuple(range(7))
+            return [d * BUCKETS_PER_DAY + b for d in days for b in self.time_window.buckets()]
+        if self.days:
+            return [d * BUCKETS_PER_DAY + b for d in self.days for b in range(BUCKETS_PER_DAY)]
+        return None
+
+    @property
+    def session_filter(self) -> tuple | None:
+        """What session_buckets() depends on, as a small hashable key; None without a filter.
+        With open_at the session fitting is the one on now, which a next session never is."""
+        if self.open_at is not None or not (self.days or self.time_window or self.slots):
+            return None
+        return (self.days, self.time_window, self.slots)

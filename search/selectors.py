@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import logging
 from collections.abc import Sequence
+from dataclasses import replace
 
 from django.utils import timezone
 
@@ -13,7 +14,8 @@ from assets_directory.selectors import holiday_ranges
 
 from .backends import SearchBackendError, get_backend
 from .caching import remember
-from .query import DirectoryQuery
+from .documents import session_buckets
+from .query import BUCKETS_PER_DAY, DirectoryQuery
 from .results import SearchHit, SearchResults
 
 logger = logging.getLogger(__name__)
@@ -21,21 +23,27 @@ logger = logging.getLogger(__name__)
 Rules = tuple[scheduling.Recurrence, ...]
 Holidays = tuple[tuple[datetime.date, datetime.date], ...]
 
-# Next sessions already worked out, by (schedule key, holidays): (worked out after, next start).
+# Next sessions already worked out, by (schedule key, or (schedule key, session filter), and
+# holidays): (worked out after, next start).
 # Sessions are fixed by the rules and holidays, so the first one after `now` is still the first
 # one after any later moment before it starts: the entry holds until then, exactly.
-_NEXT_SESSIONS: dict[tuple[bytes, Holidays], tuple[datetime.datetime, datetime.datetime]] = {}
+_NEXT_SESSIONS: dict[tuple, tuple[datetime.datetime, datetime.datetime]] = {}
 # Either cache is emptied when it reaches this many entries.
 _CACHE_MAX = 4096
 # Session patterns read from stored schedules, by schedule key (SearchHit.schedule_key).
 _RULES: dict[bytes, Rules] = {}
+# The same narrowed to a query's days and times, by (schedule key, DirectoryQuery.session_filter).
+_FITTING: dict[tuple, Rules] = {}
+# The quarter hours each session filter asks for.
+_FILTER_BUCKETS: dict[tuple, frozenset[int]] = {}
 
 
 def search_directory(query: DirectoryQuery) -> SearchResults:
-    """Run a validated query, then add each hit's next session (presentation only)."""
+    """Run a validated query, then add each hit's next session (presentation only): the next
+    one that fits the query's days and times, when it asks for some."""
     results = get_backend().search(query)
     if results.hits:
-        add_next_sessions(results.hits, now=timezone.now())
+        add_next_sessions(results.hits, now=timezone.now(), query=query)
     return results
 
 
@@ -54,23 +62,60 @@ def category_counts() -> dict[str, int] | None:
     return results.facets.get("categories", {})
 
 
-def add_next_sessions(hits: Sequence[SearchHit], *, now: datetime.datetime) -> None:
-    rules = [_rules(hit) for hit in hits]
+def add_next_sessions(
+    hits: Sequence[SearchHit], *, now: datetime.datetime, query: DirectoryQuery | None = None
+) -> None:
+    """Set each hit's next session after `now`; with a query that asks for days or times, the
+    next one that fits them (Tuesdays wanted: the Tuesday session, not Saturday's)."""
+    key = query.session_filter if query is not None else None
+    buckets = None
+    if key is not None:
+        buckets = _FILTER_BUCKETS.get(key)
+        if buckets is None:
+            wanted = frozenset(query.session_buckets())
+            buckets = remember(_FILTER_BUCKETS, key, wanted, limit=_CACHE_MAX)
+    rules = [_rules(hit, key, buckets) for hit in hits]
     # Holidays only ever skip term-time-only sessions: the database is asked only for those.
     term_time = any(rule.term_time_only for hit_rules in rules for rule in hit_rules)
     holidays = tuple(holiday_ranges()) if term_time else ()
     for hit, hit_rules in zip(hits, rules, strict=True):
-        hit.next_session = _next_session(hit.schedule_key, hit_rules, now, holidays)
+        # Without a filter the schedule key alone, as it is the common case and the cheapest.
+        cache_key = hit.schedule_key if key is None else (hit.schedule_key, key)
+        hit.next_session = _next_session(cache_key, hit_rules, now, holidays)
 
 
-def _rules(hit: SearchHit) -> Rules:
-    """The session patterns of a hit's stored schedule; ones that cannot be read are left out."""
+def _rules(hit: SearchHit, key, buckets: frozenset[int] | None) -> Rules:
+    """The session patterns of a hit's stored schedule (ones that cannot be read are left out),
+    narrowed to the days that fit `buckets` when there are some."""
     if not hit.schedule:
         return ()
     rules = _RULES.get(hit.schedule_key)
     if rules is None:
         rules = remember(_RULES, hit.schedule_key, _read_rules(hit.schedule), limit=_CACHE_MAX)
-    return rules
+    if buckets is None:
+        return rules
+    fitting = _FITTING.get((hit.schedule_key, key))
+    if fitting is None:
+        fitting = remember(
+            _FITTING, (hit.schedule_key, key), _fitting(rules, buckets), limit=_CACHE_MAX
+        )
+    return fitting
+
+
+def _fitting(rules: Rules, buckets: frozenset[int]) -> Rules:
+    """The patterns' sessions that touch `buckets`, as search matched them: each pattern kept
+    for the days on which it does (a Tuesday and Saturday pattern becomes a Tuesday one)."""
+    fitting = []
+    for rule in rules:
+        touched = session_buckets(rule)[1] & buckets
+        if not touched:
+            continue
+        days = tuple(sorted({bucket // BUCKETS_PER_DAY for bucket in touched}))
+        if rule.frequency in (scheduling.WEEKLY, scheduling.FORTNIGHTLY) and days != rule.weekdays:
+            # Fortnightly weeks are counted from the pattern's anchor, whatever its days.
+            rule = replace(rule, weekdays=days)
+        fitting.append(rule)
+    return tuple(fitting)
 
 
 def _read_rules(schedule: list[dict]) -> Rules:
@@ -84,7 +129,7 @@ def _read_rules(schedule: list[dict]) -> Rules:
 
 
 def _next_session(
-    schedule_key: bytes, rules: Rules, now: datetime.datetime, holidays: Holidays
+    schedule_key: bytes | tuple, rules: Rules, now: datetime.datetime, holidays: Holidays
 ) -> datetime.datetime | None:
     if not rules:
         return None

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from assets_directory.models import Activity
+from assets_directory.selectors import with_organisation_titles
+from common.http import parse_ids
 
 SESSION_KEY = "shortlist"
 MAX_ITEMS = 50
 
 
 def shortlist_ids(session) -> list[int]:
-    return [int(i) for i in session.get(SESSION_KEY, []) if str(i).isdigit()]
+    stored = session.get(SESSION_KEY)
+    return parse_ids(stored if isinstance(stored, list) else [], limit=MAX_ITEMS)
 
 
 def shortlist_add(session, activity_id: int) -> bool:
@@ -32,7 +35,8 @@ def shortlist_clear(session) -> None:
 
 
 def shortlist_activities(session) -> list[Activity]:
-    """Live activities on the list, in the order added (ones since unpublished drop out)."""
+    """Live activities on the list, in the order added (ones since unpublished drop out), each
+    with its `organisation_title`."""
     ids = shortlist_ids(session)
     activities = (
         Activity.objects.live()
@@ -42,4 +46,4 @@ def shortlist_activities(session) -> list[Activity]:
         .prefetch_related("schedules", "venue__accessibility")
     )
     by_id = {a.pk: a for a in activities}
-    return [by_id[i] for i in ids if i in by_id]
+    return with_organisation_titles([by_id[i] for i in ids if i in by_id])

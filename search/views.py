@@ -5,14 +5,14 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.core.mail import send_mail
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from assets_directory.models import AccessibilityFeature, Activity, Category
-from common.http import client_address
+from common.http import client_address, parse_id, same_site_path
 from common.middleware import private_page
 from common.ratelimit import rate_limit_hit
 from common.site import site_url
@@ -20,9 +20,12 @@ from common.site import site_url
 from . import shortlist
 from .api import run_search
 from .forms import ShortlistEmailForm
-from .query import FACETS
+from .params import PAGE_RADIUS_KM, YOUR_LOCATION, is_point, page_search_params
+from .query import FACETS, MAX_RADIUS_M
 
 RADII_KM = (1, 2, 5, 10, 20)
+# A message about one activity carries this tag and its id ("activity-42").
+PLACED_TAG = "activity-"
 DAYS = (
     ("mon", "Monday"), ("tue", "Tuesday"), ("wed", "Wednesday"), ("thu", "Thursday"),
     ("fri", "Friday"), ("sat", "Saturday"), ("sun", "Sunday"),
@@ -56,9 +59,8 @@ def _without_blanks(params) -> str:
     return data.urlencode()
 
 
-def _suggestions(request, parsed) -> list[tuple[str, str]]:
+def _suggestions(params, parsed) -> list[tuple[str, str]]:
     """Ways to widen a search that found nothing, as (label, query string)."""
-    params = request.GET
     query = parsed.query
     suggestions = []
     if query.radius_m and query.radius_m < 20_000:
@@ -77,37 +79,76 @@ def _suggestions(request, parsed) -> list[tuple[str, str]]:
     return suggestions
 
 
+def _radius_field(params, parsed) -> tuple[str, list[str]]:
+    """The distance the form shows as chosen, and the choices: the one applied, always.
+
+    With a place, that is the radius searched ("" for any distance). Without one nothing was
+    applied, and the form offers what it would search next: the visitor's last choice, or the
+    page's default.
+    """
+    if parsed is not None and parsed.query.near is not None:
+        radius_m = parsed.query.radius_m
+        chosen = f"{radius_m / 1000:g}" if radius_m else ""
+    else:
+        chosen = params.get("radius_km", str(PAGE_RADIUS_KM)).strip()
+    choices = [str(r) for r in RADII_KM]
+    if chosen and chosen not in choices:
+        try:
+            usable = 0 < float(chosen) <= MAX_RADIUS_M / 1000
+        except ValueError:
+            usable = False
+        if usable:
+            choices = sorted({*choices, chosen}, key=float)
+        else:
+            chosen = str(PAGE_RADIUS_KM)
+    return chosen, choices
+
+
 def search_page(request):
     has_search = any(request.GET.get(k) for k in request.GET if k != "page")
+    # One copy of the parameters, as applied, for the search, the form, the map and the links.
+    params = page_search_params(request.GET)
     parsed = results = error = None
     if has_search:
-        data = request.GET.copy()
+        data = params.copy()
         data.setlist("facets", list(FACETS))
         outcome = run_search(data, record_zero=True)
         parsed, results, error = outcome.parsed, outcome.results, outcome.error
     categories = Category.objects.filter(parent__isnull=True).prefetch_related("children")
+    near = params.get("near", "").strip()
+    radius, radii = _radius_field(params, parsed)
     context = {
-        "params": request.GET,
+        "params": params,
+        # After "Use my location" the box names the place and the point stays out of sight.
+        "near_text": YOUR_LOCATION if is_point(near) else near,
+        "near_point": near if is_point(near) else "",
+        "radius": radius,
         "parsed": parsed,
         "results": results,
         "error": error,
         "has_search": has_search,
         "categories": categories,
         "features": AccessibilityFeature.objects.all(),
-        "radii": RADII_KM,
+        "radii": radii,
         "days": DAYS,
         "times": TIMES,
         "delivery_options": DELIVERY,
         "shortlist_ids": set(shortlist.shortlist_ids(request.session)),
         # The map asks the API, which refuses typed parameters sent empty: leave them out.
-        "geojson_query": _without_blanks(request.GET),
-        "suggestions": _suggestions(request, parsed) if results and not results.total else [],
+        "geojson_query": _without_blanks(params),
+        "suggestions": _suggestions(params, parsed) if results and not results.total else [],
+        # No empty map when nothing listed has a venue (all online, by phone or area-wide).
+        "has_points": bool(results) and any(hit.lat is not None for hit in results.hits),
         "next_url": request.get_full_path(),
     }
     if results is not None:
         context["start_index"] = (results.page - 1) * results.page_size + 1
+        # "Added to your list" goes beside the result it is about, where the reader is.
+        context["messages"], context["placed_messages"] = _placed(
+            request, {hit.id for hit in results.hits}
+        )
     if results is not None and results.pages > 1:
-        page_params = request.GET.copy()
+        page_params = params.copy()
         page_params.pop("facets", None)
         for name, number in (("previous", results.page - 1), ("next", results.page + 1)):
             if 1 <= number <= results.pages:
@@ -117,38 +158,56 @@ def search_page(request):
     return render(request, "search/search_page.html", context, status=status)
 
 
-def _back(request, default="search:shortlist"):
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(target)
-    return redirect(default)
+def _placed(request, ids) -> tuple[list, dict[int, object]]:
+    """This request's messages: those for the page's top, and those about one of `ids` by id,
+    to be shown beside it (the base template shows whatever is passed as `messages`)."""
+    general, placed = [], {}
+    for message in messages.get_messages(request):
+        tags = message.extra_tags.split() if message.extra_tags else []
+        about = next(
+            (parse_id(t.removeprefix(PLACED_TAG)) for t in tags if t.startswith(PLACED_TAG)), None
+        )
+        if about in ids:
+            placed[about] = message
+        else:
+            general.append(message)
+    return general, placed
+
+
+def _back(request) -> HttpResponseRedirect:
+    """Back to the page the button was on, when `next` is a path on this site."""
+    default = reverse("search:shortlist")
+    return HttpResponseRedirect(same_site_path(request, request.POST.get("next"), default=default))
 
 
 def _activity_id(request) -> int:
-    value = request.POST.get("activity", "")
-    if not value.isdigit() or not Activity.objects.live().public().filter(pk=value).exists():
+    activity_id = parse_id(request.POST.get("activity"))
+    if activity_id is None or not Activity.objects.live().public().filter(pk=activity_id).exists():
         raise Http404("No such activity.")
-    return int(value)
+    return activity_id
 
 
 @require_POST
 def shortlist_add(request):
     activity_id = _activity_id(request)
+    # Tagged with the activity, so a page that lists it can say it beside it (see _placed).
+    tag = f"{PLACED_TAG}{activity_id}"
     if shortlist.shortlist_add(request.session, activity_id):
-        messages.success(request, "Added to your list.")
+        messages.success(request, "Added to your list.", extra_tags=tag)
     else:
-        messages.error(request, f"Your list is full ({shortlist.MAX_ITEMS} activities).")
+        messages.error(
+            request, f"Your list is full ({shortlist.MAX_ITEMS} activities).", extra_tags=tag
+        )
     return _back(request)
 
 
 @require_POST
 def shortlist_remove(request):
-    value = request.POST.get("activity", "")
-    if value.isdigit():
-        shortlist.shortlist_remove(request.session, int(value))
-        messages.success(request, "Removed from your list.")
+    activity_id = parse_id(request.POST.get("activity"))
+    if activity_id is None:
+        raise Http404("No such activity.")
+    shortlist.shortlist_remove(request.session, activity_id)
+    messages.success(request, "Removed from your list.", extra_tags=f"{PLACED_TAG}{activity_id}")
     return _back(request)
 
 

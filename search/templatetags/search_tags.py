@@ -1,7 +1,7 @@
 from django import template
 from django.utils import timezone
 
-from search.geo import format_distance
+from search.geo import distance_text
 
 register = template.Library()
 
@@ -20,11 +20,30 @@ def getlist(params, name):
 
 
 @register.filter
-def distance(metres):
-    """'350 m', '1.2 km' or '12 km'."""
+def get_item(mapping, key):
+    """mapping|get_item:key -> mapping[key], or None."""
+    return (mapping or {}).get(key)
+
+
+@register.filter
+def distance(metres, area=""):
+    """metres|distance:area -> '350 m away', '1.2 km away'; from the centre of an outward code
+    (area), 'in or near SW18' or 'about 3 km away' (see search.geo.distance_text)."""
     if metres is None:
         return ""
-    return format_distance(metres)
+    return distance_text(metres, area=area or "")
+
+
+@register.filter
+def tel_uri(number):
+    """A tel: link for a phone number as people write it ("020 7946 0000", "+44 (0)20..."),
+    or "" when it holds no number to dial."""
+    text = str(number or "")
+    if text.lstrip().startswith("+44") and "(0)" in text:
+        text = text.replace("(0)", "")
+    digits = "".join(c for c in text if c.isascii() and (c.isdigit() or c == "+"))
+    plus, digits = digits.startswith("+"), digits.replace("+", "")
+    return f"tel:{'+' if plus else ''}{digits}" if len(digits) >= 3 else ""
 
 
 @register.filter

@@ -135,9 +135,17 @@
       say("The map is full: remove someone before adding more.");
       return null;
     }
-    var holder = document.createElement("ol");
-    holder.innerHTML = template.innerHTML.replace(/__prefix__/g, String(index)).trim();
-    var row = holder.querySelector("[data-netmap-row]");
+    // A copy of the template's nodes with the form index written into the attributes that
+    // carry it (name, id, for, aria-describedby, data-prefix); no markup is parsed from text.
+    var copy = template.content.cloneNode(true);
+    var row = copy.querySelector("[data-netmap-row]");
+    [row].concat(Array.prototype.slice.call(row.querySelectorAll("*"))).forEach(function (node) {
+      Array.prototype.forEach.call(node.attributes, function (attribute) {
+        if (attribute.value.indexOf("__prefix__") !== -1) {
+          attribute.value = attribute.value.replace(/__prefix__/g, String(index));
+        }
+      });
+    });
     row.querySelector("[data-netmap-number]").textContent = String(index + 1);
     rowsList.appendChild(row);
     totalInput.value = String(index + 1);

@@ -5,7 +5,7 @@
 
   var el = document.getElementById("suggestions-map");
   var data = document.getElementById("suggestion-points");
-  if (!el || !data || !window.L) { return; }
+  if (!el || !data || !window.L || !window.commonGroundMap) { return; }
   var points;
   try {
     points = JSON.parse(data.textContent);
@@ -16,25 +16,35 @@
 
   // Shown only now, so that without JavaScript there is no empty box.
   el.hidden = false;
-  var note = document.getElementById("suggestions-map-note");
-  if (note) { note.hidden = false; }
+  document.querySelectorAll("[data-map-note]").forEach(function (note) { note.hidden = false; });
 
-  var map = L.map(el, { scrollWheelZoom: false, maxZoom: 18 });
-  if (el.dataset.tiles) {
-    L.tileLayer(el.dataset.tiles, { attribution: el.dataset.attribution || "", maxZoom: 19 }).addTo(map);
-  }
+  var map = window.commonGroundMap(el);
+  var SIZE = 32;
+
+  // Suggestions at one venue share a point: side by side, each number stays in sight and can
+  // be clicked or reached with the keyboard, at any zoom.
+  var atPoint = {};
+  points.forEach(function (p) {
+    var key = p.lat + "," + p.lng;
+    (atPoint[key] = atPoint[key] || []).push(p);
+  });
 
   var markers = {};
   var bounds = [];
   points.forEach(function (p) {
+    var together = atPoint[p.lat + "," + p.lng];
+    var shift = (together.indexOf(p) - (together.length - 1) / 2) * (SIZE + 2);
     var label = p.number + ". " + p.title;
-    // A numbered marker: the number is the link between the map and the list.
+    // A numbered marker: the number is the link between the map and the list. Leaflet puts an
+    // element given as html into the icon as it is; a string would be parsed as HTML.
+    var number = document.createElement("span");
+    number.textContent = String(p.number);
     var icon = L.divIcon({
       className: "map-number",
-      html: "<span>" + String(p.number) + "</span>",
-      iconSize: [32, 32],
-      iconAnchor: [16, 16],
-      popupAnchor: [0, -16]
+      html: number,
+      iconSize: [SIZE, SIZE],
+      iconAnchor: [SIZE / 2 - shift, SIZE / 2],
+      popupAnchor: [shift, -SIZE / 2]
     });
     var popup = document.createElement("a");
     popup.href = p.url;
@@ -51,7 +61,7 @@
     markers[p.id] = marker;
     bounds.push([p.lat, p.lng]);
   });
-  if (bounds.length === 1) {
+  if (bounds.length === 1 || L.latLngBounds(bounds).getNorthEast().equals(L.latLngBounds(bounds).getSouthWest())) {
     map.setView(bounds[0], 15);
   } else {
     map.fitBounds(bounds, { padding: [30, 30], maxZoom: 15 });

@@ -14,6 +14,8 @@
     lng.closest(".w-panel__content, .w-field__wrapper").appendChild(box);
     var start = [parseFloat(lat.value) || 51.4489, parseFloat(lng.value) || -0.1971];
     var map = L.map(box).setView(start, lat.value ? 15 : 12);
+    // Without a tile server the scale is what gives the plain box a sense of distance.
+    L.control.scale({ imperial: false }).addTo(map);
     var config = document.getElementById("map-config");
     if (config && config.dataset.tiles) {
       L.tileLayer(config.dataset.tiles, {

@@ -1,6 +1,8 @@
 """Browsing the directory page and its category pages (the database alone, no search engine)."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from assets_directory.models import Activity, Category
 from assets_directory.selectors import PAGE_SIZE
@@ -61,3 +63,29 @@ def test_words_typed_on_the_directory_page_go_to_the_search_page(client, directo
     response = client.get("/directory/", {"q": "knit & natter"})
     assert response.status_code == 302
     assert response["Location"] == "/search/?q=knit+%26+natter"
+
+
+@pytest.mark.django_db
+def test_lists_say_which_group_runs_each_activity(client, organisation, other_organisation):
+    choirs = Category.objects.get(slug="choirs-and-singing")
+    for parent in (organisation, other_organisation):
+        ActivityFactory(parent=parent, title="Community choir", categories=[choirs])
+    for path in ("/directory/", "/directory/category/choirs-and-singing/"):
+        body = client.get(path).content.decode()
+        cards = body.split('<li class="card">')[1:]
+        assert len(cards) == 2, path
+        organisations = sorted(card.split('class="card__org">')[1].split("<")[0] for card in cards)
+        assert organisations == ["Balham Community Choir", "Tooting Knit and Natter"], path
+
+    # One query names every card's group, however many there are on the page.
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            client.get("/directory/category/choirs-and-singing/")
+        return [q["sql"] for q in captured.captured_queries]
+
+    two = queries()
+    for n in range(10):
+        ActivityFactory(parent=other_organisation, title=f"Choir {n}", categories=[choirs])
+    twelve = queries()
+    assert len(twelve) == len(two)
+    assert sum('"title" FROM "wagtailcore_page"' in q for q in twelve) == 1

@@ -87,7 +87,13 @@ def test_search_filter_map_and_shortlist(page, screenshot, traffic, borough, liv
     # Shortlist both and print.
     for title in ("Common walk", "Park walk"):
         page.get_by_role("button", name=f"Add {title} to list").click()
-        expect(page.get_by_role("status")).to_contain_text("Added to your list.")
+        # Back where the reader was, told so beside the result, with focus on the message.
+        result = page.locator(".result").filter(has_text=title)
+        note = result.get_by_role("status")
+        expect(note).to_have_text("Added to your list.")
+        expect(note).to_be_focused()
+        assert page.url.endswith(f"#{result.get_attribute('id')}-note")
+        expect(result.get_by_role("button", name=f"Remove {title} from list")).to_be_visible()
     page.get_by_role("link", name=re.compile(r"^Your list \(2\)")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your list of activities")
     expect(page.locator(".shortlist__item h2")).to_have_text(["Common walk", "Park walk"])
@@ -98,3 +104,39 @@ def test_search_filter_map_and_shortlist(page, screenshot, traffic, borough, liv
     screenshot(page, "shortlist-print")
     pdf = page.pdf()
     assert pdf.startswith(b"%PDF")
+
+
+def test_use_my_location_says_your_location_and_keeps_it_on_reload(new_context, borough):
+    context = new_context(
+        viewport={"width": 390, "height": 844},
+        geolocation={"latitude": 51.4489, "longitude": -0.1971},
+        permissions=["geolocation"],
+    )
+    page = context.new_page()
+    page.goto("/search/?q=walk")
+    page.get_by_role("button", name="Use my location").click()
+    expect(
+        page.get_by_role("heading", level=2, name=re.compile("near your location"))
+    ).to_be_visible()
+    expect(page.get_by_label("Where")).to_have_value("Your location")
+    assert page.locator("#near_point").input_value() == "51.44890,-0.19710"
+    # A point is exact: the walk that starts there is close, not "somewhere in SW18".
+    expect(page.locator(".result").filter(has_text="Common walk")).to_contain_text(
+        "under 50 m away"
+    )
+    expect(page.get_by_label("Distance")).to_have_value("5")
+
+    page.reload()
+    expect(page.get_by_label("Where")).to_have_value("Your location")
+    page.get_by_role("button", name="Search", exact=True).click()
+    expect(
+        page.get_by_role("heading", level=2, name=re.compile("near your location"))
+    ).to_be_visible()
+
+    # Typing a place replaces the located point.
+    page.get_by_label("Where").fill("SW18")
+    page.get_by_role("button", name="Search", exact=True).click()
+    expect(page.get_by_role("heading", level=2, name=re.compile("near SW18$"))).to_be_visible()
+    expect(page.locator(".result").filter(has_text="Common walk")).to_contain_text(
+        "in or near SW18"
+    )

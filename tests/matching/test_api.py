@@ -1,5 +1,6 @@
 """POST /api/match and its vocabulary: anonymous (kiosk), nothing stored, 400s name the field."""
 
+import datetime
 import json
 
 import pytest
@@ -62,6 +63,36 @@ class TestMatchApi:
         assert first["distance_m"] == 0
         assert data["network"]["size"] == 1
         assert data["network"]["wants_groups"] is True
+
+    def test_distances_are_as_precise_as_the_place_given(self, client, borough):
+        def reasons(near):
+            body = {"near": near, "top_three": ["choirs-and-singing"]}
+            by_title = {s["title"]: s for s in post(client, body).json()["suggestions"]}
+            return by_title["Community choir"]["reasons"]
+
+        # An outward code is only its centre: the choir there is somewhere in SW18.
+        assert "in or near SW18" in reasons("SW18")
+        assert not any(r.endswith("m away") for r in reasons("SW18"))
+        # The same spot given as a point is exact.
+        assert "under 50 m away" in reasons("51.4489,-0.1971")
+
+    def test_next_session_is_one_when_they_are_free(self, client, borough, directory):
+        local_activity(
+            OrganisationFactory(parent=directory, title="Twice Weekly"),
+            "Twice weekly choir",
+            "choirs-and-singing",
+            day="tue,sat",
+        )
+        index_rebuild()
+        for day, weekday in (("tue", 1), ("sat", 5)):
+            body = {
+                "near": "SW18",
+                "top_three": ["choirs-and-singing"],
+                "free_times": [{"day": day, "from": "09:00", "to": "13:00"}],
+            }
+            by_title = {s["title"]: s for s in post(client, body).json()["suggestions"]}
+            start = datetime.datetime.fromisoformat(by_title["Twice weekly choir"]["next_session"])
+            assert start.weekday() == weekday, day
 
     def test_an_activity_without_times_is_offered_with_ask_about_times(self, client, borough):
         response = post(

@@ -36,10 +36,9 @@ from matching.scoring import (
     GROUP_REASON,
     FreeTime,
     Profile,
-    format_distance,
 )
 from matching.vocabulary import NEED_CATEGORIES
-from search.geo import haversine_m
+from search.geo import format_distance, haversine_m
 from search.query import GeoPoint
 from search.services import index_rebuild
 

@@ -323,6 +323,12 @@ def test_distance_decays_over_the_travel_limit_when_one_is_given():
     assert part(at_two_km, Profile(max_travel_m=2000), "distance") == 0
 
 
+def test_distance_reasons_from_an_outward_code_centre_are_rough():
+    assert "in or near SW18" in reasons(candidate(distance_m=0, distance_area="SW18"))
+    assert "about 2 km away" in reasons(candidate(distance_m=2300, distance_area="SW18"))
+    assert not any("m away" in r for r in reasons(candidate(distance_m=20, distance_area="SW18")))
+
+
 def test_distance_reasons_say_how_far_or_how_it_reaches_you():
     assert "1.2 km away" in reasons(candidate(distance_m=1234))
     assert "350 m away" in reasons(candidate(distance_m=347))

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assets_directory.models import AccessibilityFeature, Activity, Category
+from search import shortlist
 from search.models import ZeroResultSearch
 from search.openapi import openapi_document
 from search.params import PARAMETERS
@@ -122,6 +123,24 @@ class TestSearchApi:
         data = api(client, near=f"{SW18[0]},{SW18[1]}", radius_km="1").json()
         assert [r["title"] for r in data["results"]] == ["Community choir", "Friendly phone calls"]
 
+    def test_next_session_fits_the_day_asked_for(self, client, borough):
+        twice = ActivityFactory(
+            parent=OrganisationFactory(title="Twice Weekly"),
+            title="Twice weekly choir",
+            venue=VenueFactory(name="Twice hall", latitude=SW18[0], longitude=SW18[1]),
+            categories=[Category.objects.get(slug="choirs-and-singing")],
+        )
+        ActivityScheduleFactory(activity=twice, weekdays="tue,sat")
+        index_rebuild()
+        for day, weekday in (("tue", 1), ("sat", 5)):
+            for path in ("/api/search", "/api/search.geojson"):
+                data = client.get(path, {"q": "twice", "day": day}).json()
+                (found,) = data.get("results") or [f["properties"] for f in data["features"]]
+                start = datetime.datetime.fromisoformat(found["next_session"])
+                assert start.weekday() == weekday, (path, day)
+        body = client.get("/search/", {"q": "twice", "day": "tue"}).content.decode()
+        assert "<dt>Next</dt><dd>Tue " in body
+
     @pytest.mark.parametrize(
         ("params", "field"),
         [
@@ -200,7 +219,7 @@ class TestSearchPage:
         body = response.content.decode()
         assert response.status_code == 200
         assert "1 activity near SW18" in body
-        assert "Health walk" in body and "2.3 km away" in body
+        assert "Health walk" in body and "about 2 km away" in body
         assert 'data-geojson="/api/search.geojson?' in body
 
     def test_filters_keep_their_state(self, client, borough):
@@ -216,6 +235,90 @@ class TestSearchPage:
         assert "We could not find anything" in body
         assert "Search within 2 km" in body
         assert "Remove the days" in body
+
+    def test_a_place_without_a_distance_is_searched_within_the_distance_the_form_shows(
+        self, client, borough
+    ):
+        # 5.7 km east of SW18's centre: outside the 5 km the form offers by default.
+        ActivityFactory(
+            parent=OrganisationFactory(title="Far singers"),
+            title="Far choir",
+            venue=VenueFactory(name="Far hall", latitude=SW18[0], longitude=SW18[1] + 0.082),
+            categories=[Category.objects.get(slug="choirs-and-singing")],
+        )
+        index_rebuild()
+        first = client.get("/search/", {"q": "choir", "near": "SW18"})
+        body = first.content.decode()
+        assert "Community choir" in body and "Far choir" not in body
+        assert '<option value="5" selected>Within 5 km</option>' in body
+        assert '<option value="" selected>' not in body
+        # The map asks for exactly the same search.
+        assert "radius_km=5" in body.split('data-geojson="')[1].split('"')[0]
+        # Pressing Search again sends what the form shows, and finds the same.
+        again = client.get("/search/", {"q": "choir", "near": "SW18", "radius_km": "5"})
+        titles = [hit.title for hit in first.context["results"].hits]
+        assert titles == [hit.title for hit in again.context["results"].hits]
+
+    def test_any_distance_is_kept_and_shown(self, client, borough):
+        ActivityFactory(
+            parent=OrganisationFactory(title="Far singers"),
+            title="Far choir",
+            venue=VenueFactory(name="Far hall", latitude=SW18[0], longitude=SW18[1] + 0.082),
+            categories=[Category.objects.get(slug="choirs-and-singing")],
+        )
+        index_rebuild()
+        body = client.get("/search/", {"q": "choir", "near": "SW18", "radius_km": ""}).content
+        body = body.decode()
+        assert "Far choir" in body
+        assert '<option value="" selected>Any distance</option>' in body
+        assert '<option value="5" selected>' not in body
+
+    def test_a_distance_not_in_the_list_is_shown_as_applied(self, client, borough):
+        body = client.get("/search/", {"near": "SW18", "radius_km": "3"}).content.decode()
+        assert '<option value="3" selected>Within 3 km</option>' in body
+        assert "Health walk" in body  # 2.3 km away
+
+    def test_a_distance_without_a_place_is_not_an_error(self, client, borough):
+        response = client.get("/search/", {"q": "choir", "radius_km": "5"})
+        assert response.status_code == 200
+        assert response.context["results"].total == 2  # Manchester too: no place, no radius
+
+    def test_my_location_shows_as_words_and_keeps_the_point_out_of_sight(self, client, borough):
+        point = f"{SW18[0]},{SW18[1]}"
+        response = client.get(
+            "/search/", {"near": "Your location", "near_point": point, "radius_km": "5"}
+        )
+        body = response.content.decode()
+        assert 'id="near" name="near" value="Your location"' in body
+        assert f'id="near_point" name="near_point" value="{point}"' in body
+        assert "near your location" in body
+        # A located point is exact, so a venue there is close, not somewhere in an area.
+        assert "Southfields Library · under 50 m away" in body
+        assert "Distances are from the middle of" not in body
+        # The page's own links and the map carry the point.
+        assert "near=51.4489%2C-0.1971" in body.split('data-geojson="')[1].split('"')[0]
+        # A place typed over "Your location" wins over the point left in the hidden field.
+        body = client.get("/search/", {"near": "M1", "near_point": point}).content.decode()
+        assert "near M1" in body and 'id="near_point" name="near_point" value=""' in body
+
+    def test_distances_from_an_outward_code_are_no_more_precise_than_it(self, client, borough):
+        body = client.get("/search/", {"near": "SW18", "radius_km": "5"}).content.decode()
+        assert "Southfields Library · in or near SW18" in body
+        assert "Tooting Common Cafe · about 2 km away" in body
+        assert "under 50 m" not in body
+        assert "Distances are from the middle of SW18, so they are rough." in body
+
+    def test_the_map_draws_the_search_and_is_left_out_when_nothing_has_a_venue(
+        self, client, borough
+    ):
+        body = client.get("/search/", {"q": "choir", "near": "SW18"}).content.decode()
+        assert 'id="results-map"' in body
+        assert 'data-place="SW18" data-radius="5000"' in body
+        assert "a dashed line 5 km around it" in body
+        assert "No background map is set up on this site" in body
+        body = client.get("/search/", {"q": "phone calls"}).content.decode()
+        assert "Friendly phone calls" in body
+        assert 'id="results-map"' not in body
 
     def test_unknown_postcode_is_a_field_error(self, client, borough):
         response = client.get("/search/", {"near": "SW99"})
@@ -238,6 +341,39 @@ class TestShortlist:
         client.post(reverse("search:shortlist_remove"), {"activity": choir.pk})
         assert "Your list is empty" in client.get("/shortlist/").content.decode()
 
+    def test_list_links_each_activity_names_its_group_and_makes_contacts_tappable(
+        self, client, borough
+    ):
+        choir = Activity.objects.get(title="Community choir")
+        choir.contact_phone = "020 7946 0000"
+        choir.contact_email = "choir@example.org"
+        choir.save()
+        client.post(reverse("search:shortlist_add"), {"activity": choir.pk})
+        body = client.get("/shortlist/").content.decode()
+        assert f'<h2><a href="{choir.url}">Community choir</a></h2>' in body
+        assert '<p class="card__org">Wandsworth Singers</p>' in body
+        assert '<a href="tel:02079460000">020 7946 0000</a>' in body
+        assert '<a href="mailto:choir@example.org">choir@example.org</a>' in body
+
+    def test_adding_from_a_result_comes_back_to_it_and_says_so_beside_it(self, client, borough):
+        choir = Activity.objects.get(title="Community choir")
+        results = client.get("/search/", {"q": "choir"}).content.decode()
+        back = f"/search/?q=choir#result-{choir.pk}-note"
+        assert f'name="next" value="{back}"' in results
+        response = client.post(
+            reverse("search:shortlist_add"), {"activity": choir.pk, "next": back}
+        )
+        assert response["Location"] == back
+        body = client.get("/search/", {"q": "choir"}).content.decode()
+        item = body.split(f'id="result-{choir.pk}"')[1].split("</li>")[0]
+        # The note is where the address points: the browser scrolls to it and focuses it.
+        assert f'id="result-{choir.pk}-note" role="status" tabindex="-1"' in item
+        assert "Added to your list." in item
+        assert body.count("Added to your list.") == 1
+        # Elsewhere the message is at the top as before.
+        client.post(reverse("search:shortlist_remove"), {"activity": choir.pk})
+        assert "Removed from your list." in client.get("/shortlist/").content.decode()
+
     def test_unknown_or_unpublished_activity_cannot_be_added(self, client, borough):
         draft = Activity.objects.get(title="Health walk")
         draft.unpublish()
@@ -253,6 +389,31 @@ class TestShortlist:
             {"activity": choir.pk, "next": "https://evil.example/"},
         )
         assert response["Location"] == reverse("search:shortlist")
+
+    @pytest.mark.parametrize(
+        "target",
+        ["foo", "search:search", "//evil.example/", "/\\evil.example/", "javascript:alert(1)"],
+    )
+    def test_next_that_is_not_a_path_on_this_site_goes_to_the_list(self, client, borough, target):
+        choir = Activity.objects.get(title="Community choir")
+        for name in ("shortlist_add", "shortlist_remove"):
+            response = client.post(
+                reverse(f"search:{name}"), {"activity": choir.pk, "next": target}
+            )
+            assert response.status_code == 302, name
+            assert response["Location"] == reverse("search:shortlist"), name
+
+    @pytest.mark.parametrize("value", ["²", "٣", "1" * 23, "9" * 19, "0", "-1", "1.0", " ", ""])
+    def test_an_id_that_is_not_a_plain_number_is_not_found(self, client, borough, value):
+        for name in ("shortlist_add", "shortlist_remove"):
+            response = client.post(reverse(f"search:{name}"), {"activity": value, "next": "/"})
+            assert response.status_code == 404, name
+        assert "Your list is empty" in client.get("/shortlist/").content.decode()
+
+    def test_a_list_with_unreadable_ids_in_the_session_keeps_the_readable_ones(self):
+        session = {shortlist.SESSION_KEY: [3, "²", "4", "1" * 23, None, 3]}
+        assert shortlist.shortlist_ids(session) == [3, 4]
+        assert shortlist.shortlist_ids({shortlist.SESSION_KEY: "12"}) == []
 
     def test_adding_needs_a_csrf_token(self, borough):
         client = Client(enforce_csrf_checks=True)
@@ -272,6 +433,7 @@ class TestShortlist:
         (email,) = mailoutbox
         assert email.to == ["person@example.org"]
         assert "Community choir" in email.body and "Every Tuesday, 10:00 to 12:00" in email.body
+        assert "Run by: Wandsworth Singers" in email.body
 
     def test_empty_list_cannot_be_emailed(self, client, borough, mailoutbox):
         response = client.post("/shortlist/", {"email": "person@example.org"})
