@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.mail import send_mail
 from django.http import Http404, HttpResponseRedirect
@@ -12,9 +11,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from assets_directory.models import AccessibilityFeature, Activity, Category
-from common.http import client_address, parse_id, same_site_path
+from common.http import parse_id, same_site_path
 from common.middleware import private_page
-from common.ratelimit import rate_limit_hit
+from common.ratelimit import limits_exceeded, limits_record, public_form_limits
 from common.site import site_url
 
 from . import shortlist
@@ -225,21 +224,27 @@ def shortlist_page(request):
     form = ShortlistEmailForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
-        if not rate_limit_hit(
-            scope="shortlist-email",
-            key=client_address(request),
-            limit=settings.PUBLIC_FORM_RATE_LIMIT,
-        ):
-            form.add_error(None, "Too many e-mails from here. Please wait an hour.")
-            status = 429
-        elif form.is_valid() and activities:
-            body = render_to_string(
-                "search/emails/shortlist.txt",
-                {"activities": activities, "base_url": site_url()},
+        if form.is_valid() and activities:
+            # Per address and per recipient, counting lists really sent (see common.ratelimit).
+            limits = public_form_limits(
+                request, scope="shortlist-email", target=form.cleaned_data["email"]
             )
-            send_mail("Your list of activities", body, None, [form.cleaned_data["email"]])
-            messages.success(request, "We have sent your list.")
-            return redirect("search:shortlist")
+            if limits_exceeded(limits):
+                form.add_error(
+                    "email",
+                    "Too many lists have been e-mailed from here, or to this address, in the "
+                    "last hour. Please wait an hour, or print your list.",
+                )
+                status = 429
+            else:
+                body = render_to_string(
+                    "search/emails/shortlist.txt",
+                    {"activities": activities, "base_url": site_url()},
+                )
+                send_mail("Your list of activities", body, None, [form.cleaned_data["email"]])
+                limits_record(limits)
+                messages.success(request, "We have sent your list.")
+                return redirect("search:shortlist")
         elif form.is_spam:
             return redirect("search:shortlist")
         elif not activities:

@@ -435,6 +435,25 @@ class TestShortlist:
         assert "Community choir" in email.body and "Every Tuesday, 10:00 to 12:00" in email.body
         assert "Run by: Wandsworth Singers" in email.body
 
+    def test_list_emails_are_limited_per_recipient_and_per_address(
+        self, client, borough, mailoutbox, settings
+    ):
+        settings.PUBLIC_FORM_TARGET_RATE_LIMIT = 2
+        settings.PUBLIC_FORM_RATE_LIMIT = 3
+        choir = Activity.objects.get(title="Community choir")
+        client.post(reverse("search:shortlist_add"), {"activity": choir.pk})
+        for _ in range(5):  # mistakes cost nothing
+            assert client.post("/shortlist/", {"email": "oops"}).status_code == 400
+        for _ in range(2):
+            assert client.post("/shortlist/", {"email": "jo@example.org"}).status_code == 302
+        response = client.post("/shortlist/", {"email": "Jo@Example.org"})
+        assert response.status_code == 429
+        assert "Too many lists have been e-mailed" in response.content.decode()
+        assert client.post("/shortlist/", {"email": "sam@example.org"}).status_code == 302
+        # The address has now sent three: the fourth person waits.
+        assert client.post("/shortlist/", {"email": "kim@example.org"}).status_code == 429
+        assert len(mailoutbox) == 3
+
     def test_empty_list_cannot_be_emailed(self, client, borough, mailoutbox):
         response = client.post("/shortlist/", {"email": "person@example.org"})
         assert response.status_code == 400
