@@ -55,8 +55,11 @@ PARAMETERS = [
     _param("delivery", "How it is delivered. Any of.",
            {"type": "string", "enum": list(DELIVERY)}, repeat=True),
     _param("sort", "Order of results (default: distance when near is given without q, "
-           "else relevance).", {"type": "string", "enum": ["relevance", "distance", "checked"]}),
-    _param("page", "Page number, from 1.", {"type": "integer", "minimum": 1, "default": 1}),
+           "else relevance). Distance needs near.",
+           {"type": "string", "enum": ["relevance", "distance", "checked"]}),
+    _param("page", "Page number, from 1. Only the first 10,000 results can be paged "
+           "through: page × page_size may not pass 10,000.",
+           {"type": "integer", "minimum": 1, "maximum": 10_000, "default": 1}),
     _param("page_size", "Results per page.",
            {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE, "default": 20}),
     _param("facets", "Facet counts to return (comma-separated or repeated), or 'all'.",
