@@ -16,8 +16,8 @@ from django.views.decorators.http import require_GET, require_POST
 from assets_directory.scheduling import WEEKDAY_SLUGS
 from common.http import client_address
 from common.ratelimit import rate_limit_hit
-from search.backends import SearchBackendError
 from search.query import DELIVERY
+from search.selectors import SearchBackendError
 
 from . import vocabulary
 from .answers import MatchInputError

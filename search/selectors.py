@@ -1,4 +1,8 @@
-"""Reads from the search index: the one way the rest of the project searches the directory."""
+"""Reads from the search index: the one way the rest of the project searches the directory.
+
+Every read here raises `SearchBackendError` when the engine cannot answer; other apps catch it
+from here, never from `search.backends`, which nothing outside `search/` reaches.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +19,13 @@ from .backends import SearchBackendError, get_backend
 from .caching import remember
 from .query import DirectoryQuery
 from .results import SearchHit, SearchResults
+
+__all__ = [
+    "SearchBackendError",
+    "add_next_sessions",
+    "category_counts",
+    "search_directory",
+]
 
 logger = logging.getLogger(__name__)
 

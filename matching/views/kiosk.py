@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from common.http import client_address
 from common.ratelimit import rate_limit_hit
-from search.backends import SearchBackendError
+from search.selectors import SearchBackendError
 
 from ..answers import MatchInputError
 from ..engine import match_answers

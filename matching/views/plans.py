@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from search.backends import SearchBackendError
+from search.selectors import SearchBackendError
 
 from ..access import facilitator_required, person_for
 from ..answers import MatchInputError

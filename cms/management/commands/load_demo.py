@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from assets_directory.demo.builder import DemoBuilder
+from cms.demo import demo_load
 
 
 class Command(BaseCommand):
@@ -37,13 +37,13 @@ class Command(BaseCommand):
             )
         if options["organisations"] < 1 or options["activities"] < 0:
             raise CommandError("--organisations must be at least 1 and --activities at least 0.")
-        builder = DemoBuilder(
+        site = demo_load(
             seed=options["seed"],
             organisations=options["organisations"],
             activities=options["activities"],
             progress=self._progress,
         )
-        summary = builder.build()
+        summary = site.borough
         if summary.already_loaded:
             self.stdout.write("The directory already has organisations: nothing was changed.")
         else:
@@ -54,5 +54,5 @@ class Command(BaseCommand):
                 )
             )
         self.stdout.write("\nLocal accounts (sign in at http://127.0.0.1:8000/sign-in/):")
-        for role, username, password in summary.accounts:
+        for role, username, password in site.accounts:
             self.stdout.write(f"  {role}: username {username!r}, password {password!r}")

@@ -1,0 +1,52 @@
+"""`manage.py load_demo`: the whole demo site, composed in cms from each app's builders."""
+
+from io import StringIO
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import CommandError, call_command
+from wagtail.models import Page
+
+from assets_directory.models import Activity, ActivitySchedule, Organisation, Venue
+from matching.models import Person, Team
+
+
+def load(**options):
+    out = StringIO()
+    call_command("load_demo", stdout=out, **options)
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_load_demo_refuses_to_run_with_debug_off(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="only runs with DEBUG on"):
+        load(organisations=2, activities=2)
+    assert not Organisation.objects.exists()
+
+
+@pytest.mark.django_db
+def test_load_demo_builds_borough_and_second_run_changes_nothing(settings, directory):
+    settings.DEBUG = True
+    output = load(organisations=12, activities=30)
+    assert "12 organisations, 30 activities" in output
+    assert "username 'admin', password 'common-ground-admin'" in output
+    assert Organisation.objects.count() == 12
+    assert Activity.objects.count() == 30
+    assert ActivitySchedule.objects.count() == 30
+    assert Venue.objects.filter(latitude__isnull=False).count() == Venue.objects.count() > 0
+    every_activity_has_a_category = not Activity.objects.filter(categories__isnull=True).exists()
+    assert every_activity_has_a_category
+    # Every app's part: the directory's accounts, and matching's teams and people.
+    for username in ("admin", "moderator", "editor", "linkworker", "librarian", "commissioner"):
+        assert authenticate(username=username, password=f"common-ground-{username}"), username
+    assert Team.objects.count() == 2 and Person.objects.exists()
+
+    counts = (Page.objects.count(), Activity.objects.count(), Venue.objects.count())
+    people = Person.objects.count()
+    output = load(organisations=12, activities=30)
+    assert "nothing was changed" in output
+    assert "username 'editor'" in output
+    assert "username 'linkworker'" in output
+    assert (Page.objects.count(), Activity.objects.count(), Venue.objects.count()) == counts
+    assert Person.objects.count() == people
