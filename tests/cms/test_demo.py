@@ -3,7 +3,7 @@
 from io import StringIO
 
 import pytest
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, get_user_model
 from django.core.management import CommandError, call_command
 from wagtail.models import Page
 
@@ -50,3 +50,15 @@ def test_load_demo_builds_borough_and_second_run_changes_nothing(settings, direc
     assert "username 'linkworker'" in output
     assert (Page.objects.count(), Activity.objects.count(), Venue.objects.count()) == counts
     assert Person.objects.count() == people
+
+
+@pytest.mark.django_db
+def test_load_demo_without_accounts_runs_with_debug_off_and_makes_no_account(settings, directory):
+    # What the benchmark does: the borough alone, as a site is served, with no password made.
+    settings.DEBUG = False
+    output = load(organisations=2, activities=3, without_accounts=True)
+    assert "2 organisations, 3 activities" in output
+    assert "password" not in output
+    assert Activity.objects.count() == 3
+    assert not get_user_model().objects.exists()
+    assert not Person.objects.exists()
