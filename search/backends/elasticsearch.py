@@ -3,7 +3,9 @@
 Searches, writes and checks go through an alias (`index`, by default
 "common-ground-activities"). A rebuild loads a new concrete index `<alias>-<timestamp>` and then
 moves the alias onto it in one `_aliases` request, so searches see the old index or the new one,
-never a half-built one.
+never a half-built one. A rebuild marks its new index as being written (`_meta.rebuild_alive`
+in its mapping, renewed while it loads); each rebuild deletes the indices of its alias that are
+neither live nor being written, such as those of rebuilds killed before they could clean up.
 
 Everything the contract in `search.backends.base.BaseSearchBackend` asks for is done by
 Elasticsearch itself: the text query, every filter, the sort, paging and facet counts. Only the
@@ -17,6 +19,7 @@ import contextlib
 import datetime
 import logging
 import re
+import time
 from collections.abc import Iterable, Iterator
 from urllib.parse import urlsplit, urlunsplit
 
@@ -57,6 +60,11 @@ SNIPPET_CHARS = 160
 # Relevance near the person: a document this far away keeps half of its proximity boost.
 DEFAULT_DECAY_SCALE_M = 5_000
 REBUILD_HINT = "run manage.py rebuild_directory_index"
+# A loading rebuild renews the mark on its index at least this often; an index not behind the
+# alias whose mark (or, without one, whose creation) is older than STALE_AFTER_S belongs to a
+# rebuild that was killed, whatever the size of the directory.
+HEARTBEAT_S = 60
+STALE_AFTER_S = 15 * 60
 
 # The same weights as the embedded backend, so both rank alike.
 TEXT_FIELDS = [
@@ -219,6 +227,11 @@ def to_source(document: dict) -> dict:
         # Only a document with a point has a position to show or measure from.
         source["payload"]["lat"] = source["payload"]["lng"] = None
     return source
+
+
+def _alive() -> dict:
+    """The mark of an index being written by a rebuild, as of now (seconds since the epoch)."""
+    return {"rebuild_alive": int(time.time())}
 
 
 def _chunks(items: Iterable, size: int) -> Iterator[list]:
@@ -753,16 +766,20 @@ class ElasticsearchSearchBackend(BaseSearchBackend):
 
         Until the swap, searches and writes keep using the old index. If anything fails
         before the swap, the new index is deleted and the alias is left as it was. Old
-        indices behind the alias are deleted after the swap.
+        indices behind the alias are deleted after the swap; those of earlier rebuilds that
+        were killed before they could clean up, before this one starts.
         """
+        self._delete_abandoned()
         new = self._new_index_name()
         definition = index_definition(new, replicas=self.replicas)
+        definition["mappings"]["_meta"] = _alive()
         with self._errors(f"create the index {new}"):
             self._slow.indices.create(index=new, **definition)
         count = 0
         swapping = False
         try:
             with self._errors(f"load documents into the index {new}"):
+                marked = time.monotonic()
                 for chunk in _chunks(documents, CHUNK_SIZE):
                     helpers.bulk(
                         self._slow,
@@ -773,6 +790,9 @@ class ElasticsearchSearchBackend(BaseSearchBackend):
                     count += len(chunk)
                     if progress:
                         progress(count, total)
+                    if time.monotonic() - marked >= HEARTBEAT_S:
+                        self._slow.indices.put_mapping(index=new, meta=_alive())
+                        marked = time.monotonic()
                 self._slow.indices.refresh(index=new)
             with self._errors(f"move the alias {self.alias} to {new}"):
                 old = self._alias_targets()
@@ -799,6 +819,33 @@ class ElasticsearchSearchBackend(BaseSearchBackend):
                 # The new index is live; the old ones only take space until deleted by hand.
                 logger.warning("Could not delete old search indices %s: %s", stale, exc)
         return count
+
+    def _delete_abandoned(self) -> None:
+        """Delete the indices earlier rebuilds of this alias left: not behind the alias and not
+        marked as being written for STALE_AFTER_S. Best effort: a rebuild goes on without it."""
+        own = re.compile(rf"{re.escape(self.alias)}-\d{{20}}")
+        try:
+            found = self._slow.indices.get(
+                index=f"{self.alias}-*", expand_wildcards="open,closed", allow_no_indices=True
+            ).body
+        except (ApiError, TransportError) as exc:
+            logger.warning("Could not list the search indices of %s: %s", self.alias, exc)
+            return
+        now = time.time()
+        abandoned = []
+        for name, info in sorted(found.items()):
+            if not own.fullmatch(name) or self.alias in (info.get("aliases") or {}):
+                continue
+            created = int(info.get("settings", {}).get("index", {}).get("creation_date", 0))
+            mark = ((info.get("mappings") or {}).get("_meta") or {}).get("rebuild_alive") or 0
+            if now - max(created / 1000, float(mark)) > STALE_AFTER_S:
+                abandoned.append(name)
+        if not abandoned:
+            return
+        try:
+            self._slow.indices.delete(index=",".join(abandoned), ignore_unavailable=True)
+        except (ApiError, TransportError) as exc:
+            logger.warning("Could not delete abandoned search indices %s: %s", abandoned, exc)
 
     def _alias_points_to(self, name: str) -> bool:
         """Whether the alias is on `name`; True when that cannot be known, so as to keep it.

@@ -5,6 +5,11 @@ Layout of `path`:
     gen-<stamp>/      one tantivy index per generation
     writer.lock       held (flock) by the one process writing at a time
 
+Only the live generation and, during a rebuild, the one being written are kept. A rebuild
+killed before it could clean up (a process kill skips every `finally`) leaves its generation
+behind; each rebuild removes every generation that is neither live nor its own, under the
+writer lock, before it starts and once it has swapped the pointer.
+
 tantivy has no geo queries, but every document with a point also holds that point as one
 keyword (`point`), and documents share few points (one per venue). Each searcher is kept with
 the distinct points of its index (read from the term dictionary, never from the documents),
@@ -69,6 +74,12 @@ MAX_POINT_TERMS = 256
 MAX_CACHED_HITS = 5_000
 # Parsed word queries kept with each index generation.
 MAX_CACHED_QUERIES = 1_000
+GENERATION_PREFIX = "gen-"
+# A generation on its way out is renamed first, so it disappears at once for readers (a
+# half-deleted one could be opened, and tantivy would start a new index in it); a removal
+# that was itself interrupted leaves only such names, removed by the next rebuild.
+REMOVING_PREFIX = ".removing-"
+POINTER_TEMP_PREFIX = ".current-"
 
 
 def _buckets(aggregated: dict, name: str) -> list[dict]:
@@ -325,12 +336,39 @@ class EmbeddedSearchBackend(BaseSearchBackend):
             return None
 
     def _write_pointer(self, name: str) -> None:
-        tmp = self.path / f".current-{os.getpid()}-{threading.get_ident()}"
+        tmp = self.path / f"{POINTER_TEMP_PREFIX}{os.getpid()}-{threading.get_ident()}"
         tmp.write_text(name)
         os.replace(tmp, self._pointer)  # atomic on POSIX: readers see old or new, never half
 
     def _new_generation_name(self) -> str:
-        return f"gen-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
+        stamp = f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
+        return f"{GENERATION_PREFIX}{stamp}"
+
+    def _remove_stale(self, *, writing: str | None = None) -> None:
+        """Remove every generation that is neither live nor `writing`, and what interrupted
+        writers left (half-removed generations, pointer files never moved into place).
+
+        Only with the writer lock held: no other process is writing a generation then.
+        """
+        live = self._read_pointer()
+        for entry in self.path.iterdir():
+            name = entry.name
+            if name.startswith(GENERATION_PREFIX) and name not in (live, writing):
+                self._remove_generation(name)
+            elif name.startswith(REMOVING_PREFIX):
+                shutil.rmtree(entry, ignore_errors=True)
+            elif name.startswith(POINTER_TEMP_PREFIX):
+                entry.unlink(missing_ok=True)
+
+    def _remove_generation(self, name: str) -> None:
+        # Readers in other processes may still hold the files open: POSIX keeps them readable
+        # until closed. The rename makes the generation vanish for new readers in one step.
+        doomed = self.path / f"{REMOVING_PREFIX}{name}"
+        try:
+            os.rename(self.path / name, doomed)
+        except FileNotFoundError:
+            return
+        shutil.rmtree(doomed, ignore_errors=True)
 
     def _pointer_stamp(self) -> tuple[int, int] | None:
         try:
@@ -353,7 +391,14 @@ class EmbeddedSearchBackend(BaseSearchBackend):
                     return self._generation
                 name = self._read_pointer()
                 if name is not None:
-                    self._generation = _Generation(name, self.path / name, self.schema)
+                    try:
+                        generation = _Generation(name, self.path / name, self.schema)
+                    except SearchBackendError:
+                        if self._read_pointer() == name:
+                            raise
+                        # A rebuild swapped generations and removed this one meanwhile.
+                        continue
+                    self._generation = generation
                     self._pointer_seen = stamp
                     return self._generation
             self._create_first_generation()
@@ -419,6 +464,8 @@ class EmbeddedSearchBackend(BaseSearchBackend):
     ) -> int:
         self.path.mkdir(parents=True, exist_ok=True)
         with self._writer_lock():
+            # What rebuilds killed before now left behind goes before this one adds its own.
+            self._remove_stale()
             name = self._new_generation_name()
             directory = self.path / name
             directory.mkdir(parents=True)
@@ -435,18 +482,15 @@ class EmbeddedSearchBackend(BaseSearchBackend):
                 del writer
             except BaseException:
                 # The live generation was never touched: drop the half-built one.
-                shutil.rmtree(directory, ignore_errors=True)
+                self._remove_generation(name)
                 raise
-            old = self._read_pointer()
             self._write_pointer(name)
             if progress:
                 progress(count, total)
-        with self._lock:
-            self._generation = None
-        if old and old != name:
-            # Readers in other processes may still hold the old files open: POSIX keeps them
-            # readable until closed, so removing the directory is safe.
-            shutil.rmtree(self.path / old, ignore_errors=True)
+            with self._lock:
+                self._generation = None
+            # The generation that was live until now, and anything else but the new one.
+            self._remove_stale(writing=name)
         return count
 
     def _writer(self, index: tantivy.Index):
