@@ -21,8 +21,15 @@ def top_level_categories() -> list[Category]:
     return list(Category.objects.filter(parent__isnull=True).order_by("sort_order", "name"))
 
 
+def listed_activities():
+    """The activities the directory lists and counts, everywhere: live, public pages whose
+    status is one of Activity.LISTED_STATUSES (running or temporarily closed). The search
+    index holds the live, public ones, and its counts filter on the same statuses."""
+    return Activity.objects.live().public().filter(status__in=Activity.LISTED_STATUSES)
+
+
 def category_tiles(*, counts: Mapping[str, int] | None = None) -> list[Category]:
-    """Top-level categories, each with `activity_count`: running activities in it or below.
+    """Top-level categories, each with `activity_count`: listed activities in it or below.
 
     `counts` (by slug) come from the search index (`search.selectors.category_counts`); without
     them the database counts, which is slow for a large directory.
@@ -38,9 +45,7 @@ def category_tiles(*, counts: Mapping[str, int] | None = None) -> list[Category]
 def _category_counts_from_database(tiles: list[Category]) -> dict[str, int]:
     through = Activity.categories.through
     by_id = dict(
-        through.objects.filter(
-            activity__in=Activity.objects.live().public().filter(status=Activity.Status.RUNNING)
-        )
+        through.objects.filter(activity__in=listed_activities())
         .annotate(top=Coalesce("category__parent_id", "category_id"))
         .values("top")
         .annotate(activities=Count("activity_id", distinct=True))
@@ -49,14 +54,13 @@ def _category_counts_from_database(tiles: list[Category]) -> dict[str, int]:
     return {tile.slug: by_id.get(tile.pk, 0) for tile in tiles}
 
 
-def public_activities():
-    return (
-        Activity.objects.live()
-        .public()
-        .exclude(status=Activity.Status.ENDED)
-        .select_related("venue")
-        .prefetch_related("schedules", "categories")
-    )
+def _for_cards(activities):
+    return activities.select_related("venue").prefetch_related("schedules", "categories")
+
+
+def organisation_activities(organisation: Organisation):
+    """The organisation's listed activities, by title."""
+    return _for_cards(listed_activities().child_of(organisation)).order_by("title")
 
 
 def activity_browse(*, category: Category | None = None, page_number=None):
@@ -65,7 +69,7 @@ def activity_browse(*, category: Category | None = None, page_number=None):
     Searching by words, place and time is the search app's job; browsing needs the database
     alone.
     """
-    activities = public_activities()
+    activities = _for_cards(listed_activities())
     if category is not None:
         ids = [category.pk, *category.children.values_list("pk", flat=True)]
         # A subquery, not a join: an activity in two of the categories is still one row, with

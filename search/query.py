@@ -132,6 +132,9 @@ class DirectoryQuery:
     access: tuple[str, ...] = ()
     age: int | None = None
     delivery: tuple[str, ...] = ()
+    # The statuses matched: what runs now by default. The directory's lists and counts pass
+    # Activity.LISTED_STATUSES (temporarily closed ones too). include_not_running: every one.
+    statuses: tuple[str, ...] = ("running",)
     include_not_running: bool = False
     prefix: bool = False
     sort: Sort = Sort.RELEVANCE
@@ -164,6 +167,8 @@ class DirectoryQuery:
         for value in self.delivery:
             if value not in DELIVERY:
                 raise QueryError("delivery", f"Delivery is one of {', '.join(DELIVERY)}.")
+        if not self.statuses or not all(isinstance(s, str) and s for s in self.statuses):
+            raise QueryError("status", "Give at least one status.")
         for facet in self.facets:
             if facet not in FACETS:
                 raise QueryError("facets", f"Facets are {', '.join(FACETS)}.")

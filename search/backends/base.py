@@ -25,7 +25,7 @@ class BaseSearchBackend:
       as a prefix ("sing" finds "singing", "sin" too) for type-ahead. Empty text matches all.
     - categories: a document matches if any of the slugs is in its `categories` (which already
       holds each category's ancestors, so a parent matches its children). Tags likewise (any).
-    - status: only "running" unless include_not_running.
+    - status: one of `statuses` (only "running" by default); any with include_not_running.
     - near + radius_m: a document with a point (`has_point`) matches when its great-circle
       distance to `near` is at most radius_m. A document without a point (online, phone,
       area-wide) matches when `anywhere` is true or its `area` box

@@ -519,7 +519,10 @@ class ElasticsearchSearchBackend(BaseSearchBackend):
         """The `bool.filter` clauses for a query, in a fixed order (public for tests)."""
         filters: list[dict] = []
         if not query.include_not_running:
-            filters.append({"term": {"status": "running"}})
+            if len(query.statuses) == 1:
+                filters.append({"term": {"status": query.statuses[0]}})
+            else:
+                filters.append({"terms": {"status": list(query.statuses)}})
         if query.categories:
             filters.append({"terms": {"categories": list(query.categories)}})
         if query.tags:

@@ -618,7 +618,10 @@ class EmbeddedSearchBackend(BaseSearchBackend):
         F = tantivy.FieldType
         filters = []
         if not query.include_not_running:
-            filters.append(tantivy.Query.term_query(self.schema, "status", "running"))
+            if len(query.statuses) == 1:
+                filters.append(tantivy.Query.term_query(self.schema, "status", query.statuses[0]))
+            else:
+                filters.append(self._term_any("status", query.statuses))
         if query.categories:
             filters.append(self._term_any("categories", query.categories))
         if query.tags:

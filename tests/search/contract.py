@@ -733,6 +733,15 @@ class SearchBackendContract:
         assert idset(backend) == RUNNING
         assert idset(backend, categories=("music-and-singing",)) == {1, 5, 19, 20}
 
+    def test_statuses_choose_which_are_matched(self, backend):
+        # What the directory lists and counts: running and temporarily closed, never ended.
+        listed = ("running", "temporarily_closed")
+        assert idset(backend, statuses=listed) == ALL - {7}
+        assert idset(backend, categories=("crafts",), statuses=listed) == {6, 15}
+        assert idset(backend, statuses=("ended",)) == {7}
+        counts = run(backend, statuses=listed, facets=("categories",)).facets["categories"]
+        assert counts["crafts"] == 2
+
     def test_include_not_running(self, backend):
         assert idset(backend, include_not_running=True) == ALL
         assert idset(backend, categories=("crafts",), include_not_running=True) == {6, 15}

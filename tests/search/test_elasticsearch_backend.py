@@ -413,6 +413,13 @@ def test_status_running_by_default(body):
     assert body(include_not_running=True)["query"] == {"match_all": {}}
 
 
+def test_several_statuses_are_one_terms_filter(body):
+    listed = ("running", "temporarily_closed")
+    assert body(statuses=listed)["query"]["bool"]["filter"] == [
+        {"terms": {"status": ["running", "temporarily_closed"]}}
+    ]
+
+
 def test_categories_and_tags_any_of(filters):
     assert filters(categories=("music", "yoga"), tags=("carers",)) == [
         {"terms": {"categories": ["music", "yoga"]}},
