@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .query import DELIVERY, FACETS, MAX_PAGE_SIZE
+from .query import DELIVERY, FACETS, MAX_PAGE_SIZE, Sort
 
 
 def _param(name, description, schema, *, repeat=False, example=None):
@@ -51,7 +51,7 @@ PARAMETERS = [
     _param("delivery", "How it is delivered. Any of.",
            {"type": "string", "enum": list(DELIVERY)}, repeat=True),
     _param("sort", "Order of results (default: distance when near is given without q, "
-           "else relevance).", {"type": "string", "enum": ["relevance", "distance", "checked"]}),
+           "else relevance; title: A to Z).", {"type": "string", "enum": [*map(str, Sort)]}),
     _param("page", "Page number, from 1.", {"type": "integer", "minimum": 1, "default": 1}),
     _param("page_size", "Results per page.",
            {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE, "default": 20}),

@@ -14,17 +14,18 @@ from django.utils import timezone
 
 from assets_directory import scheduling
 from assets_directory.models import Activity
-from assets_directory.selectors import holiday_ranges
+from assets_directory.selectors import Listing, holiday_ranges
 
 from .backends import SearchBackendError, get_backend
 from .caching import remember
-from .query import DirectoryQuery
+from .query import MAX_RESULT_WINDOW, DirectoryQuery, Sort
 from .results import SearchHit, SearchResults
 
 __all__ = [
     "SearchBackendError",
     "add_next_sessions",
     "category_counts",
+    "directory_listing",
     "search_directory",
 ]
 
@@ -67,6 +68,34 @@ def category_counts() -> dict[str, int] | None:
         logger.warning("Category counts fell back to the database", exc_info=True)
         return None
     return results.facets.get("categories", {})
+
+
+def directory_listing(*, category: str | None, page: int, page_size: int) -> Listing | None:
+    """A page of the activities the directory lists, A to Z, optionally in a category (and
+    its descendants), from the index: the directory's listing hook (LISTING_HOOK). None when
+    the engine cannot answer, and the directory lists from the database.
+
+    Listed as the category counts count (`category_counts`), so a tile and its page agree.
+    """
+    deepest = max(1, MAX_RESULT_WINDOW // page_size)
+    query = DirectoryQuery(
+        categories=(category,) if category else (),
+        statuses=Activity.LISTED_STATUSES,
+        sort=Sort.TITLE,
+        # Past the pages the engine can reach, the last of them: for the total.
+        page=min(page, deepest),
+        page_size=page_size,
+    )
+    try:
+        results = get_backend().search(query)
+    except SearchBackendError:
+        logger.warning("The directory listing fell back to the database", exc_info=True)
+        return None
+    return Listing(
+        ids=[hit.id for hit in results.hits] if page <= deepest else [],
+        total=results.total,
+        pageable=min(results.total, deepest * page_size),
+    )
 
 
 def add_next_sessions(hits: Sequence[SearchHit], *, now: datetime.datetime) -> None:

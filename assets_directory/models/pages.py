@@ -138,7 +138,7 @@ class Organisation(Page):
         from ..selectors import organisation_activities
 
         context = super().get_context(request, *args, **kwargs)
-        context["activities"] = organisation_activities(self)
+        context["activities"] = organisation_activities(self, page_number=request.GET.get("page"))
         return context
 
 

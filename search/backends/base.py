@@ -40,7 +40,8 @@ class BaseSearchBackend:
     - age: age_min <= age <= age_max.
     - sort: relevance (score; equal scores in any stable order), distance (nearest first, ties
       by id; documents without a point after those with, in id order), checked (last_reviewed
-      newest first, then id).
+      newest first, then id), title (A to Z by `search.query.title_key`: case, accents and
+      spacing aside, then id).
     - hits carry distance_m whenever `near` is given and the document has a point.
     - facets: for each facet asked for, counts over all matching documents (not just the page)
       of each value of that field: categories, days, cost, access, delivery.

@@ -42,7 +42,7 @@ from elasticsearch.dsl import (
 )
 
 from ..geo import haversine_m
-from ..query import BBox, DirectoryQuery, Sort
+from ..query import BBox, DirectoryQuery, Sort, title_key
 from ..results import SearchHit, SearchResults
 from .base import BaseSearchBackend, ProgressCallback, SearchBackendError
 
@@ -167,6 +167,9 @@ class ActivityDocument(Document):
     age_min = Integer()
     age_max = Integer()
     last_reviewed = Integer()
+    # "A to Z" sorts by this (search.query.title_key), compared as bytes as the embedded
+    # backend compares it.
+    title_key = Keyword()
     payload = Object(enabled=False)
 
     class Meta:
@@ -212,6 +215,7 @@ def to_source(document: dict) -> dict:
         "age_min": int(document["age_min"]) if document.get("age_min") is not None else 0,
         "age_max": int(document["age_max"]) if document.get("age_max") is not None else 120,
         "last_reviewed": int(document.get("last_reviewed") or 0),
+        "title_key": title_key(title, int(document["id"])),
         "payload": {key: document.get(key) for key in PAYLOAD_KEYS},
     }
     if title:
@@ -626,6 +630,8 @@ class ElasticsearchSearchBackend(BaseSearchBackend):
             ]
         if query.sort == Sort.CHECKED:
             return [{"last_reviewed": {"order": "desc"}}, by_id]
+        if query.sort == Sort.TITLE:
+            return [{"title_key": {"order": "asc"}}, by_id]
         return [{"_score": {"order": "desc"}}, by_id]
 
     def parse_response(self, query: DirectoryQuery, response: dict) -> SearchResults:
