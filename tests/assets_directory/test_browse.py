@@ -6,6 +6,8 @@ both ways.
 """
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from assets_directory.models import Activity, Category
 from assets_directory.selectors import PAGE_SIZE
@@ -152,3 +154,26 @@ def test_words_typed_on_the_directory_page_go_to_the_search_page(client, directo
     response = client.get("/directory/", {"q": "knit & natter"})
     assert response.status_code == 302
     assert response["Location"] == "/search/?q=knit+%26+natter"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/directory/", "/directory/category/arts-and-crafts/", None])
+def test_listing_pages_make_as_many_queries_for_twenty_cards_as_for_one(
+    client, organisation, search_index, path
+):
+    # A query per card (its organisation, its venue, its link) would not scale.
+    crafts = Category.objects.get(slug="arts-and-crafts")
+    path = path or organisation.url
+
+    def queries() -> int:
+        index_rebuild()
+        client.get(path)  # caches warmed: the site, its settings
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(path).status_code == 200
+        return len(captured)
+
+    ActivityFactory(parent=organisation, title="Group", categories=[crafts])
+    one = queries()
+    for n in range(PAGE_SIZE - 1):
+        ActivityFactory(parent=organisation, title=f"Group {n:02d}", categories=[crafts])
+    assert queries() == one
