@@ -841,7 +841,8 @@ class EmbeddedSearchBackend(BaseSearchBackend):
         low, high = int(coarse.hits[0][0]), int(coarse.hits[-1][0])
         unsigned = tantivy.FieldType.Unsigned
         seen = 0
-        if low > 0:
+        # On the first page nothing comes before the page, so nothing needs counting.
+        if start > 0 and low > 0:
             below = self._and(full, self._range("title_rank", unsigned, None, low - 1))
             seen = searcher.search(below, limit=1, count=True).count
         span = self._and(full, self._range("title_rank", unsigned, low, high))
