@@ -1,11 +1,15 @@
-"""Directory search benchmark: rebuild speed, query latency, and Wagtail's database search.
+"""Directory search benchmark: rebuild speed, query latency, the pages that list activities,
+and Wagtail's database search.
 
 Run with `make bench` (or `.venv/bin/python bench/search_bench.py [--activities N]
-[--repeat R] [--fresh]`). It prints figures and always exits 0: it is a report, not a test.
+[--repeat R] [--fresh] [--dir D]`). It prints figures and exits 0 whether or not the targets
+are met: it is a report, not a test. It exits 1 when a request it measures fails, so the small
+run in CI (.ci/run) catches a bench that no longer works.
 
-Everything lives in var/bench/ (its own SQLite database, search index and media), so the
-developer's var/db.sqlite3 and var/search-index/ are never touched. The first run loads
-the demo borough with --activities N (about 75 s for 100,000); later runs reuse it.
+Everything lives in var/bench/ or --dir (its own SQLite database, search index and media), so
+the developer's var/db.sqlite3 and var/search-index/ are never touched. The first run loads
+the demo borough with --activities N (about 75 s for 100,000; `load_demo --without-accounts`,
+so nothing with a published password is made and DEBUG stays off); later runs reuse it.
 
 Each query in the mix is one URL query string, measured three ways in the same run:
     API      Django's test Client: GET /api/search?<qs> (parsing, search, next sessions, JSON)
@@ -45,6 +49,15 @@ BENCH_DIR = REPO / "var" / "bench"
 DB_PATH = BENCH_DIR / "bench.sqlite3"
 INDEX_DIR = BENCH_DIR / "index"
 
+
+def use_directory(path: Path) -> None:
+    """Keep the bench database, index and media in `path` (before configure_environment)."""
+    global BENCH_DIR, DB_PATH, INDEX_DIR
+    BENCH_DIR = path.resolve()
+    DB_PATH = BENCH_DIR / "bench.sqlite3"
+    INDEX_DIR = BENCH_DIR / "index"
+
+
 WARMUP = 10
 # Slow queries get fewer timed runs: at least MIN_RUNS, then until ~QUERY_BUDGET_S per path.
 MIN_RUNS = 30
@@ -57,7 +70,17 @@ BBOX = "-0.25,51.42,-0.12,51.48"
 
 TARGET_API_P95_MS = 25.0
 TARGET_API_FLOOR_RATIO = 3.0
+# A floor under a millisecond leaves too little for the ratio alone: Django's request cycle
+# costs about half a millisecond whatever the search. Such a query may instead take up to the
+# floor plus this much, whichever allows more (the issue's decision on the floor ratio).
+TARGET_FLOOR_SLACK_MS = 1.0
+SMALL_FLOOR_MS = 1.0
 TARGET_WAGTAIL_SPEEDUP = 10.0
+TARGET_PAGE_P95_MS = 30.0
+# The deepest A to Z page measured (as far as the directory has pages).
+DEEP_PAGE = 250
+# Requests that did not answer 200: any makes the bench exit 1.
+FAILURES: list[str] = []
 TARGET_REBUILD_RATE = 5_000.0
 
 
@@ -224,7 +247,9 @@ def ensure_data(activities: int) -> None:
         def flush(self):
             """Nothing is buffered."""
 
-    call_command("load_demo", activities=activities, stdout=Quiet())
+    # The borough alone: the bench runs with DEBUG off, as a site is served, and the demo's
+    # accounts (published passwords) are neither needed nor made.
+    call_command("load_demo", activities=activities, without_accounts=True, stdout=Quiet())
     elapsed = time.perf_counter() - started
     print(f"  load_demo took {elapsed:.1f} s ({Activity.objects.count():,} activities).")
 
@@ -295,6 +320,42 @@ class QueryResult:
         if self.floor is None or self.floor.p95 <= 0:
             return None
         return self.api.p95 / self.floor.p95
+
+    @property
+    def floor_target(self) -> FloorTarget | None:
+        return None if self.ratio is None else FloorTarget.of(self.floor.p95)
+
+    @property
+    def floor_met(self) -> bool | None:
+        target = self.floor_target
+        return None if target is None else self.api.p95 <= target.limit_ms
+
+
+@dataclass(frozen=True)
+class FloorTarget:
+    """The most an API request may take given its floor: 3x the floor p95; or, for a floor
+    under a millisecond, the floor p95 plus 1 ms when that is larger."""
+
+    ratio_ms: float
+    slack_ms: float
+    applies: str
+
+    @classmethod
+    def of(cls, floor_p95: float) -> FloorTarget:
+        ratio_ms = TARGET_API_FLOOR_RATIO * floor_p95
+        slack_ms = floor_p95 + TARGET_FLOOR_SLACK_MS
+        small = floor_p95 < SMALL_FLOOR_MS and slack_ms > ratio_ms
+        return cls(ratio_ms, slack_ms, "floor + 1 ms" if small else "3x floor")
+
+    @property
+    def limit_ms(self) -> float:
+        return self.slack_ms if self.applies == "floor + 1 ms" else self.ratio_ms
+
+    def describe(self) -> str:
+        return (
+            f"{TARGET_API_FLOOR_RATIO:.0f}x floor = {self.ratio_ms:.2f} ms, floor + "
+            f"{TARGET_FLOOR_SLACK_MS:.0f} ms = {self.slack_ms:.2f} ms; {self.applies} applies"
+        )
 
 
 class _RecordingSearcher:
@@ -408,6 +469,11 @@ def floor_call(backend, client, url: str):
     return call, note
 
 
+def failed(label: str, url: str, response) -> None:
+    FAILURES.append(f"{label}: GET {url} answered {response.status_code}")
+    print(f"{label}: GET {url} answered {response.status_code}: {response.content[:200]}")
+
+
 def run_queries(repeat: int) -> list[QueryResult]:
     from django.db import connection
     from django.http import QueryDict
@@ -431,7 +497,7 @@ def run_queries(repeat: int) -> list[QueryResult]:
         url = f"/api/search?{qs}"
         response = client.get(url)
         if response.status_code != 200:
-            print(f"{label}: GET {url} answered {response.status_code}: {response.content[:200]}")
+            failed(label, url, response)
             continue
         total = response.json()["total"]
         with CaptureQueriesContext(connection) as captured:
@@ -473,6 +539,92 @@ def print_query(r: QueryResult) -> None:
     if r.floor_note:
         line += f"  ({r.floor_note})"
     print(line)
+    target = r.floor_target
+    if target is not None:
+        print(
+            f"  floor target: {target.describe()}: API p95 {r.api.p95:.2f} ms "
+            f"<= {target.limit_ms:.2f} ms {met(r.floor_met)}"
+        )
+
+
+@dataclass
+class PageResult:
+    label: str
+    url: str
+    shown: int
+    sql: int
+    timings: Timings
+    cpu: Timings = field(default_factory=Timings)
+
+
+def page_mix() -> list[tuple[str, str]]:
+    """The directory's pages that list activities: A to Z, a category, an organisation."""
+    from assets_directory.models import Organisation
+    from assets_directory.selectors import (
+        PAGE_SIZE,
+        directory_index,
+        listed_activities,
+        organisation_activities,
+    )
+
+    directory = directory_index().url
+    deep = max(1, min(DEEP_PAGE, -(-listed_activities().count() // PAGE_SIZE)))
+    biggest = Organisation.objects.live().order_by("-numchild", "path").first()
+    last = organisation_activities(biggest).paginator.num_pages
+    return [
+        ("directory A to Z, page 1", directory),
+        (f"directory A to Z, page {deep}", f"{directory}?page={deep}"),
+        ("category 'Music and singing', page 1", f"{directory}category/music-and-singing/"),
+        ("category 'Music and singing', page 2", f"{directory}category/music-and-singing/?page=2"),
+        (f"largest organisation ({biggest.numchild:,} activities), page 1", biggest.url),
+        (f"largest organisation, last page ({last})", f"{biggest.url}?page={last}"),
+    ]
+
+
+def run_pages(repeat: int) -> list[PageResult]:
+    """Time the listing pages as served (the test client, DEBUG off), taking turns."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    rule("Pages that list activities (times in ms)")
+    print(f"{repeat} timed runs per page after {WARMUP} warm-up runs, the pages taking turns.")
+    measured = []
+    for label, url in page_mix():
+        response = client.get(url)
+        if response.status_code != 200:
+            failed(label, url, response)
+            continue
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        shown = response.content.count(b'<li class="card">')
+        measured.append((label, url, len(captured.captured_queries), shown))
+    # The CPU time of this thread too (the engine and SQLite run in it): what a request costs
+    # whatever else the machine is doing, where the wall-clock time includes waiting for a CPU.
+    cpu: dict[str, list[int]] = {url: [] for _, url, _, _ in measured}
+
+    def page(url):
+        start = time.thread_time_ns()
+        client.get(url)
+        cpu[url].append(time.thread_time_ns() - start)
+
+    timings = timed({url: functools.partial(page, url) for _, url, _, _ in measured}, repeat)
+    results = []
+    for label, url, sql, shown in measured:
+        result = PageResult(label, url, shown, sql, timings[url])
+        result.cpu = Timings(cpu[url][-result.timings.n :])  # the timed runs, not the warm-up
+        results.append(result)
+    print(
+        f"  {'page':<46}{'p50':>8}{'p95':>8}{'mean':>8}{'n':>5}{'SQL':>5}{'shown':>7}{'CPU p95':>9}"
+    )
+    for r in results:
+        t = r.timings
+        print(
+            f"  {r.label:<46}{t.p50:8.2f}{t.p95:8.2f}{t.mean:8.2f}{t.n:>5}{r.sql:>5}{r.shown:>7}"
+            f"{r.cpu.p95:9.2f}"
+        )
+    return results
 
 
 def wagtail_index(use_update_index: bool) -> None:
@@ -615,7 +767,7 @@ def wagtail_search(results: list[QueryResult], repeat: int, budget_s: float) -> 
     return rows
 
 
-def summary(rebuild_rate, results, wagtail_rows, elapsed) -> None:
+def summary(rebuild_rate, results, pages, wagtail_rows, elapsed) -> None:
     rule("Summary against the targets")
     # Each query of the mix weighs the same, however many runs it got.
     mix_ms = statistics.fmean(r.api.mean for r in results)
@@ -636,19 +788,34 @@ def summary(rebuild_rate, results, wagtail_rows, elapsed) -> None:
     for r in over:
         print(f"            over: {r.api.p95:.2f} ms  {r.label}")
 
-    ratios = [r for r in results if r.ratio is not None]
-    if ratios:
-        worst_ratio = max(ratios, key=lambda r: r.ratio)
-        over = [r for r in ratios if r.ratio > TARGET_API_FLOOR_RATIO]
+    floored = [r for r in results if r.floor_target is not None]
+    if floored:
+        over = [r for r in floored if not r.floor_met]
         print(
-            f"[{met(not over):>7}] API p95 <= {TARGET_API_FLOOR_RATIO:.0f}x floor p95 for "
-            f"every query: worst {worst_ratio.ratio:.1f}x, {worst_ratio.label}"
+            f"[{met(not over):>7}] API p95 <= {TARGET_API_FLOOR_RATIO:.0f}x floor p95 (or, for "
+            f"a floor under {SMALL_FLOOR_MS:.0f} ms, floor p95 + {TARGET_FLOOR_SLACK_MS:.0f} ms "
+            "when larger) for every query:"
+        )
+        for r in floored:
+            target = r.floor_target
+            print(
+                f"  {met(r.floor_met):>7}  API {r.api.p95:6.2f} ms, floor {r.floor.p95:5.2f} ms "
+                f"({r.ratio:.1f}x): {target.describe()}  {r.label}"
+            )
+    else:
+        print("[NOT met] API p95 against the floor p95: no floor measured for this backend")
+
+    if pages:
+        worst = max(pages, key=lambda r: r.timings.p95)
+        over = [r for r in pages if r.timings.p95 > TARGET_PAGE_P95_MS]
+        print(
+            f"[{met(not over):>7}] page p95 <= {TARGET_PAGE_P95_MS:.0f} ms for every listing "
+            f"page: worst {worst.timings.p95:.2f} ms, {worst.label}"
         )
         for r in over:
-            note = f" ({r.floor_note})" if r.floor_note else ""
-            print(f"            over: {r.ratio:.1f}x  {r.label}{note}")
-    else:
-        print("[NOT met] API p95 <= 3x floor p95: no floor measured for this backend")
+            print(
+                f"            over: {r.timings.p95:.2f} ms (CPU p95 {r.cpu.p95:.2f} ms)  {r.label}"
+            )
 
     by_qs = {r.qs: r for r in results}
     speedups = [
@@ -678,7 +845,13 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--activities", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=200, help="timed runs per query and path")
-    parser.add_argument("--fresh", action="store_true", help="delete var/bench first")
+    parser.add_argument("--fresh", action="store_true", help="delete the bench directory first")
+    parser.add_argument(
+        "--dir",
+        type=Path,
+        default=BENCH_DIR,
+        help="where the bench database, index and media live (default var/bench)",
+    )
     parser.add_argument(
         "--wagtail-update-index",
         action="store_true",
@@ -698,8 +871,13 @@ def main(argv=None) -> int:
         parser.error("--repeat must be at least 2 and --activities at least 1")
     started = time.perf_counter()
 
-    if args.fresh and BENCH_DIR.exists():
-        shutil.rmtree(BENCH_DIR)
+    use_directory(args.dir)
+    if args.fresh:
+        # Only what the bench itself keeps there: --dir may name a directory holding more.
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{DB_PATH}{suffix}").unlink(missing_ok=True)
+        shutil.rmtree(INDEX_DIR, ignore_errors=True)
+        shutil.rmtree(BENCH_DIR / "media", ignore_errors=True)
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
     configure_environment()
     import django
@@ -714,11 +892,15 @@ def main(argv=None) -> int:
     rebuild_rate = rebuild()
     freeze_as_served()
     results = run_queries(args.repeat)
+    pages = run_pages(args.repeat)
     wagtail_rows = []
     if not args.skip_wagtail:
         wagtail_index(args.wagtail_update_index)
         wagtail_rows = wagtail_search(results, args.repeat, args.wagtail_budget)
-    summary(rebuild_rate, results, wagtail_rows, time.perf_counter() - started)
+    summary(rebuild_rate, results, pages, wagtail_rows, time.perf_counter() - started)
+    if FAILURES:
+        print(f"{len(FAILURES)} measured request(s) failed:", *FAILURES, sep="\n  ")
+        return 1
     return 0
 
 

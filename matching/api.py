@@ -17,8 +17,8 @@ from assets_directory.scheduling import WEEKDAY_SLUGS
 from common.http import client_address
 from common.middleware import private_page
 from common.ratelimit import rate_limit_hit
-from search.backends import SearchBackendError
 from search.query import DELIVERY
+from search.selectors import SearchBackendError
 
 from . import vocabulary
 from .answers import MatchInputError

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .query import DELIVERY, FACETS, MAX_PAGE_SIZE
+from .query import DELIVERY, FACETS, MAX_PAGE_SIZE, Sort
 
 
 def _param(name, description, schema, *, repeat=False, example=None):
@@ -55,8 +55,8 @@ PARAMETERS = [
     _param("delivery", "How it is delivered. Any of.",
            {"type": "string", "enum": list(DELIVERY)}, repeat=True),
     _param("sort", "Order of results (default: distance when near is given without q, "
-           "else relevance). Distance needs near.",
-           {"type": "string", "enum": ["relevance", "distance", "checked"]}),
+           "else relevance; title: A to Z). Distance needs near.",
+           {"type": "string", "enum": [*map(str, Sort)]}),
     _param("page", "Page number, from 1. Only the first 10,000 results can be paged "
            "through: page × page_size may not pass 10,000.",
            {"type": "integer", "minimum": 1, "maximum": 10_000, "default": 1}),

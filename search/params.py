@@ -239,7 +239,7 @@ def parse_search_params(params: QueryDict, *, now: datetime.datetime | None = No
         try:
             sort = Sort(sort_value)
         except ValueError as exc:
-            raise QueryError("sort", "Sort by relevance, distance or checked.") from exc
+            raise QueryError("sort", "Sort by relevance, distance, checked or title.") from exc
 
     facets = _list(params, "facets")
     if [f.lower() for f in facets] in (["1"], ["true"], ["all"]):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import math
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
@@ -17,6 +18,8 @@ from assets_directory.scheduling import WEEKDAY_SLUGS
 
 LONDON = ZoneInfo("Europe/London")
 MAX_PAGE_SIZE = 100
+# How deep results can be paged: Elasticsearch's default max_result_window.
+MAX_RESULT_WINDOW = 10_000
 MAX_RADIUS_M = 200_000
 FACETS = ("categories", "days", "cost", "access", "delivery")
 DELIVERY = ("in_person", "online", "phone", "area_wide")
@@ -42,6 +45,28 @@ class Sort(StrEnum):
     RELEVANCE = "relevance"
     DISTANCE = "distance"
     CHECKED = "checked"
+    TITLE = "title"
+
+
+# Ids in a title key: wide enough for any primary key, so keys sort as their ids do.
+TITLE_KEY_ID_DIGITS = 20
+
+
+def fold_title(title: str) -> str:
+    """A title with case, accents, control characters and extra spacing set aside."""
+    decomposed = unicodedata.normalize("NFKD", title.casefold())
+    folded = "".join(
+        c for c in decomposed if not unicodedata.combining(c) and unicodedata.category(c)[0] != "C"
+    )
+    return " ".join(folded.split())
+
+
+def title_key(title: str, id: int) -> str:
+    """What "A to Z" sorts by: the folded title (`fold_title`), then the id, so that equal
+    titles keep one order. Every backend sorts by this string, compared character by
+    character (as UTF-8 bytes), so they all order alike. The separator sorts before any
+    character a folded title holds, so "Cafe" comes before "Cafe chat"."""
+    return f"{fold_title(title)}\x00{int(id):0{TITLE_KEY_ID_DIGITS}d}"
 
 
 @dataclass(frozen=True)
@@ -138,6 +163,9 @@ class DirectoryQuery:
     access: tuple[str, ...] = ()
     age: int | None = None
     delivery: tuple[str, ...] = ()
+    # The statuses matched: what runs now by default. The directory's lists and counts pass
+    # Activity.LISTED_STATUSES (temporarily closed ones too). include_not_running: every one.
+    statuses: tuple[str, ...] = ("running",)
     include_not_running: bool = False
     prefix: bool = False
     sort: Sort = Sort.RELEVANCE
@@ -170,6 +198,8 @@ class DirectoryQuery:
         for value in self.delivery:
             if value not in DELIVERY:
                 raise QueryError("delivery", f"Delivery is one of {', '.join(DELIVERY)}.")
+        if not self.statuses or not all(isinstance(s, str) and s for s in self.statuses):
+            raise QueryError("status", "Give at least one status.")
         for facet in self.facets:
             if facet not in FACETS:
                 raise QueryError("facets", f"Facets are {', '.join(FACETS)}.")
@@ -179,8 +209,10 @@ class DirectoryQuery:
             raise QueryError("page", "The page must be a whole number, 1 or more.")
         if not (isinstance(self.page_size, int) and 1 <= self.page_size <= MAX_PAGE_SIZE):
             raise QueryError("page_size", f"The page size must be 1 to {MAX_PAGE_SIZE}.")
-        if self.page * self.page_size > 10_000:
-            raise QueryError("page", "Only the first 10,000 results can be paged through.")
+        if self.page * self.page_size > MAX_RESULT_WINDOW:
+            raise QueryError(
+                "page", f"Only the first {MAX_RESULT_WINDOW:,} results can be paged through."
+            )
 
     @property
     def offset(self) -> int:

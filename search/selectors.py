@@ -1,4 +1,8 @@
-"""Reads from the search index: the one way the rest of the project searches the directory."""
+"""Reads from the search index: the one way the rest of the project searches the directory.
+
+Every read here raises `SearchBackendError` when the engine cannot answer; other apps catch it
+from here, never from `search.backends`, which nothing outside `search/` reaches.
+"""
 
 from __future__ import annotations
 
@@ -10,13 +14,22 @@ from dataclasses import replace
 from django.utils import timezone
 
 from assets_directory import scheduling
-from assets_directory.selectors import holiday_ranges
+from assets_directory.models import Activity
+from assets_directory.selectors import Listing, holiday_ranges
 
 from .backends import SearchBackendError, get_backend
 from .caching import remember
 from .documents import session_buckets
-from .query import BUCKETS_PER_DAY, DirectoryQuery
+from .query import BUCKETS_PER_DAY, MAX_RESULT_WINDOW, DirectoryQuery, Sort
 from .results import SearchHit, SearchResults
+
+__all__ = [
+    "SearchBackendError",
+    "add_next_sessions",
+    "category_counts",
+    "directory_listing",
+    "search_directory",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -48,18 +61,49 @@ def search_directory(query: DirectoryQuery) -> SearchResults:
 
 
 def category_counts() -> dict[str, int] | None:
-    """How many running public activities each category holds, its descendants' included,
-    by slug; or None when the search engine cannot answer.
+    """How many activities the directory lists in each category, its descendants' included,
+    by slug; or None when the search engine cannot answer. Listed means what
+    `assets_directory.selectors.listed_activities` means: the index holds the live, public
+    activities, and the count keeps those of Activity.LISTED_STATUSES.
 
     One aggregation in the engine: counting in the database joins every activity to its page
     and categories (about 0.4 s at 100,000 activities, on every home page).
     """
+    query = DirectoryQuery(facets=("categories",), statuses=Activity.LISTED_STATUSES, page_size=1)
     try:
-        results = get_backend().search(DirectoryQuery(facets=("categories",), page_size=1))
+        results = get_backend().search(query)
     except SearchBackendError:
         logger.warning("Category counts fell back to the database", exc_info=True)
         return None
     return results.facets.get("categories", {})
+
+
+def directory_listing(*, category: str | None, page: int, page_size: int) -> Listing | None:
+    """A page of the activities the directory lists, A to Z, optionally in a category (and
+    its descendants), from the index: the directory's listing hook (LISTING_HOOK). None when
+    the engine cannot answer, and the directory lists from the database.
+
+    Listed as the category counts count (`category_counts`), so a tile and its page agree.
+    """
+    deepest = max(1, MAX_RESULT_WINDOW // page_size)
+    query = DirectoryQuery(
+        categories=(category,) if category else (),
+        statuses=Activity.LISTED_STATUSES,
+        sort=Sort.TITLE,
+        # Past the pages the engine can reach, the last of them: for the total.
+        page=min(page, deepest),
+        page_size=page_size,
+    )
+    try:
+        results = get_backend().search(query)
+    except SearchBackendError:
+        logger.warning("The directory listing fell back to the database", exc_info=True)
+        return None
+    return Listing(
+        ids=[hit.id for hit in results.hits] if page <= deepest else [],
+        total=results.total,
+        pageable=min(results.total, deepest * page_size),
+    )
 
 
 def add_next_sessions(

@@ -1,7 +1,14 @@
+from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from assets_directory.selectors import LISTING_HOOK
+
 from .models import ZeroResultSearch
+from .selectors import directory_listing
+
+# The directory's pages list A to Z from the index (a database sort per page does not scale).
+hooks.register(LISTING_HOOK, directory_listing)
 
 
 class ZeroResultSearchViewSet(SnippetViewSet):

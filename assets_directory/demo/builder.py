@@ -1,8 +1,11 @@
-"""Builds the demo borough from the shared factories with a fixed seed."""
+"""Builds the demo borough (the directory's own data) from the shared factories with a fixed seed.
+
+The demo of the whole site, accounts and people included, is composed in `cms.demo`.
+"""
 
 import datetime
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -36,9 +39,9 @@ SEED = 2026
 BOROUGH_AREA = "SW11, SW12, SW15, SW17, SW18"
 INWARD_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
 
-# Local demo accounts. load_demo refuses to run with DEBUG off, so these never reach production.
+# The directory's demo accounts, with published passwords: only `manage.py load_demo` (cms)
+# makes them, and it refuses to with DEBUG off.
 DEMO_ACCOUNTS = {
-    "admin": ("admin", "common-ground-admin", "Administrator (superuser)"),
     "moderator": ("moderator", "common-ground-moderator", "Directory moderator"),
     "editor": ("editor", "common-ground-editor", "Editor of one organisation"),
 }
@@ -68,7 +71,6 @@ class DemoSummary:
     organisations: int = 0
     activities: int = 0
     venues: int = 0
-    accounts: list = field(default_factory=list)
     already_loaded: bool = False
 
 
@@ -93,54 +95,11 @@ class DemoBuilder:
         self.categories = {c.slug: c for c in Category.objects.all()}
         self.features = {f.slug: f for f in AccessibilityFeature.objects.all()}
 
-    # Accounts are made on every run (idempotently) so their credentials can always be printed.
-    def ensure_accounts(self, editor_organisation=None) -> list:
-        accounts = []
-        username, password, role = DEMO_ACCOUNTS["admin"]
-        if not get_user_model().objects.filter(username=username).exists():
-            get_user_model().objects.create_superuser(username, "admin@example.org", password)
-        accounts.append((role, username, password))
-
-        moderators = Group.objects.get(name="Moderators")
-        accounts.append(self._account("moderator", "Mo", "Derator", lambda: moderators))
-
-        organisation = editor_organisation or Organisation.objects.order_by("path").first()
-        if organisation is not None:
-            role, username, password = self._account(
-                "editor",
-                "Edie",
-                "Tor",
-                lambda: organisation_grant_editors(organisation=organisation),
-            )
-            accounts.append((f"{role} ({organisation.title})", username, password))
-        from matching.demo import ensure_demo_teams
-
-        accounts += ensure_demo_teams()
-        return accounts
-
-    def _account(self, key, first_name, last_name, group) -> tuple:
-        """Create a demo account once, in the group `group()` returns; return its credentials."""
-        username, password, role = DEMO_ACCOUNTS[key]
-        user, created = get_user_model().objects.get_or_create(
-            username=username,
-            defaults={
-                "email": f"{username}@example.org",
-                "first_name": first_name,
-                "last_name": last_name,
-            },
-        )
-        if created:
-            user.set_password(password)
-            user.save()
-            user.groups.add(group())
-        return (role, username, password)
-
     def build(self) -> DemoSummary:
         summary = DemoSummary()
         index = DirectoryIndexPage.objects.first()
         if Organisation.objects.exists():
             summary.already_loaded = True
-            summary.accounts = self.ensure_accounts()
             return summary
         self._check_vocabulary()
         with transaction.atomic():
@@ -152,7 +111,6 @@ class DemoBuilder:
             summary.organisations = len(organisations)
             detailed = min(self.n_activities, self.DETAILED_LIMIT)
             summary.activities = self._activities(organisations, venues, detailed)
-            summary.accounts = self.ensure_accounts(organisations[0][0])
         # Bulk batches commit one by one, so a benchmark load does not hold one huge transaction.
         for organisation, _, _ in organisations:
             organisation.refresh_from_db(fields=["numchild"])
@@ -368,4 +326,36 @@ class DemoBuilder:
         ActivityScheduleFactory(**kwargs)
 
 
-__all__ = ["DEMO_ACCOUNTS", "DemoBuilder", "DemoSummary", "SchoolHoliday"]
+def ensure_demo_accounts() -> list[tuple[str, str, str]]:
+    """The directory's demo accounts, made once: a moderator, and an editor of the first
+    organisation. Returns (role, username, password) of each, so they can always be printed."""
+    moderators = Group.objects.get(name="Moderators")
+    accounts = [_account("moderator", "Mo", "Derator", lambda: moderators)]
+    organisation = Organisation.objects.order_by("path").first()
+    if organisation is not None:
+        role, username, password = _account(
+            "editor", "Edie", "Tor", lambda: organisation_grant_editors(organisation=organisation)
+        )
+        accounts.append((f"{role} ({organisation.title})", username, password))
+    return accounts
+
+
+def _account(key, first_name, last_name, group) -> tuple[str, str, str]:
+    """Create a demo account once, in the group `group()` returns; return its credentials."""
+    username, password, role = DEMO_ACCOUNTS[key]
+    user, created = get_user_model().objects.get_or_create(
+        username=username,
+        defaults={
+            "email": f"{username}@example.org",
+            "first_name": first_name,
+            "last_name": last_name,
+        },
+    )
+    if created:
+        user.set_password(password)
+        user.save()
+        user.groups.add(group())
+    return (role, username, password)
+
+
+__all__ = ["DEMO_ACCOUNTS", "DemoBuilder", "DemoSummary", "SchoolHoliday", "ensure_demo_accounts"]

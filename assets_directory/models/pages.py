@@ -160,15 +160,10 @@ class Organisation(Page):
         return obj
 
     def get_context(self, request, *args, **kwargs):
+        from ..selectors import organisation_activities
+
         context = super().get_context(request, *args, **kwargs)
-        context["activities"] = (
-            Activity.objects.child_of(self)
-            .live()
-            .public()
-            .select_related("venue")
-            .prefetch_related("schedules")
-            .order_by("title")
-        )
+        context["activities"] = organisation_activities(self, page_number=request.GET.get("page"))
         return context
 
 
@@ -209,6 +204,10 @@ class Activity(Page):
         RUNNING = "running", "Running"
         TEMPORARILY_CLOSED = "temporarily_closed", "Temporarily closed"
         ENDED = "ended", "Ended"
+
+    # What the directory lists and counts (with a "Temporarily closed" label), wherever it
+    # lists or counts: ended activities are not listed; drafts and private pages never are.
+    LISTED_STATUSES = (Status.RUNNING.value, Status.TEMPORARILY_CLOSED.value)
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     summary = models.CharField(

@@ -29,7 +29,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from common.http import client_address, parse_id
 from common.ratelimit import Limit, limits_exceeded, limits_record
 from common.site import site_url
-from search.backends import SearchBackendError
+from search.selectors import SearchBackendError
 
 from ..answers import MatchInputError
 from ..engine import match_answers

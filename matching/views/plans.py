@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from common.http import parse_id
-from search.backends import SearchBackendError
+from search.selectors import SearchBackendError
 
 from ..access import facilitator_required, person_for
 from ..answers import MatchInputError

@@ -25,7 +25,7 @@ class BaseSearchBackend:
       as a prefix ("sing" finds "singing", "sin" too) for type-ahead. Empty text matches all.
     - categories: a document matches if any of the slugs is in its `categories` (which already
       holds each category's ancestors, so a parent matches its children). Tags likewise (any).
-    - status: only "running" unless include_not_running.
+    - status: one of `statuses` (only "running" by default); any with include_not_running.
     - near + radius_m: a document with a point (`has_point`) matches when its great-circle
       distance to `near` is at most radius_m. A document without a point (online, phone,
       area-wide) matches when `anywhere` is true or its `area` box
@@ -40,7 +40,8 @@ class BaseSearchBackend:
     - age: age_min <= age <= age_max.
     - sort: relevance (score; equal scores in any stable order), distance (nearest first, ties
       by id; documents without a point after those with, in id order), checked (last_reviewed
-      newest first, then id).
+      newest first, then id), title (A to Z by `search.query.title_key`: case, accents and
+      spacing aside, then id).
     - hits carry distance_m whenever `near` is given and the document has a point.
     - facets: for each facet asked for, counts over all matching documents (not just the page)
       of each value of that field: categories, days, cost, access, delivery.

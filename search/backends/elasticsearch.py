@@ -3,7 +3,9 @@
 Searches, writes and checks go through an alias (`index`, by default
 "common-ground-activities"). A rebuild loads a new concrete index `<alias>-<timestamp>` and then
 moves the alias onto it in one `_aliases` request, so searches see the old index or the new one,
-never a half-built one.
+never a half-built one. A rebuild marks its new index as being written (`_meta.rebuild_alive`
+in its mapping, renewed while it loads); each rebuild deletes the indices of its alias that are
+neither live nor being written, such as those of rebuilds killed before they could clean up.
 
 Everything the contract in `search.backends.base.BaseSearchBackend` asks for is done by
 Elasticsearch itself: the text query, every filter, the sort, paging and facet counts. Only the
@@ -17,6 +19,7 @@ import contextlib
 import datetime
 import logging
 import re
+import time
 from collections.abc import Iterable, Iterator
 from urllib.parse import urlsplit, urlunsplit
 
@@ -39,7 +42,7 @@ from elasticsearch.dsl import (
 )
 
 from ..geo import haversine_m
-from ..query import BBox, DirectoryQuery, Sort
+from ..query import BBox, DirectoryQuery, Sort, title_key
 from ..results import SearchHit, SearchResults
 from .base import BaseSearchBackend, ProgressCallback, SearchBackendError
 
@@ -57,6 +60,11 @@ SNIPPET_CHARS = 160
 # Relevance near the person: a document this far away keeps half of its proximity boost.
 DEFAULT_DECAY_SCALE_M = 5_000
 REBUILD_HINT = "run manage.py rebuild_directory_index"
+# A loading rebuild renews the mark on its index at least this often; an index not behind the
+# alias whose mark (or, without one, whose creation) is older than STALE_AFTER_S belongs to a
+# rebuild that was killed, whatever the size of the directory.
+HEARTBEAT_S = 60
+STALE_AFTER_S = 15 * 60
 
 # The same weights as the embedded backend, so both rank alike.
 TEXT_FIELDS = [
@@ -159,6 +167,9 @@ class ActivityDocument(Document):
     age_min = Integer()
     age_max = Integer()
     last_reviewed = Integer()
+    # "A to Z" sorts by this (search.query.title_key), compared as bytes as the embedded
+    # backend compares it.
+    title_key = Keyword()
     payload = Object(enabled=False)
 
     class Meta:
@@ -204,6 +215,7 @@ def to_source(document: dict) -> dict:
         "age_min": int(document["age_min"]) if document.get("age_min") is not None else 0,
         "age_max": int(document["age_max"]) if document.get("age_max") is not None else 120,
         "last_reviewed": int(document.get("last_reviewed") or 0),
+        "title_key": title_key(title, int(document["id"])),
         "payload": {key: document.get(key) for key in PAYLOAD_KEYS},
     }
     if title:
@@ -219,6 +231,11 @@ def to_source(document: dict) -> dict:
         # Only a document with a point has a position to show or measure from.
         source["payload"]["lat"] = source["payload"]["lng"] = None
     return source
+
+
+def _alive() -> dict:
+    """The mark of an index being written by a rebuild, as of now (seconds since the epoch)."""
+    return {"rebuild_alive": int(time.time())}
 
 
 def _chunks(items: Iterable, size: int) -> Iterator[list]:
@@ -506,7 +523,10 @@ class ElasticsearchSearchBackend(BaseSearchBackend):
         """The `bool.filter` clauses for a query, in a fixed order (public for tests)."""
         filters: list[dict] = []
         if not query.include_not_running:
-            filters.append({"term": {"status": "running"}})
+            if len(query.statuses) == 1:
+                filters.append({"term": {"status": query.statuses[0]}})
+            else:
+                filters.append({"terms": {"status": list(query.statuses)}})
         if query.categories:
             filters.append({"terms": {"categories": list(query.categories)}})
         if query.tags:
@@ -610,6 +630,8 @@ class ElasticsearchSearchBackend(BaseSearchBackend):
             ]
         if query.sort == Sort.CHECKED:
             return [{"last_reviewed": {"order": "desc"}}, by_id]
+        if query.sort == Sort.TITLE:
+            return [{"title_key": {"order": "asc"}}, by_id]
         return [{"_score": {"order": "desc"}}, by_id]
 
     def parse_response(self, query: DirectoryQuery, response: dict) -> SearchResults:
@@ -753,16 +775,20 @@ class ElasticsearchSearchBackend(BaseSearchBackend):
 
         Until the swap, searches and writes keep using the old index. If anything fails
         before the swap, the new index is deleted and the alias is left as it was. Old
-        indices behind the alias are deleted after the swap.
+        indices behind the alias are deleted after the swap; those of earlier rebuilds that
+        were killed before they could clean up, before this one starts.
         """
+        self._delete_abandoned()
         new = self._new_index_name()
         definition = index_definition(new, replicas=self.replicas)
+        definition["mappings"]["_meta"] = _alive()
         with self._errors(f"create the index {new}"):
             self._slow.indices.create(index=new, **definition)
         count = 0
         swapping = False
         try:
             with self._errors(f"load documents into the index {new}"):
+                marked = time.monotonic()
                 for chunk in _chunks(documents, CHUNK_SIZE):
                     helpers.bulk(
                         self._slow,
@@ -773,6 +799,9 @@ class ElasticsearchSearchBackend(BaseSearchBackend):
                     count += len(chunk)
                     if progress:
                         progress(count, total)
+                    if time.monotonic() - marked >= HEARTBEAT_S:
+                        self._slow.indices.put_mapping(index=new, meta=_alive())
+                        marked = time.monotonic()
                 self._slow.indices.refresh(index=new)
             with self._errors(f"move the alias {self.alias} to {new}"):
                 old = self._alias_targets()
@@ -799,6 +828,33 @@ class ElasticsearchSearchBackend(BaseSearchBackend):
                 # The new index is live; the old ones only take space until deleted by hand.
                 logger.warning("Could not delete old search indices %s: %s", stale, exc)
         return count
+
+    def _delete_abandoned(self) -> None:
+        """Delete the indices earlier rebuilds of this alias left: not behind the alias and not
+        marked as being written for STALE_AFTER_S. Best effort: a rebuild goes on without it."""
+        own = re.compile(rf"{re.escape(self.alias)}-\d{{20}}")
+        try:
+            found = self._slow.indices.get(
+                index=f"{self.alias}-*", expand_wildcards="open,closed", allow_no_indices=True
+            ).body
+        except (ApiError, TransportError) as exc:
+            logger.warning("Could not list the search indices of %s: %s", self.alias, exc)
+            return
+        now = time.time()
+        abandoned = []
+        for name, info in sorted(found.items()):
+            if not own.fullmatch(name) or self.alias in (info.get("aliases") or {}):
+                continue
+            created = int(info.get("settings", {}).get("index", {}).get("creation_date", 0))
+            mark = ((info.get("mappings") or {}).get("_meta") or {}).get("rebuild_alive") or 0
+            if now - max(created / 1000, float(mark)) > STALE_AFTER_S:
+                abandoned.append(name)
+        if not abandoned:
+            return
+        try:
+            self._slow.indices.delete(index=",".join(abandoned), ignore_unavailable=True)
+        except (ApiError, TransportError) as exc:
+            logger.warning("Could not delete abandoned search indices %s: %s", abandoned, exc)
 
     def _alias_points_to(self, name: str) -> bool:
         """Whether the alias is on `name`; True when that cannot be known, so as to keep it.

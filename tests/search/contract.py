@@ -27,7 +27,15 @@ from decimal import Decimal
 
 import pytest
 
-from search.query import UNSCHEDULED_BUCKET, BBox, DirectoryQuery, GeoPoint, Sort, TimeWindow
+from search.query import (
+    UNSCHEDULED_BUCKET,
+    BBox,
+    DirectoryQuery,
+    GeoPoint,
+    Sort,
+    TimeWindow,
+    title_key,
+)
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 MON, TUE, WED, THU, FRI, SAT, SUN = range(7)
@@ -733,6 +741,15 @@ class SearchBackendContract:
         assert idset(backend) == RUNNING
         assert idset(backend, categories=("music-and-singing",)) == {1, 5, 19, 20}
 
+    def test_statuses_choose_which_are_matched(self, backend):
+        # What the directory lists and counts: running and temporarily closed, never ended.
+        listed = ("running", "temporarily_closed")
+        assert idset(backend, statuses=listed) == ALL - {7}
+        assert idset(backend, categories=("crafts",), statuses=listed) == {6, 15}
+        assert idset(backend, statuses=("ended",)) == {7}
+        counts = run(backend, statuses=listed, facets=("categories",)).facets["categories"]
+        assert counts["crafts"] == 2
+
     def test_include_not_running(self, backend):
         assert idset(backend, include_not_running=True) == ALL
         assert idset(backend, categories=("crafts",), include_not_running=True) == {6, 15}
@@ -1065,6 +1082,74 @@ class SearchBackendContract:
         assert ids(backend, sort=Sort.CHECKED) == [
             3, 11, 2, 19, 13, 15, 9, 1, 5, 14, 8, 18, 16, 10, 12, 4, 17, 20,
         ]  # fmt: skip
+
+    def test_sort_by_title_a_to_z_with_case_accents_and_spacing_aside(self, empty_backend):
+        titled = [
+            doc(id=5, title="Zumba gold", categories=["sport-and-exercise"]),
+            doc(id=3, title="art club", categories=CRAFTS),
+            doc(id=9, title="Café chat", summary="Chat, chat and more chat."),
+            doc(id=2, title="cafe  chat"),  # the same as 9 once accents and spacing go
+            doc(id=7, title="Art Club", categories=CRAFTS),
+            doc(id=4, title="Éclair baking"),
+            doc(id=8, title="cafe"),
+            doc(id=1, title="Zumba gold", status="ended"),
+            doc(id=6, title="Ballet for beginners " + "and improvers " * 20),
+        ]
+        # Written in two batches, so equal titles sit in different segments.
+        empty_backend.index_documents(titled[:4])
+        empty_backend.index_documents(titled[4:])
+        order = [3, 7, 6, 8, 2, 9, 4, 5]  # equal titles by id; a shorter title first
+        assert ids(empty_backend, sort=Sort.TITLE) == order
+        pages = [
+            [h.id for h in run(empty_backend, sort=Sort.TITLE, page=p, page_size=3).hits]
+            for p in (1, 2, 3)
+        ]
+        assert pages == [order[0:3], order[3:6], order[6:8]]
+        assert ids(empty_backend, sort=Sort.TITLE, categories=("arts-and-crafts",)) == [3, 7]
+        assert ids(empty_backend, sort=Sort.TITLE, include_not_running=True) == [
+            3, 7, 6, 8, 2, 9, 4, 1, 5,
+        ]  # fmt: skip
+        if empty_backend.supports_text:
+            # Words choose what matches; the order is still A to Z, not by relevance.
+            assert ids(empty_backend, text="chat") == [9, 2]
+            assert ids(empty_backend, sort=Sort.TITLE, text="chat") == [2, 9]
+
+    def test_sort_by_title_pages_through_titles_alike_for_many_characters(self, empty_backend):
+        titled = {
+            13: "Community choir (Battersea)",
+            2: "Community choir (Balham)",
+            8: "community choir (battersea)",
+            21: "Community chess",
+            5: "Community choir",
+            34: "COMMUNITY CHOIR (BATTERSEA)",
+            1: "Men's shed",
+            55: "Men\u2019s shed",
+            3: "Mens shed",
+            89: "\u00d8rsted club",
+            144: "Orsted club",
+            233: "Zumba",
+            17: "zumba gold",
+            4: "Community choir (Battersea) 2",
+            6: "\u0421\u043f\u0456\u0432",
+            7: "\u0421\u043f\u0456\u0432\u0430\u0439\u043c\u043e",
+        }
+        empty_backend.index_documents(
+            [doc(id=i, title=t, categories=MUSIC if i % 2 else CRAFTS) for i, t in titled.items()]
+        )
+        # The order the contract defines, worked out here from its definition.
+        expected = sorted(titled, key=lambda i: title_key(titled[i], i))
+        for size in (1, 3, 4, 16):
+            seen = []
+            for page in range(1, 16 // size + 2):
+                results = run(empty_backend, sort=Sort.TITLE, page=page, page_size=size)
+                assert results.total == len(titled)
+                seen += [hit.id for hit in results.hits]
+            assert seen == expected, size
+        seen = []
+        for page in (1, 2, 3, 4, 5):
+            results = run(empty_backend, sort=Sort.TITLE, page=page, page_size=3, categories=MUSIC)
+            seen += [hit.id for hit in results.hits]
+        assert seen == [i for i in expected if i % 2]
 
     def test_relevance_ties_go_by_id_whatever_the_indexing_order(self, empty_backend):
         shuffled = sorted(corpus(), key=lambda d: (d["id"] * 7) % 11)

@@ -119,6 +119,20 @@ class TestSearchApi:
         assert data["results"][2]["area_wide"] is True
         assert data["results"][2]["distance_m"] is None
 
+    def test_sort_by_title_lists_a_to_z(self, client, borough):
+        data = api(client, sort="title").json()
+        assert [r["title"] for r in data["results"]] == [
+            "Community choir",
+            "Friendly phone calls",
+            "Health walk",
+            "Manchester choir",
+        ]
+        assert "title" in next(
+            p["schema"]["enum"]
+            for p in openapi_document()["paths"]["/api/search"]["get"]["parameters"]
+            if p["name"] == "sort"
+        )
+
     def test_near_accepts_a_point(self, client, borough):
         data = api(client, near=f"{SW18[0]},{SW18[1]}", radius_km="1").json()
         assert [r["title"] for r in data["results"]] == ["Community choir", "Friendly phone calls"]

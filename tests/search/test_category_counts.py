@@ -33,7 +33,7 @@ def borough(search_index, organisation):
 
 
 @pytest.mark.django_db
-def test_tiles_count_running_public_activities_under_their_top_category(borough):
+def test_tiles_count_listed_public_activities_under_their_top_category(borough):
     tiles = category_tiles(counts=category_counts())
     assert counts(tiles) == {"arts-and-crafts": 2, "music-and-singing": 1}
 
@@ -55,3 +55,64 @@ def test_home_page_still_shows_counts_when_the_engine_fails(client, borough, mon
     tiles = {tile.slug: tile.activity_count for tile in response.context["categories"]}
     assert tiles["arts-and-crafts"] == 2
     assert tiles["music-and-singing"] == 1
+
+
+@pytest.fixture
+def singing(search_index, organisation):
+    """A running choir, one temporarily closed (listed, labelled) and one that ended (not)."""
+    choirs = Category.objects.get(slug="choirs-and-singing")  # under music and singing
+    ActivityFactory(parent=organisation, title="Choir", categories=[choirs])
+    ActivityFactory(
+        parent=organisation,
+        title="Choir on a break",
+        categories=[choirs],
+        status=Activity.Status.TEMPORARILY_CLOSED,
+    )
+    ActivityFactory(
+        parent=organisation,
+        title="Choir that ended",
+        categories=[choirs],
+        status=Activity.Status.ENDED,
+    )
+    index_rebuild()
+    return organisation
+
+
+def listed_everywhere(client, organisation) -> dict[str, object]:
+    home = client.get("/")
+    tiles = {tile.slug: tile.activity_count for tile in home.context["categories"]}
+    category = client.get("/directory/category/music-and-singing/")
+    page = client.get(organisation.url)
+    return {
+        "home tile": tiles["music-and-singing"],
+        "category page": category.context["results"].paginator.count,
+        "category page says": "2 activities" in category.content.decode(),
+        "organisation page": sorted(a.title for a in page.context["activities"]),
+    }
+
+
+@pytest.mark.django_db
+def test_home_tile_counts_what_the_category_and_organisation_pages_list(client, singing):
+    assert listed_everywhere(client, singing) == {
+        "home tile": 2,
+        "category page": 2,
+        "category page says": True,
+        "organisation page": ["Choir", "Choir on a break"],
+    }
+
+
+@pytest.mark.django_db
+def test_the_database_counts_and_lists_the_same_when_the_engine_cannot(
+    client, singing, monkeypatch
+):
+    def unreachable(self, query):
+        raise SearchBackendError("engine unreachable")
+
+    monkeypatch.setattr(EmbeddedSearchBackend, "search", unreachable)
+    assert category_counts() is None
+    assert listed_everywhere(client, singing) == {
+        "home tile": 2,
+        "category page": 2,
+        "category page says": True,
+        "organisation page": ["Choir", "Choir on a break"],
+    }

@@ -28,7 +28,7 @@ from search.backends.elasticsearch import (
     index_definition,
     to_source,
 )
-from search.query import BBox, DirectoryQuery, GeoPoint, Sort, TimeWindow
+from search.query import BBox, DirectoryQuery, GeoPoint, Sort, TimeWindow, title_key
 from tests.search.contract import SearchBackendContract, doc
 
 BACKEND_PATH = "search.backends.elasticsearch.ElasticsearchSearchBackend"
@@ -195,7 +195,7 @@ def test_index_definition_maps_every_field():
         "type": "keyword",
         "fields": {"text": {"type": "text", "analyzer": "english"}, "prefix": prefix},
     }
-    for name in ("categories", "delivery", "days", "cost", "access", "status"):
+    for name in ("categories", "delivery", "days", "cost", "access", "status", "title_key"):
         assert fields[name] == {"type": "keyword"}, name
     assert fields["location"] == {"type": "geo_point"}
     assert fields["has_point"] == fields["anywhere"] == {"type": "boolean"}
@@ -230,6 +230,7 @@ def test_source_of_a_document_with_a_point():
     assert source["has_point"] is True and source["anywhere"] is False
     assert source["cost_amount"] == 3.0
     assert source["suggest"] == {"input": ["Choir"]}
+    assert source["title_key"] == title_key("Choir", 7)
     assert source["tags"] == ["x"]
     assert "area_min_lat" not in source
     assert source["payload"] == {
@@ -413,6 +414,13 @@ def test_status_running_by_default(body):
     assert body(include_not_running=True)["query"] == {"match_all": {}}
 
 
+def test_several_statuses_are_one_terms_filter(body):
+    listed = ("running", "temporarily_closed")
+    assert body(statuses=listed)["query"]["bool"]["filter"] == [
+        {"terms": {"status": ["running", "temporarily_closed"]}}
+    ]
+
+
 def test_categories_and_tags_any_of(filters):
     assert filters(categories=("music", "yoga"), tags=("carers",)) == [
         {"terms": {"categories": ["music", "yoga"]}},
@@ -558,6 +566,13 @@ def test_sort_by_checked(body):
         {"last_reviewed": {"order": "desc"}},
         {"id": {"order": "asc"}},
     ]
+
+
+def test_sort_by_title(body):
+    built = body(sort=Sort.TITLE, text="choir", near=CENTRE)
+    assert built["sort"] == [{"title_key": {"order": "asc"}}, {"id": {"order": "asc"}}]
+    # A to Z alone: no proximity scoring.
+    assert "function_score" not in built["query"]
 
 
 def test_relevance_near_a_place_decays_with_distance(body):

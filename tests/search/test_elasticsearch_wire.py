@@ -67,6 +67,20 @@ def route_rebuild(stub, *, old=(OLD,)):
         stub.route("GET", f"/_alias/{ALIAS}", *ALIAS_MISSING)
     stub.route("POST", "/_aliases", *ACKNOWLEDGED)
     stub.route("DELETE", "/directory-.*", *ACKNOWLEDGED)
+    stub.route("GET", r"/directory-\*", 200, {o: listed(o, alias=True) for o in old})
+
+
+def listed(name, *, alias=False, created_s_ago=86_400, marked_s_ago=None) -> dict:
+    """An index as `GET /<alias>-*` shows it: its aliases, mapping _meta and creation date."""
+    now = time.time()
+    mappings = {"dynamic": "strict", "properties": {}}
+    if marked_s_ago is not None:
+        mappings["_meta"] = {"rebuild_alive": int(now - marked_s_ago)}
+    return {
+        "aliases": {ALIAS: {}} if alias else {},
+        "mappings": mappings,
+        "settings": {"index": {"creation_date": str(int((now - created_s_ago) * 1000))}},
+    }
 
 
 def new_index_name(stub) -> str:
@@ -93,6 +107,7 @@ def test_rebuild_loads_a_new_index_then_swaps_the_alias_in_one_request(stub, bac
     assert progress == [(2, 3), (3, 3)]
     new = new_index_name(stub)
     assert stub.calls() == [
+        ("GET", "/directory-*"),
         ("PUT", f"/{new}"),
         ("PUT", f"/{new}/_bulk"),
         ("PUT", f"/{new}/_bulk"),
@@ -101,8 +116,12 @@ def test_rebuild_loads_a_new_index_then_swaps_the_alias_in_one_request(stub, bac
         ("POST", "/_aliases"),
         ("DELETE", f"/{OLD}"),
     ]
-    put, bulk1, bulk2, _refresh, _get, aliases, delete = stub.requests
-    assert put.json == index_definition(new, replicas=1)
+    _list, put, bulk1, bulk2, _refresh, _get, aliases, delete = stub.requests
+    # The new index is marked as being written from the start (see the tests further down).
+    created = put.json
+    mark = created["mappings"].pop("_meta")
+    assert abs(mark["rebuild_alive"] - time.time()) < 60
+    assert created == index_definition(new, replicas=1)
     lines = bulk1.ndjson + bulk2.ndjson
     assert lines == [
         {"index": {"_id": "1"}},
@@ -147,6 +166,59 @@ def test_rebuild_removes_every_index_behind_the_alias(stub, backend):
     assert removed == ["directory-20230101000000000000", OLD]
     (delete,) = [r for r in stub.requests if r.method == "DELETE"]
     assert delete.path == f"/directory-20230101000000000000,{OLD}"
+
+
+def test_rebuild_deletes_indices_killed_rebuilds_left_but_not_one_being_written(stub, backend):
+    # Rebuilds killed long ago (one marked, one from before marks), one still loading, and
+    # another alias's index whose name starts the same way.
+    killed = "directory-20240301000000000000"
+    killed_unmarked = "directory-20240201000000000000"
+    loading = "directory-20240401000000000000"
+    other = "directory-staging-20240101000000000000"
+    route_rebuild(stub)
+    listing = {
+        OLD: listed(OLD, alias=True),
+        killed: listed(killed, marked_s_ago=es_backend.STALE_AFTER_S + 60),
+        killed_unmarked: listed(killed_unmarked),
+        loading: listed(loading, created_s_ago=3_600, marked_s_ago=30),
+        other: listed(other),
+    }
+    stub.route("GET", r"/directory-\*", 200, listing)
+
+    backend.rebuild(documents(1))
+
+    (listing_request, *_) = stub.requests
+    assert listing_request.param("expand_wildcards") == "open,closed"
+    deletes = [r.path for r in stub.requests if r.method == "DELETE"]
+    # The abandoned ones before the new index is made, the old live one after the swap.
+    assert deletes == [f"/{killed_unmarked},{killed}", f"/{OLD}"]
+    assert stub.calls().index(("DELETE", deletes[0])) < stub.calls().index(
+        ("PUT", f"/{new_index_name(stub)}")
+    )
+
+
+def test_a_loading_rebuild_renews_the_mark_on_its_index(stub, backend, monkeypatch):
+    monkeypatch.setattr(es_backend, "CHUNK_SIZE", 2)
+    monkeypatch.setattr(es_backend, "HEARTBEAT_S", 0)
+    route_rebuild(stub)
+    stub.route("PUT", r"/directory-\d{20}/_mapping", *ACKNOWLEDGED)
+
+    backend.rebuild(documents(1, 2, 3))
+
+    new = new_index_name(stub)
+    marks = [r for r in stub.requests if r.path == f"/{new}/_mapping"]
+    assert len(marks) == 2  # after each chunk
+    for mark in marks:
+        assert mark.method == "PUT"
+        assert set(mark.json) == {"_meta"}
+        assert abs(mark.json["_meta"]["rebuild_alive"] - time.time()) < 60
+
+
+def test_a_rebuild_goes_on_when_old_indices_cannot_be_listed(stub, backend):
+    route_rebuild(stub)
+    stub.route("GET", r"/directory-\*", *error(403, "security_exception", "no monitor rights"))
+    assert backend.rebuild(documents(1)) == 1
+    assert ("POST", "/_aliases") in stub.calls()
 
 
 def assert_dropped_without_swap(stub):

@@ -1,13 +1,23 @@
 """The embedded (tantivy) backend against the backend contract."""
 
+import os
+import random
+import signal
+import string
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 import tantivy
 
 from search.backends import SearchBackendError, embedded
 from search.backends.embedded import EmbeddedSearchBackend
-from search.query import DirectoryQuery, GeoPoint, Sort
+from search.query import DirectoryQuery, GeoPoint, Sort, fold_title, title_key
 
-from .contract import SearchBackendContract, at, corpus, doc
+from .contract import ALL, SearchBackendContract, at, corpus, doc, idset
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 class TestEmbeddedBackend(SearchBackendContract):
@@ -98,3 +108,106 @@ def test_a_search_after_an_update_sees_the_new_document_not_the_kept_hit(tmp_pat
     assert [h.cost for h in backend.search(DirectoryQuery(text="walking")).hits] == ["donation"]
     other.close()
     backend.close()
+
+
+# A rebuild in another process, killed as the kernel's OOM killer or a deploy would kill it:
+# no `except` or `finally` runs. `at` says when: half-way through the documents, or in the
+# progress report that follows the swap of the live pointer (before the old generation goes).
+KILLED_REBUILD = """
+import os, signal, sys
+import django
+django.setup()
+from search.backends.embedded import EmbeddedSearchBackend
+from tests.search.contract import doc
+
+path, at = sys.argv[1], sys.argv[2]
+
+def kill(*args):
+    os.kill(os.getpid(), signal.SIGKILL)
+
+def documents():
+    yield doc(id=901, title="Half built")
+    if at == "loading":
+        kill()
+    yield doc(id=902, title="Half built too")
+
+EmbeddedSearchBackend(path=path).rebuild(documents(), progress=kill if at == "swapped" else None)
+"""
+
+
+def kill_a_rebuild(path: Path, at: str) -> None:
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE="cms.settings.test", PYTHONPATH=str(ROOT))
+    result = subprocess.run(
+        [sys.executable, "-c", KILLED_REBUILD, str(path), at],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        timeout=120,
+    )
+    assert result.returncode == -signal.SIGKILL, result.stderr.decode()[-2000:]
+
+
+def entries(path: Path) -> set[str]:
+    return {entry.name for entry in path.iterdir()}
+
+
+def test_rebuilds_killed_half_way_leave_only_the_live_generation(tmp_path):
+    path = tmp_path / "index"
+    backend = EmbeddedSearchBackend(path=str(path))
+    backend.rebuild(corpus())
+    live = (path / "current").read_text()
+    for _ in range(3):
+        kill_a_rebuild(path, "loading")
+        # The live index is untouched by each kill.
+        assert (path / "current").read_text() == live
+        assert idset(backend, include_not_running=True) == ALL
+    # Each rebuild cleared what the one killed before it left: they never pile up. Only the
+    # last one's half-built generation is there, for the next rebuild to clear.
+    generations = {name for name in entries(path) if name.startswith("gen-")}
+    assert len(generations) == 2 and live in generations
+
+    during = {}
+
+    def documents():
+        during["entries"] = entries(path)
+        yield from corpus()
+
+    backend.rebuild(documents())
+    new = (path / "current").read_text()
+    # While it wrote, only the live generation and its own were there; now only its own.
+    assert during["entries"] == {"current", "writer.lock", live, new}
+    assert entries(path) == {"current", "writer.lock", new}
+    assert idset(backend, include_not_running=True) == ALL
+    backend.close()
+
+
+def test_a_rebuild_killed_after_its_swap_leaves_the_old_generation_to_the_next_one(tmp_path):
+    path = tmp_path / "index"
+    backend = EmbeddedSearchBackend(path=str(path))
+    backend.rebuild(corpus())
+    old = (path / "current").read_text()
+
+    kill_a_rebuild(path, "swapped")
+
+    # The new generation went live whole before the kill; the old one is left over.
+    swapped = (path / "current").read_text()
+    assert swapped != old
+    assert idset(backend, include_not_running=True) == {901, 902}
+    assert entries(path) == {"current", "writer.lock", old, swapped}
+    backend.rebuild(corpus())
+    assert entries(path) == {"current", "writer.lock", (path / "current").read_text()}
+    assert idset(backend, include_not_running=True) == ALL
+    backend.close()
+
+
+def test_title_rank_never_orders_against_the_title_key():
+    # The page of an A to Z listing is found by title_rank: it may tie titles, never reverse
+    # two. Random titles of letters, digits, punctuation, accents and other scripts.
+    chars = string.ascii_letters + string.digits + " '-&.,()/!~éÉøßæ\u2019\u0410\u0436\u4e2d"
+    rng = random.Random(2026)
+    titles = ["".join(rng.choices(chars, k=rng.randint(0, 14))) for _ in range(20_000)]
+    ordered = sorted(range(len(titles)), key=lambda i: title_key(titles[i], i))
+    ranks = [embedded.title_rank(fold_title(titles[i])) for i in ordered]
+    assert ranks == sorted(ranks)
+    assert max(ranks) < 2**63
+    assert len(set(ranks)) > len(ranks) // 2  # and it tells most titles apart

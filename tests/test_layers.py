@@ -1,0 +1,43 @@
+"""The apps depend downwards only (see DESIGN.md): imports that would run against the flow."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def imported_modules(app: str) -> list[tuple[str, str]]:
+    """(file, module) of every import in the app, function-level ones included."""
+    found = []
+    for path in sorted((ROOT / app).rglob("*.py")):
+        if "migrations" in path.parts:
+            continue
+        relative = str(path.relative_to(ROOT))
+        for node in ast.walk(ast.parse(path.read_text(), filename=relative)):
+            if isinstance(node, ast.Import):
+                found += [(relative, alias.name) for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                found += [(relative, node.module)]
+                found += [(relative, f"{node.module}.{alias.name}") for alias in node.names]
+    return found
+
+
+def reaching(app: str, *modules: str) -> list[tuple[str, str]]:
+    return [
+        (path, name)
+        for path, name in imported_modules(app)
+        if any(name == module or name.startswith(module + ".") for module in modules)
+    ]
+
+
+def test_the_directory_knows_nothing_of_people_or_search():
+    assert reaching("assets_directory", "matching", "coproduction", "search") == []
+
+
+@pytest.mark.parametrize("app", ["assets_directory", "matching", "coproduction", "cms", "common"])
+def test_only_search_reaches_the_search_backends(app):
+    assert reaching(app, "search.backends") == []
