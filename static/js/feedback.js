@@ -9,13 +9,16 @@
     feedback.focus();
     if (feedback.scrollIntoView) { feedback.scrollIntoView({ block: "center" }); }
   }
+  // The link still goes to its #field (the address says where), then focus follows it: a
+  // link to a fragment scrolls there, but would leave focus on the summary.
   document.querySelectorAll(".error-summary a[href^='#']").forEach(function (link) {
-    link.addEventListener("click", function (event) {
+    link.addEventListener("click", function () {
       var target = document.getElementById(link.getAttribute("href").slice(1));
       if (!target) { return; }
-      event.preventDefault();
-      target.focus();
-      target.scrollIntoView({ block: "center" });
+      window.setTimeout(function () {
+        target.focus();
+        target.scrollIntoView({ block: "center" });
+      }, 0);
     });
   });
 })();

@@ -34,6 +34,8 @@ def test_list_your_group(page, screenshot, traffic):
 
     summary = page.get_by_role("alert")
     expect(summary).to_be_visible()
+    # The problem takes focus, wherever it is on the page: a screen reader reads it out.
+    expect(summary).to_be_focused()
     expect(summary.get_by_role("heading")).to_have_text("There is a problem")
     links = summary.get_by_role("link")
     expect(links).to_have_count(len(REQUIRED))
@@ -50,6 +52,7 @@ def test_list_your_group(page, screenshot, traffic):
     summary.locator('a[href="#id_postcode"]').click()
     expect(page).to_have_url(re.compile(r"#id_postcode$"))
     expect(form.get_by_label("Postcode where you meet or are based")).to_be_in_viewport()
+    expect(form.get_by_label("Postcode where you meet or are based")).to_be_focused()
     screenshot(page, "errors")
 
     form.get_by_label("Name of your group").fill("Wandsworth Walkers")
