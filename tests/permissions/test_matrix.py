@@ -178,7 +178,8 @@ org_a.copy         GET   LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY  
 org_a.delete       POST  LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
 
 # B's unpublished draft: B's editor may work on it (and delete it: it was never live), nobody
-# else but moderators; only moderators approve it; it is never public.
+# else but moderators; only moderators review (task_preview) and approve it; it is never public,
+# nor is its "report a problem" page.
 draft.edit         GET   LOGIN  DENY   ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
 draft.view_draft   GET   LOGIN  DENY   ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
 draft.revision     GET   LOGIN  DENY   ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
@@ -191,8 +192,10 @@ draft.delete       POST  LOGIN  DENY   ALLOW  ALLOW  DENY   DENY   DENY   DENY  
 draft.public       GET   HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN
 draft.report       GET   HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN
 
-# Listings of pages, asked for B's draft (or B's live activity): never shown to A's editor.
+# Listings of pages, asked for B's draft (B's page, or B's live activity): never shown to A's
+# editor.
 chooser.search     GET   LOGIN  ABSENT ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+chooser.browse_dir GET   LOGIN  ABSENT ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
 chooser.browse_b   GET   LOGIN  HIDDEN ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
 pages.search       GET   LOGIN  ABSENT ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
 pages.search_more  GET   LOGIN  ABSENT ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
@@ -651,6 +654,10 @@ ACTIONS: dict[str, Action] = {
     # Listings of pages
     "chooser.search": Action(
         query("wagtailadmin_choose_page_search", q="Zebra"), shows=lambda w: DRAFT_TITLE
+    ),
+    "chooser.browse_dir": Action(
+        lambda w: reverse("wagtailadmin_choose_page_child", args=[w.directory.pk]),
+        shows=lambda w: w.org_b.title,
     ),
     "chooser.browse_b": Action(
         lambda w: reverse("wagtailadmin_choose_page_child", args=[w.org_b.pk]),
