@@ -281,3 +281,28 @@ def person_erase(*, person: Person, by) -> None:
     team = person.team
     person.delete()
     audit_record(team=team, actor=by, action=AuditEvent.Action.ERASE, what="A person's record")
+
+
+# Teams -----------------------------------------------------------------------------------------
+
+
+class TeamInUse(ValueError):
+    """A team that holds people's records cannot be deleted; `message` says why."""
+
+    def __init__(self, *, team: Team, people: int):
+        self.team = team
+        self.people = people
+        records = "1 person's record" if people == 1 else f"{people} people's records"
+        self.message = (
+            f"{team.name} still holds {records}, so it cannot be deleted. The team's "
+            "facilitators can erase the records that are no longer needed."
+        )
+        super().__init__(self.message)
+
+
+def team_ensure_unused(*, team: Team) -> None:
+    """Raise TeamInUse if the team holds anyone's record: people's records are never deleted
+    along with their team, only erased one by one (and audited)."""
+    people = team.people.count()
+    if people:
+        raise TeamInUse(team=team, people=people)

@@ -49,3 +49,26 @@ def test_people_are_not_in_the_admin(client, admin_user, person):
     client.force_login(admin_user)
     assert client.get("/admin/person/").status_code == 404
     assert person.display_name not in client.get("/admin/").content.decode()
+
+
+def test_a_team_that_holds_records_is_not_deleted_and_the_admin_says_why(
+    client, admin_user, team, person
+):
+    client.force_login(admin_user)
+    url = f"/admin/team/delete/{team.pk}/"
+
+    for response in (client.get(url), client.post(url)):
+        assert response.status_code == 302
+        assert response["Location"] == "/admin/team/"
+    assert Team.objects.filter(pk=team.pk).exists()
+    listing = client.get("/admin/team/").content.decode()
+    assert "Battersea PCN still holds 1 person&#x27;s record, so it cannot be deleted." in listing
+
+
+def test_a_team_without_records_is_deleted(client, admin_user, team, facilitator):
+    client.force_login(admin_user)
+    url = f"/admin/team/delete/{team.pk}/"
+
+    assert client.get(url).status_code == 200
+    assert client.post(url).status_code == 302
+    assert not Team.objects.filter(pk=team.pk).exists()

@@ -22,9 +22,11 @@ from matching.selectors import (
 )
 from matching.services import (
     ChosenActivity,
+    ConsentAnswers,
     NeedAnswer,
     follow_up_record,
     network_map_save,
+    person_create,
     plan_create,
     preferences_save,
 )
@@ -199,6 +201,29 @@ def test_team_lead_sees_the_audit_log(client, team_lead, facilitator, person):
     assert response.status_code == 200
     assert facilitator.get_full_name() in response.content.decode()
     assert "Viewed: Record" in response.content.decode()
+
+
+def test_consent_history_and_audit_log_show_work_by_a_deleted_account(
+    client, facilitator, team_lead, team
+):
+    # Consent and audit entries outlive the account that made them (SET_NULL); the pages that
+    # list them were a server error once the account was deleted.
+    person = person_create(
+        team=team,
+        by=facilitator,
+        display_name="Jo B",
+        postcode="SW18 1AA",
+        consent=ConsentAnswers(keep_record=True),
+    )
+    facilitator.delete()
+    client.force_login(team_lead)
+
+    consent = client.get(reverse("matching:consent", args=[person.reference]))
+    audit = client.get(reverse("matching:audit_log", args=[team.slug]))
+
+    for response in (consent, audit):
+        assert response.status_code == 200
+        assert "Account deleted" in response.content.decode()
 
 
 def test_facilitator_who_is_not_lead_cannot_see_the_audit_log(client, facilitator, team):

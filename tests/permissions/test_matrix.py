@@ -1,0 +1,1179 @@
+"""The permission matrix: every role × every kind of object × every action, with the one answer
+each cell must get, so that a leak anywhere fails the build.
+
+Each cell is a real request through Django's test client, CSRF enforced, against the world of
+tests/permissions/world.py (built once for the module). The roles, one column each:
+
+    anon    an anonymous visitor
+    ed_a    an editor of organisation A (its editors group, as approving a registration makes)
+    ed_b    an editor of organisation B
+    mod     a moderator (Wagtail's Moderators group, with the directory's rights)
+    fac1    a facilitator of team 1          lead1   team 1's team lead
+    fac2    a facilitator of team 2          lead2   team 2's team lead
+    comm    a commissioner (the Commissioners group: matching.view_aggregates)
+    su      a superuser, as a control: it may do whatever the code does not refuse everyone
+
+Answers, after normalising how Django, Wagtail and our views say them:
+
+    ALLOW   done: a GET answered 200 (a listing, or a page, that names an object shows it); a
+            POST answered 2xx or redirected on success, having made the change it asks for.
+    LOGIN   redirect to a sign-in page (anonymous visitors only).
+    DENY    refused: 403, Wagtail's redirect to the admin home with "Sorry, you do not have
+            permission", Wagtail's redirect of a signed-in account without admin access back to
+            the admin's sign-in page, or any other redirect of a GET (the page explorer sends an
+            editor from another organisation's pages to their own).
+    HIDDEN  404: people's records never reveal that they exist to other teams.
+    ABSENT  answered (200), but the object named is not in it: a listing narrowed to the
+            reader's own objects.
+    NOOP    a POST that was answered (a form shown again, a redirect, a list of what may not
+            be done) without the change being made: a form that refuses a choice outside the
+            reader's rights, Wagtail's bulk actions skipping what the reader may not touch.
+
+Anything that is not ALLOW leaves the database as it was (every table's row count, and the
+object's own state), except what a row's comment says a NOOP writes instead. The matrix is read
+row by row: one action, then one answer per role.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import urlencode, urlsplit
+
+import pytest
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core import mail
+from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.test import Client, override_settings
+from django.urls import reverse
+from wagtail.contrib.redirects.models import Redirect
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
+from wagtail.images.tests.utils import get_test_image_file
+from wagtail.models import (
+    Collection,
+    Page,
+    PageViewRestriction,
+    Site,
+    Workflow,
+    WorkflowState,
+)
+
+from assets_directory.models import Activity, Category, GroupRegistration, ListingReport, Venue
+from cms.models import SiteSettings
+from matching.models import (
+    Consent,
+    FollowUp,
+    NetworkMap,
+    Person,
+    Plan,
+    Preferences,
+    Team,
+    TeamMembership,
+)
+from search.models import ZeroResultSearch
+from tests.assets_directory.test_permissions import edit_post_data
+from tests.db import row_counts
+from tests.matching.test_preferences_views import PREFERENCES_POST
+
+from .world import (
+    B_ACTIVITY_TITLE,
+    DOCUMENT_TITLE,
+    DRAFT_TITLE,
+    IMAGE_TITLE,
+    NO_RESULTS_TERMS,
+    REGISTRATION_NAME,
+    REPORT_MESSAGE,
+    ROLES,
+    World,
+    build_world,
+)
+
+# The matrix ---------------------------------------------------------------------------------
+# Objects: team 1's person (and their plan); organisation A's page, its live activity and A's
+# image and document; organisation B's live activity (locked by the moderator) and B's draft,
+# waiting for moderation; a venue in use and a spare one; teams 1 and 2; a pending group
+# registration, a problem report, a search with no results.
+
+MATRIX = """
+                         anon   ed_a   ed_b   mod    fac1   lead1  fac2   lead2  comm   su
+
+# People's records. Only their own team's facilitators and leads; another team gets 404 (a
+# reference cannot be probed); the directory's roles and the superuser get 403: records are not
+# in the admin. Any of the team's facilitators may erase a record (it is audited).
+people             GET   LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  ABSENT ABSENT DENY   DENY
+person.add         GET   LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  ALLOW  ALLOW  DENY   DENY
+# ...into team 1: team 2's form offers only team 2.
+person.add         POST  LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  NOOP   NOOP   DENY   DENY
+person             GET   LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY
+person.details     GET   LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY
+person.details     POST  LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY
+person.consent     GET   LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY
+person.consent     POST  LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY
+person.network     GET   LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY
+person.network     POST  LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY
+person.compare     GET   LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY
+person.preferences GET   LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY
+person.preferences POST  LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY
+person.top_three   GET   LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY
+person.top_three   POST  LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY
+person.needs       GET   LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY
+person.needs       POST  LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY
+person.suggestions GET   LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY
+person.suggestions POST  LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY
+person.plan        GET   LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY
+person.plan_email  POST  LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY
+person.follow_up   GET   LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY
+person.follow_up   POST  LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY
+person.export_json GET   LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY
+person.export      GET   LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY
+person.erase       GET   LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY
+person.erase       POST  LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY
+# The audit log is the team lead's alone; it is 404 to a facilitator of the same team.
+team1.audit        GET   LOGIN  DENY   DENY   DENY   HIDDEN ALLOW  HIDDEN HIDDEN DENY   DENY
+insights           GET   LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  ALLOW
+
+# A's live activity in the Wagtail admin. Editors change their own pages through moderation:
+# no publishing, unpublishing, deleting, moving, locking or privacy settings.
+a.edit             GET   LOGIN  ALLOW  DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+a.edit             POST  LOGIN  ALLOW  DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+# A's editor's "publish" saves a draft (that is all it writes): it goes live only through
+# moderation.
+a.publish          POST  LOGIN  NOOP   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+a.submit           POST  LOGIN  ALLOW  DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+a.preview          POST  LOGIN  ALLOW  DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+a.view_draft       GET   LOGIN  ALLOW  DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+a.history          GET   LOGIN  ALLOW  DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+a.usage            GET   LOGIN  ALLOW  DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+a.unpublish        GET   LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+a.unpublish        POST  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+a.delete           GET   LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+a.delete           POST  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+# Wagtail's bulk actions list what the reader may not delete, and delete nothing.
+a.bulk_delete      POST  LOGIN  NOOP   NOOP   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+a.copy             GET   LOGIN  ALLOW  DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+a.copy             POST  LOGIN  ALLOW  DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+a.move             GET   LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+a.move_to_b        POST  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+a.lock             POST  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+a.privacy          POST  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+a.public           GET   ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW
+b.unlock           POST  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+
+# Organisation A's own page. Nobody copies an organisation, not even a superuser: a copy would
+# be a second listing of one group, with nobody's rights (OrganisationPermissionTester).
+# Deleting a page with activities under it takes Wagtail's bulk_delete right, which only
+# administrators have: a moderator unpublishes.
+org_a.edit         GET   LOGIN  ALLOW  DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+org_a.add_activity GET   LOGIN  ALLOW  DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+org_a.add_activity POST  LOGIN  ALLOW  DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+org_a.copy         GET   LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY
+org_a.delete       POST  LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+
+# B's unpublished draft: B's editor may work on it (and delete it: it was never live), nobody
+# else but moderators; only moderators review (task_preview) and approve it; it is never public,
+# nor is its "report a problem" page.
+draft.edit         GET   LOGIN  DENY   ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+draft.view_draft   GET   LOGIN  DENY   ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+draft.revision     GET   LOGIN  DENY   ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+draft.history      GET   LOGIN  DENY   ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+draft.compare      GET   LOGIN  DENY   ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+draft.workflow     GET   LOGIN  DENY   ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+draft.task_preview GET   LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+draft.approve      POST  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+draft.delete       POST  LOGIN  DENY   ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+draft.public       GET   HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN
+draft.report       GET   HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN
+
+# Listings of pages, asked for B's draft (B's page, or B's live activity): never shown to A's
+# editor.
+chooser.search     GET   LOGIN  ABSENT ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+chooser.browse_dir GET   LOGIN  ABSENT ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+chooser.browse_b   GET   LOGIN  HIDDEN ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+pages.search       GET   LOGIN  ABSENT ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+pages.search_more  GET   LOGIN  ABSENT ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+pages.of_type      GET   LOGIN  ABSENT ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+explore_b          GET   LOGIN  DENY   ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+api.pages_search   GET   LOGIN  ABSENT ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+api.draft          GET   LOGIN  HIDDEN ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+dashboard          GET   LOGIN  ABSENT ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+report.history     GET   LOGIN  ABSENT ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+report.history_more GET  LOGIN  ABSENT ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+report.page_types  GET   LOGIN  ABSENT ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+report.workflows   GET   LOGIN  ABSENT ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+report.tasks       GET   LOGIN  ABSENT ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+# Wagtail lists the pages the reader may publish (editors: none), and locked pages to those who
+# may unlock them.
+report.aging       GET   LOGIN  ABSENT ABSENT ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+report.locked      GET   LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+
+# A's image and document, in A's collection. A's editor manages them; B's never sees them.
+images             GET   LOGIN  ALLOW  ABSENT ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+image.chooser      GET   LOGIN  ALLOW  ABSENT ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+image.chosen       GET   LOGIN  ALLOW  DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+image.edit         GET   LOGIN  ALLOW  DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+image.edit         POST  LOGIN  ALLOW  DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+image.edit_multi   POST  LOGIN  ALLOW  DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+image.usage        GET   LOGIN  ALLOW  DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+image.delete       GET   LOGIN  ALLOW  DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+image.delete       POST  LOGIN  ALLOW  DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+image.delete_multi POST  LOGIN  ALLOW  DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+# An upload naming B's collection: A's editor's lands in A's collection, the only one offered.
+image.add_to_b     POST  LOGIN  NOOP   ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+image.bulk_delete  POST  LOGIN  ALLOW  NOOP   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+documents          GET   LOGIN  ALLOW  ABSENT ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+document.chooser   GET   LOGIN  ALLOW  ABSENT ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+document.chosen    GET   LOGIN  ALLOW  DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+document.edit      GET   LOGIN  ALLOW  DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+document.edit      POST  LOGIN  ALLOW  DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+document.usage     GET   LOGIN  ALLOW  DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+document.delete    GET   LOGIN  ALLOW  DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+document.delete    POST  LOGIN  ALLOW  DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+document.add_to_b  POST  LOGIN  NOOP   ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+document.bulk_del  POST  LOGIN  ALLOW  NOOP   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+# Documents in a collection without privacy settings are public files (linked from pages).
+document.serve     GET   ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW
+
+# Venues are shared: editors list them and add new ones; only moderators change or delete
+# them. A venue that live activities use is not deleted, even by a moderator.
+venues             GET   LOGIN  ALLOW  ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+venue.add          GET   LOGIN  ALLOW  ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+venue.add          POST  LOGIN  ALLOW  ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+venue.edit         GET   LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+venue.edit         POST  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+venue.delete       GET   LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+venue.delete       POST  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+venue_in_use.del   POST  LOGIN  DENY   DENY   NOOP   DENY   DENY   DENY   DENY   DENY   NOOP
+
+# Teams and who is in them: administrators only. A team lead cannot add people to a team.
+teams              GET   LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+team.add           POST  LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+team.edit          GET   LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+team.edit          POST  LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+# Team 1 holds a person's record: not deleted, even by an administrator (records are erased one
+# by one). Team 2 holds none.
+team.delete        POST  LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   NOOP
+team2.delete       POST  LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+memberships        GET   LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+membership.add     POST  LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+membership.edit    POST  LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+membership.delete  POST  LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+
+# The directory's moderation: group registrations, problem reports, searches with no results.
+admin.home         GET   LOGIN  ALLOW  ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+registrations      GET   LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+registration       GET   LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+registration.decide GET  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+registration.decide POST LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+reports            GET   LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+report             GET   LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+report.edit        POST  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+report.delete      POST  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+no_results         GET   LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+no_results.csv     GET   LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+# Evidence of gaps is kept: moderators read it and cannot delete it.
+no_results.delete  POST  LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+category.add       POST  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+
+# The site's administration: administrators only.
+users              GET   LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+user.edit          POST  LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+groups             GET   LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+group.edit         GET   LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+settings           GET   LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+settings           POST  LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+workflows          GET   LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+workflow.disable   POST  LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+workflow.tasks     GET   LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+collections        GET   LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+collection.edit    POST  LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+sites              GET   LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+redirects          GET   LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+redirect.add       POST  LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+
+# Public: anyone, signed in or not, and nothing about the visitor is stored.
+kiosk              GET   ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW
+api.match          POST  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW
+"""
+
+ANSWERS = ("ALLOW", "LOGIN", "DENY", "HIDDEN", "ABSENT", "NOOP")
+
+
+def parse_matrix(text: str) -> dict[tuple[str, str], dict[str, str]]:
+    rows = {}
+    lines = [line for line in text.splitlines() if line.strip()]
+    header, *body = lines
+    assert tuple(header.split()) == ROLES, header
+    for line in body:
+        if line.lstrip().startswith("#"):
+            continue
+        name, method, *answers = line.split()
+        assert len(answers) == len(ROLES), line
+        assert set(answers) <= set(ANSWERS), line
+        assert (name, method) not in rows, f"{name} {method} is listed twice"
+        rows[name, method] = dict(zip(ROLES, answers, strict=True))
+    return rows
+
+
+EXPECTED = parse_matrix(MATRIX)
+
+
+# How each action is asked --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Action:
+    """One action on one object. `url` and `data` are worked out from the world.
+
+    shows: text that the answer names when allowed (a listing's object, a page's title); a
+        200 without it is ABSENT.
+    state: what a POST changes when allowed; read before and after the request.
+    data: the POST's form data (JSON when `json` is set).
+    csrf: whether the POST is a form that needs Django's CSRF token (everything but the API).
+    stores_nothing: the database must be unchanged even when allowed (kiosk, match API).
+    noop_writes: what a NOOP answer still writes, if anything (the row's comment says why).
+    """
+
+    url: Callable[[World], str]
+    data: Callable[[World], dict] | None = None
+    shows: Callable[[World], str] | None = None
+    state: Callable[[World], object] | None = None
+    json: bool = False
+    csrf: bool = True
+    stores_nothing: bool = False
+    noop_writes: str = ""
+
+
+def person_url(name, *args):
+    return lambda w: reverse(f"matching:{name}", args=[w.person.reference, *args])
+
+
+def page_url(name, page, *args):
+    return lambda w: reverse(f"wagtailadmin_pages:{name}", args=[getattr(w, page).pk, *args])
+
+
+def snippet_url(model, view, obj=None):
+    name = f"wagtailsnippets_{model}:{view}"
+    if obj is None:
+        return lambda w: reverse(name)
+    return lambda w: reverse(name, args=[getattr(w, obj).pk])
+
+
+def bulk_url(app_label, model, obj):
+    return lambda w: (
+        reverse("wagtail_bulk_action", args=[app_label, model, "delete"])
+        + "?"
+        + urlencode({"id": getattr(w, obj).pk})
+    )
+
+
+def query(url_name, *args, **params):
+    return lambda w: f"{reverse(url_name, args=args)}?{urlencode(params)}"
+
+
+def exists(model, obj):
+    return lambda w: model.objects.filter(pk=getattr(w, obj).pk).exists()
+
+
+def field_of(model, obj, name):
+    return lambda w: (
+        model.objects.filter(pk=getattr(w, obj).pk).values_list(name, flat=True).first()
+    )
+
+
+def count(model, **lookups):
+    """Rows of `model`; a lookup given as a function of the world is worked out first."""
+    return lambda w: model.objects.filter(
+        **{k: v(w) if callable(v) else v for k, v in lookups.items()}
+    ).count()
+
+
+def activity_edit(w, **changes):
+    return edit_post_data(Activity.objects.get(pk=w.activity_a.pk), **changes)
+
+
+def in_progress(w):
+    return WorkflowState.objects.filter(
+        base_content_type__isnull=False,
+        object_id=str(w.activity_a.pk),
+        status=WorkflowState.STATUS_IN_PROGRESS,
+    ).count()
+
+
+def venue_data(name):
+    return {
+        "name": name,
+        "address_1": "2 Garratt Lane",
+        "address_2": "",
+        "town": "London",
+        "postcode": "SW18 4DJ",
+        "latitude": "51.4489",
+        "longitude": "-0.1971",
+        "accessibility_notes": "",
+    }
+
+
+def user_edit_data(w):
+    user = w.users["ed_a"]
+    return {
+        "username": user.username,
+        "email": user.email,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "password1": "",
+        "password2": "",
+        "is_active": "on",
+        "is_superuser": "on",
+        "groups": [g.pk for g in user.groups.all()],
+    }
+
+
+PERSON_DETAILS = {
+    "person-display_name": "Jo Bloggs",
+    "person-postcode": "SW18 1AA",
+    "person-email": "jo@example.org",
+    "person-phone": "",
+}
+CONSENT = {
+    "consent-keep_record": "on",
+    "consent-contact_by_email": "on",
+    "consent-count_in_statistics": "on",
+    "consent-method": "written",
+}
+NETWORK = {
+    "members-TOTAL_FORMS": "1",
+    "members-INITIAL_FORMS": "0",
+    "members-MIN_NUM_FORMS": "0",
+    "members-MAX_NUM_FORMS": "60",
+    "members-0-label": "Mum",
+    "members-0-kind": "family",
+    "members-0-circle": "1",
+    "map-note": "",
+}
+TOP_THREE = {"top_three": ["walking"], "order-walking": "1"}
+NEEDS = {"needs": ["active"], "priority-active": "1", "words-active": "Get out more"}
+MATCH = {"near": "SW18 4DJ", "top_three": ["arts-and-crafts"]}
+
+
+ACTIONS: dict[str, Action] = {
+    # People's records
+    "people": Action(lambda w: reverse("matching:people"), shows=lambda w: w.person.display_name),
+    "person.add": Action(
+        lambda w: reverse("matching:person_add"),
+        data=lambda w: {
+            "consent-keep_record": "on",
+            "consent-method": "spoken",
+            "person-display_name": "Sam K",
+            "person-postcode": "SW18 2PU",
+            "team-team": w.team1.pk,
+        },
+        state=count(Person, team=lambda w: w.team1),
+    ),
+    "person": Action(person_url("person"), shows=lambda w: w.person.display_name),
+    "person.details": Action(
+        person_url("person_edit"),
+        data=lambda w: PERSON_DETAILS,
+        state=field_of(Person, "person", "display_name"),
+    ),
+    "person.consent": Action(
+        person_url("consent"),
+        data=lambda w: CONSENT,
+        state=count(Consent, person=lambda w: w.person),
+    ),
+    "person.network": Action(
+        person_url("network"),
+        data=lambda w: NETWORK,
+        state=count(NetworkMap, person=lambda w: w.person),
+    ),
+    "person.compare": Action(person_url("network_compare")),
+    "person.preferences": Action(
+        person_url("preferences"),
+        data=lambda w: PREFERENCES_POST,
+        state=lambda w: Preferences.objects.get(person=w.person).interests,
+    ),
+    "person.top_three": Action(
+        person_url("top_three"),
+        data=lambda w: TOP_THREE,
+        state=lambda w: Preferences.objects.get(person=w.person).top_three,
+    ),
+    "person.needs": Action(
+        person_url("needs"),
+        data=lambda w: NEEDS,
+        state=lambda w: list(w.person.needs.values_list("need", flat=True)),
+    ),
+    "person.suggestions": Action(
+        person_url("suggestions"),
+        data=lambda w: {"activities": [w.activity_a.pk], "notes": "Try it on Tuesday"},
+        state=count(Plan, person=lambda w: w.person),
+    ),
+    "person.plan": Action(lambda w: reverse("matching:plan", args=[w.person.reference, w.plan.pk])),
+    "person.plan_email": Action(
+        lambda w: reverse("matching:plan_email", args=[w.person.reference, w.plan.pk]),
+        data=lambda w: {},
+        state=lambda w: len(mail.outbox),
+    ),
+    "person.follow_up": Action(
+        person_url("follow_up"),
+        data=lambda w: {
+            "item": w.plan_item.pk,
+            f"item-{w.plan_item.pk}-went": "yes",
+            f"item-{w.plan_item.pk}-kept_going": "yes",
+        },
+        state=count(FollowUp, item=lambda w: w.plan_item),
+    ),
+    "person.export_json": Action(person_url("export_json"), shows=lambda w: w.person.display_name),
+    "person.export": Action(person_url("export_print"), shows=lambda w: w.person.display_name),
+    "person.erase": Action(
+        person_url("erase"), data=lambda w: {"confirm": "on"}, state=exists(Person, "person")
+    ),
+    "team1.audit": Action(lambda w: reverse("matching:audit_log", args=[w.team1.slug])),
+    "insights": Action(lambda w: reverse("matching:insights")),
+    # A's live activity
+    "a.edit": Action(
+        page_url("edit", "activity_a"),
+        data=lambda w: activity_edit(w, title="Knit, natter and crochet"),
+        state=field_of(Page, "activity_a", "draft_title"),
+    ),
+    "a.publish": Action(
+        page_url("edit", "activity_a"),
+        data=lambda w: activity_edit(w, title="Knit and stitch", **{"action-publish": "1"}),
+        state=field_of(Page, "activity_a", "title"),
+        noop_writes="a draft revision",
+    ),
+    "a.submit": Action(
+        page_url("edit", "activity_a"),
+        data=lambda w: activity_edit(w, title="Knit and stitch", **{"action-submit": "1"}),
+        state=in_progress,
+    ),
+    "a.preview": Action(page_url("preview_on_edit", "activity_a"), data=activity_edit),
+    "a.view_draft": Action(page_url("view_draft", "activity_a")),
+    "a.history": Action(page_url("history", "activity_a")),
+    "a.usage": Action(page_url("usage", "activity_a")),
+    "a.unpublish": Action(
+        page_url("unpublish", "activity_a"),
+        data=lambda w: {},
+        state=field_of(Page, "activity_a", "live"),
+    ),
+    "a.delete": Action(
+        page_url("delete", "activity_a"), data=lambda w: {}, state=exists(Page, "activity_a")
+    ),
+    "a.bulk_delete": Action(
+        bulk_url("wagtailcore", "page", "activity_a"),
+        data=lambda w: {},
+        state=exists(Page, "activity_a"),
+    ),
+    "a.copy": Action(
+        page_url("copy", "activity_a"),
+        data=lambda w: {
+            "new_title": "Knit and natter (copy)",
+            "new_slug": "knit-and-natter-copy",
+            "new_parent_page": w.org_a.pk,
+        },
+        state=count(Page, slug="knit-and-natter-copy"),
+    ),
+    "a.move": Action(page_url("move", "activity_a")),
+    "a.move_to_b": Action(
+        lambda w: reverse("wagtailadmin_pages:move_confirm", args=[w.activity_a.pk, w.org_b.pk]),
+        data=lambda w: {},
+        state=lambda w: Page.objects.get(pk=w.activity_a.pk).get_parent().pk,
+    ),
+    "a.lock": Action(
+        page_url("lock", "activity_a"),
+        data=lambda w: {},
+        state=field_of(Page, "activity_a", "locked"),
+    ),
+    "a.privacy": Action(
+        page_url("set_privacy", "activity_a"),
+        data=lambda w: {"restriction_type": "password", "password": "hush-hush"},
+        state=count(PageViewRestriction, page=lambda w: w.activity_a),
+    ),
+    "a.public": Action(lambda w: w.activity_a.url, shows=lambda w: w.activity_a.title),
+    "b.unlock": Action(
+        page_url("unlock", "activity_b"),
+        data=lambda w: {},
+        state=field_of(Page, "activity_b", "locked"),
+    ),
+    # A's organisation page
+    "org_a.edit": Action(page_url("edit", "org_a")),
+    "org_a.add_activity": Action(
+        lambda w: reverse(
+            "wagtailadmin_pages:add", args=["assets_directory", "activity", w.org_a.pk]
+        ),
+        data=lambda w: activity_edit(w, title="Sock darning", slug="sock-darning"),
+        state=count(Page, slug="sock-darning"),
+    ),
+    "org_a.copy": Action(page_url("copy", "org_a")),
+    "org_a.delete": Action(
+        page_url("delete", "org_a"), data=lambda w: {}, state=exists(Page, "org_a")
+    ),
+    # B's draft
+    "draft.edit": Action(page_url("edit", "draft_b"), shows=lambda w: DRAFT_TITLE),
+    "draft.view_draft": Action(page_url("view_draft", "draft_b"), shows=lambda w: DRAFT_TITLE),
+    "draft.revision": Action(
+        lambda w: reverse(
+            "wagtailadmin_pages:revisions_view",
+            args=[w.draft_b.pk, w.draft_b.latest_revision_id],
+        ),
+        shows=lambda w: DRAFT_TITLE,
+    ),
+    "draft.history": Action(page_url("history", "draft_b")),
+    "draft.compare": Action(
+        lambda w: reverse(
+            "wagtailadmin_pages:revisions_compare",
+            args=[w.draft_b.pk, "earliest", w.draft_b.latest_revision_id],
+        ),
+        shows=lambda w: DRAFT_TITLE,
+    ),
+    "draft.workflow": Action(page_url("workflow_history", "draft_b"), shows=lambda w: DRAFT_TITLE),
+    "draft.task_preview": Action(
+        lambda w: reverse(
+            "wagtailadmin_pages:workflow_preview", args=[w.draft_b.pk, w.draft_task_state.task_id]
+        ),
+        shows=lambda w: DRAFT_TITLE,
+    ),
+    "draft.approve": Action(
+        lambda w: reverse(
+            "wagtailadmin_pages:workflow_action",
+            args=[w.draft_b.pk, "approve", w.draft_task_state.pk],
+        ),
+        data=lambda w: {"comment": ""},
+        state=field_of(Page, "draft_b", "live"),
+    ),
+    "draft.delete": Action(
+        page_url("delete", "draft_b"), data=lambda w: {}, state=exists(Page, "draft_b")
+    ),
+    "draft.public": Action(lambda w: w.draft_b.url_path.replace("/home", "", 1)),
+    "draft.report": Action(lambda w: reverse("assets_directory:report", args=[w.draft_b.uuid])),
+    # Listings of pages
+    "chooser.search": Action(
+        query("wagtailadmin_choose_page_search", q="Zebra"), shows=lambda w: DRAFT_TITLE
+    ),
+    "chooser.browse_dir": Action(
+        lambda w: reverse("wagtailadmin_choose_page_child", args=[w.directory.pk]),
+        shows=lambda w: w.org_b.title,
+    ),
+    "chooser.browse_b": Action(
+        lambda w: reverse("wagtailadmin_choose_page_child", args=[w.org_b.pk]),
+        shows=lambda w: DRAFT_TITLE,
+    ),
+    "pages.search": Action(
+        query("wagtailadmin_pages:search", q="Zebra"), shows=lambda w: DRAFT_TITLE
+    ),
+    "pages.search_more": Action(
+        query("wagtailadmin_pages:search_results", q="Zebra"), shows=lambda w: DRAFT_TITLE
+    ),
+    "pages.of_type": Action(
+        lambda w: reverse("wagtailadmin_pages:type_use", args=["assets_directory", "activity"]),
+        shows=lambda w: DRAFT_TITLE,
+    ),
+    "explore_b": Action(
+        lambda w: reverse("wagtailadmin_explore", args=[w.org_b.pk]), shows=lambda w: DRAFT_TITLE
+    ),
+    # The explorer menu's API: a search, and one page asked for by id.
+    "api.pages_search": Action(
+        lambda w: "/admin/api/main/pages/?search=Zebra", shows=lambda w: DRAFT_TITLE
+    ),
+    "api.draft": Action(
+        lambda w: f"/admin/api/main/pages/{w.draft_b.pk}/", shows=lambda w: DRAFT_TITLE
+    ),
+    "dashboard": Action(lambda w: reverse("wagtailadmin_home"), shows=lambda w: DRAFT_TITLE),
+    "report.history": Action(
+        lambda w: reverse("wagtailadmin_reports:site_history"), shows=lambda w: DRAFT_TITLE
+    ),
+    "report.history_more": Action(
+        lambda w: reverse("wagtailadmin_reports:site_history_results"), shows=lambda w: DRAFT_TITLE
+    ),
+    "report.page_types": Action(
+        lambda w: reverse("wagtailadmin_reports:page_types_usage"), shows=lambda w: DRAFT_TITLE
+    ),
+    "report.workflows": Action(
+        lambda w: reverse("wagtailadmin_reports:workflow"), shows=lambda w: DRAFT_TITLE
+    ),
+    "report.tasks": Action(
+        lambda w: reverse("wagtailadmin_reports:workflow_tasks"), shows=lambda w: DRAFT_TITLE
+    ),
+    "report.aging": Action(
+        lambda w: reverse("wagtailadmin_reports:aging_pages"), shows=lambda w: B_ACTIVITY_TITLE
+    ),
+    "report.locked": Action(
+        lambda w: reverse("wagtailadmin_reports:locked_pages"), shows=lambda w: B_ACTIVITY_TITLE
+    ),
+    # A's image and document
+    "images": Action(lambda w: reverse("wagtailimages:index"), shows=lambda w: IMAGE_TITLE),
+    "image.chooser": Action(
+        lambda w: reverse("wagtailimages_chooser:choose"), shows=lambda w: IMAGE_TITLE
+    ),
+    "image.chosen": Action(
+        lambda w: reverse("wagtailimages_chooser:chosen", args=[w.image_a.pk]),
+        shows=lambda w: IMAGE_TITLE,
+    ),
+    "image.edit": Action(
+        lambda w: reverse("wagtailimages:edit", args=[w.image_a.pk]),
+        data=lambda w: {
+            "title": "Renamed photo",
+            "collection": w.org_a.collection_id,
+            "tags": "",
+            "description": "",
+        },
+        state=field_of(get_image_model(), "image_a", "title"),
+        shows=lambda w: IMAGE_TITLE,
+    ),
+    "image.edit_multi": Action(
+        lambda w: reverse("wagtailimages:edit_multiple", args=[w.image_a.pk]),
+        data=lambda w: {
+            f"image-{w.image_a.pk}-title": "Renamed photo",
+            f"image-{w.image_a.pk}-collection": w.org_a.collection_id,
+            f"image-{w.image_a.pk}-tags": "",
+            f"image-{w.image_a.pk}-description": "",
+        },
+        state=field_of(get_image_model(), "image_a", "title"),
+    ),
+    "image.usage": Action(lambda w: reverse("wagtailimages:image_usage", args=[w.image_a.pk])),
+    "image.delete": Action(
+        lambda w: reverse("wagtailimages:delete", args=[w.image_a.pk]),
+        data=lambda w: {},
+        state=exists(get_image_model(), "image_a"),
+    ),
+    "image.delete_multi": Action(
+        lambda w: reverse("wagtailimages:delete_multiple", args=[w.image_a.pk]),
+        data=lambda w: {},
+        state=exists(get_image_model(), "image_a"),
+    ),
+    "image.add_to_b": Action(
+        lambda w: reverse("wagtailimages:add"),
+        data=lambda w: {
+            "title": "Choir photo",
+            "file": SimpleUploadedFile(
+                "choir.png", get_test_image_file().file.getvalue(), content_type="image/png"
+            ),
+            "collection": w.org_b.collection_id,
+        },
+        state=count(get_image_model(), collection_id=lambda w: w.org_b.collection_id),
+        noop_writes="the image, in A's collection",
+    ),
+    "image.bulk_delete": Action(
+        bulk_url("wagtailimages", "image", "image_a"),
+        data=lambda w: {},
+        state=exists(get_image_model(), "image_a"),
+    ),
+    "documents": Action(lambda w: reverse("wagtaildocs:index"), shows=lambda w: DOCUMENT_TITLE),
+    "document.chooser": Action(
+        lambda w: reverse("wagtaildocs_chooser:choose"), shows=lambda w: DOCUMENT_TITLE
+    ),
+    "document.chosen": Action(
+        lambda w: reverse("wagtaildocs_chooser:chosen", args=[w.document_a.pk]),
+        shows=lambda w: DOCUMENT_TITLE,
+    ),
+    "document.edit": Action(
+        lambda w: reverse("wagtaildocs:edit", args=[w.document_a.pk]),
+        data=lambda w: {
+            "title": "Renamed leaflet",
+            "collection": w.org_a.collection_id,
+            "tags": "",
+        },
+        state=field_of(get_document_model(), "document_a", "title"),
+        shows=lambda w: DOCUMENT_TITLE,
+    ),
+    "document.usage": Action(
+        lambda w: reverse("wagtaildocs:document_usage", args=[w.document_a.pk])
+    ),
+    "document.delete": Action(
+        lambda w: reverse("wagtaildocs:delete", args=[w.document_a.pk]),
+        data=lambda w: {},
+        state=exists(get_document_model(), "document_a"),
+    ),
+    "document.add_to_b": Action(
+        lambda w: reverse("wagtaildocs:add"),
+        data=lambda w: {
+            "title": "Choir rota",
+            "file": SimpleUploadedFile("rota.txt", b"Tuesdays", content_type="text/plain"),
+            "collection": w.org_b.collection_id,
+        },
+        state=count(get_document_model(), collection_id=lambda w: w.org_b.collection_id),
+        noop_writes="the document, in A's collection",
+    ),
+    "document.bulk_del": Action(
+        bulk_url("wagtaildocs", "document", "document_a"),
+        data=lambda w: {},
+        state=exists(get_document_model(), "document_a"),
+    ),
+    "document.serve": Action(lambda w: w.document_a.url),
+    # Venues
+    "venues": Action(
+        snippet_url("assets_directory_venue", "list"), shows=lambda w: w.venue_spare.name
+    ),
+    "venue.add": Action(
+        snippet_url("assets_directory_venue", "add"),
+        data=lambda w: venue_data("Garratt Lane Hall"),
+        state=count(Venue, name="Garratt Lane Hall"),
+    ),
+    "venue.edit": Action(
+        snippet_url("assets_directory_venue", "edit", "venue_spare"),
+        data=lambda w: venue_data("Spare Room (upstairs)"),
+        state=field_of(Venue, "venue_spare", "name"),
+    ),
+    "venue.delete": Action(
+        snippet_url("assets_directory_venue", "delete", "venue_spare"),
+        data=lambda w: {},
+        state=exists(Venue, "venue_spare"),
+    ),
+    "venue_in_use.del": Action(
+        snippet_url("assets_directory_venue", "delete", "venue_in_use"),
+        data=lambda w: {},
+        state=exists(Venue, "venue_in_use"),
+    ),
+    # Teams
+    "teams": Action(lambda w: reverse("team:index"), shows=lambda w: w.team1.name),
+    "team.add": Action(
+        lambda w: reverse("team:add"),
+        data=lambda w: {"name": "Balham Hub", "slug": "balham-hub"},
+        state=count(Team, slug="balham-hub"),
+    ),
+    "team.edit": Action(
+        lambda w: reverse("team:edit", args=[w.team1.pk]),
+        data=lambda w: {"name": "Renamed team", "slug": w.team1.slug},
+        state=field_of(Team, "team1", "name"),
+    ),
+    "team.delete": Action(
+        lambda w: reverse("team:delete", args=[w.team1.pk]),
+        data=lambda w: {},
+        state=exists(Team, "team1"),
+    ),
+    "team2.delete": Action(
+        lambda w: reverse("team:delete", args=[w.team2.pk]),
+        data=lambda w: {},
+        state=exists(Team, "team2"),
+    ),
+    "memberships": Action(
+        lambda w: reverse("teammembership:index"), shows=lambda w: w.users["fac1"].username
+    ),
+    "membership.add": Action(
+        lambda w: reverse("teammembership:add"),
+        data=lambda w: {"team": w.team1.pk, "user": w.users["comm"].pk, "role": "lead"},
+        state=count(TeamMembership, team=lambda w: w.team1),
+    ),
+    "membership.edit": Action(
+        lambda w: reverse("teammembership:edit", args=[w.fac1_membership.pk]),
+        data=lambda w: {"team": w.team1.pk, "user": w.users["fac1"].pk, "role": "lead"},
+        state=field_of(TeamMembership, "fac1_membership", "role"),
+    ),
+    "membership.delete": Action(
+        lambda w: reverse("teammembership:delete", args=[w.fac1_membership.pk]),
+        data=lambda w: {},
+        state=exists(TeamMembership, "fac1_membership"),
+    ),
+    # Moderation
+    "admin.home": Action(lambda w: reverse("wagtailadmin_home")),
+    "registrations": Action(
+        snippet_url("assets_directory_groupregistration", "list"),
+        shows=lambda w: REGISTRATION_NAME,
+    ),
+    "registration": Action(
+        snippet_url("assets_directory_groupregistration", "inspect", "registration"),
+        shows=lambda w: REGISTRATION_NAME,
+    ),
+    "registration.decide": Action(
+        lambda w: reverse("registration_decide", args=[w.registration.pk]),
+        data=lambda w: {"decision": "approve"},
+        state=field_of(GroupRegistration, "registration", "status"),
+    ),
+    "reports": Action(
+        snippet_url("assets_directory_listingreport", "list"), shows=lambda w: w.activity_a.title
+    ),
+    "report": Action(
+        snippet_url("assets_directory_listingreport", "inspect", "report"),
+        shows=lambda w: REPORT_MESSAGE,
+    ),
+    "report.edit": Action(
+        snippet_url("assets_directory_listingreport", "edit", "report"),
+        data=lambda w: {"status": "resolved"},
+        state=field_of(ListingReport, "report", "status"),
+    ),
+    "report.delete": Action(
+        snippet_url("assets_directory_listingreport", "delete", "report"),
+        data=lambda w: {},
+        state=exists(ListingReport, "report"),
+    ),
+    "no_results": Action(
+        snippet_url("search_zeroresultsearch", "list"), shows=lambda w: NO_RESULTS_TERMS
+    ),
+    "no_results.csv": Action(
+        lambda w: reverse("wagtailsnippets_search_zeroresultsearch:list") + "?export=csv",
+        shows=lambda w: NO_RESULTS_TERMS,
+    ),
+    "no_results.delete": Action(
+        snippet_url("search_zeroresultsearch", "delete", "no_results"),
+        data=lambda w: {},
+        state=exists(ZeroResultSearch, "no_results"),
+    ),
+    "category.add": Action(
+        snippet_url("assets_directory_category", "add"),
+        data=lambda w: {"name": "Bell ringing", "slug": "bell-ringing", "sort_order": "0"},
+        state=count(Category, slug="bell-ringing"),
+    ),
+    # The site's administration
+    "users": Action(lambda w: reverse("wagtailusers_users:index")),
+    "user.edit": Action(
+        lambda w: reverse("wagtailusers_users:edit", args=[w.users["ed_a"].pk]),
+        data=user_edit_data,
+        state=lambda w: get_user_model().objects.get(pk=w.users["ed_a"].pk).is_superuser,
+    ),
+    "groups": Action(lambda w: reverse("wagtailusers_groups:index")),
+    "group.edit": Action(
+        lambda w: reverse(
+            "wagtailusers_groups:edit", args=[Group.objects.get(name="Moderators").pk]
+        )
+    ),
+    "settings": Action(
+        lambda w: reverse(
+            "wagtailsettings:edit", args=["cms", "sitesettings", Site.objects.get().pk]
+        ),
+        data=lambda w: {
+            "organisation_name": "Someone else",
+            "contact_email": "",
+            "contact_phone": "",
+            "footer_text": "",
+        },
+        state=lambda w: SiteSettings.for_site(Site.objects.get()).organisation_name,
+    ),
+    "workflows": Action(lambda w: reverse("wagtailadmin_workflows:index")),
+    "workflow.disable": Action(
+        lambda w: reverse(
+            "wagtailadmin_workflows:disable",
+            args=[Workflow.objects.get(name="Moderators approval").pk],
+        ),
+        data=lambda w: {},
+        state=lambda w: Workflow.objects.get(name="Moderators approval").active,
+    ),
+    "workflow.tasks": Action(lambda w: reverse("wagtailadmin_workflows:task_index")),
+    "collections": Action(lambda w: reverse("wagtailadmin_collections:index")),
+    "collection.edit": Action(
+        lambda w: reverse("wagtailadmin_collections:edit", args=[w.org_a.collection_id]),
+        data=lambda w: {"name": "Taken over", "parent": Collection.get_first_root_node().pk},
+        state=lambda w: Collection.objects.get(pk=w.org_a.collection_id).name,
+    ),
+    "sites": Action(lambda w: reverse("wagtailsites:index")),
+    "redirects": Action(lambda w: reverse("wagtailredirects:index")),
+    "redirect.add": Action(
+        lambda w: reverse("wagtailredirects:add"),
+        data=lambda w: {
+            "old_path": w.activity_a.url,
+            "site": "",
+            "is_permanent": "on",
+            "redirect_link": "https://example.com/",
+        },
+        state=count(Redirect),
+    ),
+    # Public
+    "kiosk": Action(lambda w: reverse("matching:kiosk"), stores_nothing=True),
+    "api.match": Action(
+        lambda w: reverse("matching:api_match"),
+        data=lambda w: MATCH,
+        json=True,
+        csrf=False,
+        stores_nothing=True,
+    ),
+}
+
+
+# The world, built once for the module ---------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Every role and object, built once in a transaction that is rolled back after the
+    module's last test. Each test runs in a savepoint inside it (pytest-django's `db`), so no
+    test sees what another changed. Files and the search index go to directories of its own."""
+    search = {
+        "BACKEND": "search.backends.embedded.EmbeddedSearchBackend",
+        "OPTIONS": {"path": str(tmp_path_factory.mktemp("search-index"))},
+    }
+    media = str(tmp_path_factory.mktemp("media"))
+    with (
+        override_settings(DIRECTORY_SEARCH=search, MEDIA_ROOT=media),
+        django_db_blocker.unblock(),
+        transaction.atomic(),
+    ):
+        built = build_world()
+        yield built
+        transaction.set_rollback(True)
+
+
+# Asking, and reading the answer -----------------------------------------------------------------
+
+CSRF_TOKEN = secrets.token_hex(16)  # 32 characters: Django's unmasked secret
+
+
+def client_for(world: World, role: str, *, csrf_token: bool = True) -> Client:
+    client = Client(enforce_csrf_checks=True)
+    if world.users[role] is not None:
+        client.force_login(world.users[role])
+    if csrf_token:
+        client.cookies[settings.CSRF_COOKIE_NAME] = CSRF_TOKEN
+    return client
+
+
+def ask(client: Client, world: World, action: Action, method: str, *, csrf_token: bool = True):
+    url = action.url(world)
+    if method == "GET":
+        return client.get(url)
+    data = dict(action.data(world))
+    if action.json:
+        return client.post(url, json.dumps(data), content_type="application/json")
+    if csrf_token:
+        data["csrfmiddlewaretoken"] = CSRF_TOKEN
+    return client.post(url, data)
+
+
+def body(response) -> str:
+    if response.streaming:
+        return b"".join(response.streaming_content).decode(errors="replace")
+    return response.content.decode(errors="replace")
+
+
+def refused_by_wagtail(response) -> bool:
+    """Wagtail's permission_denied(): a redirect to the admin home with an error message."""
+    return any(m.level == messages.ERROR for m in messages.get_messages(response.wsgi_request))
+
+
+def answer(response, *, role: str, method: str, shows: str | None) -> str:
+    status = response.status_code
+    if status == 404:
+        return "HIDDEN"
+    if status == 403:
+        return "DENY"
+    if status in (301, 302, 303):
+        path = urlsplit(response["Location"]).path
+        if path in (reverse(settings.LOGIN_URL), reverse("wagtailadmin_login")):
+            # Wagtail sends a signed-in account without admin access to its sign-in page.
+            return "LOGIN" if role == "anon" else "DENY"
+        if path == reverse("wagtailadmin_home") and refused_by_wagtail(response):
+            return "DENY"
+        # A GET succeeds with the page asked for; a redirect elsewhere is a refusal.
+        return "ALLOW" if method == "POST" else "DENY"
+    if 200 <= status < 300:
+        if shows is not None and shows not in body(response):
+            return "ABSENT"
+        return "ALLOW"
+    return f"HTTP {status}"
+
+
+def describe(response) -> str:
+    where = f" to {response['Location']}" if response.has_header("Location") else ""
+    return f"HTTP {response.status_code}{where}"
+
+
+def changed_tables(before: dict, after: dict) -> dict:
+    return {t: (before.get(t), after.get(t)) for t in before.keys() | after.keys()
+            if before.get(t) != after.get(t)}  # fmt: skip
+
+
+# The tests ------------------------------------------------------------------------------------
+
+
+def test_every_row_has_an_action_and_every_action_a_row():
+    named = {name for name, _ in EXPECTED}
+    assert named == set(ACTIONS)
+    posts_without_data = [n for n, m in EXPECTED if m == "POST" and ACTIONS[n].data is None]
+    assert posts_without_data == []
+
+
+@dataclass
+class Outcome:
+    answer: str
+    response: object
+    state_changed: bool
+    tables_changed: dict
+
+
+def try_cell(world: World, name: str, method: str, role: str) -> Outcome:
+    """Make the request of one cell and read its answer, and what it changed."""
+    action = ACTIONS[name]
+    tracks_state = method == "POST" and action.state is not None
+    client = client_for(world, role)
+    state_before = action.state(world) if tracks_state else None
+    rows_before = row_counts()
+
+    response = ask(client, world, action, method)
+
+    shows = action.shows(world) if action.shows and method == "GET" else None
+    got = answer(response, role=role, method=method, shows=shows)
+    state_changed = tracks_state and action.state(world) != state_before
+    if got == "ALLOW" and tracks_state and not state_changed:
+        got = "NOOP"
+    return Outcome(got, response, state_changed, changed_tables(rows_before, row_counts()))
+
+
+def cell_problems(name: str, method: str, role: str, outcome: Outcome) -> list[str]:
+    """What is wrong with one cell's outcome: its answer, or what a refusal changed."""
+    action = ACTIONS[name]
+    expected = EXPECTED[name, method][role]
+    problems = []
+    if outcome.answer != expected:
+        problems.append(f"expected {expected}, got {outcome.answer} ({describe(outcome.response)})")
+    if outcome.answer != "ALLOW":
+        if outcome.state_changed:
+            problems.append("refused, but changed the object")
+        if outcome.tables_changed and not (outcome.answer == "NOOP" and action.noop_writes):
+            problems.append(f"refused, but wrote to the database: {outcome.tables_changed}")
+    if action.stores_nothing and outcome.tables_changed:
+        problems.append(f"stored something: {outcome.tables_changed}")
+    return [f"{role}: {problem}" for problem in problems]
+
+
+@pytest.mark.parametrize("name, method", list(EXPECTED), ids=[f"{n}:{m}" for n, m in EXPECTED])
+def test_row(world, db, name, method):
+    """One row of the matrix: the action asked by every role, each in a transaction of its own
+    that is rolled back, so that what one role did is never seen by the next."""
+    got, problems = {}, []
+    for role in ROLES:
+        cache.clear()  # rate limits
+        mail.outbox.clear()
+        with transaction.atomic():
+            outcome = try_cell(world, name, method, role)
+            transaction.set_rollback(True)
+        got[role] = outcome.answer
+        problems += cell_problems(name, method, role, outcome)
+
+    def line(label, answers):
+        return f"{label:9}" + "".join(f"{answers[role]:7}" for role in ROLES)
+
+    assert problems == [], "\n".join(
+        [
+            f"{name} {method}",
+            line("", {role: role for role in ROLES}),
+            line("expected", EXPECTED[name, method]),
+            line("got", got),
+            *problems,
+        ]
+    )
+
+
+POSTS = [
+    (name, next(role for role in ROLES if EXPECTED[name, method][role] == "ALLOW"))
+    for name, method in EXPECTED
+    if method == "POST" and ACTIONS[name].csrf and "ALLOW" in EXPECTED[name, method].values()
+]
+
+
+@pytest.mark.parametrize("name, role", POSTS, ids=[f"{name}:{role}" for name, role in POSTS])
+def test_post_without_csrf_token_is_refused(world, db, name, role):
+    """Each form that changes something, posted by someone allowed to, but without the CSRF
+    token a forged cross-site form could not know: refused, and nothing changed."""
+    action = ACTIONS[name]
+    client = client_for(world, role, csrf_token=False)
+    state_before = action.state(world) if action.state else None
+    rows_before = row_counts()
+
+    response = ask(client, world, action, "POST", csrf_token=False)
+
+    assert response.status_code == 403, describe(response)
+    assert (action.state(world) if action.state else None) == state_before
+    assert changed_tables(rows_before, row_counts()) == {}

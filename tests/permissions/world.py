@@ -1,0 +1,200 @@
+"""The world the permission matrix is asked about: every role, and one of each kind of object.
+
+Built once per test module (see test_matrix.world) inside a transaction that is rolled back
+at the end, so each test sees exactly this world and nothing it leaves behind.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
+from django.utils import timezone
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
+from wagtail.images.tests.utils import get_test_image_file
+from wagtail.models import Page, Site, Workflow
+from wagtail.users.models import UserProfile
+
+from assets_directory.models import DirectoryIndexPage, Organisation
+from assets_directory.services import registration_submit, report_submit
+from cms.models import SiteSettings
+from matching.models import FollowUp, Team, TeamMembership
+from matching.network import members_from_dicts
+from matching.services import (
+    ChosenActivity,
+    NeedAnswer,
+    follow_up_record,
+    needs_save,
+    network_map_save,
+    plan_create,
+    preferences_save,
+)
+from search.models import ZeroResultSearch
+from search.services import index_rebuild
+from tests.conftest import make_editor
+from tests.factories import (
+    ActivityFactory,
+    ActivityScheduleFactory,
+    ModeratorFactory,
+    OrganisationFactory,
+    PersonFactory,
+    TeamFactory,
+    UserFactory,
+    VenueFactory,
+    make_facilitator,
+)
+
+# The columns of the matrix, in order.
+ROLES = ("anon", "ed_a", "ed_b", "mod", "fac1", "lead1", "fac2", "lead2", "comm", "su")
+
+
+# Titles that listings must show or leave out.
+DRAFT_TITLE = "Zebra crossing club"
+B_ACTIVITY_TITLE = "Community choir"
+IMAGE_TITLE = "Knitting circle photo"
+DOCUMENT_TITLE = "Knitting pattern leaflet"
+REGISTRATION_NAME = "Wandle Walkers"
+REPORT_MESSAGE = "The hall has moved to Garratt Lane"
+NO_RESULTS_TERMS = "underwater basket weaving"
+
+
+@dataclass
+class World:
+    users: dict = field(default_factory=dict)  # role -> user (None for anon)
+    directory: Page | None = None
+    org_a: Organisation | None = None
+    org_b: Organisation | None = None
+    activity_a: Page | None = None  # A's live activity: the page most actions are tried on
+    activity_b: Page | None = None  # B's live activity, locked by the moderator
+    draft_b: Page | None = None  # B's unpublished activity, waiting in the moderation workflow
+    draft_task_state: object = None  # ...at the moderators' task
+    venue_in_use: object = None  # A's activity meets there
+    venue_spare: object = None  # used by nothing
+    image_a: object = None
+    document_a: object = None
+    team1: Team | None = None
+    team2: Team | None = None
+    fac1_membership: object = None
+    person: object = None  # a consented person of team 1 with a full record
+    plan: object = None
+    plan_item: object = None
+    registration: object = None  # a pending group registration
+    report: object = None  # an open problem report on A's activity
+    no_results: object = None  # a recorded search with no results
+    superuser: object = None
+
+
+def build_world() -> World:
+    w = World()
+    w.directory = DirectoryIndexPage.objects.get()
+
+    # Roles ----------------------------------------------------------------------------------
+    moderator = ModeratorFactory(username="moderator")
+    w.org_a = OrganisationFactory(parent=w.directory, title="Tooting Knit and Natter")
+    w.org_b = OrganisationFactory(parent=w.directory, title="Balham Community Choir")
+    w.team1 = TeamFactory(name="Battersea PCN", slug="battersea-pcn")
+    w.team2 = TeamFactory(name="Tooting Library Hub", slug="tooting-library-hub")
+    w.superuser = get_user_model().objects.create_superuser("root", "root@example.org", "password")
+    w.users = {
+        "anon": None,
+        "ed_a": make_editor(w.org_a, username="editor-a"),
+        "ed_b": make_editor(w.org_b, username="editor-b"),
+        "mod": moderator,
+        "fac1": make_facilitator(w.team1, username="facilitator-1"),
+        "lead1": make_facilitator(w.team1, username="lead-1", role="lead"),
+        "fac2": make_facilitator(w.team2, username="facilitator-2"),
+        "lead2": make_facilitator(w.team2, username="lead-2", role="lead"),
+        "comm": UserFactory(
+            username="commissioner", groups=[Group.objects.get(name="Commissioners")]
+        ),
+        "su": w.superuser,
+    }
+    w.fac1_membership = TeamMembership.objects.get(user=w.users["fac1"])
+    for organisation in (w.org_a, w.org_b):
+        organisation.refresh_from_db()  # its editors group and collection were set by update()
+
+    # Pages ----------------------------------------------------------------------------------
+    w.venue_in_use = VenueFactory(name="St Anne's Hall")
+    w.venue_spare = VenueFactory(name="Spare Room")
+    w.activity_a = ActivityFactory(parent=w.org_a, title="Knit and natter", venue=w.venue_in_use)
+    ActivityScheduleFactory(activity=w.activity_a)
+    w.activity_a.save_revision(user=w.users["ed_a"]).publish()
+    w.activity_b = ActivityFactory(parent=w.org_b, title=B_ACTIVITY_TITLE)
+    w.activity_b.save_revision(user=moderator).publish()
+    Page.objects.filter(pk=w.activity_b.pk).update(
+        locked=True, locked_by=moderator, locked_at=timezone.now()
+    )
+    w.draft_b = ActivityFactory(parent=w.org_b, title=DRAFT_TITLE, live=False)
+    w.draft_b.save_revision(user=w.users["ed_b"], log_action=True)
+    Workflow.objects.get(name="Moderators approval").start(w.draft_b, w.users["ed_b"])
+    w.draft_task_state = w.draft_b.current_workflow_task_state
+
+    # Images and documents in A's collection -------------------------------------------------
+    w.image_a = get_image_model().objects.create(
+        title=IMAGE_TITLE,
+        file=get_test_image_file(),
+        collection=w.org_a.collection,
+        uploaded_by_user=w.users["ed_a"],
+    )
+    w.document_a = get_document_model().objects.create(
+        title=DOCUMENT_TITLE,
+        file=ContentFile(b"Cast on 40 stitches.", name="pattern.txt"),
+        collection=w.org_a.collection,
+        uploaded_by_user=w.users["ed_a"],
+    )
+
+    # Moderation data --------------------------------------------------------------------------
+    w.registration = registration_submit(
+        organisation_name=REGISTRATION_NAME,
+        kind=Organisation.Kind.COMMUNITY_GROUP,
+        description="Walks along the Wandle.",
+        website="",
+        email="walkers@example.org",
+        phone="",
+        postcode="SW18 4DJ",
+        areas_served="SW18",
+        contact_name="Ada Walker",
+        contact_email="ada@example.org",
+    )
+    w.report = report_submit(activity=w.activity_a, kind="wrong_details", message=REPORT_MESSAGE)
+    w.no_results = ZeroResultSearch.objects.create(terms=NO_RESULTS_TERMS, outcode="SW18")
+
+    # A person of team 1, with every part of a record ---------------------------------------
+    facilitator = w.users["fac1"]
+    w.person = PersonFactory(team=w.team1, display_name="Jo B", postcode="SW18 1AA")
+    for members in (
+        [{"circle": 1, "kind": "partner", "support": ["emotional"], "label": "A"}],
+        [
+            {"circle": 1, "kind": "partner", "support": ["emotional"], "label": "A"},
+            {"circle": 3, "kind": "group", "label": "Choir"},
+        ],
+    ):
+        network_map_save(person=w.person, by=facilitator, members=members_from_dicts(members))
+    preferences_save(
+        person=w.person,
+        by=facilitator,
+        interests=["arts-and-crafts", "walking"],
+        top_three=["arts-and-crafts"],
+    )
+    needs_save(person=w.person, by=facilitator, needs=[NeedAnswer("lonely", "Quiet weeks")])
+    w.plan = plan_create(
+        person=w.person,
+        by=facilitator,
+        chosen=[ChosenActivity(activity_id=w.activity_a.pk, title=w.activity_a.title)],
+    )
+    w.plan_item = w.plan.items.get()
+    follow_up_record(item=w.plan_item, by=facilitator, went=FollowUp.Went.NOT_YET)
+
+    # Rows made on first use (the site's settings, Wagtail's user profiles), made now so that
+    # the only rows a request adds are the ones it means to.
+    SiteSettings.for_site(Site.objects.get())
+    for user in w.users.values():
+        if user is not None:
+            UserProfile.get_for_user(user)
+
+    # The search index, for suggestions, the kiosk and /api/match.
+    index_rebuild()
+    return w
