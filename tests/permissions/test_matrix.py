@@ -68,6 +68,7 @@ from wagtail.models import (
 
 from assets_directory.models import Activity, Category, GroupRegistration, ListingReport, Venue
 from cms.models import SiteSettings
+from matching.kiosk import state_seal
 from matching.models import (
     Consent,
     FollowUp,
@@ -300,6 +301,7 @@ redirect.add       POST  LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY  
 
 # Public: anyone, signed in or not, and nothing about the visitor is stored.
 kiosk              GET   ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW
+kiosk.place        POST  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW
 api.match          POST  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW
 """
 
@@ -972,7 +974,14 @@ ACTIONS: dict[str, Action] = {
         state=count(Redirect),
     ),
     # Public
-    "kiosk": Action(lambda w: reverse("matching:kiosk"), stores_nothing=True),
+    # /kiosk/ itself sends everyone to its first step (and forgets any earlier answers).
+    "kiosk": Action(lambda w: reverse("matching:kiosk_step", args=["place"]), stores_nothing=True),
+    "kiosk.place": Action(
+        lambda w: reverse("matching:kiosk_step", args=["place"]),
+        # A visit's first answer: the sealed (empty) answers so far travel with it.
+        data=lambda w: {"state": state_seal({}), "go": "next", "near": "SW18"},
+        stores_nothing=True,
+    ),
     "api.match": Action(
         lambda w: reverse("matching:api_match"),
         data=lambda w: MATCH,
