@@ -2,9 +2,9 @@
 
 from wagtail.admin.forms.auth import LoginForm
 
-from common.forms import PlainTextFormMixin
+from common.forms import NamedErrorsMixin, PlainTextFormMixin
 from common.signin import ThrottledLoginFormMixin
 
 
-class AdminLoginForm(ThrottledLoginFormMixin, PlainTextFormMixin, LoginForm):
+class AdminLoginForm(ThrottledLoginFormMixin, NamedErrorsMixin, PlainTextFormMixin, LoginForm):
     """Wagtail's sign-in form, paused after too many failures (WAGTAILADMIN_USER_LOGIN_FORM)."""

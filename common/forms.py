@@ -104,10 +104,16 @@ class PlainTextFormMixin:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
-            if isinstance(field, forms.CharField) and not isinstance(
-                field.widget, forms.PasswordInput
-            ):
+            if isinstance(field, forms.CharField) and _typed_as_text(field.widget):
                 plain_text_field(field, name=name)
+
+
+def _typed_as_text(widget) -> bool:
+    """Text a person types in a box: not a password (kept exactly as typed), and not a hidden
+    field (a signed token, or the rich text editor's JSON, which must not be rewritten)."""
+    if isinstance(widget, forms.PasswordInput | forms.HiddenInput | forms.FileInput):
+        return False
+    return isinstance(widget, forms.widgets.Input | forms.Textarea)
 
 
 def plain_text_field(field: forms.CharField, *, name: str = "") -> forms.CharField:

@@ -23,7 +23,7 @@ from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.core.exceptions import PermissionDenied
 from django.dispatch import receiver
 
-from .forms import NamedErrorsMixin
+from .forms import NamedErrorsMixin, PlainTextFormMixin
 from .http import client_address
 from .ratelimit import Limit
 
@@ -127,5 +127,5 @@ def password_reset_limits(request, email) -> list[tuple[Limit, str]]:
     ]
 
 
-class SignInForm(ThrottledLoginFormMixin, NamedErrorsMixin, AuthenticationForm):
+class SignInForm(ThrottledLoginFormMixin, NamedErrorsMixin, PlainTextFormMixin, AuthenticationForm):
     """Django's sign-in form, paused after too many failures."""

@@ -34,6 +34,7 @@ from django import forms
 from django.conf import settings
 
 from assets_directory.geocoding import GeocodingError, geocode
+from common.forms import NamedErrorsMixin, PlainTextFormMixin
 from common.http import parse_ids
 
 STATE_FIELD = "state"
@@ -205,7 +206,7 @@ def visit_open(token) -> KioskVisit:
     )
 
 
-class PlaceForm(forms.Form):
+class PlaceForm(NamedErrorsMixin, PlainTextFormMixin, forms.Form):
     near = forms.CharField(
         label="What is your postcode?",
         help_text=(
@@ -228,7 +229,7 @@ class PlaceForm(forms.Form):
         return result.postcode or result.outcode
 
 
-class EmailListForm(forms.Form):
+class EmailListForm(NamedErrorsMixin, PlainTextFormMixin, forms.Form):
     email = forms.EmailField(
         label="Your e-mail address",
         help_text="We send your list once and do not keep your address.",

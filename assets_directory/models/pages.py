@@ -22,6 +22,8 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page, PagePermissionTester
 from wagtail.search import index
 
+from common.forms import NamedErrorsMixin, PlainTextFormMixin
+
 from .. import scheduling
 from ..widgets import CommaSeparatedCheckboxes
 
@@ -73,6 +75,11 @@ class OrganisationPermissionTester(PagePermissionTester):
         # would be a second listing of the same group that nobody may edit. A new group
         # registers; a similar activity is made by copying the activity.
         return False
+
+
+class OrganisationForm(NamedErrorsMixin, PlainTextFormMixin, WagtailAdminPageForm):
+    """The organisation editor: its plain text fields refuse control and format characters
+    (a right-to-left override in a title would reach every page and e-mail that names it)."""
 
 
 class Organisation(Page):
@@ -140,6 +147,7 @@ class Organisation(Page):
     ]
     parent_page_types = ["assets_directory.DirectoryIndexPage"]
     subpage_types = ["assets_directory.Activity"]
+    base_form_class = OrganisationForm
     # The admin offers no copy (see OrganisationPermissionTester); a copy made in code gets an
     # identity of its own and nobody's rights.
     exclude_fields_in_copy = ["uuid", "editors_group", "collection"]
@@ -167,7 +175,7 @@ class Organisation(Page):
         return context
 
 
-class ActivityForm(WagtailAdminPageForm):
+class ActivityForm(NamedErrorsMixin, PlainTextFormMixin, WagtailAdminPageForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         from .taxonomy import Category

@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from django import forms
 from django.forms import formset_factory
 
+from common.forms import NamedErrorsMixin, PlainTextFormMixin
+
 from ..network import (
     CIRCLE_NAMES,
     LABEL_MAX_LENGTH,
@@ -56,7 +58,7 @@ class _SupportField(forms.MultipleChoiceField):
         return True
 
 
-class MemberForm(forms.Form):
+class MemberForm(NamedErrorsMixin, PlainTextFormMixin, forms.Form):
     """One person, group, pet or place. Fields are loose on purpose: ``Member`` decides what is
     valid, so the API, the kiosk and this form cannot disagree."""
 
@@ -247,7 +249,7 @@ def member_formset(
     return _formset_class(extra)(initial=rows, prefix=prefix)
 
 
-class NetworkNoteForm(forms.Form):
+class NetworkNoteForm(NamedErrorsMixin, PlainTextFormMixin, forms.Form):
     note = forms.CharField(
         label="Note about this version (optional)",
         help_text="For example: “First map” or “Three months after the plan”.",

@@ -1,13 +1,14 @@
 from django import forms
 
 from assets_directory.geocoding import GeocodingError, geocode
+from common.forms import NamedErrorsMixin, PlainTextFormMixin
 
 from ..models import Consent, FollowUp, Person
 from ..selectors import teams_for_user
 from ..services import ConsentAnswers
 
 
-class PersonForm(forms.ModelForm):
+class PersonForm(NamedErrorsMixin, PlainTextFormMixin, forms.ModelForm):
     class Meta:
         model = Person
         fields = ["display_name", "postcode", "email", "phone"]
@@ -27,7 +28,7 @@ class PersonForm(forms.ModelForm):
         return postcode
 
 
-class ConsentForm(forms.Form):
+class ConsentForm(NamedErrorsMixin, PlainTextFormMixin, forms.Form):
     keep_record = forms.BooleanField(
         label=Consent._meta.get_field("keep_record").verbose_name,
         required=True,
@@ -59,14 +60,14 @@ class ConsentForm(forms.Form):
         )
 
 
-class EraseForm(forms.Form):
+class EraseForm(NamedErrorsMixin, PlainTextFormMixin, forms.Form):
     confirm = forms.BooleanField(
         label="I understand that everything held on this person will be deleted for good",
         error_messages={"required": "Tick the box to confirm."},
     )
 
 
-class FollowUpForm(forms.Form):
+class FollowUpForm(NamedErrorsMixin, PlainTextFormMixin, forms.Form):
     went = forms.ChoiceField(
         label="Did they go?", choices=FollowUp.Went.choices, widget=forms.RadioSelect
     )
@@ -86,7 +87,7 @@ class FollowUpForm(forms.Form):
     )
 
 
-class TeamChoiceForm(forms.Form):
+class TeamChoiceForm(NamedErrorsMixin, PlainTextFormMixin, forms.Form):
     team = forms.ModelChoiceField(queryset=None, label="Team", empty_label=None, required=False)
 
     def __init__(self, *args, user, **kwargs):

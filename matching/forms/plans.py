@@ -1,6 +1,7 @@
 from django import forms
 
 from assets_directory.models import Activity
+from common.forms import NamedErrorsMixin, PlainTextFormMixin
 from common.http import parse_id, parse_ids
 
 from ..suggestions import live_activities
@@ -23,7 +24,7 @@ class ActivityIdsField(forms.ModelMultipleChoiceField):
         return super().clean(value)
 
 
-class PlanChoiceForm(forms.Form):
+class PlanChoiceForm(NamedErrorsMixin, PlainTextFormMixin, forms.Form):
     """The activities ticked on the suggestions page, and anything else agreed."""
 
     activities = ActivityIdsField(

@@ -22,6 +22,7 @@ from django.contrib.staticfiles import finders
 
 from assets_directory.models import AccessibilityFeature, Activity, Category
 from assets_directory.scheduling import WEEKDAY_SLUGS
+from common.forms import NamedErrorsMixin, PlainTextFormMixin
 
 from ..models import Person, Preferences
 from ..scoring import TOP_THREE_MAX
@@ -246,7 +247,7 @@ def _checkboxes(label, help_text="", choices=()):
     )
 
 
-class PreferencesForm(forms.Form):
+class PreferencesForm(NamedErrorsMixin, PlainTextFormMixin, forms.Form):
     interests = _checkboxes(
         "What do you enjoy, or would like to try?",
         "Tick as many as you like. Tick “any kind” if anything in that group would do.",
@@ -420,7 +421,7 @@ def _in_order(chosen: list[str], numbers: dict[str, int | None], everything: lis
     )
 
 
-class TopThreeForm(forms.Form):
+class TopThreeForm(NamedErrorsMixin, PlainTextFormMixin, forms.Form):
     """Up to three of the person's interests, most wanted first. Without JavaScript the order
     comes from a number beside each; with it, from the order they are ticked."""
 
@@ -503,7 +504,7 @@ class TopThreeForm(forms.Form):
 # PLANS: needs --------------------------------------------------------------------------------
 
 
-class NeedsForm(forms.Form):
+class NeedsForm(NamedErrorsMixin, PlainTextFormMixin, forms.Form):
     needs = forms.MultipleChoiceField(
         label="What would you like help with now?",
         help_text=(
