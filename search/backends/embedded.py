@@ -796,27 +796,15 @@ class EmbeddedSearchBackend(BaseSearchBackend):
             count = sum(counts.get(key, 0) for key in keys)
             low, high = max(start, seen), min(wanted, seen + count)
             if low < high:
-                hits = searcher.search(
-                    self._and(full, self._point_set(keys)),
-                    limit=high - low,
-                    offset=low - seen,
-                    count=False,
-                    order_by_field="id",
-                    order=tantivy.Order.Asc,
-                ).hits
-                addresses += [address for _, address in hits]
+                addresses += _addresses_by_id(
+                    searcher, self._and(full, self._point_set(keys)), high - low, low - seen
+                )
             seen += count
         if end > n_points and n_other:
             without_point = self._and(full, tantivy.Query.term_query(self.schema, "has_point", 0))
-            hits = searcher.search(
-                without_point,
-                limit=end - max(start, n_points),
-                offset=max(0, start - n_points),
-                count=False,
-                order_by_field="id",
-                order=tantivy.Order.Asc,
-            ).hits
-            addresses += [address for _, address in hits]
+            addresses += _addresses_by_id(
+                searcher, without_point, end - max(start, n_points), max(0, start - n_points)
+            )
         return n_points + n_other, addresses, result
 
     def _title_page(self, searcher, query: DirectoryQuery, full) -> tuple[int, list]:
@@ -856,15 +844,9 @@ class EmbeddedSearchBackend(BaseSearchBackend):
             first, last = max(start, seen), min(end, seen + count)
             if first < last:
                 titled = tantivy.Query.term_query(self.schema, "title_fold", bucket["key"])
-                hits = searcher.search(
-                    self._and(span, titled),
-                    limit=last - first,
-                    offset=first - seen,
-                    count=False,
-                    order_by_field="id",
-                    order=tantivy.Order.Asc,
-                ).hits
-                addresses += [address for _, address in hits]
+                addresses += _addresses_by_id(
+                    searcher, self._and(span, titled), last - first, first - seen
+                )
             seen += count
         return coarse.count, addresses
 
@@ -916,3 +898,12 @@ class EmbeddedSearchBackend(BaseSearchBackend):
             for name in overflow:
                 facets[name] = {b["key"]: b["doc_count"] for b in _buckets(result, name)}
         return {name: facets[name] for name in wanted}
+
+
+def _addresses_by_id(searcher, query, limit: int, offset: int) -> list:
+    """The document addresses of one slice of `query`'s matches, in id order (the tie-break
+    every sorted page uses)."""
+    hits = searcher.search(
+        query, limit=limit, offset=offset, count=False, order_by_field="id", order=tantivy.Order.Asc
+    ).hits
+    return [address for _, address in hits]
