@@ -43,6 +43,35 @@ def forbidden_character(value: str, *, multiline: bool = False) -> str | None:
     return None
 
 
+# The control characters (C0, DEL and C1) other than tab, line feed and carriage return. The
+# same class, as a JSON Schema pattern, documents the search API's text parameters.
+CONTROL_CHARACTERS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
+_CONTROL = re.compile(f"[{CONTROL_CHARACTERS}]")
+
+
+def has_control_character(value: str) -> bool:
+    """A control character other than tab and line breaks: never part of a search, and
+    PostgreSQL refuses NUL in any text it is asked to compare or store."""
+    return _CONTROL.search(value) is not None
+
+
+def has_forbidden_character(value: str) -> bool:
+    """forbidden_character(value, multiline=True) is not None, quickly for ASCII text."""
+    if value.isascii():
+        return has_control_character(value)
+    return forbidden_character(value, multiline=True) is not None
+
+
+def strip_forbidden(value: str) -> str:
+    """The text without the characters plain text must not hold (for a search box, where
+    dropping them is kinder than refusing the search)."""
+    if not has_forbidden_character(value):
+        return value
+    return "".join(
+        c for c in value if c.isspace() or forbidden_character(f"a{c}a", multiline=True) is None
+    )
+
+
 def describe_character(char: str) -> str:
     """How to name a character in an error message: U+202E (RIGHT-TO-LEFT OVERRIDE)."""
     name = unicodedata.name(char, "")

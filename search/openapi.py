@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from common.text import CONTROL_CHARACTERS
+
 from .query import DELIVERY, FACETS, MAX_PAGE_SIZE, Sort
 
 
@@ -19,15 +21,17 @@ def _param(name, description, schema, *, repeat=False, example=None):
 
 
 NUMBER = r"-?[0-9]+(\.[0-9]+)?"
+# Text without control characters (common.text.CONTROL_CHARACTERS; tab and line breaks allowed).
+TEXT = {"type": "string", "pattern": f"^[^{CONTROL_CHARACTERS}]*$"}
 BBOX = f"^{NUMBER},{NUMBER},{NUMBER},{NUMBER}$"
 
 PARAMETERS = [
     _param("q", "Words to search for (English stemming; every word must match).",
-           {"type": "string", "maxLength": 200}, example="singing"),
+           {**TEXT, "maxLength": 200}, example="singing"),
     _param("category", "Category slug; a category matches its sub-categories. Any of.",
-           {"type": "string"}, repeat=True, example="music-and-singing"),
-    _param("tag", "Tag. Any of.", {"type": "string"}, repeat=True),
-    _param("near", "A postcode, an outward code, or 'lat,lng'.", {"type": "string"},
+           TEXT, repeat=True, example="music-and-singing"),
+    _param("tag", "Tag. Any of.", TEXT, repeat=True),
+    _param("near", "A postcode, an outward code, or 'lat,lng'.", TEXT,
            example="SW18 4DJ"),
     _param("radius_km", "Only activities within this distance of near (online, phone and "
            "area-wide activities match when they serve the area).",
@@ -48,7 +52,7 @@ PARAMETERS = [
     _param("free", "Only free activities.", {"type": "boolean"}),
     _param("max_cost", "The most a session may cost, in pounds.", {"type": "number",
            "minimum": 0}),
-    _param("access", "Accessibility feature slug. All of.", {"type": "string"}, repeat=True,
+    _param("access", "Accessibility feature slug. All of.", TEXT, repeat=True,
            example="step-free"),
     _param("age", "The age of the person who would go.", {"type": "integer", "minimum": 0,
            "maximum": 120}),

@@ -13,6 +13,7 @@ from django.utils import timezone
 from assets_directory.geocoding import GeocodingError, geocode, nearest_outcode
 from assets_directory.models import AccessibilityFeature, Category
 from assets_directory.scheduling import WEEKDAY_SLUGS
+from common.text import has_control_character
 
 from .query import FACETS, BBox, DirectoryQuery, GeoPoint, QueryError, Sort, TimeWindow
 
@@ -101,6 +102,15 @@ class ParsedSearch:
     outcode: str | None = None
 
 
+def _refuse_control_characters(params: _Params) -> None:
+    # A NUL or an escape sequence in a word or a slug is never a search, and PostgreSQL refuses
+    # NUL in any text it is asked to compare or store (the API's schema says the same).
+    for name in PARAMETERS:
+        for value in params.getlist(name):
+            if has_control_character(value):
+                raise QueryError(name, f"{name} contains a control character.")
+
+
 def _bool(params: _Params, name: str) -> bool:
     value = params.get(name, "").strip().lower()
     if value in TRUE:
@@ -169,6 +179,7 @@ def _place(params: _Params) -> tuple[GeoPoint | None, str, str | None]:
 def parse_search_params(params: QueryDict, *, now: datetime.datetime | None = None) -> ParsedSearch:
     """Turn GET parameters into a validated query; a bad value raises QueryError(field)."""
     params = _Params(params)
+    _refuse_control_characters(params)
     near, place_label, outcode = _place(params)
 
     radius_km = _float(params, "radius_km", "The radius must be a number of kilometres.")

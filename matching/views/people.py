@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from common.http import same_site_path
 from common.signin import SignInForm
+from common.text import normalise_text, strip_forbidden
 
 from ..access import facilitator_required, led_team_for, person_for
 from ..forms.people import ConsentForm, EraseForm, PersonForm, TeamChoiceForm
@@ -60,7 +61,7 @@ class SignInView(LoginView):
 
 @facilitator_required
 def people_list(request):
-    search = request.GET.get("q", "").strip()[:80]
+    search = normalise_text(strip_forbidden(request.GET.get("q", "")))[:80]
     people = people_for_user(request.user, search=search)
     page = Paginator(people, 50).get_page(request.GET.get("page"))
     return render(

@@ -57,3 +57,22 @@ def test_the_search_page_treats_its_empty_fields_as_not_given(client, search_ind
     assert response.status_code == 200
     # ...and the map's request leaves them out, so the API answers it.
     assert "time_to=" not in response.context["geojson_query"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["q", "category", "near", "tag", "access"])
+def test_control_characters_in_a_search_are_refused_not_a_server_error(client, search_index, name):
+    # PostgreSQL refuses NUL in any text, so a NUL that reached a query (or the record of a
+    # search that found nothing) was a 500 there.
+    for path in (reverse("search:api_search"), reverse("search:search")):
+        response = client.get(path, {name: "choir\x00\x1b[2J"})
+        assert response.status_code == 400, path
+    assert "control character" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_people_search_box_drops_control_characters(client, facilitator, person):
+    client.force_login(facilitator)
+    response = client.get(reverse("matching:people"), {"q": "Jo\x00 B\u202e"})
+    assert response.status_code == 200
+    assert person in response.context["page_obj"].object_list

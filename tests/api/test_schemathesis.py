@@ -79,6 +79,21 @@ schema = schemathesis.openapi.from_wsgi(
 
 
 @pytest.fixture(autouse=True)
+def keep_the_test_connection():
+    """The WSGI application closes the database connection after each request, as it should
+    when served; inside a test's transaction (on PostgreSQL) that would end the test's data.
+    Django's own test client holds these signals off in the same way."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture(autouse=True)
 def directory_with_activities(db, directory, search_index, settings):
     settings.MATCH_API_RATE_LIMIT = 100_000
     organisation = OrganisationFactory(parent=directory, title="Schema Test Group")
