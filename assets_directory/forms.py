@@ -88,7 +88,9 @@ class GroupRegistrationForm(HoneypotMixin, forms.Form):
         # character cannot make a second "Balham Choir" look new. Registrations are rare, and
         # this reads titles only.
         key = comparable_name(name)
-        taken = Organisation.objects.values_list("title", flat=True).iterator()
+        # A plain list: a server-side cursor (iterator()) left half-read by any() would be
+        # closed later, inside whatever transaction is running then.
+        taken = Organisation.objects.values_list("title", flat=True)
         waiting = GroupRegistration.objects.filter(
             status=GroupRegistration.Status.PENDING
         ).values_list("organisation_name", flat=True)
