@@ -104,7 +104,13 @@ def organisation_activities(organisation: Organisation, *, page_number=None) -> 
         depth=organisation.depth + 1,
     )
     activities = _for_cards(children)
-    return Paginator(activities.order_by(Lower("title"), "pk"), PAGE_SIZE).get_page(page_number)
+    page = Paginator(activities.order_by(Lower("title"), "pk"), PAGE_SIZE).get_page(page_number)
+    # On its own page the organisation needs no naming on every card. Set, not left missing:
+    # a template lookup that fails costs a dir() of the whole page model, every card.
+    page.object_list = list(page.object_list)
+    for activity in page.object_list:
+        activity.organisation_title = ""
+    return page
 
 
 def activity_browse(*, category: Category | None = None, page_number=None) -> ListedPage:
