@@ -33,7 +33,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import functools
-import gc
 import os
 import platform
 import shutil
@@ -282,10 +281,11 @@ def rebuild() -> float:
 
 
 def freeze_as_served() -> None:
-    """Do what cms/wsgi.py does once a server has loaded the site: freeze what is loaded, so
-    the collector's full passes stop walking it. The queries are timed as they are served."""
-    gc.collect()
-    gc.freeze()
+    """Do what cms/wsgi.py does once a server has loaded the site (cms.serving): freeze what is
+    loaded and collect less often. The queries and pages are timed as they are served."""
+    from cms.serving import prepare_for_serving
+
+    prepare_for_serving()
 
 
 def query_mix() -> list[tuple[str, str]]:
