@@ -8,7 +8,7 @@ CHROMIUM ?= /usr/bin/chromium
 # elsewhere, e.g. make run ADDRESS=0.0.0.0:8000 SITE_URL=http://myhost:8000).
 ADDRESS ?= 127.0.0.1:8000
 
-.PHONY: install run test lint browser migrate demo clean bench
+.PHONY: install run test lint browser migrate demo clean bench relevance mutation
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=python3.x).")'
@@ -64,10 +64,21 @@ test: install browser node_modules/.installed
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 # Search benchmark on its own 100,000-activity database in var/bench/ (BENCH_ARGS="--repeat 50").
 bench: install
 	$(BIN)/python bench/search_bench.py $(BENCH_ARGS)
+
+# Search relevance (the judged query set's nDCG@10 and zero-result rate) on the demo borough,
+# built in a temporary directory.
+relevance: install
+	$(BIN)/python bench/relevance_bench.py
+
+# mutmut over the pure modules, each against its own tests (minutes; not in CI): prints each score
+# and exits 1 when one is under 90% of non-string mutants killed (MUTATION_ARGS="params").
+mutation: install
+	$(BIN)/python tools/mutation.py $(MUTATION_ARGS)
 
 clean:
 	rm -rf $(VENV) var test-artifacts node_modules

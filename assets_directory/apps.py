@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core.checks import register
 
 
 class AssetsDirectoryConfig(AppConfig):
@@ -7,9 +8,8 @@ class AssetsDirectoryConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from django.core.checks import register
-
+        # Receivers and checks import models: only once the registry is ready.
         from . import signals  # noqa: F401
-        from .geocoding.checks import check_geocoder
+        from .geocoding.checks import check_geocoder  # as above
 
         register(check_geocoder)

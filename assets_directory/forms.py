@@ -1,27 +1,11 @@
 from django import forms
 from django.contrib.auth import get_user_model
 
-from common.forms import NamedErrorsMixin, PlainTextFormMixin
+from common.forms import HoneypotMixin, NamedErrorsMixin, PlainTextFormMixin
 from common.text import comparable_name
 
 from .geocoding import GeocodingError, normalise_postcode, validate_postcode
-from .models import ListingReport, Organisation
-
-
-class HoneypotMixin(NamedErrorsMixin, PlainTextFormMixin, forms.Form):
-    """A field people never see (hidden by CSS and from screen readers); bots fill it in."""
-
-    website_url = forms.CharField(required=False, label="Leave this empty")
-
-    def clean_website_url(self):
-        value = self.cleaned_data.get("website_url", "")
-        if value:
-            raise forms.ValidationError("This form could not be sent.", code="honeypot")
-        return value
-
-    @property
-    def is_spam(self):
-        return "website_url" in self.errors
+from .models import GroupRegistration, ListingReport, Organisation
 
 
 class GroupRegistrationForm(HoneypotMixin, forms.Form):
@@ -81,8 +65,6 @@ class GroupRegistrationForm(HoneypotMixin, forms.Form):
     )
 
     def clean_organisation_name(self):
-        from .models import GroupRegistration
-
         name = self.cleaned_data["organisation_name"]
         # Compared in their normal form, so that case, full-width letters or an invisible
         # character cannot make a second "Balham Choir" look new. Registrations are rare, and

@@ -24,7 +24,15 @@ import zoneinfo
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-WEEKDAY_SLUGS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")  # index 0 = Monday
+from common.vocabulary import (
+    DAY_NAMES,
+    ICAL_DAYS,
+    MONTH_WEEK_ORDINALS,
+    clock,
+    join_words,
+    long_date,
+    time_range,
+)
 
 WEEKLY = "weekly"
 FORTNIGHTLY = "fortnightly"
@@ -45,24 +53,6 @@ DEFAULT_FORTNIGHTLY_ANCHOR = datetime.date(2024, 1, 1)
 SEARCH_HORIZON_DAYS = 2 * 366
 
 TERM_TIME_NOTE = "Term time only"
-
-_DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_MONTH_NAMES = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-_ORDINALS = {1: "First", 2: "Second", 3: "Third", 4: "Fourth", -1: "Last"}
-_ICAL_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 
 @dataclass(frozen=True)
@@ -98,13 +88,13 @@ class Recurrence:
 
         if self.end_time is not None and self.end_time <= self.start_time:
             raise ValueError(
-                f"The end time ({_hhmm(self.end_time)}) must be after the start time "
-                f"({_hhmm(self.start_time)}); sessions running past midnight are not supported."
+                f"The end time ({clock(self.end_time)}) must be after the start time "
+                f"({clock(self.start_time)}); sessions running past midnight are not supported."
             )
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
             raise ValueError(
-                f"The last date ({_long_date(self.ends_on)}) is before the first date "
-                f"({_long_date(self.starts_on)})."
+                f"The last date ({long_date(self.ends_on)}) is before the first date "
+                f"({long_date(self.starts_on)})."
             )
 
         if self.frequency == ONCE:
@@ -173,51 +163,30 @@ def describe(rule: Recurrence) -> str:
     """
     if rule.frequency == ONCE:
         assert rule.on_date is not None  # guaranteed by validation
-        when = f"{_DAY_NAMES[rule.on_date.weekday()]} {_long_date(rule.on_date)}"
+        when = f"{DAY_NAMES[rule.on_date.weekday()]} {long_date(rule.on_date)}"
     elif rule.frequency == MONTHLY:
         assert rule.nth is not None
-        when = f"{_ORDINALS[rule.nth]} {_DAY_NAMES[rule.weekdays[0]]} of the month"
+        when = f"{MONTH_WEEK_ORDINALS[rule.nth]} {DAY_NAMES[rule.weekdays[0]]} of the month"
     elif rule.frequency == FORTNIGHTLY:
         # "Every other day" would be wrong here, so fortnightly always lists the days.
-        when = f"Every other {_join_days(rule.weekdays)}"
+        when = f"Every other {join_words([DAY_NAMES[d] for d in rule.weekdays])}"
     elif rule.weekdays == (0, 1, 2, 3, 4):
         when = "Every weekday"
     elif rule.weekdays == (0, 1, 2, 3, 4, 5, 6):
         when = "Every day"
     else:
-        when = f"Every {_join_days(rule.weekdays)}"
+        when = f"Every {join_words([DAY_NAMES[d] for d in rule.weekdays])}"
 
-    parts = [when, _time_range(rule.start_time, rule.end_time)]
+    parts = [when, time_range(rule.start_time, rule.end_time)]
     if rule.term_time_only:
         parts.append("term time only")
     if rule.starts_on and rule.ends_on:
-        parts.append(f"from {_long_date(rule.starts_on)} until {_long_date(rule.ends_on)}")
+        parts.append(f"from {long_date(rule.starts_on)} until {long_date(rule.ends_on)}")
     elif rule.starts_on:
-        parts.append(f"from {_long_date(rule.starts_on)}")
+        parts.append(f"from {long_date(rule.starts_on)}")
     elif rule.ends_on:
-        parts.append(f"until {_long_date(rule.ends_on)}")
+        parts.append(f"until {long_date(rule.ends_on)}")
     return ", ".join(parts)
-
-
-def _join_days(weekdays: Sequence[int]) -> str:
-    names = [_DAY_NAMES[d] for d in weekdays]
-    if len(names) == 1:
-        return names[0]
-    return f"{', '.join(names[:-1])} and {names[-1]}"
-
-
-def _time_range(start: datetime.time, end: datetime.time | None) -> str:
-    return f"{_hhmm(start)} to {_hhmm(end)}" if end else _hhmm(start)
-
-
-def _hhmm(value: datetime.time) -> str:
-    return f"{value.hour:02d}:{value.minute:02d}"
-
-
-def _long_date(value: datetime.date) -> str:
-    # Built by hand rather than strftime so the output never depends on the server's locale
-    # and has no leading zero on the day.
-    return f"{value.day} {_MONTH_NAMES[value.month - 1]} {value.year}"
 
 
 # --------------------------------------------------------------------------------------------
@@ -246,7 +215,7 @@ def next_occurrences(
     for first, last in holidays:
         if last < first:
             raise ValueError(
-                f"Holiday ending {_long_date(last)} starts later, on {_long_date(first)}."
+                f"Holiday ending {long_date(last)} starts later, on {long_date(first)}."
             )
     if after.tzinfo is None or after.utcoffset() is None:
         after = after.replace(tzinfo=zone)
@@ -363,7 +332,7 @@ def to_hsds(rule: Recurrence) -> dict:
         data.update(
             freq="WEEKLY",
             interval=1,
-            byday=_ICAL_DAYS[rule.on_date.weekday()],
+            byday=ICAL_DAYS[rule.on_date.weekday()],
             dtstart=day,
             count=1,
             valid_from=day,
@@ -372,13 +341,13 @@ def to_hsds(rule: Recurrence) -> dict:
     else:
         if rule.frequency == MONTHLY:
             data.update(
-                freq="MONTHLY", interval=1, byday=f"{rule.nth}{_ICAL_DAYS[rule.weekdays[0]]}"
+                freq="MONTHLY", interval=1, byday=f"{rule.nth}{ICAL_DAYS[rule.weekdays[0]]}"
             )
         else:
             data.update(
                 freq="WEEKLY",
                 interval=2 if rule.frequency == FORTNIGHTLY else 1,
-                byday=",".join(_ICAL_DAYS[d] for d in rule.weekdays),
+                byday=",".join(ICAL_DAYS[d] for d in rule.weekdays),
             )
         if rule.frequency == FORTNIGHTLY:
             data["wkst"] = "MO"
@@ -390,9 +359,9 @@ def to_hsds(rule: Recurrence) -> dict:
         if rule.ends_on:
             data["valid_to"] = rule.ends_on.isoformat()
             data["until"] = rule.ends_on.isoformat()
-    data["opens_at"] = _hhmm(rule.start_time)
+    data["opens_at"] = clock(rule.start_time)
     if rule.end_time:
-        data["closes_at"] = _hhmm(rule.end_time)
+        data["closes_at"] = clock(rule.end_time)
     data["description"] = describe(rule)
     if rule.term_time_only:
         data["notes"] = TERM_TIME_NOTE
@@ -545,7 +514,7 @@ def _parse_byday(value: object) -> list[tuple[int | None, int]]:
         if not match:
             raise ValueError(f"Cannot read day {part!r} in byday {value!r}.")
         nth = int(match.group(1)) if match.group(1) else None
-        parsed.append((nth, _ICAL_DAYS.index(match.group(2))))
+        parsed.append((nth, ICAL_DAYS.index(match.group(2))))
     return parsed
 
 

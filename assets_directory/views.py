@@ -44,7 +44,7 @@ def register_done(request):
 
 @require_http_methods(["GET", "POST"])
 def report_problem(request, uuid):
-    activity = get_object_or_404(Activity.objects.live().public(), uuid=uuid)
+    activity = get_object_or_404(Activity.objects.visible(), uuid=uuid)
     form = ProblemReportForm(request.POST if request.method == "POST" else None)
     template = "assets_directory/report_problem.html"
     context = {"activity": activity, "form": form}

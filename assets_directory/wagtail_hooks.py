@@ -16,7 +16,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from . import services
 from .forms import RegistrationDecisionForm
-from .models import Category, GroupRegistration, ListingReport, SchoolHoliday, Venue
+from .models import Category, Condition, GroupRegistration, ListingReport, SchoolHoliday, Venue
 
 
 class CategoryViewSet(SnippetViewSet):
@@ -24,6 +24,14 @@ class CategoryViewSet(SnippetViewSet):
     icon = "tag"
     list_display = ["name", "parent", "slug", "sort_order"]
     list_filter = ["parent"]
+    search_fields = ["name"]
+
+
+class ConditionViewSet(SnippetViewSet):
+    model = Condition
+    icon = "help"
+    menu_label = "Health conditions"
+    list_display = ["name", "slug", "sort_order"]
     search_fields = ["name"]
 
 
@@ -101,6 +109,7 @@ class DirectoryViewSetGroup(SnippetViewSetGroup):
         ListingReportViewSet,
         VenueViewSet,
         CategoryViewSet,
+        ConditionViewSet,
         SchoolHolidayViewSet,
     )
 
@@ -191,10 +200,13 @@ def refuse_deleting_venues_in_use(request, instances):
 def venue_map_js():
     return format_html(
         '<div id="map-config" hidden data-tiles="{}" data-attribution="{}"></div>'
-        '<link rel="stylesheet" href="{}"><script src="{}"></script><script src="{}"></script>',
+        '<link rel="stylesheet" href="{}"><script src="{}"></script><script src="{}"></script>'
+        '<script src="{}"></script>',
         settings.MAP_TILE_URL,
         settings.MAP_TILE_ATTRIBUTION,
         static("leaflet/leaflet.css"),
         static("leaflet/leaflet.js"),
+        # The set-up every map shares (scale, tiles, zoom limit): the picker builds on it.
+        static("js/map-base.js"),
         static("js/venue-map-admin.js"),
     )

@@ -15,830 +15,70 @@ Each query in the mix is one URL query string, measured three ways in the same r
     API      Django's test Client: GET /api/search?<qs> (parsing, search, next sessions, JSON)
     backend  get_backend().search(parse_search_params(QueryDict(qs)).query)
     floor    every bare engine call and every SQL statement one API request makes, replayed
-             raw: one request is recorded first (after two untimed ones), then each floor run
-             makes the same tantivy calls on the same searcher with the same, already built
-             query objects (searcher.search, .aggregate, .doc for each hit, and the snippet
-             generator for each hit when words are searched), and re-executes the same SQL
-             with its parameters on the database backend's bare cursor, fetching every row.
-             This is what the request cannot do without: what is left between floor and API is
-             Python (parsing, building queries, decoding stored documents, next sessions, JSON)
-             and Django's request handling.
+             raw: one request is recorded first (after two untimed ones) through the backend's
+             trace hook (BaseSearchBackend.trace), then each floor run replays the same engine
+             calls with the same, already built query objects (for the embedded backend:
+             searcher.search, .aggregate, .doc for each hit, and the snippet generator for
+             each hit when words are searched), and re-executes the same SQL with its
+             parameters on the database backend's bare cursor, fetching every row. This is
+             what the request cannot do without: what is left between floor and API is Python
+             (parsing, building queries, decoding stored documents, next sessions, JSON) and
+             Django's request handling. A backend without the hook (supports_trace) gets no
+             floor.
 The three take turns, one call each per round, so load from other processes on a shared
 machine falls on all three alike. The API is timed as it is served: DEBUG off, and what the
 process has loaded frozen out of the garbage collector's way, as cms/wsgi.py does.
+
+Type-ahead: GET /api/suggest?q=<prefix> for a few prefixes as the "What" box sends them
+(bench/measure.py SUGGEST_PREFIXES), timed as served and as the bare search.suggestions.suggest
+call, taking turns; the target is 20 ms at the 95th percentile for every prefix.
+
+Relevance: the judged query set (bench/relevance_queries.json, bench/relevance.py) is run
+through the site's search on the demo borough, the first 400 activities of the bench database,
+indexed on their own beside the bench's index; it prints nDCG@10 and the zero-result rate for
+the embedded backend, and for Elasticsearch when ELASTICSEARCH_URL is set, then the same on the
+whole bench database for comparison (bench/relevance_run.py). `make relevance` prints the same
+on a demo borough built in a temporary directory.
+
+This script points Django at the bench's files and sets it up; bench/measure.py measures and
+prints (bench/paths.py says where the files are).
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
-import functools
 import os
-import platform
 import shutil
-import statistics
 import sys
 import time
-from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-BENCH_DIR = REPO / "var" / "bench"
-DB_PATH = BENCH_DIR / "bench.sqlite3"
-INDEX_DIR = BENCH_DIR / "index"
+import django
 
+# Run as a script, Python puts bench/ first on the path, not the repository's root, from which
+# the bench package and the apps are imported.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-def use_directory(path: Path) -> None:
-    """Keep the bench database, index and media in `path` (before configure_environment)."""
-    global BENCH_DIR, DB_PATH, INDEX_DIR
-    BENCH_DIR = path.resolve()
-    DB_PATH = BENCH_DIR / "bench.sqlite3"
-    INDEX_DIR = BENCH_DIR / "index"
+from bench.paths import DEFAULT_DIR, BenchPaths
 
-
-WARMUP = 10
-# Slow queries get fewer timed runs: at least MIN_RUNS, then until ~QUERY_BUDGET_S per path.
-MIN_RUNS = 30
-QUERY_BUDGET_S = 5.0
 # Wagtail's database search takes seconds a query at 100,000 pages: cap the time per word.
 WAGTAIL_BUDGET_S = 20.0
 
-KEYWORDS = ("walk", "singing", "coffee", "diabetes", "repair")
-BBOX = "-0.25,51.42,-0.12,51.48"
 
-TARGET_API_P95_MS = 25.0
-TARGET_API_FLOOR_RATIO = 3.0
-# A floor under a millisecond leaves too little for the ratio alone: Django's request cycle
-# costs about half a millisecond whatever the search. Such a query may instead take up to the
-# floor plus this much, whichever allows more (the issue's decision on the floor ratio).
-TARGET_FLOOR_SLACK_MS = 1.0
-SMALL_FLOOR_MS = 1.0
-TARGET_WAGTAIL_SPEEDUP = 10.0
-TARGET_PAGE_P95_MS = 30.0
-# The deepest A to Z page measured (as far as the directory has pages).
-DEEP_PAGE = 250
-# Requests that did not answer 200: any makes the bench exit 1.
-FAILURES: list[str] = []
-TARGET_REBUILD_RATE = 5_000.0
-
-
-def configure_environment() -> None:
+def configure_environment(paths: BenchPaths) -> None:
     """Point Django at the bench database and index: before django.setup(), always."""
     os.environ["DJANGO_SETTINGS_MODULE"] = "cms.settings.dev"
     # As served: no SQL kept for debugging, no debug pages. The dev settings need no secrets.
     os.environ["DEBUG"] = "False"
-    os.environ["DATABASE_URL"] = f"sqlite:///{DB_PATH}"
-    os.environ["SEARCH_INDEX_DIR"] = str(INDEX_DIR)
+    os.environ["DATABASE_URL"] = f"sqlite:///{paths.database}"
+    os.environ["SEARCH_INDEX_DIR"] = str(paths.index)
     os.environ["SEARCH_BACKEND"] = "embedded"
-    os.environ["MEDIA_ROOT"] = str(BENCH_DIR / "media")
+    os.environ["MEDIA_ROOT"] = str(paths.media)
     os.environ["ALLOWED_HOSTS"] = "testserver,127.0.0.1,localhost"
     # Celery tasks (index updates while the demo loads) run in-process, never on a broker.
     os.environ["CELERY_BROKER_URL"] = ""
-    if str(REPO) not in sys.path:
-        sys.path.insert(0, str(REPO))
-
-
-# Figures ----------------------------------------------------------------------------------
-
-
-@dataclass
-class Timings:
-    ns: list[int] = field(default_factory=list)
-
-    def add(self, ns: int) -> None:
-        self.ns.append(ns)
-
-    @property
-    def n(self) -> int:
-        return len(self.ns)
-
-    def _cuts(self) -> list[float]:
-        if len(self.ns) < 2:
-            return [float(self.ns[0] if self.ns else 0)] * 99
-        return statistics.quantiles(self.ns, n=100, method="inclusive")
-
-    @property
-    def p50(self) -> float:
-        return self._cuts()[49] / 1e6
-
-    @property
-    def p95(self) -> float:
-        return self._cuts()[94] / 1e6
-
-    @property
-    def mean(self) -> float:
-        return statistics.fmean(self.ns) / 1e6 if self.ns else 0.0
-
-    @property
-    def total_s(self) -> float:
-        return sum(self.ns) / 1e9
-
-
-def timed(fns: dict, runs: int, *, warmup: int = WARMUP, budget_s: float = QUERY_BUDGET_S):
-    """Timings of each of `fns` (name: callable): `runs` timed calls each after `warmup`
-    untimed ones, slow ones stopping at ~budget_s per callable.
-
-    The callables take turns, one call each per round, so load from other processes on a
-    shared machine falls on all of them alike and their ratio stays fair.
-    """
-    clock = time.perf_counter_ns
-    budget_ns = int(budget_s * 1e9)
-    for fn in fns.values():
-        started = clock()
-        for i in range(warmup):
-            fn()
-            if i >= 1 and clock() - started > budget_ns // 5:
-                break
-    timings = {name: Timings() for name in fns}
-    started = clock()
-    for done in range(1, runs + 1):
-        for name, fn in fns.items():
-            start = clock()
-            fn()
-            timings[name].add(clock() - start)
-        if done >= MIN_RUNS and clock() - started > budget_ns * len(fns):
-            break
-    return timings
-
-
-def met(ok: bool) -> str:
-    return "met" if ok else "NOT met"
-
-
-def rule(title: str = "") -> None:
-    print()
-    print(f"== {title} ".ljust(78, "=") if title else "=" * 78)
-
-
-# Steps ------------------------------------------------------------------------------------
-
-
-def load_average() -> str:
-    try:
-        return " ".join(f"{v:.2f}" for v in os.getloadavg())
-    except OSError:
-        return "unknown"
-
-
-def machine_info() -> None:
-    import sqlite3
-
-    import django
-
-    model = ""
-    # /proc/cpuinfo is Linux-only; elsewhere the model is simply not shown.
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    try:
-        usable = len(os.sched_getaffinity(0))
-    except AttributeError:
-        usable = os.cpu_count()
-    rule("Machine")
-    print(f"CPUs            {os.cpu_count()} ({usable} usable){'  ' + model if model else ''}")
-    print(f"Platform        {platform.platform()}")
-    print(f"Python          {platform.python_version()} ({platform.python_implementation()})")
-    print(f"tantivy         {metadata.version('tantivy')}")
-    print(f"Django          {django.__version__}")
-    print(f"Wagtail         {metadata.version('wagtail')}")
-    print(f"SQLite          {sqlite3.sqlite_version}")
-    print(f"Load average    {load_average()} (other processes skew the figures)")
-    print(f"Database        {DB_PATH}")
-    print(f"Search index    {INDEX_DIR}")
-
-
-def ensure_data(activities: int) -> None:
-    """Migrate, and load the demo borough unless the bench DB holds `activities` already."""
-    from django.core.management import call_command
-    from django.db import connections
-
-    from assets_directory.models import Activity, Organisation
-
-    rule("Data")
-    started = time.perf_counter()
-    call_command("migrate", interactive=False, verbosity=0)
-    have = Activity.objects.count()
-    if have == activities:
-        print(
-            f"Bench database holds {have:,} activities: reused "
-            f"(migrate check {time.perf_counter() - started:.1f} s)."
-        )
-        return
-    if have or Organisation.objects.exists():
-        # load_demo never adds to a loaded database: start this (bench-only) one again.
-        print(f"Bench database holds {have:,} activities, not {activities:,}: recreating it.")
-        connections.close_all()
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{DB_PATH}{suffix}").unlink(missing_ok=True)
-        shutil.rmtree(INDEX_DIR, ignore_errors=True)
-        call_command("migrate", interactive=False, verbosity=0)
-    print(f"Loading the demo borough with {activities:,} activities (load_demo)...")
-    started = time.perf_counter()
-
-    class Quiet:
-        def write(self, text):
-            if "loaded" in text:
-                sys.stdout.write("  " + text.strip() + "\n")
-
-        def flush(self):
-            """Nothing is buffered."""
-
-    # The borough alone: the bench runs with DEBUG off, as a site is served, and the demo's
-    # accounts (published passwords) are neither needed nor made.
-    call_command("load_demo", activities=activities, without_accounts=True, stdout=Quiet())
-    elapsed = time.perf_counter() - started
-    print(f"  load_demo took {elapsed:.1f} s ({Activity.objects.count():,} activities).")
-
-
-def rebuild() -> float:
-    from search.backends import get_backend
-    from search.services import index_rebuild
-
-    rule("Rebuild: search.services.index_rebuild()")
-    backend = get_backend()
-    print(f"Backend: {backend.name} ({type(backend).__module__}.{type(backend).__name__})")
-
-    shown = set()
-
-    def progress(done, total):
-        if (done % 20_000 == 0 or (total and done >= total)) and done not in shown:
-            shown.add(done)
-            print(f"\r  {done:,}/{total or 0:,}", end="", flush=True)
-
-    started = time.perf_counter_ns()
-    count = index_rebuild(progress=progress)
-    elapsed = (time.perf_counter_ns() - started) / 1e9
-    rate = count / elapsed if elapsed else 0.0
-    print()
-    print(
-        f"Indexed {count:,} activities in {elapsed:.2f} s: {rate:,.0f} activities/second "
-        f"(target >= {TARGET_REBUILD_RATE:,.0f}/s: {met(rate >= TARGET_REBUILD_RATE)})"
-    )
-    return rate
-
-
-def freeze_as_served() -> None:
-    """Do what cms/wsgi.py does once a server has loaded the site (cms.serving): freeze what is
-    loaded and collect less often. The queries and pages are timed as they are served."""
-    from cms.serving import prepare_for_serving
-
-    prepare_for_serving()
-
-
-def query_mix() -> list[tuple[str, str]]:
-    mix = [(f"(a) keyword {w!r}", f"q={w}") for w in KEYWORDS]
-    mix += [
-        ("(b) 'walk' within 5 km of SW18", "q=walk&near=SW18&radius_km=5"),
-        ("(b) 'coffee' within 5 km of SW11", "q=coffee&near=SW11&radius_km=5"),
-        ("(b) 'singing' within 5 km of SW17", "q=singing&near=SW17&radius_km=5"),
-        (
-            "(c) 5 km of SW18, tue, free, step-free, facets=all",
-            "near=SW18&radius_km=5&day=tue&free=true&access=step-free&facets=all",
-        ),
-        ("(d) map bbox around Wandsworth, facets=all", f"bbox={BBOX}&facets=all"),
-        ("(e) nearest to SW18 (sort=distance), page 1", "near=SW18&sort=distance"),
-    ]
-    return mix
-
-
-@dataclass
-class QueryResult:
-    label: str
-    qs: str
-    total: int
-    sql: int
-    api: Timings
-    backend: Timings
-    floor: Timings | None
-    floor_note: str = ""
-
-    @property
-    def ratio(self) -> float | None:
-        if self.floor is None or self.floor.p95 <= 0:
-            return None
-        return self.api.p95 / self.floor.p95
-
-    @property
-    def floor_target(self) -> FloorTarget | None:
-        return None if self.ratio is None else FloorTarget.of(self.floor.p95)
-
-    @property
-    def floor_met(self) -> bool | None:
-        target = self.floor_target
-        return None if target is None else self.api.p95 <= target.limit_ms
-
-
-@dataclass(frozen=True)
-class FloorTarget:
-    """The most an API request may take given its floor: 3x the floor p95; or, for a floor
-    under a millisecond, the floor p95 plus 1 ms when that is larger."""
-
-    ratio_ms: float
-    slack_ms: float
-    applies: str
-
-    @classmethod
-    def of(cls, floor_p95: float) -> FloorTarget:
-        ratio_ms = TARGET_API_FLOOR_RATIO * floor_p95
-        slack_ms = floor_p95 + TARGET_FLOOR_SLACK_MS
-        small = floor_p95 < SMALL_FLOOR_MS and slack_ms > ratio_ms
-        return cls(ratio_ms, slack_ms, "floor + 1 ms" if small else "3x floor")
-
-    @property
-    def limit_ms(self) -> float:
-        return self.slack_ms if self.applies == "floor + 1 ms" else self.ratio_ms
-
-    def describe(self) -> str:
-        return (
-            f"{TARGET_API_FLOOR_RATIO:.0f}x floor = {self.ratio_ms:.2f} ms, floor + "
-            f"{TARGET_FLOOR_SLACK_MS:.0f} ms = {self.slack_ms:.2f} ms; {self.applies} applies"
-        )
-
-
-class _RecordingSearcher:
-    """Stands in for the backend's searcher during one request: every call is kept, to replay."""
-
-    def __init__(self, searcher, steps: list):
-        self.searcher = searcher
-        self.steps = steps
-
-    def __getattr__(self, name):
-        method = getattr(self.searcher, name)
-
-        def record(*args, **kwargs):
-            self.steps.append((name, functools.partial(method, *args, **kwargs)))
-            return method(*args, **kwargs)
-
-        return record
-
-
-class _RecordingSnippets:
-    """Stands in for tantivy.SnippetGenerator during one request, keeping its calls too."""
-
-    def __init__(self, real, steps: list):
-        self.real = real
-        self.steps = steps
-
-    def create(self, searcher, *args):
-        raw = searcher.searcher if isinstance(searcher, _RecordingSearcher) else searcher
-        made = {}
-
-        def create():
-            made["generator"] = self.real.create(raw, *args)
-
-        self.steps.append(("snippet_generator", create))
-        return _RecordingGenerator(self.real.create(raw, *args), made, self.steps)
-
-
-class _RecordingGenerator:
-    def __init__(self, generator, made: dict, steps: list):
-        self.generator = generator
-        self.made = made
-        self.steps = steps
-
-    def set_max_num_chars(self, n):
-        self.steps.append(("snippet_size", lambda: self.made["generator"].set_max_num_chars(n)))
-        return self.generator.set_max_num_chars(n)
-
-    def snippet_from_doc(self, doc):
-        self.steps.append(
-            ("snippet", lambda: self.made["generator"].snippet_from_doc(doc).to_html())
-        )
-        return self.generator.snippet_from_doc(doc)
-
-
-def floor_call(backend, client, url: str):
-    """Record one API request's engine calls and SQL; return a replay of them and a summary."""
-    import tantivy
-    from django.db import connection
-
-    from search.backends.embedded import _View
-
-    steps: list = []
-    statements: list = []
-
-    def keep_sql(execute, sql, params, many, context):
-        statements.append((sql, params, many))
-        return execute(sql, params, many, context)
-
-    generation = backend._open()
-    view = generation.view()
-    # The backend asks its generation for the searcher: hand it the recording one, with the
-    # live view's points and decoded hits, so the recorded request is a steady-state one.
-    recording = _View(view.stamp, _RecordingSearcher(view.searcher, steps))
-    recording._points = view.points
-    recording._hits = view._hits
-    generation.view = lambda: recording
-    real_snippets = tantivy.SnippetGenerator
-    tantivy.SnippetGenerator = _RecordingSnippets(real_snippets, steps)
-    try:
-        with connection.execute_wrapper(keep_sql):
-            client.get(url)
-    finally:
-        tantivy.SnippetGenerator = real_snippets
-        del generation.view
-
-    calls = [call for _, call in steps]
-    # The bare DB-API cursor: none of Django's wrapping.
-    connection.ensure_connection()
-    cursor = connection.create_cursor()
-    reads = [
-        (sql, params)
-        for sql, params, many in statements
-        if not many and sql.lstrip().upper().startswith("SELECT")
-    ]
-    others = len(statements) - len(reads)
-
-    def call():
-        for step in calls:
-            step()
-        for sql, params in reads:
-            cursor.execute(sql, params)
-            cursor.fetchall()
-
-    kinds: dict[str, int] = {}
-    for name, _ in steps:
-        kinds[name] = kinds.get(name, 0) + 1
-    parts = [f"{n} {name}" for name, n in kinds.items()] + [f"{len(reads)} SQL"]
-    note = "floor = " + ", ".join(parts)
-    if others:
-        note += f"; {others} SQL statements that are not reads left out"
-    return call, note
-
-
-def failed(label: str, url: str, response) -> None:
-    FAILURES.append(f"{label}: GET {url} answered {response.status_code}")
-    print(f"{label}: GET {url} answered {response.status_code}: {response.content[:200]}")
-
-
-def run_queries(repeat: int) -> list[QueryResult]:
-    from django.db import connection
-    from django.http import QueryDict
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
-
-    from search.backends import get_backend
-    from search.backends.embedded import EmbeddedSearchBackend
-    from search.params import parse_search_params
-
-    backend = get_backend()
-    client = Client()
-    results = []
-    rule("Queries (times in ms)")
-    print(
-        f"{repeat} timed runs per query and path after {WARMUP} warm-up runs, the three paths "
-        f"taking turns; slow ones stop after ~{QUERY_BUDGET_S:.0f} s a path (at least "
-        f"{MIN_RUNS} runs): n says how many."
-    )
-    for label, qs in query_mix():
-        url = f"/api/search?{qs}"
-        response = client.get(url)
-        if response.status_code != 200:
-            failed(label, url, response)
-            continue
-        total = response.json()["total"]
-        with CaptureQueriesContext(connection) as captured:
-            client.get(url)
-        sql = len(captured.captured_queries)
-
-        def api(url=url):
-            client.get(url)
-
-        def backend_search(qs=qs):
-            backend.search(parse_search_params(QueryDict(qs)).query)
-
-        paths = {"api": api, "backend": backend_search}
-        note = f"no floor for the {backend.name} backend"
-        if isinstance(backend, EmbeddedSearchBackend):
-            paths["floor"], note = floor_call(backend, client, url)
-        timings = timed(paths, repeat)
-        api_t, backend_t, floor_t = timings["api"], timings["backend"], timings.get("floor")
-        result = QueryResult(label, qs, total, sql, api_t, backend_t, floor_t, note)
-        results.append(result)
-        print_query(result)
-    return results
-
-
-def print_query(r: QueryResult) -> None:
-    print()
-    print(f"{r.label}")
-    print(f"  GET /api/search?{r.qs}")
-    print(f"  {r.total:,} results; {r.sql} SQL queries per API request")
-    print(f"  {'path':<9}{'p50':>9}{'p95':>9}{'mean':>9}{'n':>6}")
-    rows = [("API", r.api), ("backend", r.backend), ("floor", r.floor)]
-    for name, t in rows:
-        if t is None:
-            print(f"  {name:<9}{'-':>9}{'-':>9}{'-':>9}{'-':>6}")
-        else:
-            print(f"  {name:<9}{t.p50:9.2f}{t.p95:9.2f}{t.mean:9.2f}{t.n:>6}")
-    ratio = r.ratio
-    line = f"  API:floor p95 = {ratio:.1f}x" if ratio is not None else "  API:floor p95 = -"
-    if r.floor_note:
-        line += f"  ({r.floor_note})"
-    print(line)
-    target = r.floor_target
-    if target is not None:
-        print(
-            f"  floor target: {target.describe()}: API p95 {r.api.p95:.2f} ms "
-            f"<= {target.limit_ms:.2f} ms {met(r.floor_met)}"
-        )
-
-
-@dataclass
-class PageResult:
-    label: str
-    url: str
-    shown: int
-    sql: int
-    timings: Timings
-    cpu: Timings = field(default_factory=Timings)
-
-
-def page_mix() -> list[tuple[str, str]]:
-    """The directory's pages that list activities: A to Z, a category, an organisation."""
-    from assets_directory.models import Organisation
-    from assets_directory.selectors import (
-        PAGE_SIZE,
-        directory_index,
-        listed_activities,
-        organisation_activities,
-    )
-
-    directory = directory_index().url
-    deep = max(1, min(DEEP_PAGE, -(-listed_activities().count() // PAGE_SIZE)))
-    biggest = Organisation.objects.live().order_by("-numchild", "path").first()
-    last = organisation_activities(biggest).paginator.num_pages
-    return [
-        ("directory A to Z, page 1", directory),
-        (f"directory A to Z, page {deep}", f"{directory}?page={deep}"),
-        ("category 'Music and singing', page 1", f"{directory}category/music-and-singing/"),
-        ("category 'Music and singing', page 2", f"{directory}category/music-and-singing/?page=2"),
-        (f"largest organisation ({biggest.numchild:,} activities), page 1", biggest.url),
-        (f"largest organisation, last page ({last})", f"{biggest.url}?page={last}"),
-    ]
-
-
-def run_pages(repeat: int) -> list[PageResult]:
-    """Time the listing pages as served (the test client, DEBUG off), taking turns."""
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
-
-    client = Client()
-    rule("Pages that list activities (times in ms)")
-    print(f"{repeat} timed runs per page after {WARMUP} warm-up runs, the pages taking turns.")
-    measured = []
-    for label, url in page_mix():
-        response = client.get(url)
-        if response.status_code != 200:
-            failed(label, url, response)
-            continue
-        with CaptureQueriesContext(connection) as captured:
-            response = client.get(url)
-        shown = response.content.count(b'<li class="card">')
-        measured.append((label, url, len(captured.captured_queries), shown))
-    # The CPU time of this thread too (the engine and SQLite run in it): what a request costs
-    # whatever else the machine is doing, where the wall-clock time includes waiting for a CPU.
-    cpu: dict[str, list[int]] = {url: [] for _, url, _, _ in measured}
-
-    def page(url):
-        start = time.thread_time_ns()
-        client.get(url)
-        cpu[url].append(time.thread_time_ns() - start)
-
-    timings = timed({url: functools.partial(page, url) for _, url, _, _ in measured}, repeat)
-    results = []
-    for label, url, sql, shown in measured:
-        result = PageResult(label, url, shown, sql, timings[url])
-        result.cpu = Timings(cpu[url][-result.timings.n :])  # the timed runs, not the warm-up
-        results.append(result)
-    print(
-        f"  {'page':<46}{'p50':>8}{'p95':>8}{'mean':>8}{'n':>5}{'SQL':>5}{'shown':>7}{'CPU p95':>9}"
-    )
-    for r in results:
-        t = r.timings
-        print(
-            f"  {r.label:<46}{t.p50:8.2f}{t.p95:8.2f}{t.mean:8.2f}{t.n:>5}{r.sql:>5}{r.shown:>7}"
-            f"{r.cpu.p95:9.2f}"
-        )
-    return results
-
-
-def wagtail_index(use_update_index: bool) -> None:
-    """Make sure Wagtail's database search index holds every live Activity page."""
-    from django.contrib.contenttypes.models import ContentType
-    from django.core.management import call_command
-    from wagtail.search.backends import get_search_backend
-    from wagtail.search.models import IndexEntry
-
-    from assets_directory.models import Activity
-
-    rule("Wagtail database search index")
-    search_backend = get_search_backend()
-    print(f"Backend: {type(search_backend).__module__}.{type(search_backend).__name__}")
-    content_type = ContentType.objects.get_for_model(Activity)
-    indexed = set(
-        IndexEntry.objects.filter(content_type=content_type).values_list("object_id", flat=True)
-    )
-    live = list(Activity.objects.live().order_by("pk").values_list("pk", flat=True))
-    missing = [pk for pk in live if str(pk) not in indexed]
-    print(f"{len(live) - len(missing):,} of {len(live):,} live activities indexed.")
-    if not missing:
-        return
-    started = time.perf_counter()
-    if use_update_index:
-        print("Running update_index (every indexed model)...")
-        call_command("update_index", verbosity=0)
-        how = "update_index"
-        count = len(live)
-    else:
-        print(
-            f"Indexing {len(missing):,} with add_bulk(Activity, ...) in batches of 1,000 "
-            "(update_index would also reindex every Page row)..."
-        )
-        queryset = Activity.get_indexed_objects().prefetch_related("categories", "tags")
-        for i in range(0, len(missing), 1000):
-            batch = list(queryset.filter(pk__in=missing[i : i + 1000]))
-            search_backend.add_bulk(Activity, batch)
-            if (i // 1000) % 10 == 9:
-                print(f"\r  {min(i + 1000, len(missing)):,}/{len(missing):,}", end="", flush=True)
-        print()
-        how = "add_bulk"
-        count = len(missing)
-    elapsed = time.perf_counter() - started
-    print(f"{how}: {count:,} activities in {elapsed:.1f} s ({count / elapsed:,.0f}/s).")
-
-
-@dataclass
-class WagtailRow:
-    word: str
-    timings: Timings
-    hits: int | None
-    # Set when a run was stopped at the time cap: the query takes at least this long.
-    aborted_ms: float | None = None
-
-    @property
-    def p95(self) -> float:
-        """p95 of the completed runs, or the cap when none completed (a lower bound)."""
-        if self.timings.n:
-            return max(self.timings.p95, self.aborted_ms or 0.0)
-        return self.aborted_ms or 0.0
-
-    @property
-    def lower_bound(self) -> bool:
-        return self.aborted_ms is not None
-
-
-def capped_run(fn, cap_s: float) -> tuple[int | None, object]:
-    """Run fn, stopping SQLite when cap_s has passed; (elapsed ns or None if stopped, result)."""
-    from django.db import OperationalError, connection
-
-    connection.ensure_connection()
-    raw = connection.connection
-    deadline = time.perf_counter() + cap_s
-    # Called every million SQLite VM steps: negligible next to queries taking seconds.
-    raw.set_progress_handler(lambda: time.perf_counter() > deadline, 1_000_000)
-    try:
-        start = time.perf_counter_ns()
-        result = fn()
-        return time.perf_counter_ns() - start, result
-    except OperationalError:
-        return None, None
-    finally:
-        raw.set_progress_handler(None, 0)
-
-
-def wagtail_search(results: list[QueryResult], repeat: int, budget_s: float) -> list[WagtailRow]:
-    from assets_directory.models import Activity
-
-    rule("Wagtail database search: list(Activity.objects.live().search(word)[:20])")
-    print(
-        f"Up to {repeat} runs per word within {budget_s:.0f} s (a run still going when the "
-        f"budget ends is stopped: '>' marks a lower bound); times in ms."
-    )
-    by_qs = {r.qs: r for r in results}
-    rows = []
-    print(
-        f"  {'word':<10}{'hits':>6}{'p50':>11}{'p95':>11}{'mean':>11}{'runs':>6}"
-        f"{'backend p95':>13}{'speed-up':>11}{'API p95':>9}{'speed-up':>11}"
-    )
-    for word in KEYWORDS:
-
-        def search(word=word):
-            return list(Activity.objects.live().search(word)[:20])
-
-        row = WagtailRow(word, Timings(), None)
-        started = time.perf_counter()
-        while row.timings.n < repeat:
-            remaining = budget_s - (time.perf_counter() - started)
-            if remaining <= 0:
-                break
-            elapsed_ns, found = capped_run(search, remaining)
-            if elapsed_ns is None:
-                if not row.timings.n:
-                    row.aborted_ms = remaining * 1000
-                break
-            if row.hits is None:
-                row.hits = len(found)
-                # The first run warms up when there is time for more; else it is the sample.
-                if elapsed_ns / 1e9 < budget_s / 20:
-                    continue
-            row.timings.add(elapsed_ns)
-        gt = ">" if row.lower_bound else " "
-        if row.timings.n:
-            t = row.timings
-            figures = f"{t.p50:11.1f}{t.p95:11.1f}{t.mean:11.1f}"
-        else:
-            figures = f"{'-':>11}{gt}{row.p95:10.0f}{'-':>11}"
-        cols = ""
-        ours = by_qs.get(f"q={word}")
-        if ours:
-            cols = (
-                f"{ours.backend.p95:13.2f}{gt:>2}{row.p95 / ours.backend.p95:8.0f}x"
-                f"{ours.api.p95:9.2f}{gt:>2}{row.p95 / ours.api.p95:8.0f}x"
-            )
-        hits = "?" if row.hits is None else str(row.hits)
-        print(f"  {word:<10}{hits:>6}{figures}{row.timings.n:>6}{cols}")
-        rows.append(row)
-    print("  speed-up = Wagtail p95 / embedded p95 (backend call, then the whole API request)")
-    return rows
-
-
-def summary(rebuild_rate, results, pages, wagtail_rows, elapsed) -> None:
-    rule("Summary against the targets")
-    # Each query of the mix weighs the same, however many runs it got.
-    mix_ms = statistics.fmean(r.api.mean for r in results)
-    keyword = [r for r in results if r.qs.startswith("q=") and "&" not in r.qs]
-    print("API throughput, one client sending requests one after another:")
-    print(f"  whole mix, each query equally often: {1000 / mix_ms:,.1f} queries/second")
-    if keyword:
-        keyword_ms = statistics.fmean(r.api.mean for r in keyword)
-        print(f"  keyword queries (a) only:            {1000 / keyword_ms:,.1f} queries/second")
-    print()
-
-    worst_api = max(results, key=lambda r: r.api.p95)
-    over = [r for r in results if r.api.p95 > TARGET_API_P95_MS]
-    print(
-        f"[{met(not over):>7}] API p95 <= {TARGET_API_P95_MS:.0f} ms for every query: "
-        f"worst {worst_api.api.p95:.2f} ms, {worst_api.label}"
-    )
-    for r in over:
-        print(f"            over: {r.api.p95:.2f} ms  {r.label}")
-
-    floored = [r for r in results if r.floor_target is not None]
-    if floored:
-        over = [r for r in floored if not r.floor_met]
-        print(
-            f"[{met(not over):>7}] API p95 <= {TARGET_API_FLOOR_RATIO:.0f}x floor p95 (or, for "
-            f"a floor under {SMALL_FLOOR_MS:.0f} ms, floor p95 + {TARGET_FLOOR_SLACK_MS:.0f} ms "
-            "when larger) for every query:"
-        )
-        for r in floored:
-            target = r.floor_target
-            print(
-                f"  {met(r.floor_met):>7}  API {r.api.p95:6.2f} ms, floor {r.floor.p95:5.2f} ms "
-                f"({r.ratio:.1f}x): {target.describe()}  {r.label}"
-            )
-    else:
-        print("[NOT met] API p95 against the floor p95: no floor measured for this backend")
-
-    if pages:
-        worst = max(pages, key=lambda r: r.timings.p95)
-        over = [r for r in pages if r.timings.p95 > TARGET_PAGE_P95_MS]
-        print(
-            f"[{met(not over):>7}] page p95 <= {TARGET_PAGE_P95_MS:.0f} ms for every listing "
-            f"page: worst {worst.timings.p95:.2f} ms, {worst.label}"
-        )
-        for r in over:
-            print(
-                f"            over: {r.timings.p95:.2f} ms (CPU p95 {r.cpu.p95:.2f} ms)  {r.label}"
-            )
-
-    by_qs = {r.qs: r for r in results}
-    speedups = [
-        (row.word, row.p95 / by_qs[f"q={row.word}"].backend.p95, row.lower_bound)
-        for row in wagtail_rows
-        if f"q={row.word}" in by_qs
-    ]
-    if speedups:
-        word, lowest, bound = min(speedups, key=lambda s: s[1])
-        print(
-            f"[{met(lowest >= TARGET_WAGTAIL_SPEEDUP):>7}] >= {TARGET_WAGTAIL_SPEEDUP:.0f}x "
-            f"faster than Wagtail DB search (p95, backend call) on every keyword: "
-            f"lowest {'>' if bound else ''}{lowest:,.0f}x ({word!r})"
-        )
-    else:
-        print("[NOT met] >= 10x faster than Wagtail DB search: not measured")
-
-    print(
-        f"[{met(rebuild_rate >= TARGET_REBUILD_RATE):>7}] rebuild >= "
-        f"{TARGET_REBUILD_RATE:,.0f} activities/second: {rebuild_rate:,.0f}/s"
-    )
-    print()
-    print(f"Benchmark finished in {elapsed:.0f} s (load average now {load_average()}).")
+    # The bench sends thousands of match requests from one address, as no visitor would.
+    os.environ["MATCH_API_RATE_LIMIT"] = "1000000"
 
 
 def main(argv=None) -> int:
@@ -849,7 +89,7 @@ def main(argv=None) -> int:
     parser.add_argument(
         "--dir",
         type=Path,
-        default=BENCH_DIR,
+        default=DEFAULT_DIR,
         help="where the bench database, index and media live (default var/bench)",
     )
     parser.add_argument(
@@ -871,37 +111,28 @@ def main(argv=None) -> int:
         parser.error("--repeat must be at least 2 and --activities at least 1")
     started = time.perf_counter()
 
-    use_directory(args.dir)
+    paths = BenchPaths.under(args.dir)
     if args.fresh:
         # Only what the bench itself keeps there: --dir may name a directory holding more.
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{DB_PATH}{suffix}").unlink(missing_ok=True)
-        shutil.rmtree(INDEX_DIR, ignore_errors=True)
-        shutil.rmtree(BENCH_DIR / "media", ignore_errors=True)
-    BENCH_DIR.mkdir(parents=True, exist_ok=True)
-    configure_environment()
-    import django
-
+        paths.remove_database_and_index()
+        shutil.rmtree(paths.media, ignore_errors=True)
+    paths.directory.mkdir(parents=True, exist_ok=True)
+    configure_environment(paths)
     django.setup()
 
-    machine_info()
-    from django.conf import settings
+    # Imported only now: the measuring module imports the apps' models at module level, which
+    # needs Django set up on the bench's own database (configure_environment, django.setup).
+    from bench import measure
 
-    print(f"Settings        {os.environ['DJANGO_SETTINGS_MODULE']} (DEBUG={settings.DEBUG})")
-    ensure_data(args.activities)
-    rebuild_rate = rebuild()
-    freeze_as_served()
-    results = run_queries(args.repeat)
-    pages = run_pages(args.repeat)
-    wagtail_rows = []
-    if not args.skip_wagtail:
-        wagtail_index(args.wagtail_update_index)
-        wagtail_rows = wagtail_search(results, args.repeat, args.wagtail_budget)
-    summary(rebuild_rate, results, pages, wagtail_rows, time.perf_counter() - started)
-    if FAILURES:
-        print(f"{len(FAILURES)} measured request(s) failed:", *FAILURES, sep="\n  ")
-        return 1
-    return 0
+    return measure.run(
+        paths,
+        activities=args.activities,
+        repeat=args.repeat,
+        wagtail_update_index=args.wagtail_update_index,
+        wagtail_budget_s=args.wagtail_budget,
+        skip_wagtail=args.skip_wagtail,
+        started=started,
+    )
 
 
 if __name__ == "__main__":

@@ -5,6 +5,9 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
+from assets_directory.selectors import category_tiles, directory_index
+from search.selectors import category_counts
+
 
 class HomePage(Page):
     """The front door: a search box, category tiles and a call to list a group."""
@@ -24,9 +27,6 @@ class HomePage(Page):
         verbose_name = "home page"
 
     def get_context(self, request, *args, **kwargs):
-        from assets_directory.selectors import category_tiles, directory_index
-        from search.selectors import category_counts
-
         context = super().get_context(request, *args, **kwargs)
         context["categories"] = category_tiles(counts=category_counts())
         context["directory"] = directory_index()

@@ -1,5 +1,6 @@
 """Site-wide views that wrap Wagtail's own."""
 
+from django.contrib import messages
 from django.contrib.auth.views import LogoutView
 from wagtail.admin.views.account import PasswordResetView
 
@@ -29,8 +30,6 @@ class SignOutView(LogoutView):
     """Signs out (POST only, with the CSRF token) and says so on the home page."""
 
     def post(self, request, *args, **kwargs):
-        from django.contrib import messages
-
         response = super().post(request, *args, **kwargs)
         messages.success(request, "You have signed out.")
         return response

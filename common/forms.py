@@ -146,3 +146,19 @@ def plain_text_field(field: forms.CharField, *, name: str = "") -> forms.CharFie
 def _sentence(label: str) -> str:
     label = label.removesuffix(" (optional)").rstrip("?:").strip()
     return label[:1].upper() + label[1:]
+
+
+class HoneypotMixin(NamedErrorsMixin, PlainTextFormMixin, forms.Form):
+    """A field people never see (hidden by CSS and from screen readers); bots fill it in."""
+
+    website_url = forms.CharField(required=False, label="Leave this empty")
+
+    def clean_website_url(self):
+        value = self.cleaned_data.get("website_url", "")
+        if value:
+            raise forms.ValidationError("This form could not be sent.", code="honeypot")
+        return value
+
+    @property
+    def is_spam(self):
+        return "website_url" in self.errors

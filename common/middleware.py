@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from functools import wraps
 
 from django.conf import settings
 from django.utils.cache import add_never_cache_headers, patch_cache_control
@@ -49,7 +50,6 @@ def mark_private(response):
 def private_page(view):
     """Decorator for views whose pages hold a person's data but need no sign-in (the kiosk,
     a visitor's list, the match API)."""
-    from functools import wraps
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):

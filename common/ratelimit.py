@@ -15,7 +15,10 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.cache import cache
+
+from .http import client_address
 
 
 def _key(scope: str, key: str) -> str:
@@ -79,15 +82,16 @@ def limits_record(checks: list[tuple[Limit, str]]) -> None:
         limit.record(key)
 
 
-def public_form_limits(request, *, scope: str, target: str = "") -> list[tuple[Limit, str]]:
-    """The limits of one public form: successful submissions per address (PUBLIC_FORM_RATE_LIMIT
-    an hour: generous, since a library is one address) and, when the form e-mails someone or
-    reports on something, per recipient or target (PUBLIC_FORM_TARGET_RATE_LIMIT an hour)."""
-    from django.conf import settings
-
-    from .http import client_address
-
-    checks = [(Limit(f"{scope}:address", settings.PUBLIC_FORM_RATE_LIMIT), client_address(request))]
+def public_form_limits(
+    request, *, scope: str, target: str = "", per_address: int | None = None
+) -> list[tuple[Limit, str]]:
+    """The limits of one public form: successful submissions per address (``per_address``, by
+    default PUBLIC_FORM_RATE_LIMIT an hour: generous, since a library is one address) and, when
+    the form e-mails someone or reports on something, per recipient or target
+    (PUBLIC_FORM_TARGET_RATE_LIMIT an hour). The first entry is always the address's."""
+    if per_address is None:
+        per_address = settings.PUBLIC_FORM_RATE_LIMIT
+    checks = [(Limit(f"{scope}:address", per_address), client_address(request))]
     if target:
         checks.append(
             (Limit(f"{scope}:target", settings.PUBLIC_FORM_TARGET_RATE_LIMIT), target.casefold())

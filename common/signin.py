@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.signals import user_logged_in, user_login_failed
@@ -80,8 +81,6 @@ class ThrottledModelBackend(ModelBackend):
 
     def authenticate(self, request, username=None, password=None, **kwargs):
         if username is None:
-            from django.contrib.auth import get_user_model
-
             username = kwargs.get(get_user_model().USERNAME_FIELD)
         if signin_blocked(request, username):
             # Stops every backend after this one too; authenticate() reports a failure.
@@ -101,8 +100,6 @@ class ThrottledLoginFormMixin:
 
 @receiver(user_login_failed, dispatch_uid="common.signin.failed")
 def _count_failure(sender, credentials, request=None, **kwargs):
-    from django.contrib.auth import get_user_model
-
     signin_failed(request, credentials.get(get_user_model().USERNAME_FIELD, ""))
 
 

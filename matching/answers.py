@@ -11,13 +11,13 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from assets_directory.geocoding import GeocodingError, geocode
-from assets_directory.scheduling import WEEKDAY_SLUGS
-from search.query import DELIVERY, GeoPoint, QueryError
+from common.vocabulary import DELIVERY, WEEKDAY_SLUGS
+from search.query import GeoPoint, QueryError
 
 from . import vocabulary
 from .network import members_from_dicts
 from .scoring import FreeTime, Profile
-from .selectors import access_slugs, category_slugs
+from .selectors import access_slugs, category_slugs, condition_names
 
 LAT_LNG = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$")
 HH_MM = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
@@ -104,6 +104,20 @@ def _free_times(data: dict) -> tuple[FreeTime, ...]:
     return tuple(times)
 
 
+def _flag(data: dict, name: str) -> bool:
+    value = data.get(name, False)
+    if not isinstance(value, bool):
+        raise MatchInputError(name, "Give true or false, or leave it out.")
+    return value
+
+
+def _choice(data: dict, name: str, allowed) -> str:
+    value = data.get(name, "")
+    if not isinstance(value, str) or (value and value not in allowed):
+        raise MatchInputError(name, f"Give one of {', '.join(allowed)}, or leave it out.")
+    return value
+
+
 def parse_match_request(data) -> tuple[GeoPoint, Profile, list]:
     if not isinstance(data, dict):
         raise MatchInputError(None, "Send a JSON object.")
@@ -116,6 +130,15 @@ def parse_match_request(data) -> tuple[GeoPoint, Profile, list]:
     delivery = _slug_list(data, "delivery", set(DELIVERY))
     travel_km = _number(data, "max_travel_km", minimum="0.1", maximum="200")
     max_cost = _number(data, "max_cost", minimum="0")
+    conditions = set(condition_names())
+    about = {
+        "age_band": _choice(data, "age_band", vocabulary.AGE_BAND_RANGES),
+        "conditions": _slug_list(data, "conditions", conditions),
+        "cares_for": _flag(data, "cares_for"),
+        "cared_for_conditions": _slug_list(data, "cared_for_conditions", conditions),
+        "young_children": _flag(data, "young_children"),
+        "single_sex": _choice(data, "single_sex", dict(vocabulary.SINGLE_SEX_GROUPS)),
+    }
     members = []
     if "network" in data:
         network = data["network"]
@@ -138,5 +161,6 @@ def parse_match_request(data) -> tuple[GeoPoint, Profile, list]:
         max_cost=max_cost,
         access_needs=access,
         delivery=delivery,
+        **about,
     )
     return near, profile, members

@@ -13,16 +13,17 @@ from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from assets_directory.scheduling import WEEKDAY_SLUGS
+from assets_directory.models import AccessibilityFeature, Category
 from common.http import client_address
 from common.middleware import private_page
 from common.ratelimit import rate_limit_hit
-from search.query import DELIVERY
+from common.vocabulary import DELIVERY, WEEKDAY_SLUGS
 from search.selectors import SearchBackendError
 
 from . import vocabulary
 from .answers import MatchInputError
 from .engine import match_answers
+from .selectors import condition_names
 
 MAX_BODY_BYTES = 64 * 1024
 
@@ -70,6 +71,18 @@ def match(request):
                     else None,
                     "score": round(s.score, 1),
                     "reasons": list(s.reasons),
+                    "organisation": s.candidate.organisation,
+                    "referral": s.candidate.referral,
+                    "other_listings": [
+                        {
+                            "id": other.id,
+                            "url": other.url,
+                            "next_session": other.next_session.isoformat()
+                            if other.next_session
+                            else None,
+                        }
+                        for other in s.others
+                    ],
                 }
                 for s in result.suggestions
             ],
@@ -79,8 +92,6 @@ def match(request):
 
 @require_GET
 def match_vocabulary(request):
-    from assets_directory.models import AccessibilityFeature, Category
-
     return JsonResponse(
         {
             "circles": [{"circle": n, "label": label} for n, label in vocabulary.CIRCLES.items()],
@@ -99,5 +110,12 @@ def match_vocabulary(request):
             ],
             "delivery": list(DELIVERY),
             "days": list(WEEKDAY_SLUGS),
+            "age_bands": [{"slug": s, "label": label} for s, label, _, _ in vocabulary.AGE_BANDS],
+            "conditions": [
+                {"slug": slug, "name": name} for slug, name in condition_names().items()
+            ],
+            "single_sex": [
+                {"slug": s, "label": label} for s, label in vocabulary.SINGLE_SEX_GROUPS
+            ],
         }
     )

@@ -1,17 +1,27 @@
 """The matching engine: a person's profile becomes directory queries (through search/, never a
-backend directly), and the hits are ranked with an explainable score."""
+backend directly), and the hits are ranked with an explainable score.
+
+`match_outcome(answers)` is the one call the pages make (the facilitated flow and the kiosk
+alike): numbered cards for the suggestions, or why there are none, never an exception.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+import logging
+from dataclasses import dataclass, field, replace
 
-from search.query import DELIVERY, DirectoryQuery, GeoPoint, Sort, TimeWindow
-from search.selectors import search_directory
+from common.vocabulary import DELIVERY, EVERYONE
+from search.query import DirectoryQuery, GeoPoint, Sort, TimeWindow
+from search.selectors import SearchBackendError, search_directory
 
-from .network import NetworkMetrics
+from .answers import MatchInputError, parse_match_request
+from .network import NetworkMetrics, network_metrics
 from .scoring import Profile, Suggestion, candidate_from_hit, rank_candidates
-from .selectors import category_names
+from .selectors import category_names, condition_names
+from .suggestions import Card, suggestion_cards
 from .vocabulary import NEED_CATEGORIES
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_TRAVEL_M = 5_000
 CANDIDATES_PER_QUERY = 100  # one page of hits: the most the directory returns at once
@@ -33,6 +43,22 @@ def profile_categories(profile: Profile, network: NetworkMetrics | None) -> tupl
     if network is not None and network.wants_groups:
         wanted.extend(network.suggested_categories)
     return tuple(dict.fromkeys(wanted))
+
+
+def open_audiences(profile: Profile) -> tuple[str, ...]:
+    """The audiences an activity may be for and still suit the person, for the directory to
+    match any of: it leaves out most of what is meant for others before scoring, which then
+    applies the whole rule (scoring._fits_audience) to what is left."""
+    audiences = [EVERYONE, "lgbtq", "community", "older", "young"]
+    if profile.conditions or (profile.cares_for and profile.cared_for_conditions):
+        audiences.append("condition")
+    if profile.cares_for:
+        audiences.append("carers")
+    if profile.young_children:
+        audiences.append("young_children")
+    if profile.single_sex:
+        audiences.append(profile.single_sex)
+    return tuple(audiences)
 
 
 def _slots(profile: Profile) -> tuple[tuple[int, TimeWindow], ...]:
@@ -78,6 +104,7 @@ def match_activities(
         "slots": _slots(profile),
         # An activity that lists no times may still suit them: it is scored "Ask about times".
         "include_unscheduled": True,
+        "audience": open_audiences(profile),
         "page_size": CANDIDATES_PER_QUERY,
     }
     hits = []
@@ -94,8 +121,12 @@ def match_activities(
     if elsewhere:
         hits += _hits(DirectoryQuery(delivery=elsewhere, **common))
     names = category_names()
+    conditions = condition_names()
     candidates = [
-        candidate_from_hit(hit, category_names=names, distance_area=near.area) for hit in hits
+        candidate_from_hit(
+            hit, category_names=names, condition_names=conditions, distance_area=near.area
+        )
+        for hit in hits
     ]
     wants_groups = network.wants_groups if network is not None else profile.wants_groups
     if wants_groups != profile.wants_groups:
@@ -110,9 +141,62 @@ def match_answers(answers: dict, *, limit: int = 10) -> MatchResult:
 
     Raises matching.answers.MatchInputError naming the field when an answer is invalid.
     """
-    from .answers import parse_match_request
-    from .network import network_metrics
-
     near, profile, members = parse_match_request(answers)
     network = network_metrics(members) if members else None
     return match_activities(near=near, profile=profile, network=network, limit=limit)
+
+
+# What the pages show ----------------------------------------------------------------------
+
+SUGGESTION_LIMIT = 10
+# Said instead of a refusal that names an answer by its API field (only the postcode's
+# messages are written for the person who typed it).
+UNUSABLE_ANSWERS = "Some of your answers could not be used."
+
+
+@dataclass
+class MatchOutcome:
+    """What the matcher made of some answers: numbered cards, or why there are none."""
+
+    result: MatchResult | None = None
+    cards: list[Card] = field(default_factory=list)
+    problem: str = ""
+    problem_field: str | None = None
+    unavailable: bool = False
+
+    @property
+    def network(self) -> NetworkMetrics | None:
+        return self.result.network if self.result is not None else None
+
+    @property
+    def public_problem(self) -> str:
+        """The problem in words for the public: the postcode's own message, else a plain one."""
+        if not self.problem or self.problem_field == "near":
+            return self.problem
+        return UNUSABLE_ANSWERS
+
+    @property
+    def cards_by_id(self) -> dict[int, Card]:
+        return {card.activity.pk: card for card in self.cards}
+
+    @property
+    def reasons_by_id(self) -> dict[int, str]:
+        return {card.activity.pk: card.reason_line for card in self.cards}
+
+    @property
+    def rank_by_id(self) -> dict[int, int]:
+        return {card.activity.pk: card.number for card in self.cards}
+
+
+def match_outcome(answers: dict, *, limit: int = SUGGESTION_LIMIT) -> MatchOutcome:
+    """Suggestions as cards for answers in the POST /api/match shape. Answers the matcher
+    refuses, and a search backend that cannot answer, become a problem to show, not an error."""
+    try:
+        result = match_answers(answers, limit=limit)
+    except MatchInputError as exc:
+        return MatchOutcome(problem=exc.message, problem_field=exc.field)
+    except SearchBackendError as exc:
+        # The type only: the error's arguments could carry the search, and so the answers.
+        logger.error("Search backend failed while suggesting activities (%s)", type(exc).__name__)
+        return MatchOutcome(unavailable=True)
+    return MatchOutcome(result=result, cards=suggestion_cards(result.suggestions))

@@ -63,6 +63,8 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from common.vocabulary import join_words
+
 from .vocabulary import (
     CIRCLES,
     CONTACT_FREQUENCIES,
@@ -343,12 +345,6 @@ class NetworkMetrics:
         }
 
 
-def _join(words: list[str], conjunction: str = "and") -> str:
-    if len(words) <= 1:
-        return "".join(words)
-    return f"{', '.join(words[:-1])} {conjunction} {words[-1]}"
-
-
 def _plural(count: int, one: str, several: str) -> str:
     return f"{count} {one if count == 1 else several}"
 
@@ -385,7 +381,7 @@ def _network_type(size: int, kind_counts: Counter, weak: int, groups: int) -> st
 def _size_sentence(size: int, by_circle: dict[int, int]) -> str:
     where = {1: "in your inner circle", 2: "in the middle circle", 3: "in the outer circle"}
     parts = [f"{by_circle[c]} {where[c]}" for c in CIRCLE_NUMBERS if by_circle[c]]
-    return f"Your network has {_plural(size, 'member', 'members')}: {_join(parts)}."
+    return f"Your network has {_plural(size, 'member', 'members')}: {join_words(parts)}."
 
 
 def _share_sentence(members: list[Member]) -> str | None:
@@ -450,7 +446,7 @@ def network_metrics(members: Iterable[Member]) -> NetworkMetrics:
     else:
         feedback.append(_size_sentence(size, by_circle))
         feedback.append(
-            f"Your map includes {_join([_kind_phrase(k, kind_counts[k]) for k in kinds])}."
+            f"Your map includes {join_words([_kind_phrase(k, kind_counts[k]) for k in kinds])}."
         )
         share = _share_sentence(members)
         if share:
@@ -597,9 +593,10 @@ def compare_networks(before: Iterable[Member], after: Iterable[Member]) -> Netwo
     elif new.size < old.size:
         summary.append(f"Your network has gone from {old.size} to {new.size}.")
     if added:
-        summary.append(f"New in your map: {_join([_member_phrase(m) for m in added])}.")
+        summary.append(f"New in your map: {join_words([_member_phrase(m) for m in added])}.")
     if removed:
-        summary.append(f"No longer in your map: {_join([_member_phrase(m) for m in removed])}.")
+        gone = join_words([_member_phrase(m) for m in removed])
+        summary.append(f"No longer in your map: {gone}.")
     for was, now in moved:
         # A label may be written in lower case ("sam"); a sentence still starts with a capital.
         name = now.label[:1].upper() + now.label[1:]
@@ -617,12 +614,11 @@ def compare_networks(before: Iterable[Member], after: Iterable[Member]) -> Netwo
     if gained_kinds:
         summary.append(
             "You have new kinds of connection: "
-            f"{_join([_kind_phrase(k, new_counts[k]) for k in gained_kinds])}."
+            f"{join_words([_kind_phrase(k, new_counts[k]) for k in gained_kinds])}."
         )
     if lost_kinds:
-        summary.append(
-            f"Your map no longer includes {_join([KIND_PHRASES[k][1] for k in lost_kinds], 'or')}."
-        )
+        lost = join_words([KIND_PHRASES[k][1] for k in lost_kinds], "or")
+        summary.append(f"Your map no longer includes {lost}.")
     if _percent(new.weak_tie_share) != _percent(old.weak_tie_share) and new.size:
         summary.append(
             "People, groups, pets and places beyond family and close friends now make up "
@@ -638,7 +634,7 @@ def compare_networks(before: Iterable[Member], after: Iterable[Member]) -> Netwo
     if gained_support:
         summary.append(
             "You have gained new kinds of support: "
-            f"{_join([SUPPORT_PHRASES[s] for s in gained_support])}."
+            f"{join_words([SUPPORT_PHRASES[s] for s in gained_support])}."
         )
     for s in lost_support:
         summary.append(f"Nobody in your map gives you {SUPPORT_PHRASES[s]} now.")

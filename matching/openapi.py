@@ -1,6 +1,8 @@
 """The OpenAPI description of the matching endpoints (merged into /api/schema/)."""
 
-from search.query import DELIVERY
+from common.vocabulary import DELIVERY, WEEKDAY_SLUGS
+
+from .vocabulary import AGE_BAND_RANGES
 
 SLUGS = {"type": "array", "items": {"type": "string"}}
 HH_MM = "^([01][0-9]|2[0-3]):[0-5][0-9]$"
@@ -21,7 +23,7 @@ MATCH_REQUEST = {
                 "required": ["day", "from", "to"],
                 "properties": {
                     "day": {"type": "string",
-                            "enum": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]},
+                            "enum": list(WEEKDAY_SLUGS)},
                     "from": {"type": "string", "pattern": HH_MM, "example": "09:00"},
                     "to": {"type": "string", "pattern": HH_MM, "example": "12:00",
                            "description": "After from."},
@@ -32,6 +34,19 @@ MATCH_REQUEST = {
         "max_cost": {"type": "number", "minimum": 0, "description": "0 means free only."},
         "access_needs": {**SLUGS, "description": "Accessibility feature slugs needed."},
         "delivery": {"type": "array", "items": {"type": "string", "enum": list(DELIVERY)}},
+        "age_band": {"type": "string", "enum": list(AGE_BAND_RANGES),
+                     "description": "Their age band, if they said. Activities for other ages "
+                                    "are left out."},
+        "conditions": {**SLUGS, "description": "Health conditions they live with (condition "
+                       "slugs; special-category data: only with their consent). Activities for "
+                       "people living with a condition are suggested only for one of these."},
+        "cares_for": {"type": "boolean", "description": "They care for someone."},
+        "cared_for_conditions": {**SLUGS, "description": "Conditions the person they care for "
+                                 "lives with."},
+        "young_children": {"type": "boolean",
+                           "description": "They are a parent or carer of young children."},
+        "single_sex": {"type": "string", "enum": ["women", "men"],
+                       "description": "Which single-sex groups would suit them, if any."},
         "network": {
             "type": "object",
             "properties": {
@@ -70,6 +85,17 @@ MATCH_RESPONSE = {
                     "next_session": {"type": ["string", "null"], "format": "date-time"},
                     "score": {"type": "number"},
                     "reasons": {"type": "array", "items": {"type": "string"}},
+                    "organisation": {"type": "string"},
+                    "referral": {"type": "boolean",
+                                 "description": "Referral only: ask a link worker."},
+                    "other_listings": {
+                        "type": "array",
+                        "description": "The same activity's other listings (times or places).",
+                        "items": {"type": "object", "properties": {
+                            "id": {"type": "integer"}, "url": {"type": "string"},
+                            "next_session": {"type": ["string", "null"], "format": "date-time"},
+                        }},
+                    },
                 },
             },
         },

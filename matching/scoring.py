@@ -17,7 +17,17 @@ well it scores otherwise.
   in-person one whose distance is unknown: leaving it out would hide it for lack of data);
 - delivery: not one of ``profile.delivery``, when given;
 - times: the person gave free times, the activity lists sessions, and none of them overlaps a
-  free time on the same day (no sessions known: it passes, with "Ask about times").
+  free time on the same day (no sessions known: it passes, with "Ask about times");
+- who it is for (see :func:`_fits_audience`): an activity for people living with a condition
+  only for someone who lives with one of its conditions, or who cares for someone who does
+  where carers are welcome; one for carers only for carers; one for parents of young children
+  only for them; women-only or men-only groups only for someone who said one would suit them;
+  an age limit, or one for older or young people, only for someone whose age band fits (an
+  unknown age passes the age limits: nothing is known to rule it out).
+
+What the person did not say about themselves rules out the activities meant for others: with
+no condition given, no condition group is suggested. Referral-only activities stay, labelled
+"Ask your link worker to refer you".
 
 Components (the weights add up to 100):
 
@@ -55,13 +65,24 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from types import MappingProxyType
 
 from assets_directory import scheduling
-from matching.vocabulary import IN_PERSON_NEEDS, NEED_CATEGORIES, NEED_LABELS
-from search.geo import distance_text
+from assets_directory.audience import in_sentence
+from common.geo import distance_text
+from common.vocabulary import (
+    COST_LABELS,
+    DAY_NAMES,
+    DAY_PLURALS,
+    DELIVERY_LABELS,
+    EVERYONE,
+    MONTH_WEEK_ORDINALS,
+    clock,
+    join_words,
+)
+from matching.vocabulary import AGE_BAND_RANGES, IN_PERSON_NEEDS, NEED_CATEGORIES, NEED_LABELS
 
 WEIGHTS = MappingProxyType(
     {
@@ -113,25 +134,21 @@ ACCESS_LABELS = MappingProxyType(
         "quiet-space": "Quiet space",
     }
 )
+# Reasons name how an activity reaches people who need not travel; in person needs no reason.
 DELIVERY_REASONS = MappingProxyType(
-    {"online": "Online", "phone": "By phone", "area_wide": "Comes to you"}
+    {slug: label for slug, label in DELIVERY_LABELS.items() if slug != "in_person"}
 )
 GROUP_REASON = "A group: a chance to meet new people"
 ASK_ABOUT_TIMES = "Ask about times"
 ASK_ABOUT_COST = "Ask about the cost"
 REASON_SEPARATOR = " · "
-
-_DAY_PLURALS = (
-    "Mondays",
-    "Tuesdays",
-    "Wednesdays",
-    "Thursdays",
-    "Fridays",
-    "Saturdays",
-    "Sundays",
-)
-_DAY_NAMES = tuple(plural[:-1] for plural in _DAY_PLURALS)
-_ORDINALS = {1: "First", 2: "Second", 3: "Third", 4: "Fourth", -1: "Last"}
+REFERRAL_REASON = "Ask your link worker to refer you"
+# At most this many suggestions from one organisation: a shortlist to choose from, not one
+# group's timetable.
+PER_ORGANISATION = 2
+# Activities for older people are not suggested to someone whose age band ends before this,
+# and those for young people not to someone whose band starts here.
+OLDER_FROM = 50
 
 
 # --------------------------------------------------------------------------------------------
@@ -152,8 +169,8 @@ class FreeTime:
         _check_time("end", self.end)
         if self.end <= self.start:
             raise ValueError(
-                f"A free time must end after it starts ({_hhmm(self.start)} to "
-                f"{_hhmm(self.end)}); split times across midnight into two days."
+                f"A free time must end after it starts ({clock(self.start)} to "
+                f"{clock(self.end)}); split times across midnight into two days."
             )
 
 
@@ -174,9 +191,30 @@ class Profile:
     access_needs: tuple[str, ...] = ()
     delivery: tuple[str, ...] = ()  # empty = any
     wants_groups: bool = False
+    # About themselves, only as much as they chose to say (see the module docstring).
+    age_band: str = ""  # AGE_BAND_RANGES
+    conditions: tuple[str, ...] = ()  # condition slugs they live with (special category data)
+    cares_for: bool = False
+    cared_for_conditions: tuple[str, ...] = ()  # of the person they care for
+    young_children: bool = False
+    single_sex: str = ""  # "women" or "men": which single-sex groups would suit them
 
     def __post_init__(self) -> None:
-        for name in ("top_three", "interests", "needs", "access_needs", "delivery"):
+        if self.age_band and self.age_band not in AGE_BAND_RANGES:
+            raise ValueError(
+                f"Unknown age band {self.age_band!r}: choose from {', '.join(AGE_BAND_RANGES)}."
+            )
+        if self.single_sex not in ("", "women", "men"):
+            raise ValueError(f"single_sex is 'women', 'men' or empty, not {self.single_sex!r}.")
+        for name in (
+            "top_three",
+            "interests",
+            "needs",
+            "access_needs",
+            "delivery",
+            "conditions",
+            "cared_for_conditions",
+        ):
             object.__setattr__(self, name, _unique_strings(name, getattr(self, name)))
         if len(self.top_three) > TOP_THREE_MAX:
             raise ValueError(
@@ -224,8 +262,8 @@ class Session:
             _check_time("end", self.end)
             if self.end <= self.start:
                 raise ValueError(
-                    f"A session must end after it starts ({_hhmm(self.start)} to "
-                    f"{_hhmm(self.end)})."
+                    f"A session must end after it starts ({clock(self.start)} to "
+                    f"{clock(self.end)})."
                 )
 
 
@@ -251,10 +289,23 @@ class Candidate:
     sessions: tuple[Session, ...] = ()
     group_activity: bool = True
     next_session: datetime.datetime | None = None
+    # Whom it is for: audiences (common.vocabulary.AUDIENCES; empty = everyone) and condition
+    # slugs, with the conditions' names for reasons; the ages of those who take part.
+    audience: frozenset[str] = frozenset()
+    conditions: frozenset[str] = frozenset()
+    condition_names: Mapping[str, str] = field(default_factory=dict, compare=False)
+    carers_welcome: bool = True
+    referral: bool = False
+    age_min: int = 0
+    age_max: int = 120
+    # Who runs it, for "at most two from one organisation" and one entry per activity.
+    organisation: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "categories", frozenset(self.categories))
         object.__setattr__(self, "access", frozenset(self.access))
+        object.__setattr__(self, "audience", frozenset(self.audience) - {EVERYONE})
+        object.__setattr__(self, "conditions", frozenset(self.conditions))
         object.__setattr__(self, "sessions", tuple(self.sessions))
 
 
@@ -266,6 +317,9 @@ class Suggestion:
     score: float
     parts: Mapping[str, float] = field(hash=False)
     reasons: tuple[str, ...] = ()
+    # The same activity's other listings (more times or places of one group's "Knit and
+    # natter"), best first: shown under it rather than as suggestions of their own.
+    others: tuple[Candidate, ...] = field(default=(), hash=False, compare=False)
 
     @property
     def reason_line(self) -> str:
@@ -281,6 +335,7 @@ def candidate_from_hit(
     hit,
     *,
     category_names: Mapping[str, str] | None = None,
+    condition_names: Mapping[str, str] | None = None,
     distance_area: str = "",
     one_to_one_categories: frozenset[str] = DEFAULT_ONE_TO_ONE_CATEGORIES,
     one_to_one_parents: frozenset[str] = DEFAULT_ONE_TO_ONE_PARENTS,
@@ -311,10 +366,39 @@ def candidate_from_hit(
         cost=hit.cost if hit.cost in COSTS else "paid",
         cost_amount=hit.cost_amount,
         access=frozenset(hit.access),
-        sessions=_sessions_from_hsds(hit.schedule),
+        sessions=_sessions_of(hit),
         group_activity=delivery != "phone" and not only_one_to_one,
         next_session=hit.next_session,
+        audience=frozenset(hit.audience),
+        conditions=frozenset(hit.conditions),
+        condition_names={
+            slug: name for slug, name in (condition_names or {}).items() if slug in hit.conditions
+        },
+        carers_welcome=hit.carers_welcome,
+        referral=hit.booking == "referral",
+        age_min=hit.age_min,
+        age_max=hit.age_max,
+        organisation=hit.organisation,
     )
+
+
+# Sessions by the hit's schedule as JSON (SearchHit.schedule_key): many activities share a
+# pattern ("Tuesdays 10:00 to 12:00"), and a match reads hundreds of hits. Sessions are frozen,
+# so one tuple can serve them all.
+_SESSIONS_BY_SCHEDULE: dict[bytes, tuple[Session, ...]] = {}
+_SESSIONS_KEPT = 4096
+
+
+def _sessions_of(hit) -> tuple[Session, ...]:
+    key = getattr(hit, "schedule_key", b"")
+    if not key:
+        return _sessions_from_hsds(hit.schedule)
+    sessions = _SESSIONS_BY_SCHEDULE.get(key)
+    if sessions is None:
+        if len(_SESSIONS_BY_SCHEDULE) >= _SESSIONS_KEPT:
+            _SESSIONS_BY_SCHEDULE.clear()
+        sessions = _SESSIONS_BY_SCHEDULE[key] = _sessions_from_hsds(hit.schedule)
+    return sessions
 
 
 def _sessions_from_hsds(schedule: Iterable[dict]) -> tuple[Session, ...]:
@@ -350,6 +434,9 @@ def score_candidate(candidate: Candidate, profile: Profile) -> Suggestion | None
     """
     if not _passes_limits(candidate, profile):
         return None
+    fit = _fits_audience(candidate, profile)
+    if fit is None:
+        return None
     scored = (
         ("interest", _interest(candidate, profile)),
         ("need", _need(candidate, profile)),
@@ -362,8 +449,17 @@ def score_candidate(candidate: Candidate, profile: Profile) -> Suggestion | None
     parts = {name: points for name, (points, _) in scored}
     total = min(100.0, max(0.0, sum(parts.values())))
     # Largest contribution first; equal ones keep the fixed part order (sort is stable).
-    ordered = sorted(scored, key=lambda item: -item[1][0])
-    reasons = tuple(reason for _, (_, reason) in ordered if reason)
+    ordered = [(name, reason) for name, (_, reason) in sorted(scored, key=lambda i: -i[1][0])]
+    ordered = [(name, reason) for name, reason in ordered if reason]
+    # Why it is meant for someone like them follows what they chose and need, before the
+    # practical reasons: it tells them it is not a group for somebody else.
+    lead = 0
+    while lead < len(ordered) and ordered[lead][0] in ("interest", "need"):
+        lead += 1
+    reasons = tuple(reason for _, reason in ordered)
+    reasons = (*reasons[:lead], *fit, *reasons[lead:])
+    if candidate.referral:
+        reasons = (*reasons, REFERRAL_REASON)
     return Suggestion(
         candidate=candidate,
         score=round(total, 1),
@@ -380,6 +476,10 @@ def rank_candidates(
     Order: score (highest first), then distance (nearest first, unknown last), then id, so
     equal scores always come out in the same order.
 
+    Variety: each activity is listed once (a group's other listings of it go in ``others``),
+    and a third suggestion from one organisation, or with one title, only makes the list
+    once nothing else fits; those in the list are then ordered best first.
+
     Each of the top three the person chose keeps a place: when none of the best ``limit`` is
     in it, its best-scoring candidate replaces the lowest suggestion that is not itself the
     only one of another choice. A need met nearby can outscore a chosen interest a little
@@ -393,6 +493,7 @@ def rank_candidates(
         if suggestion is not None
     ]
     suggestions.sort(key=_rank_key)
+    suggestions = _few_alike(_one_entry_per_activity(suggestions))
     chosen = suggestions[:limit]
     rest = suggestions[limit:]
     for slug in profile.top_three[:limit]:
@@ -410,8 +511,49 @@ def rank_candidates(
             rest.append(chosen.pop(replaceable[-1]))
         chosen.append(best)
         rest.remove(best)
-        chosen.sort(key=_rank_key)
+    # Variety decided which are in the list; within it, best first.
+    chosen.sort(key=_rank_key)
     return chosen
+
+
+def _activity_key(candidate: Candidate) -> tuple[str, str]:
+    return (candidate.organisation.casefold(), " ".join(candidate.title.casefold().split()))
+
+
+def _one_entry_per_activity(suggestions: list[Suggestion]) -> list[Suggestion]:
+    """The best-ranked listing of each activity (one organisation's title), carrying its other
+    listings as `others`, in rank order. Without an organisation, every listing is its own."""
+    first: dict[tuple[str, str], int] = {}
+    kept: list[Suggestion] = []
+    others: dict[int, list[Candidate]] = {}
+    for suggestion in suggestions:
+        key = _activity_key(suggestion.candidate)
+        if suggestion.candidate.organisation and key in first:
+            others.setdefault(first[key], []).append(suggestion.candidate)
+            continue
+        first[key] = len(kept)
+        kept.append(suggestion)
+    for index, more in others.items():
+        kept[index] = replace(kept[index], others=tuple(more))
+    return kept
+
+
+def _few_alike(suggestions: list[Suggestion]) -> list[Suggestion]:
+    """The suggestions in rank order, except that a third (and later) from one organisation,
+    or a third with one title ("Knit and natter" run by four groups), go after the rest: a
+    shortlist to choose from while others fit, but a small borough still offers what it has."""
+    by_organisation: dict[str, int] = {}
+    by_title: dict[str, int] = {}
+    first, later = [], []
+    for suggestion in suggestions:
+        organisation, title = _activity_key(suggestion.candidate)
+        by_title[title] = by_title.get(title, 0) + 1
+        many = by_title[title] > PER_ORGANISATION
+        if organisation:
+            by_organisation[organisation] = by_organisation.get(organisation, 0) + 1
+            many = many or by_organisation[organisation] > PER_ORGANISATION
+        (later if many else first).append(suggestion)
+    return first + later
 
 
 def _only_one_of(slug: str, suggestions: list[Suggestion]) -> Suggestion | None:
@@ -455,6 +597,56 @@ def _passes_limits(candidate: Candidate, profile: Profile) -> bool:
         if not any(_fit(session, free) for session in candidate.sessions):
             return False
     return True
+
+
+def _fits_audience(candidate: Candidate, profile: Profile) -> tuple[str, ...] | None:
+    """Whether an activity is meant for someone like this person: None when it is meant for
+    others, else the reasons it suits them (none when it is open to everyone)."""
+    audience = candidate.audience
+    reasons = []
+    if "condition" in audience:
+        lives = candidate.conditions & set(profile.conditions)
+        cares = (
+            profile.cares_for
+            and candidate.carers_welcome
+            and candidate.conditions & set(profile.cared_for_conditions)
+        )
+        if lives:
+            reasons.append(f"For people with {_conditions_text(candidate, lives)}, like you")
+        elif cares:
+            reasons.append(f"Carers welcome: for people with {_conditions_text(candidate, cares)}")
+        else:
+            return None
+    if "carers" in audience and "condition" not in audience:
+        if not profile.cares_for:
+            return None
+        cared = set(profile.cared_for_conditions)
+        if candidate.conditions and cared and not candidate.conditions & cared:
+            return None
+        reasons.append("For carers, like you")
+    if "young_children" in audience:
+        if not profile.young_children:
+            return None
+        reasons.append("For parents and carers of young children, like you")
+    for sex, label in (("women", "Women only"), ("men", "Men only")):
+        if sex in audience:
+            if profile.single_sex != sex:
+                return None
+            reasons.append(f"{label}, as you asked")
+    if profile.age_band:
+        low, high = AGE_BAND_RANGES[profile.age_band]
+        if high < candidate.age_min or low > candidate.age_max:
+            return None
+        if "older" in audience and high < OLDER_FROM:
+            return None
+        if "young" in audience and low >= OLDER_FROM:
+            return None
+    return tuple(reasons)
+
+
+def _conditions_text(candidate: Candidate, slugs) -> str:
+    names = [candidate.condition_names.get(slug) or _prettify(slug) for slug in sorted(slugs)]
+    return join_words([in_sentence(name) for name in names], "or")
 
 
 def _at_venue(candidate: Candidate) -> bool:
@@ -545,14 +737,14 @@ def _schedule(candidate: Candidate, profile: Profile) -> tuple[float, str]:
 def _cost(candidate: Candidate) -> tuple[float, str]:
     weight = WEIGHTS["cost"]
     if candidate.cost == "free":
-        return weight, "Free"
+        return weight, COST_LABELS["free"]
     if candidate.cost == "pay_what_you_can":
-        return weight * PAY_WHAT_YOU_CAN_SHARE, "Pay what you can"
+        return weight * PAY_WHAT_YOU_CAN_SHARE, COST_LABELS["pay_what_you_can"]
     if candidate.cost_amount is None:
         return 0.0, ASK_ABOUT_COST
     if candidate.cost_amount <= 0:
         # Listed as paid but costing nothing: free in all but name.
-        return weight, "Free"
+        return weight, COST_LABELS["free"]
     share = max(0.0, 1.0 - candidate.cost_amount / PAID_COST_SCALE)
     return weight * PAID_SHARE * share, format_price(candidate.cost_amount)
 
@@ -565,7 +757,7 @@ def _access(candidate: Candidate, profile: Profile) -> tuple[float, str]:
     # The hard limit has already checked the venue has every need.
     names = [ACCESS_LABELS.get(slug, _prettify(slug)) for slug in profile.access_needs]
     names = [names[0]] + [name[:1].lower() + name[1:] for name in names[1:]]
-    return WEIGHTS["access"], _join(names)
+    return WEIGHTS["access"], join_words(names)
 
 
 def _network(candidate: Candidate, profile: Profile) -> tuple[float, str]:
@@ -623,22 +815,22 @@ def _when(sessions: list[Session], start: datetime.time, suffix: str) -> str:
     10:00' for the sessions starting at ``start``."""
     at_start = [session for session in sessions if session.start == start]
     weekly = sorted({s.day for s in at_start if s.frequency == "weekly"})
-    phrases = [_join([_DAY_PLURALS[day] for day in weekly])] if weekly else []
+    phrases = [join_words([DAY_PLURALS[day] for day in weekly])] if weekly else []
     phrases += [_occasional(s) for s in at_start if s.frequency != "weekly"]
     phrases = list(dict.fromkeys(phrases))
-    text = _join(phrases[:1] + [p[:1].lower() + p[1:] for p in phrases[1:]])
-    return f"{text} {_hhmm(start)}{suffix}"
+    text = join_words(phrases[:1] + [p[:1].lower() + p[1:] for p in phrases[1:]])
+    return f"{text} {clock(start)}{suffix}"
 
 
 def _occasional(session: Session) -> str:
-    day = _DAY_NAMES[session.day]
+    day = DAY_NAMES[session.day]
     if session.frequency == "fortnightly":
         return f"Every other {day}"
-    if session.frequency == "monthly" and session.nth in _ORDINALS:
-        return f"{_ORDINALS[session.nth]} {day} of the month"
+    if session.frequency == "monthly" and session.nth in MONTH_WEEK_ORDINALS:
+        return f"{MONTH_WEEK_ORDINALS[session.nth]} {day} of the month"
     if session.frequency == "once" and session.on_date is not None:
         return f"{day} {session.on_date.day} {session.on_date:%B}"
-    return _DAY_PLURALS[session.day]
+    return DAY_PLURALS[session.day]
 
 
 # formatting
@@ -659,16 +851,6 @@ def _category_name(candidate: Candidate, slug: str) -> str:
 def _prettify(slug: str) -> str:
     text = slug.replace("-", " ").replace("_", " ").strip()
     return text[:1].upper() + text[1:]
-
-
-def _join(items: list[str]) -> str:
-    if len(items) <= 1:
-        return "".join(items)
-    return f"{', '.join(items[:-1])} and {items[-1]}"
-
-
-def _hhmm(value: datetime.time) -> str:
-    return f"{value.hour:02d}:{value.minute:02d}"
 
 
 # validation helpers

@@ -6,11 +6,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
 
+from common.mail import mail_send
 from common.site import site_url
 
 from .models import (
@@ -26,8 +25,9 @@ from .models import (
     Team,
 )
 from .network import Member
-from .printed import entries_from_items, plan_link_worker
+from .printed import entries_from_cards, entries_from_items, plan_link_worker
 from .scoring import TOP_THREE_MAX
+from .suggestions import Card
 from .vocabulary import NEED_LABELS
 
 
@@ -36,6 +36,7 @@ class ConsentAnswers:
     keep_record: bool
     contact_by_email: bool = False
     count_in_statistics: bool = False
+    health_conditions: bool = False
     method: str = Consent.Method.SPOKEN
 
 
@@ -112,6 +113,7 @@ def _consent_create(*, person: Person, by, consent: ConsentAnswers) -> Consent:
         keep_record=consent.keep_record,
         contact_by_email=consent.contact_by_email,
         count_in_statistics=consent.count_in_statistics,
+        health_conditions=consent.health_conditions,
         method=consent.method,
         recorded_by=by,
     )
@@ -143,6 +145,9 @@ def consent_update(*, person: Person, by, consent: ConsentAnswers) -> Consent:
         )
     person.consents.filter(withdrawn_at__isnull=True).update(withdrawn_at=timezone.now())
     new = _consent_create(person=person, by=by, consent=consent)
+    if not consent.health_conditions:
+        # Without that consent the conditions noted under it go, not only out of sight.
+        Preferences.objects.filter(person=person).update(conditions=[], cared_for_conditions=[])
     audit_record(team=person.team, person=person, actor=by, action=AuditEvent.Action.CHANGE,
                  what="Consent")  # fmt: skip
     return new
@@ -164,8 +169,15 @@ def network_map_save(
 
 @transaction.atomic
 def preferences_save(*, person: Person, by, **answers) -> Preferences:
-    """Save the questionnaire. `answers` are Preferences fields (see matching.forms)."""
-    _require_consent(person)
+    """Save the questionnaire. `answers` are Preferences fields (see matching.forms). Health
+    conditions need the person's consent to note them (Consent.health_conditions)."""
+    consent = _require_consent(person)
+    if not consent.health_conditions and (
+        answers.get("conditions") or answers.get("cared_for_conditions")
+    ):
+        raise ValidationError(
+            "Record their consent to note health conditions before noting any (Consent)."
+        )
     top_three = list(answers.get("top_three", []))
     if len(top_three) > TOP_THREE_MAX:
         raise ValidationError(f"Choose at most {TOP_THREE_MAX} as the top three.")
@@ -244,16 +256,30 @@ def plan_email(*, plan: Plan, by) -> None:
         raise PlanEmailError("There is no e-mail address on their record.")
     if not consent.contact_by_email:
         raise PlanEmailError("They have not agreed to be sent e-mails. Print the plan instead.")
-    body = render_to_string(
-        "matching/emails/plan.txt",
-        {"plan": plan, "person": person, "needs": person.needs.all(),
-         "entries": entries_from_items(plan.items.all()), "link_worker": plan_link_worker(plan),
-         "base_url": site_url()},
+    mail_send(
+        subject="Your plan",
+        template="matching/emails/plan.txt",
+        context={"plan": plan, "person": person, "needs": person.needs.all(),
+                 "entries": entries_from_items(plan.items.all()),
+                 "link_worker": plan_link_worker(plan), "base_url": site_url()},
+        to=[person.email],
     )  # fmt: skip
-    send_mail("Your plan", body, None, [person.email])
     Plan.objects.filter(pk=plan.pk).update(emailed_at=timezone.now())
     audit_record(team=person.team, person=person, actor=by, action=AuditEvent.Action.EMAIL,
                  what="Plan")  # fmt: skip
+
+
+def kiosk_list_email(*, address: str, cards: Sequence[Card]) -> None:
+    """E-mail the suggestions someone at a kiosk chose to the address they typed. Nothing is
+    saved or audited: a kiosk keeps nothing about the person, and the address is used once.
+    Raises what the mail backend raises (SMTPException, OSError) when it cannot send."""
+    mail_send(
+        subject="Your list of things to try",
+        template="matching/kiosk/email.txt",
+        context={"entries": entries_from_cards(cards), "base_url": site_url()},
+        to=[address],
+        wait=True,
+    )
 
 
 @transaction.atomic

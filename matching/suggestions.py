@@ -3,31 +3,23 @@ facilitated flow and the kiosk alike. Reads only."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assets_directory.models import Activity
 from assets_directory.selectors import organisation_titles
+from common.vocabulary import DELIVERY_LABELS
 
-from .engine import MatchResult
+from .scoring import Suggestion
 
 # Where an activity that has no venue happens, in the words of the plan.
-DELIVERY_WHERE = {
-    Activity.Delivery.ONLINE: "Online",
-    Activity.Delivery.PHONE: "By phone",
-    Activity.Delivery.AREA_WIDE: "Comes to you",
-}
+DELIVERY_WHERE = {slug: label for slug, label in DELIVERY_LABELS.items() if slug != "in_person"}
 NO_TIMES = "Ask about times"
 
 
 def live_activities():
     """Activities that can still go in a plan: published, public and running."""
-    return (
-        Activity.objects.live()
-        .public()
-        .filter(status=Activity.Status.RUNNING)
-        .select_related("venue")
-        .prefetch_related("schedules")
-    )
+    return Activity.objects.running().select_related("venue").prefetch_related("schedules")
 
 
 # Each activity's organisation, in one query (the plan pages use it too).
@@ -57,6 +49,8 @@ class Card:
     next_session: object
     where: str
     when: str
+    # The same activity's other listings (the group's other times or places), as "when, where".
+    other_times: tuple[str, ...] = ()
 
     @property
     def point(self) -> dict | None:
@@ -74,13 +68,28 @@ class Card:
         }
 
 
-def suggestion_cards(result: MatchResult) -> list[Card]:
+def _other_times(activity: Activity, others, activities: dict) -> tuple[str, ...]:
+    """Each other listing still live, as its times, and its place where that differs."""
+    where = activity_where(activity)
+    lines = []
+    for other in others:
+        listing = activities.get(other.id)
+        if listing is None:
+            continue
+        place = activity_where(listing)
+        when = activity_when(listing)
+        lines.append(when if place == where else f"{when}, {place}")
+    return tuple(dict.fromkeys(lines))
+
+
+def suggestion_cards(suggestions: Sequence[Suggestion]) -> list[Card]:
     """Numbered cards for the suggestions still live in the directory (kiosk uses it too)."""
-    ids = [s.candidate.id for s in result.suggestions]
+    ids = [s.candidate.id for s in suggestions]
+    ids += [other.id for s in suggestions for other in s.others]
     activities = live_activities().in_bulk(ids)
     organisations = organisation_names(activities.values())
     cards = []
-    for suggestion in result.suggestions:
+    for suggestion in suggestions:
         activity = activities.get(suggestion.candidate.id)
         if activity is None:
             # The index is behind the directory (unpublished since): it cannot be chosen.
@@ -97,6 +106,7 @@ def suggestion_cards(result: MatchResult) -> list[Card]:
                 next_session=suggestion.candidate.next_session,
                 where=activity_where(activity),
                 when=activity_when(activity),
+                other_times=_other_times(activity, suggestion.others, activities),
             )
         )
     return cards

@@ -24,6 +24,7 @@ urlpatterns = [
     path(f"{person}preferences/", preferences.preferences_edit, name="preferences"),
     path(f"{person}top-three/", preferences.top_three_edit, name="top_three"),
     path(f"{person}needs/", preferences.needs_edit, name="needs"),
+    path(f"{person}about/", preferences.about_edit, name="about"),
     path(f"{person}suggestions/", plans.suggestions, name="suggestions"),
     path(f"{person}plans/<int:plan_id>/", plans.plan_detail, name="plan"),
     path(f"{person}plans/<int:plan_id>/email/", plans.plan_email_view, name="plan_email"),

@@ -70,6 +70,19 @@ NEED_LABELS = {slug: label for slug, label, _ in NEEDS}
 MEMBER_KIND_LABELS = dict(MEMBER_KINDS)
 SUPPORT_LABELS = dict(SUPPORT_TYPES)
 
+# What the person says of themselves so that suggestions fit them (all optional). Age bands,
+# each with the youngest and oldest age it covers.
+AGE_BANDS = (
+    ("under_18", "Under 18", 0, 17),
+    ("18_to_49", "18 to 49", 18, 49),
+    ("50_to_64", "50 to 64", 50, 64),
+    ("65_plus", "65 or over", 65, 120),
+)
+AGE_BAND_RANGES = {slug: (low, high) for slug, _, low, high in AGE_BANDS}
+AGE_BAND_LABELS = {slug: label for slug, label, _, _ in AGE_BANDS}
+# The single-sex groups that would suit someone, if any.
+SINGLE_SEX_GROUPS = (("women", "Women-only groups"), ("men", "Men-only groups"))
+
 # How a person can get about (the questionnaire's practical limits).
 TRAVEL_MODES = (
     ("walk", "Walking"),

@@ -9,12 +9,21 @@ import orjson
 from django.http import HttpResponse, JsonResponse
 from django.views.decorators.http import require_GET
 
+from common.text import has_control_character
+
 from .backends import SearchBackendError
-from .params import ParsedSearch, parse_search_params, refuse_blank_values
+from .params import (
+    ParsedSearch,
+    parse_search_params,
+    refuse_blank_values,
+    understanding_requested,
+)
 from .query import QueryError
 from .results import SearchHit, SearchResults
 from .selectors import search_directory
 from .services import zero_result_record
+from .suggestions import MAX_SUGGESTIONS, MAX_TEXT, suggest
+from .understanding import Understanding, understand
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +54,12 @@ def hit_json(hit: SearchHit) -> dict:
         "area_wide": hit.area_wide,
         "categories": hit.categories,
         "access": hit.access,
+        "audience": hit.audience,
+        "conditions": hit.conditions,
+        "booking": hit.booking,
+        "carers_welcome": hit.carers_welcome,
+        "age_min": hit.age_min,
+        "age_max": hit.age_max,
         "venue": hit.venue,
     }
 
@@ -55,6 +70,8 @@ class SearchOutcome:
     results: SearchResults | None = None
     error: dict | None = None
     status: int = 200
+    # What was read from the words, when they were read (understand=true).
+    understanding: Understanding | None = None
 
     def error_response(self) -> JsonResponse | None:
         return JsonResponse(self.error, status=self.status) if self.error else None
@@ -64,11 +81,16 @@ def run_search(params, *, record_zero: bool, strict: bool = False) -> SearchOutc
     """Parse, search and (for a first page with nothing) record; or say what went wrong.
 
     `strict` (the API) refuses typed parameters sent empty; the search page's form sends its
-    empty fields, which mean "not given".
+    empty fields, which mean "not given". With understand=true the words are read first
+    (search.understanding); the search page reads them itself, before its own defaults.
     """
+    understanding = None
     try:
         if strict:
             refuse_blank_values(params)
+        if understanding_requested(params, default=False):
+            understanding = understand(params)
+            params = understanding.params
         parsed = parse_search_params(params)
     except QueryError as exc:
         return SearchOutcome(error={"error": exc.message, "field": exc.field}, status=400)
@@ -82,23 +104,50 @@ def run_search(params, *, record_zero: bool, strict: bool = False) -> SearchOutc
         )
     if record_zero and results.total == 0 and parsed.query.page == 1:
         zero_result_record(parsed=parsed)
-    return SearchOutcome(parsed=parsed, results=results)
+    return SearchOutcome(parsed=parsed, results=results, understanding=understanding)
 
 
-def results_json(results: SearchResults) -> dict:
+def understanding_json(understanding: Understanding | None) -> dict:
+    """What was read from the words; empty lists when they were not read."""
+    if understanding is None:
+        return {"understood": [], "offers": []}
+    return {
+        "words": understanding.words,
+        "understood": [
+            {
+                "kind": item.kind,
+                "label": item.label,
+                "words": item.words,
+                "parameters": {name: list(values) for name, values in item.parameters.items()},
+            }
+            for item in understanding.understood
+        ],
+        "offers": [
+            {"kind": o.kind, "label": o.label, "parameter": o.parameter, "value": o.value}
+            for o in understanding.offers
+        ],
+    }
+
+
+def results_json(results: SearchResults, understanding: Understanding | None = None) -> dict:
     return {
         "total": results.total,
         "page": results.page,
         "page_size": results.page_size,
         "results": [hit_json(h) for h in results.hits],
         "facets": results.facets,
+        **understanding_json(understanding),
+        # The corrected words when few results matched the words as given (see openapi).
+        "did_you_mean": results.did_you_mean or None,
     }
 
 
 @require_GET
 def search_json(request):
     outcome = run_search(request.GET, record_zero=True, strict=True)
-    return outcome.error_response() or json_response(results_json(outcome.results))
+    return outcome.error_response() or json_response(
+        results_json(outcome.results, outcome.understanding)
+    )
 
 
 @require_GET
@@ -127,3 +176,36 @@ def search_geojson(request):
         },
         content_type="application/geo+json",
     )
+
+
+def _refusal(field: str, message: str) -> JsonResponse:
+    return JsonResponse({"error": message, "field": field}, status=400)
+
+
+@require_GET
+def suggest_json(request):
+    """Type-ahead for the "What" box: {"q": ..., "suggestions": [{"kind", "text", "slug"?}]}.
+
+    Not rate limited: an answer is a few lookups in memory and in the index's term
+    dictionary (bench/search_bench.py times it), cheaper than counting the request in the
+    shared cache would be. Cached like the other public answers: nothing in it is personal.
+    """
+    text = request.GET.get("q", "")
+    if len(text) > MAX_TEXT:
+        return _refusal("q", f"q may be at most {MAX_TEXT} characters long.")
+    if has_control_character(text):
+        return _refusal("q", "q contains a control character.")
+    size = MAX_SUGGESTIONS
+    if "limit" in request.GET:
+        raw = request.GET["limit"]
+        if not (raw.isascii() and raw.isdigit() and 1 <= int(raw) <= MAX_SUGGESTIONS):
+            return _refusal("limit", f"limit must be a whole number from 1 to {MAX_SUGGESTIONS}.")
+        size = int(raw)
+    try:
+        found = suggest(text, size=size)
+    except SearchBackendError:
+        logger.exception("Suggestions failed")
+        return JsonResponse(
+            {"error": "Suggestions are not available just now.", "field": None}, status=503
+        )
+    return json_response({"q": text, "suggestions": [s.as_json() for s in found]})

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core.checks import register
 
 
 class SearchConfig(AppConfig):
@@ -7,9 +8,7 @@ class SearchConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from django.core.checks import register
+        # Receivers and checks import models and backends: only once the registry is ready.
+        from . import checks, signals  # noqa: F401
 
-        from . import signals  # noqa: F401
-        from .checks import check_search_backend
-
-        register(check_search_backend)
+        register(checks.check_search_backend)

@@ -1,12 +1,12 @@
 from django.core.checks import Error, Warning
 from django.core.exceptions import ImproperlyConfigured
 
+from .backends import get_backend
+
 
 def check_search_backend(app_configs=None, **kwargs):
     """A misconfigured backend is an error; an unreachable one a warning, so that migrations
     and the admin still run while the search engine is down."""
-    from .backends import get_backend
-
     try:
         backend = get_backend()
     except ImproperlyConfigured as exc:

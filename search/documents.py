@@ -16,9 +16,11 @@ from assets_directory.models import (
     ActivitySchedule,
     ActivityTag,
     Category,
+    Condition,
     Organisation,
     Venue,
 )
+from common.vocabulary import EVERYONE, WEEKDAY_SLUGS, audience_slugs
 
 from .query import BUCKET_MINUTES, BUCKETS_PER_DAY, UNSCHEDULED_BUCKET
 
@@ -45,13 +47,13 @@ def _plain_text(rich_text: str) -> str:
 
 def indexable_activities():
     """Activities that belong in the index: live, public pages (ended ones stay, filtered out)."""
-    return Activity.objects.live().public().order_by("pk")
+    return Activity.objects.visible().order_by("pk")
 
 
 ACTIVITY_FIELDS = (
     "pk", "uuid", "path", "url_path", "title", "summary", "description", "delivery",
     "area_served", "venue_id", "cost", "cost_amount", "age_min", "age_max", "status",
-    "last_reviewed",
+    "last_reviewed", "audience", "booking", "carers_welcome",
 )  # fmt: skip
 SCHEDULE_FIELDS = (
     "activity_id", "frequency", "weekdays", "nth", "start_time", "end_time", "starts_on",
@@ -86,7 +88,7 @@ def session_buckets(recurrence: scheduling.Recurrence) -> tuple[set[str], set[in
         end = min(start + DEFAULT_SESSION_MINUTES, 24 * 60)
     first, last = start // BUCKET_MINUTES, -(-end // BUCKET_MINUTES)
     buckets = {d * BUCKETS_PER_DAY + b for d in weekdays for b in range(first, last)}
-    return {scheduling.WEEKDAY_SLUGS[d] for d in weekdays}, buckets
+    return {WEEKDAY_SLUGS[d] for d in weekdays}, buckets
 
 
 @lru_cache(maxsize=1024)
@@ -116,6 +118,7 @@ class DocumentContext:
     def __init__(self):
         self.ancestry = category_ancestry()
         self.category_names = dict(Category.objects.values_list("pk", "name"))
+        self.condition_slugs = dict(Condition.objects.values_list("pk", "slug"))
         self.organisations = {
             path: (pk, title)
             for pk, path, title in Organisation.objects.values_list("pk", "path", "title")
@@ -180,7 +183,7 @@ def _schedule_parts(values: tuple) -> tuple[frozenset[str], frozenset[int], dict
 
 
 def build_documents(rows: list[dict], *, context: DocumentContext) -> list[dict]:
-    """Documents for a batch of activity rows (dicts of ACTIVITY_FIELDS), in four queries."""
+    """Documents for a batch of activity rows (dicts of ACTIVITY_FIELDS), in five queries."""
     if not rows:
         return []
     ids = sorted(row["pk"] for row in rows)
@@ -203,10 +206,16 @@ def build_documents(rows: list[dict], *, context: DocumentContext) -> list[dict]
         parts = _schedule_parts(tuple(values))
         if parts is not None:
             schedules[activity_id].append(parts)
+    conditions: dict[int, list[str]] = defaultdict(list)
+    for activity_id, condition_id in Activity.conditions.through.objects.filter(
+        **_batch_filter(ids, "activity_id")
+    ).values_list("activity_id", "condition_id"):
+        conditions[activity_id].append(context.condition_slugs[condition_id])
     context.load_venues({row["venue_id"] for row in rows if row["venue_id"]})
     return [
         _document(
             row,
+            conditions=conditions[row["pk"]],
             category_ids=categories[row["pk"]],
             tags=tags[row["pk"]],
             sessions=schedules[row["pk"]],
@@ -216,7 +225,7 @@ def build_documents(rows: list[dict], *, context: DocumentContext) -> list[dict]
     ]
 
 
-def _document(row, *, category_ids, tags, sessions, context: DocumentContext) -> dict:
+def _document(row, *, category_ids, conditions, tags, sessions, context: DocumentContext) -> dict:
     organisation_id, organisation_title = context.organisation(row["path"])
     venue = context.venues.get(row["venue_id"]) if row["venue_id"] else None
     in_person = row["delivery"] == Activity.Delivery.IN_PERSON
@@ -254,11 +263,15 @@ def _document(row, *, category_ids, tags, sessions, context: DocumentContext) ->
         "anywhere": not in_person and area is None,
         "area": area,
         "delivery": row["delivery"],
-        "days": sorted(days, key=scheduling.WEEKDAY_SLUGS.index),
+        "days": sorted(days, key=WEEKDAY_SLUGS.index),
         "buckets": sorted(buckets),
         "cost": row["cost"],
         "cost_amount": cost_amount,
         "access": sorted(venue["access"]) if venue else [],
+        "audience": list(audience_slugs(row["audience"])) or [EVERYONE],
+        "conditions": sorted(conditions),
+        "booking": row["booking"],
+        "carers_welcome": bool(row["carers_welcome"]),
         "age_min": row["age_min"] if row["age_min"] is not None else 0,
         "age_max": row["age_max"] if row["age_max"] is not None else 120,
         "status": row["status"],

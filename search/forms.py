@@ -1,6 +1,6 @@
 from django import forms
 
-from assets_directory.forms import HoneypotMixin
+from common.forms import HoneypotMixin
 
 
 class ShortlistEmailForm(HoneypotMixin, forms.Form):

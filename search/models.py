@@ -1,4 +1,10 @@
+from django import forms
+from django.core.exceptions import ValidationError
 from django.db import models
+from wagtail.admin.panels import FieldPanel
+
+from assets_directory.widgets import CommaSeparatedCheckboxes
+from common.vocabulary import AUDIENCE_CHOICES, AUDIENCES, audience_slugs
 
 
 class ZeroResultSearch(models.Model):
@@ -40,3 +46,84 @@ class IndexJournal(models.Model):
 
     def __str__(self):
         return f"activity {self.activity_id} at {self.created_at:%Y-%m-%d %H:%M:%S}"
+
+
+class Concept(models.Model):
+    """Words people use, and what the directory holds that they mean: "lonely", "on my own"
+    → befriending and social clubs. A search whose words contain one of the phrases also
+    finds what it maps to (search.concepts), ranked after what matches the words themselves.
+    Moderators keep the vocabulary."""
+
+    phrases = models.TextField(
+        help_text=(
+            "The words people use, one phrase a line (for example: lonely, on my own). Case, "
+            "accents and punctuation do not matter; a phrase matches whole words anywhere in "
+            "a search, so 'lonely' also matches 'feeling lonely'."
+        )
+    )
+    categories = models.ManyToManyField(
+        "assets_directory.Category",
+        blank=True,
+        related_name="+",
+        help_text="Activities in these categories (or below them) are found.",
+    )
+    access = models.ManyToManyField(
+        "assets_directory.AccessibilityFeature",
+        blank=True,
+        related_name="+",
+        verbose_name="accessibility features",
+        help_text="Activities at venues with any of these features are found.",
+    )
+    audiences = models.CharField(
+        "who it is for",
+        max_length=200,
+        blank=True,
+        help_text="Activities for any of these people are found.",
+    )
+    words = models.TextField(
+        "other words",
+        blank=True,
+        help_text=(
+            "Other words to look for, one phrase a line: an activity with every word of a "
+            "phrase is found (for example: peer support)."
+        ),
+    )
+    notes = models.CharField(max_length=255, blank=True, help_text="Why it maps as it does.")
+
+    panels = [
+        FieldPanel("phrases"),
+        FieldPanel("categories", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("access", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("audiences", widget=CommaSeparatedCheckboxes(choices=AUDIENCE_CHOICES)),
+        FieldPanel("words"),
+        FieldPanel("notes"),
+    ]
+
+    class Meta:
+        ordering = ["phrases"]
+        verbose_name = "search concept"
+
+    def __str__(self):
+        return ", ".join(self.phrase_list()[:3]) or "(no phrases)"
+
+    def phrase_list(self) -> list[str]:
+        return lines(self.phrases)
+
+    def word_list(self) -> list[str]:
+        return lines(self.words)
+
+    def audience_list(self) -> tuple[str, ...]:
+        return audience_slugs(self.audiences)
+
+    def clean(self):
+        super().clean()
+        if not self.phrase_list():
+            raise ValidationError({"phrases": "Give at least one phrase people use."})
+        unknown = [s for s in self.audiences.split(",") if s.strip() and s.strip() not in AUDIENCES]
+        if unknown:
+            raise ValidationError({"audiences": f"Unknown: {', '.join(unknown)}."})
+
+
+def lines(text: str) -> list[str]:
+    """The non-blank lines of a text box, stripped."""
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from common.text import CONTROL_CHARACTERS
+from common.vocabulary import DELIVERY, WEEKDAY_SLUGS
 
-from .query import DELIVERY, FACETS, MAX_PAGE_SIZE, Sort
+from .query import AUDIENCE_VALUES, FACETS, MAX_PAGE_SIZE, Sort
+from .suggestions import KINDS, MAX_SUGGESTIONS, MAX_TEXT
 
 
 def _param(name, description, schema, *, repeat=False, example=None):
@@ -26,7 +28,11 @@ TEXT = {"type": "string", "pattern": f"^[^{CONTROL_CHARACTERS}]*$"}
 BBOX = f"^{NUMBER},{NUMBER},{NUMBER},{NUMBER}$"
 
 PARAMETERS = [
-    _param("q", "Words to search for (English stemming; every word must match).",
+    _param("q", "Words to search for (English stemming; every word must match). Words people "
+           "use for what the directory holds also find it, ranked after what matches the "
+           "words themselves: 'lonely' finds befriending, 'wheelchair' step-free venues (the "
+           "concepts moderators keep). When the words find fewer than 3 activities, close "
+           "spellings are tried, and did_you_mean in the response names the corrected words.",
            {**TEXT, "maxLength": 200}, example="singing"),
     _param("category", "Category slug; a category matches its sub-categories. Any of.",
            TEXT, repeat=True, example="music-and-singing"),
@@ -40,7 +46,7 @@ PARAMETERS = [
            {"type": "string", "pattern": BBOX},
            example="-0.25,51.42,-0.12,51.48"),
     _param("day", "Day of the week. Any of.",
-           {"type": "string", "enum": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]},
+           {"type": "string", "enum": list(WEEKDAY_SLUGS)},
            repeat=True),
     _param("time_from", "Sessions running at or after this time (HH:MM).",
            {"type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$"}, example="09:00"),
@@ -58,6 +64,9 @@ PARAMETERS = [
            "maximum": 120}),
     _param("delivery", "How it is delivered. Any of.",
            {"type": "string", "enum": list(DELIVERY)}, repeat=True),
+    _param("audience", "Who it is for: 'everyone' (open to anyone) or an audience it is meant "
+           "for. Any of.", {"type": "string", "enum": list(AUDIENCE_VALUES)}, repeat=True,
+           example="older"),
     _param("sort", "Order of results (default: distance when near is given without q, "
            "else relevance; title: A to Z). Distance needs near.",
            {"type": "string", "enum": [*map(str, Sort)]}),
@@ -70,6 +79,13 @@ PARAMETERS = [
            {"type": "string", "enum": [*FACETS, "all"]}, repeat=True),
     _param("prefix", "Treat the last word of q as a prefix (type-ahead).", {"type": "boolean"}),
     _param("all_statuses", "Include temporarily closed and ended activities.",
+           {"type": "boolean"}),
+    _param("understand", "Read q for a place and filters, as the search page does (default "
+           "false: q is searched as given). A postcode or outward code in q becomes near; "
+           "'free' becomes free; 'today', 'tomorrow', 'tonight', 'this weekend', day names "
+           "('on tuesday', 'mondays') and 'Monday morning' become day and time_of_day. A "
+           "parameter given wins over the words. The words read are taken out of q; the "
+           "response's understood lists them, and offers the categories and audiences q names.",
            {"type": "boolean"}),
 ]  # fmt: skip
 
@@ -97,6 +113,21 @@ HIT = {
         "area_wide": {"type": "boolean", "description": "No venue: online, phone or area-wide."},
         "categories": {"type": "array", "items": {"type": "string"}},
         "access": {"type": "array", "items": {"type": "string"}},
+        "audience": {
+            "type": "array", "items": {"type": "string", "enum": list(AUDIENCE_VALUES)},
+            "description": "Whom it is for: ['everyone'] when open to anyone.",
+        },
+        "conditions": {
+            "type": "array", "items": {"type": "string"},
+            "description": "The health conditions it is for (slugs), with audience 'condition' "
+                           "or 'carers'.",
+        },
+        "booking": {"type": "string", "enum": ["drop_in", "booking", "referral"]},
+        "carers_welcome": {"type": "boolean"},
+        "age_min": {"type": "integer", "description": "Youngest age of those taking part (0: "
+                                                      "no limit)."},
+        "age_max": {"type": "integer", "description": "Oldest age of those taking part (120: "
+                                                      "no limit)."},
         "venue": {"type": "string"},
     },
     "required": ["id", "title", "organisation", "url", "summary", "lat", "lng", "distance_m",
@@ -110,6 +141,33 @@ ERROR = {
         "field": {"type": ["string", "null"], "description": "The parameter at fault."},
     },
     "required": ["error", "field"],
+}
+
+UNDERSTOOD = {
+    "type": "object",
+    "properties": {
+        "kind": {"type": "string", "enum": ["place", "cost", "when"]},
+        "label": {"type": "string", "description": "In plain words: 'Place: SW18', 'Free "
+                                                   "only', 'Saturday and Sunday'."},
+        "words": {"type": "string", "description": "The words of q it was read from."},
+        "parameters": {
+            "type": "object",
+            "description": "The parameters it added to the search, each with its values.",
+            "additionalProperties": {"type": "array", "items": {"type": "string"}},
+        },
+    },
+    "required": ["kind", "label", "words", "parameters"],
+}  # fmt: skip
+
+OFFER = {
+    "type": "object",
+    "properties": {
+        "kind": {"type": "string", "enum": ["category", "audience"]},
+        "label": {"type": "string", "description": "For example 'Show only Walking'."},
+        "parameter": {"type": "string", "enum": ["category", "audience"]},
+        "value": {"type": "string"},
+    },
+    "required": ["kind", "label", "parameter", "value"],
 }
 
 RESULTS = {
@@ -126,8 +184,39 @@ RESULTS = {
                 "additionalProperties": {"type": "integer"},
             },
         },
+        "words": {
+            "type": "string",
+            "description": "With understand=true: the words searched, those read taken out.",
+        },
+        "understood": {
+            "type": "array",
+            "items": {"$ref": "#/components/schemas/Understood"},
+            "description": "With understand=true: what was read from q. Empty otherwise.",
+        },
+        "offers": {
+            "type": "array",
+            "items": {"$ref": "#/components/schemas/Offer"},
+            "description": "With understand=true: filters q names, not applied (add the "
+            "parameter to apply one). Empty otherwise.",
+        },
+        "did_you_mean": {
+            "type": ["string", "null"],
+            "description": "When the words found fewer than 3 activities and close spellings "
+            "of them found more: the corrected words ('yoga' for 'yogga'); the results are "
+            "those for them. null otherwise.",
+            "example": "yoga",
+        },
     },
-    "required": ["total", "page", "page_size", "results", "facets"],
+    "required": [
+        "total",
+        "page",
+        "page_size",
+        "results",
+        "facets",
+        "understood",
+        "offers",
+        "did_you_mean",
+    ],
 }
 
 FEATURES = {
@@ -141,6 +230,43 @@ FEATURES = {
     },
     "required": ["type", "features"],
 }
+
+
+SUGGEST_PARAMETERS = [
+    _param("q", "What has been typed so far. Blank: no suggestions.",
+           {**TEXT, "maxLength": MAX_TEXT}, example="sing"),
+    _param("limit", "The most suggestions to return.",
+           {"type": "integer", "minimum": 1, "maximum": MAX_SUGGESTIONS,
+            "default": MAX_SUGGESTIONS}),
+]  # fmt: skip
+
+SUGGESTIONS = {
+    "type": "object",
+    "properties": {
+        "q": {"type": "string", "description": "The text the suggestions are for."},
+        "suggestions": {
+            "type": "array",
+            "maxItems": MAX_SUGGESTIONS,
+            "items": {
+                "type": "object",
+                "properties": {
+                    "kind": {
+                        "type": "string", "enum": list(KINDS),
+                        "description": "category: a directory category (search with it as a "
+                                       "filter); concept: an everyday word the directory "
+                                       "understands; title: an activity's title.",
+                    },
+                    "text": {"type": "string", "description": "What to show and search for."},
+                    "slug": {"type": "string",
+                             "description": "A category's slug (the category parameter of "
+                                            "/api/search); only for kind category."},
+                },
+                "required": ["kind", "text"],
+            },
+        },
+    },
+    "required": ["q", "suggestions"],
+}  # fmt: skip
 
 
 def _responses(ok_schema: str, media_type: str = "application/json"):
@@ -186,11 +312,26 @@ def openapi_document(server_url: str = "/") -> dict:
                     "responses": _responses("FeatureCollection", "application/geo+json"),
                 }
             },
+            "/api/suggest": {
+                "get": {
+                    "operationId": "suggest",
+                    "summary": "Type-ahead suggestions for the words of a search",
+                    "description": "At most 8: categories whose name (or a word of it) begins "
+                    "with q, then titles of running activities beginning with "
+                    "q, then (for three letters or more) titles with a word "
+                    "beginning with it. Case and accents aside.",
+                    "parameters": SUGGEST_PARAMETERS,
+                    "responses": _responses("Suggestions"),
+                }
+            },
         },
         "components": {
             "schemas": {
+                "Suggestions": SUGGESTIONS,
                 "Hit": HIT,
                 "SearchResults": RESULTS,
+                "Understood": UNDERSTOOD,
+                "Offer": OFFER,
                 "FeatureCollection": FEATURES,
                 "Error": ERROR,
             }

@@ -12,26 +12,23 @@ from django.utils import timezone
 
 from assets_directory.geocoding import GeocodingError, geocode, nearest_outcode
 from assets_directory.models import AccessibilityFeature, Category
-from assets_directory.scheduling import WEEKDAY_SLUGS
 from common.text import has_control_character
+from common.vocabulary import TIMES_OF_DAY, WEEKDAY_SLUGS
 
+from .backends import get_backend
+from .concepts import expansions_for
 from .query import FACETS, BBox, DirectoryQuery, GeoPoint, QueryError, Sort, TimeWindow
 
 TRUE = {"1", "true", "on", "yes"}
 FALSE = {"0", "false", "off", "no", ""}
-TIMES_OF_DAY = {
-    "morning": (datetime.time(6, 0), datetime.time(12, 0)),
-    "afternoon": (datetime.time(12, 0), datetime.time(17, 0)),
-    "evening": (datetime.time(17, 0), datetime.time(0, 0)),
-}
 LAT_LNG = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$")
 HH_MM = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 
 # Parameters the API documents (search/openapi.py lists the same ones).
 PARAMETERS = (
     "q", "category", "tag", "near", "radius_km", "bbox", "day", "time_from", "time_to",
-    "time_of_day", "open_now", "free", "max_cost", "access", "age", "delivery", "sort",
-    "page", "page_size", "facets", "prefix", "all_statuses",
+    "time_of_day", "open_now", "free", "max_cost", "access", "age", "delivery", "audience",
+    "sort", "page", "page_size", "facets", "prefix", "all_statuses", "understand",
 )  # fmt: skip
 
 
@@ -176,6 +173,14 @@ def _place(params: _Params) -> tuple[GeoPoint | None, str, str | None]:
     return GeoPoint(result.latitude, result.longitude, area=area), result.label, result.outcode
 
 
+def understanding_requested(params: QueryDict, *, default: bool) -> bool:
+    """The `understand` parameter: whether the words are read for a place and filters
+    (search.understanding). Raises QueryError for a value that is not true or false."""
+    if not params.get("understand", "").strip():
+        return default
+    return _bool(_Params(params), "understand")
+
+
 def parse_search_params(params: QueryDict, *, now: datetime.datetime | None = None) -> ParsedSearch:
     """Turn GET parameters into a validated query; a bad value raises QueryError(field)."""
     params = _Params(params)
@@ -256,6 +261,9 @@ def parse_search_params(params: QueryDict, *, now: datetime.datetime | None = No
     if [f.lower() for f in facets] in (["1"], ["true"], ["all"]):
         facets = list(FACETS)
 
+    # The concepts people's words name ("lonely": befriending), for a backend that applies them.
+    expansions = expansions_for(text) if text and get_backend().supports_expansions else None
+
     query = DirectoryQuery(
         text=text,
         categories=tuple(categories),
@@ -271,8 +279,10 @@ def parse_search_params(params: QueryDict, *, now: datetime.datetime | None = No
         access=tuple(access),
         age=_int(params, "age", None, "Age must be a whole number."),
         delivery=tuple(_list(params, "delivery")),
+        audience=tuple(_list(params, "audience")),
         include_not_running=_bool(params, "all_statuses"),
         prefix=_bool(params, "prefix"),
+        expansions=expansions,
         sort=sort,
         page=_int(params, "page", 1, "The page must be a whole number, 1 or more."),
         page_size=_int(params, "page_size", 20, "The page size must be a whole number."),
@@ -286,7 +296,8 @@ def parse_search_params(params: QueryDict, *, now: datetime.datetime | None = No
 # fields and treats them as not given; the API says so instead of guessing.
 TYPED_PARAMETERS = (
     "bbox", "radius_km", "day", "time_from", "time_to", "time_of_day", "open_now", "free",
-    "max_cost", "age", "delivery", "sort", "page", "page_size", "facets", "prefix", "all_statuses",
+    "max_cost", "age", "delivery", "audience", "sort", "page", "page_size", "facets", "prefix",
+    "all_statuses", "understand",
 )  # fmt: skip
 
 

@@ -14,15 +14,16 @@ from decimal import Decimal
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from assets_directory.scheduling import WEEKDAY_SLUGS
+from common.vocabulary import AUDIENCES, DELIVERY, EVERYONE, WEEKDAY_SLUGS
 
 LONDON = ZoneInfo("Europe/London")
 MAX_PAGE_SIZE = 100
 # How deep results can be paged: Elasticsearch's default max_result_window.
 MAX_RESULT_WINDOW = 10_000
 MAX_RADIUS_M = 200_000
-FACETS = ("categories", "days", "cost", "access", "delivery")
-DELIVERY = ("in_person", "online", "phone", "area_wide")
+FACETS = ("categories", "days", "cost", "access", "delivery", "audience")
+# What the "Who it's for" filter takes: an audience, or open to everyone.
+AUDIENCE_VALUES = (EVERYONE, *AUDIENCES)
 # Activities that list no sessions are indexed with this bucket alone, so "any time, or times
 # not given" is one term query like the rest.
 UNSCHEDULED_BUCKET = -1
@@ -73,7 +74,7 @@ def title_key(title: str, id: int) -> str:
 class GeoPoint:
     """A point to search around. `area` names the outward code ("SW18") when the point is only
     that area's centre, as an outward code or an offline lookup of a full postcode gives: then
-    distances from it are only as good as the area is small (see search.geo.distance_text). It
+    distances from it are only as good as the area is small (see common.geo.distance_text). It
     takes no part in equality, so a query is the same query whatever its place is called."""
 
     lat: float
@@ -140,6 +141,36 @@ class TimeWindow:
         return range(first, last)
 
 
+def fuzzy_distance(word: str) -> int:
+    """How many edits a close spelling of `word` may be away: none for a word of 3 letters or
+    fewer (too many words are that close), 1 for 4 to 7, 2 for 8 or more. A swap of two
+    neighbouring letters counts as one edit. Every backend uses this rule."""
+    if len(word) <= 3:
+        return 0
+    return 1 if len(word) <= 7 else 2
+
+
+@dataclass(frozen=True)
+class Expansions:
+    """What else a query's words may match: the concepts people's words name (search.concepts
+    finds them), as categories, access features, audiences and other words.
+
+    A document matches the query when it matches the words, as always, or any of these (then
+    the query's own words only raise its score). Expansions weigh less than the words, so a
+    hit on the words themselves ranks first. An access feature is matched like a category:
+    "wheelchair" finds activities at step-free venues, the whole point of asking.
+    """
+
+    categories: tuple[str, ...] = ()
+    access: tuple[str, ...] = ()
+    audience: tuple[str, ...] = ()
+    # Phrases: a document must have every word of one of them (stemmed, as the words are).
+    words: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.categories or self.access or self.audience or self.words)
+
+
 @dataclass(frozen=True)
 class DirectoryQuery:
     """What, where and when someone is looking for. Everything is optional."""
@@ -163,11 +194,18 @@ class DirectoryQuery:
     access: tuple[str, ...] = ()
     age: int | None = None
     delivery: tuple[str, ...] = ()
+    # Whom it is for: any of these (AUDIENCE_VALUES).
+    audience: tuple[str, ...] = ()
     # The statuses matched: what runs now by default. The directory's lists and counts pass
     # Activity.LISTED_STATUSES (temporarily closed ones too). include_not_running: every one.
     statuses: tuple[str, ...] = ("running",)
     include_not_running: bool = False
     prefix: bool = False
+    # What the words may match instead (see Expansions); None: only the words.
+    expansions: Expansions | None = None
+    # Close spellings: each word also matches words within fuzzy_distance() edits of it, as
+    # written (unstemmed). Not with prefix, whose last word is already a part of a word.
+    fuzzy: bool = False
     sort: Sort = Sort.RELEVANCE
     page: int = 1
     page_size: int = 20
@@ -198,11 +236,18 @@ class DirectoryQuery:
         for value in self.delivery:
             if value not in DELIVERY:
                 raise QueryError("delivery", f"Delivery is one of {', '.join(DELIVERY)}.")
+        for value in self.audience:
+            if value not in AUDIENCE_VALUES:
+                raise QueryError(
+                    "audience", f"Who it is for is one of {', '.join(AUDIENCE_VALUES)}."
+                )
         if not self.statuses or not all(isinstance(s, str) and s for s in self.statuses):
             raise QueryError("status", "Give at least one status.")
         for facet in self.facets:
             if facet not in FACETS:
                 raise QueryError("facets", f"Facets are {', '.join(FACETS)}.")
+        if self.expansions is not None and not isinstance(self.expansions, Expansions):
+            raise QueryError("q", "Expansions must be an Expansions.")
         if self.sort == Sort.DISTANCE and self.near is None:
             raise QueryError("sort", "Sorting by distance needs a place: give near as well.")
         if not (isinstance(self.page, int) and self.page >= 1):

@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 
 import orjson
 
+from .query import MAX_RESULT_WINDOW
+
 
 @dataclass
 class SearchHit:
@@ -23,6 +25,15 @@ class SearchHit:
     delivery: str = ""
     categories: list[str] = field(default_factory=list)
     access: list[str] = field(default_factory=list)
+    # Whom it is for (common.vocabulary.AUDIENCES, or EVERYONE), the conditions it is for, how
+    # to join, whether carers are welcome, and the ages of those who take part (0 to 120 when
+    # not limited).
+    audience: list[str] = field(default_factory=list)
+    conditions: list[str] = field(default_factory=list)
+    booking: str = ""
+    carers_welcome: bool = True
+    age_min: int = 0
+    age_max: int = 120
     venue: str = ""
     area_wide: bool = False
     schedule: list[dict] = field(default_factory=list)
@@ -64,6 +75,12 @@ class SearchHit:
             delivery=data.get("delivery") or "",
             categories=list(data.get("categories") or []),
             access=list(data.get("access") or []),
+            audience=list(data.get("audience") or []),
+            conditions=list(data.get("conditions") or []),
+            booking=data.get("booking") or "",
+            carers_welcome=bool(data.get("carers_welcome", True)),
+            age_min=int(data.get("age_min") or 0),
+            age_max=int(data["age_max"]) if data.get("age_max") is not None else 120,
             venue=data.get("venue") or "",
             area_wide=not has_point,
             schedule=list(data.get("schedule") or []),
@@ -77,10 +94,16 @@ class SearchResults:
     page: int
     page_size: int
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    # When the words as typed found few results and close spellings found more: the words
+    # those results are for ("yoga" for "yogga"), offered as "Did you mean ...?". "" otherwise.
+    did_you_mean: str = ""
 
     @property
     def pages(self) -> int:
-        return max(1, -(-self.total // self.page_size))
+        # Only pages that end by the MAX_RESULT_WINDOW-th result can be asked for (a later one
+        # is refused), so the count, and the "next page" links made from it, stop there.
+        pages = min(-(-self.total // self.page_size), MAX_RESULT_WINDOW // self.page_size)
+        return max(1, pages)
 
 
 def schedule_key(schedule: list[dict]) -> bytes:

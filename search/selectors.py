@@ -17,7 +17,9 @@ from assets_directory import scheduling
 from assets_directory.models import Activity
 from assets_directory.selectors import Listing, holiday_ranges
 
+from . import concepts, spelling
 from .backends import SearchBackendError, get_backend
+from .backends.base import BaseSearchBackend
 from .caching import remember
 from .documents import session_buckets
 from .query import BUCKETS_PER_DAY, MAX_RESULT_WINDOW, DirectoryQuery, Sort
@@ -29,6 +31,8 @@ __all__ = [
     "category_counts",
     "directory_listing",
     "search_directory",
+    "title_suggestions",
+    "title_word_suggestions",
 ]
 
 logger = logging.getLogger(__name__)
@@ -51,13 +55,90 @@ _FITTING: dict[tuple, Rules] = {}
 _FILTER_BUCKETS: dict[tuple, frozenset[int]] = {}
 
 
+# "Few results": when the words as typed find fewer than this, close spellings are tried.
+FEW_RESULTS = 3
+# The typo-tolerant hits whose words a correction is chosen from.
+CORRECTION_HITS = 10
+
+
 def search_directory(query: DirectoryQuery) -> SearchResults:
     """Run a validated query, then add each hit's next session (presentation only): the next
-    one that fits the query's days and times, when it asks for some."""
-    results = get_backend().search(query)
+    one that fits the query's days and times, when it asks for some.
+
+    When the words find few activities (fewer than FEW_RESULTS, by the words themselves: not
+    counting what concepts add, unless concepts account for every word) and the backend
+    answers close spellings, they are tried (`closer_spelling`): the results may then be
+    those of corrected words, which `did_you_mean` names."""
+    backend = get_backend()
+    results = backend.search(query)
+    if query.text and not (query.prefix or query.fuzzy) and backend.supports_fuzzy:
+        by_words = results.total
+        if by_words >= FEW_RESULTS and query.expansions and not concepts.understood(query.text):
+            # "englsh class": "class" names a concept that finds twenty courses, but the
+            # words as typed find nothing.
+            alone = replace(query, expansions=None, page=1, page_size=1, facets=())
+            by_words = backend.search(alone).total
+        if by_words < FEW_RESULTS:
+            results = closer_spelling(backend, query, results, by_words)
     if results.hits:
         add_next_sessions(results.hits, now=timezone.now(), query=query)
     return results
+
+
+def closer_spelling(
+    backend: BaseSearchBackend, query: DirectoryQuery, results: SearchResults, by_words: int
+) -> SearchResults:
+    """Results for close spellings of the query's words when they find more than the words
+    as typed (`by_words` activities, `results` with any concepts); `results` otherwise.
+
+    A typo-tolerant search (DirectoryQuery.fuzzy) finds what the words may have meant; each
+    word that finds nothing as it is is corrected to the closest of those hits' words or of
+    the concepts' words (search.spelling: "englsh class" finds nothing even typo-tolerant,
+    and "english" is a concept's word), and the corrected words are searched as words
+    (ranked as any search is, concepts applied), with `did_you_mean` set to them. When no
+    word can be corrected the typo-tolerant results themselves are given, if more."""
+    probe = replace(
+        query, fuzzy=True, expansions=None, page=1, page_size=CORRECTION_HITS, facets=()
+    )
+    found = backend.search(probe)
+
+    def known(word: str) -> bool:
+        alone = replace(query, text=word, expansions=None, page=1, page_size=1, facets=())
+        return backend.search(alone).total > 0
+
+    also = concepts.phrase_vocabulary() if backend.supports_expansions else frozenset()
+    correction = spelling.correct(query.text, found.hits, known=known, also=also)
+    if correction:
+        expansions = concepts.expansions_for(correction) if backend.supports_expansions else None
+        corrected = backend.search(replace(query, text=correction, expansions=expansions))
+        if corrected.total:
+            corrected.did_you_mean = correction
+            return corrected
+    if found.total <= by_words:
+        return results
+    widened = backend.search(replace(query, fuzzy=True))
+    return widened if widened.total > results.total else results
+
+
+def title_suggestions(prefix: str, *, size: int = 8) -> list[str]:
+    """Titles of running activities that begin with `prefix`, for a type-ahead menu: at most
+    `size`, each once. [] when the backend cannot suggest titles (its
+    supports_title_suggestions is False): a caller then offers none, and never needs to know
+    which backend runs."""
+    backend = get_backend()
+    if not backend.supports_title_suggestions:
+        return []
+    return backend.suggest_titles(prefix, size=size)
+
+
+def title_word_suggestions(prefix: str, *, size: int = 8) -> list[str]:
+    """Titles of running activities with a later word beginning with `prefix` (never one that
+    begins with it), for a type-ahead menu after `title_suggestions`: at most `size`, each
+    once. [] when the backend cannot (supports_title_word_suggestions is False)."""
+    backend = get_backend()
+    if not backend.supports_title_word_suggestions:
+        return []
+    return backend.suggest_title_words(prefix, size=size)
 
 
 def category_counts() -> dict[str, int] | None:

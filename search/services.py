@@ -6,9 +6,7 @@ import datetime
 import logging
 from collections.abc import Iterable
 
-from django.db import transaction
 from django.utils import timezone
-from kombu.exceptions import OperationalError
 
 from assets_directory.models import Activity
 
@@ -91,24 +89,3 @@ def index_rebuild(*, progress: ProgressCallback | None = None) -> int:
 
 def activity_ids_under(page_path: str) -> list[int]:
     return list(Activity.objects.filter(path__startswith=page_path).values_list("pk", flat=True))
-
-
-def index_enqueue(ids: Iterable[int]) -> None:
-    """Update these activities in the index once the current transaction commits.
-
-    Publishing must never wait on, or fail because of, the search engine or the broker: the
-    task retries on its own, and a broker that cannot be reached is logged.
-    """
-    ids = sorted({int(i) for i in ids})
-    if not ids:
-        return
-
-    def send():
-        from .tasks import update_directory_index
-
-        try:
-            update_directory_index.delay(ids)
-        except OperationalError:
-            logger.exception("Could not queue a search index update for activities %s", ids)
-
-    transaction.on_commit(send)

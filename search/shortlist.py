@@ -5,6 +5,8 @@ from __future__ import annotations
 from assets_directory.models import Activity
 from assets_directory.selectors import with_organisation_titles
 from common.http import parse_ids
+from common.mail import mail_send
+from common.site import site_url
 
 SESSION_KEY = "shortlist"
 MAX_ITEMS = 50
@@ -39,11 +41,20 @@ def shortlist_activities(session) -> list[Activity]:
     with its `organisation_title`."""
     ids = shortlist_ids(session)
     activities = (
-        Activity.objects.live()
-        .public()
+        Activity.objects.visible()
         .filter(pk__in=ids)
         .select_related("venue")
         .prefetch_related("schedules", "venue__accessibility")
     )
     by_id = {a.pk: a for a in activities}
     return with_organisation_titles([by_id[i] for i in ids if i in by_id])
+
+
+def shortlist_email(*, activities: list[Activity], to: str) -> None:
+    """E-mail the list to the visitor (the view has checked the address and the limits)."""
+    mail_send(
+        subject="Your list of activities",
+        template="search/emails/shortlist.txt",
+        context={"activities": activities, "base_url": site_url()},
+        to=[to],
+    )

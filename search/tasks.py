@@ -1,6 +1,9 @@
 import logging
+from collections.abc import Iterable
 
 from celery import shared_task
+from django.db import transaction
+from kombu.exceptions import OperationalError
 
 from . import services
 from .backends import SearchBackendError
@@ -19,3 +22,22 @@ def update_directory_index(self, activity_ids: list[int]) -> dict:
             return {"indexed": 0, "removed": 0, "error": str(exc)}
         raise self.retry(exc=exc, countdown=min(2**self.request.retries * 10, 600)) from exc
     return {"indexed": indexed, "removed": removed}
+
+
+def index_enqueue(ids: Iterable[int]) -> None:
+    """Update these activities in the index once the current transaction commits.
+
+    Publishing must never wait on, or fail because of, the search engine or the broker: the
+    task retries on its own, and a broker that cannot be reached is logged.
+    """
+    ids = sorted({int(i) for i in ids})
+    if not ids:
+        return
+
+    def send():
+        try:
+            update_directory_index.delay(ids)
+        except OperationalError:
+            logger.exception("Could not queue a search index update for activities %s", ids)
+
+    transaction.on_commit(send)

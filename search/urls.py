@@ -12,4 +12,5 @@ urlpatterns = [
     path("shortlist/clear/", views.shortlist_clear, name="shortlist_clear"),
     path("api/search", api.search_json, name="api_search"),
     path("api/search.geojson", api.search_geojson, name="api_search_geojson"),
+    path("api/suggest", api.suggest_json, name="api_suggest"),
 ]

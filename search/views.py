@@ -3,10 +3,8 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.mail import send_mail
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -14,36 +12,30 @@ from assets_directory.models import AccessibilityFeature, Activity, Category
 from common.http import parse_id, same_site_path
 from common.middleware import private_page
 from common.ratelimit import limits_exceeded, limits_record, public_form_limits
-from common.site import site_url
+from common.vocabulary import AUDIENCE_LABELS, DAY_CHOICES, DELIVERY_LABELS, TIME_OF_DAY_CHOICES
 
 from . import shortlist
 from .api import run_search
 from .forms import ShortlistEmailForm
 from .params import PAGE_RADIUS_KM, YOUR_LOCATION, is_point, page_search_params
 from .query import FACETS, MAX_RADIUS_M
+from .understanding import understood_page_params
+from .widening import wider_searches
 
 RADII_KM = (1, 2, 5, 10, 20)
 # A message about one activity carries this tag and its id ("activity-42").
 PLACED_TAG = "activity-"
-DAYS = (
-    ("mon", "Monday"), ("tue", "Tuesday"), ("wed", "Wednesday"), ("thu", "Thursday"),
-    ("fri", "Friday"), ("sat", "Saturday"), ("sun", "Sunday"),
-)  # fmt: skip
-TIMES = (("morning", "Morning"), ("afternoon", "Afternoon"), ("evening", "Evening"))
-DELIVERY = (
-    ("in_person", "In person"), ("online", "Online"), ("phone", "By phone"),
-    ("area_wide", "Comes to you"),
-)  # fmt: skip
+DAYS = DAY_CHOICES
+TIMES = TIME_OF_DAY_CHOICES
+DELIVERY = tuple(DELIVERY_LABELS.items())
+AUDIENCE = tuple(AUDIENCE_LABELS.items())
 
 
-def _without(params, name, value=None) -> str:
-    """The current search's query string with one filter (or one value of it) removed."""
+def _as_typed(params) -> str:
+    """The same search with the words searched as they are, nothing read from them."""
     data = params.copy()
-    if value is None:
-        data.pop(name, None)
-    else:
-        data.setlist(name, [v for v in data.getlist(name) if v != value])
     data.pop("page", None)
+    data["understand"] = "false"
     return data.urlencode()
 
 
@@ -56,26 +48,6 @@ def _without_blanks(params) -> str:
         else:
             del data[name]
     return data.urlencode()
-
-
-def _suggestions(params, parsed) -> list[tuple[str, str]]:
-    """Ways to widen a search that found nothing, as (label, query string)."""
-    query = parsed.query
-    suggestions = []
-    if query.radius_m and query.radius_m < 20_000:
-        wider = params.copy()
-        wider["radius_km"] = f"{min(query.radius_m / 1000 * 2, 20):g}"
-        suggestions.append((f"Search within {wider['radius_km']} km", wider.urlencode()))
-    labels = {
-        "category": "the category", "day": "the days", "time_of_day": "the time of day",
-        "free": "free only", "max_cost": "the cost limit", "access": "the access needs",
-        "delivery": "how it is delivered", "open_now": "open now", "age": "the age",
-        "q": "the search words", "time_from": "the start time", "time_to": "the end time",
-    }  # fmt: skip
-    for name, label in labels.items():
-        if params.get(name):
-            suggestions.append((f"Remove {label}", _without(params, name)))
-    return suggestions
 
 
 def _radius_field(params, parsed) -> tuple[str, list[str]]:
@@ -105,11 +77,16 @@ def _radius_field(params, parsed) -> tuple[str, list[str]]:
 
 def search_page(request):
     has_search = any(request.GET.get(k) for k in request.GET if k != "page")
-    # One copy of the parameters, as applied, for the search, the form, the map and the links.
+    # The parameters as the person gave them, for the form and the page links: the words are
+    # read afresh each time, so a place or a day typed in "What" is never stuck in a field.
     params = page_search_params(request.GET)
+    # And as applied, the words read (search.understanding), for the search, the map and the
+    # wider searches.
+    applied, understanding = understood_page_params(request.GET)
+    applied.pop("understand", None)
     parsed = results = error = None
     if has_search:
-        data = params.copy()
+        data = applied.copy()
         data.setlist("facets", list(FACETS))
         outcome = run_search(data, record_zero=True)
         parsed, results, error = outcome.parsed, outcome.results, outcome.error
@@ -132,10 +109,13 @@ def search_page(request):
         "days": DAYS,
         "times": TIMES,
         "delivery_options": DELIVERY,
+        "audience_options": AUDIENCE,
         "shortlist_ids": set(shortlist.shortlist_ids(request.session)),
         # The map asks the API, which refuses typed parameters sent empty: leave them out.
-        "geojson_query": _without_blanks(params),
-        "suggestions": _suggestions(params, parsed) if results and not results.total else [],
+        "geojson_query": _without_blanks(applied),
+        "understanding": understanding,
+        "as_typed_query": _as_typed(request.GET) if understanding.understood else "",
+        "suggestions": wider_searches(applied, parsed) if results and not results.total else [],
         # No empty map when nothing listed has a venue (all online, by phone or area-wide).
         "has_points": bool(results) and any(hit.lat is not None for hit in results.hits),
         "next_url": request.get_full_path(),
@@ -146,6 +126,12 @@ def search_page(request):
         context["messages"], context["placed_messages"] = _placed(
             request, {hit.id for hit in results.hits}
         )
+    if results is not None and results.did_you_mean:
+        # The corrected words, searched as such, with every filter kept: from the first page.
+        corrected = params.copy()
+        corrected["q"] = results.did_you_mean
+        corrected.pop("page", None)
+        context["did_you_mean_url"] = "?" + corrected.urlencode()
     if results is not None and results.pages > 1:
         page_params = params.copy()
         page_params.pop("facets", None)
@@ -181,7 +167,7 @@ def _back(request) -> HttpResponseRedirect:
 
 def _activity_id(request) -> int:
     activity_id = parse_id(request.POST.get("activity"))
-    if activity_id is None or not Activity.objects.live().public().filter(pk=activity_id).exists():
+    if activity_id is None or not Activity.objects.visible().filter(pk=activity_id).exists():
         raise Http404("No such activity.")
     return activity_id
 
@@ -237,11 +223,7 @@ def shortlist_page(request):
                 )
                 status = 429
             else:
-                body = render_to_string(
-                    "search/emails/shortlist.txt",
-                    {"activities": activities, "base_url": site_url()},
-                )
-                send_mail("Your list of activities", body, None, [form.cleaned_data["email"]])
+                shortlist.shortlist_email(activities=activities, to=form.cleaned_data["email"])
                 limits_record(limits)
                 messages.success(request, "We have sent your list.")
                 return redirect("search:shortlist")

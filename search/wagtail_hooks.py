@@ -4,7 +4,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from assets_directory.selectors import LISTING_HOOK
 
-from .models import ZeroResultSearch
+from .models import Concept, ZeroResultSearch
 from .selectors import directory_listing
 
 # The directory's pages list A to Z from the index (a database sort per page does not scale).
@@ -27,3 +27,19 @@ class ZeroResultSearchViewSet(SnippetViewSet):
 
 
 register_snippet(ZeroResultSearchViewSet)
+
+
+class ConceptViewSet(SnippetViewSet):
+    """The words people use and what they mean in the directory: moderators keep them."""
+
+    model = Concept
+    icon = "search"
+    menu_label = "Search concepts"
+    menu_order = 261
+    add_to_admin_menu = True
+    list_display = ["__str__", "audiences", "notes"]
+    search_fields = ["phrases", "words", "notes"]
+    inspect_view_enabled = True
+
+
+register_snippet(ConceptViewSet)

@@ -1,8 +1,10 @@
 import pytest
 from django.core.cache import cache
 
+import common.mail
 from assets_directory.models import DirectoryIndexPage
 from assets_directory.services import organisation_grant_editors
+from search import concepts
 from tests.factories import (
     ActivityFactory,
     ActivityScheduleFactory,
@@ -14,10 +16,21 @@ from tests.factories import (
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    # Rate limits live in the cache; each test starts with a clean slate.
+    # Rate limits live in the cache; each test starts with a clean slate. So do the search
+    # concepts each process keeps (a test's own concepts are rolled back without a signal).
     cache.clear()
+    concepts.forget()
     yield
     cache.clear()
+    concepts.forget()
+
+
+@pytest.fixture(autouse=True)
+def _mail_goes_out_at_once(request, monkeypatch):
+    # Mail is delivered when the transaction that sent it commits, and a test's transaction
+    # never does: here it goes at once. Tests marked mail_after_commit keep the real rule.
+    if "mail_after_commit" not in request.keywords:
+        monkeypatch.setattr(common.mail, "on_commit", lambda callback: callback())
 
 
 @pytest.fixture

@@ -41,3 +41,36 @@ def test_the_directory_knows_nothing_of_people_or_search():
 @pytest.mark.parametrize("app", ["assets_directory", "matching", "coproduction", "cms", "common"])
 def test_only_search_reaches_the_search_backends(app):
     assert reaching(app, "search.backends") == []
+
+
+CODE = ("assets_directory", "bench", "cms", "common", "coproduction", "matching", "search")
+
+
+def unexplained_function_imports() -> list[str]:
+    """Imports inside functions with no comment saying why, on their line or just above.
+
+    A function-level import usually dodges a cycle or a misplaced responsibility; where one
+    must stay (an AppConfig.ready() registering receivers, a module that can only load after
+    django.setup()), a comment says so.
+    """
+    found = []
+    for app in CODE:
+        for path in sorted((ROOT / app).rglob("*.py")):
+            if "migrations" in path.parts:
+                continue
+            source = path.read_text()
+            lines = source.splitlines()
+            for function in ast.walk(ast.parse(source)):
+                if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+                    continue
+                for node in ast.walk(function):
+                    if not isinstance(node, ast.Import | ast.ImportFrom):
+                        continue
+                    above = lines[node.lineno - 2].strip() if node.lineno > 1 else ""
+                    if "#" not in lines[node.lineno - 1] and not above.startswith("#"):
+                        found.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    return found
+
+
+def test_no_function_level_import_without_a_reason():
+    assert unexplained_function_imports() == []

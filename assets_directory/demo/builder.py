@@ -1,4 +1,7 @@
-"""Builds the demo borough (the directory's own data) from the shared factories with a fixed seed.
+"""Builds the demo borough (the directory's own data) with a fixed seed.
+
+It makes its pages and rows through the models, as an editor's would be made: test libraries
+(factory_boy and its kin) are not installed in production, where this command also runs.
 
 The demo of the whole site, accounts and people included, is composed in `cms.demo`.
 """
@@ -19,24 +22,19 @@ from assets_directory.models import (
     Activity,
     ActivitySchedule,
     Category,
+    Condition,
     DirectoryIndexPage,
     Organisation,
     SchoolHoliday,
+    Venue,
 )
 from assets_directory.services import organisation_grant_editors
-from tests.factories import (
-    ActivityFactory,
-    ActivityScheduleFactory,
-    OrganisationFactory,
-    SchoolHolidayFactory,
-    VenueFactory,
-)
+from common.vocabulary import WEEKDAY_SLUGS
 
 from . import content
+from .bulk import bulk_activities
 
 SEED = 2026
-# Where the demo's phone and home-visiting services reach: the borough's postcode districts.
-BOROUGH_AREA = "SW11, SW12, SW15, SW17, SW18"
 INWARD_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
 
 # The directory's demo accounts, with published passwords: only `manage.py load_demo` (cms)
@@ -53,16 +51,6 @@ SCHOOL_HOLIDAYS_2026_27 = [
     ("Easter holidays", datetime.date(2027, 3, 29), datetime.date(2027, 4, 9)),
     ("May half term", datetime.date(2027, 5, 31), datetime.date(2027, 6, 4)),
     ("Summer holidays", datetime.date(2027, 7, 22), datetime.date(2027, 9, 1)),
-]
-
-TIME_SLOTS = [
-    (datetime.time(9, 30), datetime.time(11, 0)),
-    (datetime.time(10, 0), datetime.time(12, 0)),
-    (datetime.time(11, 0), datetime.time(12, 30)),
-    (datetime.time(13, 30), datetime.time(15, 30)),
-    (datetime.time(14, 0), datetime.time(16, 0)),
-    (datetime.time(18, 0), datetime.time(19, 30)),
-    (datetime.time(19, 0), datetime.time(21, 0)),
 ]
 
 
@@ -94,6 +82,7 @@ class DemoBuilder:
         self.today = timezone.localdate()
         self.categories = {c.slug: c for c in Category.objects.all()}
         self.features = {f.slug: f for f in AccessibilityFeature.objects.all()}
+        self.conditions = {c.slug: c for c in Condition.objects.all()}
 
     def build(self) -> DemoSummary:
         summary = DemoSummary()
@@ -104,7 +93,7 @@ class DemoBuilder:
         self._check_vocabulary()
         with transaction.atomic():
             for name, start, end in SCHOOL_HOLIDAYS_2026_27:
-                SchoolHolidayFactory(name=name, start_date=start, end_date=end)
+                SchoolHoliday.objects.create(name=name, start_date=start, end_date=end)
             venues = self._venues()
             summary.venues = len(venues)
             organisations = self._organisations(index)
@@ -114,8 +103,6 @@ class DemoBuilder:
         # Bulk batches commit one by one, so a benchmark load does not hold one huge transaction.
         for organisation, _, _ in organisations:
             organisation.refresh_from_db(fields=["numchild"])
-        from .bulk import bulk_activities
-
         summary.activities += bulk_activities(
             builder=self,
             organisations=organisations,
@@ -142,7 +129,7 @@ class DemoBuilder:
             kinds = self.random.sample(content.VENUE_KINDS, k=6)
             for kind, features in kinds:
                 name = f"{place} {kind}"
-                venue = VenueFactory(
+                venue = Venue.objects.create(
                     name=name,
                     address_1=(
                         f"{self.random.randint(1, 240)} {self.random.choice(content.STREETS)}"
@@ -153,11 +140,11 @@ class DemoBuilder:
                     # Spread venues around the outward code's centroid (about a kilometre).
                     latitude=round(centre.latitude + self.random.uniform(-0.008, 0.008), 6),
                     longitude=round(centre.longitude + self.random.uniform(-0.012, 0.012), 6),
-                    accessibility=[self.features[f] for f in features if f in self.features],
                     accessibility_notes=(
                         "Ramp at the side entrance." if "step-free" in features else ""
                     ),
                 )
+                venue.accessibility.set([self.features[f] for f in features if f in self.features])
                 venues.append((venue, place))
         return venues
 
@@ -176,8 +163,7 @@ class DemoBuilder:
                 continue
             seen.add(title)
             slug = slugify(title)
-            organisation = OrganisationFactory(
-                parent=index,
+            organisation = Organisation(
                 title=title,
                 slug=slug,
                 kind=theme["kind"],
@@ -198,6 +184,7 @@ class DemoBuilder:
                     else ""
                 ),
             )
+            index.add_child(instance=organisation)
             organisations.append((organisation, theme, place))
         return organisations
 
@@ -243,18 +230,10 @@ class DemoBuilder:
             )
         elif cost == "pay_what_you_can":
             details = "suggested £2, nobody turned away"
-        age_min, age_max = None, None
-        if "60" in audience:
-            age_min = 60
-        elif "50" in audience:
-            age_min = 50
-        elif "11 to 18" in audience:
-            age_min, age_max = 11, 18
-        elif "under 5" in audience:
-            age_max = 5
+        audience_fields = content.audience_fields(audience)
+        conditions = audience_fields.pop("conditions")
         contact = f"{r.choice(content.FIRST_NAMES)} {r.choice(content.LAST_NAMES)}"
-        activity = ActivityFactory(
-            parent=organisation,
+        activity = Activity(
             title=title,
             slug=slugify(title)[:80],
             summary=summary,
@@ -262,11 +241,9 @@ class DemoBuilder:
                 f"<p>New people are always welcome: {contact} will meet you at the door "
                 "and show you round. Come as you are.</p>"
             ),
-            categories=[self.categories[s] for s in slugs],
-            tags=[w for w in title.lower().split() if len(w) > 4][:3],
             venue=venue,
             delivery=delivery,
-            area_served="" if delivery in ("in_person", "online") else BOROUGH_AREA,
+            area_served="" if delivery in ("in_person", "online") else content.BOROUGH_AREA,
             cost=cost,
             cost_amount=amount,
             cost_details=details,
@@ -277,21 +254,26 @@ class DemoBuilder:
                 "referral": "Ask your GP, social prescriber or nurse to refer you.",
             }[booking],
             who_for=audience,
-            age_min=age_min,
-            age_max=age_max,
+            **audience_fields,
             contact_name=contact,
             contact_email=f"{contact.split()[0].lower()}@{organisation.slug}.example.org",
             contact_phone=organisation.phone,
             status=status,
             last_reviewed=last_reviewed,
         )
+        organisation.add_child(instance=activity)
+        # Tags and categories are held by the page (modelcluster) until it is saved again.
+        activity.tags.add(*[w for w in title.lower().split() if len(w) > 4][:3])
+        activity.categories.set([self.categories[s] for s in slugs])
+        activity.conditions.set([self.conditions[s] for s in conditions])
+        activity.save()
         Activity.objects.filter(pk=activity.pk).update(last_reviewed=last_reviewed)
         self._schedule(activity, frequency, audience)
         return activity
 
     def _schedule(self, activity, frequency, audience):
         r = self.random
-        start, end = r.choice(TIME_SLOTS)
+        start, end = r.choice(content.TIME_SLOTS)
         term_time = "Children" in audience or "Young people" in audience or "under 5" in audience
         kwargs = {
             "activity": activity,
@@ -300,7 +282,7 @@ class DemoBuilder:
             "term_time_only": term_time,
         }
         if frequency == "weekly":
-            days = r.sample(["mon", "tue", "wed", "thu", "fri", "sat"], k=r.choice([1, 1, 1, 2]))
+            days = r.sample(WEEKDAY_SLUGS[:6], k=r.choice([1, 1, 1, 2]))
             kwargs.update(frequency=ActivitySchedule.Frequency.WEEKLY, weekdays=",".join(days))
         elif frequency == "fortnightly":
             anchor = self.today - datetime.timedelta(
@@ -308,13 +290,13 @@ class DemoBuilder:
             )
             kwargs.update(
                 frequency=ActivitySchedule.Frequency.FORTNIGHTLY,
-                weekdays=r.choice(["mon", "tue", "wed", "thu", "fri"]),
+                weekdays=r.choice(WEEKDAY_SLUGS[:5]),
                 starts_on=anchor,
             )
         elif frequency == "monthly":
             kwargs.update(
                 frequency=ActivitySchedule.Frequency.MONTHLY,
-                weekdays=r.choice(["mon", "tue", "wed", "thu", "fri", "sat"]),
+                weekdays=r.choice(WEEKDAY_SLUGS[:6]),
                 nth=r.choice([1, 2, 3, 4, -1]),
             )
         else:
@@ -323,7 +305,7 @@ class DemoBuilder:
                 weekdays="",
                 on_date=self.today + datetime.timedelta(days=r.randint(7, 90)),
             )
-        ActivityScheduleFactory(**kwargs)
+        ActivitySchedule.objects.create(**kwargs)
 
 
 def ensure_demo_accounts() -> list[tuple[str, str, str]]:

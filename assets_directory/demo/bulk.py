@@ -17,9 +17,9 @@ from django.utils.text import slugify
 from wagtail.models import Page
 
 from assets_directory.models import Activity, ActivitySchedule, Organisation
+from common.vocabulary import WEEKDAY_SLUGS
 
 from . import content
-from .builder import BOROUGH_AREA
 
 BATCH = 2000
 
@@ -83,18 +83,24 @@ def _insert_activity_rows(builder, pages, details, venues):
         f"INSERT INTO {connection.ops.quote_name(Activity._meta.db_table)} "
         f"({columns}) VALUES ({placeholders})"
     )
-    rows, categories, schedules = [], [], []
+    rows, categories, conditions, schedules = [], [], [], []
     through = Activity.categories.through
+    conditions_through = Activity.conditions.through
     for page, (organisation, place, pattern) in zip(pages, details, strict=True):
         title, slugs, summary, cost, booking, delivery, frequency, audience = pattern
         local = [v for v, p in venues if p == place] or [v for v, _ in venues]
+        audience_fields = content.audience_fields(audience)
         values = {
             "page_ptr": page.pk,
             "uuid": uuid.uuid4(),
             "summary": summary,
             "description": f"<p>{summary}</p>",
-            "age_min": None,
-            "age_max": None,
+            "audience": audience_fields["audience"],
+            "community": "",
+            "age_min": audience_fields["age_min"],
+            "age_max": audience_fields["age_max"],
+            "children_age_min": audience_fields["children_age_min"],
+            "children_age_max": audience_fields["children_age_max"],
             "who_for": audience,
             "carers_welcome": True,
             "cost": cost,
@@ -103,7 +109,7 @@ def _insert_activity_rows(builder, pages, details, venues):
             "booking": booking,
             "how_to_join": "",
             "delivery": delivery,
-            "area_served": "" if delivery in ("in_person", "online") else BOROUGH_AREA,
+            "area_served": "" if delivery in ("in_person", "online") else content.BOROUGH_AREA,
             "venue": r.choice(local).pk if delivery == "in_person" else None,
             "contact_name": "",
             "contact_email": "",
@@ -117,14 +123,18 @@ def _insert_activity_rows(builder, pages, details, venues):
         categories.extend(
             through(activity_id=page.pk, category_id=builder.categories[s].pk) for s in slugs
         )
-        start, end = r.choice(_slots())
+        conditions.extend(
+            conditions_through(activity_id=page.pk, condition_id=builder.conditions[s].pk)
+            for s in audience_fields["conditions"]
+        )
+        start, end = r.choice(content.TIME_SLOTS)
         weekly = frequency != "monthly"
         schedules.append(
             ActivitySchedule(
                 activity_id=page.pk,
                 sort_order=0,
                 frequency="weekly" if weekly else "monthly",
-                weekdays=r.choice(["mon", "tue", "wed", "thu", "fri", "sat"]),
+                weekdays=r.choice(WEEKDAY_SLUGS[:6]),
                 nth=None if weekly else r.choice([1, 2, 3, 4, -1]),
                 start_time=start,
                 end_time=end,
@@ -133,10 +143,5 @@ def _insert_activity_rows(builder, pages, details, venues):
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)
     through.objects.bulk_create(categories)
+    conditions_through.objects.bulk_create(conditions)
     ActivitySchedule.objects.bulk_create(schedules)
-
-
-def _slots():
-    from .builder import TIME_SLOTS
-
-    return TIME_SLOTS

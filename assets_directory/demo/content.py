@@ -1,5 +1,73 @@
 """Word lists for the demo borough (Wandsworth, SW11 to SW18): places, venues and activities."""
 
+import datetime
+
+# Where the demo's phone and home-visiting services reach: the borough's postcode districts.
+BOROUGH_AREA = "SW11, SW12, SW15, SW17, SW18"
+
+# When sessions start and end, for activities made one by one and in bulk alike.
+TIME_SLOTS = [
+    (datetime.time(9, 30), datetime.time(11, 0)),
+    (datetime.time(10, 0), datetime.time(12, 0)),
+    (datetime.time(11, 0), datetime.time(12, 30)),
+    (datetime.time(13, 30), datetime.time(15, 30)),
+    (datetime.time(14, 0), datetime.time(16, 0)),
+    (datetime.time(18, 0), datetime.time(19, 30)),
+    (datetime.time(19, 0), datetime.time(21, 0)),
+]
+
+# Who each demo audience is, as an editor would tick it: the audiences (common.vocabulary),
+# the health conditions (slugs), and the ages of those who take part and of their children.
+AUDIENCES = {
+    "Children under 5 with a parent or carer": {
+        "audience": ["young_children"], "children_age_max": 4,
+    },
+    "Parents and carers with babies": {"audience": ["young_children"], "children_age_max": 1},
+    "Older adults": {"audience": ["older"], "age_min": 60},
+    "Older people": {"audience": ["older"], "age_min": 60},
+    "Older people living alone": {"audience": ["older"], "age_min": 60},
+    "People aged 50 and over": {"audience": ["older"], "age_min": 50},
+    "People aged 60 and over": {"audience": ["older"], "age_min": 60},
+    "Young people aged 11 to 18": {"audience": ["young"], "age_min": 11, "age_max": 18},
+    "Women": {"audience": ["women"]},
+    "Unpaid carers": {"audience": ["carers"]},
+    "People affected by cancer": {"audience": ["condition"], "conditions": ["cancer"]},
+    "People living with diabetes and their families": {
+        "audience": ["condition"], "conditions": ["diabetes"],
+    },
+    "People referred by their cardiac team": {
+        "audience": ["condition"], "conditions": ["heart-conditions"],
+    },
+    "People with dementia and their carers": {
+        "audience": ["condition"], "conditions": ["dementia"],
+    },
+    "People with kidney disease": {"audience": ["condition"], "conditions": ["kidney-disease"]},
+    "People with long-term pain": {"audience": ["condition"], "conditions": ["long-term-pain"]},
+    "People with lung conditions": {"audience": ["condition"], "conditions": ["lung-conditions"]},
+    "People with lung conditions and carers": {
+        "audience": ["condition"], "conditions": ["lung-conditions"],
+    },
+    "People with memory problems and their carers": {
+        "audience": ["condition"], "conditions": ["memory-problems", "dementia"],
+    },
+    "Stroke survivors and carers": {"audience": ["condition"], "conditions": ["stroke"]},
+}  # fmt: skip
+
+
+def audience_fields(words: str) -> dict:
+    """An activity's audience fields for the demo audience `words` (open to everyone when the
+    words are not in AUDIENCES), conditions as slugs."""
+    known = AUDIENCES.get(words, {})
+    return {
+        "audience": ",".join(known.get("audience", ())),
+        "conditions": list(known.get("conditions", ())),
+        "age_min": known.get("age_min"),
+        "age_max": known.get("age_max"),
+        "children_age_min": known.get("children_age_min"),
+        "children_age_max": known.get("children_age_max"),
+    }
+
+
 NEIGHBOURHOODS = [
     ("Battersea", "SW11"),
     ("Clapham Junction", "SW11"),

@@ -19,6 +19,7 @@ import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 from .exceptions import GeocoderUnavailable, UnknownPostcode
@@ -104,8 +105,6 @@ def resolve_data_path(path: str | Path | None, default: Path | None = None) -> P
         return default
     resolved = Path(path).expanduser()
     if not resolved.is_absolute():
-        from django.conf import settings
-
         base_dir = getattr(settings, "BASE_DIR", None) if settings.configured else None
         resolved = Path(base_dir or Path.cwd()) / resolved
     return resolved

@@ -7,7 +7,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 
-from cms.loading import backend_from_path
+from common.loading import backend_from_path
 
 from .backends import BaseGeocoder
 

@@ -6,7 +6,7 @@ from .pages import (
     DirectoryIndexPage,
     Organisation,
 )
-from .taxonomy import AccessibilityFeature, Category, SchoolHoliday
+from .taxonomy import AccessibilityFeature, Category, Condition, SchoolHoliday
 from .venue import Venue
 
 __all__ = [
@@ -15,6 +15,7 @@ __all__ = [
     "ActivitySchedule",
     "ActivityTag",
     "Category",
+    "Condition",
     "DirectoryIndexPage",
     "FreshnessReminder",
     "GroupRegistration",

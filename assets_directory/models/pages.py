@@ -1,3 +1,5 @@
+from __future__ import annotations
+
 import uuid
 from datetime import timedelta
 from urllib.parse import urlencode
@@ -8,6 +10,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -19,13 +22,28 @@ from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
-from wagtail.models import Orderable, Page, PagePermissionTester
+from wagtail.models import Orderable, Page, PageManager, PagePermissionTester
+from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from common.forms import NamedErrorsMixin, PlainTextFormMixin
+from common.vocabulary import (
+    AUDIENCE_CHOICES,
+    COST_LABELS,
+    DAY_CHOICES,
+    DELIVERY_CHOICES,
+    MONTH_WEEK_ORDINALS,
+    WEEKDAY_SLUGS,
+    audience_slugs,
+)
 
 from .. import scheduling
+from ..audience import Audience, audience_of, describe
+from ..listing import activity_browse, organisation_activities
 from ..widgets import CommaSeparatedCheckboxes
+from .taxonomy import Category, SchoolHoliday
+
+_DELIVERY = dict(DELIVERY_CHOICES)
 
 
 class DirectoryIndexPage(RoutablePageMixin, Page):
@@ -43,25 +61,27 @@ class DirectoryIndexPage(RoutablePageMixin, Page):
 
     @path("")
     def browse(self, request):
-        from ..selectors import activity_browse, top_level_categories
-
         query = request.GET.get("q", "").strip()[:200]
         if query:
             # Words are the search page's job: ranked, with places, times and filters. Links
             # made before it existed still work.
             return redirect(f"{reverse('search:search')}?{urlencode({'q': query})}")
-        page = activity_browse(page_number=request.GET.get("page"))
+        page = activity_browse(
+            listed=Activity.objects.listed(), page_number=request.GET.get("page")
+        )
         return self.render(
-            request, context_overrides={"results": page, "categories": top_level_categories()}
+            request,
+            context_overrides={"results": page, "categories": list(Category.objects.top_level())},
         )
 
     @path("category/<slug:slug>/")
     def category(self, request, slug):
-        from ..models import Category
-        from ..selectors import activity_browse
-
         category = get_object_or_404(Category, slug=slug)
-        page = activity_browse(category=category, page_number=request.GET.get("page"))
+        page = activity_browse(
+            listed=Activity.objects.listed(),
+            category=category,
+            page_number=request.GET.get("page"),
+        )
         return self.render(
             request,
             template="assets_directory/category_page.html",
@@ -168,19 +188,25 @@ class Organisation(Page):
         return obj
 
     def get_context(self, request, *args, **kwargs):
-        from ..selectors import organisation_activities
-
         context = super().get_context(request, *args, **kwargs)
-        context["activities"] = organisation_activities(self, page_number=request.GET.get("page"))
+        context["activities"] = organisation_activities(
+            self, listed=Activity.objects.listed(), page_number=request.GET.get("page")
+        )
         return context
 
 
 class ActivityForm(NamedErrorsMixin, PlainTextFormMixin, WagtailAdminPageForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from .taxonomy import Category
-
         self.fields["categories"].queryset = Category.objects.in_tree_order()
+
+    def clean(self):
+        cleaned = super().clean()
+        # Many-to-many choices reach only the form, not the model's clean().
+        audiences = audience_slugs(cleaned.get("audience") or "")
+        if "condition" in audiences and not cleaned.get("conditions"):
+            self.add_error("conditions", "Choose the health conditions the activity is for.")
+        return cleaned
 
 
 class ActivityTag(TaggedItemBase):
@@ -189,13 +215,49 @@ class ActivityTag(TaggedItemBase):
     )
 
 
+class ActivityQuerySet(PageQuerySet):
+    """One meaning of "listed", "running" and "visible", wherever activities are listed,
+    counted, indexed or offered. Each has a ``_q()`` form for use inside other queries."""
+
+    def visible_q(self) -> Q:
+        """Anyone may open its page: live and not in a private section."""
+        return self.live_q() & ~self.private_q()
+
+    def current_q(self) -> Q:
+        """Live and not ended, public or not: what its group is asked to keep up to date."""
+        return self.live_q() & Q(status__in=Activity.LISTED_STATUSES)
+
+    def listed_q(self) -> Q:
+        """What the directory lists and counts: visible and running or temporarily closed."""
+        return self.visible_q() & Q(status__in=Activity.LISTED_STATUSES)
+
+    def running_q(self) -> Q:
+        """Visible and running now: what can go in someone's plan."""
+        return self.visible_q() & Q(status=Activity.Status.RUNNING)
+
+    def visible(self) -> ActivityQuerySet:
+        return self.filter(self.visible_q())
+
+    def current(self) -> ActivityQuerySet:
+        return self.filter(self.current_q())
+
+    def listed(self) -> ActivityQuerySet:
+        return self.filter(self.listed_q())
+
+    def running(self) -> ActivityQuerySet:
+        return self.filter(self.running_q())
+
+
+ActivityManager = PageManager.from_queryset(ActivityQuerySet)
+
+
 class Activity(Page):
     """Something a group runs: a class, a club, a drop-in, a peer-support meeting."""
 
     class Cost(models.TextChoices):
-        FREE = "free", "Free"
-        PAY_WHAT_YOU_CAN = "pay_what_you_can", "Pay what you can"
-        PAID = "paid", "Paid"
+        FREE = "free", COST_LABELS["free"]
+        PAY_WHAT_YOU_CAN = "pay_what_you_can", COST_LABELS["pay_what_you_can"]
+        PAID = "paid", COST_LABELS["paid"]
 
     class Booking(models.TextChoices):
         DROP_IN = "drop_in", "Just turn up"
@@ -203,10 +265,10 @@ class Activity(Page):
         REFERRAL = "referral", "Referral needed"
 
     class Delivery(models.TextChoices):
-        IN_PERSON = "in_person", "In person at a venue"
-        ONLINE = "online", "Online"
-        PHONE = "phone", "By phone"
-        AREA_WIDE = "area_wide", "Across an area (for example home visits)"
+        IN_PERSON = "in_person", _DELIVERY["in_person"]
+        ONLINE = "online", _DELIVERY["online"]
+        PHONE = "phone", _DELIVERY["phone"]
+        AREA_WIDE = "area_wide", _DELIVERY["area_wide"]
 
     class Status(models.TextChoices):
         RUNNING = "running", "Running"
@@ -217,6 +279,8 @@ class Activity(Page):
     # lists or counts: ended activities are not listed; drafts and private pages never are.
     LISTED_STATUSES = (Status.RUNNING.value, Status.TEMPORARILY_CLOSED.value)
 
+    objects = ActivityManager()
+
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     summary = models.CharField(
         max_length=300, help_text="One or two sentences shown in lists and search results."
@@ -225,14 +289,43 @@ class Activity(Page):
     categories = ParentalManyToManyField("assets_directory.Category", related_name="activities")
     tags = ClusterTaggableManager(through=ActivityTag, blank=True)
 
+    # Who it is for, as the matching engine and the "Who it's for" filter read it. None ticked:
+    # open to everyone.
+    audience = models.CharField(
+        "who it is for",
+        max_length=200,
+        blank=True,
+        help_text="Tick any that apply. Leave them all empty if anyone can come.",
+    )
+    conditions = ParentalManyToManyField(
+        "assets_directory.Condition",
+        blank=True,
+        related_name="activities",
+        verbose_name="health conditions",
+        help_text="For people living with these conditions (or caring for someone who does).",
+    )
+    community = models.CharField(
+        "which community",
+        max_length=100,
+        blank=True,
+        help_text="For a faith, cultural or language community: which one, e.g. 'Polish speakers'.",
+    )
+    # The ages of the people who take part. Children's ages are their own fields: a parent and
+    # baby group is for adults, with babies under one.
     age_min = models.PositiveSmallIntegerField(
         "youngest age", null=True, blank=True, validators=[MaxValueValidator(120)]
     )
     age_max = models.PositiveSmallIntegerField(
         "oldest age", null=True, blank=True, validators=[MaxValueValidator(120)]
     )
+    children_age_min = models.PositiveSmallIntegerField(
+        "children's youngest age", null=True, blank=True, validators=[MaxValueValidator(18)]
+    )
+    children_age_max = models.PositiveSmallIntegerField(
+        "children's oldest age", null=True, blank=True, validators=[MaxValueValidator(18)]
+    )
     who_for = models.CharField(
-        "who it is for",
+        "who it is for, in your words",
         max_length=255,
         blank=True,
         help_text="e.g. 'People living with diabetes and their families'.",
@@ -302,7 +395,11 @@ class Activity(Page):
         ),
         MultiFieldPanel(
             [
+                FieldPanel("audience", widget=CommaSeparatedCheckboxes(choices=AUDIENCE_CHOICES)),
+                FieldPanel("conditions", widget=forms.CheckboxSelectMultiple),
+                FieldPanel("community"),
                 FieldRowPanel([FieldPanel("age_min"), FieldPanel("age_max")]),
+                FieldRowPanel([FieldPanel("children_age_min"), FieldPanel("children_age_max")]),
                 FieldPanel("who_for"),
                 FieldPanel("carers_welcome"),
             ],
@@ -341,6 +438,19 @@ class Activity(Page):
         errors = {}
         if self.age_min is not None and self.age_max is not None and self.age_max < self.age_min:
             errors["age_max"] = "The oldest age must be the same as or more than the youngest."
+        if (
+            self.children_age_min is not None
+            and self.children_age_max is not None
+            and self.children_age_max < self.children_age_min
+        ):
+            errors["children_age_max"] = (
+                "The children's oldest age must be the same as or more than their youngest."
+            )
+        audiences = set(self.audiences)
+        if {"women", "men"} <= audiences:
+            errors["audience"] = "Choose women only or men only, not both."
+        if "community" in audiences and not self.community.strip():
+            errors["community"] = "Say which community the activity is for."
         if self.cost == self.Cost.PAID and self.cost_amount is None and not self.cost_details:
             errors["cost_amount"] = "Give a price or describe the cost for a paid activity."
         if self.delivery == self.Delivery.IN_PERSON and not self.venue_id:
@@ -353,6 +463,29 @@ class Activity(Page):
         return self.get_parent().specific
 
     @property
+    def audiences(self) -> tuple[str, ...]:
+        """Whom it is for (``common.vocabulary.AUDIENCES``); empty when open to everyone."""
+        return audience_slugs(self.audience)
+
+    def audience_summary(self) -> Audience:
+        """Its audience fields as one value (see ``assets_directory.audience``)."""
+        return audience_of(
+            audience=self.audience,
+            conditions=[(c.slug, c.name) for c in self.conditions.all()],
+            community=self.community,
+            age_min=self.age_min,
+            age_max=self.age_max,
+            children_age_min=self.children_age_min,
+            children_age_max=self.children_age_max,
+            who_for=self.who_for,
+            carers_welcome=self.carers_welcome,
+        )
+
+    def audience_lines(self) -> list[str]:
+        """Whom it is for, as sentences for its page."""
+        return describe(self.audience_summary())
+
+    @property
     def recurrences(self):
         return [s.as_recurrence() for s in self.schedules.all()]
 
@@ -360,13 +493,11 @@ class Activity(Page):
         return [scheduling.describe(r) for r in self.recurrences]
 
     def next_sessions(self, count=3, *, after=None):
-        from ..selectors import holiday_ranges
-
         return scheduling.next_occurrences(
             self.recurrences,
             after=after or timezone.now(),
             count=count,
-            holidays=holiday_ranges(),
+            holidays=SchoolHoliday.objects.ranges(),
         )
 
     @property
@@ -376,11 +507,10 @@ class Activity(Page):
         )
 
     def get_context(self, request, *args, **kwargs):
-        from ..forms import ProblemReportForm
-
+        # The "report a problem" form is the template's (the directory_forms tag): the model
+        # knows nothing of forms.
         context = super().get_context(request, *args, **kwargs)
         context["organisation"] = self.organisation
-        context["report_form"] = ProblemReportForm()
         return context
 
 
@@ -394,21 +524,13 @@ class ActivitySchedule(Orderable):
         ONCE = "once", "One date only"
 
     class Nth(models.IntegerChoices):
-        FIRST = 1, "First"
-        SECOND = 2, "Second"
-        THIRD = 3, "Third"
-        FOURTH = 4, "Fourth"
-        LAST = -1, "Last"
+        FIRST = 1, MONTH_WEEK_ORDINALS[1]
+        SECOND = 2, MONTH_WEEK_ORDINALS[2]
+        THIRD = 3, MONTH_WEEK_ORDINALS[3]
+        FOURTH = 4, MONTH_WEEK_ORDINALS[4]
+        LAST = -1, MONTH_WEEK_ORDINALS[-1]
 
-    WEEKDAY_CHOICES = [
-        ("mon", "Monday"),
-        ("tue", "Tuesday"),
-        ("wed", "Wednesday"),
-        ("thu", "Thursday"),
-        ("fri", "Friday"),
-        ("sat", "Saturday"),
-        ("sun", "Sunday"),
-    ]
+    WEEKDAY_CHOICES = list(DAY_CHOICES)
 
     activity = ParentalKey(Activity, related_name="schedules", on_delete=models.CASCADE)
     frequency = models.CharField(max_length=20, choices=Frequency.choices, default="weekly")
@@ -446,9 +568,7 @@ class ActivitySchedule(Orderable):
     @property
     def weekday_indexes(self):
         slugs = [s.strip() for s in self.weekdays.split(",") if s.strip()]
-        return tuple(
-            scheduling.WEEKDAY_SLUGS.index(s) for s in slugs if s in scheduling.WEEKDAY_SLUGS
-        )
+        return tuple(WEEKDAY_SLUGS.index(s) for s in slugs if s in WEEKDAY_SLUGS)
 
     def as_recurrence(self) -> scheduling.Recurrence:
         # Fields that do not apply to the chosen frequency are ignored rather than rejected, so

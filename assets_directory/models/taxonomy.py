@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F
 from django.db.models.functions import Coalesce
@@ -19,6 +20,10 @@ class CategoryManager(models.Manager):
             "sort_order",
             "name",
         )
+
+    def top_level(self):
+        """The categories the home page and the directory show as tiles, in their order."""
+        return self.filter(parent__isnull=True).order_by("sort_order", "name")
 
 
 class Category(index.Indexed, models.Model):
@@ -77,12 +82,42 @@ class AccessibilityFeature(models.Model):
         return self.name
 
 
+class Condition(models.Model):
+    """A health condition an activity can be meant for ("People living with dementia"), from a
+    vocabulary moderators keep, so the matching engine can tell who an activity is for."""
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    sort_order = models.PositiveIntegerField(default=0)
+
+    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("sort_order")]
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.name)
+        super().save(*args, **kwargs)
+
+
+class SchoolHolidayQuerySet(models.QuerySet):
+    def ranges(self) -> tuple:
+        """(first day, last day) of each holiday, for the schedule's term-time rule."""
+        return tuple(self.values_list("start_date", "end_date"))
+
+
 class SchoolHoliday(models.Model):
     """A school holiday, so that "term time only" sessions skip it."""
 
     name = models.CharField(max_length=100)
     start_date = models.DateField()
     end_date = models.DateField()
+
+    objects = SchoolHolidayQuerySet.as_manager()
 
     panels = [FieldPanel("name"), FieldPanel("start_date"), FieldPanel("end_date")]
 
@@ -93,7 +128,5 @@ class SchoolHoliday(models.Model):
         return f"{self.name} ({self.start_date:%d %b} to {self.end_date:%d %b %Y})"
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
         if self.start_date and self.end_date and self.end_date < self.start_date:
             raise ValidationError({"end_date": "The holiday must end on or after its first day."})

@@ -1,4 +1,4 @@
-"""The network map (GENIE step 1) as an accessible form, and the layout of its circle diagram.
+"""The network map (GENIE step 1) as an accessible form.
 
 Shared by the facilitated flow and the kiosk:
 
@@ -7,7 +7,8 @@ Shared by the facilitated flow and the kiosk:
   ``formset.draft_members()`` the rows that are valid so far (for drawing a half-finished map),
   ``formset.with_extra_row()`` the same rows again plus a blank one ("Add another", no JS).
 - ``members_to_initial(members)`` turns ``Member`` objects into the formset's initial rows.
-- ``network_diagram(members)`` lays the map out for ``matching/includes/network_diagram.html``.
+
+The circle diagram drawn beside the form is laid out by ``matching.diagram``.
 
 The rules for a member live in ``matching.network.Member``: the form checks each row by building
 a ``Member`` through ``members_from_dicts`` and shows its problem next to the field it names.
@@ -16,10 +17,7 @@ a ``Member`` through ``members_from_dicts`` and shows its problem next to the fi
 from __future__ import annotations
 
 import functools
-import json
-import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
 from django import forms
 from django.forms import formset_factory
@@ -27,7 +25,6 @@ from django.forms import formset_factory
 from common.forms import NamedErrorsMixin, PlainTextFormMixin
 
 from ..network import (
-    CIRCLE_NAMES,
     LABEL_MAX_LENGTH,
     Member,
     MemberError,
@@ -36,9 +33,6 @@ from ..network import (
 from ..vocabulary import (
     CIRCLES,
     CONTACT_FREQUENCIES,
-    FAMILY_KINDS,
-    FORMAL_KINDS,
-    MEMBER_KIND_LABELS,
     MEMBER_KINDS,
     SUPPORT_TYPES,
 )
@@ -256,225 +250,4 @@ class NetworkNoteForm(NamedErrorsMixin, PlainTextFormMixin, forms.Form):
         required=False,
         max_length=NOTE_MAX_LENGTH,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
-    )
-
-
-# The diagram ---------------------------------------------------------------------------------
-
-# Short codes drawn inside the dots; the kind is also written out under each dot and in the list.
-KIND_CODES = {
-    "partner": "Pa",
-    "family": "Fa",
-    "friend": "Fr",
-    "neighbour": "Ne",
-    "colleague": "Co",
-    "professional": "He",
-    "group": "Gr",
-    "pet": "Pe",
-    "place": "Pl",
-}
-
-
-# Kind names short enough to sit under a dot; the lists use the full MEMBER_KINDS labels.
-KIND_SHORT_NAMES = {
-    "partner": "Partner",
-    "family": "Family",
-    "friend": "Friend",
-    "neighbour": "Neighbour",
-    "colleague": "Colleague",
-    "professional": "Health or care",
-    "group": "Group",
-    "pet": "Pet",
-    "place": "Place",
-}
-
-
-def kind_group(kind: str) -> str:
-    """Which colour family a dot gets (never the only cue: code and words say it too)."""
-    if kind in FAMILY_KINDS:
-        return "family"
-    if kind == "friend":
-        return "friend"
-    if kind in FORMAL_KINDS:
-        return "formal"
-    return "wider"
-
-
-def kind_table() -> dict:
-    """Codes, labels and colour groups of the kinds, for network-map.js."""
-    return {
-        slug: {
-            "code": KIND_CODES[slug],
-            "label": label,
-            "short": KIND_SHORT_NAMES[slug],
-            "group": kind_group(slug),
-        }
-        for slug, label in MEMBER_KINDS
-    }
-
-
-# Geometry in SVG units (viewBox 0 0 600 600). network-map.js reads these from the <svg>.
-DIAGRAM_SIZE = 600
-RING_RADII = {1: 110, 2: 200, 3: 290}
-CENTRE_RADIUS = 24
-DOT_RADIUS = 18
-LABEL_DISPLAY_MAX = 14
-VIEW_MARGIN = 16
-# Where dots sit in each ring, and how many fit on one line before they zig-zag in and out.
-PLACE_RADII = {1: 66, 2: 155, 3: 245}
-STAGGER = {1: 20, 2: 22, 3: 22}
-SPACING = 62
-
-
-def member_text(member: Member) -> str:
-    """A member in words, as in the lists: "Mum (Family)", or "Family" without a name."""
-    kind = MEMBER_KIND_LABELS[member.kind]
-    return f"{member.label} ({kind})" if member.label else kind
-
-
-@dataclass(frozen=True)
-class DiagramDot:
-    index: int
-    member: Member
-    x: float
-    y: float
-    code: str
-    group: str
-    name: str  # shortened to fit; the full label is in `text` and the list
-    kind_label: str  # short, to fit under the dot
-    text: str
-
-
-@dataclass(frozen=True)
-class DiagramRing:
-    circle: int
-    radius: int
-    name: str
-    title_y: float
-    dots: tuple[DiagramDot, ...]
-
-
-@dataclass(frozen=True)
-class Diagram:
-    size: int
-    centre: float
-    centre_radius: int
-    dot_radius: int
-    rings: tuple[DiagramRing, ...]  # outer first, so inner circles paint on top
-    dots: tuple[DiagramDot, ...]
-
-    @property
-    def view_box(self) -> str:
-        """The drawing plus a margin, so names under the lowest and widest dots are not cut."""
-        side = self.size + 2 * VIEW_MARGIN
-        return f"{-VIEW_MARGIN} {-VIEW_MARGIN} {side} {side}"
-
-    @property
-    def geometry(self) -> str:
-        """What network-map.js needs to lay dots out exactly as network_diagram() does."""
-        return json.dumps(
-            {
-                "centre": self.centre,
-                "rings": [RING_RADII[c] for c in sorted(RING_RADII)],
-                "place": [PLACE_RADII[c] for c in sorted(PLACE_RADII)],
-                "stagger": [STAGGER[c] for c in sorted(STAGGER)],
-                "spacing": SPACING,
-                "dot": self.dot_radius,
-                "labelMax": LABEL_DISPLAY_MAX,
-                "names": [CIRCLE_NAMES[c] for c in sorted(RING_RADII)],
-            }
-        )
-
-    @property
-    def rings_inner_first(self):
-        return tuple(reversed(self.rings))
-
-    @property
-    def empty(self) -> bool:
-        return not self.dots
-
-    @property
-    def description(self) -> str:
-        """The whole map in one sentence each per circle: the diagram's text alternative."""
-        if self.empty:
-            return "Nobody is on the map yet."
-        parts = []
-        for ring in self.rings_inner_first:
-            if ring.dots:
-                names = "; ".join(dot.text for dot in ring.dots)
-                parts.append(f"{ring.name.capitalize()} circle: {names}.")
-            else:
-                parts.append(f"{ring.name.capitalize()} circle: nobody.")
-        return " ".join(parts)
-
-
-def _shorten(text: str) -> str:
-    if len(text) <= LABEL_DISPLAY_MAX:
-        return text
-    return text[: LABEL_DISPLAY_MAX - 1].rstrip() + "…"
-
-
-def _positions(circle: int, count: int) -> list[tuple[float, float]]:
-    """Spread `count` dots evenly round a ring, starting half a step after the top so that no dot
-    sits on the ring's name. Crowded rings zig-zag between two radii. Mirrored in
-    network-map.js (layout()); keep the two the same."""
-    centre = DIAGRAM_SIZE / 2
-    radius = PLACE_RADII[circle]
-    crowded = count * SPACING > 2 * math.pi * radius
-    points = []
-    for i in range(count):
-        angle = -math.pi / 2 + (i + 0.5) * 2 * math.pi / count
-        r = radius + (STAGGER[circle] * (1 if i % 2 else -1) if crowded else 0)
-        points.append(
-            (round(centre + r * math.cos(angle), 1), round(centre + r * math.sin(angle), 1))
-        )
-    return points
-
-
-def network_diagram(members: Iterable[Member]) -> Diagram:
-    """Lay a map out as three circles with the members as dots. `index` on each dot is the
-    member's position in `members` (the form row, on the edit page)."""
-    members = list(members)
-    centre = DIAGRAM_SIZE / 2
-    rings = []
-    all_dots = []
-    for circle in sorted(RING_RADII, reverse=True):
-        indexed = [(i, m) for i, m in enumerate(members) if m.circle == circle]
-        dots = []
-        for (index, member), (x, y) in zip(indexed, _positions(circle, len(indexed)), strict=True):
-            dots.append(
-                DiagramDot(
-                    index=index,
-                    member=member,
-                    x=x,
-                    y=y,
-                    code=KIND_CODES[member.kind],
-                    group=kind_group(member.kind),
-                    name=_shorten(member.label),
-                    kind_label=KIND_SHORT_NAMES[member.kind],
-                    text=member_text(member),
-                )
-            )
-        inner_edge = RING_RADII.get(circle - 1, CENTRE_RADIUS)
-        rings.append(
-            DiagramRing(
-                circle=circle,
-                radius=RING_RADII[circle],
-                name=CIRCLE_NAMES[circle],
-                # The ring's name sits at the top of its band, just inside its line.
-                title_y=centre
-                - RING_RADII[circle]
-                + min(22, (RING_RADII[circle] - inner_edge) / 2),
-                dots=tuple(dots),
-            )
-        )
-        all_dots.extend(dots)
-    all_dots.sort(key=lambda dot: dot.index)
-    return Diagram(
-        size=DIAGRAM_SIZE,
-        centre=centre,
-        centre_radius=CENTRE_RADIUS,
-        dot_radius=DOT_RADIUS,
-        rings=tuple(rings),
-        dots=tuple(all_dots),
     )

@@ -43,6 +43,12 @@ class ConsentForm(NamedErrorsMixin, PlainTextFormMixin, forms.Form):
     count_in_statistics = forms.BooleanField(
         label=Consent._meta.get_field("count_in_statistics").verbose_name, required=False
     )
+    health_conditions = forms.BooleanField(
+        label=Consent._meta.get_field("health_conditions").verbose_name,
+        required=False,
+        help_text="Health is sensitive: ask plainly, and note conditions only if they agree. "
+        "Without it, any noted are deleted.",
+    )
     method = forms.ChoiceField(
         label="How did they agree?",
         choices=Consent.Method.choices,
@@ -56,6 +62,7 @@ class ConsentForm(NamedErrorsMixin, PlainTextFormMixin, forms.Form):
             keep_record=data["keep_record"],
             contact_by_email=data["contact_by_email"],
             count_in_statistics=data["count_in_statistics"],
+            health_conditions=data["health_conditions"],
             method=data["method"],
         )
 

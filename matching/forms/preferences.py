@@ -1,10 +1,13 @@
 """GENIE step 2 (the questionnaire and the top three) and PLANS needs, as forms.
 
-The same forms serve two flows. The facilitated flow reads a person's record and saves
-through matching.services (`preferences_fields()`, `top_three()`, `need_answers()`). The kiosk
-stores nothing: it carries the answers from page to page in the JSON shape of POST /api/match
-(`answers()`) and fills each form back from them (`initial_from_answers()`), so both flows ask
-and accept exactly the same things.
+The same forms serve two flows. The facilitated flow fills them from a person's record
+(`initial_from_answers(selectors.record_answers(person))`) and saves through matching.services
+(`preferences_fields()`, `need_answers()`). The kiosk stores nothing: it carries the answers
+from page to page in the JSON shape of POST /api/match (`answers()`) and fills each form back
+from them (`initial_from_answers()`), so both flows ask and accept exactly the same things.
+
+The forms only validate: what the database decides (the category tree, the access features)
+is read by matching.selectors and given to them by the view (`choices=`, `categories=`).
 
 Questions are worded to the person ("you"): a facilitator reads them out, a kiosk user reads
 them alone.
@@ -12,34 +15,26 @@ them alone.
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django import forms
-from django.contrib.staticfiles import finders
 
-from assets_directory.models import AccessibilityFeature, Activity, Category
-from assets_directory.scheduling import WEEKDAY_SLUGS
+from assets_directory.models import Activity
 from common.forms import NamedErrorsMixin, PlainTextFormMixin
+from common.vocabulary import DAY_CHOICES, WEEKDAY_SLUGS, ordinal_number
 
-from ..models import Person, Preferences
+from ..models import Preferences
 from ..scoring import TOP_THREE_MAX
-from ..selectors import answers_for_person
+from ..selectors import CategoryTree, InterestGroup, PreferenceChoices
 from ..services import NeedAnswer
 from ..vocabulary import NEEDS, TRAVEL_MODES
 
 ANY = "any"
 FREE = "free"
 
-DAY_NAMES = dict(
-    zip(
-        WEEKDAY_SLUGS,
-        ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
-        strict=True,
-    )
-)
+DAY_NAMES = dict(DAY_CHOICES)
 
 
 @dataclass(frozen=True)
@@ -75,71 +70,20 @@ TRAVEL_CHOICES = [(c, label) for c, _, label in TRAVEL_LIMITS] + [(ANY, "Any dis
 COST_CHOICES = [(c, label) for c, _, label in COST_LIMITS] + [(ANY, "Any cost")]
 
 NEED_LABELS = {slug: label for slug, label, _ in NEEDS}
-ORDER_WORDS = ("1st", "2nd", "3rd")
-
-ICON_FOLDER = "icons/interests"
-GENERIC_ICON = f"{ICON_FOLDER}/generic.svg"
-ICON_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,60}$")
-
-
-@functools.lru_cache(maxsize=512)
-def interest_icon(slug: str, icon: str = "") -> str:
-    """The static path of a top-level category's picture: the one named in Category.icon,
-    else one named after its slug, else a generic one (new categories still get a picture)."""
-    for name in (icon, slug):
-        if name and ICON_NAME.match(name) and finders.find(f"{ICON_FOLDER}/{name}.svg"):
-            return f"{ICON_FOLDER}/{name}.svg"
-    return GENERIC_ICON
-
-
-# The category tree ---------------------------------------------------------------------------
+ORDER_WORDS = tuple(ordinal_number(n) for n in (1, 2, 3))
 
 
 @dataclass
-class InterestGroup:
-    """A top-level category and the categories under it, for a fieldset with a picture."""
+class InterestRows:
+    """An interest group with its bound widgets, for a fieldset with a picture."""
 
     slug: str
     name: str
     icon: str
-    slugs: list[str] = field(default_factory=list)
-    rows: list = field(default_factory=list)  # filled by each form with its bound widgets
+    rows: list = field(default_factory=list)
 
 
-def category_tree() -> tuple[list[InterestGroup], dict[str, str]]:
-    """Groups in tree order, and a label for every category slug. A top-level category is a
-    choice too ("any kind"): the search index files an activity under its ancestors as well."""
-    categories = list(Category.objects.in_tree_order())
-    by_id = {c.id: c for c in categories}
-
-    def top(category):
-        seen = set()
-        while category.parent_id in by_id and category.id not in seen:
-            seen.add(category.id)
-            category = by_id[category.parent_id]
-        return category
-
-    groups: dict[int, InterestGroup] = {}
-    members: dict[int, list] = {}
-    for category in categories:
-        root = top(category)
-        if root.id not in groups:
-            groups[root.id] = InterestGroup(
-                slug=root.slug, name=root.name, icon=interest_icon(root.slug, root.icon or "")
-            )
-            members[root.id] = []
-        if category.id != root.id:
-            members[root.id].append(category)
-    labels = {}
-    for root_id, group in groups.items():
-        children = members[root_id]
-        group.slugs = [group.slug, *(c.slug for c in children)]
-        labels[group.slug] = f"{group.name} (any kind)" if children else group.name
-        labels.update((c.slug, c.name) for c in children)
-    return list(groups.values()), labels
-
-
-def _group_rows(groups, widgets: dict, extra=None) -> list[InterestGroup]:
+def _group_rows(groups: tuple[InterestGroup, ...], widgets: dict, extra=None) -> list[InterestRows]:
     """Pair each offered choice's checkbox with its group (and an extra field, if any)."""
     result = []
     for group in groups:
@@ -150,9 +94,7 @@ def _group_rows(groups, widgets: dict, extra=None) -> list[InterestGroup]:
         ]
         if rows:
             result.append(
-                InterestGroup(
-                    slug=group.slug, name=group.name, icon=group.icon, slugs=group.slugs, rows=rows
-                )
+                InterestRows(slug=group.slug, name=group.name, icon=group.icon, rows=rows)
             )
     return result
 
@@ -216,24 +158,6 @@ def _slots_by_day(free_times) -> dict[str, list[str]]:
     return {day: [s.slug for s in TIME_SLOTS if s.slug in slots] for day, slots in ticked.items()}
 
 
-def record_answers(person: Person) -> dict:
-    """The person's record as answers: the POST /api/match shape plus what only the
-    questionnaire and the plan use (how they travel, company, their words about needs)."""
-    answers = answers_for_person(person)
-    preferences = getattr(person, "preferences", None)
-    if preferences is not None:
-        answers.update(
-            travel=list(preferences.travel),
-            company=preferences.company,
-            used_to_enjoy=preferences.used_to_enjoy,
-        )
-    answers["need_notes"] = [
-        {"need": n.need, "in_their_words": n.in_their_words, "who_will_help": n.who_will_help}
-        for n in person.needs.order_by("priority")
-    ]
-    return answers
-
-
 # Step 2: the questionnaire -------------------------------------------------------------------
 
 
@@ -289,15 +213,14 @@ class PreferencesForm(NamedErrorsMixin, PlainTextFormMixin, forms.Form):
 
     FREE_FIELD = "free_{}"
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, choices: PreferenceChoices, **kwargs):
         super().__init__(*args, **kwargs)
-        self.groups, labels = category_tree()
+        categories = choices.categories
+        self.groups = categories.groups
         self.fields["interests"].choices = [
-            (slug, labels[slug]) for group in self.groups for slug in group.slugs
+            (slug, categories.labels[slug]) for slug in categories.slugs
         ]
-        self.fields["access_needs"].choices = list(
-            AccessibilityFeature.objects.values_list("slug", "name")
-        )
+        self.fields["access_needs"].choices = list(choices.access_features)
         for day in WEEKDAY_SLUGS:
             self.fields[self.FREE_FIELD.format(day)] = _checkboxes(
                 DAY_NAMES[day], choices=[(s.slug, s.label) for s in TIME_SLOTS]
@@ -308,7 +231,7 @@ class PreferencesForm(NamedErrorsMixin, PlainTextFormMixin, forms.Form):
         )
 
     # For the template.
-    def interest_groups(self) -> list[InterestGroup]:
+    def interest_groups(self) -> list[InterestRows]:
         return _group_rows(self.groups, _widgets(self["interests"]))
 
     def free_time_fields(self) -> list:
@@ -386,10 +309,6 @@ class PreferencesForm(NamedErrorsMixin, PlainTextFormMixin, forms.Form):
             initial[cls.FREE_FIELD.format(day)] = slots
         return initial
 
-    @classmethod
-    def initial_from_record(cls, person: Person) -> dict:
-        return cls.initial_from_answers(record_answers(person))
-
 
 # Step 2: the top three -----------------------------------------------------------------------
 
@@ -437,10 +356,11 @@ class TopThreeForm(NamedErrorsMixin, PlainTextFormMixin, forms.Form):
 
     ORDER_FIELD = "order-{}"
 
-    def __init__(self, *args, interests=(), **kwargs):
+    def __init__(self, *args, categories: CategoryTree, interests=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.groups, labels = category_tree()
-        everything = [slug for group in self.groups for slug in group.slugs]
+        self.groups = categories.groups
+        labels = categories.labels
+        everything = categories.slugs
         wanted = set(interests or ())
         self.offered = [slug for slug in everything if slug in wanted] or everything
         self.fields["top_three"].choices = [(slug, labels[slug]) for slug in self.offered]
@@ -467,7 +387,7 @@ class TopThreeForm(NamedErrorsMixin, PlainTextFormMixin, forms.Form):
     def _number(self, slug) -> int | None:
         return self.cleaned_data.get(self.ORDER_FIELD.format(slug))
 
-    def groups_with_order(self) -> list[InterestGroup]:
+    def groups_with_order(self) -> list[InterestRows]:
         return _group_rows(
             self.groups,
             _widgets(self["top_three"]),
@@ -495,10 +415,6 @@ class TopThreeForm(NamedErrorsMixin, PlainTextFormMixin, forms.Form):
             for position, slug in enumerate(top_three, start=1)
         )
         return initial
-
-    @classmethod
-    def initial_from_record(cls, person: Person) -> dict:
-        return cls.initial_from_answers(record_answers(person))
 
 
 # PLANS: needs --------------------------------------------------------------------------------
@@ -633,7 +549,3 @@ class NeedsForm(NamedErrorsMixin, PlainTextFormMixin, forms.Form):
                 if isinstance(note.get(key), str) and note[key]:
                     initial[name.format(note["need"])] = note[key][:limit]
         return initial
-
-    @classmethod
-    def initial_from_record(cls, person: Person) -> dict:
-        return cls.initial_from_answers(record_answers(person))

@@ -109,6 +109,12 @@ class Consent(models.Model):
         "They agree to be counted, without their name, in figures for local services",
         default=False,
     )
+    # Health is special-category data (UK GDPR article 9): noted only with its own consent.
+    health_conditions = models.BooleanField(
+        "They agree that we note health conditions they (or someone they care for) live with, "
+        "to find groups meant for them",
+        default=False,
+    )
     method = models.CharField(max_length=20, choices=Method.choices, default=Method.SPOKEN)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -3,8 +3,11 @@
 from django.conf import settings
 from django.db import models
 
-from ..vocabulary import NEEDS
+from ..network import members_from_dicts, network_metrics
+from ..vocabulary import AGE_BANDS, NEEDS, SINGLE_SEX_GROUPS
 from .people import Person
+
+AGE_BAND_CHOICES = [(slug, label) for slug, label, _, _ in AGE_BANDS]
 
 
 class NetworkMap(models.Model):
@@ -32,13 +35,9 @@ class NetworkMap(models.Model):
         return f"Network map of {self.created_at:%d %b %Y}"
 
     def member_objects(self):
-        from ..network import members_from_dicts
-
         return members_from_dicts(self.members)
 
     def metrics(self):
-        from ..network import network_metrics
-
         return network_metrics(self.member_objects())
 
 
@@ -63,6 +62,14 @@ class Preferences(models.Model):
     access_needs = models.JSONField(default=list, blank=True)  # AccessibilityFeature slugs
     delivery = models.JSONField(default=list, blank=True)  # Activity.Delivery values; empty = any
     company = models.CharField(max_length=20, choices=Company.choices, default=Company.EITHER)
+    # About them, so that suggestions fit (all optional; see matching.scoring.Profile).
+    age_band = models.CharField(max_length=20, blank=True, choices=AGE_BAND_CHOICES)
+    # Health conditions (slugs): only with Consent.health_conditions (services enforce it).
+    conditions = models.JSONField(default=list, blank=True)
+    cares_for = models.BooleanField(default=False)
+    cared_for_conditions = models.JSONField(default=list, blank=True)
+    young_children = models.BooleanField(default=False)
+    single_sex = models.CharField(max_length=10, blank=True, choices=SINGLE_SEX_GROUPS)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -14,27 +14,20 @@ from __future__ import annotations
 
 import functools
 import logging
-from dataclasses import dataclass
 from smtplib import SMTPException
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_http_methods, require_POST
 
-from common.http import client_address, parse_id
-from common.ratelimit import Limit, limits_exceeded, limits_record
-from common.site import site_url
-from search.selectors import SearchBackendError
+from common.http import parse_id
+from common.ratelimit import limits_exceeded, limits_record, public_form_limits
 
-from ..answers import MatchInputError
-from ..engine import match_answers
-from ..forms.network import kind_table, member_formset, network_diagram
-from ..forms.preferences import NEED_LABELS, NeedsForm, PreferencesForm, TopThreeForm
+from ..engine import MatchOutcome, match_outcome
+from ..forms.preferences import NEED_LABELS
 from ..kiosk import (
     COOKIE_NAME,
     IDLE_SECONDS,
@@ -45,46 +38,20 @@ from ..kiosk import (
     EmailListForm,
     KioskStateError,
     KioskVisit,
-    PlaceForm,
     state_open,
     state_seal,
     visit_open,
     visit_seal,
 )
-from ..network import members_from_dicts
+from ..kiosk_steps import STEPS, KioskStep
 from ..printed import entries_from_cards
-from ..suggestions import (
-    Card,
-    suggestion_cards,
-)
+from ..services import kiosk_list_email
+from ..suggestions import Card
 
 logger = logging.getLogger(__name__)
 
-SUGGESTION_LIMIT = 10
-# An empty map gets a few blank rows, so that without JavaScript most people need no extra
-# round trip for "Add another".
-EMPTY_MAP_ROWS = 3
-UNUSABLE_ANSWERS = "Some of your answers could not be used."
 # What a step's post holds besides the step's own fields: never kept in a draft.
 NOT_DRAFT = frozenset({"csrfmiddlewaretoken", STATE_FIELD, "go", "add_row", "activities"})
-
-
-@dataclass(frozen=True)
-class Step:
-    slug: str
-    title: str
-    template: str
-    optional: bool = True
-
-
-STEPS = (
-    Step("place", "Where you are", "matching/kiosk/start.html", optional=False),
-    Step("people", "Your people", "matching/kiosk/people.html"),
-    Step("enjoy", "What you enjoy", "matching/kiosk/enjoy.html"),
-    Step("top-three", "Your top three", "matching/kiosk/top_three.html"),
-    Step("needs", "What matters to you", "matching/kiosk/needs.html"),
-)
-STEP_BY_SLUG = {step.slug: step for step in STEPS}
 
 
 def kiosk_page(view):
@@ -174,151 +141,76 @@ def _start_again(request, error: KioskStateError):
     )
 
 
-def _step_address(step: Step) -> str:
+def _step_address(step: KioskStep) -> str:
     return reverse("matching:kiosk_step", args=[step.slug])
 
 
 # The steps --------------------------------------------------------------------------------
 
 
-def _members(answers: dict) -> list:
-    network = answers.get("network")
-    rows = network.get("members", []) if isinstance(network, dict) else []
-    try:
-        return members_from_dicts(rows if isinstance(rows, list) else [])
-    except ValueError:
-        # Sealed by us, so only a change in the rules can get here: start the map afresh.
-        return []
-
-
-def _form(step: Step, data, answers: dict):
-    if step.slug == "place":
-        return PlaceForm(data, initial={"near": answers.get("near", "")})
-    if step.slug == "people":
-        if data is not None:
-            return member_formset(data)
-        members = _members(answers)
-        return member_formset(members=members, extra=1 if members else EMPTY_MAP_ROWS)
-    if step.slug == "enjoy":
-        return PreferencesForm(data, initial=PreferencesForm.initial_from_answers(answers))
-    if step.slug == "top-three":
-        return TopThreeForm(
-            data,
-            interests=answers.get("interests", []),
-            initial=TopThreeForm.initial_from_answers(answers),
-        )
-    return NeedsForm(data, initial=NeedsForm.initial_from_answers(answers))
-
-
-def _valid(step: Step, form) -> bool:
-    if step.slug != "people":
-        return form.is_valid()
-    if form.is_valid():
-        return True
-    # The map is optional here: nobody on it is an answer, not a mistake.
-    return not any(form.errors) and all(
-        error.code == "empty" for error in form.non_form_errors().as_data()
-    )
-
-
-def _merge(step: Step, form, answers: dict) -> dict:
-    answers = dict(answers)
-    if step.slug == "place":
-        answers["near"] = form.cleaned_data["near"]
-    elif step.slug == "people":
-        members = form.members()
-        if members:
-            answers["network"] = {"members": [member.as_dict() for member in members]}
-        else:
-            answers.pop("network", None)
-    elif step.slug == "enjoy":
-        # "No limit" is an absent number: an earlier limit must not outlive a change of mind.
-        for name in ("max_travel_km", "max_cost"):
-            answers.pop(name, None)
-        answers.update(form.answers())
-        interests = set(answers["interests"])
-        if interests and answers.get("top_three"):
-            # As in the facilitated flow: a top three no longer among the interests goes.
-            answers["top_three"] = [s for s in answers["top_three"] if s in interests]
-    else:
-        answers.update(form.answers())
-    return answers
-
-
-def _step_page(request, step: Step, answers: dict, form=None):
+def _step_page(request, step: KioskStep, answers: dict, form=None):
     if form is None:
-        form = _form(step, None, answers)
-    index = STEPS.index(step)
+        form = step.form(None, answers)
     context = {
         "step": step,
-        "number": index + 1,
+        "number": STEPS.number(step),
         "total": len(STEPS),
-        "previous": STEPS[index - 1] if index else None,
-        "last": index == len(STEPS) - 1,
+        "previous": STEPS.before(step),
+        "last": STEPS.after(step) is None,
         "form": form,
         "state": state_seal(answers),
         "has_answers": bool(answers),
+        **step.context(form, answers),
     }
-    if step.slug == "people":
-        context.update(
-            formset=form,
-            diagram=network_diagram(form.draft_members()),
-            kinds=kind_table(),
-            has_errors=form.is_bound and bool(form.total_error_count()),
-        )
-    elif step.slug == "top-three":
-        context["chose_interests"] = bool(set(answers.get("interests", [])) & set(form.offered))
     return _page(request, step.template, context, address=_step_address(step))
 
 
-def _draft_form(step: Step, visit: KioskVisit):
-    """The step's form as it was posted with mistakes (errors and all), if that is what the
-    cookie holds for this step."""
+def _draft_form(step: KioskStep, visit: KioskVisit):
+    """The step's form as it was posted with mistakes (errors and all), or with a row added,
+    if that is what the cookie holds for this step."""
     draft = visit.draft
     if not draft or draft.get("step") != step.slug:
         return None
     data = QueryDict(mutable=True)
     for name, values in draft["data"].items():
         data.setlist(name, values)
-    form = _form(step, data, visit.answers)
-    if step.slug == "people" and draft.get("add_row"):
-        return form.with_extra_row()
-    _valid(step, form)  # as when it was posted: the errors to show
+    form = step.form(data, visit.answers)
+    if draft.get("add_row"):
+        extra = step.with_extra_row(form)
+        if extra is not None:
+            return extra
+    step.complete(form)  # as when it was posted: the errors to show
     return form
 
 
-def _draft(step: Step, request, *, add_row: bool = False) -> dict:
+def _draft(step: KioskStep, request, *, add_row: bool = False) -> dict:
     data = {name: request.POST.getlist(name) for name in request.POST if name not in NOT_DRAFT}
     return {"step": step.slug, "data": data, "add_row": add_row}
 
 
-def _next_address(step: Step) -> str:
-    index = STEPS.index(step)
-    if index + 1 < len(STEPS):
-        return _step_address(STEPS[index + 1])
-    return reverse("matching:kiosk_results")
+def _next_address(step: KioskStep) -> str:
+    after = STEPS.after(step)
+    return _step_address(after) if after else reverse("matching:kiosk_results")
 
 
-def _shown_after(request, step: Step, answers: dict):
+def _shown_after(request, step: KioskStep, answers: dict):
     """The page after `step`, drawn directly (for a visit too big for the cookie)."""
-    index = STEPS.index(step)
-    if index + 1 < len(STEPS):
-        return _step_page(request, STEPS[index + 1], answers)
-    return _results_page(request, answers)
+    after = STEPS.after(step)
+    return _step_page(request, after, answers) if after else _results_page(request, answers)
 
 
 @kiosk_page
 @require_http_methods(["GET", "HEAD"])
 def kiosk_start(request):
     """The way in, from the home page or "Start again": always a fresh start."""
-    response = redirect("matching:kiosk_step", step=STEPS[0].slug)
+    response = redirect("matching:kiosk_step", step=STEPS.first.slug)
     return _forget(response) if COOKIE_NAME in request.COOKIES else response
 
 
 @kiosk_page
 @require_http_methods(["GET", "HEAD", "POST"])
 def kiosk_step(request, step):
-    current = STEP_BY_SLUG.get(step)
+    current = STEPS.get(step)
     if current is None:
         raise Http404("No such step.")
     if request.method == "POST":
@@ -328,7 +220,7 @@ def kiosk_step(request, step):
     except KioskStateError as error:
         return _start_again(request, error)
     if visit is None:
-        if current is STEPS[0]:
+        if current is STEPS.first:
             return _step_page(request, current, {})
         # A step is only ever reached with the answers so far.
         return redirect("matching:kiosk")
@@ -337,15 +229,14 @@ def kiosk_step(request, step):
     return response
 
 
-def _step_post(request, current: Step):
+def _step_post(request, current: KioskStep):
     try:
         answers = state_open(request.POST.get(STATE_FIELD))
     except KioskStateError as error:
         return _start_again(request, error)
     chosen = _posted_ids(request)[0]
-    index = STEPS.index(current)
 
-    def go(step: Step | None, answers: dict, *, draft=None, form=None):
+    def go(step: KioskStep | None, answers: dict, *, draft=None, form=None):
         visit = KioskVisit(answers=answers, chosen=chosen, draft=draft)
         if step is None:
             return _go(
@@ -361,52 +252,24 @@ def _step_post(request, current: Step):
     if action == "skip" and current.optional:
         return go(None, answers)
 
-    form = _form(current, request.POST, answers)
-    if current.slug == "people" and "add_row" in request.POST:
-        return go(
-            current,
-            answers,
-            draft=_draft(current, request, add_row=True),
-            form=form.with_extra_row(),
-        )
-    valid = _valid(current, form)
+    form = current.form(request.POST, answers)
+    if "add_row" in request.POST:
+        extra = current.with_extra_row(form)
+        if extra is not None:
+            return go(current, answers, draft=_draft(current, request, add_row=True), form=extra)
+    valid = current.complete(form)
     if valid:
-        answers = _merge(current, form, answers)
-    if action == "back" and index:
+        answers = current.merge(form, answers)
+    previous = STEPS.before(current)
+    if action == "back" and previous is not None:
         # Going back keeps this page's answers if they are complete, and never blocks.
-        return go(STEPS[index - 1], answers)
+        return go(previous, answers)
     if valid:
         return go(None, answers)
     return go(current, answers, draft=_draft(current, request), form=form)
 
 
 # Results, print and e-mail ----------------------------------------------------------------
-
-
-@dataclass
-class Outcome:
-    cards: list[Card]
-    network: object = None
-    problem: str = ""
-    unavailable: bool = False
-
-    def by_id(self) -> dict[int, Card]:
-        return {card.activity.pk: card for card in self.cards}
-
-
-def _match(answers: dict) -> Outcome:
-    try:
-        result = match_answers(answers, limit=SUGGESTION_LIMIT)
-    except MatchInputError as exc:
-        # The postcode's messages are written for the public; the others name API fields.
-        message = exc.message if exc.field == "near" else UNUSABLE_ANSWERS
-        return Outcome(cards=[], problem=message)
-    except SearchBackendError:
-        # The exception only: its arguments could carry the search, and so the answers.
-        logger.error("Search backend failed while suggesting activities at a kiosk")
-        return Outcome(cards=[], unavailable=True)
-    cards = suggestion_cards(result)
-    return Outcome(cards=cards, network=result.network)
 
 
 def _posted_ids(request) -> tuple[list[int], bool]:
@@ -430,17 +293,17 @@ def _results_page(
     request,
     answers: dict,
     *,
-    outcome: Outcome | None = None,
+    outcome: MatchOutcome | None = None,
     chosen=(),
     email_form=None,
     choice_error: str = "",
     sent: bool = False,
     status: int = 200,
 ):
-    outcome = outcome or _match(answers)
+    outcome = outcome or match_outcome(answers)
     if outcome.unavailable:
         status = 503
-    known = outcome.by_id()
+    known = outcome.cards_by_id
     return _page(
         request,
         "matching/kiosk/results.html",
@@ -461,14 +324,14 @@ def _results_page(
     )
 
 
-def _chosen_cards(request, outcome: Outcome) -> tuple[list[Card], str]:
+def _chosen_cards(request, outcome: MatchOutcome) -> tuple[list[Card], str]:
     """The ticked suggestions in list order, or a message saying what is wrong."""
     ids, all_numbers = _posted_ids(request)
     return _cards_for(ids, all_numbers, outcome)
 
 
-def _cards_for(ids: list[int], all_numbers: bool, outcome: Outcome) -> tuple[list[Card], str]:
-    cards = outcome.by_id()
+def _cards_for(ids: list[int], all_numbers: bool, outcome: MatchOutcome) -> tuple[list[Card], str]:
+    cards = outcome.cards_by_id
     if not all_numbers or any(pk not in cards for pk in ids):
         return [], "Something you chose is not on your list any more. Please choose again."
     if not ids:
@@ -521,7 +384,7 @@ def kiosk_print(request):
             answers = state_open(request.POST.get(STATE_FIELD))
         except KioskStateError as error:
             return _start_again(request, error)
-        outcome = _match(answers)
+        outcome = match_outcome(answers)
         chosen, problem = _chosen_cards(request, outcome)
         if problem:
             return _results_page(
@@ -534,7 +397,7 @@ def kiosk_print(request):
     visit, elsewhere = _visit_or_start(request)
     if elsewhere:
         return elsewhere
-    chosen, problem = _cards_for(visit.chosen, True, _match(visit.answers))
+    chosen, problem = _cards_for(visit.chosen, True, match_outcome(visit.answers))
     if problem:
         # The list changed since (an activity was unpublished): choose again.
         return redirect("matching:kiosk_results")
@@ -566,7 +429,7 @@ def kiosk_email(request):
         answers = state_open(request.POST.get(STATE_FIELD))
     except KioskStateError as error:
         return _start_again(request, error)
-    outcome = _match(answers)
+    outcome = match_outcome(answers)
     form = EmailListForm(request.POST)
     chosen, problem = _chosen_cards(request, outcome)
     keep = [card.activity.pk for card in chosen]
@@ -592,13 +455,12 @@ def kiosk_email(request):
     # Per screen (a library's one address serves a queue of people) and per recipient (nobody's
     # inbox can be flooded from many screens). Only real sends count, so a typing mistake does
     # not use up a shared screen's allowance.
-    limits = [
-        (Limit("kiosk-email:address", settings.KIOSK_EMAIL_RATE_LIMIT), client_address(request)),
-        (
-            Limit("kiosk-email:recipient", settings.PUBLIC_FORM_TARGET_RATE_LIMIT),
-            form.cleaned_data["email"].casefold(),
-        ),
-    ]
+    limits = public_form_limits(
+        request,
+        scope="kiosk-email",
+        target=form.cleaned_data["email"],
+        per_address=settings.KIOSK_EMAIL_RATE_LIMIT,
+    )
     refused = limits_exceeded(limits)
     if refused is not None:
         form.add_error(
@@ -609,12 +471,8 @@ def kiosk_email(request):
             "your list instead.",
         )
         return again(429)
-    body = render_to_string(
-        "matching/kiosk/email.txt",
-        {"entries": entries_from_cards(chosen), "base_url": site_url()},
-    )
     try:
-        send_mail("Your list of things to try", body, None, [form.cleaned_data["email"]])
+        kiosk_list_email(address=form.cleaned_data["email"], cards=chosen)
     except (SMTPException, OSError) as exc:
         # The type only: the error's text can hold the address.
         logger.error("Could not send a kiosk list by e-mail (%s)", type(exc).__name__)

@@ -11,13 +11,8 @@ from django.views.decorators.http import require_http_methods
 from common.http import parse_id
 
 from ..access import facilitator_required, person_for
-from ..forms.network import (
-    NetworkNoteForm,
-    kind_table,
-    member_formset,
-    member_text,
-    network_diagram,
-)
+from ..diagram import kind_table, member_text, network_diagram
+from ..forms.network import NetworkNoteForm, member_formset
 from ..models import NetworkMap
 from ..network import CIRCLE_NAMES, compare_networks
 from ..selectors import latest_network

@@ -166,6 +166,7 @@ def consent_edit(request, reference):
                 "keep_record": current.keep_record,
                 "contact_by_email": current.contact_by_email,
                 "count_in_statistics": current.count_in_statistics,
+                "health_conditions": current.health_conditions,
                 "method": current.method,
             }
         form = ConsentForm(prefix="consent", initial=initial)

@@ -4,7 +4,7 @@ chose (printed or e-mailed), and the follow-up of what they tried."""
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from smtplib import SMTPException
 
 from django.contrib import messages
@@ -15,11 +15,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from common.http import parse_id
-from search.selectors import SearchBackendError
 
 from ..access import facilitator_required, person_for
-from ..answers import MatchInputError
-from ..engine import MatchResult, match_answers
+from ..engine import SUGGESTION_LIMIT, MatchOutcome, match_outcome
 from ..forms.people import FollowUpForm
 from ..forms.plans import PlanChoiceForm
 from ..models import Person, PlanItem
@@ -34,16 +32,13 @@ from ..services import (
     plan_email,
 )
 from ..suggestions import (
-    Card,
     activity_when,
     activity_where,
     organisation_names,
-    suggestion_cards,
 )
 
 logger = logging.getLogger(__name__)
 
-SUGGESTION_LIMIT = 10
 # Which step of the flow fixes an answer that the matcher refused (MatchInputError.field).
 FIX_STEPS = (
     ("near", "matching:person_edit", "Change the postcode on their record"),
@@ -54,34 +49,8 @@ FIX_STEPS = (
 FIX_DEFAULT = ("matching:preferences", "Check their interests and practical limits")
 
 
-@dataclass
-class Outcome:
-    """What the matcher made of the person's record: suggestions, or why there are none."""
-
-    result: MatchResult | None = None
-    cards: list[Card] = field(default_factory=list)
-    problem: str = ""
-    problem_field: str | None = None
-    unavailable: bool = False
-
-    @property
-    def reasons_by_id(self) -> dict[int, str]:
-        return {card.activity.pk: card.reason_line for card in self.cards}
-
-    @property
-    def rank_by_id(self) -> dict[int, int]:
-        return {card.activity.pk: card.number for card in self.cards}
-
-
-def match_person(person: Person) -> Outcome:
-    try:
-        result = match_answers(answers_for_person(person), limit=SUGGESTION_LIMIT)
-    except MatchInputError as exc:
-        return Outcome(problem=exc.message, problem_field=exc.field)
-    except SearchBackendError:
-        logger.exception("Search backend failed while suggesting activities")
-        return Outcome(unavailable=True)
-    return Outcome(result=result, cards=suggestion_cards(result))
+def match_person(person: Person) -> MatchOutcome:
+    return match_outcome(answers_for_person(person), limit=SUGGESTION_LIMIT)
 
 
 def fix_link(person: Person, field_name: str | None) -> tuple[str, str]:
@@ -138,7 +107,7 @@ def suggestions(request, reference):
     return _suggestions_page(request, person, form, outcome)
 
 
-def _chosen(form: PlanChoiceForm, outcome: Outcome) -> list[ChosenActivity]:
+def _chosen(form: PlanChoiceForm, outcome: MatchOutcome) -> list[ChosenActivity]:
     """The chosen activities in list order (ones no longer suggested after the list), with
     the words copied so the plan still reads well if the listing changes."""
     activities = list(form.cleaned_data["activities"])
@@ -166,7 +135,7 @@ def _chosen(form: PlanChoiceForm, outcome: Outcome) -> list[ChosenActivity]:
     ]
 
 
-def _suggestions_page(request, person, form, outcome: Outcome):
+def _suggestions_page(request, person, form, outcome: MatchOutcome):
     fix_url, fix_label = ("", "")
     if outcome.problem:
         fix_url, fix_label = fix_link(person, outcome.problem_field)
@@ -180,7 +149,7 @@ def _suggestions_page(request, person, form, outcome: Outcome):
             "form": form,
             "outcome": outcome,
             "cards": outcome.cards,
-            "network": outcome.result.network if outcome.result else None,
+            "network": outcome.network,
             "points": points,
             "chosen_ids": set(form.chosen_ids()),
             "missing_steps": missing_steps(person),

@@ -9,7 +9,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from ..access import facilitator_required, person_for
+from ..forms.about import AboutForm
 from ..forms.preferences import NeedsForm, PreferencesForm, TopThreeForm
+from ..selectors import category_tree, condition_names, preference_choices, record_answers
 from ..services import needs_save, preferences_save
 
 
@@ -43,8 +45,9 @@ def _interests(person) -> list[str]:
 @require_http_methods(["GET", "POST"])
 def preferences_edit(request, reference):
     person = _person(request, reference, "Preferences")
+    choices = preference_choices()
     if request.method == "POST":
-        form = PreferencesForm(request.POST)
+        form = PreferencesForm(request.POST, choices=choices)
         if form.is_valid() and _save(
             form,
             lambda: preferences_save(
@@ -56,7 +59,9 @@ def preferences_edit(request, reference):
             messages.success(request, "Interests and practical limits saved.")
             return redirect("matching:top_three", reference=person.reference)
     else:
-        form = PreferencesForm(initial=PreferencesForm.initial_from_record(person))
+        form = PreferencesForm(
+            choices=choices, initial=PreferencesForm.initial_from_answers(record_answers(person))
+        )
     return render(
         request,
         "matching/preferences_edit.html",
@@ -69,8 +74,9 @@ def preferences_edit(request, reference):
 def top_three_edit(request, reference):
     person = _person(request, reference, "Top three")
     interests = _interests(person)
+    categories = category_tree()
     if request.method == "POST":
-        form = TopThreeForm(request.POST, interests=interests)
+        form = TopThreeForm(request.POST, categories=categories, interests=interests)
         if form.is_valid() and _save(
             form,
             lambda: preferences_save(person=person, by=request.user, **form.preferences_fields()),
@@ -78,7 +84,11 @@ def top_three_edit(request, reference):
             messages.success(request, "Top three saved.")
             return redirect("matching:needs", reference=person.reference)
     else:
-        form = TopThreeForm(interests=interests, initial=TopThreeForm.initial_from_record(person))
+        form = TopThreeForm(
+            categories=categories,
+            interests=interests,
+            initial=TopThreeForm.initial_from_answers(record_answers(person)),
+        )
     return render(
         request,
         "matching/top_three.html",
@@ -102,9 +112,39 @@ def needs_edit(request, reference):
             lambda: needs_save(person=person, by=request.user, needs=form.need_answers()),
         ):
             messages.success(request, "Needs saved.")
-            return redirect("matching:suggestions", reference=person.reference)
+            return redirect("matching:about", reference=person.reference)
     else:
-        form = NeedsForm(initial=NeedsForm.initial_from_record(person))
+        form = NeedsForm(initial=NeedsForm.initial_from_answers(record_answers(person)))
     return render(
         request, "matching/needs_edit.html", {"person": person, "form": form, "step": "needs"}
+    )
+
+
+def _may_note_health(person) -> bool:
+    consent = person.current_consent
+    return consent is not None and consent.health_conditions
+
+
+@facilitator_required
+@require_http_methods(["GET", "POST"])
+def about_edit(request, reference):
+    person = _person(request, reference, "About them")
+    conditions = condition_names()
+    ask_health = _may_note_health(person)
+    if request.method == "POST":
+        form = AboutForm(request.POST, conditions=conditions, ask_health=ask_health)
+        if form.is_valid() and _save(
+            form,
+            lambda: preferences_save(person=person, by=request.user, **form.preferences_fields()),
+        ):
+            messages.success(request, "Saved what they told you about themselves.")
+            return redirect("matching:suggestions", reference=person.reference)
+    else:
+        form = AboutForm(
+            conditions=conditions,
+            ask_health=ask_health,
+            initial=AboutForm.initial_from_answers(record_answers(person)),
+        )
+    return render(
+        request, "matching/about_edit.html", {"person": person, "form": form, "step": "about"}
     )

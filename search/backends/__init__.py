@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 
-from cms.loading import backend_from_path
+from common.loading import backend_from_path
 
 from .base import BaseSearchBackend, SearchBackendError
 

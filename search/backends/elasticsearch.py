@@ -41,8 +41,11 @@ from elasticsearch.dsl import (
     analyzer,
 )
 
-from ..geo import haversine_m
-from ..query import BBox, DirectoryQuery, Sort, title_key
+from common.geo import haversine_m
+
+from .. import fields
+from ..fields import STEMMED, UNSTEMMED, Kind
+from ..query import FACETS, BBox, DirectoryQuery, Expansions, Sort, fuzzy_distance, title_key
 from ..results import SearchHit, SearchResults
 from .base import BaseSearchBackend, ProgressCallback, SearchBackendError
 
@@ -66,115 +69,126 @@ REBUILD_HINT = "run manage.py rebuild_directory_index"
 HEARTBEAT_S = 60
 STALE_AFTER_S = 15 * 60
 
-# The same weights as the embedded backend, so both rank alike.
-TEXT_FIELDS = [
-    "title^3",
-    "summary^2",
-    "category_names^1.5",
-    "tags.text^1.5",
-    "body",
-    "organisation",
-    "venue",
-]
-# The last word of a type-ahead query is matched as a prefix of unstemmed words ("singi" must
-# find "singing", whose stem "sing" does not start with "singi"), in the same fields and with
-# the same weights as whole words.
-PREFIX_FIELDS = [
-    "title.prefix^3",
-    "summary.prefix^2",
-    "category_names.prefix^1.5",
-    "tags.prefix^1.5",
-    "body.prefix",
-    "organisation.prefix",
-    "venue.prefix",
-]
-FACET_FIELDS = {
-    "categories": "categories",
-    "days": "days",
-    "cost": "cost",
-    "access": "access",
-    "delivery": "delivery",
-}
-SOURCE_FIELDS = [
-    "id",
-    "title",
-    "summary",
-    "organisation",
-    "venue",
-    "cost",
-    "cost_amount",
-    "delivery",
-    "categories",
-    "access",
-    "has_point",
-    "payload",
-]
-# Stored for building a hit, never searched.
-PAYLOAD_KEYS = ("url", "uuid", "lat", "lng", "schedule", "organisation_id", "postcode")
-AREA_FIELDS = ("area_min_lat", "area_min_lng", "area_max_lat", "area_max_lng")
-WORD = re.compile(r"[\w']+", re.UNICODE)
-# Elasticsearch's rules for index names, which the alias and the rebuilt indices share.
-INDEX_NAME = re.compile(r"^[a-z0-9][a-z0-9_.+-]*$")
+# The fields, their kinds and weights are declared in search.fields; what follows is how this
+# engine holds them.
 
 # Lower-cased, accent-folded, unstemmed words: what type-ahead prefixes are compared with.
 folded = analyzer("folded", tokenizer="standard", filter=["lowercase", "asciifolding"])
+ANALYZERS = {STEMMED: "english", UNSTEMMED: folded}
+# The subfields a field searched by words has: its stemmed words (a keyword field's, beside
+# its whole values) and its unstemmed words for type-ahead.
+WORDS_SUBFIELD = "text"
+PREFIX_SUBFIELD = "prefix"
+# Where the point is, as Elasticsearch's own geo type (lat and lng also go in the payload, so
+# a hit shows the coordinates as they were written).
+LOCATION = "location"
+(_AREA,) = fields.of_kind(Kind.GEO_BOX)
+AREA_FIELDS = tuple(f"{_AREA.name}_{edge}" for edge in fields.BOX_EDGES)
+# Stored for building a hit, never searched.
+PAYLOAD_KEYS = (*(field.name for field in fields.of_kind(Kind.STORED)), *fields.POINT_KEYS)
+SOURCE_FIELDS = [key for key in fields.HIT_KEYS if key not in PAYLOAD_KEYS] + ["payload"]
+FACET_FIELDS = {name: name for name in FACETS}
+# Expansions (concepts) weigh less than the words themselves, as in the embedded backend: an
+# expanded category or audience counts EXPANDED_MATCH, an access feature EXPANDED_ACCESS, an
+# expanded phrase and the query's own words half their score, all times EXPANSION_WEIGHT.
+EXPANSION_WEIGHT = 0.5
+EXPANDED_MATCH = 1.0
+EXPANDED_ACCESS = 0.5
+EXPANDED_WORDS = 0.5
 
 
-def _english() -> Text:
-    """A stemmed English text field, with an unstemmed `.prefix` subfield for type-ahead."""
-    return Text(analyzer="english", fields={"prefix": _prefix_text()})
+def _weighted(path: str, boost: float) -> str:
+    return path if boost == 1 else f"{path}^{boost:g}"
+
+
+# The declared word fields and weights, heaviest first (the order has no effect on matching or
+# scoring). Whole words are matched in the stemmed fields ("tags.text" for the tags' words);
+# the last word of a type-ahead query as a prefix of unstemmed words ("singi" must find
+# "singing", whose stem "sing" does not start with "singi"), in the same fields and with the
+# same weights.
+_HEAVIEST_FIRST = sorted(fields.WORD_FIELDS, key=lambda field: -field.boost)
+TEXT_FIELDS = [
+    _weighted(
+        f"{field.name}.{WORDS_SUBFIELD}" if field.kind == Kind.KEYWORD else field.name,
+        field.boost,
+    )
+    for field in _HEAVIEST_FIRST
+]
+PREFIX_FIELDS = [
+    _weighted(f"{field.name}.{PREFIX_SUBFIELD}", field.boost) for field in _HEAVIEST_FIRST
+]
+# Elasticsearch's rules for index names, which the alias and the rebuilt indices share.
+INDEX_NAME = re.compile(r"^[a-z0-9][a-z0-9_.+-]*$")
 
 
 def _prefix_text() -> Text:
     # index_prefixes turns a prefix query into one term lookup, so a short prefix ("s") matches
     # every word it begins instead of the first 50 expansions that match_bool_prefix allows.
-    return Text(analyzer=folded, index_prefixes={"min_chars": 1, "max_chars": 10})
+    return Text(analyzer=ANALYZERS[UNSTEMMED], index_prefixes={"min_chars": 1, "max_chars": 10})
 
 
-class ActivityDocument(Document):
-    """The mapping of one directory activity (see `search.documents.build_documents`)."""
+def _mapped(field: fields.Field) -> dict:
+    """The index fields that hold one declared field, by name."""
+    kind = field.kind
+    if kind == Kind.ID:
+        return {field.name: Long()}
+    if kind == Kind.TEXT:
+        return {
+            field.name: Text(analyzer=ANALYZERS[STEMMED], fields={PREFIX_SUBFIELD: _prefix_text()})
+        }
+    if kind == Kind.KEYWORD:
+        if field.boost is None:
+            return {field.name: Keyword(multi=field.many)}
+        words = {WORDS_SUBFIELD: Text(analyzer=ANALYZERS[STEMMED]), PREFIX_SUBFIELD: _prefix_text()}
+        return {field.name: Keyword(multi=field.many, fields=words)}
+    if kind == Kind.INTEGER:
+        return {field.name: Integer(multi=field.many)}
+    if kind == Kind.FLOAT:
+        # Double, not float: prices are compared exactly as the embedded backend compares them,
+        # without rounding to 24 bits.
+        return {field.name: Double()}
+    if kind == Kind.BOOLEAN:
+        return {field.name: Boolean()}
+    if kind == Kind.DATE:
+        # A day's ordinal, as the document holds it: only ever compared and sorted by.
+        return {field.name: Integer()}
+    if kind == Kind.GEO_POINT:
+        return {LOCATION: GeoPoint()}
+    if kind == Kind.GEO_BOX:
+        # Double, as FLOAT: area edges are compared exactly.
+        return {name: Double() for name in AREA_FIELDS}
+    if kind == Kind.STORED:
+        return {}  # in the payload
+    raise ValueError(f"No Elasticsearch mapping for {kind!r} (field {field.name!r})")
 
-    id = Long()
-    title = _english()
+
+def _document_class() -> type[Document]:
+    """The mapping of one directory activity: every declared field (see `search.fields`), and
+    what this engine derives from them (`suggest`, `title_key`, `payload`)."""
+    namespace: dict = {
+        "__doc__": "The mapping of one directory activity (see search.fields).",
+        "__module__": __name__,
+    }
+    for field in fields.FIELDS:
+        namespace.update(_mapped(field))
     # Type-ahead of whole titles; the status context keeps ended activities out.
-    suggest = Completion(contexts=[{"name": "status", "type": "category", "path": "status"}])
-    summary = _english()
-    body = _english()
-    category_names = _english()
-    organisation = _english()
-    venue = _english()
-    categories = Keyword(multi=True)
-    tags = Keyword(
-        multi=True,
-        fields={"text": Text(analyzer="english"), "prefix": _prefix_text()},
+    namespace["suggest"] = Completion(
+        contexts=[{"name": "status", "type": "category", "path": "status"}]
     )
-    delivery = Keyword()
-    days = Keyword(multi=True)
-    cost = Keyword()
-    access = Keyword(multi=True)
-    status = Keyword()
-    location = GeoPoint()
-    has_point = Boolean()
-    anywhere = Boolean()
-    # Double, not float: area edges and prices are compared exactly as the embedded backend
-    # compares them, without rounding to 24 bits.
-    area_min_lat = Double()
-    area_min_lng = Double()
-    area_max_lat = Double()
-    area_max_lng = Double()
-    buckets = Integer(multi=True)
-    cost_amount = Double()
-    age_min = Integer()
-    age_max = Integer()
-    last_reviewed = Integer()
     # "A to Z" sorts by this (search.query.title_key), compared as bytes as the embedded
     # backend compares it.
-    title_key = Keyword()
-    payload = Object(enabled=False)
+    namespace["title_key"] = Keyword()
+    namespace["payload"] = Object(enabled=False)
 
     class Meta:
         # Every field is written by `to_source`; an unknown one is a bug, not a new mapping.
         dynamic = MetaField("strict")
+
+    namespace["Meta"] = Meta
+    return type("ActivityDocument", (Document,), namespace)
+
+
+ActivityDocument = _document_class()
 
 
 def index_definition(name: str, *, replicas: int = 1) -> dict:
@@ -208,6 +222,10 @@ def to_source(document: dict) -> dict:
         "days": list(document.get("days") or ()),
         "cost": document.get("cost") or None,
         "access": list(document.get("access") or ()),
+        "audience": list(document.get("audience") or ()),
+        "conditions": list(document.get("conditions") or ()),
+        "booking": document.get("booking") or None,
+        "carers_welcome": bool(document.get("carers_welcome")),
         "status": document.get("status") or None,
         "has_point": has_point,
         "anywhere": bool(document.get("anywhere")),
@@ -221,9 +239,9 @@ def to_source(document: dict) -> dict:
     if title:
         source["suggest"] = {"input": [title]}
     if has_point:
-        source["location"] = {"lat": float(document["lat"]), "lon": float(document["lng"])}
-    if document.get("area"):
-        for name, value in zip(AREA_FIELDS, document["area"], strict=True):
+        source[LOCATION] = {"lat": float(document["lat"]), "lon": float(document["lng"])}
+    if document.get(_AREA.name):
+        for name, value in zip(AREA_FIELDS, document[_AREA.name], strict=True):
             source[name] = float(value)
     if document.get("cost_amount") is not None:
         source["cost_amount"] = float(document["cost_amount"])
@@ -299,7 +317,11 @@ class ElasticsearchSearchBackend(BaseSearchBackend):
     """
 
     name = "elasticsearch"
-    # Every capability the base declares: the defaults stand.
+    # Every capability `search` can have (the base's defaults stand), and every optional method.
+    supports_title_suggestions = True
+    supports_trace = True
+    supports_expansions = True
+    supports_fuzzy = True
 
     def __init__(
         self,
@@ -384,7 +406,7 @@ class ElasticsearchSearchBackend(BaseSearchBackend):
         """Run a query in Elasticsearch: one request for the page, the total and the facets."""
         body = self.build_search_body(query)
         with self._errors("search"):
-            response = self.client.search(index=self.alias, body=body)
+            response = self._engine_call("search", self.client.search, index=self.alias, body=body)
         return self.parse_response(query, response.body)
 
     def build_search_body(self, query: DirectoryQuery) -> dict:
@@ -416,13 +438,80 @@ class ElasticsearchSearchBackend(BaseSearchBackend):
 
     @staticmethod
     def _words(query: DirectoryQuery) -> list[str]:
-        # The same word split as the embedded backend, so "knit," and "knit" are one word.
-        return [w.lower() for w in WORD.findall(query.text)]
+        # Apostrophes kept: the standard tokenizer keeps "anne's" whole, so a type-ahead
+        # prefix runs on to the end of the word.
+        return fields.query_words(query.text)
 
     def _text_query(self, query: DirectoryQuery) -> dict | None:
         words = self._words(query)
         if not words:
             return None
+        if query.fuzzy and not query.prefix:
+            matched = self._fuzzy_words(words)
+        else:
+            matched = self._exact_words(query, words)
+        if query.expansions:
+            return self._expanded(matched, words, query.expansions)
+        return matched
+
+    def _fuzzy_words(self, words: list[str]) -> dict:
+        """Every word, as a whole stemmed word or a close spelling of a word as written (the
+        unstemmed prefix fields), at search.query.fuzzy_distance edits."""
+        clauses = []
+        for word in words:
+            exact = self._whole_words(word, zero_terms="all")
+            distance = fuzzy_distance(word)
+            if distance:
+                close = {
+                    "multi_match": {
+                        "query": word,
+                        "type": "best_fields",
+                        "fields": PREFIX_FIELDS,
+                        "fuzziness": distance,
+                        "fuzzy_transpositions": True,
+                        "prefix_length": 0,
+                    }
+                }
+                exact = {"bool": {"should": [exact, close], "minimum_should_match": 1}}
+            clauses.append(exact)
+        return clauses[0] if len(clauses) == 1 else {"bool": {"must": clauses}}
+
+    def _expanded(self, matched: dict, words: list[str], expansions: Expansions) -> dict:
+        """The words, or what their concepts expand to, scored lower (EXPANSION_WEIGHT)."""
+        alternatives = []
+        for name, values, weight in (
+            ("categories", expansions.categories, EXPANDED_MATCH),
+            ("audience", expansions.audience, EXPANDED_MATCH),
+            ("access", expansions.access, EXPANDED_ACCESS),
+        ):
+            # A clause each: an activity in several of the concept's categories (a child and
+            # its parent, as documents hold both) ranks above one in a single one.
+            alternatives += [
+                {"constant_score": {"filter": {"term": {name: value}}, "boost": weight}}
+                for value in values
+            ]
+        for phrase in expansions.words:
+            if fields.query_words(phrase):
+                alternatives.append(self._boosted_words(phrase, EXPANDED_WORDS))
+        if not alternatives:
+            return matched
+        widened = {
+            "bool": {
+                "must": [{"bool": {"should": alternatives, "minimum_should_match": 1}}],
+                # The query's own words only add to an expanded match's score.
+                "should": [self._boosted_words(word, EXPANDED_WORDS) for word in words],
+                "boost": EXPANSION_WEIGHT,
+            }
+        }
+        return {"bool": {"should": [matched, widened], "minimum_should_match": 1}}
+
+    @classmethod
+    def _boosted_words(cls, text: str, boost: float) -> dict:
+        clause = cls._whole_words(text, zero_terms="none")
+        clause["multi_match"]["boost"] = boost
+        return clause
+
+    def _exact_words(self, query: DirectoryQuery, words: list[str]) -> dict:
         last = words.pop() if query.prefix else None
         clauses = []
         if words:
@@ -505,7 +594,7 @@ class ElasticsearchSearchBackend(BaseSearchBackend):
                     {
                         "filter": {"term": {"has_point": True}},
                         "gauss": {
-                            "location": {
+                            LOCATION: {
                                 "origin": {"lat": query.near.lat, "lon": query.near.lng},
                                 "scale": f"{float(scale)}m",
                                 "decay": 0.5,
@@ -533,6 +622,8 @@ class ElasticsearchSearchBackend(BaseSearchBackend):
             filters.append({"terms": {"tags": list(query.tags)}})
         if query.delivery:
             filters.append({"terms": {"delivery": list(query.delivery)}})
+        if query.audience:
+            filters.append({"terms": {"audience": list(query.audience)}})
         # Every feature asked for must be there: one clause each.
         for feature in query.access:
             filters.append({"term": {"access": feature}})
@@ -584,7 +675,7 @@ class ElasticsearchSearchBackend(BaseSearchBackend):
                     {
                         "geo_distance": {
                             "distance": f"{float(query.radius_m)}m",
-                            "location": {"lat": near.lat, "lon": near.lng},
+                            LOCATION: {"lat": near.lat, "lon": near.lng},
                         }
                     },
                     self._served_area(BBox.around(near, query.radius_m)),
@@ -599,7 +690,7 @@ class ElasticsearchSearchBackend(BaseSearchBackend):
                 "should": [
                     {
                         "geo_bounding_box": {
-                            "location": {
+                            LOCATION: {
                                 "top_left": {"lat": box.max_lat, "lon": box.min_lng},
                                 "bottom_right": {"lat": box.min_lat, "lon": box.max_lng},
                             }
@@ -620,7 +711,7 @@ class ElasticsearchSearchBackend(BaseSearchBackend):
             return [
                 {
                     "_geo_distance": {
-                        "location": {"lat": query.near.lat, "lon": query.near.lng},
+                        LOCATION: {"lat": query.near.lat, "lon": query.near.lng},
                         "order": "asc",
                         "unit": "m",
                         "distance_type": "arc",
@@ -700,7 +791,7 @@ class ElasticsearchSearchBackend(BaseSearchBackend):
             },
         }
         with self._errors("suggest titles"):
-            response = self.client.search(index=self.alias, body=body)
+            response = self._engine_call("search", self.client.search, index=self.alias, body=body)
         options = response.body.get("suggest", {}).get("titles", [{}])[0].get("options", [])
         return [option["text"] for option in options]
 

@@ -39,31 +39,61 @@ import orjson
 import tantivy
 from django.conf import settings
 
+from common.geo import haversine_m
+
+from .. import fields
 from ..caching import remember
-from ..geo import haversine_m
-from ..query import BBox, DirectoryQuery, GeoPoint, Sort, fold_title
+from ..fields import STEMMED, UNSTEMMED, Kind
+from ..query import (
+    FACETS,
+    BBox,
+    DirectoryQuery,
+    Expansions,
+    GeoPoint,
+    Sort,
+    fold_title,
+    fuzzy_distance,
+)
 from ..results import SearchHit, SearchResults
 from .base import BaseSearchBackend, ProgressCallback, SearchBackendError
 
-TEXT_FIELDS = ("title", "summary", "body", "category_names", "tags_text", "organisation", "venue")
-FIELD_BOOSTS = {"title": 3.0, "summary": 2.0, "category_names": 1.5, "tags_text": 1.5}
-KEYWORD_FIELDS = ("categories", "tags", "delivery", "days", "cost", "access", "status")
+# The fields, their kinds and weights are declared in search.fields; what follows is how this
+# engine holds them.
+TOKENIZERS = {STEMMED: "en_stem", UNSTEMMED: "default"}
+# The text field holding each field searched by words: a keyword field's words (tags) go to a
+# text field of their own beside it.
+TEXT_FIELD_OF = {
+    field.name: f"{field.name}_text" if field.kind == Kind.KEYWORD else field.name
+    for field in fields.WORD_FIELDS
+}
+TEXT_FIELDS = tuple(TEXT_FIELD_OF.values())
+FIELD_BOOSTS = {TEXT_FIELD_OF[name]: boost for name, boost in fields.BOOSTS.items()}
+# Kept as written as well as indexed: snippets are made from the body.
+STORED_TEXTS = ("title", "summary", "body")
+# Every word of every text field, unstemmed, for type-ahead prefixes ("sing" must find
+# "singers"): one field, matched with one regular expression.
+PREFIX_FIELD = "prefix_text"
+KEYWORD_FIELDS = tuple(field.name for field in fields.of_kind(Kind.KEYWORD))
 # Facets over fields that hold several values (a category and its parents, days, access
 # features) are counted per combination: each document also holds its sorted values joined
 # into one keyword. Activities share few combinations, and the engine counts a single-valued
 # column many times faster than a multi-valued one; a value's count is then the sum over the
 # combinations holding it.
-SET_FIELDS = {"categories": "categories_set", "days": "days_set", "access": "access_set"}
+SET_FIELDS = {name: f"{name}_set" for name in FACETS if fields.BY_NAME[name].many}
 SET_SEPARATOR = "\x1f"
-FACET_FIELDS = {"cost": "cost", "delivery": "delivery", **SET_FIELDS}
+FACET_FIELDS = {name: SET_FIELDS.get(name, name) for name in FACETS}
+(_AREA,) = fields.of_kind(Kind.GEO_BOX)
+AREA_FIELDS = tuple(f"{_AREA.name}_{edge}" for edge in fields.BOX_EDGES)
+# A point is held as its two coordinates and as one keyword (see the module's docstring).
+POINT_FIELD = "point"
 FACET_SIZE = 500
 SET_FACET_SIZE = 10_000
 WRITER_HEAP = 64_000_000
 # Sort key for "recently checked": newest first, then lowest id, in one fast field.
 ID_SPAN = 10**10
-WORD = re.compile(r"\w+", re.UNICODE)
 # tantivy's tokenizers drop longer tokens, so such a word can never match anything.
 MAX_WORD = 40
+SNIPPET_CHARS = 160
 # Aggregations the distance sort adds next to any facets (facet names never start with "_").
 HAS_POINT_AGG = "_has_point"
 POINT_AGG = "_point"
@@ -87,12 +117,24 @@ TITLE_AGG = "_title"
 # More distinct titles than this sharing their first TITLE_RANK_CHARS characters on one page
 # would be left out of it: far more than any directory has.
 MAX_SPAN_TITLES = 10_000
+# Type-ahead on later words of titles (suggest_title_words): a word's stems are taken to be at
+# least this long, and at most this many distinct candidate titles are checked.
+MIN_STEM = 3
+MAX_WORD_CANDIDATES = 500
 GENERATION_PREFIX = "gen-"
 # A generation on its way out is renamed first, so it disappears at once for readers (a
 # half-deleted one could be opened, and tantivy would start a new index in it); a removal
 # that was itself interrupted leaves only such names, removed by the next rebuild.
 REMOVING_PREFIX = ".removing-"
 POINTER_TEMP_PREFIX = ".current-"
+# Expansions (concepts) weigh less than the words themselves: a document in an expanded
+# category scores EXPANDED_MATCH, plus half of what any of the query's words score in it,
+# all times EXPANSION_WEIGHT; an access feature counts for less than a category, as it says
+# where, not what. A document matching the words scores that as well (see _expanded).
+EXPANSION_WEIGHT = 0.5
+EXPANDED_MATCH = 1.0
+EXPANDED_ACCESS = 0.5
+EXPANDED_WORDS = 0.5
 
 
 def _buckets(aggregated: dict, name: str) -> list[dict]:
@@ -139,28 +181,31 @@ def title_rank(folded: str) -> int:
 
 
 def build_schema() -> tantivy.Schema:
+    """The index's fields, from the declaration in search.fields (and the few this engine
+    derives from them). The order is part of the index format: an index written with other
+    fields, or the same in another order, does not open without a rebuild."""
     sb = tantivy.SchemaBuilder()
-    sb.add_unsigned_field("id", stored=True, indexed=True, fast=True)
+    for field in fields.of_kind(Kind.ID):
+        sb.add_unsigned_field(field.name, stored=True, indexed=True, fast=True)
     for name in TEXT_FIELDS:
-        sb.add_text_field(
-            name, stored=name in ("title", "summary", "body"), tokenizer_name="en_stem"
-        )
-    # Unstemmed words for type-ahead prefixes ("sing" must find "singers").
-    sb.add_text_field("prefix_text", tokenizer_name="default")
+        sb.add_text_field(name, stored=name in STORED_TEXTS, tokenizer_name=TOKENIZERS[STEMMED])
+    sb.add_text_field(PREFIX_FIELD, tokenizer_name=TOKENIZERS[UNSTEMMED])
     # Keywords are only ever matched whole, never scored or phrased: no frequencies or
     # positions to write.
     for name in (*KEYWORD_FIELDS, *SET_FIELDS.values()):
         sb.add_text_field(name, fast=True, tokenizer_name="raw", index_option="basic")
-    for name in ("lat", "lng", "area_min_lat", "area_min_lng", "area_max_lat", "area_max_lng"):
+    for name in (*fields.POINT_KEYS, *AREA_FIELDS):
         sb.add_float_field(name, indexed=True, fast=True)
     # The exact point as one keyword: geo work groups documents by point (many activities
     # share a venue), so it costs per venue, not per activity.
-    sb.add_text_field("point", fast=True, tokenizer_name="raw", index_option="basic")
-    sb.add_float_field("cost_amount", indexed=True, fast=True)
-    for name in ("has_point", "anywhere"):
-        sb.add_unsigned_field(name, indexed=True, fast=True)
-    for name in ("buckets", "age_min", "age_max"):
-        sb.add_integer_field(name, indexed=True, fast=True)
+    sb.add_text_field(POINT_FIELD, fast=True, tokenizer_name="raw", index_option="basic")
+    for field in fields.of_kind(Kind.FLOAT):
+        sb.add_float_field(field.name, indexed=True, fast=True)
+    for field in fields.of_kind(Kind.BOOLEAN):
+        sb.add_unsigned_field(field.name, indexed=True, fast=True)
+    for field in fields.of_kind(Kind.INTEGER):
+        sb.add_integer_field(field.name, indexed=True, fast=True)
+    # The date (last_reviewed) is only ever sorted by, as part of this key.
     sb.add_integer_field("checked_key", indexed=False, fast=True)
     # "A to Z": see TITLE_RANK_CHARS.
     sb.add_unsigned_field("title_rank", indexed=True, fast=True)
@@ -169,15 +214,15 @@ def build_schema() -> tantivy.Schema:
     return sb.build()
 
 
-PAYLOAD_KEYS = (
-    "id", "title", "organisation", "url", "summary", "lat", "lng", "cost", "cost_amount",
-    "delivery", "categories", "access", "venue", "has_point", "schedule",
-)  # fmt: skip
+# What a hit is made from, stored as one value: decoded once per hit instead of field by field.
+PAYLOAD_KEYS = fields.HIT_KEYS
 
 
-# The text fields a document holds as they are; tags_text is built from its tag list.
-SEARCHED_TEXTS = tuple(name for name in TEXT_FIELDS if name != "tags_text")
-AREA_FIELDS = ("area_min_lat", "area_min_lng", "area_max_lat", "area_max_lng")
+# The text fields a document holds as they are; a keyword field's words (tags_text) are
+# built from its list of values.
+SEARCHED_TEXTS = tuple(field.name for field in fields.of_kind(Kind.TEXT))
+KEYWORD_TEXTS = tuple(field.name for field in fields.WORD_FIELDS if field.kind == Kind.KEYWORD)
+BOOLEAN_FIELDS = tuple(field.name for field in fields.of_kind(Kind.BOOLEAN))
 
 
 def to_tantivy(document: dict, schema: tantivy.Schema) -> tantivy.Document:
@@ -186,12 +231,14 @@ def to_tantivy(document: dict, schema: tantivy.Schema) -> tantivy.Document:
     Built as one dict handed to tantivy in a single call: a call per value cost a rebuild more
     than tantivy's own indexing, which runs on its own thread.
     """
-    tags = document.get("tags") or ()
     texts = [str(document.get(name) or "") for name in SEARCHED_TEXTS]
-    fields: dict = dict(zip(SEARCHED_TEXTS, texts, strict=True))
-    fields["id"] = int(document["id"])
-    fields["tags_text"] = " ".join(tags)
-    fields["prefix_text"] = " ".join(texts) + " " + fields["tags_text"]
+    held: dict = dict(zip(SEARCHED_TEXTS, texts, strict=True))
+    held["id"] = int(document["id"])
+    for name in KEYWORD_TEXTS:
+        words = " ".join(document.get(name) or ())
+        held[TEXT_FIELD_OF[name]] = words
+        texts.append(words)
+    held[PREFIX_FIELD] = " ".join(texts)
     for name in KEYWORD_FIELDS:
         value = document.get(name)
         values = [
@@ -200,45 +247,46 @@ def to_tantivy(document: dict, schema: tantivy.Schema) -> tantivy.Document:
             if v is not None and v != ""
         ]
         if values:
-            fields[name] = values
+            held[name] = values
             if name in SET_FIELDS:
-                fields[SET_FIELDS[name]] = SET_SEPARATOR.join(sorted(set(values)))
+                held[SET_FIELDS[name]] = SET_SEPARATOR.join(sorted(set(values)))
+    for name in BOOLEAN_FIELDS:
+        held[name] = int(bool(document.get(name)))
+    # A point is had only with its coordinates.
     has_point = bool(document.get("has_point")) and document.get("lat") is not None
-    fields["has_point"] = int(has_point)
-    fields["anywhere"] = int(bool(document.get("anywhere")))
+    held["has_point"] = int(has_point)
     if has_point:
-        fields["lat"] = float(document["lat"])
-        fields["lng"] = float(document["lng"])
-        fields["point"] = point_key(document["lat"], document["lng"])
-    area = document.get("area")
+        held["lat"] = float(document["lat"])
+        held["lng"] = float(document["lng"])
+        held[POINT_FIELD] = point_key(document["lat"], document["lng"])
+    area = document.get(_AREA.name)
     if area:
-        fields.update(zip(AREA_FIELDS, map(float, area), strict=True))
+        held.update(zip(AREA_FIELDS, map(float, area), strict=True))
     if document.get("cost_amount") is not None:
-        fields["cost_amount"] = float(document["cost_amount"])
+        held["cost_amount"] = float(document["cost_amount"])
     if document.get("buckets"):
-        fields["buckets"] = [int(bucket) for bucket in document["buckets"]]
-    fields["age_min"] = int(document.get("age_min") or 0)
+        held["buckets"] = [int(bucket) for bucket in document["buckets"]]
+    held["age_min"] = int(document.get("age_min") or 0)
     age_max = document.get("age_max")
-    fields["age_max"] = int(age_max if age_max is not None else 120)
-    fields["checked_key"] = int(document.get("last_reviewed") or 0) * ID_SPAN + (
+    held["age_max"] = int(age_max if age_max is not None else 120)
+    held["checked_key"] = int(document.get("last_reviewed") or 0) * ID_SPAN + (
         ID_SPAN - 1 - int(document["id"])
     )
     folded = fold_title(str(document.get("title") or ""))
-    fields["title_fold"] = folded
-    fields["title_rank"] = title_rank(folded)
-    fields["payload"] = orjson.dumps({k: document.get(k) for k in PAYLOAD_KEYS}, default=str)
-    return tantivy.Document.from_dict(fields, schema)
+    held["title_fold"] = folded
+    held["title_rank"] = title_rank(folded)
+    held["payload"] = orjson.dumps({k: document.get(k) for k in PAYLOAD_KEYS}, default=str)
+    return tantivy.Document.from_dict(held, schema)
 
 
 class _Points:
     """The distinct points of one searcher's index, sorted by latitude."""
 
-    def __init__(self, searcher):
-        # The term dictionary lists each point once, however many documents it has; a point
-        # whose documents were all deleted may linger until a merge, and then matches nothing.
-        entries = sorted(
-            (*parse_point_key(key), key) for key, _ in searcher.terms_with_prefix("point", "")
-        )
+    def __init__(self, terms):
+        # `terms` are the term dictionary's (key, document count) for the point field: each
+        # point once, however many documents it has. A point whose documents were all deleted
+        # may linger until a merge, and then matches nothing.
+        entries = sorted((*parse_point_key(key), key) for key, _ in terms)
         self.lats = [lat for lat, _, _ in entries]
         self.entries = entries
 
@@ -274,11 +322,16 @@ class _Points:
 
 
 class _View:
-    """One searcher and what is derived from it, replaced together so they always agree."""
+    """One searcher and what is derived from it, replaced together so they always agree.
 
-    def __init__(self, stamp, searcher):
+    `call` is the backend's `_engine_call`, through which it reads the searcher (so a trace
+    sees those reads too).
+    """
+
+    def __init__(self, stamp, searcher, call):
         self.stamp = stamp
         self.searcher = searcher
+        self._call = call
         self._points: _Points | None = None
         # Stored documents never change under one searcher, so neither do their hits.
         self._hits: dict[tuple[int, int], SearchHit] = {}
@@ -289,7 +342,7 @@ class _View:
         hit = self._hits.get(key)
         if hit is None:
             if stored is None:
-                stored = self.searcher.doc(address)
+                stored = self._call("doc", self.searcher.doc, address)
             hit = SearchHit.from_document(orjson.loads(stored.get_first("payload")))
             remember(self._hits, key, hit, limit=MAX_CACHED_HITS)
         return hit
@@ -297,15 +350,18 @@ class _View:
     @property
     def points(self) -> _Points:
         if self._points is None:
-            self._points = _Points(self.searcher)
+            self._points = _Points(
+                self._call("terms_with_prefix", self.searcher.terms_with_prefix, POINT_FIELD, "")
+            )
         return self._points
 
 
 class _Generation:
     """One opened index generation."""
 
-    def __init__(self, name: str, directory: Path, schema: tantivy.Schema):
+    def __init__(self, name: str, directory: Path, schema: tantivy.Schema, call):
         self.name = name
+        self._call = call
         self.directory = directory
         try:
             self.index = tantivy.Index(schema, path=str(directory))
@@ -323,7 +379,7 @@ class _Generation:
         self._view: _View | None = None
         self._meta_path = str(directory / "meta.json")
         # Parsed word queries depend only on the schema and its analysers, not on the documents.
-        self.text_queries: dict[tuple[tuple[str, ...], bool], object] = {}
+        self.text_queries: dict[tuple, object] = {}
 
     def _meta_stamp(self):
         # tantivy replaces meta.json (write, then rename) on every commit and merge, in this
@@ -348,7 +404,7 @@ class _Generation:
                 # The stamp is read before reloading: a commit landing in between only makes
                 # the next search reload once more, never keeps a stale searcher.
                 self.index.reload()
-                view = _View(stamp, self.index.searcher())
+                view = _View(stamp, self.index.searcher(), self._call)
                 self._view = view
             return view
 
@@ -360,7 +416,13 @@ class _Generation:
 
 class EmbeddedSearchBackend(BaseSearchBackend):
     name = "embedded"
-    # Every capability the base declares: the defaults stand.
+    # Every capability `search` can have: the base's defaults stand. Of the optional methods,
+    # all: tracing and both kinds of title suggestions.
+    supports_title_suggestions = True
+    supports_title_word_suggestions = True
+    supports_trace = True
+    supports_expansions = True
+    supports_fuzzy = True
 
     def __init__(self, *, path: str | None = None, writer_heap: int = WRITER_HEAP):
         super().__init__(path=path)
@@ -441,7 +503,9 @@ class EmbeddedSearchBackend(BaseSearchBackend):
                 name = self._read_pointer()
                 if name is not None:
                     try:
-                        generation = _Generation(name, self.path / name, self.schema)
+                        generation = _Generation(
+                            name, self.path / name, self.schema, self._engine_call
+                        )
                     except SearchBackendError:
                         if self._read_pointer() == name:
                             raise
@@ -598,7 +662,11 @@ class EmbeddedSearchBackend(BaseSearchBackend):
         elif query.sort == Sort.TITLE:
             total, addresses = self._title_page(searcher, query, full)
             scores = [0.0] * len(addresses)
-            aggregated = searcher.aggregate(full, aggregations) if aggregations else {}
+            aggregated = (
+                self._engine_call("aggregate", searcher.aggregate, full, aggregations)
+                if aggregations
+                else {}
+            )
         else:
             kwargs = {}
             if query.sort == Sort.CHECKED:
@@ -606,15 +674,25 @@ class EmbeddedSearchBackend(BaseSearchBackend):
             elif text_query is None:
                 # Without words every score is equal: id order keeps results and pages stable.
                 kwargs = {"order_by_field": "id", "order": tantivy.Order.Asc}
-            result = searcher.search(
-                full, limit=query.page_size, offset=query.offset, count=True, **kwargs
+            result = self._engine_call(
+                "search",
+                searcher.search,
+                full,
+                limit=query.page_size,
+                offset=query.offset,
+                count=True,
+                **kwargs,
             )
             total = result.count
             addresses = [address for _, address in result.hits]
             scores = [
                 float(score) if query.sort == Sort.RELEVANCE else 0.0 for score, _ in result.hits
             ]
-            aggregated = searcher.aggregate(full, aggregations) if aggregations else {}
+            aggregated = (
+                self._engine_call("aggregate", searcher.aggregate, full, aggregations)
+                if aggregations
+                else {}
+            )
 
         hits = self._hits(view, query, text_query, addresses, scores)
         facets = self._facets(searcher, full, query.facets, aggregated)
@@ -622,16 +700,160 @@ class EmbeddedSearchBackend(BaseSearchBackend):
             hits=hits, total=total, page=query.page, page_size=query.page_size, facets=facets
         )
 
+    def suggest_titles(self, prefix: str, *, size: int = 8) -> list[str]:
+        """Titles of running activities beginning with `prefix`, A to Z by folded title.
+
+        Served by the term dictionary of `title_fold` (the folded title, one keyword per
+        document): one expression over its terms, which the dictionary answers from the
+        prefix without reading the others; one aggregation for the distinct titles of the
+        running activities holding them; then one document per title for the title as
+        written.
+        """
+        folded = fold_title(prefix)
+        if not folded or size < 1:
+            return []
+        pattern = _regex_literal(folded) + ".*"
+        matching = tantivy.Query.regex_query(self.schema, "title_fold", pattern)
+        return self._titles(matching, size, lambda key: True)
+
+    def suggest_title_words(self, prefix: str, *, size: int = 8) -> list[str]:
+        """Titles of running activities with a later word beginning with `prefix`, A to Z.
+
+        An expression with a leading wildcard would read every folded title in the term
+        dictionary. Instead the title's own words (the stemmed `title` field) narrow the
+        candidates by the prefix's first word: stems beginning with it, or that it begins
+        with ("singi" is on its way to "singing", stemmed "sing"), or its own stem; the
+        candidates' folded
+        titles are then checked for the whole prefix at a word's start.
+        """
+        folded = fold_title(prefix)
+        first = _FIRST_WORD.search(folded)
+        if first is None or size < 1:
+            return []
+        word = first.group()
+        shorter = [word[:n] for n in range(MIN_STEM, len(word))]
+        pattern = "|".join([_regex_literal(word) + ".*", *map(_regex_literal, shorter)])
+        # And the word's own stem, should it be whole ("community" is held as "communiti").
+        stemmed, _errors = self._open().index.parse_query_lenient(
+            word, default_field_names=["title"]
+        )
+        matching = tantivy.Query.boolean_query(
+            [
+                (tantivy.Occur.Should, tantivy.Query.regex_query(self.schema, "title", pattern)),
+                (tantivy.Occur.Should, stemmed),
+            ]
+        )
+        needle = f" {folded}"
+        return self._titles(
+            matching,
+            size,
+            lambda key: needle in key and not key.startswith(folded),
+            candidates=MAX_WORD_CANDIDATES,
+        )
+
+    def _titles(self, matching, size: int, keep, *, candidates: int | None = None) -> list[str]:
+        """The first `size` distinct titles (A to Z by folded title) of the running
+        activities `matching` finds whose folded title `keep` accepts, as written."""
+        view = self._open().view()
+        searcher = view.searcher
+        running = tantivy.Query.term_query(self.schema, "status", "running")
+        matching = self._and(matching, running)
+        by_title = {"terms": {"field": "title_fold", "size": candidates or size}}
+        by_title["terms"]["order"] = {"_key": "asc"}
+        buckets = _buckets(
+            self._engine_call("aggregate", searcher.aggregate, matching, {TITLE_AGG: by_title}),
+            TITLE_AGG,
+        )
+        keys = [bucket["key"] for bucket in buckets if keep(bucket["key"])][:size]
+        titles = []
+        for key in keys:
+            titled = tantivy.Query.term_query(self.schema, "title_fold", key)
+            found = self._addresses_by_id(searcher, self._and(titled, running), 1, 0)
+            if found:
+                titles.append(view.hit(found[0]).title)
+        return titles
+
     def _text_query(self, generation: _Generation, query: DirectoryQuery):
-        words = tuple(w.lower() for w in WORD.findall(query.text))
+        words = tuple(fields.query_words(query.text, split_at_apostrophes=True))
         if not words:
             return None
-        key = (words, query.prefix)
+        fuzzy = query.fuzzy and not query.prefix
+        key = (words, query.prefix, fuzzy, query.expansions or None)
         cached = generation.text_queries.get(key)
         if cached is None:
-            cached = self._parse_words(generation.index, list(words), prefix=query.prefix)
+            index = generation.index
+            if fuzzy:
+                cached = self._fuzzy_words(index, words)
+            else:
+                cached = self._parse_words(index, list(words), prefix=query.prefix)
+            if query.expansions:
+                cached = self._expanded(index, cached, words, query.expansions)
             remember(generation.text_queries, key, cached, limit=MAX_CACHED_QUERIES)
         return cached
+
+    def _word_query(self, index: tantivy.Index, text: str):
+        """Every word of `text`, stemmed, somewhere in the weighted text fields."""
+        parsed, _errors = index.parse_query_lenient(
+            text,
+            default_field_names=list(TEXT_FIELDS),
+            field_boosts=FIELD_BOOSTS,
+            conjunction_by_default=True,
+        )
+        return parsed
+
+    def _fuzzy_words(self, index: tantivy.Index, words: tuple[str, ...]):
+        """Every word, as a whole stemmed word or a close spelling of a word as written."""
+        if any(len(w) > MAX_WORD for w in words):
+            return tantivy.Query.empty_query()
+        clauses = []
+        for word in words:
+            exact = self._word_query(index, word)
+            distance = fuzzy_distance(word)
+            if distance:
+                close = tantivy.Query.fuzzy_term_query(
+                    self.schema, PREFIX_FIELD, word, distance, transposition_cost_one=True
+                )
+                exact = tantivy.Query.boolean_query(
+                    [(tantivy.Occur.Should, exact), (tantivy.Occur.Should, close)]
+                )
+            clauses.append((tantivy.Occur.Must, exact))
+        return clauses[0][1] if len(clauses) == 1 else tantivy.Query.boolean_query(clauses)
+
+    def _expanded(self, index: tantivy.Index, words_query, words, expansions: Expansions):
+        """The words, or what their concepts expand to (scored lower; see EXPANSION_WEIGHT)."""
+        Q, Should = tantivy.Query, tantivy.Occur.Should
+        alternatives = []
+        for name, values, weight in (
+            ("categories", expansions.categories, EXPANDED_MATCH),
+            ("audience", expansions.audience, EXPANDED_MATCH),
+            ("access", expansions.access, EXPANDED_ACCESS),
+        ):
+            # A clause each: an activity in several of the concept's categories (a child and
+            # its parent, as documents hold both) ranks above one in a single one.
+            for value in values:
+                term = Q.term_query(self.schema, name, value)
+                alternatives.append((Should, Q.const_score_query(term, weight)))
+        for phrase in expansions.words:
+            if fields.query_words(phrase):
+                alternatives.append(
+                    (Should, Q.boost_query(self._word_query(index, phrase), EXPANDED_WORDS))
+                )
+        if not alternatives:
+            return words_query
+        # The query's own words only add to an expanded match's score: "feeling lonely" finds
+        # befriending whether or not it says "feeling".
+        widened = [(tantivy.Occur.Must, Q.boolean_query(alternatives))]
+        widened += [
+            (Should, Q.boost_query(self._word_query(index, word), EXPANDED_WORDS))
+            for word in words
+            if len(word) <= MAX_WORD
+        ]
+        return Q.boolean_query(
+            [
+                (Should, words_query),
+                (Should, Q.boost_query(Q.boolean_query(widened), EXPANSION_WEIGHT)),
+            ]
+        )
 
     def _parse_words(self, index: tantivy.Index, words: list[str], *, prefix: bool):
         if any(len(w) > MAX_WORD for w in words):
@@ -651,7 +873,7 @@ class EmbeddedSearchBackend(BaseSearchBackend):
             parts.append(
                 (
                     tantivy.Occur.Must,
-                    tantivy.Query.regex_query(self.schema, "prefix_text", pattern),
+                    tantivy.Query.regex_query(self.schema, PREFIX_FIELD, pattern),
                 )
             )
         return parts[0][1] if len(parts) == 1 else tantivy.Query.boolean_query(parts)
@@ -681,6 +903,8 @@ class EmbeddedSearchBackend(BaseSearchBackend):
             filters.append(self._term_any("tags", query.tags))
         if query.delivery:
             filters.append(self._term_any("delivery", query.delivery))
+        if query.audience:
+            filters.append(self._term_any("audience", query.audience))
         for feature in query.access:
             filters.append(tantivy.Query.term_query(self.schema, "access", feature))
         if query.free_only:
@@ -719,12 +943,12 @@ class EmbeddedSearchBackend(BaseSearchBackend):
     def _point_set(self, keys: list[str]):
         """Documents at any of these points."""
         if len(keys) > MAX_POINT_TERMS:
-            return tantivy.Query.term_set_query(self.schema, "point", keys)
+            return tantivy.Query.term_set_query(self.schema, POINT_FIELD, keys)
         # A union of term queries is skipped through alongside the other clauses, where a
         # term set first collects every document of every point: up to twice as fast here.
         return tantivy.Query.boolean_query(
             [
-                (tantivy.Occur.Should, tantivy.Query.term_query(self.schema, "point", k))
+                (tantivy.Occur.Should, tantivy.Query.term_query(self.schema, POINT_FIELD, k))
                 for k in keys
             ]
         )
@@ -780,8 +1004,8 @@ class EmbeddedSearchBackend(BaseSearchBackend):
         aggregations = dict(aggregations)
         aggregations[HAS_POINT_AGG] = {"terms": {"field": "has_point", "size": 2}}
         if candidates:
-            aggregations[POINT_AGG] = {"terms": {"field": "point", "size": len(candidates)}}
-        result = searcher.aggregate(full, aggregations)
+            aggregations[POINT_AGG] = {"terms": {"field": POINT_FIELD, "size": len(candidates)}}
+        result = self._engine_call("aggregate", searcher.aggregate, full, aggregations)
         by_kind = {int(b["key"]): b["doc_count"] for b in _buckets(result, HAS_POINT_AGG)}
         counts = {b["key"]: b["doc_count"] for b in _buckets(result, POINT_AGG)}
         n_points, n_other = by_kind.get(1, 0), by_kind.get(0, 0)
@@ -796,13 +1020,13 @@ class EmbeddedSearchBackend(BaseSearchBackend):
             count = sum(counts.get(key, 0) for key in keys)
             low, high = max(start, seen), min(wanted, seen + count)
             if low < high:
-                addresses += _addresses_by_id(
+                addresses += self._addresses_by_id(
                     searcher, self._and(full, self._point_set(keys)), high - low, low - seen
                 )
             seen += count
         if end > n_points and n_other:
             without_point = self._and(full, tantivy.Query.term_query(self.schema, "has_point", 0))
-            addresses += _addresses_by_id(
+            addresses += self._addresses_by_id(
                 searcher, without_point, end - max(start, n_points), max(0, start - n_points)
             )
         return n_points + n_other, addresses, result
@@ -816,7 +1040,9 @@ class EmbeddedSearchBackend(BaseSearchBackend):
         one aggregation; then each title on the page is read in id order.
         """
         start, end = query.offset, query.offset + query.page_size
-        coarse = searcher.search(
+        coarse = self._engine_call(
+            "search",
+            searcher.search,
             full,
             limit=query.page_size,
             offset=start,
@@ -832,23 +1058,41 @@ class EmbeddedSearchBackend(BaseSearchBackend):
         # On the first page nothing comes before the page, so nothing needs counting.
         if start > 0 and low > 0:
             below = self._and(full, self._range("title_rank", unsigned, None, low - 1))
-            seen = searcher.search(below, limit=1, count=True).count
+            seen = self._engine_call("search", searcher.search, below, limit=1, count=True).count
         span = self._and(full, self._range("title_rank", unsigned, low, high))
         by_title = {"terms": {"field": "title_fold", "size": MAX_SPAN_TITLES}}
         by_title["terms"]["order"] = {"_key": "asc"}
         addresses = []
-        for bucket in _buckets(searcher.aggregate(span, {TITLE_AGG: by_title}), TITLE_AGG):
+        for bucket in _buckets(
+            self._engine_call("aggregate", searcher.aggregate, span, {TITLE_AGG: by_title}),
+            TITLE_AGG,
+        ):
             if seen >= end:
                 break
             count = bucket["doc_count"]
             first, last = max(start, seen), min(end, seen + count)
             if first < last:
                 titled = tantivy.Query.term_query(self.schema, "title_fold", bucket["key"])
-                addresses += _addresses_by_id(
+                addresses += self._addresses_by_id(
                     searcher, self._and(span, titled), last - first, first - seen
                 )
             seen += count
         return coarse.count, addresses
+
+    def _addresses_by_id(self, searcher, query, limit: int, offset: int) -> list:
+        """The document addresses of one slice of `query`'s matches, in id order (the
+        tie-break every sorted page uses)."""
+        hits = self._engine_call(
+            "search",
+            searcher.search,
+            query,
+            limit=limit,
+            offset=offset,
+            count=False,
+            order_by_field="id",
+            order=tantivy.Order.Asc,
+        ).hits
+        return [address for _, address in hits]
 
     def _and(self, a, b):
         return tantivy.Query.boolean_query([(tantivy.Occur.Must, a), (tantivy.Occur.Must, b)])
@@ -859,16 +1103,23 @@ class EmbeddedSearchBackend(BaseSearchBackend):
         searcher = view.searcher
         snippets = None
         if text_query is not None and addresses:
-            snippets = tantivy.SnippetGenerator.create(searcher, text_query, self.schema, "body")
-            snippets.set_max_num_chars(160)
+            snippets = self._engine_call(
+                "snippet_generator",
+                tantivy.SnippetGenerator.create,
+                searcher,
+                text_query,
+                self.schema,
+                "body",
+            )
+            self._engine_call("snippet_size", snippets.set_max_num_chars, SNIPPET_CHARS)
         near = query.near
         hits = []
         for address, score in zip(addresses, scores, strict=True):
             snippet = ""
             stored = None
             if snippets is not None:
-                stored = searcher.doc(address)
-                snippet = snippets.snippet_from_doc(stored).to_html()
+                stored = self._engine_call("doc", searcher.doc, address)
+                snippet = self._engine_call("snippet", _snippet_html, snippets, stored)
             cached = view.hit(address, stored)
             distance = None
             if near is not None and cached.lat is not None:
@@ -891,7 +1142,9 @@ class EmbeddedSearchBackend(BaseSearchBackend):
         overflow = [name for name in wanted if name not in facets]
         if overflow:
             # More combinations than were counted: count these facets value by value instead.
-            result = searcher.aggregate(
+            result = self._engine_call(
+                "aggregate",
+                searcher.aggregate,
                 full,
                 {name: {"terms": {"field": name, "size": FACET_SIZE}} for name in overflow},
             )
@@ -900,10 +1153,18 @@ class EmbeddedSearchBackend(BaseSearchBackend):
         return {name: facets[name] for name in wanted}
 
 
-def _addresses_by_id(searcher, query, limit: int, offset: int) -> list:
-    """The document addresses of one slice of `query`'s matches, in id order (the tie-break
-    every sorted page uses)."""
-    hits = searcher.search(
-        query, limit=limit, offset=offset, count=False, order_by_field="id", order=tantivy.Order.Asc
-    ).hits
-    return [address for _, address in hits]
+# What the title's tokenizer takes as a word: a run of letters and digits.
+_FIRST_WORD = re.compile(r"[^\W_]+")
+# The characters an expression in tantivy's (Rust) syntax gives a meaning to.
+_REGEX_META = frozenset("\\.+*?()|[]{}^$#&-~")
+
+
+def _regex_literal(text: str) -> str:
+    """An expression matching `text` exactly. Python's re.escape also escapes spaces and
+    other characters Rust's syntax may refuse to see escaped."""
+    return "".join(f"\\{c}" if c in _REGEX_META else c for c in text)
+
+
+def _snippet_html(generator, stored) -> str:
+    """The snippet of a stored document as HTML: two engine calls, one step of a trace."""
+    return generator.snippet_from_doc(stored).to_html()

@@ -1,17 +1,10 @@
 from django import template
 from django.utils import timezone
 
-from search.geo import distance_text
+from common.geo import distance_text
+from common.vocabulary import COST_LABELS, DELIVERY_LABELS
 
 register = template.Library()
-
-COST_LABELS = {"free": "Free", "pay_what_you_can": "Pay what you can", "paid": "Paid"}
-DELIVERY_LABELS = {
-    "in_person": "In person",
-    "online": "Online",
-    "phone": "By phone",
-    "area_wide": "Comes to you",
-}
 
 
 @register.filter
@@ -28,7 +21,7 @@ def get_item(mapping, key):
 @register.filter
 def distance(metres, area=""):
     """metres|distance:area -> '350 m away', '1.2 km away'; from the centre of an outward code
-    (area), 'in or near SW18' or 'about 3 km away' (see search.geo.distance_text)."""
+    (area), 'in or near SW18' or 'about 3 km away' (see common.geo.distance_text)."""
     if metres is None:
         return ""
     return distance_text(metres, area=area or "")

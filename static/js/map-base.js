@@ -9,10 +9,14 @@
   // without tiles it only spreads the markers over an empty box.
   var MAX_ZOOM = 16;
 
+  // options: maxZoom, zoomSnap, and scrollWheelZoom (off unless asked for: a public map sits in
+  // a page that scrolls, and the wheel should scroll the page past it, not zoom it).
   window.commonGroundMap = function (el, options) {
     var maxZoom = (options && options.maxZoom) || MAX_ZOOM;
     var map = L.map(el, {
-      scrollWheelZoom: false, maxZoom: maxZoom, zoomSnap: (options && options.zoomSnap) || 1
+      scrollWheelZoom: Boolean(options && options.scrollWheelZoom),
+      maxZoom: maxZoom,
+      zoomSnap: (options && options.zoomSnap) || 1
     });
     L.control.scale({ imperial: false, maxWidth: 150 }).addTo(map);
     if (el.dataset.tiles) {

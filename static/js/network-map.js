@@ -3,6 +3,9 @@
 // remove it. Every change is made to the form fields and the diagram is redrawn from the form,
 // so the two cannot drift apart. Without JavaScript the form and the server-drawn diagram work
 // on their own. The dots take no keyboard focus: keyboard users have the form.
+// Every number of the diagram (radii, spacing, where the words go) and its few words come from
+// the page: matching/diagram.py's geometry() in the json_script "netmap-geometry", and the kinds
+// in "netmap-kinds". None is written here.
 (function () {
   "use strict";
   var editor = document.querySelector("[data-netmap-editor]");
@@ -11,11 +14,15 @@
   var rowsList = editor.querySelector("[data-netmap-rows]");
   var template = editor.querySelector("[data-netmap-row-template]");
   var kindsScript = document.getElementById("netmap-kinds");
-  if (!svg || !rowsList || !template || !kindsScript || !svg.getScreenCTM) { return; }
+  var geometryScript = document.getElementById("netmap-geometry");
+  if (!svg || !rowsList || !template || !kindsScript || !geometryScript || !svg.getScreenCTM) { return; }
 
   var SVGNS = "http://www.w3.org/2000/svg";
   var KINDS = JSON.parse(kindsScript.textContent);
-  var G = JSON.parse(svg.dataset.geometry);
+  var G = JSON.parse(geometryScript.textContent);
+  var CIRCLES = G.names.map(function (_, i) { return i + 1; });
+  // How far (in the diagram's units) a pointer must move before a press becomes a drag.
+  var DRAG_START = 6;
   var dotsLayer = svg.querySelector("[data-netmap-dots]");
   var desc = svg.querySelector("[data-netmap-desc]");
   var tools = editor.querySelector("[data-netmap-tools]");
@@ -50,8 +57,8 @@
     };
   }
 
-  function onMap(m) { return !m.removed && KINDS.hasOwnProperty(m.kind) && m.circle >= 1 && m.circle <= 3; }
-  // As member_text() in matching/forms/network.py.
+  function onMap(m) { return !m.removed && KINDS.hasOwnProperty(m.kind) && m.circle >= 1 && m.circle <= CIRCLES.length; }
+  // As member_text() in matching/diagram.py.
   function describe(m) { var kind = KINDS[m.kind].label; return m.label ? m.label + " (" + kind + ")" : kind; }
   function shorten(text) {
     return text.length <= G.labelMax ? text : text.slice(0, G.labelMax - 1).replace(/\s+$/, "") + "\u2026";
@@ -59,7 +66,7 @@
   function circleName(circle) { return G.names[circle - 1]; }
   function say(text) { if (statusBox) { statusBox.textContent = text; } }
 
-  // Mirrors _positions() in matching/forms/network.py; keep the two the same.
+  // The rule of _positions() in matching/diagram.py, with its numbers from the page.
   function positions(circle, count) {
     var radius = G.place[circle - 1];
     var crowded = count * G.spacing > 2 * Math.PI * radius;
@@ -89,11 +96,11 @@
     });
     dot.appendChild(el("title", {}, describe(m)));
     // A bigger, invisible circle makes the dot easier to catch with a finger.
-    dot.appendChild(el("circle", { r: G.dot + 10, "class": "netmap__hit" }));
+    dot.appendChild(el("circle", { r: G.hit, "class": "netmap__hit" }));
     dot.appendChild(el("circle", { r: G.dot }));
-    dot.appendChild(el("text", { "class": "netmap__code", dy: "0.35em", "text-anchor": "middle" }, kind.code));
-    if (name) { dot.appendChild(el("text", { "class": "netmap__name", y: 34, "text-anchor": "middle" }, name)); }
-    dot.appendChild(el("text", { "class": "netmap__kind", y: name ? 49 : 34, "text-anchor": "middle" }, kind.short));
+    dot.appendChild(el("text", { "class": "netmap__code", dy: G.middle, "text-anchor": "middle" }, kind.code));
+    if (name) { dot.appendChild(el("text", { "class": "netmap__name", y: G.lines[0], "text-anchor": "middle" }, name)); }
+    dot.appendChild(el("text", { "class": "netmap__kind", y: G.lines[name ? 1 : 0], "text-anchor": "middle" }, kind.short));
     return dot;
   }
 
@@ -102,14 +109,14 @@
     var members = all.filter(onMap);
     while (dotsLayer.firstChild) { dotsLayer.removeChild(dotsLayer.firstChild); }
     var parts = [];
-    [1, 2, 3].forEach(function (circle) {
+    CIRCLES.forEach(function (circle) {
       var here = members.filter(function (m) { return m.circle === circle; });
       positions(circle, here.length).forEach(function (point, i) { dotsLayer.appendChild(makeDot(here[i], point)); });
       var name = circleName(circle);
       name = name.charAt(0).toUpperCase() + name.slice(1);
-      parts.push(name + " circle: " + (here.length ? here.map(describe).join("; ") : "nobody") + ".");
+      parts.push(name + " circle: " + (here.length ? here.map(describe).join("; ") : G.nobody) + ".");
     });
-    if (desc) { desc.textContent = members.length ? parts.join(" ") : "Nobody is on the map yet."; }
+    if (desc) { desc.textContent = members.length ? parts.join(" ") : G.empty; }
     if (selected && !members.some(function (m) { return m.prefix === selected; })) { selected = null; }
     all.forEach(function (m) {
       m.row.classList.toggle("netmap-row--removed", m.removed);
@@ -208,7 +215,7 @@
     var point = toSvgPoint(event);
     var dx = point.x - drag.start.x;
     var dy = point.y - drag.start.y;
-    if (!drag.moved && Math.hypot(dx, dy) < 6) { return; }
+    if (!drag.moved && Math.hypot(dx, dy) < DRAG_START) { return; }
     drag.moved = true;
     drag.dot.setAttribute("transform", "translate(" + (drag.x + dx).toFixed(1) + " " + (drag.y + dy).toFixed(1) + ")");
     markTarget(circleAt({ x: drag.x + dx, y: drag.y + dy }));

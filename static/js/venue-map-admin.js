@@ -4,24 +4,28 @@
   function init() {
     var lat = document.getElementById("id_latitude");
     var lng = document.getElementById("id_longitude");
-    if (!lat || !lng || !window.L || document.getElementById("venue-map")) { return; }
+    if (!lat || !lng || !window.L || !window.commonGroundMap || document.getElementById("venue-map")) {
+      return;
+    }
     var box = document.createElement("div");
     box.id = "venue-map";
     box.style.height = "320px";
     box.style.margin = "1rem 0";
     box.style.background = "#e8efe9";
     box.setAttribute("aria-label", "Map: click to place the venue. You can also type the latitude and longitude.");
-    lng.closest(".w-panel__content, .w-field__wrapper").appendChild(box);
-    var start = [parseFloat(lat.value) || 51.4489, parseFloat(lng.value) || -0.1971];
-    var map = L.map(box).setView(start, lat.value ? 15 : 12);
-    // Without a tile server the scale is what gives the plain box a sense of distance.
-    L.control.scale({ imperial: false }).addTo(map);
+    // The tile settings come from the hook's #map-config, since this box is made here: the shared
+    // set-up reads them from the map's own data-tiles and data-attribution.
     var config = document.getElementById("map-config");
     if (config && config.dataset.tiles) {
-      L.tileLayer(config.dataset.tiles, {
-        maxZoom: 19, attribution: config.dataset.attribution || ""
-      }).addTo(map);
+      box.dataset.tiles = config.dataset.tiles;
+      box.dataset.attribution = config.dataset.attribution || "";
     }
+    lng.closest(".w-panel__content, .w-field__wrapper").appendChild(box);
+    var start = [parseFloat(lat.value) || 51.4489, parseFloat(lng.value) || -0.1971];
+    // Unlike the public maps: an editor placing a door zooms in closer than street level, and
+    // the map is the thing being worked on, so the wheel zooms it.
+    var map = window.commonGroundMap(box, { maxZoom: 19, scrollWheelZoom: true })
+      .setView(start, lat.value ? 15 : 12);
     var marker = L.marker(start, { draggable: true }).addTo(map);
     function set(p) {
       lat.value = p.lat.toFixed(6);

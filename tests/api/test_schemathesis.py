@@ -30,7 +30,8 @@ from tests.factories import ActivityFactory, ActivityScheduleFactory, Organisati
 # reasons only, and the error's `field` must say which.
 NOT_IN_THE_SCHEMA = {
     "near", "radius_km", "sort", "page", "category", "access", "bbox", "time_to",
-    "top_three", "interests", "needs", "access_needs", "network",
+    "top_three", "interests", "needs", "access_needs", "network", "conditions",
+    "cared_for_conditions",
 }  # fmt: skip
 
 

@@ -8,7 +8,7 @@ import zoneinfo
 import pytest
 
 from assets_directory.scheduling import (
-    WEEKDAY_SLUGS,
+    SEARCH_HORIZON_DAYS,
     Occurrence,
     Recurrence,
     describe,
@@ -16,6 +16,7 @@ from assets_directory.scheduling import (
     next_occurrences,
     to_hsds,
 )
+from common.vocabulary import WEEKDAY_SLUGS
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 UTC = datetime.UTC
@@ -769,6 +770,32 @@ def test_from_hsds_weekly_without_byday_repeats_on_weekday_of_dtstart():
     assert rule == weekly(THU, end=None, starts_on=d("2026-01-08"))
 
 
+def test_hsds_times_keep_their_minutes_both_ways():
+    rule = weekly(TUE, start="10:30", end="11:45")
+    data = to_hsds(rule)
+    assert (data["opens_at"], data["closes_at"]) == ("10:30", "11:45")
+    assert data["description"] == "Every Tuesday, 10:30 to 11:45"
+    assert from_hsds(data) == rule
+    # Other publishers write seconds, or an hour without its leading zero.
+    read = from_hsds({"freq": "WEEKLY", "byday": "TU", "opens_at": "9:05", "closes_at": "10:30:00"})
+    assert (read.start_time, read.end_time) == (t("09:05"), t("10:30"))
+
+
+def test_from_hsds_fortnightly_anchored_by_dtstart_alone_runs_in_the_weeks_of_dtstart():
+    # 6 January 2026 falls in a week that the implicit anchor (the week of 1 January 2024)
+    # would make an "off" week: the dates must follow dtstart, not the anchor.
+    data = {"freq": "WEEKLY", "interval": 2, "byday": "TU", "dtstart": "2026-01-06",
+            "opens_at": "10:00"}  # fmt: skip
+    rule = from_hsds(data)
+    assert rule == fortnightly(TUE, end=None, starts_on=d("2026-01-06"))
+    result = next_occurrences([rule], after=london("2026-01-01T00:00"), count=3)
+    assert start_dates(result) == ["2026-01-06", "2026-01-20", "2026-02-03"]
+    unanchored = next_occurrences(
+        [fortnightly(TUE, end=None)], after=london("2026-01-01T00:00"), count=1
+    )
+    assert start_dates(unanchored) == ["2026-01-13"]
+
+
 def test_from_hsds_uses_the_earlier_of_valid_to_and_until():
     data = {"freq": "WEEKLY", "byday": "TU", "opens_at": "10:00"}
     rule = from_hsds({**data, "valid_to": "2026-07-20", "until": "2026-06-30"})
@@ -878,3 +905,112 @@ def test_from_hsds_once_byday_must_match_the_date():
 def test_from_hsds_once_needs_a_date():
     with pytest.raises(ValueError, match="needs a date"):
         from_hsds({"freq": "WEEKLY", "count": 1, "opens_at": "10:00"})
+
+
+# --- exact messages and boundaries ----------------------------------------------------------
+
+NEW_YORK = zoneinfo.ZoneInfo("America/New_York")
+
+
+def test_a_start_time_is_required_and_named():
+    with pytest.raises(ValueError, match="^start_time must be a time of day, not None\\.$"):
+        Recurrence("weekly", None, weekdays=(TUE,))
+
+
+def test_an_end_time_that_is_not_a_time_is_refused_by_name():
+    with pytest.raises(ValueError, match="^end_time must be a time of day, not '11:00'\\.$"):
+        Recurrence("weekly", t("10:00"), "11:00", weekdays=(TUE,))
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("opens_at", "25:00"),
+        ("interval", "two"),
+        ("count", "once"),
+        ("dtstart", "soon"),
+        ("valid_from", "2026-13-01"),
+        ("valid_to", "later"),
+        ("until", "never"),
+    ],
+)
+def test_an_unreadable_hsds_field_is_named(field, value):
+    data = {"freq": "WEEKLY", "byday": "TU", "opens_at": "10:00", field: value}
+    with pytest.raises(ValueError, match=f"^Cannot read {field} {value!r}"):
+        from_hsds(data)
+
+
+def test_hsds_times_keep_their_minutes_and_seconds():
+    rule = from_hsds(
+        {"freq": "WEEKLY", "byday": "TU", "opens_at": "10:30", "closes_at": "11:45:30"}
+    )
+    assert (rule.start_time, rule.end_time) == (t("10:30"), datetime.time(11, 45, 30))
+
+
+def test_an_empty_day_in_byday_is_skipped_not_the_end_of_the_list():
+    rule = from_hsds({"freq": "WEEKLY", "byday": "TU,,TH", "opens_at": "10:00"})
+    assert rule.weekdays == (TUE, THU)
+
+
+@pytest.mark.parametrize("field", ["dtstart", "valid_from"])
+def test_a_one_off_hsds_schedule_takes_its_date_from_either_field(field):
+    rule = from_hsds({"freq": "WEEKLY", "count": 1, "opens_at": "10:00", field: "2026-03-14"})
+    assert (rule.frequency, rule.on_date) == ("once", d("2026-03-14"))
+
+
+def test_a_monthly_hsds_day_without_its_week_is_refused_saying_so():
+    with pytest.raises(ValueError, match="^A monthly schedule needs exactly one day with a week"):
+        from_hsds({"freq": "MONTHLY", "byday": "WE", "opens_at": "10:00"})
+
+
+def test_a_fortnightly_hsds_schedule_anchored_by_dtstart_alone_starts_then():
+    data = {"freq": "WEEKLY", "interval": 2, "byday": "TU", "opens_at": "10:00"}
+    rule = from_hsds({**data, "dtstart": "2026-03-03"})
+    assert (rule.frequency, rule.starts_on) == ("fortnightly", d("2026-03-03"))
+    assert from_hsds(data).starts_on is None
+
+
+def test_a_one_off_session_on_the_first_or_last_day_searched_is_found():
+    after = datetime.datetime(2026, 3, 14, 9, 0, tzinfo=LONDON)
+    today = Recurrence("once", t("10:00"), on_date=after.date())
+    last = after.date() + datetime.timedelta(days=SEARCH_HORIZON_DAYS)
+    furthest = Recurrence("once", t("10:00"), on_date=last)
+    assert [o.start.date() for o in next_occurrences([today, furthest], after=after)] == [
+        after.date(),
+        last,
+    ]
+
+
+def test_sessions_in_another_zone_start_and_end_on_its_clock():
+    rule = Recurrence("weekly", t("10:00"), t("11:00"), weekdays=(TUE,))
+    after = datetime.datetime(2026, 3, 10, 9, 0, tzinfo=NEW_YORK)
+    (occurrence,) = next_occurrences([rule], after=after, count=1, tz=NEW_YORK)
+    assert occurrence == Occurrence(
+        start=datetime.datetime(2026, 3, 10, 10, 0, tzinfo=NEW_YORK),
+        end=datetime.datetime(2026, 3, 10, 11, 0, tzinfo=NEW_YORK),
+    )
+
+
+def test_the_first_day_searched_is_the_date_in_the_sessions_zone():
+    # 21:00 in New York is already the next day in London; the 22:00 session is still tonight.
+    rule = Recurrence("weekly", t("22:00"), weekdays=(TUE,))
+    after = datetime.datetime(2026, 3, 10, 21, 0, tzinfo=NEW_YORK)
+    (occurrence,) = next_occurrences([rule], after=after, count=1, tz=NEW_YORK)
+    assert occurrence.start == datetime.datetime(2026, 3, 10, 22, 0, tzinfo=NEW_YORK)
+
+
+class _Floating(datetime.tzinfo):
+    """A zone that gives no offset: Python treats such a datetime as naive."""
+
+    def utcoffset(self, dt):
+        return None
+
+    def dst(self, dt):
+        return None
+
+
+def test_a_time_whose_zone_gives_no_offset_is_read_as_local_time():
+    rule = Recurrence("weekly", t("10:00"), weekdays=(TUE,))
+    after = datetime.datetime(2026, 3, 10, 9, 0, tzinfo=_Floating())
+    (occurrence,) = next_occurrences([rule], after=after, count=1)
+    assert occurrence.start == datetime.datetime(2026, 3, 10, 10, 0, tzinfo=LONDON)

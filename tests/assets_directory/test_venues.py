@@ -134,7 +134,7 @@ class TestDeletingVenues:
         assert not Venue.objects.filter(pk=venue.pk).exists()
 
     def test_deleting_a_venue_in_use_outside_the_admin_is_refused(self, activity):
-        with pytest.raises(services.VenueInUse):
+        with pytest.raises(services.VenueInUse, match="an activity uses it: Knit and natter"):
             services.venue_delete(venue=activity.venue)
         # Even a bare delete keeps the activities' place.
         with pytest.raises(ProtectedError):

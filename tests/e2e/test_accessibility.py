@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from assets_directory.models import Activity
 from matching.network import members_from_dicts
 from matching.services import NeedAnswer, needs_save, network_map_save, preferences_save
 from search.services import index_rebuild
@@ -85,7 +86,11 @@ def sign_in(page, username):
 
 def test_public_pages_pass_axe(page, axe_source, record):
     problems = {}
-    for path in ("/", "/search/?q=choir&near=SW18", "/list-your-group/", "/sign-in/"):
+    activity = Activity.objects.live().first()
+    for path in (
+        "/", "/search/?q=choir&near=SW18", "/search/?audience=everyone", "/list-your-group/",
+        "/sign-in/", activity.url,
+    ):  # fmt: skip
         page.goto(path)
         page.wait_for_load_state("networkidle")
         problems[path] = violations(page, axe_source)
@@ -103,7 +108,7 @@ def test_facilitator_pages_pass_axe(page, axe_source, record):
             base + step
             for step in (
                 "network/", "network/compare/", "preferences/", "top-three/", "needs/",
-                "suggestions/", "follow-up/", "consent/", "export/", "erase/",
+                "about/", "suggestions/", "follow-up/", "consent/", "export/", "erase/",
             )
         ),
         "/support/teams/battersea-pcn/audit/",
@@ -131,7 +136,7 @@ def test_kiosk_pages_pass_axe(page, axe_source, record):
     page.get_by_label("What is your postcode?").fill("SW18 1AA")
     page.get_by_role("button", name="Start").click()
     page.wait_for_load_state("networkidle")
-    for step in ("your people", "what you enjoy", "top three", "needs"):
+    for step in ("your people", "what you enjoy", "top three", "needs", "about you"):
         problems[step] = violations(page, axe_source)
         page.get_by_role("button", name="Skip this step").click()
         page.wait_for_load_state("networkidle")

@@ -232,6 +232,13 @@ def test_facilitator_maps_network_matches_and_plans(
     page.get_by_label("In your own words: Feeling lonely").fill("I don't see anyone all week")
     page.get_by_label("Who will help: Feeling lonely").fill("My daughter")
     page.get_by_label("In your own words: Getting out and about").fill("Get out of the flat")
+    page.get_by_role("button", name="Save and continue").click()
+
+    # About them: every question optional; health only with its own consent, not given here.
+    expect(page.get_by_role("heading", level=1)).to_have_text("About Ann")
+    expect(page.get_by_text("record their consent to it")).to_be_visible()
+    page.get_by_label("65 or over", exact=True).check()
+    screenshot(page, "about-them")
     page.get_by_role("button", name="Save and see suggestions").click()
 
     # 4. Suggestions: explained, and the same numbers on the map as in the list.

@@ -114,7 +114,7 @@ def test_search_list_map_and_shortlist_show_hostile_names_as_text(
     assert text_of(result.locator(".result__org")).strip() == ORGANISATION
     assert VENUE in text_of(result)
 
-    page.wait_for_function("document.getElementById('results-map').dataset.markers === '1'")
+    expect(page.locator("#results-map")).to_have_attribute("data-markers", "1")
     marker = page.locator("#results-map .leaflet-marker-icon").first
     assert marker.get_attribute("title") == TITLE
     marker.click()
@@ -188,6 +188,7 @@ def test_kiosk_network_map_suggestions_and_email_show_hostile_text_as_text(
     page.locator("fieldset.interests").get_by_label("Choirs and singing", exact=True).check()
     press(page, "Next")
     page.get_by_label("Choirs and singing", exact=True).check()
+    press(page, "Next")
     press(page, "Next")
     press(page, "See what is near me")
 

@@ -74,6 +74,7 @@ STEPS = [
     (step("enjoy"), "What do you enjoy?"),
     (step("top-three"), "Your top three"),
     (step("needs"), "What would you like help with?"),
+    (step("about"), "Do any of these apply to you?"),
     (RESULTS, "Things you might enjoy near you"),
 ]
 
@@ -124,7 +125,7 @@ def test_kiosk_flow_finds_activities_and_stores_nothing(
     before = row_counts()
     start(page)
     expect(page.locator(".kiosk-bar")).to_contain_text("Nothing is kept once you press Finish.")
-    expect(page.get_by_text("Step 1 of 5")).to_be_visible()
+    expect(page.get_by_text("Step 1 of 6")).to_be_visible()
     # A postcode we cannot find is shown at the step's own address, and going on from it is
     # as usual.
     page.get_by_label("What is your postcode?").fill("SW99")
@@ -134,7 +135,7 @@ def test_kiosk_flow_finds_activities_and_stores_nothing(
     enter_postcode(page)
 
     # Step 2: two people on the circle diagram; the form follows.
-    expect(page.get_by_text("Step 2 of 5")).to_be_visible()
+    expect(page.get_by_text("Step 2 of 6")).to_be_visible()
     add_on_diagram(page, "Mum", "Family", "inner")
     expect(page.locator("[data-netmap-status]")).to_contain_text(
         "Mum (Family) added to the inner circle."
@@ -171,6 +172,13 @@ def test_kiosk_flow_finds_activities_and_stores_nothing(
     assert address(page) == step("needs")
     page.get_by_label("Feeling lonely", exact=True).check()
     page.get_by_label("In your own words: Feeling lonely").fill("Nobody to chat to")
+    press(page, "Next")
+
+    # Step 6: about them, every question optional; what they say only chooses what is shown.
+    expect(heading(page)).to_have_text("Do any of these apply to you?")
+    assert address(page) == step("about")
+    page.get_by_label("65 or over", exact=True).check()
+    screenshot(page, "kiosk-about-you")
     press(page, "See what is near me")
 
     # Results: a numbered list with reasons, and the same numbers on the map.
@@ -313,14 +321,18 @@ def test_kiosk_works_without_javascript(new_context, screenshot, traffic, live_s
     page.get_by_role("button", name="Skip this step").click()
     expect(heading(page)).to_have_text("What would you like help with?")
     page.get_by_role("button", name="Skip this step").click()
+    expect(heading(page)).to_have_text("Do any of these apply to you?")
+    page.get_by_role("button", name="Skip this step").click()
 
     expect(heading(page)).to_have_text("Things you might enjoy near you")
     assert address(page) == RESULTS
     # Without JavaScript too, Back and Forward fetch each page again.
+    fetched_again(page, page.go_back(wait_until="load"), step("about"))
     fetched_again(page, page.go_back(wait_until="load"), step("needs"))
     fetched_again(page, page.go_back(wait_until="load"), step("top-three"))
     expect(page.get_by_label("Choirs and singing", exact=True)).to_be_visible()
     fetched_again(page, page.go_forward(wait_until="load"), step("needs"))
+    fetched_again(page, page.go_forward(wait_until="load"), step("about"))
     fetched_again(page, page.go_forward(wait_until="load"), RESULTS)
     titles = page.locator(".kiosk-suggestions .suggestion__title").all_text_contents()
     assert "1. Community choir" in [" ".join(title.split()) for title in titles]

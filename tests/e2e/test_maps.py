@@ -53,7 +53,7 @@ def test_results_map_shows_centre_distance_and_each_activity_at_one_venue(
     first, second = borough
     page.goto("/search/?q=choir&near=SW18")
     expect(page.get_by_role("heading", level=2, name="3 activities near SW18")).to_be_visible()
-    page.wait_for_function("document.getElementById('results-map').dataset.markers === '3'")
+    expect(page.locator("#results-map")).to_have_attribute("data-markers", "3")
     map_box = page.locator("#results-map")
 
     # No tile server: the page says so; the map has a scale, the centre and the 5 km circle.
@@ -112,7 +112,7 @@ def test_search_and_activity_pages_at_each_width(new_context, screenshot, traffi
     w, h = WIDTHS[width]
     page = new_context(viewport={"width": w, "height": h}).new_page()
     page.goto("/search/?q=choir&near=SW18")
-    page.wait_for_function("document.getElementById('results-map').dataset.markers === '3'")
+    expect(page.locator("#results-map")).to_have_attribute("data-markers", "3")
     expect(page.locator("#results-map")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     screenshot(page, f"search-{width}")
@@ -145,6 +145,7 @@ def test_suggestions_at_one_venue_sit_side_by_side(page, screenshot, borough):
     page.locator("fieldset.interests").get_by_label("Choirs and singing", exact=True).check()
     press(page, "Next")
     page.get_by_label("Choirs and singing", exact=True).check()
+    press(page, "Next")
     press(page, "Next")
     press(page, "See what is near me")
 

@@ -71,7 +71,7 @@ def test_search_filter_map_and_shortlist(page, screenshot, traffic, borough, liv
     assert sorted(listed) == ["Common walk", "Park walk"]
 
     # The map shows the same activities as the list.
-    page.wait_for_function("document.getElementById('results-map').dataset.markers !== undefined")
+    expect(page.locator("#results-map")).to_have_attribute("data-markers", re.compile(r"^\d+$"))
     assert page.locator("#results-map").get_attribute("data-markers") == "2"
     page.locator("#results-map .leaflet-marker-icon").first.wait_for()
     titles_on_map = set()

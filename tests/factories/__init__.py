@@ -9,12 +9,14 @@ from .directory import (
     VenueFactory,
 )
 from .matching import NetworkMapFactory, PersonFactory, TeamFactory, make_facilitator
+from .search import ConceptFactory
 from .users import ModeratorFactory, UserFactory
 
 __all__ = [
     "ActivityFactory",
     "ActivityScheduleFactory",
     "CategoryFactory",
+    "ConceptFactory",
     "ModeratorFactory",
     "NetworkMapFactory",
     "OrganisationFactory",

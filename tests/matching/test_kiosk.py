@@ -51,6 +51,7 @@ ENJOY = {
 }
 TOP_THREE = {"top_three": ["choirs-and-singing"], "order-choirs-and-singing": "1"}
 NEEDS = {"needs": ["lonely"], "priority-lonely": "1", "words-lonely": "Nobody to chat to"}
+ABOUT = {"age_band": "65_plus", "single_sex": ""}
 
 
 @pytest.fixture
@@ -111,6 +112,7 @@ def walk_to_results(client):
         ("enjoy", ENJOY),
         ("top-three", TOP_THREE),
         ("needs", NEEDS),
+        ("about", ABOUT),
     ):
         assert page_step(response) == slug, response.content.decode()[:2000]
         response = follow(client, post_step(client, slug, state_of(response), data))
@@ -149,7 +151,7 @@ class TestFlow:
         content = page.content.decode()
         assert "Nothing is kept once you press" in content
         assert 'name="near"' in content
-        assert "Step 1 of 5" in content
+        assert "Step 1 of 6" in content
         assert f'action="{FINISH}"' in content
 
     def test_the_way_in_forgets_an_earlier_visit(self, client):
@@ -184,7 +186,8 @@ class TestFlow:
             ("people", ONE_MEMBER, step_url("enjoy")),
             ("enjoy", ENJOY, step_url("top-three")),
             ("top-three", TOP_THREE, step_url("needs")),
-            ("needs", NEEDS, RESULTS),
+            ("needs", NEEDS, step_url("about")),
+            ("about", ABOUT, RESULTS),
         ):
             posted = post_step(client, slug, state_of(response), data)
 
@@ -198,7 +201,7 @@ class TestFlow:
 
         response = follow(client, posted)
         assert page_step(response) == "people"
-        assert "Step 2 of 5" in response.content.decode()
+        assert "Step 2 of 6" in response.content.decode()
 
     def test_going_back_and_forward_shows_each_step_again_with_the_latest_answers(
         self, client, borough
@@ -296,7 +299,7 @@ class TestFlow:
         def broken(*args, **kwargs):
             raise SearchBackendError("connection refused")
 
-        monkeypatch.setattr("matching.views.kiosk.match_answers", broken)
+        monkeypatch.setattr("matching.engine.match_answers", broken)
 
         response = with_visit(client, {"near": "SW18"}).get(RESULTS)
 
@@ -734,7 +737,7 @@ class TestEmail:
         def broken(*args, **kwargs):
             raise OSError("connection refused")
 
-        monkeypatch.setattr("matching.views.kiosk.send_mail", broken)
+        monkeypatch.setattr("common.tasks.send_mail", broken)
 
         response = client.post(
             EMAIL,

@@ -340,6 +340,28 @@ def test_does_not_want_groups_with_a_group_and_thirty_percent_wider_ties():
     assert network_metrics(DIVERSE).wants_groups is False
 
 
+def hundred_with_wider_ties(weak):
+    """100 members: `weak` wider ties (one of them a group), the rest friends."""
+    return [m("group"), *many("neighbour", weak - 1), *many("friend", 100 - weak)]
+
+
+FEW_WIDER_TIES = (
+    "A few of your connections are beyond family and close friends. More of these, such as "
+    "neighbours, groups or places you go to, can bring company and new ideas."
+)
+VOLUNTEERING = "Volunteering, which is a good way to meet people in your area and feel part of it."
+
+
+@pytest.mark.parametrize(("weak", "few"), [(29, True), (30, False), (31, False)])
+def test_wider_ties_are_few_below_thirty_percent_and_enough_from_thirty(weak, few):
+    metrics = network_metrics(hundred_with_wider_ties(weak))
+    assert metrics.weak_tie_share == weak / 100
+    assert metrics.wants_groups is few
+    assert (FEW_WIDER_TIES in metrics.feedback) is few
+    assert (VOLUNTEERING in metrics.suggestions) is few
+    assert ("volunteering" in metrics.suggested_categories) is few
+
+
 # --- Feedback ------------------------------------------------------------------------------
 
 
@@ -369,6 +391,52 @@ def test_feedback_says_where_most_support_comes_from():
         m("place"),
     ]
     assert "Most of your support comes from family." in network_metrics(members).feedback
+
+
+def hundred_supporters(kind, count):
+    """100 members who each give some support: `count` of `kind`, the rest neighbours."""
+    return [*many(kind, count, support={"emotional"}), *many("neighbour", 100 - count,
+                                                             support={"company"})]  # fmt: skip
+
+
+def share_sentence(feedback):
+    found = [s for s in feedback if "of your support comes from" in s]
+    assert len(found) <= 1
+    return found[0] if found else None
+
+
+@pytest.mark.parametrize(
+    ("kind", "count", "expected"),
+    [
+        # Family: from 60%.
+        ("family", 59, None),
+        ("family", 60, "Most of your support comes from family."),
+        ("family", 61, "Most of your support comes from family."),
+        ("partner", 60, "Most of your support comes from family."),
+        ("family", 100, "All of your support comes from family."),
+        # Professionals and friends: from half.
+        ("professional", 49, None),
+        ("professional", 50, "Half of your support comes from health or care professionals."),
+        ("professional", 51, "Most of your support comes from health or care professionals."),
+        ("friend", 49, None),
+        ("friend", 50, "Half of your support comes from friends."),
+        ("friend", 51, "Most of your support comes from friends."),
+    ],
+)
+def test_where_support_comes_from_is_said_from_each_share_and_not_below_it(kind, count, expected):
+    assert share_sentence(network_metrics(hundred_supporters(kind, count)).feedback) == expected
+
+
+def test_the_support_share_counts_only_members_who_give_support():
+    # 3 of the 5 who give support are family (60%), though only 3 of the 15 members are.
+    members = [
+        *many("family", 3, support={"practical"}),
+        *many("neighbour", 2, support={"company"}),
+        *many("friend", 10),
+    ]
+    assert share_sentence(network_metrics(members).feedback) == (
+        "Most of your support comes from family."
+    )
 
 
 def test_feedback_says_who_the_people_are_when_support_is_not_recorded():
@@ -644,6 +712,56 @@ def test_compare_says_when_only_details_changed():
     assert change.summary == ("Some details have changed, but the shape of your map is the same.",)
 
 
+def test_compare_as_dict_holds_every_change_in_full():
+    before = [
+        m("friend", 3, {"company", "emotional"}, "Sam", "weekly"),
+        m("colleague", 2, label="Jo"),
+        m("family", 1, {"practical"}, "Mum", "daily"),
+    ]
+    after = [
+        m("family", 1, {"practical"}, "Mum", "daily"),
+        m("friend", 1, {"company", "emotional"}, "Sam", "weekly"),
+        m("group", 3, {"company"}, "Choir"),
+        m("group", 3, label="Knit club"),
+        m("place", 3, {"information"}, "Library", "monthly"),
+    ]
+    sam = {"kind": "friend", "support": ["emotional", "company"], "frequency": "weekly",
+           "label": "Sam"}  # fmt: skip
+    assert compare_networks(before, after).as_dict() == {
+        "added": [
+            {"circle": 3, "kind": "group", "support": ["company"], "frequency": None,
+             "label": "Choir"},
+            {"circle": 3, "kind": "group", "support": [], "frequency": None, "label": "Knit club"},
+            {"circle": 3, "kind": "place", "support": ["information"], "frequency": "monthly",
+             "label": "Library"},
+        ],
+        "removed": [
+            {"circle": 2, "kind": "colleague", "support": [], "frequency": None, "label": "Jo"},
+        ],
+        "moved": [{"before": {"circle": 3, **sam}, "after": {"circle": 1, **sam}}],
+        "size_change": 2,
+        "diversity_change": 1,
+        # 3 of 5 wider ties after, 1 of 3 before.
+        "weak_tie_share_change": 3 / 5 - 1 / 3,
+        "groups_change": 3,
+        "type_before": "restricted",
+        "type_after": "diverse",
+        "summary": [
+            "Your network has grown from 3 to 5.",
+            "New in your map: Choir, Knit club and Library.",
+            "No longer in your map: Jo.",
+            "Sam has moved from your outer circle to your inner circle.",
+            "You now have 3 groups or places (before: none).",
+            "You have new kinds of connection: groups and a place or activity.",
+            "Your map no longer includes colleagues or classmates.",
+            "People, groups, pets and places beyond family and close friends now make up 60% of "
+            "your map (before: 33%).",
+            "You have gained new kinds of support: advice and information.",
+            "Your network has changed from “Small or close-knit” to “Wide and varied”.",
+        ],
+    }  # fmt: skip
+
+
 def test_compare_as_dict_is_json_ready():
     change = compare_networks(DIVERSE[:3], DIVERSE[1:])
     data = json.loads(json.dumps(change.as_dict()))
@@ -655,3 +773,88 @@ def test_every_member_kind_has_sentence_wording():
     # A new kind in the vocabulary must not break the feedback sentences.
     members = [m(slug) for slug, _ in MEMBER_KINDS]
     assert network_metrics(members).feedback[1].startswith("Your map includes a partner, family")
+
+
+# --- exact thresholds, messages and pairings ------------------------------------------------
+
+
+def test_a_single_member_is_all_of_the_map():
+    (share,) = [f for f in network_metrics([m("family")]).feedback if f.startswith("All")]
+    assert share == "All of the people in your map are family."
+    # One group of one member is 100% wider ties: not "few", so no more groups are wanted.
+    assert network_metrics([m("group")]).wants_groups is False
+
+
+def test_half_family_is_not_mostly_family_so_the_friends_are_named():
+    feedback = network_metrics([m("family"), m("friend")]).feedback
+    assert "Half of the people in your map are friends." in feedback
+
+
+def test_one_professional_in_two_is_half_of_the_map():
+    feedback = network_metrics([m("professional"), m("friend")]).feedback
+    assert "Half of the people in your map are health or care professionals." in feedback
+
+
+def test_a_third_professionals_or_friends_is_no_share_worth_a_sentence():
+    feedback = network_metrics([m("professional"), m("friend"), m("neighbour")]).feedback
+    assert not [f for f in feedback if "of the people in your map" in f]
+
+
+def test_wider_ties_just_under_thirty_percent_are_not_diverse():
+    # 2 of 7 (29%) are beyond family and friends, in four kinds with a group: mixed, not diverse.
+    members = [*many("family", 2), *many("friend", 2), m("professional"), m("group"), m("pet")]
+    metrics = network_metrics(members)
+    assert (metrics.diversity, metrics.groups) == (5, 1)
+    assert metrics.network_type != "diverse"
+    assert any(
+        f.startswith("A few of your connections are beyond family") for f in metrics.feedback
+    )
+
+
+def test_a_small_map_is_called_small_only_up_to_three_members():
+    three = network_metrics([m("family"), m("friend"), m("partner")])
+    four = network_metrics([*many("family", 2), *many("friend", 2)])
+    small = "Your map is small at the moment. That is common, and it can grow."
+    assert three.network_type == four.network_type == "restricted"
+    assert small in three.feedback
+    assert small not in four.feedback
+
+
+def test_compare_names_one_group_in_the_singular():
+    change = compare_networks([m("family")], [m("family"), m("group", 3, label="Choir")])
+    assert "You now have 1 group or place (before: none)." in change.summary
+
+
+def test_compare_gives_the_wider_tie_share_in_whole_percent():
+    change = compare_networks([m("family")], [m("group", 3, label="Choir")])
+    assert (
+        "People, groups, pets and places beyond family and close friends now make up 100% of "
+        "your map (before: 0%)." in change.summary
+    )
+
+
+def test_compare_pairs_exact_copies_first_so_the_right_member_moves():
+    emotional = m("friend", 1, {"emotional"}, "Sam")
+    practical = m("friend", 1, {"practical"}, "Sam")
+    moved_out = m("friend", 2, {"emotional"}, "Sam")
+    change = compare_networks([emotional, practical], [practical, moved_out])
+    assert change.moved == ((emotional, moved_out),)
+
+
+@pytest.mark.parametrize(("support", "name"), [(5, "int"), (None, "NoneType"), ({"x": 1}, "dict")])
+def test_member_names_the_type_of_support_that_is_not_a_list(support, name):
+    with pytest.raises(
+        ValueError, match=rf"^support: must be a list of support types, not {name}\."
+    ):
+        Member(circle=1, kind="friend", support=support)
+
+
+def test_member_names_the_type_of_a_label_that_is_not_text():
+    with pytest.raises(ValueError, match=r"^label: must be text, not int\."):
+        Member(circle=1, kind="friend", label=7)
+
+
+def test_a_label_of_exactly_the_longest_length_is_kept():
+    assert len(m("friend", label="x" * 80).label) == 80
+    with pytest.raises(ValueError, match=r"^label: is 81 characters long"):
+        m("friend", label="x" * 81)

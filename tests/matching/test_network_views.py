@@ -6,7 +6,8 @@ from html import unescape
 import pytest
 from django.urls import reverse
 
-from matching.forms.network import member_formset, members_to_initial, network_diagram
+from matching.diagram import network_diagram
+from matching.forms.network import member_formset, members_to_initial
 from matching.models import AuditEvent, NetworkMap
 from matching.network import Member
 from tests.factories import NetworkMapFactory, PersonFactory

@@ -24,6 +24,7 @@ from matching.services import (
     ChosenActivity,
     ConsentAnswers,
     NeedAnswer,
+    consent_update,
     follow_up_record,
     network_map_save,
     person_create,
@@ -110,7 +111,7 @@ def test_facilitator_cannot_add_person_to_another_team(client, facilitator, othe
 def test_constraint_refuses_consent_without_keeping_the_record(person):
     from django.db import IntegrityError, transaction
 
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with pytest.raises(IntegrityError, match="consent_keeps_record"), transaction.atomic():
         Consent.objects.create(person=person, keep_record=False)
 
 
@@ -236,6 +237,138 @@ def test_lead_of_another_team_cannot_see_the_audit_log(client, team, other_team)
 
     client.force_login(make_facilitator(other_team, role="lead"))
     assert client.get(reverse("matching:audit_log", args=[team.slug])).status_code == 404
+
+
+# Changing consent ----------------------------------------------------------------------------
+
+
+def consent_url(person):
+    return reverse("matching:consent", args=[person.reference])
+
+
+NEW_CONSENT = {
+    "consent-keep_record": "on",
+    "consent-count_in_statistics": "on",
+    "consent-method": "written",
+}
+
+
+def consent_rows(person):
+    return list(
+        person.consents.order_by("pk").values_list(
+            "keep_record", "contact_by_email", "count_in_statistics", "method"
+        )
+    )
+
+
+def no_store(response):
+    cache_control = response["Cache-Control"]
+    return "no-store" in cache_control and "private" in cache_control
+
+
+def test_the_consent_form_starts_from_the_current_consent(client, facilitator, person):
+    consent_update(
+        person=person,
+        by=facilitator,
+        consent=ConsentAnswers(keep_record=True, count_in_statistics=True, method="written"),
+    )
+    client.force_login(facilitator)
+    response = client.get(consent_url(person))
+    assert response.status_code == 200
+    assert no_store(response)
+    form = response.context["form"]
+    assert form.initial == {
+        "keep_record": True,
+        "contact_by_email": False,
+        "count_in_statistics": True,
+        "health_conditions": False,
+        "method": "written",
+    }
+    body = response.content.decode()
+    assert 'name="consent-contact_by_email" id="id_consent-contact_by_email">' in body
+    assert 'value="written" id="id_consent-method_1" required checked>' in body
+    # The history lists both, newest first: the current one, then the one it replaced.
+    assert [c.withdrawn_at is None for c in response.context["history"]] == [True, False]
+    events = AuditEvent.objects.filter(person=person, actor=facilitator)
+    assert [(e.action, e.what) for e in events] == [("view", "Consent"), ("change", "Consent")]
+
+
+@pytest.mark.parametrize("who", ["facilitator", "team_lead"])
+def test_a_member_of_the_persons_team_changes_consent_and_the_change_is_audited(
+    client, request, person, who
+):
+    user = request.getfixturevalue(who)
+    before = person.current_consent
+    client.force_login(user)
+    response = client.post(consent_url(person), NEW_CONSENT)
+    assert response.status_code == 302
+    assert response.url == reverse("matching:person", args=[person.reference])
+    # The old consent is kept, withdrawn, so the history shows what they agreed to when.
+    assert consent_rows(person) == [(True, True, True, "spoken"), (True, False, True, "written")]
+    before.refresh_from_db()
+    assert before.withdrawn_at is not None
+    current = person.current_consent
+    assert current.pk != before.pk and current.recorded_by == user
+    # The change is recorded; the redirect shows nothing, so no view is.
+    events = AuditEvent.objects.filter(person=person, actor=user)
+    assert [(e.action, e.what) for e in events] == [("change", "Consent")]
+    assert "Consent recorded." in client.get(response.url).content.decode()
+
+
+def test_a_facilitator_of_another_team_can_neither_see_nor_change_consent(
+    client, other_facilitator, person
+):
+    client.force_login(other_facilitator)
+    assert client.get(consent_url(person)).status_code == 404
+    assert client.post(consent_url(person), NEW_CONSENT).status_code == 404
+    assert consent_rows(person) == [(True, True, True, "spoken")]
+    assert not AuditEvent.objects.exists()
+
+
+def test_anonymous_is_sent_to_sign_in_and_changes_nothing(client, person):
+    url = consent_url(person)
+    for response in (client.get(url), client.post(url, NEW_CONSENT)):
+        assert response.status_code == 302
+        assert response.url == f"{reverse('matching:sign_in')}?next={url}"
+    assert consent_rows(person) == [(True, True, True, "spoken")]
+    assert not AuditEvent.objects.exists()
+
+
+def test_a_signed_in_user_in_no_team_is_refused(client, person):
+    client.force_login(UserFactory())
+    assert client.post(consent_url(person), NEW_CONSENT).status_code == 403
+    assert consent_rows(person) == [(True, True, True, "spoken")]
+
+
+@pytest.mark.parametrize(
+    ("post", "field_id", "message"),
+    [
+        (
+            {"consent-method": "spoken"},
+            "id_consent-keep_record",
+            "Tick this only if they agree. Without it nothing about them is saved.",
+        ),
+        (
+            {"consent-keep_record": "on", "consent-method": "by pigeon"},
+            "id_consent-method_0",
+            "Choose one of the options for “How did they agree?”",
+        ),
+    ],
+)
+def test_bad_consent_is_a_form_error_naming_the_field_and_changes_nothing(
+    client, facilitator, person, post, field_id, message
+):
+    client.force_login(facilitator)
+    response = client.post(consent_url(person), post)
+    assert response.status_code == 200
+    assert no_store(response)
+    body = html.unescape(response.content.decode())
+    summary = body.split('class="error-summary"')[1].split("</ul>")[0]
+    assert re.findall(r'<a href="#([^"]+)">([^<]+)</a>', summary) == [(field_id, message)]
+    assert consent_rows(person) == [(True, True, True, "spoken")]
+    # The page shown again is a view of the consent, and nothing changed.
+    events = AuditEvent.objects.filter(person=person)
+    assert [(e.action, e.what) for e in events] == [("view", "Consent")]
 
 
 # Export and erasure --------------------------------------------------------------------------

@@ -156,7 +156,7 @@ class TestSuggestions:
         def broken(*args, **kwargs):
             raise SearchBackendError("connection refused")
 
-        monkeypatch.setattr("matching.views.plans.match_answers", broken)
+        monkeypatch.setattr("matching.engine.match_answers", broken)
 
         response = signed_in.get(url("suggestions", person))
 
@@ -269,7 +269,7 @@ class TestPlanPage:
         assert "My daughter, Sam" in content
         assert "Sam will go along the first time." in content
         assert "http://testserver/directory/wandsworth-community/community-choir/" in content
-        assert 'id="print-plan" hidden' in content
+        assert 'class="button js-print" hidden>Print the plan' in content
         assert "browser’s print" in content
         assert "Plan" in audit_whats(likes_singing, AuditEvent.Action.VIEW)
 

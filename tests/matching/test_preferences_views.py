@@ -10,13 +10,18 @@ from django.urls import reverse
 from assets_directory.models import Category
 from matching.answers import parse_match_request
 from matching.forms.preferences import (
-    GENERIC_ICON,
     NeedsForm,
     PreferencesForm,
     TopThreeForm,
-    interest_icon,
 )
 from matching.models import AuditEvent, PersonNeed, Preferences
+from matching.selectors import (
+    GENERIC_ICON,
+    category_tree,
+    interest_icon,
+    preference_choices,
+    record_answers,
+)
 from matching.services import NeedAnswer, needs_save, preferences_save
 
 pytestmark = pytest.mark.django_db
@@ -197,7 +202,7 @@ def test_needs_post_saves_priorities_and_their_words(signed_in, person):
     response = signed_in.post(url("needs", person), needs_post())
 
     assert response.status_code == 302
-    assert response["Location"] == url("suggestions", person)
+    assert response["Location"] == url("about", person)
     rows = list(PersonNeed.objects.filter(person=person).order_by("priority"))
     assert [(r.need, r.priority) for r in rows] == [("active", 1), ("lonely", 2)]
     assert rows[0].in_their_words == "Get my legs going again"
@@ -373,10 +378,11 @@ def valid(form):
 
 
 def test_answers_are_accepted_by_the_match_parser():
-    preferences = valid(PreferencesForm(PREFERENCES_POST))
+    preferences = valid(PreferencesForm(PREFERENCES_POST, choices=preference_choices()))
     top = valid(
         TopThreeForm(
             {"top_three": ["walking", "arts-and-crafts"], "order-arts-and-crafts": "1"},
+            categories=category_tree(),
             interests=PREFERENCES_POST["interests"],
         )
     )
@@ -399,17 +405,25 @@ def test_answers_are_accepted_by_the_match_parser():
 
 
 def test_free_only_answers_a_cost_of_zero_and_any_leaves_it_out():
-    free = valid(PreferencesForm({**PREFERENCES_POST, "max_cost": "free"})).answers()
-    anything = valid(PreferencesForm({**PREFERENCES_POST, "max_cost": "any"})).answers()
+    free = valid(
+        PreferencesForm({**PREFERENCES_POST, "max_cost": "free"}, choices=preference_choices())
+    ).answers()
+    anything = valid(
+        PreferencesForm({**PREFERENCES_POST, "max_cost": "any"}, choices=preference_choices())
+    ).answers()
 
     assert parse_match_request({"near": NEAR, **free})[1].max_cost == Decimal("0")
     assert parse_match_request({"near": NEAR, **anything})[1].max_cost is None
 
 
 def test_preferences_initial_from_answers_round_trips():
-    answers = valid(PreferencesForm(PREFERENCES_POST)).answers()
+    answers = valid(PreferencesForm(PREFERENCES_POST, choices=preference_choices())).answers()
 
-    again = valid(PreferencesForm(as_post(PreferencesForm.initial_from_answers(answers))))
+    again = valid(
+        PreferencesForm(
+            as_post(PreferencesForm.initial_from_answers(answers)), choices=preference_choices()
+        )
+    )
 
     assert again.answers() == answers
 
@@ -419,7 +433,7 @@ def test_top_three_initial_from_answers_round_trips():
     answers = {"top_three": ["dance", "choirs-and-singing", "walking"]}
 
     initial = TopThreeForm.initial_from_answers(answers)
-    again = valid(TopThreeForm(as_post(initial), interests=interests))
+    again = valid(TopThreeForm(as_post(initial), categories=category_tree(), interests=interests))
 
     assert again.answers() == answers
 
@@ -466,11 +480,16 @@ def test_free_times_between_slots_are_shown_as_the_slots_they_touch():
 
 
 def test_record_initial_matches_what_was_saved(person, facilitator):
-    form = valid(PreferencesForm(PREFERENCES_POST))
+    form = valid(PreferencesForm(PREFERENCES_POST, choices=preference_choices()))
     preferences_save(person=person, by=facilitator, **form.preferences_fields())
     person.refresh_from_db()
 
-    again = valid(PreferencesForm(as_post(PreferencesForm.initial_from_record(person))))
+    again = valid(
+        PreferencesForm(
+            as_post(PreferencesForm.initial_from_answers(record_answers(person))),
+            choices=preference_choices(),
+        )
+    )
 
     assert again.preferences_fields() == form.preferences_fields()
 

@@ -92,9 +92,9 @@ def test_profile_refuses_an_unknown_delivery():
 
 
 def test_profile_refuses_negative_limits():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="The most someone can pay must be zero or more"):
         Profile(max_cost=Decimal("-1"))
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"The furthest distance cannot be negative \(-5\)"):
         Profile(max_travel_m=-5)
 
 
@@ -120,9 +120,15 @@ def test_profile_refuses_free_times_that_are_not_free_time_values():
 
 
 def test_session_must_end_after_it_starts():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"must end after it starts \(12:00 to 11:00\)"):
         Session(TUE, t("12:00"), t("11:00"))
     assert Session(TUE, t("12:00")).end is None
+
+
+def test_a_session_that_ends_when_it_starts_is_refused_and_one_a_minute_long_is_not():
+    with pytest.raises(ValueError, match=r"must end after it starts \(10:00 to 10:00\)"):
+        Session(TUE, t("10:00"), t("10:00"))
+    assert Session(TUE, t("10:00"), t("10:01")).end == t("10:01")
 
 
 # --------------------------------------------------------------------------------------------
@@ -304,6 +310,17 @@ def test_the_need_reason_names_the_most_important_need_met():
     assert "Helps with feeling lonely" not in reasons(cand, profile)
 
 
+def test_the_fifth_need_and_those_after_it_weigh_the_floor():
+    # Weights 1.0, 0.8, 0.6, 0.4 for the first four needs; the fifth and sixth get 0.2 each.
+    needs = ("money", "active", "eating", "mood", "housing", "caring")
+    helps = ("benefits", "physical-activity", "food-and-cooking", "mental-wellbeing", "housing",
+             "carers-support")  # fmt: skip
+    profile = Profile(needs=needs)
+    points = [part(candidate(categories=frozenset({c})), profile, "need") for c in helps]
+    assert points == pytest.approx([25, 20, 15, 10, 5, 5])
+    assert "Helps with housing" in reasons(candidate(categories=frozenset({"housing"})), profile)
+
+
 def test_closer_activities_score_higher():
     profile = Profile()
     near, mid, far = (candidate(distance_m=d) for d in (200, 2000, 4500))
@@ -425,6 +442,27 @@ def test_a_venue_confirmed_to_meet_access_needs_earns_the_access_bonus():
     assert "Step-free and hearing loop" in reasons(venue, profile)
 
 
+def test_three_access_needs_are_joined_as_a_list_in_the_reason():
+    profile = Profile(access_needs=("step-free", "hearing-loop", "accessible-toilet"))
+    venue = candidate(access=frozenset({"step-free", "hearing-loop", "accessible-toilet"}))
+    assert "Step-free, hearing loop and accessible toilet" in reasons(venue, profile)
+
+
+def test_three_days_at_the_same_time_are_joined_as_a_list_in_the_reason():
+    weekly = candidate(
+        sessions=tuple(Session(day, t("10:00"), t("11:00")) for day in (FRI, MON, WED))
+    )
+    assert "Mondays, Wednesdays and Fridays 10:00" in reasons(weekly)
+    mixed = candidate(
+        sessions=(
+            Session(MON, t("10:00"), t("11:00")),
+            Session(WED, t("10:00"), t("11:00"), frequency="fortnightly"),
+            Session(FRI, t("10:00"), t("11:00"), frequency="monthly", nth=1),
+        )
+    )
+    assert "Mondays, every other Wednesday and first Friday of the month 10:00" in reasons(mixed)
+
+
 def test_without_access_needs_everyone_gets_the_access_points_and_no_reason():
     profile = Profile()
     online = candidate(delivery="online", distance_m=None)
@@ -521,7 +559,7 @@ def test_rank_returns_at_most_limit_suggestions():
     assert [s.candidate.id for s in rank_candidates(cands, Profile(), limit=3)] == [1, 2, 3]
     assert len(rank_candidates(cands, Profile())) == 10
     assert rank_candidates(cands, Profile(), limit=0) == []
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="limit must not be negative, got -1"):
         rank_candidates(cands, Profile(), limit=-1)
 
 
@@ -682,6 +720,7 @@ def test_engine_reads_past_the_first_page_so_a_further_top_choice_is_not_crowded
 
     monkeypatch.setattr(engine, "search_directory", search_directory)
     monkeypatch.setattr(engine, "category_names", dict)
+    monkeypatch.setattr(engine, "condition_names", dict)
     monkeypatch.setattr(engine, "CANDIDATES_PER_QUERY", 2)
 
     result = engine.match_activities(
@@ -711,6 +750,7 @@ def test_engine_stops_reading_pages_at_the_candidate_cap(monkeypatch):
 
     monkeypatch.setattr(engine, "search_directory", search_directory)
     monkeypatch.setattr(engine, "category_names", dict)
+    monkeypatch.setattr(engine, "condition_names", dict)
     monkeypatch.setattr(engine, "CANDIDATES_PER_QUERY", 2)
     monkeypatch.setattr(engine, "MAX_CANDIDATES_PER_QUERY", 6)
 
@@ -781,3 +821,246 @@ def test_getting_out_and_about_is_met_only_in_person():
     assert "Helps with getting out and about" in reasons(at_a_hall, profile)
     assert "Helps with getting out and about" not in reasons(by_phone, profile)
     assert part(by_phone, profile, "need") == 0
+
+
+# --------------------------------------------------------------------------------------------
+# exact values and boundaries (each pins one rule down to the point or the message)
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda: FreeTime(TUE, "10:00", t("12:00")), "start must be a time of day, not '10:00'"),
+        (lambda: FreeTime(TUE, t("10:00"), 12), "end must be a time of day, not 12"),
+        (lambda: Session(TUE, None), "start must be a time of day, not None"),
+        (lambda: Session(TUE, t("10:00"), "11:00"), "end must be a time of day, not '11:00'"),
+    ],
+)
+def test_times_that_are_not_times_of_day_are_refused_by_name(make, message):
+    with pytest.raises(ValueError, match=message):
+        make()
+
+
+@pytest.mark.parametrize("day", [True, "1", 1.0, -1])
+def test_a_day_must_be_a_whole_number_not_a_truth_value_or_text(day):
+    with pytest.raises(ValueError, match="numbered 0 \\(Monday\\) to 6 \\(Sunday\\)"):
+        Session(day, t("10:00"))
+
+
+def test_a_session_ending_when_it_starts_is_refused():
+    with pytest.raises(ValueError, match="A session must end after it starts \\(10:00 to 10:00\\)"):
+        Session(TUE, t("10:00"), t("10:00"))
+
+
+def test_profile_names_the_answer_given_as_a_lone_string():
+    with pytest.raises(ValueError, match="top_three must be a sequence of slugs"):
+        Profile(top_three="walking")
+    with pytest.raises(ValueError, match="delivery must be a sequence of slugs"):
+        Profile(delivery="online")
+
+
+def test_a_travel_limit_of_nothing_is_allowed_and_scores_over_five_km():
+    profile = Profile(max_travel_m=0)
+    assert profile.max_travel_m == 0.0
+    # No distance to scale by: the default five kilometres is used.
+    assert part(candidate(distance_m=None), profile, "distance") == 7.5
+
+
+def test_negative_limits_are_refused_with_a_message_a_form_can_show():
+    with pytest.raises(ValueError, match="The furthest distance cannot be negative \\(-5\\)"):
+        Profile(max_travel_m=-5)
+    with pytest.raises(ValueError, match="The most someone can pay must be zero or more, not"):
+        Profile(max_cost=Decimal("-1"))
+    with pytest.raises(ValueError, match="Cannot read the amount 'lots'"):
+        Profile(max_cost="lots")
+
+
+def test_rank_refuses_a_negative_limit_naming_it():
+    with pytest.raises(ValueError, match="limit must not be negative, got -1"):
+        rank_candidates([], Profile(), limit=-1)
+
+
+def test_scores_keep_one_decimal_and_parts_two():
+    # 1,234 m of 5 km: 15 x 0.7532 = 11.298 distance points.
+    suggestion = score_candidate(candidate(distance_m=1234.0, cost="pay_what_you_can"), Profile())
+    assert suggestion.parts["distance"] == 11.3
+    assert suggestion.parts["cost"] == 6.0
+    # 11.298 + 0 (no sessions) + 6 + 5 + 5 = 27.298
+    assert suggestion.score == 27.3
+    # 1,240 m: 11.28 + 16 = 27.28, one decimal kept.
+    assert score(candidate(distance_m=1240.0, cost="pay_what_you_can"), Profile()) == 27.3
+
+
+def test_a_score_with_a_half_point_keeps_it():
+    # Unknown distance: 7.5 points; free 8, access 5, network 5, no sessions 0.
+    assert score(candidate(distance_m=None), Profile()) == 25.5
+
+
+def test_remote_activities_earn_two_thirds_of_the_distance_points():
+    assert part(candidate(delivery="online", distance_m=None), Profile(), "distance") == 10.0
+
+
+def test_remote_activities_earn_no_access_points_from_someone_with_access_needs():
+    profile = Profile(access_needs=("step-free",))
+    assert part(candidate(delivery="online", distance_m=None), profile, "access") == 0.0
+
+
+def test_an_access_need_without_a_label_is_named_from_its_slug():
+    profile = Profile(access_needs=("step-free", "large-print"))
+    venue = candidate(access=frozenset({"step-free", "large-print"}))
+    assert "Step-free and large print" in reasons(venue, profile)
+    alone = Profile(access_needs=("large-print",))
+    assert "Large print" in reasons(candidate(access=frozenset({"large-print"})), alone)
+
+
+def test_one_to_one_earns_no_network_points_from_someone_wanting_groups():
+    assert part(candidate(group_activity=False), Profile(wants_groups=True), "network") == 0.0
+
+
+def test_paid_with_no_price_earns_no_cost_points():
+    assert part(candidate(cost="paid", cost_amount=None), Profile(), "cost") == 0.0
+
+
+def test_paid_at_nothing_is_free_in_all_but_name():
+    zero = score_candidate(candidate(cost="paid", cost_amount=0.0), Profile())
+    assert (zero.parts["cost"], "Free" in zero.reasons) == (8.0, True)
+
+
+def test_paid_under_a_pound_is_priced_not_free():
+    cheap = score_candidate(candidate(cost="paid", cost_amount=0.5), Profile())
+    # 8 x 0.5 x (1 - 0.5 / 20)
+    assert cheap.parts["cost"] == 3.9
+    assert "£0.50" in cheap.reasons
+
+
+def test_a_fifth_need_weighs_the_floor():
+    profile = Profile(needs=("active", "eating", "mood", "money", "lonely"))
+    assert part(candidate(categories={"befriending"}), profile, "need") == 5.0
+
+
+def test_a_need_met_only_in_person_is_passed_over_for_the_next_one_met_remotely():
+    profile = Profile(needs=("out-and-about", "lonely"))
+    by_phone = candidate(categories={"befriending"}, delivery="phone", distance_m=None)
+    assert part(by_phone, profile, "need") == 20.0
+    assert "Helps with feeling lonely" in reasons(by_phone, profile)
+
+
+def test_an_open_ended_session_at_the_start_of_a_free_time_is_inside_it():
+    profile = Profile(free_times=(FreeTime(TUE, t("10:00"), t("12:00")),))
+    assert part(candidate(sessions=(Session(TUE, t("10:00")),)), profile, "schedule") == 12.0
+
+
+def test_an_open_ended_session_at_the_end_of_a_free_time_is_outside_it():
+    profile = Profile(free_times=(FreeTime(TUE, t("10:00"), t("12:00")),))
+    assert score_candidate(candidate(sessions=(Session(TUE, t("12:00")),)), profile) is None
+
+
+def test_an_open_ended_session_in_a_later_free_time_of_the_day_fits():
+    profile = Profile(
+        free_times=(FreeTime(TUE, t("09:00"), t("10:00")), FreeTime(TUE, t("14:00"), t("16:00")))
+    )
+    assert part(candidate(sessions=(Session(TUE, t("15:00")),)), profile, "schedule") == 12.0
+
+
+def test_a_session_starting_with_a_free_time_is_wholly_inside_it():
+    profile = Profile(free_times=(FreeTime(TUE, t("10:00"), t("12:00")),))
+    inside = candidate(sessions=(Session(TUE, t("10:00"), t("11:00")),))
+    assert part(inside, profile, "schedule") == 12.0
+    assert "Tuesdays 10:00, when you are free" in reasons(inside, profile)
+
+
+def test_a_session_ending_when_a_free_time_starts_does_not_overlap_it():
+    profile = Profile(free_times=(FreeTime(TUE, t("09:00"), t("12:00")),))
+    before = candidate(sessions=(Session(TUE, t("08:00"), t("09:00")),))
+    assert score_candidate(before, profile) is None
+
+
+def test_a_monthly_or_one_off_session_without_its_week_or_date_is_named_by_its_day():
+    monthly = Session(TUE, t("10:00"), frequency="monthly")
+    once = Session(THU, t("18:00"), frequency="once")
+    assert "Tuesdays 10:00" in reasons(candidate(sessions=(monthly,)))
+    assert "Thursdays 18:00" in reasons(candidate(sessions=(once,)))
+
+
+def test_sessions_at_the_same_start_are_ordered_by_their_end():
+    long_first = [
+        to_hsds(Recurrence("weekly", t("10:00"), t("12:00"), weekdays=(TUE,))),
+        to_hsds(Recurrence("weekly", t("10:00"), t("11:00"), weekdays=(TUE,))),
+    ]
+    assert [s.end for s in sessions_from_hsds(long_first)] == [t("11:00"), t("12:00")]
+
+
+def test_candidate_from_hit_keeps_how_it_reaches_people_and_where_distance_is_from():
+    cand = candidate_from_hit(
+        hit(delivery="online", area_wide=True, cost="free"), distance_area="SW18"
+    )
+    assert (cand.delivery, cand.area_wide, cand.cost, cand.distance_area) == (
+        "online", True, "free", "SW18",
+    )  # fmt: skip
+
+
+def test_candidate_from_hit_keeps_whom_it_is_for_how_to_join_and_who_runs_it():
+    cand = candidate_from_hit(
+        hit(
+            audience=["condition", "carers"],
+            conditions=["dementia", "stroke"],
+            booking="referral",
+            carers_welcome=False,
+            age_min=50,
+            age_max=90,
+        ),
+        # Names come for every condition in the directory; only the activity's own are kept.
+        condition_names={"dementia": "Dementia", "stroke": "Stroke", "autism": "Autism"},
+    )
+    assert cand.audience == frozenset({"condition", "carers"})
+    assert cand.conditions == frozenset({"dementia", "stroke"})
+    assert dict(cand.condition_names) == {"dementia": "Dementia", "stroke": "Stroke"}
+    assert cand.carers_welcome is False
+    assert cand.referral is True
+    assert (cand.age_min, cand.age_max) == (50, 90)
+    assert cand.organisation == "Tooting Knit and Natter"
+
+
+@pytest.mark.parametrize("booking", ["", "drop_in", "booking"])
+def test_only_a_referral_booking_makes_a_candidate_referral_only(booking):
+    assert candidate_from_hit(hit(booking=booking)).referral is False
+
+
+def test_an_activity_in_exactly_the_one_to_one_kinds_and_their_parents_is_not_a_group():
+    cand = candidate_from_hit(
+        hit(categories=["knitting-and-sewing", "social-and-friendship"]),
+        one_to_one_categories=frozenset({"knitting-and-sewing"}),
+    )
+    assert cand.group_activity is False
+
+
+def test_a_chosen_interest_with_no_candidate_at_all_leaves_the_list_as_it_is():
+    cands = [candidate(id=i, distance_m=100.0 * i) for i in range(1, 4)]
+    ranked = rank_candidates(cands, Profile(top_three=("walking",)), limit=2)
+    assert [s.candidate.id for s in ranked] == [1, 2]
+
+
+def test_every_choice_missing_from_the_list_is_looked_for_after_one_with_no_candidate():
+    # The nearby ones meet a need and outscore the far walk, which keeps its place all the same.
+    profile = Profile(top_three=("nothing-here", "walking"), needs=("lonely",))
+    nearby = [
+        candidate(id=i, categories={"social-and-friendship"}, distance_m=100.0 * i)
+        for i in range(1, 4)
+    ]
+    walk = candidate(id=9, categories={"walking"}, distance_m=9000.0)
+    assert score(walk, profile) < score(nearby[-1], profile)
+    ranked = rank_candidates([*nearby, walk], profile, limit=2)
+    assert [s.candidate.id for s in ranked] == [1, 9]
+
+
+def test_every_choice_missing_from_the_list_is_looked_for_after_one_already_in_it():
+    profile = Profile(top_three=("walking", "dance"), needs=("lonely",))
+    walk = candidate(id=1, categories={"walking"}, distance_m=100.0)
+    nearby = [
+        candidate(id=i, categories={"social-and-friendship"}, distance_m=100.0 * i)
+        for i in range(2, 5)
+    ]
+    dance = candidate(id=9, categories={"dance"}, distance_m=9000.0)
+    assert score(dance, profile) < score(nearby[-1], profile) < score(walk, profile)
+    ranked = rank_candidates([walk, *nearby, dance], profile, limit=2)
+    assert [s.candidate.id for s in ranked] == [1, 9]

@@ -66,7 +66,14 @@ from wagtail.models import (
     WorkflowState,
 )
 
-from assets_directory.models import Activity, Category, GroupRegistration, ListingReport, Venue
+from assets_directory.models import (
+    Activity,
+    Category,
+    Condition,
+    GroupRegistration,
+    ListingReport,
+    Venue,
+)
 from cms.models import SiteSettings
 from matching.kiosk import state_seal
 from matching.models import (
@@ -79,7 +86,7 @@ from matching.models import (
     Team,
     TeamMembership,
 )
-from search.models import ZeroResultSearch
+from search.models import Concept, ZeroResultSearch
 from tests.assets_directory.test_permissions import edit_post_data
 from tests.db import row_counts
 from tests.matching.test_preferences_views import PREFERENCES_POST
@@ -127,6 +134,8 @@ person.top_three   GET   LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN
 person.top_three   POST  LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY
 person.needs       GET   LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY
 person.needs       POST  LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY
+person.about       GET   LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY
+person.about       POST  LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY
 person.suggestions GET   LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY
 person.suggestions POST  LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY
 person.plan        GET   LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY
@@ -282,6 +291,8 @@ no_results.csv     GET   LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY  
 # Evidence of gaps is kept: moderators read it and cannot delete it.
 no_results.delete  POST  LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
 category.add       POST  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+condition.add      POST  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+concept.add        POST  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
 
 # The site's administration: administrators only.
 users              GET   LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
@@ -509,6 +520,15 @@ ACTIONS: dict[str, Action] = {
         person_url("needs"),
         data=lambda w: NEEDS,
         state=lambda w: list(w.person.needs.values_list("need", flat=True)),
+    ),
+    "person.about": Action(
+        person_url("about"),
+        data=lambda w: {"age_band": "65_plus", "single_sex": "", "young_children": "on"},
+        state=lambda w: (
+            Preferences.objects.filter(person=w.person)
+            .values_list("age_band", "young_children")
+            .first()
+        ),
     ),
     "person.suggestions": Action(
         person_url("suggestions"),
@@ -919,6 +939,16 @@ ACTIONS: dict[str, Action] = {
         snippet_url("assets_directory_category", "add"),
         data=lambda w: {"name": "Bell ringing", "slug": "bell-ringing", "sort_order": "0"},
         state=count(Category, slug="bell-ringing"),
+    ),
+    "condition.add": Action(
+        snippet_url("assets_directory_condition", "add"),
+        data=lambda w: {"name": "Tinnitus", "slug": "tinnitus", "sort_order": "0"},
+        state=count(Condition, slug="tinnitus"),
+    ),
+    "concept.add": Action(
+        snippet_url("search_concept", "add"),
+        data=lambda w: {"phrases": "bell ringers", "words": "bell ringing", "audiences": ""},
+        state=count(Concept, phrases="bell ringers"),
     ),
     # The site's administration
     "users": Action(lambda w: reverse("wagtailusers_users:index")),

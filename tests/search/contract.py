@@ -27,10 +27,13 @@ from decimal import Decimal
 
 import pytest
 
+from search import selectors
+from search.backends.base import EngineCall
 from search.query import (
     UNSCHEDULED_BUCKET,
     BBox,
     DirectoryQuery,
+    Expansions,
     GeoPoint,
     Sort,
     TimeWindow,
@@ -174,6 +177,10 @@ def doc(**overrides) -> dict:
         "cost": "free",
         "cost_amount": None,
         "access": [],
+        "audience": ["everyone"],
+        "conditions": [],
+        "booking": "drop_in",
+        "carers_welcome": True,
         "age_min": 0,
         "age_max": 120,
         "status": "running",
@@ -239,6 +246,8 @@ _CORPUS = [
     ),
     doc(
         id=3,
+        audience=["carers"],
+        booking="booking",
         title="Online peer support for carers",
         summary="Share experiences with other carers in a small video call.",
         body="Hosted on Zoom. Cameras optional.",
@@ -254,6 +263,7 @@ _CORPUS = [
     ),
     doc(
         id=4,
+        audience=["older"],
         title="Telephone befriending",
         summary="A weekly chat on the phone with a volunteer.",
         body="For people aged 65 and over living in SW17 and SW18.",
@@ -301,6 +311,7 @@ _CORPUS = [
     ),
     doc(
         id=7,
+        audience=["young"],
         title="Summer singing club",
         summary="Songs from the shows for children.",
         organisation="Wandsworth Youth Music",
@@ -389,6 +400,9 @@ _CORPUS = [
     ),
     doc(
         id=12,
+        audience=["condition"],
+        conditions=["lung-conditions", "heart-conditions"],
+        booking="referral",
         title="Riverside walk and talk",
         summary="Chat while you stroll along the Thames path.",
         organisation="Thames Path Friends",
@@ -465,6 +479,8 @@ _CORPUS = [
     ),
     doc(
         id=17,
+        audience=["young_children", "carers"],
+        carers_welcome=False,
         title="Home visits for new parents",
         summary="A health visitor team that comes to you.",
         organisation="Battersea Babies",
@@ -610,6 +626,11 @@ class SearchBackendContract:
             "supports_facets",
             "supports_highlight",
             "supports_atomic_rebuild",
+            "supports_title_suggestions",
+            "supports_title_word_suggestions",
+            "supports_trace",
+            "supports_expansions",
+            "supports_fuzzy",
         ):
             assert type(getattr(cls, flag)) is bool, flag
         assert isinstance(cls.name, str) and cls.name and cls.name != "base"
@@ -1045,6 +1066,26 @@ class SearchBackendContract:
         in_person = {1, 2, 5, 8, 9, 10, 11, 12, 13, 14, 15, 19, 20}
         assert idset(backend, delivery=("in_person",)) == in_person
 
+    def test_audience_any_of(self, backend):
+        assert idset(backend, audience=("older",)) == {4}
+        # Ended activities (7, for young people) are not matched.
+        assert idset(backend, audience=("young",)) == set()
+        assert idset(backend, audience=("carers", "condition")) == {3, 12, 17}
+        assert idset(backend, audience=("everyone",)) == RUNNING - {3, 4, 12, 17}
+        assert idset(backend, audience=("everyone", "older")) == RUNNING - {3, 12, 17}
+
+    def test_hits_say_whom_it_is_for(self, backend):
+        (hit,) = backend.search(DirectoryQuery(audience=("condition",))).hits
+        assert hit.audience == ["condition"]
+        assert sorted(hit.conditions) == ["heart-conditions", "lung-conditions"]
+        assert hit.booking == "referral" and hit.carers_welcome is True
+        assert (hit.age_min, hit.age_max) == (18, 120)
+        (parents,) = backend.search(DirectoryQuery(text="new parents")).hits
+        assert sorted(parents.audience) == ["carers", "young_children"]
+        assert parents.carers_welcome is False and parents.booking == "drop_in"
+        everyone = backend.search(DirectoryQuery(text="bowls")).hits[0]
+        assert everyone.audience == ["everyone"] and everyone.conditions == []
+
     def test_age_in_range(self, backend):
         everyone = {5, 13, 14, 16, 17, 18, 19, 20}  # no age limits
         assert idset(backend, age=8) == everyone | {10, 11}
@@ -1242,10 +1283,13 @@ class SearchBackendContract:
     def test_facets_over_everything_running(self, backend):
         self.needs(backend, "supports_facets")
         results = backend.search(
-            DirectoryQuery(page_size=2, facets=("days", "cost", "access", "delivery"))
+            DirectoryQuery(page_size=2, facets=("days", "cost", "access", "delivery", "audience"))
         )
         facets = {name: nonzero(counts) for name, counts in results.facets.items()}
         assert facets["cost"] == {"free": 11, "paid": 5, "pay_what_you_can": 2}
+        assert facets["audience"] == {
+            "everyone": 14, "carers": 2, "older": 1, "condition": 1, "young_children": 1,
+        }  # fmt: skip
         assert facets["delivery"] == {"in_person": 13, "online": 1, "phone": 1, "area_wide": 3}
         assert facets["days"] == {
             "mon": 2, "tue": 6, "wed": 3, "thu": 1, "fri": 3, "sat": 2, "sun": 1,
@@ -1402,3 +1446,200 @@ class SearchBackendContract:
             assert idset(second, include_not_running=True) == ALL
         finally:
             second.close()
+
+    # --- optional methods: each behind its capability flag ---------------------------------
+
+    def test_title_suggestions_are_running_titles_beginning_with_the_prefix(self, backend):
+        if not type(backend).supports_title_suggestions:
+            with pytest.raises(NotImplementedError, match="supports_title_suggestions"):
+                backend.suggest_titles("comm")
+            return
+        expected = {"Common walking group", "Community yoga"}
+        assert set(backend.suggest_titles("comm")) == expected
+        assert set(backend.suggest_titles("COMM")) == expected
+        assert len(backend.suggest_titles("comm", size=1)) == 1
+        assert backend.suggest_titles("summer") == []  # ended (7)
+        assert backend.suggest_titles("tooting") == []  # temporarily closed (6)
+        assert backend.suggest_titles("  ") == []
+
+    def test_title_word_suggestions_are_running_titles_with_a_later_word_so(self, backend):
+        if not type(backend).supports_title_word_suggestions:
+            with pytest.raises(NotImplementedError, match="supports_title_word_suggestions"):
+                backend.suggest_title_words("choir")
+            return
+        choirs = ["Gospel choir", "Manchester Community Choir", "Wandsworth Community Choir"]
+        assert backend.suggest_title_words("choir") == choirs  # A to Z
+        assert backend.suggest_title_words("CHOÏR") == choirs
+        # The phrase, at a later word; never a title beginning with it (Community yoga).
+        assert backend.suggest_title_words("comm") == choirs[1:]
+        assert backend.suggest_title_words("community ch") == choirs[1:]
+        assert backend.suggest_title_words("community y") == []
+        # Part of a word on its way to a longer one ("visit" stems from "visits").
+        assert backend.suggest_title_words("visit") == [
+            "Home visits for new parents",
+            "Manchester home visits",
+        ]
+        assert backend.suggest_title_words("choir", size=1) == ["Gospel choir"]
+        assert backend.suggest_title_words("singing") == []  # ended (7)
+        assert backend.suggest_title_words("knit") == []  # 6 closed; 15 begins with it
+        assert backend.suggest_title_words("  ") == []
+        assert backend.suggest_title_words("(.*") == []
+
+    def test_title_suggestions_through_search_check_the_flag(self, backend, monkeypatch):
+        # The rest of the project asks search.selectors, which never calls a method the
+        # backend does not claim: without it a type-ahead menu stays empty.
+        monkeypatch.setattr(selectors, "get_backend", lambda: backend)
+        found = selectors.title_suggestions("comm")
+        if type(backend).supports_title_suggestions:
+            assert set(found) == {"Common walking group", "Community yoga"}
+        else:
+            assert found == []
+
+    def needs_trace(self, backend):
+        if not type(backend).supports_trace:
+            with (
+                pytest.raises(NotImplementedError, match="supports_trace"),
+                backend.trace(lambda call: None),
+            ):
+                pass
+            pytest.skip(f"{type(backend).__name__} does not claim supports_trace")
+
+    def test_a_trace_reports_each_engine_call_of_a_search_for_replay(self, backend):
+        self.needs_trace(backend)
+        query = {"text": "choir", "near": WANDSWORTH, "facets": ("cost",)}
+        calls = []
+        with backend.trace(calls.append):
+            traced = run(backend, **query)
+        assert traced.total == 3
+        assert calls, "a search made no engine call that the trace saw"
+        for call in calls:
+            assert isinstance(call, EngineCall) and call.name, call
+            assert callable(call.function)
+            # A replay is the engine's call alone: it answers, and changes nothing.
+            call.replay()
+        assert [hit.id for hit in run(backend, **query).hits] == [hit.id for hit in traced.hits]
+
+    def test_a_trace_sees_nothing_after_its_block_nor_writes(self, backend):
+        self.needs_trace(backend)
+        calls = []
+        with backend.trace(calls.append):
+            backend.index_documents([doc(id=101, title="Repair cafe")])
+            backend.delete_documents([101])
+        assert calls == [], "writes are never reported: a replay must not change the index"
+        with backend.trace(calls.append):
+            run(backend, text="choir")
+        seen = len(calls)
+        assert seen
+        run(backend, text="choir")
+        assert len(calls) == seen
+
+    def test_traces_nest_and_see_only_their_own_backend_and_thread(self, backend, tmp_path):
+        self.needs_trace(backend)
+        other = self.make_backend(tmp_path)
+        outer, inner, others, elsewhere = [], [], [], []
+        try:
+            with backend.trace(outer.append):
+                with backend.trace(inner.append), other.trace(others.append):
+                    run(backend, text="choir")
+                assert inner and outer == inner
+                assert others == [], "a trace saw another backend's calls"
+                run(backend, text="walks")
+                assert len(outer) > len(inner)
+                with other.trace(elsewhere.append):
+                    # A search in another thread is not this thread's to see.
+                    thread = threading.Thread(target=lambda: run(other, text="choir"))
+                    thread.start()
+                    thread.join(timeout=30)
+                assert elsewhere == []
+        finally:
+            other.close()
+
+    def test_a_trace_ends_when_its_block_fails(self, backend):
+        self.needs_trace(backend)
+        calls = []
+        with pytest.raises(_Interrupted), backend.trace(calls.append):
+            raise _Interrupted("the request failed")
+        run(backend, text="choir")
+        assert calls == []
+
+    def test_a_trace_reports_title_suggestions_too(self, backend):
+        self.needs_trace(backend)
+        if not type(backend).supports_title_suggestions:
+            pytest.skip(f"{type(backend).__name__} does not claim supports_title_suggestions")
+        calls = []
+        with backend.trace(calls.append):
+            backend.suggest_titles("comm")
+        assert calls
+        for call in calls:
+            call.replay()
+
+    # --- concepts (expansions) -------------------------------------------------------------
+
+    def test_an_expanded_category_matches_without_the_word(self, backend):
+        self.needs(backend, "supports_expansions")
+        lonely = Expansions(categories=("befriending",))
+        assert idset(backend, text="lonely") == set()
+        # 4 and 18 are befriending; neither says "lonely".
+        assert idset(backend, text="lonely", expansions=lonely) == {4, 18}
+
+    def test_the_words_themselves_rank_above_expanded_matches(self, backend):
+        self.needs(backend, "supports_expansions")
+        found = ids(backend, text="choir", expansions=Expansions(categories=("befriending",)))
+        assert set(found[:3]) == {1, 5, 19}
+        assert set(found[3:]) == {4, 18}
+
+    def test_an_expanded_access_feature_or_audience_matches(self, backend):
+        self.needs(backend, "supports_expansions")
+        wheelchair = Expansions(access=("step-free",))
+        assert idset(backend, text="wheelchair", expansions=wheelchair) == {1, 2, 9, 15, 19}
+        older = Expansions(audience=("older",))
+        assert idset(backend, text="pensioners", expansions=older) == {4}
+
+    def test_an_expanded_phrase_needs_all_its_words(self, backend):
+        self.needs(backend, "supports_expansions")
+        assert idset(
+            backend, text="counselling", expansions=Expansions(words=("peer support",))
+        ) == {3}
+        assert idset(backend, text="counselling", expansions=Expansions(words=("peer chess",))) == (
+            set()
+        )
+
+    def test_the_other_words_only_raise_an_expanded_matchs_score(self, backend):
+        self.needs(backend, "supports_expansions")
+        # Neither says "feeling"; 4 is befriending on the phone, 18 home visits.
+        lonely = Expansions(categories=("befriending",))
+        assert ids(backend, text="feeling lonely phone", expansions=lonely) == [4, 18]
+        assert ids(backend, text="feeling lonely visit", expansions=lonely) == [18, 4]
+
+    def test_expanded_matches_keep_to_the_filters(self, backend):
+        self.needs(backend, "supports_expansions")
+        lonely = Expansions(categories=("befriending",))
+        # 18 is in Manchester.
+        assert idset(
+            backend, text="lonely", expansions=lonely, near=WANDSWORTH, radius_m=10_000
+        ) == {4}
+        assert idset(backend, text="lonely", expansions=lonely, categories=("music",)) == set()
+
+    # --- close spellings (fuzzy) -----------------------------------------------------------
+
+    def test_fuzzy_matches_close_spellings(self, backend):
+        self.needs(backend, "supports_fuzzy")
+        assert idset(backend, text="chior") == set()
+        assert idset(backend, text="chior", fuzzy=True) == {1, 5, 19}  # a swap is one edit
+        assert idset(backend, text="walkign", fuzzy=True) == {2, 12}
+        assert idset(backend, text="yogga", fuzzy=True) == {9}
+
+    def test_fuzzy_distance_grows_with_the_word(self, backend):
+        self.needs(backend, "supports_fuzzy")
+        # Three letters or fewer: no edits ("yga" is one from "yoga").
+        assert idset(backend, text="yga", fuzzy=True) == set()
+        # Four to seven letters: one edit, not two.
+        assert idset(backend, text="yoggaa", fuzzy=True) == set()
+        # Eight or more: two ("Rehearsals" is 5's).
+        assert idset(backend, text="rehersels", fuzzy=True) == {5}
+
+    def test_fuzzy_still_needs_every_word_and_keeps_stemming(self, backend):
+        self.needs(backend, "supports_fuzzy")
+        assert idset(backend, text="community chior", fuzzy=True) == {1, 5}
+        assert idset(backend, text="chior zoom", fuzzy=True) == set()
+        assert idset(backend, text="walks", fuzzy=True) >= {2, 12}

@@ -12,6 +12,7 @@ from search import shortlist
 from search.models import ZeroResultSearch
 from search.openapi import openapi_document
 from search.params import PARAMETERS
+from search.results import SearchResults
 from search.services import index_rebuild
 from tests.factories import (
     ActivityFactory,
@@ -80,7 +81,20 @@ class TestSearchApi:
         response = api(client, q="choir", near="SW18 4DJ", radius_km="5", facets="all")
         assert response.status_code == 200
         data = response.json()
-        assert set(data) == {"total", "page", "page_size", "results", "facets"}
+        assert set(data) == {
+            "total",
+            "page",
+            "page_size",
+            "results",
+            "facets",
+            "understood",
+            "offers",
+            "did_you_mean",
+        }
+        assert set(data) == set(
+            openapi_document()["components"]["schemas"]["SearchResults"]["required"]
+        )
+        assert data["did_you_mean"] is None
         assert data["total"] == 1
         (hit,) = data["results"]
         required = openapi_document()["components"]["schemas"]["Hit"]["required"]
@@ -193,6 +207,23 @@ class TestSearchApi:
         geo = client.get("/api/search.geojson", params)
         assert geo.status_code == 400 and geo.json()["field"] == field
 
+    @pytest.mark.parametrize(
+        ("last_allowed", "page_size"), [({"page": "500"}, None), ({"page": "100"}, "100")]
+    )
+    def test_paging_reaches_the_10000th_result_and_stops_there(
+        self, client, borough, last_allowed, page_size
+    ):
+        # The limit is arithmetic (page x page size), so four activities are enough to sit on it.
+        sizing = {"page_size": page_size} if page_size else {}
+        data = api(client, **last_allowed, **sizing).json()
+        assert (data["total"], data["page"], data["results"]) == (4, int(last_allowed["page"]), [])
+        beyond = api(client, page=str(int(last_allowed["page"]) + 1), **sizing)
+        assert beyond.status_code == 400
+        assert beyond.json() == {
+            "error": "Only the first 10,000 results can be paged through.",
+            "field": "page",
+        }
+
     def test_only_get_is_allowed(self, client, borough):
         assert client.post("/api/search").status_code == 405
 
@@ -226,6 +257,79 @@ class TestSearchApi:
         assert ZeroResultSearch.objects.count() == 1
 
 
+def titles(data):
+    return [r["title"] for r in data["results"]]
+
+
+@pytest.mark.django_db
+class TestEachParameterChangesTheResults:
+    """Each parameter, sent with a good value, narrows or orders what the borough returns."""
+
+    def test_bbox_keeps_venues_inside_it_and_services_for_the_area(self, client, borough):
+        # A box around SW18's venue that stops short of the walk (0.03 degrees east of it).
+        data = api(client, bbox="-0.21,51.44,-0.18,51.46", sort="title").json()
+        assert titles(data) == ["Community choir", "Friendly phone calls"]
+        data = api(client, bbox="-2.3,53.4,-2.2,53.5").json()
+        assert titles(data) == ["Manchester choir"]
+
+    def test_category_keeps_only_activities_in_it(self, client, borough):
+        assert titles(api(client, category="walking").json()) == ["Health walk"]
+        data = api(client, category="choirs-and-singing", sort="title").json()
+        assert titles(data) == ["Community choir", "Manchester choir"]
+
+    def test_access_keeps_only_venues_with_the_feature(self, client, borough):
+        assert titles(api(client, access="step-free").json()) == ["Community choir"]
+
+    def test_time_of_day_keeps_sessions_in_that_part_of_the_day(self, client, borough):
+        quiz = ActivityFactory(parent=OrganisationFactory(title="Quizzers"), title="Quiz night")
+        ActivityScheduleFactory(activity=quiz, weekdays="thu", start_time="19:00", end_time="21:00")
+        index_rebuild()
+        data = api(client, time_of_day="morning", sort="title").json()
+        assert titles(data) == ["Community choir", "Health walk"]
+        assert titles(api(client, time_of_day="evening").json()) == ["Quiz night"]
+
+    def test_time_from_reads_the_minutes(self, client, borough):
+        # Coffee ends at 10:30: a search from 10:30 misses it, one from 10:15 finds it. Were
+        # the minutes dropped, both would search from 10:00 and find it.
+        coffee = ActivityFactory(parent=OrganisationFactory(title="Cafe"), title="Coffee morning")
+        ActivityScheduleFactory(
+            activity=coffee, weekdays="wed", start_time="09:00", end_time="10:30"
+        )
+        index_rebuild()
+        data = api(client, time_from="10:30", sort="title").json()
+        assert titles(data) == ["Community choir", "Health walk"]
+        data = api(client, time_from="10:15", sort="title").json()
+        assert titles(data) == ["Coffee morning", "Community choir", "Health walk"]
+        # And time_to: a session from 10:00 overlaps a window to 10:15, not one to 10:00.
+        data = api(client, time_from="09:45", time_to="10:00").json()
+        assert titles(data) == ["Coffee morning"]
+
+    def test_prefix_reads_the_last_word_as_the_start_of_a_word(self, client, borough):
+        assert api(client, q="cho").json()["total"] == 0
+        data = api(client, q="cho", prefix="true", sort="title").json()
+        assert titles(data) == ["Community choir", "Manchester choir"]
+        data = api(client, q="community cho", prefix="1").json()
+        assert titles(data) == ["Community choir"]
+
+    def test_a_place_without_words_sorts_nearest_first(self, client, borough):
+        # From Manchester: the far choir first, then London's nearest first, then the service
+        # without a venue. By title (or as indexed) Manchester would come last.
+        data = api(client, near="53.48,-2.24").json()
+        assert titles(data) == [
+            "Manchester choir",
+            "Community choir",
+            "Health walk",
+            "Friendly phone calls",
+        ]
+        distances = [r["distance_m"] for r in data["results"][:3]]
+        assert distances == sorted(distances)
+        # With words, relevance decides, as documented; asking for distance still works.
+        assert titles(api(client, near="53.48,-2.24", q="choir", sort="distance").json()) == [
+            "Manchester choir",
+            "Community choir",
+        ]
+
+
 @pytest.mark.django_db
 class TestSearchPage:
     def test_page_lists_results_without_javascript(self, client, borough):
@@ -247,8 +351,9 @@ class TestSearchPage:
             "/search/", {"q": "choir", "near": "SW18", "radius_km": "1", "day": "sat"}
         ).content.decode()
         assert "We could not find anything" in body
-        assert "Search within 2 km" in body
-        assert "Remove the days" in body
+        # The choir meets on Tuesdays: a wider distance on a Saturday would find nothing too.
+        assert "Search within 2 km" not in body
+        assert "Remove the days</a> (1 result)" in body
 
     def test_a_place_without_a_distance_is_searched_within_the_distance_the_form_shows(
         self, client, borough
@@ -333,6 +438,21 @@ class TestSearchPage:
         body = client.get("/search/", {"q": "phone calls"}).content.decode()
         assert "Friendly phone calls" in body
         assert 'id="results-map"' not in body
+
+    def test_paging_offers_no_page_past_the_10000th_result(self, client, borough, monkeypatch):
+        # Twenty thousand matches (a stand-in for the search, to avoid making them): pages of 20
+        # can go as far as page 500, so page 500 is the last one shown and linked to.
+        def many_results(query):
+            return SearchResults(hits=[], total=20_000, page=query.page, page_size=query.page_size)
+
+        monkeypatch.setattr("search.api.search_directory", many_results)
+        body = client.get("/search/", {"q": "choir", "page": "499"}).content.decode()
+        assert "Page 499 of 500" in body
+        assert '<a rel="next" href="?q=choir&amp;page=500">' in body
+        body = client.get("/search/", {"q": "choir", "page": "500"}).content.decode()
+        assert "Page 500 of 500" in body
+        assert '<a rel="prev" href="?q=choir&amp;page=499">' in body
+        assert 'rel="next"' not in body
 
     def test_unknown_postcode_is_a_field_error(self, client, borough):
         response = client.get("/search/", {"near": "SW99"})

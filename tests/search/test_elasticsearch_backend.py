@@ -170,6 +170,11 @@ def test_capabilities_are_all_claimed():
         assert getattr(ElasticsearchSearchBackend, flag) is True, flag
 
 
+def test_optional_methods_are_all_claimed():
+    for flag in ("supports_title_suggestions", "supports_trace"):
+        assert getattr(ElasticsearchSearchBackend, flag) is True, flag
+
+
 # --- mappings and documents -----------------------------------------------------------------
 
 

@@ -18,7 +18,7 @@ from search.backends.elasticsearch import (
     index_definition,
     to_source,
 )
-from search.query import DirectoryQuery, GeoPoint, Sort
+from search.query import DirectoryQuery, Expansions, GeoPoint, Sort
 from tests.search.contract import doc
 from tests.search.es_stub import (
     StubElasticsearch,
@@ -452,6 +452,57 @@ def test_search_posts_the_built_body_and_reads_the_answer(stub, backend):
     assert results.facets == {"cost": {"free": 1, "paid": 1}}
 
 
+def test_a_search_with_expansions_sends_the_words_or_the_concepts_weighed_lower(stub, backend):
+    stub.route("POST", f"/{ALIAS}/_search", 200, CANNED)
+    expansions = Expansions(
+        categories=("befriending", "social-clubs"),
+        access=("step-free",),
+        audience=("older",),
+        words=("peer",),
+    )
+    backend.search(DirectoryQuery(text="feeling lonely", expansions=expansions))
+
+    (request,) = stub.requests
+    text = request.json["query"]["bool"]["must"][0]["bool"]
+    words, widened = text["should"]
+    assert text["minimum_should_match"] == 1
+    assert words["multi_match"]["query"] == "feeling lonely"
+    assert words["multi_match"]["operator"] == "and"
+    assert widened["bool"]["boost"] == es_backend.EXPANSION_WEIGHT < 1
+    (alternatives,) = widened["bool"]["must"]
+    assert alternatives["bool"]["should"] == [
+        {"constant_score": {"filter": {"term": {"categories": "befriending"}}, "boost": 1.0}},
+        {"constant_score": {"filter": {"term": {"categories": "social-clubs"}}, "boost": 1.0}},
+        {"constant_score": {"filter": {"term": {"audience": "older"}}, "boost": 1.0}},
+        {"constant_score": {"filter": {"term": {"access": "step-free"}}, "boost": 0.5}},
+        {
+            "multi_match": {
+                **es_backend.ElasticsearchSearchBackend._whole_words("peer", zero_terms="none")[
+                    "multi_match"
+                ],
+                "boost": 0.5,
+            }
+        },
+    ]
+    assert [c["multi_match"]["query"] for c in widened["bool"]["should"]] == ["feeling", "lonely"]
+
+
+def test_a_fuzzy_search_sends_each_word_with_its_edit_distance(stub, backend):
+    stub.route("POST", f"/{ALIAS}/_search", 200, CANNED)
+    backend.search(DirectoryQuery(text="the chior rehersels", fuzzy=True))
+
+    (request,) = stub.requests
+    the, choir, rehearsals = request.json["query"]["bool"]["must"][0]["bool"]["must"]
+    # Three letters: the word alone, no close spellings.
+    assert the["multi_match"]["query"] == "the"
+    exact, close = choir["bool"]["should"]
+    assert exact["multi_match"]["query"] == "chior"
+    assert close["multi_match"]["fuzziness"] == 1
+    assert close["multi_match"]["fuzzy_transpositions"] is True
+    assert close["multi_match"]["fields"] == es_backend.PREFIX_FIELDS
+    assert rehearsals["bool"]["should"][1]["multi_match"]["fuzziness"] == 2
+
+
 def test_api_key_is_sent(stub):
     backend = ElasticsearchSearchBackend(url=stub.url, index=ALIAS, api_key="c2VjcmV0")
     stub.route("POST", f"/{ALIAS}/_search", 200, CANNED)
@@ -579,3 +630,33 @@ def test_check_reports_an_old_server(stub, backend):
     stub.route("GET", "/", 200, {"version": {"number": "8.17.0"}, "tagline": "You Know"})
     (problem,) = backend.check()
     assert "version 8.17.0" in problem and "Elasticsearch 9" in problem
+
+
+# --- tracing (the benchmark's floor) --------------------------------------------------------
+
+
+def test_a_trace_reports_the_search_request_and_its_replay_sends_it_again(stub, backend):
+    stub.route("POST", f"/{ALIAS}/_search", 200, CANNED)
+    query = DirectoryQuery(text="sing", near=CENTRE, sort=Sort.DISTANCE, facets=("cost",))
+    calls = []
+    with backend.trace(calls.append):
+        results = backend.search(query)
+    (call,) = calls
+    assert call.name == "search"
+    assert call.kwargs == {"index": ALIAS, "body": backend.build_search_body(query)}
+    replayed = call.replay()
+    assert replayed.body["hits"]["total"]["value"] == results.total
+    first, again = stub.requests
+    assert (again.method, again.path, again.json) == (first.method, first.path, first.json)
+
+
+def test_a_trace_reports_title_suggestions_but_not_writes(stub, backend):
+    stub.route("POST", f"/{ALIAS}/_search", 200, {"suggest": {"titles": [{"options": []}]}})
+    stub.route(BULK, f"/{ALIAS}/_bulk", bulk_ok)
+    calls = []
+    with backend.trace(calls.append):
+        backend.index_documents(documents(4))
+        backend.delete_documents([4])
+        assert backend.suggest_titles("cho") == []
+    assert [call.name for call in calls] == ["search"]
+    assert calls[0].kwargs["body"]["suggest"]["titles"]["prefix"] == "cho"

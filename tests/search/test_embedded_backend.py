@@ -211,3 +211,43 @@ def test_title_rank_never_orders_against_the_title_key():
     assert ranks == sorted(ranks)
     assert max(ranks) < 2**63
     assert len(set(ranks)) > len(ranks) // 2  # and it tells most titles apart
+
+
+def test_a_trace_holds_every_engine_call_a_text_search_makes(tmp_path):
+    # What the benchmark's floor replays: the search, the facet counts, and a snippet for each
+    # hit, each answering as it did for the backend.
+    backend = EmbeddedSearchBackend(path=str(tmp_path / "index"))
+    backend.index_documents(corpus())
+    query = DirectoryQuery(text="choir", facets=("cost",))
+    backend.search(query)  # hits decoded once and kept: the traced search is a steady one
+    calls = []
+    with backend.trace(calls.append):
+        results = backend.search(query)
+    names = [call.name for call in calls]
+    assert sorted(set(names)) == [
+        "aggregate", "doc", "search", "snippet", "snippet_generator", "snippet_size",
+    ]  # fmt: skip
+    assert names.count("search") == 1 and names.count("aggregate") == 1
+    assert names.count("doc") == names.count("snippet") == len(results.hits) == 3
+    (search,) = [call for call in calls if call.name == "search"]
+    assert search.replay().count == results.total
+    (aggregate,) = [call for call in calls if call.name == "aggregate"]
+    assert {b["key"] for b in aggregate.replay()["cost"]["buckets"]} == set(results.facets["cost"])
+    snippets = [call.replay() for call in calls if call.name == "snippet"]
+    assert snippets == [hit.snippet for hit in results.hits]
+    backend.close()
+
+
+def test_a_trace_of_a_search_by_distance_replays_its_pages(tmp_path):
+    backend = EmbeddedSearchBackend(path=str(tmp_path / "index"))
+    backend.index_documents(corpus())
+    query = DirectoryQuery(near=GeoPoint(51.4489, -0.1971), sort=Sort.DISTANCE, page_size=5)
+    calls = []
+    with backend.trace(calls.append):
+        results = backend.search(query)
+    names = {call.name for call in calls}
+    # The index's points, read once per searcher, then a count by point and the page's slices.
+    assert {"terms_with_prefix", "aggregate", "search"} <= names
+    pages = [call.replay() for call in calls if call.name == "search"]
+    assert sum(len(page.hits) for page in pages) == len(results.hits) == 5
+    backend.close()

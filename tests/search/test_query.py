@@ -18,6 +18,8 @@ from search.query import (
     QueryError,
     Sort,
     TimeWindow,
+    fold_title,
+    title_key,
 )
 
 from .contract import destination, haversine_m, session_buckets
@@ -102,6 +104,19 @@ def test_page_size_limits():
 def test_paging_stops_at_10000_results():
     assert DirectoryQuery(page=100, page_size=100).offset == 9900
     assert field_of(lambda: DirectoryQuery(page=101, page_size=100)) == "page"
+
+
+@pytest.mark.parametrize(("page", "page_size"), [(500, 20), (10_000, 1), (1428, 7)])
+def test_a_page_ending_at_or_before_the_10000th_result_is_allowed(page, page_size):
+    query = DirectoryQuery(page=page, page_size=page_size)
+    assert query.offset + query.page_size <= 10_000
+
+
+@pytest.mark.parametrize(("page", "page_size"), [(501, 20), (10_001, 1), (1429, 7)])
+def test_a_page_reaching_past_the_10000th_result_names_the_page(page, page_size):
+    # 1429 pages of 7 end at the 10,003rd result, though the page starts inside the window.
+    with pytest.raises(QueryError, match=r"^page: Only the first 10,000 results"):
+        DirectoryQuery(page=page, page_size=page_size)
 
 
 def test_offset():
@@ -307,6 +322,15 @@ def test_open_at_on_the_quarter_hour():
     assert DirectoryQuery(open_at=when).time_buckets() == [6 * 96 + 95]
 
 
+@pytest.mark.parametrize(
+    ("hour", "minute", "second", "bucket"),
+    [(10, 37, 0, 42), (10, 44, 59, 42), (10, 45, 0, 43), (10, 14, 0, 40), (0, 7, 0, 0)],
+)
+def test_open_at_between_quarter_hours_is_in_the_quarter_it_falls_in(hour, minute, second, bucket):
+    when = datetime.datetime(2025, 1, 14, hour, minute, second, tzinfo=LONDON)  # a Tuesday
+    assert DirectoryQuery(open_at=when).time_buckets() == [1 * BUCKETS_PER_DAY + bucket]
+
+
 def test_open_at_in_another_time_zone_means_the_same_moment_in_london():
     # Documents index local (Europe/London) wall-clock times. 09:30 UTC on Tuesday 10 June
     # 2025 is 10:30 BST, as timezone.now() would give it.
@@ -369,3 +393,97 @@ def test_an_activity_without_sessions_is_indexed_with_the_unscheduled_marker(db)
     (document,) = documents.documents_for([listed.pk])
     assert document["buckets"] == [UNSCHEDULED_BUCKET]
     assert document["days"] == []
+
+
+# --- exact messages and boundaries ----------------------------------------------------------
+
+
+def refusal(make) -> tuple[str, str]:
+    with pytest.raises(QueryError) as caught:
+        make()
+    return caught.value.field, caught.value.message
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        (180, 0, 180, 1),  # the antimeridian from the east
+        (-180, 0, -180, 1),  # and from the west
+        (0, 90, 1, 90),  # the north pole
+        (0, -90, 1, -90),  # the south pole
+    ],
+)
+def test_a_box_may_sit_on_the_edge_of_the_map(values):
+    BBox(*values)
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ((180.5, 0, 180, 1), "Longitudes must be between -180 and 180."),
+        ((-180, 0, -180.5, 1), "Longitudes must be between -180 and 180."),
+        ((0, 90.5, 1, 90), "Latitudes must be between -90 and 90."),
+        ((0, -90, 1, -90.5), "Latitudes must be between -90 and 90."),
+    ],
+)
+def test_a_box_just_off_the_map_says_which_edge(values, message):
+    assert refusal(lambda: BBox(*values)) == ("bbox", message)
+
+
+@pytest.mark.parametrize(("lat", "lng"), [(NAN, 0), (0, NAN), (0, INF)])
+def test_a_point_that_is_not_finite_is_not_a_number(lat, lng):
+    assert refusal(lambda: GeoPoint(lat, lng)) == (
+        "near",
+        "Latitude and longitude must be numbers.",
+    )
+
+
+@pytest.mark.parametrize("radius", ["5000", NAN])
+def test_a_radius_that_is_no_finite_number_is_refused_as_not_a_number(radius):
+    assert refusal(lambda: DirectoryQuery(near=SW18, radius_m=radius)) == (
+        "radius_km",
+        "The radius must be a number.",
+    )
+
+
+def test_a_free_time_on_an_eighth_day_is_refused():
+    window = TimeWindow(t("09:00"), t("10:00"))
+    assert refusal(lambda: DirectoryQuery(slots=((7, window),))) == (
+        "free_times",
+        "Each free time needs a day and a time window.",
+    )
+
+
+@pytest.mark.parametrize("statuses", [(), ("running", ""), (1,), ("running", None)])
+def test_statuses_must_be_at_least_one_word(statuses):
+    assert refusal(lambda: DirectoryQuery(statuses=statuses)) == (
+        "status",
+        "Give at least one status.",
+    )
+
+
+def test_days_alone_cover_every_quarter_hour_of_those_days():
+    assert DirectoryQuery(days=(TUE,)).session_buckets() == list(range(96, 192))
+
+
+def test_open_at_between_quarter_hours_is_the_quarter_it_falls_in():
+    when = datetime.datetime(2025, 1, 14, 10, 44, tzinfo=LONDON)  # a Tuesday
+    assert DirectoryQuery(open_at=when).time_buckets() == [1 * 96 + 42]
+    assert all(isinstance(b, int) for b in DirectoryQuery(open_at=when).time_buckets())
+
+
+def test_open_at_without_a_zone_is_london_wall_clock_time():
+    # 10:30 on a summer Tuesday, as written: not shifted as if it were UTC.
+    when = datetime.datetime(2025, 6, 10, 10, 30)
+    assert DirectoryQuery(open_at=when).time_buckets() == [1 * 96 + 42]
+
+
+def test_titles_fold_case_accents_control_characters_and_spacing():
+    assert fold_title("  Café   CHAT  ") == "cafe chat"
+    assert fold_title("Crèche\x07 Straße") == "creche strasse"
+    assert fold_title("") == ""
+
+
+def test_a_title_key_is_the_folded_title_then_the_id_in_twenty_digits():
+    assert title_key("Café", 7) == "cafe\x00" + "7".zfill(20)
+    assert title_key("Cafe", 12) < title_key("Cafe chat", 3) < title_key("Caff", 1)

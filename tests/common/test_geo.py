@@ -2,7 +2,7 @@
 
 import pytest
 
-from search.geo import distance_text
+from common.geo import distance_text
 
 
 @pytest.mark.parametrize(

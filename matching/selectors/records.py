@@ -1,79 +1,28 @@
-"""Reads for the matching flow. Person data is only ever read through a team scope."""
+"""Everything held on a person, for them to take away (subject access): as data
+(`person_export`) and in plain English for the printable page (`person_export_readable`)."""
 
 from __future__ import annotations
 
 import datetime
-from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from django.db.models import Prefetch, QuerySet
 from django.utils import dateformat, timezone
 
-from assets_directory.models import AccessibilityFeature, Activity, Category
-from assets_directory.scheduling import WEEKDAY_SLUGS
+from assets_directory.models import AccessibilityFeature, Activity
+from common.vocabulary import DAY_CHOICES
 
-from .models import AuditEvent, Consent, NetworkMap, Person, Preferences, Team, TeamMembership
-from .network import NETWORK_TYPE_LABELS
-from .vocabulary import (
+from ..models import Person, Preferences
+from ..vocabulary import (
+    AGE_BAND_LABELS,
     CONTACT_FREQUENCIES,
     MEMBER_KIND_LABELS,
     NEED_LABELS,
+    SINGLE_SEX_GROUPS,
     SUPPORT_LABELS,
     TRAVEL_LABELS,
 )
-
-SMALL_NUMBER = 5
-SUPPRESSED = "fewer than 5"
-
-
-def category_names() -> dict[str, str]:
-    return dict(Category.objects.values_list("slug", "name"))
-
-
-def category_slugs() -> set[str]:
-    return set(Category.objects.values_list("slug", flat=True))
-
-
-def access_slugs() -> set[str]:
-    return set(AccessibilityFeature.objects.values_list("slug", flat=True))
-
-
-# People and teams ----------------------------------------------------------------------------
-
-
-def teams_for_user(user) -> QuerySet[Team]:
-    if not user.is_authenticated:
-        return Team.objects.none()
-    return Team.objects.filter(memberships__user=user).distinct()
-
-
-def is_facilitator(user) -> bool:
-    return user.is_authenticated and TeamMembership.objects.filter(user=user).exists()
-
-
-def led_teams(user) -> QuerySet[Team]:
-    if not user.is_authenticated:
-        return Team.objects.none()
-    return Team.objects.filter(
-        memberships__user=user, memberships__role=TeamMembership.Role.LEAD
-    ).distinct()
-
-
-def people_for_user(user, *, search: str = "") -> QuerySet[Person]:
-    """The people of the user's teams: the only way views list people."""
-    people = Person.objects.filter(team__in=teams_for_user(user)).select_related("team")
-    if search:
-        people = people.filter(display_name__icontains=search.strip())
-    return people
-
-
-def latest_network(person: Person) -> NetworkMap | None:
-    return person.network_maps.order_by("-created_at", "-id").first()
-
-
-def audit_for_team(team: Team) -> QuerySet[AuditEvent]:
-    return team.audit_events.select_related("actor", "person")
+from .categories import category_names, condition_names
 
 
 def person_export(person: Person) -> dict:
@@ -96,6 +45,7 @@ def person_export(person: Person) -> dict:
                 "keep_record": c.keep_record,
                 "contact_by_email": c.contact_by_email,
                 "count_in_statistics": c.count_in_statistics,
+                "health_conditions": c.health_conditions,
                 "method": c.get_method_display(),
                 "recorded_at": when(c.recorded_at),
                 "recorded_by": c.recorded_by.get_full_name() or c.recorded_by.get_username()
@@ -124,6 +74,12 @@ def person_export(person: Person) -> dict:
             "access_needs": preferences.access_needs,
             "delivery": preferences.delivery,
             "company": preferences.get_company_display(),
+            "age_band": preferences.age_band,
+            "conditions": preferences.conditions,
+            "cares_for": preferences.cares_for,
+            "cared_for_conditions": preferences.cared_for_conditions,
+            "young_children": preferences.young_children,
+            "single_sex": preferences.single_sex,
             "updated_at": when(preferences.updated_at),
         },
         "needs": [
@@ -201,15 +157,10 @@ class ReadableRecord:
 
 
 NOT_GIVEN = "Not given"
+SINGLE_SEX_LABELS = dict(SINGLE_SEX_GROUPS)
 CIRCLE_LABELS = {1: "Inner circle", 2: "Middle circle", 3: "Outer circle"}
 FREQUENCY_LABELS = dict(CONTACT_FREQUENCIES)
-DAY_LABELS = dict(
-    zip(
-        WEEKDAY_SLUGS,
-        ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
-        strict=True,
-    )
-)
+DAY_LABELS = dict(DAY_CHOICES)
 DELIVERY_LABELS = dict(Activity.Delivery.choices)
 
 
@@ -287,6 +238,7 @@ def _preference_rows(data: dict) -> list[tuple[str, str]]:
         f"{n}. {categories.get(slug, slug)}" for n, slug in enumerate(data["top_three"], start=1)
     ]
     companies = dict(Preferences.Company.choices)
+    conditions = condition_names()
     return [
         ("Interests", _names(data["interests"], categories) or "None chosen"),
         ("Top three", "; ".join(top_three) or "None chosen"),
@@ -301,6 +253,21 @@ def _preference_rows(data: dict) -> list[tuple[str, str]]:
             _names(data["delivery"], DELIVERY_LABELS) or "Any way",
         ),
         ("Company", companies.get(data["company"], data["company"])),
+        ("Age", AGE_BAND_LABELS.get(data["age_band"], data["age_band"]) or NOT_GIVEN),
+        (
+            "Health conditions they live with",
+            _names(data["conditions"], conditions) or "None noted",
+        ),
+        ("Cares for someone", _yes_no(data["cares_for"])),
+        (
+            "Conditions of the person they care for",
+            _names(data["cared_for_conditions"], conditions) or "None noted",
+        ),
+        ("Looks after young children", _yes_no(data["young_children"])),
+        (
+            "Single-sex groups that would suit them",
+            SINGLE_SEX_LABELS.get(data["single_sex"], data["single_sex"]) or "No preference given",
+        ),
         ("Last changed", _date(data["updated_at"])),
     ]
 
@@ -319,6 +286,12 @@ READABLE_PREFERENCE_KEYS = frozenset(
         "access_needs",
         "delivery",
         "company",
+        "age_band",
+        "conditions",
+        "cares_for",
+        "cared_for_conditions",
+        "young_children",
+        "single_sex",
         "updated_at",
     }
 )
@@ -336,6 +309,7 @@ def person_export_readable(data: dict) -> ReadableRecord:
                     "Agreed to be counted in figures, without their name",
                     _yes_no(c["count_in_statistics"]),
                 ),
+                ("Agreed that we note health conditions", _yes_no(c.get("health_conditions"))),
                 ("How they agreed", c["method"]),
                 ("Recorded by", c["recorded_by"] or NOT_GIVEN),
                 ("Replaced on", _date(c["withdrawn_at"]) or "Still current"),
@@ -419,97 +393,3 @@ def person_export_readable(data: dict) -> ReadableRecord:
             for e in data["audit"]
         ],
     )
-
-
-# Aggregates for commissioners ----------------------------------------------------------------
-
-
-@dataclass
-class AreaFigures:
-    outward_code: str
-    people: int | str
-    needs: dict[str, int | str]
-    interests: dict[str, int | str]
-    network_types: dict[str, int | str]
-
-    @property
-    def tables(self):
-        return (
-            ("Needs", self.needs),
-            ("Interests", self.interests),
-            ("Network types", self.network_types),
-        )
-
-
-def suppress(count: int) -> int | str:
-    """Small numbers could identify someone: show them as "fewer than 5"."""
-    return SUPPRESSED if 0 < count < SMALL_NUMBER else count
-
-
-def aggregates_by_area() -> list[AreaFigures]:
-    """Counts by outward code of people who agreed to be counted. No names, no references."""
-    consenting = Consent.objects.filter(withdrawn_at__isnull=True, count_in_statistics=True)
-    people = (
-        Person.objects.filter(consents__in=consenting)
-        .distinct()
-        .select_related("preferences")
-        .prefetch_related(
-            "needs",
-            Prefetch("network_maps", queryset=NetworkMap.objects.order_by("-created_at", "-id")),
-        )
-    )
-    names = category_names()
-    counts: dict[str, dict[str, Counter]] = defaultdict(
-        lambda: {"people": Counter(), "needs": Counter(), "interests": Counter(),
-                 "types": Counter()}
-    )  # fmt: skip
-    for person in people:
-        area = counts[person.outward_code or "Unknown"]
-        area["people"]["all"] += 1
-        for need in person.needs.all():
-            area["needs"][NEED_LABELS.get(need.need, need.need)] += 1
-        preferences = getattr(person, "preferences", None)
-        if preferences is not None:
-            for slug in dict.fromkeys([*preferences.top_three, *preferences.interests]):
-                area["interests"][names.get(slug, slug)] += 1
-        maps = list(person.network_maps.all())
-        if maps:
-            kind = maps[0].metrics().network_type
-            area["types"][NETWORK_TYPE_LABELS.get(kind, kind)] += 1
-
-    def cells(counter: Counter) -> dict[str, int | str]:
-        return {key: suppress(value) for key, value in counter.most_common()}
-
-    return [
-        AreaFigures(
-            outward_code=code,
-            people=suppress(area["people"]["all"]),
-            needs=cells(area["needs"]),
-            interests=cells(area["interests"]),
-            network_types=cells(area["types"]),
-        )
-        for code, area in sorted(counts.items())
-    ]
-
-
-def answers_for_person(person: Person) -> dict:
-    """The person's record as match answers (the JSON shape of POST /api/match)."""
-    answers: dict = {"near": person.postcode}
-    preferences = getattr(person, "preferences", None)
-    if preferences is not None:
-        answers.update(
-            top_three=list(preferences.top_three),
-            interests=list(preferences.interests),
-            free_times=list(preferences.free_times),
-            access_needs=list(preferences.access_needs),
-            delivery=list(preferences.delivery),
-        )
-        if preferences.max_travel_km is not None:
-            answers["max_travel_km"] = float(preferences.max_travel_km)
-        if preferences.max_cost is not None:
-            answers["max_cost"] = float(preferences.max_cost)
-    answers["needs"] = [n.need for n in person.needs.order_by("priority")]
-    network = latest_network(person)
-    if network is not None:
-        answers["network"] = {"members": network.members}
-    return answers

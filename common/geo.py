@@ -1,4 +1,5 @@
-"""Great-circle distance, shared by the backends so every one measures the same way."""
+"""Great-circle distance, and how far away something is in words: one measure everywhere
+(the search backends, matching's reasons, the pages)."""
 
 import math
 

@@ -1,0 +1,57 @@
+"""Writes for the directory: registration and moderation, venues, freshness, problem reports.
+
+Import from here (``from assets_directory.services import registration_submit``): the modules
+are how the writes are filed, not part of the interface.
+"""
+
+from .freshness import (
+    FRESHNESS_SALT,
+    FreshnessLinkError,
+    FreshnessSummary,
+    freshness_due_activities,
+    freshness_link,
+    freshness_read_link,
+    freshness_respond,
+    freshness_send_reminders,
+)
+from .moderation import moderation_acknowledge, report_submit
+from .registration import (
+    EDITOR_DOCUMENT_PERMISSIONS,
+    EDITOR_IMAGE_PERMISSIONS,
+    EDITOR_MODEL_PERMISSIONS,
+    EDITOR_PAGE_PERMISSIONS,
+    organisation_collection,
+    organisation_collection_rename,
+    organisation_grant_editors,
+    registration_approve,
+    registration_reject,
+    registration_submit,
+)
+from .venues import VENUE_IN_USE_LISTED, VenueInUse, venue_delete, venue_ensure_unused
+
+__all__ = [
+    "EDITOR_DOCUMENT_PERMISSIONS",
+    "EDITOR_IMAGE_PERMISSIONS",
+    "EDITOR_MODEL_PERMISSIONS",
+    "EDITOR_PAGE_PERMISSIONS",
+    "FRESHNESS_SALT",
+    "VENUE_IN_USE_LISTED",
+    "FreshnessLinkError",
+    "FreshnessSummary",
+    "VenueInUse",
+    "freshness_due_activities",
+    "freshness_link",
+    "freshness_read_link",
+    "freshness_respond",
+    "freshness_send_reminders",
+    "moderation_acknowledge",
+    "organisation_collection",
+    "organisation_collection_rename",
+    "organisation_grant_editors",
+    "registration_approve",
+    "registration_reject",
+    "registration_submit",
+    "report_submit",
+    "venue_delete",
+    "venue_ensure_unused",
+]

@@ -1,0 +1,54 @@
+"""Venues: one that activities use cannot be deleted."""
+
+from django.db import transaction
+
+from ..models import Activity, Venue
+from ..selectors import venue_activities
+
+# How many activities a refusal names before it says "and N more".
+VENUE_IN_USE_LISTED = 10
+
+
+class VenueInUse(ValueError):
+    """A venue that activities use cannot be deleted; `message` names them."""
+
+    def __init__(self, *, venue: Venue, activities: list[Activity]):
+        self.venue = venue
+        self.activities = activities
+        names = [_venue_user(a, venue) for a in activities[:VENUE_IN_USE_LISTED]]
+        if len(activities) > VENUE_IN_USE_LISTED:
+            names.append(f"and {len(activities) - VENUE_IN_USE_LISTED} more")
+        self.message = (
+            f"{venue.name} cannot be deleted because "
+            + ("an activity uses" if len(activities) == 1 else f"{len(activities)} activities use")
+            + f" it: {'; '.join(names)}. Choose another venue for "
+            + ("it" if len(activities) == 1 else "them")
+            + " first."
+        )
+        super().__init__(self.message)
+
+
+def _venue_user(activity: Activity, venue: Venue) -> str:
+    if activity.live and activity.venue_id == venue.pk:
+        state = ""
+    elif activity.live:
+        state = ", in a change not yet published"
+    else:
+        state = ", not yet published"
+    return f"{activity.title} ({activity.get_parent().title}{state})"
+
+
+def venue_ensure_unused(*, venue: Venue) -> None:
+    """Raise VenueInUse if any activity, live or waiting to be published, names the venue."""
+    activities = venue_activities(venue=venue)
+    if activities:
+        raise VenueInUse(venue=venue, activities=activities)
+
+
+@transaction.atomic
+def venue_delete(*, venue: Venue) -> None:
+    """Delete a venue no activity uses; deleting one in use would strip its activities of
+    their place (and their point on the map)."""
+    venue = Venue.objects.select_for_update().get(pk=venue.pk)
+    venue_ensure_unused(venue=venue)
+    venue.delete()

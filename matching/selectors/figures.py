@@ -1,0 +1,85 @@
+"""Counts for commissioners: by area, only of people who agreed to be counted, small numbers
+suppressed. No names, no references."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Prefetch
+
+from ..models import Consent, NetworkMap, Person
+from ..network import NETWORK_TYPE_LABELS
+from ..vocabulary import NEED_LABELS
+from .categories import category_names
+
+SMALL_NUMBER = 5
+SUPPRESSED = "fewer than 5"
+
+
+@dataclass
+class AreaFigures:
+    outward_code: str
+    people: int | str
+    needs: dict[str, int | str]
+    interests: dict[str, int | str]
+    network_types: dict[str, int | str]
+
+    @property
+    def tables(self):
+        return (
+            ("Needs", self.needs),
+            ("Interests", self.interests),
+            ("Network types", self.network_types),
+        )
+
+
+def suppress(count: int) -> int | str:
+    """Small numbers could identify someone: show them as "fewer than 5"."""
+    return SUPPRESSED if 0 < count < SMALL_NUMBER else count
+
+
+def aggregates_by_area() -> list[AreaFigures]:
+    """Counts by outward code of people who agreed to be counted. No names, no references."""
+    consenting = Consent.objects.filter(withdrawn_at__isnull=True, count_in_statistics=True)
+    people = (
+        Person.objects.filter(consents__in=consenting)
+        .distinct()
+        .select_related("preferences")
+        .prefetch_related(
+            "needs",
+            Prefetch("network_maps", queryset=NetworkMap.objects.order_by("-created_at", "-id")),
+        )
+    )
+    names = category_names()
+    counts: dict[str, dict[str, Counter]] = defaultdict(
+        lambda: {"people": Counter(), "needs": Counter(), "interests": Counter(),
+                 "types": Counter()}
+    )  # fmt: skip
+    for person in people:
+        area = counts[person.outward_code or "Unknown"]
+        area["people"]["all"] += 1
+        for need in person.needs.all():
+            area["needs"][NEED_LABELS.get(need.need, need.need)] += 1
+        preferences = getattr(person, "preferences", None)
+        if preferences is not None:
+            for slug in dict.fromkeys([*preferences.top_three, *preferences.interests]):
+                area["interests"][names.get(slug, slug)] += 1
+        maps = list(person.network_maps.all())
+        if maps:
+            kind = maps[0].metrics().network_type
+            area["types"][NETWORK_TYPE_LABELS.get(kind, kind)] += 1
+
+    def cells(counter: Counter) -> dict[str, int | str]:
+        return {key: suppress(value) for key, value in counter.most_common()}
+
+    return [
+        AreaFigures(
+            outward_code=code,
+            people=suppress(area["people"]["all"]),
+            needs=cells(area["needs"]),
+            interests=cells(area["interests"]),
+            network_types=cells(area["types"]),
+        )
+        for code, area in sorted(counts.items())
+    ]
