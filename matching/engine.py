@@ -8,7 +8,7 @@ alike): numbered cards for the suggestions, or why there are none, never an exce
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from common.vocabulary import DELIVERY, EVERYONE
 from search.query import DirectoryQuery, GeoPoint, Sort, TimeWindow
@@ -24,9 +24,10 @@ from .vocabulary import NEED_CATEGORIES
 logger = logging.getLogger(__name__)
 
 DEFAULT_TRAVEL_M = 5_000
-CANDIDATES_PER_QUERY = 100  # one page of hits: the most the directory returns at once
-# Pages are read until this many hits per query, so latency stays bounded in a big borough.
-MAX_CANDIDATES_PER_QUERY = 1_000
+# The nearest this many activities of each group of categories (see candidate_groups) are
+# scored. Enough for a group to fill the list on its own after variety (at most two of one
+# organisation or title before the rest), few enough that scoring stays cheap.
+CANDIDATES_PER_GROUP = 40
 
 
 @dataclass
@@ -61,24 +62,27 @@ def open_audiences(profile: Profile) -> tuple[str, ...]:
     return tuple(audiences)
 
 
+def candidate_groups(
+    profile: Profile, network: NetworkMetrics | None
+) -> tuple[tuple[str, ...], ...]:
+    """The groups of categories the directory is asked for, each for its nearest few.
+
+    One group per reason a suggestion can have, so that none crowds out another: each of the
+    top three on its own (each keeps a place in the list), each need's categories, the other
+    interests, and what the network suggests. With none of these, one group of everything
+    nearby (the empty tuple: no category filter).
+    """
+    groups: list[tuple[str, ...]] = [(slug,) for slug in profile.top_three]
+    groups += [tuple(NEED_CATEGORIES.get(need, ())) for need in profile.needs]
+    groups.append(tuple(s for s in profile.interests if s not in profile.top_three))
+    if network is not None and network.wants_groups:
+        groups.append(tuple(network.suggested_categories))
+    groups = list(dict.fromkeys(group for group in groups if group))
+    return tuple(groups) or ((),)
+
+
 def _slots(profile: Profile) -> tuple[tuple[int, TimeWindow], ...]:
     return tuple((free.day, TimeWindow(free.start, free.end)) for free in profile.free_times)
-
-
-def _hits(query: DirectoryQuery) -> list:
-    """Every hit for the query, page by page, up to ``MAX_CANDIDATES_PER_QUERY``.
-
-    One page is not enough: the in-person query is sorted by distance, and a network that
-    wants groups adds several categories, so the nearest hundred can be all network extras and
-    crowd out the person's own top choice a little further away.
-    """
-    hits = []
-    for page in range(1, max(1, MAX_CANDIDATES_PER_QUERY // query.page_size) + 1):
-        results = search_directory(replace(query, page=page))
-        hits += results.hits
-        if not results.hits or page * query.page_size >= results.total:
-            break
-    return hits
 
 
 def match_activities(
@@ -90,14 +94,17 @@ def match_activities(
 ) -> MatchResult:
     """Suggestions for a person, best first, each with the reasons it was chosen.
 
-    Two directory queries share the person's limits: activities at a venue (which must have
-    the access they need) and activities that come to them (online, phone, area-wide), which
-    have no venue to check. The engine does the filtering; scoring only orders and explains.
+    Two directory queries per group of categories (candidate_groups) share the person's
+    limits: activities at a venue (which must have the access they need), nearest first, and
+    activities that come to them (online, phone, area-wide), which have no venue to check.
+    Each reads one page, so the cost is bounded however big the borough: asking for every
+    category at once and reading the nearest thousand scored ten times as many, and a far
+    choice still lost its place to nearer extras. The engine does the filtering; scoring
+    only orders and explains.
     """
-    categories = profile_categories(profile, network)
     deliveries = profile.delivery or DELIVERY
+    elsewhere = tuple(d for d in deliveries if d != "in_person")
     common = {
-        "categories": categories,
         "near": near,
         "radius_m": profile.max_travel_m or DEFAULT_TRAVEL_M,
         "max_cost": profile.max_cost,
@@ -105,21 +112,24 @@ def match_activities(
         # An activity that lists no times may still suit them: it is scored "Ask about times".
         "include_unscheduled": True,
         "audience": open_audiences(profile),
-        "page_size": CANDIDATES_PER_QUERY,
+        "page_size": CANDIDATES_PER_GROUP,
     }
-    hits = []
-    if "in_person" in deliveries:
-        hits += _hits(
-            DirectoryQuery(
-                delivery=("in_person",),
-                access=profile.access_needs,
-                sort=Sort.DISTANCE,
-                **common,
+    queries = []
+    for group in candidate_groups(profile, network):
+        if "in_person" in deliveries:
+            queries.append(
+                DirectoryQuery(
+                    categories=group,
+                    delivery=("in_person",),
+                    access=profile.access_needs,
+                    sort=Sort.DISTANCE,
+                    **common,
+                )
             )
-        )
-    elsewhere = tuple(d for d in deliveries if d != "in_person")
-    if elsewhere:
-        hits += _hits(DirectoryQuery(delivery=elsewhere, **common))
+        if elsewhere:
+            queries.append(DirectoryQuery(categories=group, delivery=elsewhere, **common))
+    # An activity in two groups is found twice: it is scored once.
+    hits = list({hit.id: hit for query in queries for hit in search_directory(query).hits}.values())
     names = category_names()
     conditions = condition_names()
     candidates = [

@@ -289,14 +289,29 @@ class _Points:
         entries = sorted((*parse_point_key(key), key) for key, _ in terms)
         self.lats = [lat for lat, _, _ in entries]
         self.entries = entries
+        # within()'s answers by (centre, radius): a match asks the same circle for each group
+        # of categories, and a busy postcode is asked about again and again.
+        self._circles: dict[tuple[float, float, float], list[tuple[float, str]]] = {}
 
     def _band(self, min_lat: float, max_lat: float):
         lo = bisect.bisect_left(self.lats, min_lat)
         hi = bisect.bisect_right(self.lats, max_lat)
         return self.entries[lo:hi]
 
+    CIRCLES_KEPT = 256
+
     def within(self, centre: GeoPoint, radius_m: float) -> list[tuple[float, str]]:
-        """(distance, key) of the points at most radius_m from centre, nearest first."""
+        """(distance, key) of the points at most radius_m from centre, nearest first (the
+        list is shared: callers must not change it)."""
+        circle = (centre.lat, centre.lng, radius_m)
+        found = self._circles.get(circle)
+        if found is None:
+            found = remember(
+                self._circles, circle, self._within(centre, radius_m), limit=self.CIRCLES_KEPT
+            )
+        return found
+
+    def _within(self, centre: GeoPoint, radius_m: float) -> list[tuple[float, str]]:
         box = BBox.around(centre, radius_m)
         found = []
         for lat, lng, key in self._band(box.min_lat, box.max_lat):

@@ -24,7 +24,7 @@ from assets_directory.geocoding import geocode
 from assets_directory.models import Activity, Category
 from common.geo import format_distance, haversine_m
 from matching.engine import (
-    CANDIDATES_PER_QUERY,
+    CANDIDATES_PER_GROUP,
     DEFAULT_TRAVEL_M,
     MatchResult,
     match_activities,
@@ -680,12 +680,12 @@ def test_network_of_only_family_gets_a_group_to_widen_it(borough):
 
 
 def test_network_extras_do_not_crowd_out_a_chosen_activity_further_away(borough):
-    """Her family-only map adds six kinds of group to the search, so more than a page of
-    activities lie within reach, nearest first. A lunch club (her top choice, and company)
-    that is not among the nearest hundred must still outrank every extra the network brought
+    """Her family-only map adds six kinds of group to the search, so more activities lie
+    within reach than the engine reads for one group. A lunch club (her top choice, and
+    company) further away than many extras must still outrank every extra the network brought
     in."""
     asked = profile_categories(MAUREEN.profile, MAUREEN.metrics)
-    assert len(nearby(MAUREEN, borough, *asked)) > CANDIDATES_PER_QUERY
+    assert len(nearby(MAUREEN, borough, *asked)) > CANDIDATES_PER_GROUP
     chosen_and_needed = [
         listing
         for listing in available(MAUREEN, borough, "food-and-cooking")

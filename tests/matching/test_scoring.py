@@ -2,6 +2,7 @@
 
 import dataclasses
 import datetime
+import types
 from decimal import Decimal
 
 import pytest
@@ -687,30 +688,22 @@ def test_a_hit_becomes_a_scored_suggestion():
 
 
 # --------------------------------------------------------------------------------------------
-# the engine reads every page of candidates (search faked, no database)
+# the engine asks for each group of categories apart (search faked, no database)
 
 
-def test_engine_reads_past_the_first_page_so_a_further_top_choice_is_not_crowded_out(
-    monkeypatch,
-):
+def fake_directory(monkeypatch, in_person, elsewhere=()):
+    """Replace the directory with lists of hits; record each query asked."""
     from matching import engine
-    from search.query import GeoPoint
     from search.results import SearchResults
 
-    # Sorted by distance, the nearest page is all network extras; the person's own choice
-    # is the last hit, on the third page.
-    extras = [
-        hit(id=i, distance_m=100.0 + i, cost="free", categories=["social-and-friendship"])
-        for i in range(1, 5)
-    ]
-    choice = hit(id=99, distance_m=900.0, cost="free", categories=["choirs-and-singing"])
-    in_person = [*extras, choice]
-    pages = []
+    asked = []
 
     def search_directory(query):
-        found = in_person if query.delivery == ("in_person",) else []
+        asked.append(query)
+        found = in_person if query.delivery == ("in_person",) else list(elsewhere)
+        if query.categories:
+            found = [h for h in found if set(h.categories) & set(query.categories)]
         start = (query.page - 1) * query.page_size
-        pages.append((query.delivery, query.page))
         return SearchResults(
             hits=found[start : start + query.page_size],
             total=len(found),
@@ -721,43 +714,79 @@ def test_engine_reads_past_the_first_page_so_a_further_top_choice_is_not_crowded
     monkeypatch.setattr(engine, "search_directory", search_directory)
     monkeypatch.setattr(engine, "category_names", dict)
     monkeypatch.setattr(engine, "condition_names", dict)
-    monkeypatch.setattr(engine, "CANDIDATES_PER_QUERY", 2)
-
-    result = engine.match_activities(
-        near=GeoPoint(51.45, -0.19), profile=Profile(top_three=("choirs-and-singing",)), limit=1
-    )
-    assert [s.candidate.id for s in result.suggestions] == [99]
-    assert [p for d, p in pages if d == ("in_person",)] == [1, 2, 3]
-    # The other query stops at its first, empty page.
-    assert [p for d, p in pages if d != ("in_person",)] == [1]
+    return asked
 
 
-def test_engine_stops_reading_pages_at_the_candidate_cap(monkeypatch):
+def network_wanting(categories, *, wants_groups=True):
+    """What the engine reads of network_metrics(): whether to look for groups, and which."""
+    return types.SimpleNamespace(wants_groups=wants_groups, suggested_categories=categories)
+
+
+def test_a_further_top_choice_is_not_crowded_out_by_nearer_network_extras(monkeypatch):
     from matching import engine
     from search.query import GeoPoint
-    from search.results import SearchResults
 
-    pages = []
+    # Nearest first: four network extras, then the person's own choice.
+    extras = [
+        hit(id=i, distance_m=100.0 + i, cost="free", categories=["social-and-friendship"])
+        for i in range(1, 5)
+    ]
+    choice = hit(id=99, distance_m=900.0, cost="free", categories=["choirs-and-singing"])
+    asked = fake_directory(monkeypatch, [*extras, choice])
+    monkeypatch.setattr(engine, "CANDIDATES_PER_GROUP", 2)
+    network = network_wanting(("social-and-friendship",))
 
-    def search_directory(query):
-        pages.append(query.page)
-        return SearchResults(
-            hits=[hit(id=query.page * 10 + i, cost="free") for i in range(query.page_size)],
-            total=1_000_000,
-            page=query.page,
-            page_size=query.page_size,
-        )
-
-    monkeypatch.setattr(engine, "search_directory", search_directory)
-    monkeypatch.setattr(engine, "category_names", dict)
-    monkeypatch.setattr(engine, "condition_names", dict)
-    monkeypatch.setattr(engine, "CANDIDATES_PER_QUERY", 2)
-    monkeypatch.setattr(engine, "MAX_CANDIDATES_PER_QUERY", 6)
-
-    engine.match_activities(
-        near=GeoPoint(51.45, -0.19), profile=Profile(delivery=("in_person",)), limit=1
+    result = engine.match_activities(
+        near=GeoPoint(51.45, -0.19),
+        profile=Profile(top_three=("choirs-and-singing",)),
+        network=network,
+        limit=1,
     )
-    assert pages == [1, 2, 3]
+    assert [s.candidate.id for s in result.suggestions] == [99]
+    # One page each, the choice and the network's extras asked for apart.
+    assert {q.categories for q in asked} == {("choirs-and-singing",), ("social-and-friendship",)}
+    assert {(q.page, q.page_size) for q in asked} == {(1, 2)}
+
+
+def test_each_reason_is_its_own_group_of_categories():
+    from matching import engine
+    from matching.vocabulary import NEED_CATEGORIES
+
+    profile = Profile(
+        top_three=("walking", "choirs-and-singing"),
+        interests=("walking", "gardening", "arts-and-crafts"),
+        needs=("lonely", "money"),
+    )
+    network = network_wanting(("social-and-friendship",))
+    groups = engine.candidate_groups(profile, network)
+    assert groups == (
+        ("walking",),
+        ("choirs-and-singing",),
+        tuple(NEED_CATEGORIES["lonely"]),
+        tuple(NEED_CATEGORIES["money"]),
+        ("gardening", "arts-and-crafts"),
+        ("social-and-friendship",),
+    )
+    # Without a network that wants groups, nor any choice: everything nearby, in one group.
+    assert engine.candidate_groups(Profile(), None) == ((),)
+    quiet = network_wanting(("social-and-friendship",), wants_groups=False)
+    assert engine.candidate_groups(Profile(top_three=("walking",)), quiet) == (("walking",),)
+
+
+def test_an_activity_found_by_two_groups_is_suggested_once(monkeypatch):
+    from matching import engine
+    from search.query import GeoPoint
+
+    both = hit(id=7, distance_m=300.0, cost="free", categories=["walking", "gardening"])
+    asked = fake_directory(monkeypatch, [both], elsewhere=[])
+    result = engine.match_activities(
+        near=GeoPoint(51.45, -0.19),
+        profile=Profile(top_three=("walking", "gardening"), delivery=("in_person",)),
+        limit=5,
+    )
+    assert [s.candidate.id for s in result.suggestions] == [7]
+    # In person only: no query for what comes to the person.
+    assert [q.delivery for q in asked] == [("in_person",), ("in_person",)]
 
 
 def test_schedule_reasons_say_how_often_a_session_runs():

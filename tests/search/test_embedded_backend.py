@@ -251,3 +251,20 @@ def test_a_trace_of_a_search_by_distance_replays_its_pages(tmp_path):
     pages = [call.replay() for call in calls if call.name == "search"]
     assert sum(len(page.hits) for page in pages) == len(results.hits) == 5
     backend.close()
+
+
+def test_a_circle_asked_again_is_worked_out_once_and_stays_right(monkeypatch):
+    keys = [embedded.point_key(51.45 + i / 100, -0.19) for i in range(5)]
+    points = embedded._Points([(key, 1) for key in keys])
+    measured = []
+    real = embedded.haversine_m
+    monkeypatch.setattr(embedded, "haversine_m", lambda *a: measured.append(a) or real(*a))
+    centre = GeoPoint(51.45, -0.19)
+    first = points.within(centre, 2_500)
+    assert [key for _, key in first] == keys[:3]
+    counted = len(measured)
+    assert points.within(centre, 2_500) == first and len(measured) == counted
+    # Another radius, or another centre, is worked out afresh.
+    assert [key for _, key in points.within(centre, 1_200)] == keys[:2]
+    assert {key for _, key in points.within(GeoPoint(51.48, -0.19), 1_200)} == set(keys[2:])
+    assert len(measured) > counted
