@@ -8,7 +8,7 @@ CHROMIUM ?= /usr/bin/chromium
 # elsewhere, e.g. make run ADDRESS=0.0.0.0:8000 SITE_URL=http://myhost:8000).
 ADDRESS ?= 127.0.0.1:8000
 
-.PHONY: install run test lint browser migrate demo clean bench relevance mutation
+.PHONY: install run test lint browser migrate demo clean bench relevance mutation personas-large
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=python3.x).")'
@@ -74,6 +74,11 @@ bench: install
 # built in a temporary directory.
 relevance: install
 	$(BIN)/python bench/relevance_bench.py
+
+# The rules every persona's suggestions keep (tests/matching/test_personas.py, marked
+# persona_rule), in a borough of 100,000 activities instead of the demo's 400 (several minutes).
+personas-large: install
+	PERSONA_ACTIVITIES=100000 $(BIN)/python -m pytest tests/matching/test_personas.py -m persona_rule -p no:randomly
 
 # mutmut over the pure modules, each against its own tests (minutes; not in CI): prints each score
 # and exits 1 when one is under 90% of non-string mutants killed (MUTATION_ARGS="params").
