@@ -2,11 +2,13 @@
 
 import dataclasses
 import datetime
+import types
 from decimal import Decimal
 
 import pytest
 
 from assets_directory.scheduling import Recurrence, to_hsds
+from matching import scoring
 from matching.scoring import (
     ASK_ABOUT_TIMES,
     GROUP_REASON,
@@ -23,6 +25,13 @@ from matching.scoring import _sessions_from_hsds as sessions_from_hsds
 from search.results import SearchHit
 
 MON, TUE, WED, THU, FRI, SAT, SUN = range(7)
+
+
+@pytest.fixture(autouse=True)
+def no_schedules_read_yet(monkeypatch):
+    """Each test reads its hits' schedules afresh: sessions another test (or an earlier run in
+    the same process) read for the same schedule would otherwise answer for the reading."""
+    monkeypatch.setattr("matching.scoring._SESSIONS_BY_SCHEDULE", {})
 
 
 def t(text: str) -> datetime.time:
@@ -1064,3 +1073,33 @@ def test_every_choice_missing_from_the_list_is_looked_for_after_one_already_in_i
     assert score(dance, profile) < score(nearby[-1], profile) < score(walk, profile)
     ranked = rank_candidates([walk, *nearby, dance], profile, limit=2)
     assert [s.candidate.id for s in ranked] == [1, 9]
+
+
+def test_hits_with_the_same_schedule_share_one_reading_of_it():
+    schedule = [to_hsds(Recurrence("weekly", t("10:00"), t("12:00"), weekdays=(TUE,)))]
+    first = candidate_from_hit(hit(id=1, schedule=schedule))
+    second = candidate_from_hit(hit(id=2, schedule=[dict(rule) for rule in schedule]))
+    assert first.sessions == (Session(TUE, t("10:00"), t("12:00")),)
+    assert second.sessions is first.sessions
+
+
+def test_schedules_read_are_kept_up_to_a_limit(monkeypatch):
+    monkeypatch.setattr("matching.scoring._SESSIONS_KEPT", 2)
+    for day in (MON, TUE, WED):
+        schedule = [to_hsds(Recurrence("weekly", t("10:00"), None, weekdays=(day,)))]
+        assert candidate_from_hit(hit(schedule=schedule)).sessions == (Session(day, t("10:00")),)
+        assert len(scoring._SESSIONS_BY_SCHEDULE) <= 2
+
+
+def hit_without_schedule_key(**overrides) -> types.SimpleNamespace:
+    """A hit made elsewhere than search.results: every field but the schedule's key."""
+    fields = dict(vars(hit(**overrides)))
+    del fields["schedule_key"]
+    return types.SimpleNamespace(**fields)
+
+
+def test_a_hit_without_a_schedule_key_has_its_own_schedule_read():
+    for day in (MON, FRI):
+        schedule = [to_hsds(Recurrence("weekly", t("18:00"), None, weekdays=(day,)))]
+        cand = candidate_from_hit(hit_without_schedule_key(schedule=schedule))
+        assert cand.sessions == (Session(day, t("18:00")),)
