@@ -552,3 +552,7 @@ def test_no_words_carry_no_expansions(monkeypatch, vocabulary, supports_expansio
     backend(monkeypatch, supports_expansions=supports_expansions)
     assert query("q=%20").expansions is None
     assert vocabulary == []
+
+
+def test_a_located_device_is_the_place_when_there_is_no_box_at_all():
+    assert page_search_params(params("near_point=51.4,-0.2"))["near"] == "51.4,-0.2"
