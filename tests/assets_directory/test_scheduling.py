@@ -1014,3 +1014,9 @@ def test_a_time_whose_zone_gives_no_offset_is_read_as_local_time():
     after = datetime.datetime(2026, 3, 10, 9, 0, tzinfo=_Floating())
     (occurrence,) = next_occurrences([rule], after=after, count=1)
     assert occurrence.start == datetime.datetime(2026, 3, 10, 10, 0, tzinfo=LONDON)
+
+
+@pytest.mark.parametrize("offset", [0, "0", None])
+def test_from_hsds_reads_a_zero_utc_offset_written_as_a_number_or_text_as_local_time(offset):
+    data = {"freq": "WEEKLY", "byday": "TU", "opens_at": "10:00", "timezone": offset}
+    assert from_hsds(data) == weekly(TUE, end=None)

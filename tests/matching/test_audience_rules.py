@@ -349,3 +349,14 @@ def test_hits_with_one_schedule_share_its_sessions_read_once():
     assert a.sessions and a.sessions is b.sessions
     other = SearchHit(id=3, title="Walk", organisation="", url="", summary="", schedule=[])
     assert candidate_from_hit(other).sessions == ()
+
+
+def test_a_group_for_people_with_a_condition_and_their_carers_takes_either():
+    group = {"audience": {"condition", "carers"}, "conditions": {"dementia"}}
+    living_with_it = Profile(conditions=("dementia",))
+    assert fits(living_with_it, **group)
+    assert "For carers, like you" not in reasons(candidate(**group), living_with_it)
+    carer = Profile(cares_for=True, cared_for_conditions=("dementia",))
+    carer_reasons = reasons(candidate(**group), carer)
+    assert "Carers welcome: for people with dementia" in carer_reasons
+    assert "For carers, like you" not in carer_reasons

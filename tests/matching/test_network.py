@@ -126,6 +126,8 @@ def test_member_as_dict_reads_back_through_members_from_dicts():
         ({"circle": "²", "kind": "friend"}, r"^members\[3\]\.circle: must be 1"),
         ({"kind": "friend"}, r"^members\[3\]\.circle: this field is required"),
         ({"circle": 1}, r"^members\[3\]\.kind: this field is required"),
+        ({"circle": "", "kind": "friend"}, r"^members\[3\]\.circle: this field is required"),
+        ({"circle": 1, "kind": ""}, r"^members\[3\]\.kind: this field is required"),
         ({"circle": 1, "kind": "friend", "support": ["hugs"]}, r"^members\[3\]\.support: 'hugs'"),
         ({"circle": 1, "kind": "friend", "support": "company"}, r"^members\[3\]\.support: must be"),
         (

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from assets_directory.scheduling import Recurrence, to_hsds
+from matching import scoring
 from matching.scoring import (
     ASK_ABOUT_TIMES,
     GROUP_REASON,
@@ -24,6 +25,13 @@ from matching.scoring import _sessions_from_hsds as sessions_from_hsds
 from search.results import SearchHit
 
 MON, TUE, WED, THU, FRI, SAT, SUN = range(7)
+
+
+@pytest.fixture(autouse=True)
+def no_schedules_read_yet(monkeypatch):
+    """Each test reads its hits' schedules afresh: sessions another test (or an earlier run in
+    the same process) read for the same schedule would otherwise answer for the reading."""
+    monkeypatch.setattr("matching.scoring._SESSIONS_BY_SCHEDULE", {})
 
 
 def t(text: str) -> datetime.time:
@@ -1093,3 +1101,78 @@ def test_every_choice_missing_from_the_list_is_looked_for_after_one_already_in_i
     assert score(dance, profile) < score(nearby[-1], profile) < score(walk, profile)
     ranked = rank_candidates([walk, *nearby, dance], profile, limit=2)
     assert [s.candidate.id for s in ranked] == [1, 9]
+
+
+def test_hits_with_the_same_schedule_share_one_reading_of_it():
+    schedule = [to_hsds(Recurrence("weekly", t("10:00"), t("12:00"), weekdays=(TUE,)))]
+    first = candidate_from_hit(hit(id=1, schedule=schedule))
+    second = candidate_from_hit(hit(id=2, schedule=[dict(rule) for rule in schedule]))
+    assert first.sessions == (Session(TUE, t("10:00"), t("12:00")),)
+    assert second.sessions is first.sessions
+
+
+def test_schedules_read_are_kept_up_to_a_limit(monkeypatch):
+    monkeypatch.setattr("matching.scoring._SESSIONS_KEPT", 2)
+    for day in (MON, TUE, WED):
+        schedule = [to_hsds(Recurrence("weekly", t("10:00"), None, weekdays=(day,)))]
+        assert candidate_from_hit(hit(schedule=schedule)).sessions == (Session(day, t("10:00")),)
+        assert len(scoring._SESSIONS_BY_SCHEDULE) <= 2
+
+
+def hit_without_schedule_key(**overrides) -> types.SimpleNamespace:
+    """A hit made elsewhere than search.results: every field but the schedule's key."""
+    fields = dict(vars(hit(**overrides)))
+    del fields["schedule_key"]
+    return types.SimpleNamespace(**fields)
+
+
+def test_a_hit_without_a_schedule_key_has_its_own_schedule_read():
+    for day in (MON, FRI):
+        schedule = [to_hsds(Recurrence("weekly", t("18:00"), None, weekdays=(day,)))]
+        cand = candidate_from_hit(hit_without_schedule_key(schedule=schedule))
+        assert cand.sessions == (Session(day, t("18:00")),)
+
+
+def test_a_candidate_keeps_its_lists_as_sets_and_drops_everyone_from_its_audience():
+    session = Session(TUE, t("10:00"))
+    cand = candidate(
+        categories=["walking", "walking"],
+        access=["step-free"],
+        audience=["everyone", "older"],
+        conditions=["dementia"],
+        sessions=[session],
+    )
+    assert cand.categories == frozenset({"walking"})
+    assert cand.access == frozenset({"step-free"})
+    assert cand.audience == frozenset({"older"})
+    assert cand.conditions == frozenset({"dementia"})
+    assert cand.sessions == (session,)
+    hash(cand)  # hashable, as a frozen dataclass of sets and tuples is
+
+
+def test_a_profile_holds_its_free_times_once_each_and_its_limits_as_numbers():
+    slot = FreeTime(MON, t("10:00"), t("12:00"))
+    profile = Profile(free_times=[slot, slot], max_travel_m=3000, max_cost=2.1)
+    assert profile.free_times == (slot,)
+    assert profile.max_travel_m == 3000.0 and isinstance(profile.max_travel_m, float)
+    assert profile.max_cost == Decimal("2.1")
+
+
+def test_a_hit_that_does_not_say_how_it_is_delivered_is_in_person():
+    cand = candidate_from_hit(hit(delivery=""))
+    assert cand.delivery == "in_person"
+    assert cand.group_activity is True
+
+
+def test_a_chosen_slug_without_a_name_is_named_from_its_words():
+    cand = candidate(categories={"arts_and-crafts"})
+    assert "Arts and crafts, as you chose" in reasons(cand, Profile(top_three=("arts_and-crafts",)))
+
+
+def test_parts_that_say_nothing_give_no_reason():
+    # No interest, need, access need or wish for groups: only distance, cost and times speak.
+    assert reasons(candidate()) == ("1.0 km away", "Free", ASK_ABOUT_TIMES)
+    assert reasons(candidate(distance_m=None)) == ("Free", ASK_ABOUT_TIMES)
+    online_one_to_one = candidate(delivery="online", distance_m=None, group_activity=False)
+    profile = Profile(wants_groups=True, access_needs=("step-free",))
+    assert reasons(online_one_to_one, profile) == ("Online", "Free", ASK_ABOUT_TIMES)

@@ -23,8 +23,9 @@ from search.params import (
     page_search_params,
     parse_search_params,
     refuse_blank_values,
+    understanding_requested,
 )
-from search.query import FACETS, BBox, GeoPoint, QueryError, Sort, TimeWindow
+from search.query import FACETS, BBox, Expansions, GeoPoint, QueryError, Sort, TimeWindow
 
 # SW18's outward-code centre in the shipped outcode data.
 SW18 = (51.4489, -0.1971)
@@ -293,6 +294,14 @@ def test_delivery_and_tags_are_lists_without_repeats_or_blanks():
     assert q.tags == ("tea", "cake")
 
 
+def test_audiences_are_a_list_without_repeats_or_blanks():
+    assert query("audience=older,,everyone&audience=older").audience == ("older", "everyone")
+
+
+def test_an_unknown_audience_is_refused():
+    assert refusal("audience=martians").field == "audience"
+
+
 # --- categories and accessibility -----------------------------------------------------------
 
 
@@ -474,3 +483,76 @@ def test_a_place_is_a_point_when_written_lat_comma_lng(value, point):
 
 def test_no_place_is_no_point():
     assert is_point(None) is False
+
+
+# --- reading the words for a place and filters ----------------------------------------------
+
+
+@pytest.mark.parametrize("default", [True, False])
+@pytest.mark.parametrize("query_string", ["", "understand=", "understand=%20%20", "q=choir"])
+def test_understanding_not_asked_about_is_the_callers_default(query_string, default):
+    assert understanding_requested(params(query_string), default=default) is default
+
+
+@pytest.mark.parametrize(("value", "wanted"), [("true", True), ("1", True), ("false", False)])
+def test_understanding_asked_about_is_what_was_asked(value, wanted):
+    for default in (True, False):
+        assert understanding_requested(params(f"understand={value}"), default=default) is wanted
+
+
+def test_understanding_neither_true_nor_false_is_refused():
+    with pytest.raises(QueryError) as caught:
+        understanding_requested(params("understand=maybe"), default=True)
+    assert (caught.value.field, caught.value.message) == ("understand", "Use true or false.")
+
+
+# --- expansions (the concepts words name) ---------------------------------------------------
+
+
+class Backend:
+    def __init__(self, supports_expansions: bool):
+        self.supports_expansions = supports_expansions
+
+
+LONELY = Expansions(categories=("befriending",))
+
+
+@pytest.fixture
+def vocabulary(monkeypatch):
+    """A concept vocabulary in which every word names befriending; the words looked up."""
+    looked_up = []
+
+    def expansions_for(text):
+        looked_up.append(text)
+        return LONELY
+
+    monkeypatch.setattr("search.params.expansions_for", expansions_for)
+    return looked_up
+
+
+def backend(monkeypatch, *, supports_expansions: bool):
+    monkeypatch.setattr(
+        "search.params.get_backend", lambda: Backend(supports_expansions=supports_expansions)
+    )
+
+
+def test_words_carry_their_expansions_to_a_backend_that_applies_them(monkeypatch, vocabulary):
+    backend(monkeypatch, supports_expansions=True)
+    assert query("q=%20lonely%20").expansions == LONELY
+    assert vocabulary == ["lonely"]
+
+
+def test_words_carry_no_expansions_to_a_backend_that_cannot_apply_them(monkeypatch, vocabulary):
+    backend(monkeypatch, supports_expansions=False)
+    assert query("q=lonely").expansions is None
+
+
+@pytest.mark.parametrize("supports_expansions", [True, False])
+def test_no_words_carry_no_expansions(monkeypatch, vocabulary, supports_expansions):
+    backend(monkeypatch, supports_expansions=supports_expansions)
+    assert query("q=%20").expansions is None
+    assert vocabulary == []
+
+
+def test_a_located_device_is_the_place_when_there_is_no_box_at_all():
+    assert page_search_params(params("near_point=51.4,-0.2"))["near"] == "51.4,-0.2"

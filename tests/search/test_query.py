@@ -2,6 +2,7 @@
 
 import datetime
 import math
+import time
 import zoneinfo
 from decimal import Decimal
 
@@ -10,15 +11,18 @@ import pytest
 from assets_directory.scheduling import Recurrence
 from search import documents
 from search.query import (
+    AUDIENCE_VALUES,
     BUCKETS_PER_DAY,
     UNSCHEDULED_BUCKET,
     BBox,
     DirectoryQuery,
+    Expansions,
     GeoPoint,
     QueryError,
     Sort,
     TimeWindow,
     fold_title,
+    fuzzy_distance,
     title_key,
 )
 
@@ -487,3 +491,70 @@ def test_titles_fold_case_accents_control_characters_and_spacing():
 def test_a_title_key_is_the_folded_title_then_the_id_in_twenty_digits():
     assert title_key("Café", 7) == "cafe\x00" + "7".zfill(20)
     assert title_key("Cafe", 12) < title_key("Cafe chat", 3) < title_key("Caff", 1)
+
+
+# --- close spellings, expansions, audience --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("word", "edits"),
+    [("", 0), ("art", 0), ("yoga", 1), ("walking", 1), ("football", 2), ("befriending", 2)],
+)
+def test_close_spellings_allow_no_edit_to_3_letters_one_to_7_and_two_beyond(word, edits):
+    assert fuzzy_distance(word) == edits
+
+
+@pytest.mark.parametrize(
+    "expansions",
+    [
+        Expansions(categories=("befriending",)),
+        Expansions(access=("step-free",)),
+        Expansions(audience=("older",)),
+        Expansions(words=("peer support",)),
+    ],
+)
+def test_expansions_with_any_one_kind_of_match_are_something(expansions):
+    assert bool(expansions) is True
+
+
+def test_expansions_with_nothing_to_match_are_nothing():
+    assert bool(Expansions()) is False
+
+
+def test_expansions_must_be_an_expansions():
+    assert refusal(lambda: DirectoryQuery(expansions=("befriending",))) == (
+        "q",
+        "Expansions must be an Expansions.",
+    )
+    expansions = Expansions(categories=("befriending",))
+    assert DirectoryQuery(expansions=expansions).expansions is expansions
+    assert DirectoryQuery(expansions=Expansions()).expansions == Expansions()
+
+
+def test_every_audience_value_is_accepted():
+    assert DirectoryQuery(audience=AUDIENCE_VALUES).audience == AUDIENCE_VALUES
+
+
+def test_an_unknown_audience_names_the_field_and_lists_the_audiences():
+    field, message = refusal(lambda: DirectoryQuery(audience=(AUDIENCE_VALUES[0], "martians")))
+    assert field == "audience"
+    assert message == f"Who it is for is one of {', '.join(AUDIENCE_VALUES)}."
+
+
+@pytest.fixture
+def process_in_new_york(monkeypatch):
+    """The process's local time zone is New York's (Django sets it to TIME_ZONE otherwise)."""
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_open_at_is_london_time_whatever_the_process_local_zone(process_in_new_york):
+    # 09:30 UTC on Tuesday 10 June 2025 is 10:30 in London (not 05:30 in New York).
+    aware = datetime.datetime(2025, 6, 10, 9, 30, tzinfo=datetime.UTC)
+    assert DirectoryQuery(open_at=aware).time_buckets() == [1 * 96 + 42]
+    # A time without a zone is London wall-clock time as written, not New York's.
+    naive = datetime.datetime(2025, 6, 10, 10, 30)
+    assert DirectoryQuery(open_at=naive).time_buckets() == [1 * 96 + 42]
