@@ -37,13 +37,10 @@ class MatchResult:
 
 
 def profile_categories(profile: Profile, network: NetworkMetrics | None) -> tuple[str, ...]:
-    """The categories worth asking the directory for: chosen, liked, needed, network-widening."""
-    wanted = [*profile.top_three, *profile.interests]
-    for need in profile.needs:
-        wanted.extend(NEED_CATEGORIES.get(need, ()))
-    if network is not None and network.wants_groups:
-        wanted.extend(network.suggested_categories)
-    return tuple(dict.fromkeys(wanted))
+    """Every category worth asking the directory for (the groups of candidate_groups, as one)."""
+    return tuple(
+        dict.fromkeys(slug for group in candidate_groups(profile, network) for slug in group)
+    )
 
 
 def open_audiences(profile: Profile) -> tuple[str, ...]:

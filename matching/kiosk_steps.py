@@ -39,7 +39,7 @@ class KioskStep:
 
     def form(self, data, answers: dict):
         """The step's form: bound to `data` (a post), or, with None, showing `answers`."""
-        raise NotImplementedError
+        raise NotImplementedError(f"{type(self).__name__} must define form(data, answers).")
 
     def complete(self, form) -> bool:
         """Whether the posted form can be taken as the step's answer (and its errors, if any,

@@ -65,7 +65,7 @@ class GeocoderContract:
 
     @pytest.fixture
     def geocoder(self) -> BaseGeocoder:
-        raise NotImplementedError
+        raise NotImplementedError(f"{type(self).__name__} must provide a geocoder fixture.")
 
     def test_is_a_base_geocoder(self, geocoder):
         assert isinstance(geocoder, BaseGeocoder)
