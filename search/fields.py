@@ -102,7 +102,10 @@ FIELDS: tuple[Field, ...] = (
     Field("last_reviewed", Kind.DATE),
     Field("uuid", Kind.STORED),
     Field("url", Kind.STORED, in_hits=True),
-    Field("organisation_id", Kind.STORED),
+    # Matched whole, never searched: the matching engine leaves out organisations it already
+    # has enough of (DirectoryQuery.exclude_organisations). Kept where it was declared, as
+    # the order is part of the embedded index's format.
+    Field("organisation_id", Kind.KEYWORD, in_hits=True),
     Field("postcode", Kind.STORED),
     Field("schedule", Kind.STORED, in_hits=True),
 )

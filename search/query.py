@@ -21,6 +21,8 @@ MAX_PAGE_SIZE = 100
 # How deep results can be paged: Elasticsearch's default max_result_window.
 MAX_RESULT_WINDOW = 10_000
 MAX_RADIUS_M = 200_000
+# A bound on one query's exclusion list, which each backend sends as one term set.
+MAX_EXCLUDED_ORGANISATIONS = 1_000
 FACETS = ("categories", "days", "cost", "access", "delivery", "audience")
 # What the "Who it's for" filter takes: an audience, or open to everyone.
 AUDIENCE_VALUES = (EVERYONE, *AUDIENCES)
@@ -196,6 +198,9 @@ class DirectoryQuery:
     delivery: tuple[str, ...] = ()
     # Whom it is for: any of these (AUDIENCE_VALUES).
     audience: tuple[str, ...] = ()
+    # None run by these organisations (page ids): the matching engine asks for more groups
+    # once one group's listings fill a page.
+    exclude_organisations: tuple[int, ...] = ()
     # The statuses matched: what runs now by default. The directory's lists and counts pass
     # Activity.LISTED_STATUSES (temporarily closed ones too). include_not_running: every one.
     statuses: tuple[str, ...] = ("running",)
@@ -241,6 +246,14 @@ class DirectoryQuery:
                 raise QueryError(
                     "audience", f"Who it is for is one of {', '.join(AUDIENCE_VALUES)}."
                 )
+        if len(self.exclude_organisations) > MAX_EXCLUDED_ORGANISATIONS or not all(
+            isinstance(o, int) and not isinstance(o, bool) and o > 0
+            for o in self.exclude_organisations
+        ):
+            raise QueryError(
+                "exclude_organisations",
+                f"Leave out at most {MAX_EXCLUDED_ORGANISATIONS} organisations, by their ids.",
+            )
         if not self.statuses or not all(isinstance(s, str) and s for s in self.statuses):
             raise QueryError("status", "Give at least one status.")
         for facet in self.facets:

@@ -38,6 +38,8 @@ class SearchHit:
     area_wide: bool = False
     schedule: list[dict] = field(default_factory=list)
     next_session: datetime.datetime | None = None
+    # The organisation that runs it (its page id); None when the document names none.
+    organisation_id: int | None = None
     # The schedule as JSON with sorted keys: what its next session is cached under.
     schedule_key: bytes = field(default=b"", repr=False, compare=False)
 
@@ -84,7 +86,15 @@ class SearchHit:
             venue=data.get("venue") or "",
             area_wide=not has_point,
             schedule=list(data.get("schedule") or []),
+            organisation_id=_whole_number(data.get("organisation_id")),
         )
+
+
+def _whole_number(value) -> int | None:
+    # A keyword comes back as the string it was indexed as, or as the number the document gave.
+    if value is None or value == "":
+        return None
+    return int(value)
 
 
 @dataclass

@@ -216,6 +216,12 @@ def to_source(document: dict) -> dict:
         "category_names": document.get("category_names") or "",
         "organisation": document.get("organisation") or "",
         "venue": document.get("venue") or "",
+        # A keyword: the id as text, as a query's exclusions send it.
+        "organisation_id": (
+            str(document["organisation_id"])
+            if document.get("organisation_id") is not None
+            else None
+        ),
         "categories": list(document.get("categories") or ()),
         "tags": list(document.get("tags") or ()),
         "delivery": document.get("delivery") or None,
@@ -624,6 +630,10 @@ class ElasticsearchSearchBackend(BaseSearchBackend):
             filters.append({"terms": {"delivery": list(query.delivery)}})
         if query.audience:
             filters.append({"terms": {"audience": list(query.audience)}})
+        if query.exclude_organisations:
+            # Keywords: the ids as the strings they were indexed as.
+            excluded = [str(o) for o in query.exclude_organisations]
+            filters.append({"bool": {"must_not": [{"terms": {"organisation_id": excluded}}]}})
         # Every feature asked for must be there: one clause each.
         for feature in query.access:
             filters.append({"term": {"access": feature}})

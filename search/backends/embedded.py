@@ -897,6 +897,15 @@ class EmbeddedSearchBackend(BaseSearchBackend):
         values = [str(v) for v in values]
         return tantivy.Query.term_set_query(self.schema, field, values)
 
+    def _none_of(self, field: str, values: Iterable):
+        # tantivy matches nothing with a must-not alone: it needs something to take from.
+        return tantivy.Query.boolean_query(
+            [
+                (tantivy.Occur.Must, tantivy.Query.all_query()),
+                (tantivy.Occur.MustNot, self._term_any(field, values)),
+            ]
+        )
+
     def _range(self, field: str, kind, low=None, high=None):
         # The term dictionary answers a range in a few postings lists; scanning the fast-field
         # column instead costs a pass over every document, which dominates geo queries.
@@ -920,6 +929,8 @@ class EmbeddedSearchBackend(BaseSearchBackend):
             filters.append(self._term_any("delivery", query.delivery))
         if query.audience:
             filters.append(self._term_any("audience", query.audience))
+        if query.exclude_organisations:
+            filters.append(self._none_of("organisation_id", query.exclude_organisations))
         for feature in query.access:
             filters.append(tantivy.Query.term_query(self.schema, "access", feature))
         if query.free_only:

@@ -1074,6 +1074,29 @@ class SearchBackendContract:
         assert idset(backend, audience=("everyone",)) == RUNNING - {3, 4, 12, 17}
         assert idset(backend, audience=("everyone", "older")) == RUNNING - {3, 12, 17}
 
+    def test_hits_name_the_organisation_that_runs_them(self, backend):
+        by_id = {hit.id: hit for hit in run(backend).hits}
+        assert by_id[1].organisation_id == 501
+        assert by_id[2].organisation_id == 502
+
+    def test_leaving_out_organisations_drops_only_their_activities(self, backend):
+        assert idset(backend, exclude_organisations=(501, 502)) == RUNNING - {1, 2}
+        # An id no activity has leaves everything in; with other filters, theirs still apply.
+        assert idset(backend, exclude_organisations=(999_999,)) == RUNNING
+        assert idset(backend, delivery=("online", "phone"), exclude_organisations=(503,)) == {4}
+
+    def test_leaving_out_organisations_keeps_the_nearest_first(self, backend):
+        self.needs(backend, "supports_geo")
+        nearest = ids(
+            backend,
+            near=WANDSWORTH,
+            radius_m=5000,
+            delivery=("in_person",),
+            sort=Sort.DISTANCE,
+            exclude_organisations=(501, 508),
+        )
+        assert nearest == [i for i in WITHIN_5KM if i not in (1, 8)]
+
     def test_hits_say_whom_it_is_for(self, backend):
         (hit,) = backend.search(DirectoryQuery(audience=("condition",))).hits
         assert hit.audience == ["condition"]

@@ -244,9 +244,10 @@ def test_source_of_a_document_with_a_point():
         "lat": 51.5,
         "lng": -0.1,
         "schedule": [],
-        "organisation_id": 0,
         "postcode": "",
     }
+    # A keyword, so that a query can leave organisations out.
+    assert source["organisation_id"] == "0"
     # Everything indexed is mapped: the index is strict about unknown fields.
     mapped = set(index_definition("x")["mappings"]["properties"])
     assert set(source) <= mapped
