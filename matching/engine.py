@@ -8,7 +8,7 @@ alike): numbered cards for the suggestions, or why there are none, never an exce
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from common.vocabulary import DELIVERY, EVERYONE
 from search.query import DirectoryQuery, GeoPoint, Sort, TimeWindow
@@ -16,7 +16,7 @@ from search.selectors import SearchBackendError, search_directory
 
 from .answers import MatchInputError, parse_match_request
 from .network import NetworkMetrics, network_metrics
-from .scoring import Profile, Suggestion, candidate_from_hit, rank_candidates
+from .scoring import Profile, Suggestion, candidate_from_hit, rank_candidates, variety
 from .selectors import category_names, condition_names
 from .suggestions import Card, suggestion_cards
 from .vocabulary import NEED_CATEGORIES
@@ -28,6 +28,12 @@ DEFAULT_TRAVEL_M = 5_000
 # scored. Enough for a group to fill the list on its own after variety (at most two of one
 # organisation or title before the rest), few enough that scoring stays cheap.
 CANDIDATES_PER_GROUP = 40
+# A group's page that could not fill the list on its own once variety holds back a third of one
+# organisation or title is crowded: one busy group (207 listings at one venue in the
+# 100,000-activity borough) would otherwise be all a choice could offer. So the next page
+# leaves out the organisations already found, up to MORE_PAGES times: bounded, and only where a
+# page is crowded. Each page adds at least one organisation.
+MORE_PAGES = 4
 
 
 @dataclass
@@ -94,9 +100,10 @@ def match_activities(
     Two directory queries per group of categories (candidate_groups) share the person's
     limits: activities at a venue (which must have the access they need), nearest first, and
     activities that come to them (online, phone, area-wide), which have no venue to check.
-    Each reads one page, so the cost is bounded however big the borough: asking for every
-    category at once and reading the nearest thousand scored ten times as many, and a far
-    choice still lost its place to nearer extras. The engine does the filtering; scoring
+    Each reads one page (and at most MORE_PAGES more, of other organisations, when one
+    organisation's listings crowd it), so the cost is bounded however big the borough: asking for
+    every category at once and reading the nearest thousand scored ten times as many, and a
+    far choice still lost its place to nearer extras. The engine does the filtering; scoring
     only orders and explains.
     """
     deliveries = profile.delivery or DELIVERY
@@ -126,7 +133,8 @@ def match_activities(
         if elsewhere:
             queries.append(DirectoryQuery(categories=group, delivery=elsewhere, **common))
     # An activity in two groups is found twice: it is scored once.
-    hits = list({hit.id: hit for query in queries for hit in search_directory(query).hits}.values())
+    found = {hit.id: hit for query in queries for hit in _group_hits(query, wanted=limit)}
+    hits = list(found.values())
     names = category_names()
     conditions = condition_names()
     candidates = [
@@ -141,6 +149,23 @@ def match_activities(
     return MatchResult(
         network=network, suggestions=rank_candidates(candidates, profile, limit=limit)
     )
+
+
+def _group_hits(query: DirectoryQuery, *, wanted: int) -> list:
+    """One group's nearest page, and pages of other organisations while what was found
+    cannot make `wanted` suggestions (scoring.variety)."""
+    hits = list(search_directory(query).hits)
+    page = hits
+    for _ in range(MORE_PAGES):
+        if len(page) < query.page_size:
+            break  # nothing more to find
+        if variety((hit.organisation, hit.title) for hit in hits) >= wanted:
+            break
+        found = {hit.organisation_id for hit in hits if hit.organisation_id is not None}
+        leave_out = query.exclude_organisations + tuple(sorted(found))
+        page = search_directory(replace(query, exclude_organisations=leave_out)).hits
+        hits += page
+    return hits
 
 
 def match_answers(answers: dict, *, limit: int = 10) -> MatchResult:

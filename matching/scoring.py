@@ -517,7 +517,48 @@ def rank_candidates(
 
 
 def _activity_key(candidate: Candidate) -> tuple[str, str]:
-    return (candidate.organisation.casefold(), " ".join(candidate.title.casefold().split()))
+    return activity_key(candidate.organisation, candidate.title)
+
+
+def activity_key(organisation: str, title: str) -> tuple[str, str]:
+    """What makes two listings one activity: one organisation's title, case and spacing aside."""
+    return (organisation.casefold(), " ".join(title.casefold().split()))
+
+
+class _Alike:
+    """Counts listings by organisation and by title, to tell when one is one too many."""
+
+    def __init__(self):
+        self.by_organisation: dict[str, int] = {}
+        self.by_title: dict[str, int] = {}
+
+    def count(self, organisation: str, title: str) -> tuple[bool, bool]:
+        """Count one more listing (an activity_key): whether it is a third (or later) of its
+        organisation, and whether it is a third of its title."""
+        self.by_title[title] = self.by_title.get(title, 0) + 1
+        if not organisation:
+            return False, self.by_title[title] > PER_ORGANISATION
+        self.by_organisation[organisation] = self.by_organisation.get(organisation, 0) + 1
+        return (
+            self.by_organisation[organisation] > PER_ORGANISATION,
+            self.by_title[title] > PER_ORGANISATION,
+        )
+
+
+def variety(listings: Iterable[tuple[str, str]]) -> int:
+    """How many suggestions these (organisation, title) listings can make with each activity
+    once and at most two of one organisation (what the matching engine retrieves until)."""
+    alike = _Alike()
+    seen: set[tuple[str, str]] = set()
+    count = 0
+    for organisation, title in listings:
+        key = activity_key(organisation, title)
+        if organisation and key in seen:
+            continue
+        seen.add(key)
+        crowded, _ = alike.count(*key)
+        count += not crowded
+    return count
 
 
 def _one_entry_per_activity(suggestions: list[Suggestion]) -> list[Suggestion]:
@@ -539,21 +580,22 @@ def _one_entry_per_activity(suggestions: list[Suggestion]) -> list[Suggestion]:
 
 
 def _few_alike(suggestions: list[Suggestion]) -> list[Suggestion]:
-    """The suggestions in rank order, except that a third (and later) from one organisation,
-    or a third with one title ("Knit and natter" run by four groups), go after the rest: a
-    shortlist to choose from while others fit, but a small borough still offers what it has."""
-    by_organisation: dict[str, int] = {}
-    by_title: dict[str, int] = {}
-    first, later = [], []
+    """The suggestions in rank order, except that a third (and later) with one title ("Knit
+    and natter" run by four groups) goes after the rest, and a third from one organisation
+    after those: a shortlist to choose from while others fit, but a small borough still
+    offers what it has."""
+    alike = _Alike()
+    first, same_title, same_organisation = [], [], []
     for suggestion in suggestions:
-        organisation, title = _activity_key(suggestion.candidate)
-        by_title[title] = by_title.get(title, 0) + 1
-        many = by_title[title] > PER_ORGANISATION
-        if organisation:
-            by_organisation[organisation] = by_organisation.get(organisation, 0) + 1
-            many = many or by_organisation[organisation] > PER_ORGANISATION
-        (later if many else first).append(suggestion)
-    return first + later
+        crowded, repeated = alike.count(*_activity_key(suggestion.candidate))
+        if crowded:
+            same_organisation.append(suggestion)
+        elif repeated:
+            same_title.append(suggestion)
+        else:
+            first.append(suggestion)
+    # Another group's "Health walk" is a real choice where a fifth from one group is not.
+    return first + same_title + same_organisation
 
 
 def _only_one_of(slug: str, suggestions: list[Suggestion]) -> Suggestion | None:

@@ -848,27 +848,8 @@ def test_nobody_is_offered_what_is_meant_for_others(borough, persona):
         assert persona.is_meant_for(listing), (listing.title, sorted(listing.audience))
 
 
-# At 100,000 activities the demo's bulk data puts 207 listings of Grow Southfields (six titles)
-# at the venue nearest SW18, before any other gardening group: the nearest page of a category
-# holds one organisation, and Grace's list takes six of its titles. Keeping the rule there needs
-# retrieval that collapses by organisation (Elasticsearch's collapse, a terms aggregation in the
-# embedded engine). Strict: the day it holds, this marker must go.
-CROWDED_BY_ONE_GROUP = pytest.mark.xfail(
-    BOROUGH_ACTIVITIES >= 100_000,
-    reason=(
-        "Expected to fail only with PERSONA_ACTIVITIES=100000 (make personas-large): the bulk "
-        "demo data's nearest gardening page is all one organisation; runs normally at 400"
-    ),
-    strict=True,
-)
-
-
 @pytest.mark.persona_rule
-@pytest.mark.parametrize(
-    "persona",
-    [pytest.param(p, marks=CROWDED_BY_ONE_GROUP) if p is GRACE else p for p in PERSONAS],
-    ids=str,
-)
+@pytest.mark.parametrize("persona", PERSONAS, ids=str)
 def test_a_shortlist_lists_each_activity_once_and_few_from_one_group(borough, persona):
     pairs = suggested(persona, borough)
     keys = [(listing.organisation, listing.title) for _, listing in pairs]

@@ -711,6 +711,8 @@ def fake_directory(monkeypatch, in_person, elsewhere=()):
         found = in_person if query.delivery == ("in_person",) else list(elsewhere)
         if query.categories:
             found = [h for h in found if set(h.categories) & set(query.categories)]
+        if query.exclude_organisations:
+            found = [h for h in found if h.organisation_id not in query.exclude_organisations]
         start = (query.page - 1) * query.page_size
         return SearchResults(
             hits=found[start : start + query.page_size],
@@ -795,6 +797,134 @@ def test_an_activity_found_by_two_groups_is_suggested_once(monkeypatch):
     assert [s.candidate.id for s in result.suggestions] == [7]
     # In person only: no query for what comes to the person.
     assert [q.delivery for q in asked] == [("in_person",), ("in_person",)]
+
+
+def test_variety_counts_what_a_list_can_take_with_two_of_one_organisation():
+    from matching.scoring import variety
+
+    assert variety([]) == 0
+    # One activity listed three times is one suggestion; case and spacing aside.
+    assert variety([("Ramblers", "Walk"), ("ramblers", "walk "), ("Ramblers", "WALK")]) == 1
+    # At most two of one organisation; one title run by several groups is several choices.
+    assert variety([("Ramblers", f"Walk {n}") for n in range(5)]) == 2
+    assert variety([(f"Group {n}", "Knit and natter") for n in range(5)]) == 5
+    # Without an organisation, every listing counts as its own activity.
+    assert variety([("", "Walk"), ("", "Walk"), ("", "Walk 3")]) == 3
+
+
+def test_a_third_from_one_group_waits_behind_a_third_with_one_title():
+    # Nearest first: three of the Ramblers' walks, then another group's walk of a title the
+    # list already has twice (two of the Ramblers' "Health walk", one of another group).
+    ramblers = [
+        candidate(id=1, title="Health walk", organisation="Ramblers", distance_m=100.0),
+        candidate(id=2, title="Health walk", organisation="Heath walkers", distance_m=150.0),
+        candidate(id=3, title="Nordic walk", organisation="Ramblers", distance_m=200.0),
+        candidate(id=4, title="Park walk", organisation="Ramblers", distance_m=300.0),
+        candidate(id=5, title="Health walk", organisation="Walking for Health", distance_m=900.0),
+    ]
+    ranked = [s.candidate.id for s in rank_candidates(ramblers, Profile(), limit=4)]
+    # Another group's third "Health walk" before the Ramblers' third walk.
+    assert sorted(ranked) == [1, 2, 3, 5]
+
+
+def test_one_busy_group_filling_the_nearest_page_does_not_hide_the_others(monkeypatch):
+    from matching import engine
+    from search.query import GeoPoint
+
+    # One organisation runs the nearest eight, with three titles; two others are further.
+    busy = [
+        hit(
+            id=i,
+            title=f"Allotment day {i % 3}",
+            organisation="Grow Southfields",
+            organisation_id=1,
+            distance_m=100.0 + i,
+            cost="free",
+            categories=["gardening"],
+        )
+        for i in range(1, 9)
+    ]
+    others = [
+        hit(
+            id=100 + n,
+            title=f"Garden club {n}",
+            organisation=f"Garden club {n}",
+            organisation_id=100 + n,
+            distance_m=2000.0 + n,
+            cost="free",
+            categories=["gardening"],
+        )
+        for n in (1, 2)
+    ]
+    asked = fake_directory(monkeypatch, [*busy, *others])
+    monkeypatch.setattr(engine, "CANDIDATES_PER_GROUP", 4)
+
+    result = engine.match_activities(
+        near=GeoPoint(51.45, -0.19),
+        profile=Profile(top_three=("gardening",), delivery=("in_person",)),
+        limit=4,
+    )
+    organisations = [s.candidate.organisation for s in result.suggestions]
+    assert organisations.count("Grow Southfields") == 2, organisations
+    assert {"Garden club 1", "Garden club 2"} <= set(organisations)
+    # The next page left out the one organisation found; the page after it was not full.
+    assert [q.exclude_organisations for q in asked] == [(), (1,)]
+
+
+def test_a_page_of_many_organisations_is_read_alone(monkeypatch):
+    from matching import engine
+    from search.query import GeoPoint
+
+    many = [
+        hit(
+            id=i,
+            title=f"Gardening {i}",
+            organisation=f"Group {i}",
+            organisation_id=i,
+            distance_m=100.0 + i,
+            cost="free",
+            categories=["gardening"],
+        )
+        for i in range(1, 20)
+    ]
+    asked = fake_directory(monkeypatch, many)
+    # A page that can fill the list on its own.
+    monkeypatch.setattr(engine, "CANDIDATES_PER_GROUP", 4)
+    engine.match_activities(
+        near=GeoPoint(51.45, -0.19),
+        profile=Profile(top_three=("gardening",), delivery=("in_person",)),
+        limit=4,
+    )
+    assert [q.exclude_organisations for q in asked] == [()]
+
+
+def test_a_crowded_group_reads_a_bounded_number_of_pages(monkeypatch):
+    from matching import engine
+    from search.query import GeoPoint
+
+    # Every organisation fills a page on its own: the engine stops after MORE_PAGES more.
+    crowd = [
+        hit(
+            id=org * 10 + i,
+            title=f"Group {org} meets",
+            organisation=f"Group {org}",
+            organisation_id=org,
+            distance_m=100.0 * org + i,
+            cost="free",
+            categories=["gardening"],
+        )
+        for org in range(1, 10)
+        for i in range(3)
+    ]
+    asked = fake_directory(monkeypatch, crowd)
+    monkeypatch.setattr(engine, "CANDIDATES_PER_GROUP", 3)
+    engine.match_activities(
+        near=GeoPoint(51.45, -0.19),
+        profile=Profile(top_three=("gardening",), delivery=("in_person",)),
+        limit=10,
+    )
+    assert len(asked) == 1 + engine.MORE_PAGES
+    assert asked[-1].exclude_organisations == tuple(range(1, engine.MORE_PAGES + 1))
 
 
 def test_schedule_reasons_say_how_often_a_session_runs():
