@@ -25,14 +25,14 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_TRAVEL_M = 5_000
 # The nearest this many activities of each group of categories (see candidate_groups) are
-# scored. Enough for a group to fill the list on its own after variety (at most two of one
-# organisation or title before the rest), few enough that scoring stays cheap.
+# scored: usually enough for a group to fill the list on its own after variety (at most two of
+# one organisation or title before the rest), few enough that scoring stays cheap.
 CANDIDATES_PER_GROUP = 40
-# A group's page that could not fill the list on its own once variety holds back a third of one
-# organisation or title is crowded: one busy group (207 listings at one venue in the
-# 100,000-activity borough) would otherwise be all a choice could offer. So the next page
-# leaves out the organisations already found, up to MORE_PAGES times: bounded, and only where a
-# page is crowded. Each page adds at least one organisation.
+# When the pages found cannot fill the list with at most two of one organisation, the full ones
+# are crowded: one busy group (207 listings at one venue in the 100,000-activity borough) would
+# otherwise be all a choice could offer. So each full page is followed by one leaving out the
+# organisations it found, up to MORE_PAGES times: bounded, and only while the list is short.
+# Each such page adds at least one organisation.
 MORE_PAGES = 4
 
 
@@ -100,8 +100,8 @@ def match_activities(
     Two directory queries per group of categories (candidate_groups) share the person's
     limits: activities at a venue (which must have the access they need), nearest first, and
     activities that come to them (online, phone, area-wide), which have no venue to check.
-    Each reads one page (and at most MORE_PAGES more, of other organisations, when one
-    organisation's listings crowd it), so the cost is bounded however big the borough: asking for
+    Each reads one page (and at most MORE_PAGES more, of other organisations, while busy
+    organisations crowd the list), so the cost is bounded however big the borough: asking for
     every category at once and reading the nearest thousand scored ten times as many, and a
     far choice still lost its place to nearer extras. The engine does the filtering; scoring
     only orders and explains.
@@ -133,8 +133,7 @@ def match_activities(
         if elsewhere:
             queries.append(DirectoryQuery(categories=group, delivery=elsewhere, **common))
     # An activity in two groups is found twice: it is scored once.
-    found = {hit.id: hit for query in queries for hit in _group_hits(query, wanted=limit)}
-    hits = list(found.values())
+    hits = _candidate_hits(queries, wanted=limit)
     names = category_names()
     conditions = condition_names()
     candidates = [
@@ -151,21 +150,26 @@ def match_activities(
     )
 
 
-def _group_hits(query: DirectoryQuery, *, wanted: int) -> list:
-    """One group's nearest page, and pages of other organisations while what was found
-    cannot make `wanted` suggestions (scoring.variety)."""
-    hits = list(search_directory(query).hits)
-    page = hits
+def _candidate_hits(queries: list[DirectoryQuery], *, wanted: int) -> list:
+    """Each query's nearest page, then, while all that was found cannot make `wanted`
+    suggestions (scoring.variety), another page of other organisations for each query whose
+    last page was full: one busy organisation can fill a page, and a list takes two of it."""
+    pages = [search_directory(query).hits for query in queries]
+    found = [list(page) for page in pages]
     for _ in range(MORE_PAGES):
-        if len(page) < query.page_size:
-            break  # nothing more to find
-        if variety((hit.organisation, hit.title) for hit in hits) >= wanted:
+        # An activity in two groups is found twice: it is scored once.
+        unique = {hit.id: hit for hits in found for hit in hits}
+        if variety((hit.organisation, hit.title) for hit in unique.values()) >= wanted:
             break
-        found = {hit.organisation_id for hit in hits if hit.organisation_id is not None}
-        leave_out = query.exclude_organisations + tuple(sorted(found))
-        page = search_directory(replace(query, exclude_organisations=leave_out)).hits
-        hits += page
-    return hits
+        crowded = [i for i, query in enumerate(queries) if len(pages[i]) == query.page_size]
+        if not crowded:
+            break  # nothing more to find
+        for i in crowded:
+            seen = {hit.organisation_id for hit in found[i] if hit.organisation_id is not None}
+            leave_out = queries[i].exclude_organisations + tuple(sorted(seen))
+            pages[i] = search_directory(replace(queries[i], exclude_organisations=leave_out)).hits
+            found[i] += pages[i]
+    return list({hit.id: hit for hits in found for hit in hits}.values())
 
 
 def match_answers(answers: dict, *, limit: int = 10) -> MatchResult:

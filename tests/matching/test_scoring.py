@@ -898,6 +898,49 @@ def test_a_page_of_many_organisations_is_read_alone(monkeypatch):
     assert [q.exclude_organisations for q in asked] == [()]
 
 
+def test_a_crowded_page_is_followed_only_while_the_list_is_short(monkeypatch):
+    from matching import engine
+    from search.query import GeoPoint
+
+    # Walking is one group's (full page); singing has enough groups to fill the list.
+    walks = [
+        hit(
+            id=i,
+            title=f"Walk {i}",
+            organisation="Ramblers",
+            organisation_id=1,
+            distance_m=100.0 + i,
+            cost="free",
+            categories=["walking"],
+        )
+        for i in range(1, 5)
+    ]
+    choirs = [
+        hit(
+            id=100 + i,
+            title=f"Choir {i}",
+            organisation=f"Choir {i}",
+            organisation_id=100 + i,
+            distance_m=500.0 + i,
+            cost="free",
+            categories=["choirs-and-singing"],
+        )
+        for i in range(1, 5)
+    ]
+    asked = fake_directory(monkeypatch, [*walks, *choirs])
+    monkeypatch.setattr(engine, "CANDIDATES_PER_GROUP", 4)
+    profile = Profile(top_three=("walking", "choirs-and-singing"), delivery=("in_person",))
+    near = GeoPoint(51.45, -0.19)
+
+    engine.match_activities(near=near, profile=profile, limit=6)
+    assert [q.exclude_organisations for q in asked] == [(), ()]
+    # A longer list is short of choices: the full pages are followed, each leaving out the
+    # organisations it found.
+    asked.clear()
+    engine.match_activities(near=near, profile=profile, limit=7)
+    assert [q.exclude_organisations for q in asked] == [(), (), (1,), (101, 102, 103, 104)]
+
+
 def test_a_crowded_group_reads_a_bounded_number_of_pages(monkeypatch):
     from matching import engine
     from search.query import GeoPoint
