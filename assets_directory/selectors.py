@@ -1,12 +1,16 @@
 """Reads for the directory's public pages and e-mails."""
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.paginator import Page
+from django.contrib.contenttypes.models import ContentType
+from django.core.paginator import Page as PaginatorPage
 from django.db.models import Count, Q
 from django.db.models.functions import Coalesce
+from django.utils import timezone
+from wagtail.models import Page, WorkflowState
 
 from . import listing
 
@@ -17,7 +21,15 @@ from .listing import ListedPage as ListedPage
 from .listing import Listing as Listing
 from .listing import organisation_titles as organisation_titles
 from .listing import with_organisation_titles as with_organisation_titles
-from .models import Activity, Category, DirectoryIndexPage, Organisation, SchoolHoliday, Venue
+from .models import (
+    Activity,
+    Category,
+    DirectoryIndexPage,
+    ListingReport,
+    Organisation,
+    SchoolHoliday,
+    Venue,
+)
 
 
 def directory_index() -> DirectoryIndexPage | None:
@@ -60,7 +72,7 @@ def _category_counts_from_database(tiles: list[Category]) -> dict[str, int]:
     return {tile.slug: by_id.get(tile.pk, 0) for tile in tiles}
 
 
-def organisation_activities(organisation: Organisation, *, page_number=None) -> Page:
+def organisation_activities(organisation: Organisation, *, page_number=None) -> PaginatorPage:
     """One page of the organisation's listed activities, A to Z."""
     return listing.organisation_activities(
         organisation, listed=listed_activities(), page_number=page_number
@@ -113,3 +125,97 @@ def moderator_emails() -> list[str]:
         .values_list("email", flat=True)
     )
     return sorted(emails)
+
+
+# The group editor's dashboard -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ListingState:
+    """An activity as its group sees it in the admin: its state in words, and open reports."""
+
+    activity: Activity
+    state: str
+    attention: bool
+    open_reports: int
+
+
+@dataclass(frozen=True)
+class EditedOrganisation:
+    organisation: Organisation
+    listings: tuple[ListingState, ...]
+
+
+def listing_state(
+    *, live: bool, has_unpublished_changes: bool, workflow_status: str, status: str, stale_days
+) -> tuple[str, bool]:
+    """An activity's state in plain words, and whether its group needs to act on it.
+
+    `workflow_status` is its active moderation (in_progress, needs_changes, or ""); `stale_days`
+    how long it has gone unconfirmed once that is the whole review period, else None.
+    """
+    if workflow_status == WorkflowState.STATUS_NEEDS_CHANGES:
+        return "Changes requested by a moderator", True
+    if workflow_status == WorkflowState.STATUS_IN_PROGRESS:
+        return "Waiting for approval", False
+    if not live:
+        return "Draft: not on the site yet", True
+    words = "On the site"
+    if status == Activity.Status.TEMPORARILY_CLOSED:
+        words = "On the site, shown as temporarily closed"
+    elif status == Activity.Status.ENDED:
+        words = "Ended: no longer listed"
+    if has_unpublished_changes:
+        return f"{words}, with changes not sent for approval", True
+    if stale_days is not None and status != Activity.Status.ENDED:
+        months = max(1, round(stale_days / 30.4))
+        unit = "month" if months == 1 else "months"
+        return f"{words}: please check it (not confirmed for {months} {unit})", True
+    return words, False
+
+
+def editor_organisations(*, user) -> list[EditedOrganisation]:
+    """The organisations `user` edits (as a member of their editors group), each with every
+    activity in it, drafts included, and its state: three queries however many there are."""
+    organisations = list(
+        Organisation.objects.filter(editors_group__user=user).order_by("title").distinct()
+    )
+    if not organisations:
+        return []
+    paths = Q()
+    for organisation in organisations:
+        paths |= Q(path__startswith=organisation.path, depth=organisation.depth + 1)
+    activities = list(Activity.objects.filter(paths).order_by("title"))
+    ids = [str(activity.pk) for activity in activities]
+    moderation = dict(
+        WorkflowState.objects.active()
+        .filter(base_content_type=ContentType.objects.get_for_model(Page), object_id__in=ids)
+        .values_list("object_id", "status")
+    )
+    reports = dict(
+        ListingReport.objects.filter(activity__in=activities, status=ListingReport.Status.OPEN)
+        .values("activity")
+        .annotate(n=Count("pk"))
+        .values_list("activity", "n")
+    )
+    review_days = settings.FRESHNESS_REVIEW_DAYS
+    today = timezone.localdate()
+    by_parent: dict[str, list[ListingState]] = {}
+    for activity in activities:
+        # As Activity.is_stale: unconfirmed for the whole review period.
+        unconfirmed = (today - activity.last_reviewed).days
+        state, attention = listing_state(
+            live=activity.live,
+            has_unpublished_changes=activity.has_unpublished_changes,
+            workflow_status=moderation.get(str(activity.pk), ""),
+            status=activity.status,
+            stale_days=unconfirmed if unconfirmed >= review_days else None,
+        )
+        open_reports = reports.get(activity.pk, 0)
+        by_parent.setdefault(activity.path[: -Activity.steplen], []).append(
+            ListingState(activity, state, attention or open_reports > 0, open_reports)
+        )
+    return [
+        EditedOrganisation(organisation, tuple(by_parent.get(organisation.path, ())))
+        for organisation in organisations
+    ]

@@ -15,6 +15,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from . import services
+from .dashboard import EditorDashboardPanel
 from .forms import RegistrationDecisionForm
 from .models import Category, Condition, GroupRegistration, ListingReport, SchoolHoliday, Venue
 
@@ -210,3 +211,28 @@ def venue_map_js():
         static("js/map-base.js"),
         static("js/venue-map-admin.js"),
     )
+
+
+def _editor_panel(request) -> EditorDashboardPanel | None:
+    # Both dashboard hooks ask; the panel's queries run once a request.
+    if not hasattr(request, "_editor_dashboard_panel"):
+        request._editor_dashboard_panel = EditorDashboardPanel.for_user(request.user)
+    return request._editor_dashboard_panel
+
+
+@hooks.register("construct_homepage_panels")
+def editor_dashboard_first(request, panels):
+    panel = _editor_panel(request)
+    if panel is not None:
+        panels.insert(0, panel)
+
+
+# Last, after Wagtail's own apps have added their counts.
+@hooks.register("construct_homepage_summary_items", order=1000)
+def no_page_counts_for_group_editors(request, summary_items):
+    # "1 Page, 0 Images" means nothing to a group's volunteer; moderators keep the counts.
+    user = request.user
+    if _editor_panel(request) is not None and not (
+        user.is_superuser or user.groups.filter(name="Moderators").exists()
+    ):
+        summary_items.clear()
