@@ -7,6 +7,7 @@ from django.templatetags.static import static
 from django.urls import path, reverse
 from django.utils.html import format_html
 from wagtail import hooks
+from wagtail.admin.action_menu import PublishMenuItem, SubmitForModerationMenuItem
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel
 from wagtail.admin.ui.tables import Column
@@ -167,16 +168,64 @@ def register_pending_registrations_menu_item():
     )
 
 
+class SubmitForApprovalMenuItem(SubmitForModerationMenuItem):
+    """Wagtail's "Submit to Moderators approval", in the words of someone listing an activity."""
+
+    def get_context_data(self, parent_context):
+        context = super().get_context_data(parent_context)
+        state = context.get("page") and context["page"].current_workflow_state
+        needs_changes = state and state.status == state.STATUS_NEEDS_CHANGES
+        context["label"] = "Send again for approval" if needs_changes else "Submit for approval"
+        return context
+
+
+@hooks.register("construct_page_action_menu")
+def submit_for_approval_first(menu_items, request, context):
+    # Someone who cannot publish has one thing to do when the form is done: send it to be
+    # checked. Wagtail makes that the second item behind a caret, after "Save draft"; the
+    # first item is the button. People who can publish keep "Publish" first.
+    for index, item in enumerate(menu_items):
+        if isinstance(item, SubmitForModerationMenuItem):
+            plain = SubmitForApprovalMenuItem(order=item.order)
+            menu_items[index] = plain
+            if not any(isinstance(other, PublishMenuItem) for other in menu_items):
+                menu_items.insert(0, menu_items.pop(index))
+            return
+
+
 @hooks.register("after_create_page")
 @hooks.register("after_edit_page")
 def acknowledge_submission(request, page):
-    # Wagtail says only that the page "has been submitted for moderation"; an editor also needs
-    # to know what happens next, here and by e-mail.
+    # Wagtail says only that the page "has been submitted for moderation"; an editor needs to
+    # know what happens next, here and by e-mail, and to land where they can see it waiting.
     if "action-submit" not in request.POST:
-        return
+        return None
     # Asked of the database: the view's page has its workflow states cached from before.
-    if page.workflow_states.filter(status=WorkflowState.STATUS_IN_PROGRESS).exists():
-        messages.info(request, services.moderation_acknowledge(page=page, user=request.user))
+    if not page.workflow_states.filter(status=WorkflowState.STATUS_IN_PROGRESS).exists():
+        return None
+    # Reading the messages marks them shown; every one but Wagtail's own is queued again, so
+    # the volunteer reads one message, not two that say the same in different words.
+    kept = [m for m in messages.get_messages(request) if WAGTAIL_SUBMITTED not in str(m)]
+    for message in kept:
+        messages.add_message(request, message.level, message.message, message.extra_tags)
+    title = page.get_admin_display_title()
+    messages.success(
+        request,
+        f'Thank you: "{title}" is sent for approval. '
+        + services.moderation_acknowledge(page=page, user=request.user),
+    )
+    # Their dashboard shows it "waiting for approval" with their other listings; a moderator
+    # goes back where Wagtail would take them.
+    if _editor_panel(request) is not None and not is_moderator(request.user):
+        return redirect("wagtailadmin_home")
+    return None
+
+
+WAGTAIL_SUBMITTED = "submitted for moderation"
+
+
+def is_moderator(user) -> bool:
+    return user.is_superuser or user.groups.filter(name="Moderators").exists()
 
 
 @hooks.register("before_delete_snippet")
@@ -231,8 +280,5 @@ def editor_dashboard_first(request, panels):
 @hooks.register("construct_homepage_summary_items", order=1000)
 def no_page_counts_for_group_editors(request, summary_items):
     # "1 Page, 0 Images" means nothing to a group's volunteer; moderators keep the counts.
-    user = request.user
-    if _editor_panel(request) is not None and not (
-        user.is_superuser or user.groups.filter(name="Moderators").exists()
-    ):
+    if _editor_panel(request) is not None and not is_moderator(request.user):
         summary_items.clear()

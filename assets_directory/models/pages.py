@@ -19,7 +19,15 @@ from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
 from wagtail.admin.forms import WagtailAdminPageForm
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    HelpPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    ObjectList,
+    TabbedInterface,
+)
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page, PageManager, PagePermissionTester
@@ -198,7 +206,14 @@ class Organisation(Page):
 class ActivityForm(NamedErrorsMixin, PlainTextFormMixin, WagtailAdminPageForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["categories"].queryset = Category.objects.in_tree_order()
+        title = self.fields["title"]
+        title.label = "Name of the activity"
+        title.help_text = "e.g. 'Knit and natter' or 'Walking football for over-50s'."
+        categories = self.fields["categories"]
+        categories.queryset = Category.objects.in_tree_order()
+        # Sixty-odd boxes in one list are unreadable: each top-level category heads a group
+        # of its own (Django renders grouped choices as labelled sub-lists).
+        categories.choices = category_groups(categories.queryset)
 
     def clean(self):
         cleaned = super().clean()
@@ -207,6 +222,16 @@ class ActivityForm(NamedErrorsMixin, PlainTextFormMixin, WagtailAdminPageForm):
         if "condition" in audiences and not cleaned.get("conditions"):
             self.add_error("conditions", "Choose the health conditions the activity is for.")
         return cleaned
+
+
+def category_groups(categories) -> list[tuple[str, list[tuple[int, str]]]]:
+    """Categories as (top-level name, [(id, name), ...]) groups, the top level first in each."""
+    groups: dict[int, tuple[str, list[tuple[int, str]]]] = {}
+    for category in categories:
+        top = category.parent if category.parent_id else category
+        name = category.name if category.parent_id else f"{category.name} (any kind)"
+        groups.setdefault(top.pk, (top.name, []))[1].append((category.pk, name))
+    return list(groups.values())
 
 
 class ActivityTag(TaggedItemBase):
@@ -283,11 +308,31 @@ class Activity(Page):
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     summary = models.CharField(
-        max_length=300, help_text="One or two sentences shown in lists and search results."
+        "short description",
+        max_length=300,
+        help_text=(
+            "One or two sentences shown in lists and search results, e.g. 'A friendly group "
+            "to knit, crochet and chat over tea. Beginners welcome.'"
+        ),
     )
-    description = RichTextField(blank=True, features=["bold", "italic", "link", "ul", "ol"])
-    categories = ParentalManyToManyField("assets_directory.Category", related_name="activities")
-    tags = ClusterTaggableManager(through=ActivityTag, blank=True)
+    description = RichTextField(
+        "more about it",
+        blank=True,
+        features=["bold", "italic", "link", "ul", "ol"],
+        help_text="Anything else people should know: what happens, what to bring, who runs it.",
+    )
+    categories = ParentalManyToManyField(
+        "assets_directory.Category",
+        related_name="activities",
+        verbose_name="kinds of activity",
+        help_text="Tick one or more, so people looking for this kind of thing find it.",
+    )
+    tags = ClusterTaggableManager(
+        "other words people might search for",
+        through=ActivityTag,
+        blank=True,
+        help_text="e.g. 'crochet, wool, craft'. Separate them with commas.",
+    )
 
     # Who it is for, as the matching engine and the "Who it's for" filter read it. None ticked:
     # open to everyone.
@@ -345,12 +390,22 @@ class Activity(Page):
         max_length=255, blank=True, help_text="e.g. '£3 a session, first session free'."
     )
     booking = models.CharField(
-        "how to join", max_length=20, choices=Booking.choices, default=Booking.DROP_IN
+        "do people need to book?", max_length=20, choices=Booking.choices, default=Booking.DROP_IN
     )
     how_to_join = models.TextField(
-        blank=True, help_text="What someone should do to come along the first time."
+        "what to do the first time",
+        blank=True,
+        help_text=(
+            "e.g. 'Come to the side door and ask for Jean. Your first session is free.' "
+            "For booking or a referral, say how."
+        ),
     )
-    delivery = models.CharField(max_length=20, choices=Delivery.choices, default=Delivery.IN_PERSON)
+    delivery = models.CharField(
+        "how people take part",
+        max_length=20,
+        choices=Delivery.choices,
+        default=Delivery.IN_PERSON,
+    )
     area_served = models.CharField(
         max_length=255,
         blank=True,
@@ -367,54 +422,89 @@ class Activity(Page):
         blank=True,
         on_delete=models.PROTECT,
         related_name="activities",
+        help_text=(
+            "Needed for an activity held in person. Choose it, or add a new venue from the "
+            "same window if it is not there yet."
+        ),
     )
-    contact_name = models.CharField(max_length=255, blank=True)
-    contact_email = models.EmailField(blank=True)
-    contact_phone = models.CharField(max_length=50, blank=True)
-    status = models.CharField(max_length=30, choices=Status.choices, default=Status.RUNNING)
+    contact_name = models.CharField(
+        "who to ask for", max_length=255, blank=True, help_text="A name, e.g. 'Jean'."
+    )
+    contact_email = models.EmailField("contact e-mail", blank=True)
+    contact_phone = models.CharField(
+        "contact phone number", max_length=50, blank=True, help_text="e.g. 020 8123 4567."
+    )
+    status = models.CharField(
+        "is it running?",
+        max_length=30,
+        choices=Status.choices,
+        default=Status.RUNNING,
+        help_text="Choose 'Temporarily closed' for a break; it stays listed and says so.",
+    )
     last_reviewed = models.DateField(
         "last checked",
         default=timezone.localdate,
         help_text="Set to today whenever a change is published or the owner confirms it.",
     )
 
-    content_panels = Page.content_panels + [
-        FieldPanel("summary"),
-        FieldPanel("description"),
-        FieldPanel("categories", widget=forms.CheckboxSelectMultiple),
-        FieldPanel("tags"),
-        FieldPanel("status"),
-        MultiFieldPanel(
-            [
-                FieldPanel("delivery"),
-                FieldPanel("venue"),
-                FieldPanel("area_served"),
-                InlinePanel("schedules", heading="Session times", label="session time", min_num=0),
-            ],
-            heading="Where and when",
-        ),
-        MultiFieldPanel(
-            [
-                FieldPanel("audience", widget=CommaSeparatedCheckboxes(choices=AUDIENCE_CHOICES)),
-                FieldPanel("conditions", widget=forms.CheckboxSelectMultiple),
-                FieldPanel("community"),
-                FieldRowPanel([FieldPanel("age_min"), FieldPanel("age_max")]),
-                FieldRowPanel([FieldPanel("children_age_min"), FieldPanel("children_age_max")]),
-                FieldPanel("who_for"),
-                FieldPanel("carers_welcome"),
-            ],
-            heading="Who it is for",
-        ),
-        MultiFieldPanel(
-            [FieldPanel("cost"), FieldPanel("cost_amount"), FieldPanel("cost_details")],
-            heading="Cost",
-        ),
-        MultiFieldPanel([FieldPanel("booking"), FieldPanel("how_to_join")], heading="How to join"),
-        MultiFieldPanel(
-            [FieldPanel("contact_name"), FieldPanel("contact_email"), FieldPanel("contact_phone")],
-            heading="Contact",
-        ),
-    ]
+    # Grouped as a volunteer thinks of an activity, one tab each. No "Promote" or "Settings"
+    # tab: the address is made from the name, and search-engine fields and scheduled
+    # publishing mean nothing to a group listing its knit and natter.
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(
+                [
+                    HelpPanel(
+                        "<p>Fill in each tab from What to Contact. Fields marked with * are "
+                        "needed. When you are done, choose <strong>Submit for approval"
+                        "</strong>: a moderator checks it before it goes on the directory.</p>"
+                    ),
+                    FieldPanel("title"),
+                    FieldPanel("summary"),
+                    FieldPanel("description"),
+                    FieldPanel("categories", widget=forms.CheckboxSelectMultiple),
+                    FieldPanel("tags"),
+                    FieldPanel("status"),
+                ],
+                heading="What",
+            ),
+            ObjectList(
+                [InlinePanel("schedules", heading="Session times", label="session time")],
+                heading="When",
+            ),
+            ObjectList(
+                [FieldPanel("delivery"), FieldPanel("venue"), FieldPanel("area_served")],
+                heading="Where",
+            ),
+            ObjectList(
+                [
+                    FieldPanel(
+                        "audience", widget=CommaSeparatedCheckboxes(choices=AUDIENCE_CHOICES)
+                    ),
+                    FieldPanel("conditions", widget=forms.CheckboxSelectMultiple),
+                    FieldPanel("community"),
+                    FieldRowPanel([FieldPanel("age_min"), FieldPanel("age_max")]),
+                    FieldRowPanel([FieldPanel("children_age_min"), FieldPanel("children_age_max")]),
+                    FieldPanel("who_for"),
+                    FieldPanel("carers_welcome"),
+                ],
+                heading="Who it's for",
+            ),
+            ObjectList(
+                [FieldPanel("cost"), FieldPanel("cost_amount"), FieldPanel("cost_details")],
+                heading="Cost",
+            ),
+            ObjectList([FieldPanel("booking"), FieldPanel("how_to_join")], heading="How to join"),
+            ObjectList(
+                [
+                    FieldPanel("contact_name"),
+                    FieldPanel("contact_email"),
+                    FieldPanel("contact_phone"),
+                ],
+                heading="Contact",
+            ),
+        ]
+    )
     search_fields = Page.search_fields + [
         index.SearchField("summary"),
         index.SearchField("description"),

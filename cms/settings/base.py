@@ -237,6 +237,10 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "tx
 WAGTAILADMIN_PAGE_SEARCH_FILTER_BY_PERMISSIONS = True
 WAGTAIL_MODERATION_ENABLED = True
 WAGTAIL_WORKFLOW_ENABLED = True
+# No autosave: it keeps private drafts of half-filled forms and footers them with "There are
+# validation errors" before the volunteer has made a mistake, then "Saved" for a draft nobody
+# else sees. Editors save a draft or submit for approval when they choose.
+WAGTAIL_AUTOSAVE_INTERVAL = 0
 WAGTAIL_PASSWORD_RESET_ENABLED = True
 WAGTAILADMIN_COMMENTS_ENABLED = True
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
