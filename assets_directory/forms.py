@@ -1,11 +1,13 @@
 from django import forms
 from django.contrib.auth import get_user_model
+from wagtail.admin.forms import WagtailAdminModelForm
 
 from common.forms import HoneypotMixin, NamedErrorsMixin, PlainTextFormMixin
 from common.text import comparable_name
 
 from .geocoding import GeocodingError, normalise_postcode, validate_postcode
 from .models import GroupRegistration, ListingReport, Organisation
+from .permissions import organisations_edited_by
 
 
 class GroupRegistrationForm(HoneypotMixin, forms.Form):
@@ -140,3 +142,39 @@ class RegistrationDecisionForm(NamedErrorsMixin, PlainTextFormMixin, forms.Form)
         if data.get("decision") == "reject" and not data.get("reason", "").strip():
             self.add_error("reason", "Give a reason: the group will be told it.")
         return data
+
+
+class VenueForm(NamedErrorsMixin, PlainTextFormMixin, WagtailAdminModelForm):
+    """The venue form, in the admin and in the activity form's venue chooser.
+
+    A group's editor never chooses whose venue it is: it belongs to their group (or, for
+    someone who edits several, one of theirs), so they can correct it later. Moderators may
+    leave it shared.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._owner = None
+        field = self.fields.get("organisation")
+        if field is None:
+            return
+        user = self.for_user
+        if user is not None and user.has_perm("assets_directory.change_venue"):
+            field.queryset = Organisation.objects.order_by("title")
+            return
+        own = list(organisations_edited_by(user).order_by("title")) if user else []
+        if len(own) == 1 or (own and self.instance.organisation_id):
+            del self.fields["organisation"]
+            self._owner = own[0]
+        elif own:
+            field.queryset = Organisation.objects.filter(pk__in=[o.pk for o in own])
+            field.required = True
+            field.label = "Which of your groups is adding it?"
+            field.help_text = "Its editors can change the venue later."
+        else:
+            del self.fields["organisation"]
+
+    def save(self, commit=True):
+        if self._owner is not None and self.instance.organisation_id is None:
+            self.instance.organisation = self._owner
+        return super().save(commit=commit)

@@ -1,24 +1,31 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.templatetags.static import static
 from django.urls import path, reverse
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.admin.action_menu import PublishMenuItem, SubmitForModerationMenuItem
 from wagtail.admin.menu import MenuItem
-from wagtail.admin.panels import FieldPanel
+from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column
 from wagtail.models import WorkflowState
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.chooser import ChooseResultsView as SnippetChooseResultsView
+from wagtail.snippets.views.chooser import ChooseView as SnippetChooseView
+from wagtail.snippets.views.chooser import SnippetChooserViewSet, SnippetCreateView
+from wagtail.snippets.views.snippets import EditView, IndexView, SnippetViewSet, SnippetViewSetGroup
 
 from . import services
 from .dashboard import EditorDashboardPanel
-from .forms import RegistrationDecisionForm
+from .forms import RegistrationDecisionForm, VenueForm
 from .models import Category, Condition, GroupRegistration, ListingReport, SchoolHoliday, Venue
+from .permissions import venue_policy
 
 
 class CategoryViewSet(SnippetViewSet):
@@ -37,11 +44,74 @@ class ConditionViewSet(SnippetViewSet):
     search_fields = ["name"]
 
 
+class VenueFormForUser:
+    """Gives the venue form its user, so a group's editor's new venue is their group's."""
+
+    def get_creation_form_kwargs(self):
+        return {**super().get_creation_form_kwargs(), "for_user": self.request.user}
+
+
+class VenueChooseView(VenueFormForUser, SnippetChooseView):
+    pass
+
+
+class VenueChooseResultsView(VenueFormForUser, SnippetChooseResultsView):
+    pass
+
+
+class VenueChooserCreateView(VenueFormForUser, SnippetCreateView):
+    pass
+
+
+class VenueChooserViewSet(SnippetChooserViewSet):
+    # A volunteer halfway through an activity whose hall is not listed adds it here, without
+    # leaving (and losing) the activity form.
+    choose_view_class = VenueChooseView
+    choose_results_view_class = VenueChooseResultsView
+    create_view_class = VenueChooserCreateView
+    search_tab_label = "Find a venue"
+    creation_tab_label = "Add a new venue"
+    create_action_label = "Add this venue"
+    create_action_clicked_label = "Adding…"
+
+    @cached_property
+    def _creation_form_class(self):
+        return VENUE_EDIT_HANDLER.bind_to_model(Venue).get_form_class()
+
+
+class VenueIndexView(IndexView):
+    def get_edit_url(self, instance):
+        # Editors see every venue (to choose one) but may change only their group's.
+        if instance.editable_by(self.request.user):
+            return super().get_edit_url(instance)
+        return None
+
+
+class VenueEditView(EditView):
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.refused = not self.object.editable_by(request.user)
+
+    def dispatch(self, request, *args, **kwargs):
+        if self.refused:
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+VENUE_EDIT_HANDLER = ObjectList(Venue.panels, base_form_class=VenueForm)
+
+register_permission_policy(Venue, venue_policy)
+
+
 class VenueViewSet(SnippetViewSet):
     model = Venue
     icon = "site"
-    list_display = ["name", "postcode", "town"]
+    list_display = ["name", "postcode", "town", "organisation"]
     search_fields = ["name", "postcode", "town"]
+    edit_handler = VENUE_EDIT_HANDLER
+    index_view_class = VenueIndexView
+    edit_view_class = VenueEditView
+    chooser_viewset_class = VenueChooserViewSet
 
 
 class SchoolHolidayViewSet(SnippetViewSet):

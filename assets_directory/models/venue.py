@@ -36,6 +36,17 @@ class Venue(index.Indexed, models.Model):
     accessibility_notes = models.TextField(
         blank=True, help_text="Anything else a visitor should know, e.g. 'ramp at the side door'."
     )
+    # The group that added it: its editors may correct it. Venues without one (the demo's,
+    # and those moderators add) are shared, and only moderators change them.
+    organisation = models.ForeignKey(
+        "assets_directory.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="venues",
+        verbose_name="added by",
+        help_text="The group whose editors may change this venue. Empty: only moderators.",
+    )
 
     panels = [
         FieldPanel("name"),
@@ -55,6 +66,7 @@ class Venue(index.Indexed, models.Model):
         ),
         FieldPanel("accessibility", widget=forms.CheckboxSelectMultiple),
         FieldPanel("accessibility_notes"),
+        FieldPanel("organisation"),
     ]
     search_fields = [
         index.SearchField("name"),
@@ -76,6 +88,12 @@ class Venue(index.Indexed, models.Model):
     @property
     def has_point(self):
         return self.latitude is not None and self.longitude is not None
+
+    def editable_by(self, user) -> bool:
+        """Whether ``user`` may change this venue (see ``permissions.VenuePermissionPolicy``)."""
+        from ..permissions import venue_policy
+
+        return venue_policy.user_has_permission_for_instance(user, "change", self)
 
     def clean(self):
         errors = {}

@@ -252,7 +252,7 @@ document.bulk_del  POST  LOGIN  ALLOW  NOOP   ALLOW  DENY   DENY   DENY   DENY  
 document.serve     GET   ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW
 
 # Venues are shared: editors list them and add new ones; only moderators change or delete
-# them. A venue that live activities use is not deleted, even by a moderator.
+# shared ones. A venue that live activities use is not deleted, even by a moderator.
 venues             GET   LOGIN  ALLOW  ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
 venue.add          GET   LOGIN  ALLOW  ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
 venue.add          POST  LOGIN  ALLOW  ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
@@ -261,6 +261,12 @@ venue.edit         POST  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY  
 venue.delete       GET   LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
 venue.delete       POST  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
 venue_in_use.del   POST  LOGIN  DENY   DENY   NOOP   DENY   DENY   DENY   DENY   DENY   NOOP
+# A group's editors correct the venues their group added, not another group's; they add one
+# from the activity form's venue chooser as from the venue list.
+venue_a.edit       GET   LOGIN  ALLOW  DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+venue_a.edit       POST  LOGIN  ALLOW  DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+venue_a.delete     POST  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+venue.chooser_add  POST  LOGIN  ALLOW  ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
 
 # Teams and who is in them: administrators only. A team lead cannot add people to a team.
 teams              GET   LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
@@ -850,6 +856,21 @@ ACTIONS: dict[str, Action] = {
         snippet_url("assets_directory_venue", "delete", "venue_in_use"),
         data=lambda w: {},
         state=exists(Venue, "venue_in_use"),
+    ),
+    "venue_a.edit": Action(
+        snippet_url("assets_directory_venue", "edit", "venue_a"),
+        data=lambda w: venue_data("Fircroft Community Room"),
+        state=field_of(Venue, "venue_a", "name"),
+    ),
+    "venue_a.delete": Action(
+        snippet_url("assets_directory_venue", "delete", "venue_a"),
+        data=lambda w: {},
+        state=exists(Venue, "venue_a"),
+    ),
+    "venue.chooser_add": Action(
+        lambda w: reverse("wagtailsnippetchoosers_assets_directory_venue:create"),
+        data=lambda w: venue_data("Chooser Hall"),
+        state=count(Venue, name="Chooser Hall"),
     ),
     # Teams
     "teams": Action(lambda w: reverse("team:index"), shows=lambda w: w.team1.name),

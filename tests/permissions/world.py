@@ -73,6 +73,7 @@ class World:
     draft_task_state: object = None  # ...at the moderators' task
     venue_in_use: object = None  # A's activity meets there
     venue_spare: object = None  # used by nothing
+    venue_a: object = None  # added by A's editors: theirs to correct
     image_a: object = None
     document_a: object = None
     team1: Team | None = None
@@ -119,6 +120,7 @@ def build_world() -> World:
     # Pages ----------------------------------------------------------------------------------
     w.venue_in_use = VenueFactory(name="St Anne's Hall")
     w.venue_spare = VenueFactory(name="Spare Room")
+    w.venue_a = VenueFactory(name="Fircroft Room", organisation=w.org_a)
     w.activity_a = ActivityFactory(parent=w.org_a, title="Knit and natter", venue=w.venue_in_use)
     ActivityScheduleFactory(activity=w.activity_a)
     w.activity_a.save_revision(user=w.users["ed_a"]).publish()
