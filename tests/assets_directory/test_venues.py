@@ -5,10 +5,11 @@ from django.urls import reverse
 
 from assets_directory import services
 from assets_directory.models import Venue
+from assets_directory.services import organisation_grant_editors
 from search.documents import documents_for
 from search.query import DirectoryQuery, GeoPoint
 from search.selectors import search_directory
-from tests.factories import ActivityFactory, VenueFactory
+from tests.factories import ActivityFactory, OrganisationFactory, UserFactory, VenueFactory
 
 
 @pytest.mark.django_db
@@ -161,3 +162,117 @@ def test_moving_or_renaming_a_venue_reaches_the_index(
         DirectoryQuery(text="knit", near=GeoPoint(51.4275, -0.1680), radius_m=200)
     ).hits
     assert [h.title for h in near] == ["Knit and natter"]
+
+
+# A group's own venues: added from the activity form's chooser, and theirs to correct -----------
+
+CHOOSER_CREATE = "wagtailsnippetchoosers_assets_directory_venue:create"
+
+
+@pytest.mark.django_db
+def test_editor_adds_a_venue_from_the_chooser_and_it_is_their_groups(client, editor, organisation):
+    client.force_login(editor)
+    response = client.post(
+        reverse(CHOOSER_CREATE), {"name": "Fircroft Room", "postcode": "sw17 7pp"}
+    )
+    assert response.status_code == 200
+    assert response.json()["step"] == "chosen"
+    venue = Venue.objects.get(name="Fircroft Room")
+    assert venue.organisation == organisation
+    assert venue.postcode == "SW17 7PP"
+    # Placed from its postcode, since the volunteer did not touch the map.
+    assert venue.latitude == pytest.approx(51.43, abs=0.03)
+    assert venue.longitude == pytest.approx(-0.16, abs=0.03)
+
+
+@pytest.mark.django_db
+def test_chooser_offers_to_add_a_new_venue(client, editor):
+    client.force_login(editor)
+    response = client.get(reverse("wagtailsnippetchoosers_assets_directory_venue:choose"))
+    assert response.status_code == 200
+    html = response.json()["html"]
+    assert "Add a new venue" in html
+    assert "Find a venue" in html
+    # Their group is set for them: they are not asked whose venue it is.
+    assert 'name="organisation"' not in html
+
+
+@pytest.mark.django_db
+def test_bad_postcode_in_the_chooser_shows_the_form_again_naming_the_field(client, editor):
+    client.force_login(editor)
+    response = client.post(reverse(CHOOSER_CREATE), {"name": "Hall", "postcode": "SW99 1AA"})
+    assert response.status_code == 200
+    payload = response.json()
+    assert payload["step"] == "reshow_creation_form"
+    assert "could not find SW99" in payload["htmlFragment"]
+    assert "Postcode" in payload["htmlFragment"]
+    assert not Venue.objects.exists()
+
+
+@pytest.mark.django_db
+def test_editor_of_several_groups_chooses_one_of_theirs(client, organisation, other_organisation):
+    user = UserFactory(
+        groups=[
+            organisation_grant_editors(organisation=organisation),
+            organisation_grant_editors(organisation=other_organisation),
+        ]
+    )
+    stranger = OrganisationFactory(parent=organisation.get_parent(), title="Not theirs")
+    client.force_login(user)
+    response = client.post(reverse(CHOOSER_CREATE), {"name": "Hall", "postcode": "SW17 7PP"})
+    fragment = response.json()["htmlFragment"]
+    assert "Which of your groups is adding it?" in fragment
+    assert "Not theirs" not in fragment
+    response = client.post(
+        reverse(CHOOSER_CREATE),
+        {"name": "Hall", "postcode": "SW17 7PP", "organisation": stranger.pk},
+    )
+    assert response.json()["step"] == "reshow_creation_form"
+    assert not Venue.objects.exists()
+    response = client.post(
+        reverse(CHOOSER_CREATE),
+        {"name": "Hall", "postcode": "SW17 7PP", "organisation": other_organisation.pk},
+    )
+    assert response.json()["step"] == "chosen"
+    assert Venue.objects.get().organisation == other_organisation
+
+
+@pytest.mark.django_db
+def test_venue_list_offers_edit_only_on_the_editors_own_venues(client, editor, organisation):
+    own = VenueFactory(name="Our Hall", organisation=organisation)
+    shared = VenueFactory(name="Shared Library")
+    client.force_login(editor)
+    html = client.get(reverse("wagtailsnippets_assets_directory_venue:list")).content.decode()
+    assert reverse("wagtailsnippets_assets_directory_venue:edit", args=[own.pk]) in html
+    assert reverse("wagtailsnippets_assets_directory_venue:edit", args=[shared.pk]) not in html
+    assert "Shared Library" in html
+
+
+@pytest.mark.django_db
+def test_editor_can_edit_the_venue_they_added_and_not_a_shared_one(client, editor, organisation):
+    client.force_login(editor)
+    client.post(reverse(CHOOSER_CREATE), {"name": "Fircroft Room", "postcode": "SW17 7PP"})
+    venue = Venue.objects.get()
+    url = reverse("wagtailsnippets_assets_directory_venue:edit", args=[venue.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"name": "Fircroft Room (upstairs)", "postcode": "SW17 7PP"})
+    assert response.status_code == 302
+    venue.refresh_from_db()
+    assert venue.name == "Fircroft Room (upstairs)"
+    assert venue.organisation == organisation
+    shared = VenueFactory(name="Shared Library")
+    shared_url = reverse("wagtailsnippets_assets_directory_venue:edit", args=[shared.pk])
+    assert client.get(shared_url).status_code in (302, 403)
+    client.post(shared_url, {"name": "Renamed", "postcode": "SW17 7PP"})
+    shared.refresh_from_db()
+    assert shared.name == "Shared Library"
+
+
+@pytest.mark.django_db
+def test_moderator_may_leave_a_venue_shared_or_give_it_to_a_group(client, moderator, organisation):
+    client.force_login(moderator)
+    url = reverse("wagtailsnippets_assets_directory_venue:add")
+    client.post(url, {"name": "Shared", "postcode": "SW17 7PP"})
+    client.post(url, {"name": "Theirs", "postcode": "SW17 7PP", "organisation": organisation.pk})
+    assert Venue.objects.get(name="Shared").organisation is None
+    assert Venue.objects.get(name="Theirs").organisation == organisation
