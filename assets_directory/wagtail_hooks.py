@@ -344,8 +344,17 @@ def _editor_panel(request) -> EditorDashboardPanel | None:
 @hooks.register("construct_homepage_panels")
 def editor_dashboard_first(request, panels):
     panel = _editor_panel(request)
-    if panel is not None:
-        panels.insert(0, panel)
+    if panel is None:
+        return
+    if not is_moderator(request.user):
+        # Their own panel already says where each activity is, in plain words; Wagtail's
+        # "pages in a workflow" and "most recent edits" repeat it as "Awaiting Moderators
+        # approval" and "IN MODERATION".
+        panels[:] = [p for p in panels if getattr(p, "name", "") not in WAGTAIL_WORKFLOW_PANELS]
+    panels.insert(0, panel)
+
+
+WAGTAIL_WORKFLOW_PANELS = {"user_objects_in_workflow_moderation", "recent_edits", "locked_pages"}
 
 
 # Last, after Wagtail's own apps have added their counts.

@@ -93,6 +93,11 @@ def test_a_submitted_change_shows_as_waiting_for_approval(
     (edited,) = editor_organisations(user=editor)
     (listing,) = edited.listings
     assert listing.state == "Waiting for approval"
+    # Said once, in those words: not again in Wagtail's workflow jargon.
+    page = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert "Waiting for approval" in page
+    assert "Awaiting Moderators approval" not in page
+    assert "Your pages and snippets in a workflow" not in page
 
 
 @pytest.mark.django_db
