@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from common.forms import HoneypotMixin, NamedErrorsMixin, PlainTextFormMixin
@@ -177,4 +178,10 @@ class VenueForm(NamedErrorsMixin, PlainTextFormMixin, WagtailAdminModelForm):
     def save(self, commit=True):
         if self._owner is not None and self.instance.organisation_id is None:
             self.instance.organisation = self._owner
+        user = self.for_user
+        if user is not None and user.has_perm("assets_directory.change_venue"):
+            # A moderator's own save is their look at it.
+            self.instance.changed_by_group_at = None
+        elif self.has_changed() or self.instance.pk is None:
+            self.instance.changed_by_group_at = timezone.now()
         return super().save(commit=commit)

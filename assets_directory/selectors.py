@@ -97,6 +97,16 @@ def venue_activities(*, venue: Venue) -> list[Activity]:
     )
 
 
+def venues_to_check() -> list[Venue]:
+    """Venues a group's editor added or changed since a moderator last looked, oldest first."""
+    return list(
+        Venue.objects.filter(changed_by_group_at__isnull=False)
+        .select_related("organisation")
+        .prefetch_related("accessibility")
+        .order_by("changed_by_group_at")
+    )
+
+
 def holiday_ranges() -> tuple:
     return SchoolHoliday.objects.ranges()
 

@@ -47,6 +47,12 @@ class Venue(index.Indexed, models.Model):
         verbose_name="added by",
         help_text="The group whose editors may change this venue. Empty: only moderators.",
     )
+    # A group's editors add and correct their venues without waiting for approval (an activity
+    # at a new venue is still approved as a whole), so a moderator looks afterwards: set when
+    # a group's editor saves the venue, cleared when a moderator has looked.
+    changed_by_group_at = models.DateTimeField(
+        "changed by its group", null=True, blank=True, editable=False
+    )
 
     panels = [
         FieldPanel("name"),

@@ -27,7 +27,13 @@ from .registration import (
     registration_reject,
     registration_submit,
 )
-from .venues import VENUE_IN_USE_LISTED, VenueInUse, venue_delete, venue_ensure_unused
+from .venues import (
+    VENUE_IN_USE_LISTED,
+    VenueInUse,
+    venue_delete,
+    venue_ensure_unused,
+    venue_mark_checked,
+)
 
 __all__ = [
     "EDITOR_DOCUMENT_PERMISSIONS",
@@ -54,4 +60,5 @@ __all__ = [
     "report_submit",
     "venue_delete",
     "venue_ensure_unused",
+    "venue_mark_checked",
 ]

@@ -1,4 +1,4 @@
-"""Venues: one that activities use cannot be deleted."""
+"""Venues: one that activities use cannot be deleted; groups' changes are looked at."""
 
 from django.db import transaction
 
@@ -52,3 +52,8 @@ def venue_delete(*, venue: Venue) -> None:
     venue = Venue.objects.select_for_update().get(pk=venue.pk)
     venue_ensure_unused(venue=venue)
     venue.delete()
+
+
+def venue_mark_checked(*, venue: Venue) -> None:
+    """A moderator has looked at what a group added or changed: off the review queue."""
+    Venue.objects.filter(pk=venue.pk).update(changed_by_group_at=None)

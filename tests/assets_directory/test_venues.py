@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import ProtectedError
 from django.urls import reverse
 
-from assets_directory import services
+from assets_directory import selectors, services
 from assets_directory.models import Venue
 from assets_directory.services import organisation_grant_editors
 from search.documents import documents_for
@@ -276,3 +276,46 @@ def test_moderator_may_leave_a_venue_shared_or_give_it_to_a_group(client, modera
     client.post(url, {"name": "Theirs", "postcode": "SW17 7PP", "organisation": organisation.pk})
     assert Venue.objects.get(name="Shared").organisation is None
     assert Venue.objects.get(name="Theirs").organisation == organisation
+
+
+# A moderator looks at what groups add and change -----------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_venue_a_group_adds_or_changes_is_put_to_moderators(client, editor, moderator):
+    client.force_login(editor)
+    client.post(reverse(CHOOSER_CREATE), {"name": "Fircroft Room", "postcode": "SW17 7PP"})
+    venue = Venue.objects.get()
+    assert venue.changed_by_group_at is not None
+    assert selectors.venues_to_check() == [venue]
+
+    services.venue_mark_checked(venue=venue)
+    assert selectors.venues_to_check() == []
+
+    url = reverse("wagtailsnippets_assets_directory_venue:edit", args=[venue.pk])
+    client.post(url, {"name": "Fircroft Room (upstairs)", "postcode": "SW17 7PP"})
+    assert selectors.venues_to_check() == [Venue.objects.get()]
+
+    # A moderator correcting it has looked at it.
+    client.force_login(moderator)
+    client.post(
+        url,
+        {
+            "name": "Fircroft Room, upstairs",
+            "postcode": "SW17 7PP",
+            "organisation": venue.organisation_id,
+        },
+    )
+    assert Venue.objects.get().name == "Fircroft Room, upstairs"
+    assert selectors.venues_to_check() == []
+
+
+@pytest.mark.django_db
+def test_a_venue_a_moderator_adds_is_not_put_to_moderators(client, moderator):
+    client.force_login(moderator)
+    client.post(
+        reverse("wagtailsnippets_assets_directory_venue:add"),
+        {"name": "Library", "postcode": "SW17 7PP"},
+    )
+    assert Venue.objects.get().changed_by_group_at is None
+    assert selectors.venues_to_check() == []
