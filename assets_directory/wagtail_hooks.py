@@ -352,6 +352,12 @@ def venue_map_js():
     )
 
 
+@hooks.register("insert_global_admin_css")
+def admin_editor_css():
+    # Wagtail 8 has no editor-only CSS hook; these rules only touch the editor's date picker.
+    return format_html('<link rel="stylesheet" href="{}">', static("css/admin-editor.css"))
+
+
 @hooks.register("insert_editor_js")
 def session_times_js():
     return format_html(

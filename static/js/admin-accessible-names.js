@@ -3,14 +3,23 @@
 // visible label through aria-labelledby:
 // - the rich text editor (Draftail): its typing area is a contenteditable role="textbox";
 // - the tag field: the text box where a tag is typed (the labelled input is hidden).
-// Both are built by scripts after the page loads, and again when a panel is added, so this
-// looks again whenever the page changes.
+// and the date picker's icon-only buttons get words of their own.
+// All are built by scripts after the page loads (a date picker when its field is first used),
+// so this looks again whenever the page changes.
 (function () {
   "use strict";
   var UNNAMED = [
     ".Draftail-Editor [contenteditable='true']",
     ".tagit input.ui-autocomplete-input",
   ].join(",");
+
+  var BUTTONS = [
+    [".xdsoft_datepicker .xdsoft_prev", "Previous month"],
+    [".xdsoft_datepicker .xdsoft_next", "Next month"],
+    [".xdsoft_datepicker .xdsoft_today_button", "Go to today"],
+    [".xdsoft_timepicker .xdsoft_prev", "Earlier times"],
+    [".xdsoft_timepicker .xdsoft_next", "Later times"],
+  ];
 
   function fieldLabel(element) {
     // The nearest enclosing field or panel that has a label for a form field.
@@ -41,6 +50,13 @@
 
   function nameAll() {
     document.querySelectorAll(UNNAMED).forEach(name);
+    BUTTONS.forEach(function (pair) {
+      document.querySelectorAll(pair[0]).forEach(function (button) {
+        if (!button.hasAttribute("aria-label")) {
+          button.setAttribute("aria-label", pair[1]);
+        }
+      });
+    });
   }
 
   function init() {

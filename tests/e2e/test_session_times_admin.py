@@ -111,5 +111,14 @@ def test_the_activity_editor_passes_axe_on_every_tab(page, listing, axe_source):
         page.get_by_role("tab", name=tab).click()
         if tab == "When":
             expect(page.locator(".session-preview").first).to_contain_text("Preview:")
+            # Two sessions, so that each has its move and drag buttons, and a date picker open.
+            page.get_by_role("button", name=re.compile("Add session time", re.I)).click()
+            added = page.locator("[data-inline-panel-child]").nth(1)
+            added.locator("select[name$='-frequency']").select_option("once")
+            added.locator("[name$='-on_date']").click()
+            expect(page.locator(".xdsoft_datetimepicker:visible").first).to_be_visible()
+            problems["When, with a date picker open"] = violations(page, axe_source)
+            page.keyboard.press("Escape")
         problems[tab] = violations(page, axe_source)
-    assert {tab: found for tab, found in problems.items() if found} == {}
+    failing = [f"{tab}: {found}" for tab, found in problems.items() for found in found]
+    assert failing == [], "\n".join(failing)
