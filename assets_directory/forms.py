@@ -189,9 +189,7 @@ class SessionPreviewForm(NamedErrorsMixin, forms.Form):
     chosen frequency does not use are ignored, as they are when the session is saved.
     """
 
-    frequency = forms.ChoiceField(
-        label="How often", choices=ActivitySchedule.Frequency.choices
-    )
+    frequency = forms.ChoiceField(label="How often", choices=ActivitySchedule.Frequency.choices)
     weekdays = forms.MultipleChoiceField(label="Days", choices=DAY_CHOICES, required=False)
     nth = forms.TypedChoiceField(
         label="Which week of the month",
@@ -213,9 +211,7 @@ class SessionPreviewForm(NamedErrorsMixin, forms.Form):
         if frequency not in scheduling.FIELDS_FOR_FREQUENCY:
             return data
         used = scheduling.FIELDS_FOR_FREQUENCY[frequency]
-        values = {
-            name: data.get(name) for name in scheduling.FREQUENCY_FIELDS if name in used
-        }
+        values = {name: data.get(name) for name in scheduling.FREQUENCY_FIELDS if name in used}
         weekdays = tuple(WEEKDAY_SLUGS.index(slug) for slug in values.get("weekdays") or ())
         missing = scheduling.missing_for_frequency(
             frequency,

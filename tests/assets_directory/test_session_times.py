@@ -9,7 +9,6 @@ from django.urls import reverse
 
 from assets_directory import scheduling, selectors
 from assets_directory.forms import SessionPreviewForm
-from assets_directory.models import ActivitySchedule
 from common.vocabulary import long_date
 from tests.factories import ActivityScheduleFactory, SchoolHolidayFactory
 
@@ -145,7 +144,12 @@ def test_a_one_off_session_keeps_only_its_date(activity):
         term_time_only=True,
     )
     session.clean()
-    assert (session.weekdays, session.nth, session.starts_on, session.ends_on) == ("", None, None, None)
+    assert (session.weekdays, session.nth, session.starts_on, session.ends_on) == (
+        "",
+        None,
+        None,
+        None,
+    )
     assert session.term_time_only is False
     assert session.on_date == datetime.date(2030, 3, 16)
 

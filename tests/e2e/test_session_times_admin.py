@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 
 from common.vocabulary import long_date
-from tests.e2e.test_accessibility import violations
 from tests.e2e.test_accessibility import axe_source as axe_source  # noqa: F401 (a fixture)
+from tests.e2e.test_accessibility import violations
 from tests.factories import ModeratorFactory
 
 expect = pytest.importorskip(
@@ -90,9 +90,7 @@ def test_a_session_added_later_also_shows_only_its_fields(page, listing, traffic
     assert traffic.errors == []
 
 
-def test_without_javascript_every_field_shows_with_the_frequency_that_uses_it(
-    new_context, listing
-):
+def test_without_javascript_every_field_shows_with_the_frequency_that_uses_it(new_context, listing):
     page = new_context(java_script_enabled=False).new_page()
     sign_in(page)
     page.goto(reverse("wagtailadmin_pages:edit", args=[listing.pk]))
