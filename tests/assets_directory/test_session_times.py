@@ -10,6 +10,7 @@ from django.urls import reverse
 from assets_directory import scheduling, selectors
 from assets_directory.forms import SessionPreviewForm
 from common.vocabulary import long_date
+from tests.assets_directory.test_permissions import edit_post_data
 from tests.factories import ActivityScheduleFactory, SchoolHolidayFactory
 
 LONDON = "Europe/London"
@@ -177,6 +178,63 @@ def test_without_javascript_the_editor_shows_every_field_saying_which_frequency_
     assert "Only for once a month" in html
     assert "Every other week needs it, to know which weeks it runs" in html
     assert "js/session-times-admin.js" in html
+
+
+def session_post(activity, **session):
+    """The editor's form for ``activity`` with one new session time, its fields as given."""
+    return edit_post_data(
+        activity,
+        **{
+            "schedules-TOTAL_FORMS": "1",
+            "schedules-0-ORDER": "1",
+            "schedules-0-start_time": "10:00",
+            "schedules-0-end_time": "12:00",
+            **{f"schedules-0-{name}": value for name, value in session.items()},
+        },
+    )
+
+
+@pytest.mark.django_db
+def test_the_editor_says_which_field_a_fortnightly_session_still_needs(client, moderator, activity):
+    client.force_login(moderator)
+    response = client.post(
+        reverse("wagtailadmin_pages:edit", args=[activity.pk]),
+        session_post(activity, frequency="fortnightly", weekdays=["tue"]),
+    )
+    assert response.status_code == 200
+    session_form = response.context["form"].formsets["schedules"].forms[0]
+    assert list(session_form.errors) == ["starts_on"]
+    assert "which weeks" in session_form.errors["starts_on"][0]
+
+
+@pytest.mark.django_db
+def test_the_editor_saves_a_one_off_session_without_the_fields_it_does_not_use(
+    client, moderator, activity
+):
+    client.force_login(moderator)
+    response = client.post(
+        reverse("wagtailadmin_pages:edit", args=[activity.pk]),
+        session_post(
+            activity,
+            frequency="once",
+            on_date="2030-03-16",
+            weekdays=["tue", "thu"],
+            nth="2",
+            starts_on="2030-01-01",
+            term_time_only="on",
+        ),
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    activity.refresh_from_db()
+    saved = activity.get_latest_revision().as_object().schedules.get(frequency="once")
+    assert saved.on_date == datetime.date(2030, 3, 16)
+    assert (saved.weekdays, saved.nth, saved.starts_on, saved.term_time_only) == (
+        "",
+        None,
+        None,
+        False,
+    )
+    assert saved.describe() == "Saturday 16 March 2030, 10:00 to 12:00"
 
 
 # -- the preview form and view ------------------------------------------------------------------
