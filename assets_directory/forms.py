@@ -5,9 +5,11 @@ from wagtail.admin.forms import WagtailAdminModelForm
 
 from common.forms import HoneypotMixin, NamedErrorsMixin, PlainTextFormMixin
 from common.text import comparable_name
+from common.vocabulary import DAY_CHOICES, WEEKDAY_SLUGS
 
+from . import scheduling
 from .geocoding import GeocodingError, normalise_postcode, validate_postcode
-from .models import GroupRegistration, ListingReport, Organisation
+from .models import ActivitySchedule, GroupRegistration, ListingReport, Organisation
 from .permissions import organisations_edited_by
 
 
@@ -185,3 +187,63 @@ class VenueForm(NamedErrorsMixin, PlainTextFormMixin, WagtailAdminModelForm):
         elif self.has_changed() or self.instance.pk is None:
             self.instance.changed_by_group_at = timezone.now()
         return super().save(commit=commit)
+
+
+class SessionPreviewForm(NamedErrorsMixin, forms.Form):
+    """One session time from the activity editor, read for its preview in words.
+
+    Takes the fields of ``ActivitySchedule`` without their inline form's prefix; the fields the
+    chosen frequency does not use are ignored, as they are when the session is saved.
+    """
+
+    frequency = forms.ChoiceField(label="How often", choices=ActivitySchedule.Frequency.choices)
+    weekdays = forms.MultipleChoiceField(label="Days", choices=DAY_CHOICES, required=False)
+    nth = forms.TypedChoiceField(
+        label="Which week of the month",
+        choices=ActivitySchedule.Nth.choices,
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    start_time = forms.TimeField(label="Start time")
+    end_time = forms.TimeField(label="End time", required=False)
+    starts_on = forms.DateField(label="First date", required=False)
+    ends_on = forms.DateField(label="Last date", required=False)
+    on_date = forms.DateField(label="Date", required=False)
+    term_time_only = forms.BooleanField(label="Term time only", required=False)
+
+    def clean(self):
+        data = super().clean()
+        frequency = data.get("frequency")
+        if frequency not in scheduling.FIELDS_FOR_FREQUENCY:
+            return data
+        used = scheduling.FIELDS_FOR_FREQUENCY[frequency]
+        values = {name: data.get(name) for name in scheduling.FREQUENCY_FIELDS if name in used}
+        weekdays = tuple(WEEKDAY_SLUGS.index(slug) for slug in values.get("weekdays") or ())
+        missing = scheduling.missing_for_frequency(
+            frequency,
+            weekdays=weekdays,
+            nth=values.get("nth"),
+            starts_on=values.get("starts_on"),
+            on_date=values.get("on_date"),
+        )
+        for name, message in missing.items():
+            if name not in self.errors:
+                self.add_error(name, message)
+        if self.errors or data.get("start_time") is None:
+            return data
+        try:
+            data["recurrence"] = scheduling.Recurrence(
+                frequency=frequency,
+                start_time=data["start_time"],
+                end_time=data.get("end_time"),
+                weekdays=weekdays,
+                nth=values.get("nth"),
+                starts_on=values.get("starts_on"),
+                ends_on=values.get("ends_on"),
+                on_date=values.get("on_date"),
+                term_time_only=bool(values.get("term_time_only")),
+            )
+        except ValueError as exc:
+            self.add_error(None, str(exc))
+        return data

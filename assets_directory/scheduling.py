@@ -142,6 +142,58 @@ class Recurrence:
             raise ValueError("A one-off session takes a single date, not a first and last date.")
 
 
+# Which session fields each frequency uses; the others are ignored (and cleared when a session
+# is saved), so an editor switching "every week" to "one date only" is not stuck on hidden values.
+FIELDS_FOR_FREQUENCY = {
+    WEEKLY: ("weekdays", "starts_on", "ends_on", "term_time_only"),
+    FORTNIGHTLY: ("weekdays", "starts_on", "ends_on", "term_time_only"),
+    MONTHLY: ("weekdays", "nth", "starts_on", "ends_on", "term_time_only"),
+    ONCE: ("on_date",),
+}
+# Fields that depend on the frequency (start and end times are always asked for).
+FREQUENCY_FIELDS = ("weekdays", "nth", "starts_on", "ends_on", "on_date", "term_time_only")
+
+
+def frequencies_using(field: str) -> tuple[str, ...]:
+    """The frequencies that use ``field``, in the order they are offered."""
+    return tuple(f for f in FREQUENCIES if field in FIELDS_FOR_FREQUENCY[f])
+
+
+def missing_for_frequency(
+    frequency: str,
+    *,
+    weekdays: Sequence[int] = (),
+    nth: int | None = None,
+    starts_on: datetime.date | None = None,
+    on_date: datetime.date | None = None,
+) -> dict[str, str]:
+    """What the chosen frequency still needs, per field, in words an editor can act on.
+
+    Only the fields that ``frequency`` uses are looked at. An empty dict means nothing is missing.
+    """
+    missing: dict[str, str] = {}
+    if frequency in (WEEKLY, FORTNIGHTLY) and not weekdays:
+        missing["weekdays"] = "Choose the day or days of the week it runs on."
+    if frequency == FORTNIGHTLY and starts_on is None:
+        missing["starts_on"] = (
+            "Enter the first session date, or any date it runs on: every other week needs "
+            "it to know which weeks."
+        )
+    if frequency == MONTHLY:
+        if len(weekdays) != 1:
+            missing["weekdays"] = (
+                "Choose one day of the week for a monthly session, "
+                "for example Wednesday for the first Wednesday of the month."
+            )
+        if nth is None:
+            missing["nth"] = (
+                "Choose which week of the month it runs: first, second, third, fourth or last."
+            )
+    if frequency == ONCE and on_date is None:
+        missing["on_date"] = "Enter the date of the session."
+    return missing
+
+
 @dataclass(frozen=True)
 class Occurrence:
     """One concrete session: timezone-aware start and (if known) end."""
@@ -187,6 +239,12 @@ def describe(rule: Recurrence) -> str:
     elif rule.ends_on:
         parts.append(f"until {long_date(rule.ends_on)}")
     return ", ".join(parts)
+
+
+def describe_occurrence(occurrence: Occurrence) -> str:
+    """The date of one session, as people say it: "Tuesday 8 December 2026"."""
+    day = occurrence.start.date()
+    return f"{DAY_NAMES[day.weekday()]} {long_date(day)}"
 
 
 # --------------------------------------------------------------------------------------------

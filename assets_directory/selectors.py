@@ -12,7 +12,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from wagtail.models import Page, WorkflowState
 
-from . import listing
+from . import listing, scheduling
 
 # Other apps read the listing through the selectors, as they read everything of the directory.
 from .listing import LISTING_HOOK as LISTING_HOOK
@@ -109,6 +109,31 @@ def venues_to_check() -> list[Venue]:
 
 def holiday_ranges() -> tuple:
     return SchoolHoliday.objects.ranges()
+
+
+@dataclass(frozen=True)
+class SessionPreview:
+    """A session time as the activity's page will say it, and its next dates."""
+
+    description: str
+    next_dates: list[str]
+
+
+def session_preview(
+    *, recurrence: scheduling.Recurrence, after=None, count: int = 3
+) -> SessionPreview:
+    """The session in words and its next ``count`` dates, school holidays skipped if asked."""
+    occurrences = scheduling.next_occurrences(
+        [recurrence],
+        after=after or timezone.now(),
+        count=count,
+        holidays=holiday_ranges(),
+        tz=settings.TIME_ZONE,
+    )
+    return SessionPreview(
+        description=scheduling.describe(recurrence),
+        next_dates=[scheduling.describe_occurrence(o) for o in occurrences],
+    )
 
 
 def organisation_owner_emails(organisation: Organisation) -> list[str]:

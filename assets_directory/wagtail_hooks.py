@@ -2,12 +2,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.templatetags.static import static
 from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.html import format_html
+from django.views.decorators.http import require_GET
 from wagtail import hooks
 from wagtail.admin.action_menu import PublishMenuItem, SubmitForModerationMenuItem
 from wagtail.admin.menu import MenuItem
@@ -21,9 +23,9 @@ from wagtail.snippets.views.chooser import ChooseView as SnippetChooseView
 from wagtail.snippets.views.chooser import SnippetChooserViewSet, SnippetCreateView
 from wagtail.snippets.views.snippets import EditView, IndexView, SnippetViewSet, SnippetViewSetGroup
 
-from . import services
+from . import selectors, services
 from .dashboard import EditorDashboardPanel
-from .forms import RegistrationDecisionForm, VenueForm
+from .forms import RegistrationDecisionForm, SessionPreviewForm, VenueForm
 from .models import Category, Condition, GroupRegistration, ListingReport, SchoolHoliday, Venue
 from .permissions import venue_policy
 
@@ -221,9 +223,27 @@ def registration_decide(request, pk):
     )
 
 
+@require_GET
+def session_preview(request):
+    """A session time from the activity editor in words, with its next three dates (JSON).
+
+    Anyone who may use the admin may ask (Wagtail checks that for every admin URL): it reads no
+    stored data but the school holidays, which are public.
+    """
+    form = SessionPreviewForm(request.GET)
+    if not form.is_valid() or "recurrence" not in form.cleaned_data:
+        errors = {name: [str(e) for e in messages_] for name, messages_ in form.errors.items()}
+        return JsonResponse({"errors": errors}, status=400)
+    preview = selectors.session_preview(recurrence=form.cleaned_data["recurrence"])
+    return JsonResponse({"description": preview.description, "next_dates": preview.next_dates})
+
+
 @hooks.register("register_admin_urls")
 def register_admin_urls():
-    return [path("registrations/<int:pk>/decide/", registration_decide, name="registration_decide")]
+    return [
+        path("registrations/<int:pk>/decide/", registration_decide, name="registration_decide"),
+        path("directory/session-preview/", session_preview, name="session_preview"),
+    ]
 
 
 @hooks.register("register_admin_menu_item")
@@ -331,6 +351,23 @@ def venue_map_js():
         # The set-up every map shares (scale, tiles, zoom limit): the picker builds on it.
         static("js/map-base.js"),
         static("js/venue-map-admin.js"),
+    )
+
+
+@hooks.register("insert_global_admin_css")
+def admin_editor_css():
+    # Wagtail 8 has no editor-only CSS hook; these rules only touch the editor's date picker.
+    return format_html('<link rel="stylesheet" href="{}">', static("css/admin-editor.css"))
+
+
+@hooks.register("insert_editor_js")
+def session_times_js():
+    return format_html(
+        '<script src="{}" data-preview-url="{}"></script><script src="{}"></script>',
+        static("js/session-times-admin.js"),
+        reverse("session_preview"),
+        # Names for Wagtail's own widgets that have none (rich text, tags, date pickers).
+        static("js/admin-accessible-names.js"),
     )
 
 

@@ -639,17 +639,47 @@ class ActivitySchedule(Orderable):
     on_date = models.DateField("date", null=True, blank=True, help_text="For a one-off session.")
     term_time_only = models.BooleanField(default=False)
 
+    # Each field's panel names the frequencies that use it (data-session-for): the editor's
+    # script (static/js/session-times-admin.js) hides the others. Without JavaScript every
+    # field shows, and its help line says which frequency it is for.
     panels = [
         FieldPanel("frequency"),
         FieldPanel(
             "weekdays",
             widget=CommaSeparatedCheckboxes(choices=WEEKDAY_CHOICES),
+            help_text="For every week and every other week (one or more days), or once a month "
+            "(one day).",
+            attrs={"data-session-for": "weekly fortnightly monthly"},
         ),
-        FieldPanel("nth"),
+        FieldPanel(
+            "nth",
+            help_text="Only for once a month: for example the first Wednesday of the month.",
+            attrs={"data-session-for": "monthly"},
+        ),
         FieldRowPanel([FieldPanel("start_time"), FieldPanel("end_time")]),
-        FieldRowPanel([FieldPanel("starts_on"), FieldPanel("ends_on")]),
-        FieldPanel("on_date"),
-        FieldPanel("term_time_only"),
+        FieldRowPanel(
+            [
+                FieldPanel(
+                    "starts_on",
+                    help_text="The first session. Every other week needs it, to know which "
+                    "weeks it runs; not for one date only.",
+                ),
+                FieldPanel(
+                    "ends_on", help_text="The last session, if it ends. Not for one date only."
+                ),
+            ],
+            attrs={"data-session-for": "weekly fortnightly monthly"},
+        ),
+        FieldPanel(
+            "on_date",
+            help_text="Only for one date only.",
+            attrs={"data-session-for": "once"},
+        ),
+        FieldPanel(
+            "term_time_only",
+            help_text="Not for one date only: it skips the school holidays.",
+            attrs={"data-session-for": "weekly fortnightly monthly"},
+        ),
     ]
 
     class Meta(Orderable.Meta):
@@ -679,8 +709,32 @@ class ActivitySchedule(Orderable):
     def describe(self):
         return scheduling.describe(self.as_recurrence())
 
+    def missing_for_frequency(self) -> dict[str, str]:
+        """What the chosen frequency still needs, per field (see ``scheduling``)."""
+        return scheduling.missing_for_frequency(
+            self.frequency,
+            weekdays=self.weekday_indexes,
+            nth=self.nth,
+            starts_on=self.starts_on,
+            on_date=self.on_date,
+        )
+
+    def clear_unused_fields(self) -> None:
+        """Empty the fields the chosen frequency does not use, so no hidden value lingers."""
+        used = scheduling.FIELDS_FOR_FREQUENCY.get(self.frequency, ())
+        blank = {"weekdays": "", "term_time_only": False}
+        for name in scheduling.FREQUENCY_FIELDS:
+            if name not in used:
+                setattr(self, name, blank.get(name))
+
     def clean(self):
         super().clean()
+        if self.frequency not in scheduling.FIELDS_FOR_FREQUENCY:
+            return  # the field's own choices validation says so
+        missing = self.missing_for_frequency()
+        if missing:
+            raise ValidationError(missing)
+        self.clear_unused_fields()
         if not self.start_time:
             return
         try:

@@ -284,6 +284,9 @@ membership.delete  POST  LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY  
 
 # The directory's moderation: group registrations, problem reports, searches with no results.
 admin.home         GET   LOGIN  ALLOW  ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+# The activity editor's session preview (words and next dates) is for anyone editing activities;
+# it reads nothing stored but the public school holidays.
+session_preview    GET   LOGIN  ALLOW  ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
 registrations      GET   LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
 registration       GET   LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
 registration.decide GET  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
@@ -914,6 +917,17 @@ ACTIONS: dict[str, Action] = {
     ),
     # Moderation
     "admin.home": Action(lambda w: reverse("wagtailadmin_home")),
+    "session_preview": Action(
+        query(
+            "session_preview",
+            frequency="monthly",
+            weekdays="wed",
+            nth="1",
+            start_time="10:00",
+            end_time="12:00",
+        ),
+        shows=lambda w: "First Wednesday of the month, 10:00 to 12:00",
+    ),
     "registrations": Action(
         snippet_url("assets_directory_groupregistration", "list"),
         shows=lambda w: REGISTRATION_NAME,
