@@ -32,7 +32,7 @@ from urllib.parse import urlsplit
 
 from django.utils import timezone
 from django.utils.text import slugify
-from icalendar import Calendar, Event, vText
+from icalendar import Calendar, Event, vDuration, vText
 
 from common.site import absolute_url, site_url
 from common.vocabulary import ICAL_DAYS
@@ -109,12 +109,13 @@ def _calendar(*, name: str, url: str) -> Calendar:
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    # icalendar escapes these two only when told they are text.
+    # icalendar escapes the name (RFC 7986 text) and writes X- properties right only when
+    # told their type.
     calendar.add("name", vText(_one_line(name)))
     calendar.add("x-wr-calname", vText(_one_line(name)))
     calendar.add("url", url)
     calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
-    calendar.add("x-published-ttl", REFRESH)
+    calendar.add("x-published-ttl", vDuration(REFRESH))
     return calendar
 
 

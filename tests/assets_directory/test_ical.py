@@ -391,6 +391,8 @@ def test_an_activitys_calendar_is_a_calendar_file_to_download(client, activity):
     calendar = parse(response.content)
     assert str(calendar["PRODID"]) == ical.PRODID
     assert str(calendar["VERSION"]) == "2.0"
+    assert b"\r\nREFRESH-INTERVAL;VALUE=DURATION:P1D\r\n" in response.content
+    assert b"\r\nX-PUBLISHED-TTL:P1D\r\n" in response.content
     (event,) = events(calendar)
     assert str(event["SUMMARY"]) == "Knit and natter"
     now = timezone.now()
