@@ -2,9 +2,9 @@
 
 Community groups describe their sessions as "every Tuesday morning", "every other Thursday in
 term time" or "the last Friday of the month". :class:`Recurrence` holds exactly that much and no
-more, so it can be turned into plain English (:func:`describe`), into concrete upcoming sessions
-(:func:`next_occurrences`) and into an Open Referral HSDS 3.0 ``schedule``
-(:func:`to_hsds` / :func:`from_hsds`).
+more, so it can be turned into plain English (:func:`describe`), into concrete sessions
+(:func:`next_occurrences`, :func:`occurrences_between`) and into an Open Referral HSDS 3.0
+``schedule`` (:func:`to_hsds` / :func:`from_hsds`).
 
 Times are local wall-clock times: "10:00" means 10:00 in the directory's time zone whatever the
 season, which is what organisers mean. Sessions run within one day; one that crosses midnight
@@ -289,6 +289,33 @@ def next_occurrences(
     # in the repeated hour when the clocks go back.
     merged = heapq.merge(*streams, key=lambda occ: occ.start.timestamp())
     return list(itertools.islice(_unique(merged), count))
+
+
+def occurrences_between(
+    rule: Recurrence,
+    first: datetime.date,
+    last: datetime.date,
+    *,
+    holidays: Sequence[tuple[datetime.date, datetime.date]] = (),
+    tz: zoneinfo.ZoneInfo | str = DEFAULT_TZ,
+) -> list[Occurrence]:
+    """Return every session of ``rule`` on a local date from ``first`` to ``last`` inclusive,
+    past ones too, sorted by start.
+
+    Term-time-only rules skip the ``holidays`` as in :func:`next_occurrences`; pass none to get
+    every date the pattern gives, holidays included (a calendar file's repeating rule, whose
+    holiday dates are then listed as exceptions).
+    """
+    if last < first:
+        return []
+    zone = zoneinfo.ZoneInfo(tz) if isinstance(tz, str) else tz
+    occurrences = []
+    for day in _rule_dates(rule, first, last):
+        if rule.term_time_only and any(lo <= day <= hi for lo, hi in holidays):
+            continue
+        end = _local(day, rule.end_time, zone) if rule.end_time else None
+        occurrences.append(Occurrence(start=_local(day, rule.start_time, zone), end=end))
+    return occurrences
 
 
 def _unique(occurrences: Iterable[Occurrence]) -> Iterator[Occurrence]:

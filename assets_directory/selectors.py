@@ -136,6 +136,31 @@ def session_preview(
     )
 
 
+# Calendar files -----------------------------------------------------------------------------
+
+
+def calendar_activities():
+    """Activities whose calendar anyone may download: those whose page anyone may open (live,
+    not private), ended or temporarily closed ones too (their events say they are off)."""
+    return Activity.objects.visible().select_related("venue").prefetch_related("schedules")
+
+
+def calendar_organisations():
+    """Organisations whose calendar anyone may download: live, not in a private section."""
+    return Organisation.objects.live().public()
+
+
+def organisation_calendar_activities(organisation: Organisation) -> list[Activity]:
+    """The activities in an organisation's calendar: the ones its page lists, by title."""
+    return list(
+        listed_activities()
+        .child_of(organisation)
+        .select_related("venue")
+        .prefetch_related("schedules")
+        .order_by("title", "pk")
+    )
+
+
 def organisation_owner_emails(organisation: Organisation) -> list[str]:
     """Who hears about an organisation's listings: its active editors, else its own address."""
     emails = []

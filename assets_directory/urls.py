@@ -8,5 +8,11 @@ urlpatterns = [
     path("list-your-group/", views.register_group, name="register"),
     path("list-your-group/thank-you/", views.register_done, name="register_done"),
     path("activities/<uuid:uuid>/report/", views.report_problem, name="report"),
+    path("activities/<uuid:uuid>/calendar.ics", views.activity_calendar, name="activity_calendar"),
+    path(
+        "organisations/<uuid:uuid>/calendar.ics",
+        views.organisation_calendar,
+        name="organisation_calendar",
+    ),
     path("listing-check/<str:token>/", views.freshness, name="freshness"),
 ]

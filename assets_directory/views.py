@@ -1,12 +1,12 @@
 from django.contrib import messages
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from common.ratelimit import limits_exceeded, limits_record, public_form_limits
 
-from . import services
+from . import ical, selectors, services
 from .forms import GroupRegistrationForm, ProblemReportForm
 from .models import Activity
 
@@ -95,4 +95,30 @@ def freshness(request, token):
             "activity": reminder.activity,
             "post_url": reverse("assets_directory:freshness", args=[token]),
         },
+    )
+
+
+def _calendar_response(calendar_file: ical.CalendarFile) -> HttpResponse:
+    response = HttpResponse(calendar_file.body, content_type=ical.CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{calendar_file.filename}"'
+    return response
+
+
+@require_http_methods(["GET", "HEAD"])
+def activity_calendar(request, uuid):
+    """An activity's session times as a calendar file (.ics); 404 unless its page is public."""
+    activity = get_object_or_404(selectors.calendar_activities(), uuid=uuid)
+    return _calendar_response(ical.activity_calendar(activity, holidays=selectors.holiday_ranges()))
+
+
+@require_http_methods(["GET", "HEAD"])
+def organisation_calendar(request, uuid):
+    """The session times of all of an organisation's listed activities, as one calendar file."""
+    organisation = get_object_or_404(selectors.calendar_organisations(), uuid=uuid)
+    return _calendar_response(
+        ical.organisation_calendar(
+            organisation,
+            selectors.organisation_calendar_activities(organisation),
+            holidays=selectors.holiday_ranges(),
+        )
     )

@@ -14,6 +14,7 @@ from assets_directory.scheduling import (
     describe,
     from_hsds,
     next_occurrences,
+    occurrences_between,
     to_hsds,
 )
 from common.vocabulary import WEEKDAY_SLUGS
@@ -1020,3 +1021,50 @@ def test_a_time_whose_zone_gives_no_offset_is_read_as_local_time():
 def test_from_hsds_reads_a_zero_utc_offset_written_as_a_number_or_text_as_local_time(offset):
     data = {"freq": "WEEKLY", "byday": "TU", "opens_at": "10:00", "timezone": offset}
     assert from_hsds(data) == weekly(TUE, end=None)
+
+
+# occurrences_between
+
+
+def test_occurrences_between_lists_every_session_in_the_dates_past_ones_too():
+    rule = Recurrence("fortnightly", t("10:00"), t("12:00"), weekdays=(TUE,))
+    sessions = occurrences_between(rule, datetime.date(2026, 3, 1), datetime.date(2026, 4, 21))
+    assert [s.start.date() for s in sessions] == [
+        datetime.date(2026, 3, 10),
+        datetime.date(2026, 3, 24),
+        datetime.date(2026, 4, 7),
+        datetime.date(2026, 4, 21),  # the last date is included
+    ]
+    # Across the clock change, still 10:00 to 12:00 local time.
+    assert sessions[-1].start == datetime.datetime(2026, 4, 21, 10, 0, tzinfo=LONDON)
+    assert sessions[-1].end == datetime.datetime(2026, 4, 21, 12, 0, tzinfo=LONDON)
+
+
+def test_occurrences_between_skips_holidays_for_term_time_only_rules_alone():
+    holidays = [(datetime.date(2026, 2, 16), datetime.date(2026, 2, 20))]
+    first, last = datetime.date(2026, 2, 9), datetime.date(2026, 2, 28)
+    term_time = Recurrence("weekly", t("10:00"), weekdays=(WED,), term_time_only=True)
+    always = Recurrence("weekly", t("10:00"), weekdays=(WED,))
+    assert [s.start.day for s in occurrences_between(term_time, first, last)] == [11, 18, 25]
+    found = occurrences_between(term_time, first, last, holidays=holidays)
+    assert [s.start.day for s in found] == [11, 25]
+    found = occurrences_between(always, first, last, holidays=holidays)
+    assert [s.start.day for s in found] == [11, 18, 25]
+
+
+def test_occurrences_between_agrees_with_next_occurrences():
+    rule = Recurrence(
+        "monthly", t("19:00"), weekdays=(FRI,), nth=-1, ends_on=datetime.date(2026, 9, 1)
+    )
+    after = datetime.datetime(2026, 1, 1, tzinfo=LONDON)
+    expected = next_occurrences([rule], after=after, count=20)
+    assert (
+        occurrences_between(rule, datetime.date(2026, 1, 1), datetime.date(2027, 1, 1)) == expected
+    )
+    assert len(expected) == 8
+
+
+def test_occurrences_between_an_empty_range_is_empty():
+    rule = Recurrence("once", t("10:00"), on_date=datetime.date(2026, 3, 3))
+    assert occurrences_between(rule, datetime.date(2026, 3, 4), datetime.date(2026, 3, 2)) == []
+    assert len(occurrences_between(rule, datetime.date(2026, 3, 3), datetime.date(2026, 3, 3))) == 1

@@ -89,7 +89,7 @@ def test_public_pages_pass_axe(page, axe_source, record):
     activity = Activity.objects.live().first()
     for path in (
         "/", "/search/?q=choir&near=SW18", "/search/?audience=everyone", "/list-your-group/",
-        "/sign-in/", activity.url,
+        "/sign-in/", activity.url, activity.get_parent().url,
     ):  # fmt: skip
         page.goto(path)
         page.wait_for_load_state("networkidle")

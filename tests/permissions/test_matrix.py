@@ -176,6 +176,10 @@ a.lock             POST  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY  
 a.privacy          POST  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
 a.public           GET   ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW
 b.unlock           POST  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+# Calendar files (.ics) of the session times of a live activity and of a live organisation's
+# listed activities: anyone's. A draft's calendar is never public (below).
+a.calendar         GET   ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW
+org_a.calendar     GET   ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW
 
 # Organisation A's own page. Nobody copies an organisation, not even a superuser: a copy would
 # be a second listing of one group, with nobody's rights (OrganisationPermissionTester).
@@ -189,7 +193,7 @@ org_a.delete       POST  LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY  
 
 # B's unpublished draft: B's editor may work on it (and delete it: it was never live), nobody
 # else but moderators; only moderators review (task_preview) and approve it; it is never public,
-# nor is its "report a problem" page.
+# nor is its "report a problem" page or its calendar file.
 draft.edit         GET   LOGIN  DENY   ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
 draft.view_draft   GET   LOGIN  DENY   ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
 draft.revision     GET   LOGIN  DENY   ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
@@ -201,6 +205,7 @@ draft.approve      POST  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY  
 draft.delete       POST  LOGIN  DENY   ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
 draft.public       GET   HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN
 draft.report       GET   HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN
+draft.calendar     GET   HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN
 
 # Listings of pages, asked for B's draft (B's page, or B's live activity): never shown to A's
 # editor.
@@ -626,6 +631,14 @@ ACTIONS: dict[str, Action] = {
         state=count(PageViewRestriction, page=lambda w: w.activity_a),
     ),
     "a.public": Action(lambda w: w.activity_a.url, shows=lambda w: w.activity_a.title),
+    "a.calendar": Action(
+        lambda w: reverse("assets_directory:activity_calendar", args=[w.activity_a.uuid]),
+        shows=lambda w: f"SUMMARY:{w.activity_a.title}",
+    ),
+    "org_a.calendar": Action(
+        lambda w: reverse("assets_directory:organisation_calendar", args=[w.org_a.uuid]),
+        shows=lambda w: f"SUMMARY:{w.activity_a.title}",
+    ),
     "b.unlock": Action(
         page_url("unlock", "activity_b"),
         data=lambda w: {},
@@ -682,6 +695,9 @@ ACTIONS: dict[str, Action] = {
     ),
     "draft.public": Action(lambda w: w.draft_b.url_path.replace("/home", "", 1)),
     "draft.report": Action(lambda w: reverse("assets_directory:report", args=[w.draft_b.uuid])),
+    "draft.calendar": Action(
+        lambda w: reverse("assets_directory:activity_calendar", args=[w.draft_b.uuid])
+    ),
     # Listings of pages
     "chooser.search": Action(
         query("wagtailadmin_choose_page_search", q="Zebra"), shows=lambda w: DRAFT_TITLE

@@ -130,6 +130,8 @@ def build_world() -> World:
         locked=True, locked_by=moderator, locked_at=timezone.now()
     )
     w.draft_b = ActivityFactory(parent=w.org_b, title=DRAFT_TITLE, live=False)
+    # A session time, so that its calendar has something to leak.
+    ActivityScheduleFactory(activity=w.draft_b, weekdays="thu")
     w.draft_b.save_revision(user=w.users["ed_b"], log_action=True)
     Workflow.objects.get(name="Moderators approval").start(w.draft_b, w.users["ed_b"])
     w.draft_task_state = w.draft_b.current_workflow_task_state
