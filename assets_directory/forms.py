@@ -178,3 +178,14 @@ class VenueForm(NamedErrorsMixin, PlainTextFormMixin, WagtailAdminModelForm):
         if self._owner is not None and self.instance.organisation_id is None:
             self.instance.organisation = self._owner
         return super().save(commit=commit)
+
+
+class RequestChangesForm(NamedErrorsMixin, PlainTextFormMixin, forms.Form):
+    """A moderator's reason for sending something back from the review queue."""
+
+    reason = forms.CharField(
+        label="What needs changing",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"required": "Enter what needs changing: the group will be sent it."},
+    )
