@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django import forms
 from django.db import models
 from django.utils.html import strip_tags
 from django.utils.text import capfirst
@@ -104,7 +105,8 @@ def form_fields(model: type[models.Model]) -> list[tuple[str, str, dict | None]]
             continue
         if name in IGNORED:
             continue
-        widget_choices = getattr(getattr(panel, "widget", None), "choices", None)
+        widget = getattr(panel, "widget", None)
+        widget_choices = widget.choices if isinstance(widget, forms.Widget) else None
         choices = {str(k): str(v) for k, v in widget_choices} if widget_choices else None
         found.append((name, _label(model, panel, name, form), choices))
     return found
