@@ -9,6 +9,7 @@ fields are shown as they were sent.
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -157,7 +158,7 @@ def field_text(obj, name: str, choices: dict | None = None) -> str:
         return str(related) if related is not None else EMPTY
     value = getattr(obj, name)
     if isinstance(field, RichTextField):
-        return _scalar_text(" ".join(strip_tags(value or "").split()))
+        return _scalar_text(" ".join(html.unescape(strip_tags(value or "")).split()))
     if isinstance(field, models.BooleanField):
         return "Yes" if value else "No"
     if choices and isinstance(value, str) and not field.many_to_many:
