@@ -84,7 +84,7 @@ def describe_page_revision(*, page: Page, revision=None) -> ChangeDescription:
 
 
 def form_fields(model: type[models.Model]) -> list[tuple[str, str, dict | None]]:
-    """(field name, label, labels of its choices) of every field of the page's form, in the form's order.
+    """(field name, label, labels of its choices) of each field of the page's form, in order.
 
     Read from the page's panels, so a field added to the form is described without more code.
     A label is the panel's heading if it has one, else the form field's label (which the form

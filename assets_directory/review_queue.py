@@ -72,7 +72,11 @@ class PageChangesProvider:
             page = page.specific
             description = describe_page_revision(page=page, revision=task_state.revision)
             requested_by = task_state.workflow_state.requested_by
-            who = (requested_by.get_full_name() or requested_by.get_username()) if requested_by else ""
+            who = (
+                (requested_by.get_full_name() or requested_by.get_username())
+                if requested_by
+                else ""
+            )
             parent = page.get_parent()
             where = f" for {parent.title}" if parent and not description.new else ""
             what = "New listing" if description.new else "Change"
@@ -96,7 +100,10 @@ class PageChangesProvider:
                                 args=[page.pk, task_state.task_id],
                             ),
                         ),
-                        ("Open it in the editor", reverse("wagtailadmin_pages:edit", args=[page.pk])),
+                        (
+                            "Open it in the editor",
+                            reverse("wagtailadmin_pages:edit", args=[page.pk]),
+                        ),
                     ],
                 )
             )

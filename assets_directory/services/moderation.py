@@ -100,7 +100,9 @@ def _task_state_to_decide(*, page, user, action: str):
         raise ReviewError(
             f'"{page.get_admin_display_title()}" is not waiting to be checked any more.'
         )
-    actions = {name for name, _label, _needs_data in task_state.task.specific.get_actions(page, user)}
+    actions = {
+        name for name, _label, _needs_data in task_state.task.specific.get_actions(page, user)
+    }
     if action not in actions:
         raise ReviewError("Only moderators can approve changes or ask for them.")
     return task_state

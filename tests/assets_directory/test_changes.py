@@ -7,7 +7,7 @@ import pytest
 
 from assets_directory.changes import describe_page_revision, form_fields
 from assets_directory.models import Activity, ActivitySchedule
-from tests.factories import CategoryFactory, VenueFactory
+from tests.factories import ActivityFactory, CategoryFactory, VenueFactory
 
 
 def published(activity, moderator):
@@ -96,7 +96,10 @@ def test_session_times_are_described_in_sentences(activity, moderator):
         )
     ]
     changes = changes_of(activity, draft)
-    assert changes["Session times"] == ("Every Tuesday, 10:00 to 12:00", "Every Thursday, 18:30 to 20:00")
+    assert changes["Session times"] == (
+        "Every Tuesday, 10:00 to 12:00",
+        "Every Thursday, 18:30 to 20:00",
+    )
 
 
 @pytest.mark.django_db
@@ -109,8 +112,6 @@ def test_an_unchanged_revision_changes_nothing(activity, moderator):
 
 @pytest.mark.django_db
 def test_a_page_never_published_is_a_new_listing_with_its_main_fields(organisation):
-    from tests.factories import ActivityFactory  # the directory fixture comes with organisation
-
     draft = ActivityFactory(parent=organisation, title="Crochet club", live=False)
     description = describe_page_revision(page=draft, revision=draft.save_revision())
     assert description.new and description.heading == "New listing"
