@@ -106,8 +106,9 @@ def form_fields(model: type[models.Model]) -> list[tuple[str, str, dict | None]]
             continue
         if name in IGNORED:
             continue
-        widget = getattr(panel, "widget", None)
-        widget_choices = widget.choices if isinstance(widget, forms.Widget) else None
+        widget = getattr(panel, "widget", None)  # a class, an instance, or None
+        is_instance = isinstance(widget, forms.Widget)
+        widget_choices = getattr(widget, "choices", None) if is_instance else None
         choices = {str(k): str(v) for k, v in widget_choices} if widget_choices else None
         found.append((name, _label(model, panel, name, form), choices))
     return found

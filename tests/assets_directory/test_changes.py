@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from assets_directory.changes import describe_page_revision, form_fields
-from assets_directory.models import Activity, ActivitySchedule
+from assets_directory.models import Activity, ActivitySchedule, Organisation
 from tests.factories import ActivityFactory, CategoryFactory, VenueFactory
 
 
@@ -119,3 +119,18 @@ def test_a_page_never_published_is_a_new_listing_with_its_main_fields(organisati
     assert shown["Name of the activity"] == "Crochet club"
     assert shown["Short description"] == "A weekly get-together for everyone."
     assert all(c.before == "" for c in description.changes)
+
+
+@pytest.mark.django_db
+def test_an_organisation_change_reads_its_grouped_fields(organisation, moderator):
+    organisation.save_revision(user=moderator).publish()
+    live = Organisation.objects.get(pk=organisation.pk)
+    draft = Organisation.objects.get(pk=organisation.pk)
+    draft.kind = Organisation.Kind.CHARITY
+    draft.phone = "020 8123 4567"  # inside the "Contact" group of fields
+    changes = {
+        c.label: (c.before, c.after)
+        for c in describe_page_revision(page=live, revision=draft.save_revision()).changes
+    }
+    assert changes["Kind"] == ("Community group", "Charity")
+    assert changes["Phone"] == ("(empty)", "020 8123 4567")

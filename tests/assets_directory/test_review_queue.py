@@ -240,3 +240,22 @@ def test_claims_plug_in_as_a_provider(monkeypatch):
         "assets_directory.review_queue.SECTION_PROVIDERS", [*SECTION_PROVIDERS, ClaimsProvider()]
     )
     assert provider_for("claim").section(None).title == "Claims"
+
+
+@pytest.mark.django_db
+def test_moderators_are_sent_to_the_review_queue_for_a_new_group(moderator, directory, mailoutbox):
+    registration_submit(
+        organisation_name="Wandle Walkers",
+        kind=Organisation.Kind.COMMUNITY_GROUP,
+        description="",
+        website="",
+        email="",
+        phone="",
+        postcode="SW18 4DJ",
+        areas_served="",
+        contact_name="Ada Walker",
+        contact_email="ada@example.org",
+    )
+    email = by_recipient(mailoutbox)["moderator@example.org"]
+    assert "in the review queue: http://testserver/admin/review/" in email.body
+    assert_plain_and_linked_home(email)
