@@ -247,3 +247,14 @@ class SessionPreviewForm(NamedErrorsMixin, forms.Form):
         except ValueError as exc:
             self.add_error(None, str(exc))
         return data
+
+
+class RequestChangesForm(NamedErrorsMixin, PlainTextFormMixin, forms.Form):
+    """A moderator's reason for sending something back from the review queue."""
+
+    reason = forms.CharField(
+        label="What needs changing",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"required": "Enter what needs changing: the group will be sent it."},
+    )

@@ -2,14 +2,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.templatetags.static import static
 from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.html import format_html
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 from wagtail import hooks
 from wagtail.admin.action_menu import PublishMenuItem, SubmitForModerationMenuItem
 from wagtail.admin.menu import MenuItem
@@ -25,9 +25,10 @@ from wagtail.snippets.views.snippets import EditView, IndexView, SnippetViewSet,
 
 from . import selectors, services
 from .dashboard import EditorDashboardPanel
-from .forms import RegistrationDecisionForm, SessionPreviewForm, VenueForm
+from .forms import RegistrationDecisionForm, RequestChangesForm, SessionPreviewForm, VenueForm
 from .models import Category, Condition, GroupRegistration, ListingReport, SchoolHoliday, Venue
 from .permissions import venue_policy
+from .review_queue import provider_for, queue_count, queue_sections
 
 
 class CategoryViewSet(SnippetViewSet):
@@ -238,12 +239,95 @@ def session_preview(request):
     return JsonResponse({"description": preview.description, "next_dates": preview.next_dates})
 
 
+def _moderators_only(request):
+    if not is_moderator(request.user):
+        raise PermissionDenied
+
+
+def review_queue(request, *, bound=None, status=200):
+    """Everything waiting for a moderator, each with its changes in words and both decisions.
+
+    ``bound`` is the one "request changes" form sent back with its errors, as (key, pk, form).
+    """
+    _moderators_only(request)
+    shown = []
+    for section in queue_sections(request.user):
+        entries = []
+        for item in section.items:
+            if bound and bound[:2] == (item.key, item.pk):
+                form = bound[2]
+            else:
+                form = RequestChangesForm(prefix=f"{item.key}-{item.pk}")
+            entries.append({"item": item, "form": form})
+        shown.append({"section": section, "entries": entries})
+    return TemplateResponse(
+        request,
+        "assets_directory/admin/review_queue.html",
+        {"sections": shown, "count": sum(len(s["entries"]) for s in shown)},
+        status=status,
+    )
+
+
+def review_decide(request, key, pk, decision):
+    """One decision from the review queue: a POST, then back to the queue."""
+    _moderators_only(request)
+    provider = provider_for(key)
+    if provider is None:
+        raise Http404
+    try:
+        if decision == "approve":
+            done = provider.approve(pk=pk, user=request.user)
+        else:
+            form = RequestChangesForm(request.POST, prefix=f"{key}-{pk}")
+            if not form.is_valid():
+                messages.error(request, "Say what needs changing before sending it back.")
+                return review_queue(request, bound=(key, pk, form), status=400)
+            done = provider.request_changes(
+                pk=pk, user=request.user, reason=form.cleaned_data["reason"]
+            )
+    except (services.ReviewError, ValueError) as exc:
+        messages.error(request, getattr(exc, "message", str(exc)))
+        return redirect("review_queue")
+    messages.success(request, done)
+    return redirect("review_queue")
+
+
 @hooks.register("register_admin_urls")
 def register_admin_urls():
     return [
         path("registrations/<int:pk>/decide/", registration_decide, name="registration_decide"),
         path("directory/session-preview/", session_preview, name="session_preview"),
+        path("review/", review_queue, name="review_queue"),
+        path(
+            "review/<slug:key>/<int:pk>/approve/",
+            require_POST(review_decide),
+            {"decision": "approve"},
+            name="review_approve",
+        ),
+        path(
+            "review/<slug:key>/<int:pk>/request-changes/",
+            require_POST(review_decide),
+            {"decision": "request_changes"},
+            name="review_request_changes",
+        ),
     ]
+
+
+@hooks.register("register_admin_menu_item")
+def register_review_queue_menu_item():
+    class ReviewQueueMenuItem(MenuItem):
+        def is_shown(self, request):
+            return is_moderator(request.user)
+
+        def render_component(self, request):
+            # The label carries the count: "Review queue (3)".
+            component = super().render_component(request)
+            component.label = f"Review queue ({queue_count(request.user)})"
+            return component
+
+    return ReviewQueueMenuItem(
+        "Review queue", reverse("review_queue"), icon_name="tasks", order=140
+    )
 
 
 @hooks.register("register_admin_menu_item")

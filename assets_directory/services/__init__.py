@@ -14,7 +14,14 @@ from .freshness import (
     freshness_respond,
     freshness_send_reminders,
 )
-from .moderation import moderation_acknowledge, report_submit
+from .moderation import (
+    ReviewError,
+    moderation_acknowledge,
+    report_submit,
+    review_approve,
+    review_request_changes,
+    review_tell_group,
+)
 from .registration import (
     EDITOR_DOCUMENT_PERMISSIONS,
     EDITOR_IMAGE_PERMISSIONS,
@@ -44,6 +51,7 @@ __all__ = [
     "VENUE_IN_USE_LISTED",
     "FreshnessLinkError",
     "FreshnessSummary",
+    "ReviewError",
     "VenueInUse",
     "freshness_due_activities",
     "freshness_link",
@@ -58,6 +66,9 @@ __all__ = [
     "registration_reject",
     "registration_submit",
     "report_submit",
+    "review_approve",
+    "review_request_changes",
+    "review_tell_group",
     "venue_delete",
     "venue_ensure_unused",
     "venue_mark_checked",

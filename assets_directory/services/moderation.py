@@ -1,5 +1,6 @@
 """What moderators hear about: changes sent to be checked, and problems the public report."""
 
+from django.conf import settings
 from django.urls import reverse
 
 from common.mail import mail_send
@@ -63,3 +64,79 @@ def report_submit(
         to=sorted(recipients),
     )
     return report
+
+
+# The review queue -----------------------------------------------------------------------------
+
+
+class ReviewError(Exception):
+    """A decision that cannot be made: nothing waiting, someone else decided, no right to."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def review_approve(*, page, user) -> None:
+    """Approve the change waiting on ``page``, through Wagtail's own task action (which
+    publishes it, and tells the person who sent it)."""
+    task_state = _task_state_to_decide(page=page, user=user, action="approve")
+    task_state.task.specific.on_action(task_state, user, "approve", comment="")
+
+
+def review_request_changes(*, page, user, reason: str) -> None:
+    """Send the change on ``page`` back to its group, with the moderator's ``reason``."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValueError("Say what needs changing: the group will be told it.")
+    task_state = _task_state_to_decide(page=page, user=user, action="reject")
+    task_state.task.specific.on_action(task_state, user, "reject", comment=reason)
+
+
+def _task_state_to_decide(*, page, user, action: str):
+    workflow_state = page.current_workflow_state
+    task_state = workflow_state and workflow_state.current_task_state
+    if task_state is None or task_state.status != task_state.STATUS_IN_PROGRESS:
+        raise ReviewError(
+            f'"{page.get_admin_display_title()}" is not waiting to be checked any more.'
+        )
+    actions = {
+        name for name, _label, _needs_data in task_state.task.specific.get_actions(page, user)
+    }
+    if action not in actions:
+        raise ReviewError("Only moderators can approve changes or ask for them.")
+    return task_state
+
+
+def review_tell_group(*, page, approved: bool, reason: str = "", requested_by=None) -> bool:
+    """Tell the group's editors that a moderator published their change, or asked for changes.
+
+    The person who sent the change hears it from Wagtail's own notice (reworded in
+    templates/wagtailadmin/notifications/): everyone else who edits for the group hears it here,
+    so nobody is told twice.
+    """
+    page = page.specific
+    organisation = page.get_parent().specific if isinstance(page, Activity) else page
+    recipients = set(organisation_owner_emails(organisation))
+    if requested_by is not None and requested_by.email:
+        recipients.discard(requested_by.email)
+    if not recipients:
+        return False
+    page.refresh_from_db()
+    title = page.get_admin_display_title()
+    kind = "activity" if isinstance(page, Activity) else "group's page"
+    context = {
+        "title": title,
+        "kind": kind,
+        "reason": reason,
+        "site_name": settings.WAGTAIL_SITE_NAME,
+        "public_url": absolute_url(page.url) if page.live and page.url else "",
+        "edit_url": absolute_url(reverse("wagtailadmin_pages:edit", args=[page.pk])),
+    }
+    if approved:
+        subject = f'Now live: "{title}"'
+        template = "assets_directory/emails/review_approved.txt"
+    else:
+        subject = f'Changes needed: "{title}"'
+        template = "assets_directory/emails/review_changes_requested.txt"
+    return mail_send(subject=subject, template=template, context=context, to=sorted(recipients))

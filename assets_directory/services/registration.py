@@ -90,6 +90,7 @@ def registration_submit(
     context = {
         "registration": registration,
         "admin_url": absolute_url(reverse("wagtailadmin_home")),
+        "review_url": absolute_url(reverse("review_queue")),
     }
     mail_send(
         subject=f"New group to check: {organisation_name}",

@@ -74,7 +74,10 @@ def test_moderators_and_administrators_are_asked_in_plain_english(submitted, mai
     to_moderator = emails["moderator@example.org"]
     assert to_moderator.subject == 'To check: "Knit, natter and crochet"'
     assert 'A change to "Knit, natter and crochet" (Tooting Knit and Natter)' in to_moderator.body
-    assert "Approve it, or ask for changes: http://testserver/admin/pages/" in to_moderator.body
+    assert (
+        "Approve it, or ask for changes, in the review queue: http://testserver/admin/review/"
+        in to_moderator.body
+    )
     assert_plain_and_linked_home(to_moderator)
     # Administrators hear of it twice (as administrators and as approvers); both are plain.
     to_admin = [e for e in mailoutbox if e.to == ["admin@example.org"]]
@@ -105,9 +108,11 @@ def test_editor_hears_the_change_is_published_with_its_public_address(
     decide(client, moderator, activity, "approve", callbacks=django_capture_on_commit_callbacks)
     email = by_recipient(mailoutbox)["knitter@example.org"]
     assert email.subject == 'Approved: "Knit, natter and crochet"'
-    assert "A moderator has approved your change" in email.body
     activity.refresh_from_db()
-    assert f"http://testserver{activity.url}" in email.body
+    assert (
+        f'Your activity "Knit, natter and crochet" is now live on Common Ground: '
+        f"http://testserver{activity.url}" in email.body
+    )
     assert_plain_and_linked_home(email)
 
 
@@ -126,9 +131,11 @@ def test_editor_hears_what_to_change_when_a_moderator_asks(
     )
     email = by_recipient(mailoutbox)["knitter@example.org"]
     assert email.subject == 'Changes needed: "Knit, natter and crochet"'
-    assert "asked for changes before it can go on the site" in email.body
-    assert 'They said: "Please add the price."' in email.body
-    assert "send it to be checked again: http://testserver/admin/pages/" in email.body
+    assert (
+        'A moderator asked for changes to "Knit, natter and crochet": Please add the price.'
+        in email.body
+    )
+    assert "Edit it here: http://testserver/admin/pages/" in email.body
     assert_plain_and_linked_home(email)
 
 

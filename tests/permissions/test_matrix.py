@@ -296,6 +296,13 @@ registrations      GET   LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY  
 registration       GET   LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
 registration.decide GET  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
 registration.decide POST LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+# The review queue: B's draft waiting for approval and the pending registration, each decided
+# in one POST. Only moderators (and the superuser); editors cannot approve even their own.
+review             GET   LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+review.approve     POST  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+review.changes     POST  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+review.reg.approve POST  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+review.reg.changes POST  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
 reports            GET   LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
 report             GET   LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
 report.edit        POST  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
@@ -432,6 +439,14 @@ def in_progress(w):
         object_id=str(w.activity_a.pk),
         status=WorkflowState.STATUS_IN_PROGRESS,
     ).count()
+
+
+def draft_workflow_status(w):
+    return (
+        WorkflowState.objects.filter(object_id=str(w.draft_b.pk))
+        .values_list("status", flat=True)
+        .first()
+    )
 
 
 def venue_data(name):
@@ -955,6 +970,30 @@ ACTIONS: dict[str, Action] = {
     "registration.decide": Action(
         lambda w: reverse("registration_decide", args=[w.registration.pk]),
         data=lambda w: {"decision": "approve"},
+        state=field_of(GroupRegistration, "registration", "status"),
+    ),
+    "review": Action(
+        lambda w: reverse("review_queue"),
+        shows=lambda w: f"{DRAFT_TITLE}</h3>",
+    ),
+    "review.approve": Action(
+        lambda w: reverse("review_approve", args=["page", w.draft_b.pk]),
+        data=lambda w: {},
+        state=draft_workflow_status,
+    ),
+    "review.changes": Action(
+        lambda w: reverse("review_request_changes", args=["page", w.draft_b.pk]),
+        data=lambda w: {f"page-{w.draft_b.pk}-reason": "Please add the price."},
+        state=draft_workflow_status,
+    ),
+    "review.reg.approve": Action(
+        lambda w: reverse("review_approve", args=["registration", w.registration.pk]),
+        data=lambda w: {},
+        state=field_of(GroupRegistration, "registration", "status"),
+    ),
+    "review.reg.changes": Action(
+        lambda w: reverse("review_request_changes", args=["registration", w.registration.pk]),
+        data=lambda w: {f"registration-{w.registration.pk}-reason": "We list groups in SW only."},
         state=field_of(GroupRegistration, "registration", "status"),
     ),
     "reports": Action(

@@ -1,0 +1,235 @@
+"""The moderators' review queue: everything waiting for a decision, in one place.
+
+The queue is made of sections, one per kind of thing to decide, each from a provider in
+SECTION_PROVIDERS. A provider is an object with:
+
+    key                      a short word for its URLs: /admin/review/<key>/<pk>/approve/
+    section(user) -> Section its title, its items (ReviewItem) and the template that shows them
+    count(user) -> int       how many wait (the menu's "Review queue (N)")
+    approve(pk=, user=) -> str                    decide; return a sentence for the screen
+    request_changes(pk=, user=, reason=) -> str   the same; raise ReviewError if it cannot
+
+Providers call services for every write; the views only dispatch to them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.urls import reverse
+from django.utils.formats import date_format
+from wagtail.models import Page, TaskState
+
+from . import services
+from .changes import ChangeDescription, FieldChange, describe_page_revision
+from .models import GroupRegistration
+from .services import ReviewError
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    key: str  # the provider's key
+    pk: int
+    title: str
+    summary: str  # who sent it and when, in a sentence
+    description: ChangeDescription
+    links: list[tuple[str, str]] = field(default_factory=list)  # (label, admin URL)
+    approve_label: str = "Approve"
+    changes_label: str = "Request changes"
+    reason_help: str = "Say what needs changing. The group will be sent this."
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: str
+    items: list[ReviewItem]
+    template: str = "assets_directory/admin/review_section.html"
+    empty: str = "Nothing waiting."
+
+
+class PageChangesProvider:
+    """Activities and organisations sent for approval: Wagtail's workflow tasks in progress."""
+
+    key = "page"
+
+    def _task_states(self, user):
+        return (
+            TaskState.objects.reviewable_by(user)
+            .select_related("workflow_state", "revision", "workflow_state__requested_by")
+            .order_by("started_at")
+        )
+
+    def count(self, user) -> int:
+        return self._task_states(user).count()
+
+    def section(self, user) -> Section:
+        items = []
+        for task_state in self._task_states(user):
+            page = Page.objects.filter(pk=task_state.workflow_state.object_id).first()
+            if page is None:
+                continue
+            page = page.specific
+            description = describe_page_revision(page=page, revision=task_state.revision)
+            requested_by = task_state.workflow_state.requested_by
+            who = (
+                (requested_by.get_full_name() or requested_by.get_username())
+                if requested_by
+                else ""
+            )
+            parent = page.get_parent()
+            where = f" for {parent.title}" if parent and not description.new else ""
+            what = "New listing" if description.new else "Change"
+            summary = (
+                f"{what}{where}"
+                + (f", sent by {who}" if who else "")
+                + f" on {date_format(task_state.started_at, 'j F Y')}."
+            )
+            items.append(
+                ReviewItem(
+                    key=self.key,
+                    pk=page.pk,
+                    title=page.get_admin_display_title(),
+                    summary=summary,
+                    description=description,
+                    links=[
+                        (
+                            "Preview it",
+                            reverse(
+                                "wagtailadmin_pages:workflow_preview",
+                                args=[page.pk, task_state.task_id],
+                            ),
+                        ),
+                        (
+                            "Open it in the editor",
+                            reverse("wagtailadmin_pages:edit", args=[page.pk]),
+                        ),
+                    ],
+                )
+            )
+        return Section(key=self.key, title="Listings and changes to check", items=items)
+
+    def _page(self, pk):
+        page = Page.objects.filter(pk=pk).first()
+        if page is None:
+            raise ReviewError("That listing is not there any more.")
+        return page.specific
+
+    def approve(self, *, pk, user) -> str:
+        page = self._page(pk)
+        services.review_approve(page=page, user=user)
+        return f'"{page.get_admin_display_title()}" is approved and published.'
+
+    def request_changes(self, *, pk, user, reason) -> str:
+        page = self._page(pk)
+        services.review_request_changes(page=page, user=user, reason=reason)
+        return f'Changes asked for on "{page.get_admin_display_title()}": its group has been told.'
+
+
+class RegistrationsProvider:
+    """Groups that asked to be listed (services.registration_submit)."""
+
+    key = "registration"
+
+    def _pending(self, user):
+        if not user.has_perm("assets_directory.change_groupregistration"):
+            return GroupRegistration.objects.none()
+        return GroupRegistration.objects.filter(status=GroupRegistration.Status.PENDING).order_by(
+            "created_at"
+        )
+
+    def count(self, user) -> int:
+        return self._pending(user).count()
+
+    def section(self, user) -> Section:
+        items = []
+        for registration in self._pending(user).select_related("organisation"):
+            organisation = registration.organisation and registration.organisation.specific
+            rows = [
+                ("Group", registration.organisation_name),
+                ("What kind", organisation.get_kind_display() if organisation else ""),
+                ("Postcode", registration.postcode),
+                (
+                    "Contact",
+                    ", ".join(
+                        part
+                        for part in (
+                            registration.contact_name,
+                            registration.contact_role,
+                            registration.contact_email,
+                            registration.contact_phone,
+                        )
+                        if part
+                    ),
+                ),
+                ("Their message", registration.message),
+            ]
+            links = []
+            if organisation is not None:
+                links.append(
+                    (
+                        "Open the group's page in the editor",
+                        reverse("wagtailadmin_pages:edit", args=[organisation.pk]),
+                    )
+                )
+            items.append(
+                ReviewItem(
+                    key=self.key,
+                    pk=registration.pk,
+                    title=registration.organisation_name,
+                    summary=(
+                        "A new group asked to be listed on "
+                        f"{date_format(registration.created_at, 'j F Y')}."
+                    ),
+                    description=ChangeDescription(
+                        new=True,
+                        changes=[FieldChange(label, "", value) for label, value in rows if value],
+                    ),
+                    links=links,
+                    changes_label="Turn down",
+                    reason_help="Say why. The group's contact will be sent this.",
+                )
+            )
+        return Section(key=self.key, title="Groups asking to be listed", items=items)
+
+    def _registration(self, pk):
+        registration = GroupRegistration.objects.filter(pk=pk).first()
+        if registration is None or not registration.is_pending:
+            raise ReviewError("That registration has already been decided.")
+        return registration
+
+    def approve(self, *, pk, user) -> str:
+        registration = self._registration(pk)
+        services.registration_approve(registration=registration, moderator=user)
+        return (
+            f"{registration.organisation_name} is published and its contact has been sent a "
+            "link to set a password."
+        )
+
+    def request_changes(self, *, pk, user, reason) -> str:
+        registration = self._registration(pk)
+        services.registration_reject(registration=registration, moderator=user, reason=reason)
+        return f"{registration.organisation_name} was turned down; its contact has been told why."
+
+
+SECTION_PROVIDERS: list = [
+    PageChangesProvider(),
+    RegistrationsProvider(),
+    # CLAIMS: the claims branch adds its provider here, e.g. `ClaimsProvider()`, an object with
+    # the key, section, count, approve and request_changes described at the top of this module.
+]
+
+
+def provider_for(key: str):
+    for provider in SECTION_PROVIDERS:
+        if provider.key == key:
+            return provider
+    return None
+
+
+def queue_sections(user) -> list[Section]:
+    return [provider.section(user) for provider in SECTION_PROVIDERS]
+
+
+def queue_count(user) -> int:
+    return sum(provider.count(user) for provider in SECTION_PROVIDERS)
