@@ -373,12 +373,15 @@ def mail_text(message) -> str:
     return body.get_content()
 
 
-def wait_for_link(mailbox, *, to: str, since: float, pattern: str) -> tuple[str, str]:
-    """The first link matching `pattern` in a message to `to`, and that message's subject."""
+def wait_for_link(
+    mailbox, *, to: str, since: float, pattern: str, subject_has: str = ""
+) -> tuple[str, str]:
+    """The first link matching `pattern` in a message to `to` (whose subject has
+    `subject_has`), and that message's subject."""
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
         for subject, text in mailbox.texts(to=to, since=since):
-            match = re.search(pattern, text)
+            match = re.search(pattern, text) if subject_has in subject else None
             if match:
                 return match.group(0), subject
         time.sleep(0.5)
@@ -791,7 +794,7 @@ def _type_date_time(page, selector: str, value: str) -> None:
     page.wait_for_timeout(PAUSE_MS)
 
 
-def _register_and_get_account(j: Journey) -> tuple[str, str]:
+def _register_and_get_account(j: Journey, *, via_queue: bool = False) -> tuple[str, str]:
     a, rec = j.args, j.rec
     if j.mailbox is None:
         raise SystemExit("--mail-dir is needed to register a new group (or give --editor).")
@@ -825,20 +828,12 @@ def _register_and_get_account(j: Journey) -> tuple[str, str]:
     page = j.new_page()
     with rec.step("approve-group", "Sign in at /admin/", page=page):
         sign_in(page, j.base, mod_user, mod_password)
-    with rec.step("approve-group", "Groups to approve (menu)", page=page):
-        with page.expect_navigation():
-            page.locator("#wagtail-sidebar").get_by_role("link", name="Groups to approve").click()
-        page.wait_for_load_state("load")
-    with rec.step("approve-group", "'Approve or reject' on the group's row", page=page):
-        row = page.locator("main tr").filter(has_text=a.group_name).first
-        with page.expect_navigation():
-            row.get_by_role("link", name="Approve or reject").click()
-        page.wait_for_load_state("load")
-    with rec.step("approve-group", "Choose 'Approve and publish', save the decision", page=page):
-        page.get_by_label("Approve and publish").check()
-        click_and_wait(page, "main form button[type=submit]")
-        rec.note(f'"{messages_text(page)}"')
-    page.context.close()
+    if via_queue:
+        _approve_in_queue(j, page, "approve-group", a.group_name)
+        page.context.close()
+    else:
+        _approve_group_before(j, page)
+        page.context.close()
 
     link, subject = wait_for_link(
         j.mailbox, to=a.volunteer_email, since=started, pattern=r"https?://\S+/password_reset/\S+"
@@ -861,6 +856,24 @@ def _register_and_get_account(j: Journey) -> tuple[str, str]:
     return username, a.volunteer_password
 
 
+def _approve_group_before(j: Journey, page) -> None:
+    """Before issue 13: the 'Groups to approve' list, then the group's decision page."""
+    a, rec = j.args, j.rec
+    with rec.step("approve-group", "Groups to approve (menu)", page=page):
+        with page.expect_navigation():
+            page.locator("#wagtail-sidebar").get_by_role("link", name="Groups to approve").click()
+        page.wait_for_load_state("load")
+    with rec.step("approve-group", "'Approve or reject' on the group's row", page=page):
+        row = page.locator("main tr").filter(has_text=a.group_name).first
+        with page.expect_navigation():
+            row.get_by_role("link", name="Approve or reject").click()
+        page.wait_for_load_state("load")
+    with rec.step("approve-group", "Choose 'Approve and publish', save the decision", page=page):
+        page.get_by_label("Approve and publish").check()
+        click_and_wait(page, "main form button[type=submit]")
+        rec.note(f'"{messages_text(page)}"')
+
+
 # ---------------------------------------------------------------------------------------------
 # The journey after issue 13
 # ---------------------------------------------------------------------------------------------
@@ -874,7 +887,7 @@ def flow_after(j: Journey) -> None:
     if a.editor:
         username, password = a.editor.split(":", 1)
     else:
-        username, password = _register_and_get_account(j)
+        username, password = _register_and_get_account(j, via_queue=True)
 
     # -- 4: the volunteer lists an activity ---------------------------------------------------
     page = j.new_page()
@@ -977,6 +990,7 @@ def flow_after(j: Journey) -> None:
         rec.note(f"form complete and valid: {_autosave_state(page)}")
     shots.both(page, "activity-form-filled")
 
+    submitted = time.time() - 1
     with rec.step("add-activity", "'Submit for approval' (the main button)", page=page):
         with page.expect_navigation():
             page.get_by_role("button", name="Submit for approval").first.click()
@@ -990,25 +1004,49 @@ def flow_after(j: Journey) -> None:
     page.context.close()
 
     # -- 5: a moderator approves it from the review queue -------------------------------------
+    # Moderators are e-mailed "To check: ..." with a link to the queue; it asks them to sign in
+    # and then shows the queue (before this issue the moderator started at the dashboard).
     mod_user, mod_password = a.moderator.split(":", 1)
     page = j.new_page()
-    with rec.step("approve-activity", "Sign in at /admin/ (login page, then dashboard)", page=page):
-        sign_in(page, j.base, mod_user, mod_password)
-    _approve_in_queue(j, page, "approve-activity", title)
+    if j.mailbox is not None:
+        link, subject = wait_for_link(
+            j.mailbox,
+            to="",
+            since=submitted,
+            pattern=r"https?://\S+/admin/review/",
+            subject_has=title,
+        )
+        with rec.step(
+            "approve-activity",
+            f"Open the queue link in the e-mail '{subject}', sign in: the queue",
+            page=page,
+        ):
+            page.goto(link)
+            page.fill("#id_username", mod_user)
+            page.fill("#id_password", mod_password)
+            click_and_wait(page, "form button[type=submit]")
+        _approve_in_queue(j, page, "approve-activity", title, opened=True)
+    else:
+        with rec.step(
+            "approve-activity", "Sign in at /admin/ (login page, then dashboard)", page=page
+        ):
+            sign_in(page, j.base, mod_user, mod_password)
+        _approve_in_queue(j, page, "approve-activity", title)
     page.context.close()
 
     _check_public(j, title)
 
 
-def _approve_in_queue(j: Journey, page, phase: str, name: str) -> None:
-    """Review queue (sidebar), read what changed, Approve on the item."""
+def _approve_in_queue(j: Journey, page, phase: str, name: str, *, opened: bool = False) -> None:
+    """Review queue (sidebar, unless `opened` already), read what changed, Approve the item."""
     rec, shots = j.rec, j.shots
-    with rec.step(phase, "Review queue (sidebar): each change in words", page=page):
-        with page.expect_navigation():
-            page.locator("#wagtail-sidebar").get_by_role(
-                "link", name=re.compile("Review queue")
-            ).first.click()
-        page.wait_for_load_state("load")
+    with rec.step(phase, "Review queue: each change in words", page=page):
+        if not opened:
+            with page.expect_navigation():
+                page.locator("#wagtail-sidebar").get_by_role(
+                    "link", name=re.compile("Review queue")
+                ).first.click()
+            page.wait_for_load_state("load")
         item = page.locator("main article, main section li, main tr").filter(has_text=name).first
         if not item.count():
             shots.shot(page, f"{phase}-queue-missing")
