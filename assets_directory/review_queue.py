@@ -22,7 +22,8 @@ from wagtail.models import Page, TaskState
 
 from . import services
 from .changes import ChangeDescription, FieldChange, describe_page_revision
-from .models import GroupRegistration
+from .models import GroupRegistration, Venue
+from .selectors import venues_to_check
 from .services import ReviewError
 
 
@@ -212,9 +213,92 @@ class RegistrationsProvider:
         return f"{registration.organisation_name} was turned down; its contact has been told why."
 
 
+class VenuesProvider:
+    """Venues a group's editor added or changed: they go on the site without waiting (an
+    activity at a new venue is approved as a whole), so a moderator looks afterwards."""
+
+    key = "venue"
+
+    def _allowed(self, user) -> bool:
+        return user.has_perm("assets_directory.change_venue")
+
+    def count(self, user) -> int:
+        if not self._allowed(user):
+            return 0
+        return Venue.objects.filter(changed_by_group_at__isnull=False).count()
+
+    def section(self, user) -> Section:
+        venues = venues_to_check() if self._allowed(user) else []
+        items = []
+        for venue in venues:
+            rows = [
+                ("Name", venue.name),
+                ("Address", ", ".join(venue.address_lines)),
+                (
+                    "Point on the map",
+                    f"{venue.latitude:.5f}, {venue.longitude:.5f}" if venue.has_point else "",
+                ),
+                ("Access", ", ".join(str(f) for f in venue.accessibility.all())),
+                ("Access notes", venue.accessibility_notes),
+            ]
+            group = venue.organisation.title if venue.organisation else "a group"
+            items.append(
+                ReviewItem(
+                    key=self.key,
+                    pk=venue.pk,
+                    title=venue.name,
+                    summary=(
+                        f"Added or changed by {group} on "
+                        f"{date_format(venue.changed_by_group_at, 'j F Y')}. It is already "
+                        "on the site: check it looks right."
+                    ),
+                    description=ChangeDescription(
+                        new=True,
+                        changes=[FieldChange(label, "", value) for label, value in rows if value],
+                    ),
+                    links=[
+                        (
+                            "Open it to correct it",
+                            reverse("wagtailsnippets_assets_directory_venue:edit", args=[venue.pk]),
+                        )
+                    ],
+                    approve_label="Looks right",
+                    changes_label="Ask the group to correct it",
+                    reason_help="Say what is wrong. The group will be sent this.",
+                )
+            )
+        return Section(
+            key=self.key,
+            title="Venues groups added or changed",
+            items=items,
+            empty="No venue waiting.",
+        )
+
+    def _venue(self, pk, user):
+        venue = Venue.objects.filter(pk=pk, changed_by_group_at__isnull=False).first()
+        if venue is None or not self._allowed(user):
+            raise ReviewError("That venue has already been checked.")
+        return venue
+
+    def approve(self, *, pk, user) -> str:
+        venue = self._venue(pk, user)
+        services.venue_mark_checked(venue=venue)
+        return f"{venue.name} is checked."
+
+    def request_changes(self, *, pk, user, reason) -> str:
+        venue = self._venue(pk, user)
+        told = services.venue_request_changes(venue=venue, reason=reason)
+        return f"{venue.name}: " + (
+            "the group has been asked to correct it."
+            if told
+            else "no group to tell; correct it yourself."
+        )
+
+
 SECTION_PROVIDERS: list = [
     PageChangesProvider(),
     RegistrationsProvider(),
+    VenuesProvider(),
     # CLAIMS: the claims branch adds its provider here, e.g. `ClaimsProvider()`, an object with
     # the key, section, count, approve and request_changes described at the top of this module.
 ]

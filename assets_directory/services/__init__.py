@@ -40,6 +40,7 @@ from .venues import (
     venue_delete,
     venue_ensure_unused,
     venue_mark_checked,
+    venue_request_changes,
 )
 
 __all__ = [
@@ -72,4 +73,5 @@ __all__ = [
     "venue_delete",
     "venue_ensure_unused",
     "venue_mark_checked",
+    "venue_request_changes",
 ]

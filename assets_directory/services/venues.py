@@ -1,9 +1,14 @@
 """Venues: one that activities use cannot be deleted; groups' changes are looked at."""
 
+from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
+
+from common.mail import mail_send
+from common.site import absolute_url
 
 from ..models import Activity, Venue
-from ..selectors import venue_activities
+from ..selectors import organisation_owner_emails, venue_activities
 
 # How many activities a refusal names before it says "and N more".
 VENUE_IN_USE_LISTED = 10
@@ -57,3 +62,25 @@ def venue_delete(*, venue: Venue) -> None:
 def venue_mark_checked(*, venue: Venue) -> None:
     """A moderator has looked at what a group added or changed: off the review queue."""
     Venue.objects.filter(pk=venue.pk).update(changed_by_group_at=None)
+
+
+def venue_request_changes(*, venue: Venue, reason: str) -> bool:
+    """A moderator looked and something is wrong: tell the group that added it what, and where
+    to correct it. Off the queue until the group changes it again."""
+    venue_mark_checked(venue=venue)
+    recipients = organisation_owner_emails(venue.organisation) if venue.organisation else []
+    if not recipients:
+        return False
+    return mail_send(
+        subject=f'Please correct the venue "{venue.name}"',
+        template="assets_directory/emails/venue_changes_requested.txt",
+        context={
+            "venue": venue.name,
+            "reason": reason,
+            "site_name": settings.WAGTAIL_SITE_NAME,
+            "edit_url": absolute_url(
+                reverse("wagtailsnippets_assets_directory_venue:edit", args=[venue.pk])
+            ),
+        },
+        to=sorted(recipients),
+    )

@@ -259,3 +259,66 @@ def test_moderators_are_sent_to_the_review_queue_for_a_new_group(moderator, dire
     email = by_recipient(mailoutbox)["moderator@example.org"]
     assert "in the review queue: http://testserver/admin/review/" in email.body
     assert_plain_and_linked_home(email)
+
+
+# Venues groups added or changed ----------------------------------------------------------------
+
+
+@pytest.fixture
+def groups_venue(organisation):
+    from django.utils import timezone
+
+    from tests.factories import VenueFactory
+
+    return VenueFactory(
+        name="Fircroft Room",
+        postcode="SW17 7PP",
+        organisation=organisation,
+        changed_by_group_at=timezone.now(),
+    )
+
+
+@pytest.mark.django_db
+def test_a_venue_a_group_added_waits_in_the_queue_and_looks_right_clears_it(
+    client, moderator, groups_venue
+):
+    client.force_login(moderator)
+    page = client.get(reverse("review_queue")).content.decode()
+    assert "Venues groups added or changed" in page
+    assert "Fircroft Room" in page
+    assert "Looks right" in page
+    response = client.post(reverse("review_approve", args=["venue", groups_venue.pk]))
+    assert response.status_code == 302
+    groups_venue.refresh_from_db()
+    assert groups_venue.changed_by_group_at is None
+    page = client.get(reverse("review_queue")).content.decode()
+    assert "Looks right" not in page
+    assert "No venue waiting." in page
+
+
+@pytest.mark.django_db
+def test_asking_a_group_to_correct_its_venue_tells_them_what_and_where(
+    client, moderator, editor, groups_venue, mailoutbox
+):
+    client.force_login(moderator)
+    url = reverse("review_request_changes", args=["venue", groups_venue.pk])
+    response = client.post(url, {f"venue-{groups_venue.pk}-reason": ""})
+    assert response.status_code == 400
+    assert "Enter what needs changing" in response.content.decode()
+    assert not mailoutbox
+    client.post(url, {f"venue-{groups_venue.pk}-reason": f"Wrong postcode {HOSTILE}"})
+    (email,) = mailoutbox
+    assert email.to == [editor.email]
+    assert "Fircroft Room" in email.subject
+    assert "Wrong postcode" in email.body
+    assert_plain_and_linked_home(email)
+    groups_venue.refresh_from_db()
+    assert groups_venue.changed_by_group_at is None
+
+
+@pytest.mark.django_db
+def test_a_venue_already_checked_cannot_be_decided_twice(client, moderator, groups_venue):
+    client.force_login(moderator)
+    client.post(reverse("review_approve", args=["venue", groups_venue.pk]))
+    response = client.post(reverse("review_approve", args=["venue", groups_venue.pk]), follow=True)
+    assert "already been checked" in response.content.decode()

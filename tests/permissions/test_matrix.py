@@ -303,6 +303,9 @@ review.approve     POST  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY  
 review.changes     POST  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
 review.reg.approve POST  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
 review.reg.changes POST  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+# A's venue, added by A's editors: its editors cannot pass it as checked themselves.
+review.venue.approve POST LOGIN DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+review.venue.changes POST LOGIN DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
 reports            GET   LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
 report             GET   LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
 report.edit        POST  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
@@ -995,6 +998,16 @@ ACTIONS: dict[str, Action] = {
         lambda w: reverse("review_request_changes", args=["registration", w.registration.pk]),
         data=lambda w: {f"registration-{w.registration.pk}-reason": "We list groups in SW only."},
         state=field_of(GroupRegistration, "registration", "status"),
+    ),
+    "review.venue.approve": Action(
+        lambda w: reverse("review_approve", args=["venue", w.venue_a.pk]),
+        data=lambda w: {},
+        state=field_of(Venue, "venue_a", "changed_by_group_at"),
+    ),
+    "review.venue.changes": Action(
+        lambda w: reverse("review_request_changes", args=["venue", w.venue_a.pk]),
+        data=lambda w: {f"venue-{w.venue_a.pk}-reason": "Wrong postcode."},
+        state=field_of(Venue, "venue_a", "changed_by_group_at"),
     ),
     "reports": Action(
         snippet_url("assets_directory_listingreport", "list"), shows=lambda w: w.activity_a.title

@@ -120,7 +120,10 @@ def build_world() -> World:
     # Pages ----------------------------------------------------------------------------------
     w.venue_in_use = VenueFactory(name="St Anne's Hall")
     w.venue_spare = VenueFactory(name="Spare Room")
-    w.venue_a = VenueFactory(name="Fircroft Room", organisation=w.org_a)
+    # Added by A's editors and not yet looked at: in the moderators' review queue.
+    w.venue_a = VenueFactory(
+        name="Fircroft Room", organisation=w.org_a, changed_by_group_at=timezone.now()
+    )
     w.activity_a = ActivityFactory(parent=w.org_a, title="Knit and natter", venue=w.venue_in_use)
     ActivityScheduleFactory(activity=w.activity_a)
     w.activity_a.save_revision(user=w.users["ed_a"]).publish()
