@@ -18,7 +18,7 @@ from django.db.models import Q
 from common.geo import haversine_m
 from common.text import comparable_name
 
-from .geocoding import GeocodingError, geocode
+from .geocoding import GeocodingError, geocode, normalise_postcode
 from .models import Activity, Organisation, Venue
 from .selectors import organisations_with_active_editors
 
@@ -142,6 +142,28 @@ def postcode_point(postcode: str) -> tuple[float, float] | None:
     return result.latitude, result.longitude
 
 
+def venues_at(postcode: str) -> dict:
+    """Venues at a full postcode, or within 100 m of its point: {venue id: metres away}.
+
+    A venue with the same postcode counts as near even where the geocoder only knows outward
+    codes (a postcode is a handful of addresses on one street)."""
+    try:
+        _, full = normalise_postcode(postcode)
+    except GeocodingError:
+        return {}
+    if not full:
+        return {}
+    point = postcode_point(full)
+    near = venues_near(*point) if point is not None else {}
+    for pk, lat, lng in Venue.objects.filter(postcode=full).values_list(
+        "pk", "latitude", "longitude"
+    )[:CANDIDATES]:
+        if pk not in near:
+            known = point is not None and lat is not None and lng is not None
+            near[pk] = haversine_m(*point, lat, lng) if known else 0.0
+    return near
+
+
 def organisation_duplicates(
     *, name: str, postcode: str = "", limit: int = SHOWN
 ) -> list[Duplicate]:
@@ -156,37 +178,35 @@ def organisation_duplicates(
                 found.setdefault(organisation.pk, {"page": organisation, "reasons": []})
                 found[organisation.pk]["reasons"].append("much the same name")
 
-    point = postcode_point(postcode) if postcode else None
-    if point is not None:
-        near = venues_near(*point)
-        if near:
-            distance_by_org: dict[int, float] = {}
-            # Venues the organisation added, and venues its activities meet at.
-            for venue_id, organisation_id in Venue.objects.filter(
-                pk__in=list(near), organisation__isnull=False
-            ).values_list("pk", "organisation_id"):
-                distance_by_org[organisation_id] = min(
-                    near[venue_id], distance_by_org.get(organisation_id, math.inf)
-                )
-            steplen = Activity.steplen
-            parents: dict[str, float] = {}
-            for path, venue_id in Activity.objects.filter(venue__in=list(near)).values_list(
-                "path", "venue_id"
-            )[:CANDIDATES]:
-                parent = path[:-steplen]
-                parents[parent] = min(near[venue_id], parents.get(parent, math.inf))
-            for pk, path in Organisation.objects.filter(path__in=list(parents)).values_list(
-                "pk", "path"
-            ):
-                distance_by_org[pk] = min(parents[path], distance_by_org.get(pk, math.inf))
-            nearby = Organisation.objects.live().filter(pk__in=list(distance_by_org))
-            for organisation in nearby:
-                alike = name_similarity(name, organisation.title) >= NEARBY_SIMILAR
-                if not alike and organisation.pk not in found:
-                    continue
-                entry = found.setdefault(organisation.pk, {"page": organisation, "reasons": []})
-                entry["reasons"].append("meets within 100 m")
-                entry["distance_m"] = distance_by_org[organisation.pk]
+    near = venues_at(postcode) if postcode else {}
+    if near:
+        distance_by_org: dict[int, float] = {}
+        # Venues the organisation added, and venues its activities meet at.
+        for venue_id, organisation_id in Venue.objects.filter(
+            pk__in=list(near), organisation__isnull=False
+        ).values_list("pk", "organisation_id"):
+            distance_by_org[organisation_id] = min(
+                near[venue_id], distance_by_org.get(organisation_id, math.inf)
+            )
+        steplen = Activity.steplen
+        parents: dict[str, float] = {}
+        for path, venue_id in Activity.objects.filter(venue__in=list(near)).values_list(
+            "path", "venue_id"
+        )[:CANDIDATES]:
+            parent = path[:-steplen]
+            parents[parent] = min(near[venue_id], parents.get(parent, math.inf))
+        for pk, path in Organisation.objects.filter(path__in=list(parents)).values_list(
+            "pk", "path"
+        ):
+            distance_by_org[pk] = min(parents[path], distance_by_org.get(pk, math.inf))
+        nearby = Organisation.objects.live().filter(pk__in=list(distance_by_org))
+        for organisation in nearby:
+            alike = name_similarity(name, organisation.title) >= NEARBY_SIMILAR
+            if not alike and organisation.pk not in found:
+                continue
+            entry = found.setdefault(organisation.pk, {"page": organisation, "reasons": []})
+            entry["reasons"].append("meets at that postcode or within 100 m")
+            entry["distance_m"] = distance_by_org[organisation.pk]
 
     pages = [entry["page"] for entry in found.values()]
     looked_after = organisations_with_active_editors(pages)
