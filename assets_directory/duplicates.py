@@ -225,9 +225,9 @@ def organisation_duplicates(
 
 def activity_duplicates(*, activity: Activity, limit: int = SHOWN) -> list[Duplicate]:
     """Other activities on the site that may be the same as `activity`: much the same title,
-    at a venue within 100 m of its venue (or anywhere, for one without a venue). Only live
+    at a venue within 100 m of its venue (or anywhere, for one without a venue). Only visible
     ones: another group's drafts are not for its editors to see."""
-    others = Activity.objects.live().exclude(pk=activity.pk)
+    others = Activity.objects.visible().exclude(pk=activity.pk)
     venue = activity.venue
     candidates: list[tuple[Activity, float | None]] = []
     if venue is not None and venue.has_point:

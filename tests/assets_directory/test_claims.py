@@ -72,6 +72,13 @@ class TestClaimPage:
         decide = reverse("claim_decide", args=[claim.pk])
         assert re.search(rf"https?://\S+{re.escape(decide)}", to["moderator@example.org",].body)
 
+    def test_the_listing_offers_the_claim_only_when_nobody_looks_after_it(
+        self, client, unclaimed, organisation
+    ):
+        assert claim_url(unclaimed) in client.get(unclaimed.url).content.decode()
+        make_editor(organisation, username="knitter")
+        assert claim_url(organisation) not in client.get(organisation.url).content.decode()
+
     def test_unknown_and_unpublished_listings_are_not_found(self, client, directory):
         hidden = OrganisationFactory(parent=directory, title="Hidden", live=False)
         assert client.get(claim_url(hidden)).status_code == 404
