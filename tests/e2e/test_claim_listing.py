@@ -6,6 +6,7 @@ import re
 import pytest
 
 from assets_directory.models import GroupRegistration, ListingClaim
+from tests.e2e.test_accessibility import axe_source, violations
 from tests.factories import ModeratorFactory, OrganisationFactory
 
 expect = pytest.importorskip(
@@ -14,12 +15,10 @@ expect = pytest.importorskip(
 
 pytestmark = pytest.mark.e2e
 
+__all__ = ["axe_source"]  # a fixture, used by name
 
-def test_a_group_finds_its_listing_and_claims_it(new_context, screenshot, traffic):
-    unclaimed = OrganisationFactory(title="Garratt Green Allotments")
-    page = new_context(java_script_enabled=False).new_page()
-    page.goto("/list-your-group/")
-    form = page.locator("form.form")
+
+def fill_registration(form):
     form.get_by_label("Name of your group").fill("Garratt Green Allotment Society")
     form.get_by_label("What kind of group is it?").select_option(label="Community group")
     form.get_by_label("What does your group do?").fill("We grow vegetables together.")
@@ -27,6 +26,14 @@ def test_a_group_finds_its_listing_and_claims_it(new_context, screenshot, traffi
     form.get_by_label("Your name", exact=True).fill("Grace Hopper")
     form.get_by_label("Your e-mail address", exact=True).fill("grace@example.org")
     form.get_by_label("I run or help run this group and may list it").check()
+
+
+def test_a_group_finds_its_listing_and_claims_it(new_context, screenshot, traffic):
+    unclaimed = OrganisationFactory(title="Garratt Green Allotments")
+    page = new_context(java_script_enabled=False).new_page()
+    page.goto("/list-your-group/")
+    form = page.locator("form.form")
+    fill_registration(form)
     form.get_by_role("button", name="Send for checking").click()
 
     matches = page.get_by_role("region", name="Is this already listed?")
@@ -86,3 +93,21 @@ def test_a_moderator_approves_a_claim(new_context, live_site, screenshot):
     assert claim.status == ListingClaim.Status.APPROVED
     unclaimed.refresh_from_db()
     assert claim.user.groups.filter(pk=unclaimed.editors_group_id).exists()
+
+
+def test_the_matches_and_the_claim_page_pass_axe(page, axe_source):
+    unclaimed = OrganisationFactory(title="Garratt Green Allotments")
+    problems = {}
+    page.goto("/list-your-group/")
+    fill_registration(page.locator("form.form"))
+    page.locator("form.form").get_by_role("button", name="Send for checking").click()
+    expect(page.get_by_role("region", name="Is this already listed?")).to_be_visible()
+    problems["matches"] = violations(page, axe_source)
+    page.goto(f"/list-your-group/claim/{unclaimed.uuid}/")
+    problems["claim"] = violations(page, axe_source)
+    page.get_by_role("button", name="Send for checking").click()
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
+    problems["claim with errors"] = violations(page, axe_source)
+    page.goto(unclaimed.url)
+    problems["listing"] = violations(page, axe_source)
+    assert problems == {name: [] for name in problems}
