@@ -109,6 +109,62 @@ class GroupRegistrationForm(HoneypotMixin, forms.Form):
         return email
 
 
+class ListingClaimForm(HoneypotMixin, forms.Form):
+    """'This is us': someone who runs a listed group asks to look after its listing."""
+
+    claimant_name = forms.CharField(
+        label="Your name", max_length=255, error_messages={"required": "Enter your name."}
+    )
+    claimant_email = forms.EmailField(
+        label="Your e-mail address",
+        help_text="If we agree, we send your sign-in link here.",
+        error_messages={"required": "Enter your e-mail address."},
+    )
+    claimant_role = forms.CharField(
+        label="Your role in the group (optional)",
+        max_length=100,
+        required=False,
+        help_text="For example organiser, treasurer or volunteer.",
+    )
+    evidence = forms.CharField(
+        label="How can we check it is your group?",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        help_text=(
+            "For example: the group's e-mail address or website you can reply from, "
+            "a phone number on the listing, or someone we can ask."
+        ),
+        error_messages={"required": "Tell us how we can check it is your group."},
+    )
+    agree = forms.BooleanField(
+        label="I run or help run this group",
+        error_messages={"required": "Confirm that you run or help run this group."},
+    )
+
+    def clean_claimant_email(self):
+        return self.cleaned_data["claimant_email"].lower()
+
+
+class ClaimDecisionForm(NamedErrorsMixin, PlainTextFormMixin, forms.Form):
+    decision = forms.ChoiceField(
+        choices=[("approve", "Approve: hand the listing to them"), ("decline", "Decline")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose approve or decline."},
+    )
+    reason = forms.CharField(
+        label="Reason (sent to them if you decline)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "decline" and not data.get("reason", "").strip():
+            self.add_error("reason", "Give a reason: the person who claimed it will be told it.")
+        return data
+
+
 class ProblemReportForm(HoneypotMixin, forms.Form):
     kind = forms.ChoiceField(
         label="What is wrong?",

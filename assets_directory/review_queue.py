@@ -22,8 +22,8 @@ from wagtail.models import Page, TaskState
 
 from . import services
 from .changes import ChangeDescription, FieldChange, describe_page_revision
-from .models import GroupRegistration, Venue
-from .selectors import venues_to_check
+from .models import GroupRegistration, ListingClaim, Venue
+from .selectors import organisation_has_active_editors, pending_claims, venues_to_check
 from .services import ReviewError
 
 
@@ -295,12 +295,97 @@ class VenuesProvider:
         )
 
 
+class ClaimsProvider:
+    """People asking to look after a listing nobody looks after (services.claim_submit)."""
+
+    key = "claim"
+
+    def _allowed(self, user) -> bool:
+        return user.has_perm("assets_directory.change_listingclaim")
+
+    def count(self, user) -> int:
+        return pending_claims().count() if self._allowed(user) else 0
+
+    def section(self, user) -> Section:
+        items = []
+        for claim in pending_claims() if self._allowed(user) else []:
+            organisation = claim.organisation
+            rows = [
+                ("Listing", organisation.title),
+                (
+                    "Who asks",
+                    ", ".join(
+                        part
+                        for part in (claim.claimant_name, claim.claimant_role, claim.claimant_email)
+                        if part
+                    ),
+                ),
+                ("How they are part of it", claim.evidence),
+            ]
+            if organisation_has_active_editors(organisation):
+                rows.append(
+                    ("Note", "Someone looks after this listing now: it cannot be handed on.")
+                )
+            items.append(
+                ReviewItem(
+                    key=self.key,
+                    pk=claim.pk,
+                    title=f"{organisation.title}: claimed by {claim.claimant_name}",
+                    summary=f"Asked on {date_format(claim.created_at, 'j F Y')}.",
+                    description=ChangeDescription(
+                        new=True,
+                        changes=[FieldChange(label, "", value) for label, value in rows if value],
+                    ),
+                    links=[
+                        (
+                            "Open the listing in the editor",
+                            reverse("wagtailadmin_pages:edit", args=[organisation.pk]),
+                        ),
+                        ("Decide on its own page", reverse("claim_decide", args=[claim.pk])),
+                    ],
+                    approve_label="Hand the listing to them",
+                    changes_label="Decline",
+                    reason_help="Say why. The person who asked will be sent this.",
+                )
+            )
+        return Section(
+            key=self.key,
+            title="Claims to look after a listing",
+            items=items,
+            empty="No claim waiting.",
+        )
+
+    def _claim(self, pk, user):
+        claim = ListingClaim.objects.select_related("organisation").filter(pk=pk).first()
+        if claim is None or not self._allowed(user):
+            raise ReviewError("That claim is not there any more.")
+        return claim
+
+    def approve(self, *, pk, user) -> str:
+        claim = self._claim(pk, user)
+        try:
+            services.claim_approve(claim=claim, moderator=user)
+        except services.ClaimRefused as exc:
+            raise ReviewError(exc.message) from exc
+        return (
+            f"{claim.claimant_name} now looks after {claim.organisation.title} and has been "
+            "sent a link to sign in."
+        )
+
+    def request_changes(self, *, pk, user, reason) -> str:
+        claim = self._claim(pk, user)
+        try:
+            services.claim_decline(claim=claim, moderator=user, reason=reason)
+        except services.ClaimRefused as exc:
+            raise ReviewError(exc.message) from exc
+        return f"The claim on {claim.organisation.title} was declined; they have been told why."
+
+
 SECTION_PROVIDERS: list = [
     PageChangesProvider(),
     RegistrationsProvider(),
+    ClaimsProvider(),
     VenuesProvider(),
-    # CLAIMS: the claims branch adds its provider here, e.g. `ClaimsProvider()`, an object with
-    # the key, section, count, approve and request_changes described at the top of this module.
 ]
 
 

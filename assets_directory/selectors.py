@@ -25,6 +25,7 @@ from .models import (
     Activity,
     Category,
     DirectoryIndexPage,
+    ListingClaim,
     ListingReport,
     Organisation,
     SchoolHoliday,
@@ -174,6 +175,33 @@ def organisation_owner_emails(organisation: Organisation) -> list[str]:
     if not emails and organisation.email:
         emails = [organisation.email]
     return sorted(set(emails))
+
+
+def organisations_with_active_editors(organisations) -> set[int]:
+    """Of the given organisations, the ids of those an active account looks after (through
+    their editors group). The others may be claimed (services.claim_submit)."""
+    group_ids = {o.editors_group_id: o.pk for o in organisations if o.editors_group_id}
+    if not group_ids:
+        return set()
+    looked_after = (
+        get_user_model()
+        .objects.filter(groups__in=list(group_ids), is_active=True)
+        .values_list("groups", flat=True)
+    )
+    return {group_ids[g] for g in looked_after if g in group_ids}
+
+
+def organisation_has_active_editors(organisation: Organisation) -> bool:
+    return bool(organisations_with_active_editors([organisation]))
+
+
+def pending_claims():
+    """Claims to look after a listing, waiting for a moderator: oldest first."""
+    return (
+        ListingClaim.objects.filter(status=ListingClaim.Status.PENDING)
+        .select_related("organisation")
+        .order_by("created_at", "pk")
+    )
 
 
 def moderator_emails() -> list[str]:

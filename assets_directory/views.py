@@ -7,8 +7,10 @@ from django.views.decorators.http import require_http_methods
 from common.ratelimit import limits_exceeded, limits_record, public_form_limits
 
 from . import ical, selectors, services
-from .forms import GroupRegistrationForm, ProblemReportForm
-from .models import Activity
+from .duplicates import organisation_duplicates
+from .forms import GroupRegistrationForm, ListingClaimForm, ProblemReportForm
+from .models import Activity, Organisation
+from .selectors import organisation_has_active_editors
 
 
 def _too_many(request, template, context):
@@ -16,12 +18,28 @@ def _too_many(request, template, context):
     return render(request, template, context, status=429)
 
 
+def _possible_duplicates(form) -> list:
+    """'Is this already listed?': listings like the one being registered, once it has a name."""
+    name = form.cleaned_data.get("organisation_name") or form.data.get("organisation_name", "")
+    if not isinstance(name, str) or not name.strip():
+        return []
+    return organisation_duplicates(name=name[:255], postcode=form.cleaned_data.get("postcode", ""))
+
+
 @require_http_methods(["GET", "POST"])
 def register_group(request):
     form = GroupRegistrationForm(request.POST if request.method == "POST" else None)
     template = "assets_directory/register_group.html"
     if request.method == "POST":
-        if form.is_valid():
+        valid = form.is_valid()
+        if not form.is_spam:
+            duplicates = _possible_duplicates(form)
+            # A step of its own, without JavaScript: the answers come back with the likely
+            # matches above them, each to claim, and "Not us, carry on" sends them as they are.
+            if duplicates and not (valid and request.POST.get("not_listed")):
+                context = {"form": form, "duplicates": duplicates}
+                return render(request, template, context, status=200 if valid else 400)
+        if valid:
             # Limited per address and per contact e-mail address (each registration e-mails it).
             limits = public_form_limits(
                 request, scope="register", target=form.cleaned_data["contact_email"]
@@ -36,6 +54,47 @@ def register_group(request):
             # Answer a bot as if it worked, and keep nothing.
             return redirect("assets_directory:register_done")
     return render(request, template, {"form": form}, status=400 if form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def claim_listing(request, uuid):
+    """'This is us': ask to look after a listing that no group looks after."""
+    organisation = get_object_or_404(Organisation.objects.live(), uuid=uuid)
+    template = "assets_directory/claim_listing.html"
+    form = ListingClaimForm(request.POST if request.method == "POST" else None)
+    context = {"organisation": organisation, "form": form}
+    if organisation_has_active_editors(organisation):
+        # Its group looks after it: nothing to claim. Answered as a conflict with the
+        # listing's state, in words, to anyone who follows an old link.
+        context["refused"] = services.CLAIM_LOOKED_AFTER
+        return render(request, template, context, status=409)
+    if request.method == "POST":
+        if form.is_valid():
+            # Limited per address and per claimant's address (each claim e-mails it).
+            limits = public_form_limits(
+                request, scope="claim", target=form.cleaned_data["claimant_email"]
+            )
+            if limits_exceeded(limits):
+                return _too_many(request, template, context)
+            data = {k: v for k, v in form.cleaned_data.items() if k not in ("agree", "website_url")}
+            try:
+                services.claim_submit(organisation=organisation, **data)
+            except services.ClaimRefused as exc:
+                context["refused"] = exc.message
+                return render(request, template, context, status=409)
+            limits_record(limits)
+            messages.success(
+                request,
+                "Thank you. We will check your request, usually within a week, and e-mail you.",
+            )
+            return HttpResponseRedirect(organisation.url)
+        if form.is_spam:
+            messages.success(
+                request,
+                "Thank you. We will check your request, usually within a week, and e-mail you.",
+            )
+            return HttpResponseRedirect(organisation.url)
+    return render(request, template, context, status=400 if form.errors else 200)
 
 
 def register_done(request):

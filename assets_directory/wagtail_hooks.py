@@ -11,6 +11,7 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_POST
 from wagtail import hooks
+from wagtail.admin import messages as admin_messages
 from wagtail.admin.action_menu import PublishMenuItem, SubmitForModerationMenuItem
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, ObjectList
@@ -25,10 +26,27 @@ from wagtail.snippets.views.snippets import EditView, IndexView, SnippetViewSet,
 
 from . import selectors, services
 from .dashboard import EditorDashboardPanel
-from .forms import RegistrationDecisionForm, RequestChangesForm, SessionPreviewForm, VenueForm
-from .models import Category, Condition, GroupRegistration, ListingReport, SchoolHoliday, Venue
+from .duplicates import activity_duplicates
+from .forms import (
+    ClaimDecisionForm,
+    RegistrationDecisionForm,
+    RequestChangesForm,
+    SessionPreviewForm,
+    VenueForm,
+)
+from .models import (
+    Activity,
+    Category,
+    Condition,
+    GroupRegistration,
+    ListingClaim,
+    ListingReport,
+    SchoolHoliday,
+    Venue,
+)
 from .permissions import venue_policy
 from .review_queue import provider_for, queue_count, queue_sections
+from .selectors import organisation_has_active_editors
 
 
 class CategoryViewSet(SnippetViewSet):
@@ -161,6 +179,42 @@ class GroupRegistrationViewSet(SnippetViewSet):
     ]
 
 
+class DecideClaimColumn(Column):
+    def get_value(self, instance):
+        if not instance.is_pending:
+            return ""
+        return format_html(
+            '<a class="button button-small" href="{}">Approve or decline</a>',
+            reverse("claim_decide", args=[instance.pk]),
+        )
+
+
+class ListingClaimViewSet(SnippetViewSet):
+    model = ListingClaim
+    icon = "user"
+    menu_label = "Claims on listings"
+    list_display = [
+        "organisation",
+        "claimant_name",
+        "claimant_email",
+        "status",
+        "created_at",
+        DecideClaimColumn("decide", label="Decision"),
+    ]
+    list_filter = ["status"]
+    search_fields = ["claimant_name", "claimant_email"]
+    inspect_view_enabled = True
+    # Claims come from the public claim page and are decided on their own page (claim_decide);
+    # moderators may view and change them, never add or delete.
+    panels = [
+        FieldPanel("organisation", read_only=True),
+        FieldPanel("claimant_name", read_only=True),
+        FieldPanel("claimant_email", read_only=True),
+        FieldPanel("evidence", read_only=True),
+        FieldPanel("status", read_only=True),
+    ]
+
+
 class ListingReportViewSet(SnippetViewSet):
     model = ListingReport
     icon = "warning"
@@ -183,6 +237,7 @@ class DirectoryViewSetGroup(SnippetViewSetGroup):
     menu_order = 200
     items = (
         GroupRegistrationViewSet,
+        ListingClaimViewSet,
         ListingReportViewSet,
         VenueViewSet,
         CategoryViewSet,
@@ -292,6 +347,45 @@ def review_decide(request, key, pk, decision):
     return redirect("review_queue")
 
 
+@permission_required("assets_directory.change_listingclaim", raise_exception=True)
+def claim_decide(request, pk):
+    """Approve a claim (the claimant becomes the listing's editor) or decline it with a reason,
+    in one step."""
+    claim = get_object_or_404(ListingClaim.objects.select_related("organisation"), pk=pk)
+    form = ClaimDecisionForm(request.POST if request.method == "POST" else None)
+    context = {
+        "claim": claim,
+        "form": form,
+        "looked_after": organisation_has_active_editors(claim.organisation),
+    }
+    if request.method == "POST" and claim.is_pending and form.is_valid():
+        try:
+            if form.cleaned_data["decision"] == "approve":
+                services.claim_approve(claim=claim, moderator=request.user)
+                messages.success(
+                    request,
+                    f"{claim.claimant_name} now looks after {claim.organisation.title} and has "
+                    "been sent a link to sign in.",
+                )
+            else:
+                services.claim_decline(
+                    claim=claim, moderator=request.user, reason=form.cleaned_data["reason"]
+                )
+                messages.success(request, f"The claim on {claim.organisation.title} was declined.")
+        except services.ClaimRefused as exc:
+            context["refused"] = exc.message
+            return TemplateResponse(
+                request, "assets_directory/admin/claim_decide.html", context, status=409
+            )
+        return redirect("wagtailsnippets_assets_directory_listingclaim:list")
+    return TemplateResponse(
+        request,
+        "assets_directory/admin/claim_decide.html",
+        context,
+        status=400 if form.errors else 200,
+    )
+
+
 @hooks.register("register_admin_urls")
 def register_admin_urls():
     return [
@@ -310,6 +404,7 @@ def register_admin_urls():
             {"decision": "request_changes"},
             name="review_request_changes",
         ),
+        path("claims/<int:pk>/decide/", claim_decide, name="claim_decide"),
     ]
 
 
@@ -344,6 +439,20 @@ def register_pending_registrations_menu_item():
     )
 
 
+@hooks.register("register_admin_menu_item")
+def register_pending_claims_menu_item():
+    class PendingMenuItem(MenuItem):
+        def is_shown(self, request):
+            return request.user.has_perm("assets_directory.change_listingclaim")
+
+    return PendingMenuItem(
+        "Claims to decide",
+        reverse("wagtailsnippets_assets_directory_listingclaim:list") + "?status=pending",
+        icon_name="user",
+        order=151,
+    )
+
+
 class SubmitForApprovalMenuItem(SubmitForModerationMenuItem):
     """Wagtail's "Submit to Moderators approval", in the words of someone listing an activity."""
 
@@ -367,6 +476,37 @@ def submit_for_approval_first(menu_items, request, context):
             if not any(isinstance(other, PublishMenuItem) for other in menu_items):
                 menu_items.insert(0, menu_items.pop(index))
             return
+
+
+# First: a later hook may answer with a redirect, and then the hooks after it do not run. It
+# only adds a message, which acknowledge_submission keeps.
+@hooks.register("after_create_page", order=-10)
+def warn_of_duplicates(request, page):
+    """'Is this already listed?' for a new activity: likely duplicates on the site (much the
+    same title, at a venue within 100 m), each with a link, so the volunteer can check."""
+    if not isinstance(page.specific, Activity):
+        return None
+    duplicates = activity_duplicates(activity=page.specific)
+    if not duplicates:
+        return None
+    titles = "; ".join(f'"{d.page.title}" ({d.reason_text.lower()})' for d in duplicates)
+    buttons = [
+        admin_messages.button(
+            reverse("wagtailadmin_pages:edit", args=[d.page.pk])
+            if is_moderator(request.user)
+            else d.page.url,
+            f"See {d.page.title}",
+            new_window=True,
+        )
+        for d in duplicates
+    ]
+    admin_messages.warning(
+        request,
+        f"Is this already listed? These activities look alike: {titles}. If one is the same "
+        "activity, update that listing instead and delete this one.",
+        buttons=buttons,
+    )
+    return None
 
 
 @hooks.register("after_create_page")

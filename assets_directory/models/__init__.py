@@ -1,4 +1,4 @@
-from .moderation import FreshnessReminder, GroupRegistration, ListingReport
+from .moderation import FreshnessReminder, GroupRegistration, ListingClaim, ListingReport
 from .pages import (
     Activity,
     ActivitySchedule,
@@ -19,6 +19,7 @@ __all__ = [
     "DirectoryIndexPage",
     "FreshnessReminder",
     "GroupRegistration",
+    "ListingClaim",
     "ListingReport",
     "Organisation",
     "SchoolHoliday",

@@ -115,3 +115,57 @@ class FreshnessReminder(models.Model):
 
     def __str__(self):
         return f"Reminder for {self.activity_id} sent {self.sent_at:%Y-%m-%d}"
+
+
+class ListingClaim(models.Model):
+    """Someone's request to look after a listing that no group looks after ("This is us").
+
+    A moderator decides it; approval makes the claimant an editor of the organisation, as
+    approving a registration does (services.claim_approve).
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for a decision"
+        APPROVED = "approved", "Approved"
+        DECLINED = "declined", "Declined"
+
+    organisation = models.ForeignKey(
+        "assets_directory.Organisation", on_delete=models.CASCADE, related_name="claims"
+    )
+    claimant_name = models.CharField("name", max_length=255)
+    claimant_email = models.EmailField("e-mail address")
+    claimant_role = models.CharField("role in the group", max_length=100, blank=True)
+    evidence = models.TextField(
+        "how they show it is their group", help_text="What the claimant sent to show it is theirs."
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="listing_claims",
+        help_text="The account that was made an editor, once approved.",
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    reason = models.TextField(blank=True, help_text="Why it was declined (sent to the claimant).")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "listing claim"
+
+    def __str__(self):
+        status = self.get_status_display().lower()
+        return f"{self.organisation.title}: {self.claimant_name} ({status})"
+
+    @property
+    def is_pending(self):
+        return self.status == self.Status.PENDING

@@ -195,6 +195,13 @@ class Organisation(Page):
         obj.collection_id = self.collection_id
         return obj
 
+    @property
+    def looked_after(self) -> bool:
+        """Whether an active account edits it; one nobody looks after may be claimed."""
+        return bool(
+            self.editors_group_id and self.editors_group.user_set.filter(is_active=True).exists()
+        )
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["activities"] = organisation_activities(

@@ -1,9 +1,11 @@
-"""Writes for the directory: registration and moderation, venues, freshness, problem reports.
+"""Writes for the directory: registration, claims and moderation, venues, freshness, reports.
 
 Import from here (``from assets_directory.services import registration_submit``): the modules
 are how the writes are filed, not part of the interface.
 """
 
+from .claims import LOOKED_AFTER as CLAIM_LOOKED_AFTER
+from .claims import ClaimRefused, claim_approve, claim_decline, claim_submit
 from .freshness import (
     FRESHNESS_SALT,
     FreshnessLinkError,
@@ -44,16 +46,21 @@ from .venues import (
 )
 
 __all__ = [
+    "CLAIM_LOOKED_AFTER",
     "EDITOR_DOCUMENT_PERMISSIONS",
     "EDITOR_IMAGE_PERMISSIONS",
     "EDITOR_MODEL_PERMISSIONS",
     "EDITOR_PAGE_PERMISSIONS",
     "FRESHNESS_SALT",
+    "ClaimRefused",
     "VENUE_IN_USE_LISTED",
     "FreshnessLinkError",
     "FreshnessSummary",
     "ReviewError",
     "VenueInUse",
+    "claim_approve",
+    "claim_decline",
+    "claim_submit",
     "freshness_due_activities",
     "freshness_link",
     "freshness_read_link",

@@ -8,7 +8,7 @@ from django.urls import Resolver404, resolve, reverse
 from wagtail.models import Workflow, WorkflowState
 
 from assets_directory.models import Activity, GroupRegistration, Organisation
-from assets_directory.review_queue import SECTION_PROVIDERS, Section, provider_for
+from assets_directory.review_queue import SECTION_PROVIDERS, provider_for
 from assets_directory.services import registration_submit
 from tests.conftest import make_editor
 from tests.factories import ActivityFactory
@@ -226,20 +226,13 @@ def test_hostile_strings_are_escaped(client, moderator, live_activity, editor, r
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
 
 
-def test_claims_plug_in_as_a_provider(monkeypatch):
-    class ClaimsProvider:
-        key = "claim"
-
-        def count(self, user):
-            return 1
-
-        def section(self, user):
-            return Section(key=self.key, title="Claims", items=[])
-
-    monkeypatch.setattr(
-        "assets_directory.review_queue.SECTION_PROVIDERS", [*SECTION_PROVIDERS, ClaimsProvider()]
-    )
-    assert provider_for("claim").section(None).title == "Claims"
+def test_every_kind_of_decision_has_one_provider_with_its_own_address():
+    keys = [provider.key for provider in SECTION_PROVIDERS]
+    assert sorted(keys) == ["claim", "page", "registration", "venue"]
+    for key in keys:
+        assert provider_for(key).key == key
+        assert re.fullmatch(r"[a-z-]+", key)
+    assert provider_for("nothing") is None
 
 
 @pytest.mark.django_db

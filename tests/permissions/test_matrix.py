@@ -71,6 +71,7 @@ from assets_directory.models import (
     Category,
     Condition,
     GroupRegistration,
+    ListingClaim,
     ListingReport,
     Venue,
 )
@@ -93,6 +94,7 @@ from tests.matching.test_preferences_views import PREFERENCES_POST
 
 from .world import (
     B_ACTIVITY_TITLE,
+    CLAIMANT_NAME,
     DOCUMENT_TITLE,
     DRAFT_TITLE,
     IMAGE_TITLE,
@@ -100,6 +102,7 @@ from .world import (
     REGISTRATION_NAME,
     REPORT_MESSAGE,
     ROLES,
+    UNCLAIMED_TITLE,
     World,
     build_world,
 )
@@ -310,6 +313,14 @@ reports            GET   LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY  
 report             GET   LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
 report.edit        POST  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
 report.delete      POST  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+# Claims on a listing nobody looks after: moderators see and decide them; no group's editor sees
+# anyone's claims.
+claims             GET   LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+claim              GET   LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+claim.decide       GET   LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+claim.decide       POST  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+review.claim.approve POST LOGIN DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+review.claim.changes POST LOGIN DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
 no_results         GET   LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
 no_results.csv     GET   LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
 # Evidence of gaps is kept: moderators read it and cannot delete it.
@@ -338,6 +349,12 @@ redirect.add       POST  LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY  
 kiosk              GET   ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW
 kiosk.place        POST  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW
 api.match          POST  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW
+# Anyone may ask to look after a listing nobody looks after; a listing its group looks after
+# cannot be claimed by anyone (409).
+claim_page         GET   ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW
+claim_page         POST  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW
+org_a.claim        GET   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY
+org_a.claim        POST  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY
 """
 
 ANSWERS = ("ALLOW", "LOGIN", "DENY", "HIDDEN", "ABSENT", "NOOP")
@@ -999,6 +1016,16 @@ ACTIONS: dict[str, Action] = {
         data=lambda w: {f"registration-{w.registration.pk}-reason": "We list groups in SW only."},
         state=field_of(GroupRegistration, "registration", "status"),
     ),
+    "review.claim.approve": Action(
+        lambda w: reverse("review_approve", args=["claim", w.claim.pk]),
+        data=lambda w: {},
+        state=field_of(ListingClaim, "claim", "status"),
+    ),
+    "review.claim.changes": Action(
+        lambda w: reverse("review_request_changes", args=["claim", w.claim.pk]),
+        data=lambda w: {f"claim-{w.claim.pk}-reason": "We could not reach the group."},
+        state=field_of(ListingClaim, "claim", "status"),
+    ),
     "review.venue.approve": Action(
         lambda w: reverse("review_approve", args=["venue", w.venue_a.pk]),
         data=lambda w: {},
@@ -1025,6 +1052,19 @@ ACTIONS: dict[str, Action] = {
         snippet_url("assets_directory_listingreport", "delete", "report"),
         data=lambda w: {},
         state=exists(ListingReport, "report"),
+    ),
+    "claims": Action(
+        snippet_url("assets_directory_listingclaim", "list"), shows=lambda w: CLAIMANT_NAME
+    ),
+    "claim": Action(
+        snippet_url("assets_directory_listingclaim", "inspect", "claim"),
+        shows=lambda w: CLAIMANT_NAME,
+    ),
+    "claim.decide": Action(
+        lambda w: reverse("claim_decide", args=[w.claim.pk]),
+        data=lambda w: {"decision": "approve"},
+        shows=lambda w: CLAIMANT_NAME,
+        state=field_of(ListingClaim, "claim", "status"),
     ),
     "no_results": Action(
         snippet_url("search_zeroresultsearch", "list"), shows=lambda w: NO_RESULTS_TERMS
@@ -1122,6 +1162,31 @@ ACTIONS: dict[str, Action] = {
         csrf=False,
         stores_nothing=True,
     ),
+    "claim_page": Action(
+        lambda w: reverse("assets_directory:claim", args=[w.unclaimed.uuid]),
+        data=lambda w: {
+            "claimant_name": "Ada Lovelace",
+            "claimant_email": "ada.lovelace@example.org",
+            "claimant_role": "",
+            "evidence": "I am on the committee.",
+            "agree": "on",
+            "website_url": "",
+        },
+        shows=lambda w: UNCLAIMED_TITLE,
+        state=count(ListingClaim, organisation=lambda w: w.unclaimed),
+    ),
+    "org_a.claim": Action(
+        lambda w: reverse("assets_directory:claim", args=[w.org_a.uuid]),
+        data=lambda w: {
+            "claimant_name": "Ada Lovelace",
+            "claimant_email": "ada.lovelace@example.org",
+            "claimant_role": "",
+            "evidence": "I am on the committee.",
+            "agree": "on",
+            "website_url": "",
+        },
+        state=count(ListingClaim, organisation=lambda w: w.org_a),
+    ),
 }
 
 
@@ -1189,7 +1254,9 @@ def answer(response, *, role: str, method: str, shows: str | None) -> str:
     status = response.status_code
     if status == 404:
         return "HIDDEN"
-    if status == 403:
+    if status in (403, 409):
+        # 409: refused because of the object's state, for everyone alike (a claim on a listing
+        # its group already looks after): a refusal like 403.
         return "DENY"
     if status in (301, 302, 303):
         path = urlsplit(response["Location"]).path

@@ -19,7 +19,7 @@ from wagtail.models import Page, Site, Workflow
 from wagtail.users.models import UserProfile
 
 from assets_directory.models import DirectoryIndexPage, Organisation
-from assets_directory.services import registration_submit, report_submit
+from assets_directory.services import claim_submit, registration_submit, report_submit
 from cms.models import SiteSettings
 from matching.models import FollowUp, Team, TeamMembership
 from matching.network import members_from_dicts
@@ -59,6 +59,8 @@ DOCUMENT_TITLE = "Knitting pattern leaflet"
 REGISTRATION_NAME = "Wandle Walkers"
 REPORT_MESSAGE = "The hall has moved to Garratt Lane"
 NO_RESULTS_TERMS = "underwater basket weaving"
+UNCLAIMED_TITLE = "Garratt Green Allotments"
+CLAIMANT_NAME = "Grace Hopper"
 
 
 @dataclass
@@ -84,6 +86,8 @@ class World:
     plan_item: object = None
     registration: object = None  # a pending group registration
     report: object = None  # an open problem report on A's activity
+    unclaimed: Organisation | None = None  # a live organisation with no editors
+    claim: object = None  # a pending claim on it
     no_results: object = None  # a recorded search with no results
     superuser: object = None
 
@@ -165,6 +169,14 @@ def build_world() -> World:
         areas_served="SW18",
         contact_name="Ada Walker",
         contact_email="ada@example.org",
+    )
+    w.unclaimed = OrganisationFactory(parent=w.directory, title=UNCLAIMED_TITLE)
+    w.claim = claim_submit(
+        organisation=w.unclaimed,
+        claimant_name=CLAIMANT_NAME,
+        claimant_email="grace@example.org",
+        claimant_role="Secretary",
+        evidence="I can reply from the group's address.",
     )
     w.report = report_submit(activity=w.activity_a, kind="wrong_details", message=REPORT_MESSAGE)
     w.no_results = ZeroResultSearch.objects.create(terms=NO_RESULTS_TERMS, outcode="SW18")
