@@ -819,9 +819,16 @@ def _register_and_get_account(j: Journey, *, via_queue: bool = False) -> tuple[s
                 "button[type=submit]"
             ).first.click()
         page.wait_for_load_state("load")
-        if "thank-you" not in page.url:
-            errors = " ".join(page.inner_text("main").split())[:300]
-            raise SystemExit(f"Registration was refused: {errors}")
+    carry_on = page.get_by_role("button", name="Not us, carry on")
+    if "thank-you" not in page.url and carry_on.count():
+        with rec.step("register", "'Is this already listed?': 'Not us, carry on'", page=page):
+            rec.note(" ".join(page.inner_text("main").split())[:200])
+            with page.expect_navigation():
+                carry_on.first.click()
+            page.wait_for_load_state("load")
+    if "thank-you" not in page.url:
+        errors = " ".join(page.inner_text("main").split())[:300]
+        raise SystemExit(f"Registration was refused: {errors}")
     page.context.close()
 
     mod_user, mod_password = a.moderator.split(":", 1)
