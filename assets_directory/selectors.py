@@ -84,8 +84,9 @@ class CardPhoto:
 def activity_card_photos(ids) -> dict[int, CardPhoto]:
     """The photos of the listed activities among `ids`, by activity id, for result cards.
 
-    Two queries whatever the number (the activities with their images, then the renditions
-    already made); a rendition not yet made is made here, once.
+    Three queries whatever the number (the private sections "listed" leaves out, the
+    activities with their images, the renditions already made); a rendition not yet made is
+    made here, once.
     """
     activities = (
         listed_activities()

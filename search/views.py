@@ -127,7 +127,7 @@ def search_page(request):
         context["messages"], context["placed_messages"] = _placed(
             request, {hit.id for hit in results.hits}
         )
-        # The results' photos, all in two queries (the index holds no pictures).
+        # The results' photos, all in three queries (the index holds no pictures).
         context["photos"] = activity_card_photos([hit.id for hit in results.hits])
     if results is not None and results.did_you_mean:
         # The corrected words, searched as such, with every filter kept: from the first page.
