@@ -136,6 +136,14 @@ def image_collection_error(image, *, organisation) -> str | None:
     return IMAGE_NOT_YOURS if owned else None
 
 
+def refuse_image(form, name: str, error: str) -> None:
+    """The error on the image field, and the choice emptied: the form shown again must not
+    preview (or make a rendition of) a picture that is not the reader's to use."""
+    form.add_error(name, error)
+    form.data = form.data.copy()
+    form.data[form.add_prefix(name)] = ""
+
+
 class OrganisationForm(NamedErrorsMixin, PlainTextFormMixin, WagtailAdminPageForm):
     """The organisation editor: its plain text fields refuse control and format characters
     (a right-to-left override in a title would reach every page and e-mail that names it)."""
@@ -144,7 +152,7 @@ class OrganisationForm(NamedErrorsMixin, PlainTextFormMixin, WagtailAdminPageFor
         cleaned = super().clean()
         error = image_collection_error(cleaned.get("logo"), organisation=self.instance)
         if error:
-            self.add_error("logo", error)
+            refuse_image(self, "logo", error)
         return cleaned
 
 
@@ -281,7 +289,7 @@ class ActivityForm(NamedErrorsMixin, PlainTextFormMixin, WagtailAdminPageForm):
         organisation = parent.specific if parent is not None else None
         error = image_collection_error(cleaned.get("photo"), organisation=organisation)
         if error:
-            self.add_error("photo", error)
+            refuse_image(self, "photo", error)
         # Many-to-many choices reach only the form, not the model's clean().
         audiences = audience_slugs(cleaned.get("audience") or "")
         if "condition" in audiences and not cleaned.get("conditions"):

@@ -104,10 +104,13 @@ class TestOnlyTheOrganisationsOwnImages:
         client.force_login(editor)
         revisions = activity.revisions.count()
         response = self.edit(client, activity, other_image)
-        # The chooser never offered it, and a forged choice is not kept.
+        # The chooser never offered it, and a forged choice is not kept, nor shown back.
         assert response.status_code == 200
+        assert "belongs to another organisation" in body(response)
         assert activity.revisions.count() == revisions
         assert Activity.objects.get(pk=activity.pk).photo_id is None
+        assert other_image.title not in body(response)
+        assert not other_image.renditions.exists()
 
     def test_a_moderator_cannot_give_one_groups_image_to_another(
         self, client, moderator, activity, other_image
