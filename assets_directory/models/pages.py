@@ -114,8 +114,8 @@ LOGO_ALT_REQUIRED = (
     "ball of wool'."
 )
 IMAGE_NOT_YOURS = (
-    "Choose a picture from your own organisation's images, or upload a new one. This one "
-    "belongs to another organisation."
+    "Choose one of this organisation's own pictures, or upload a new one: this picture is "
+    "not one of them."
 )
 
 

@@ -12,6 +12,7 @@ from django.urls import reverse
 from wagtail.images import get_image_model
 from wagtail.images.tests.utils import get_test_image_file
 from wagtail.models import Page
+from wagtail.test.utils.form_data import rich_text
 
 from assets_directory.models import Activity
 from assets_directory.models.pages import IMAGE_NOT_YOURS, image_collection_error
@@ -46,6 +47,27 @@ def other_image(other_organisation):
     organisation_grant_editors(organisation=other_organisation)
     other_organisation.refresh_from_db()
     return picture(other_organisation, title="The choir on stage")
+
+
+def organisation_post_data(organisation, logo):
+    return {
+        "title": organisation.title,
+        "slug": organisation.slug,
+        "kind": organisation.kind,
+        "description": rich_text(""),
+        "logo": logo.pk,
+        "logo_alt": "Our logo: a ball of wool",
+        "website": "",
+        "email": "",
+        "phone": "",
+        "areas_served": "",
+        "languages": "",
+        "charity_number": "",
+        "comments-TOTAL_FORMS": "0",
+        "comments-INITIAL_FORMS": "0",
+        "comments-MIN_NUM_FORMS": "0",
+        "comments-MAX_NUM_FORMS": "1000",
+    }
 
 
 def body(response):
@@ -106,7 +128,7 @@ class TestOnlyTheOrganisationsOwnImages:
         response = self.edit(client, activity, other_image)
         # The chooser never offered it, and a forged choice is not kept, nor shown back.
         assert response.status_code == 200
-        assert "belongs to another organisation" in body(response)
+        assert "this picture is not one of them" in body(response)
         assert activity.revisions.count() == revisions
         assert Activity.objects.get(pk=activity.pk).photo_id is None
         assert other_image.title not in body(response)
@@ -118,7 +140,21 @@ class TestOnlyTheOrganisationsOwnImages:
         client.force_login(moderator)
         response = self.edit(client, activity, other_image)
         assert response.status_code == 200
-        assert "belongs to another organisation" in body(response)
+        assert "this picture is not one of them" in body(response)
+
+    def test_the_organisation_form_refuses_another_organisations_logo(
+        self, client, moderator, organisation, own_image, other_image
+    ):
+        client.force_login(moderator)
+        url = reverse("wagtailadmin_pages:edit", args=[organisation.pk])
+        response = client.post(url, organisation_post_data(organisation, other_image))
+        assert response.status_code == 200
+        assert "this picture is not one of them" in body(response)
+        assert other_image.title not in body(response)
+        response = client.post(url, organisation_post_data(organisation, own_image))
+        assert response.status_code == 302
+        draft = Page.objects.get(pk=organisation.pk).get_latest_revision_as_object()
+        assert draft.logo_id == own_image.pk
 
     def test_a_logo_must_be_the_organisations_own(self, organisation, own_image, other_image):
         organisation.refresh_from_db()
