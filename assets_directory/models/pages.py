@@ -645,6 +645,16 @@ class Activity(Page):
         if errors:
             raise ValidationError(errors)
 
+    def copy(self, *args, to=None, update_attrs=None, **kwargs):
+        # A copy into another organisation leaves the photo behind: it is the first one's
+        # picture, and the new one's page shows only its own.
+        destination = (to or self.get_parent()).specific
+        if self.photo_id and image_collection_error(self.photo, organisation=destination):
+            update_attrs = {**(update_attrs or {}), "photo": None, "photo_alt": ""}
+        return super().copy(*args, to=to, update_attrs=update_attrs, **kwargs)
+
+    copy.alters_data = True
+
     @cached_property
     def organisation(self):
         return self.get_parent().specific

@@ -171,6 +171,23 @@ class TestOnlyTheOrganisationsOwnImages:
 
 
 @pytest.mark.django_db
+class TestCopying:
+    def test_a_copy_into_another_organisation_leaves_the_photo_behind(
+        self, activity, own_image, other_image, other_organisation
+    ):
+        activity.photo, activity.photo_alt = own_image, LEEKS
+        activity.save_revision().publish()
+        other_organisation.refresh_from_db()
+        elsewhere = activity.copy(
+            to=other_organisation, update_attrs={"title": "Leeks", "slug": "leeks"}
+        ).specific
+        assert (elsewhere.photo_id, elsewhere.photo_alt) == (None, "")
+        assert elsewhere.get_latest_revision_as_object().photo_id is None
+        here = activity.copy(update_attrs={"title": "Leeks too", "slug": "leeks-too"}).specific
+        assert (here.photo_id, here.photo_alt) == (own_image.pk, LEEKS)
+
+
+@pytest.mark.django_db
 class TestEditorsReachOnlyTheirOwnImages:
     def test_another_organisations_image_cannot_be_edited(self, client, editor, other_image):
         client.force_login(editor)
