@@ -82,7 +82,7 @@ class VenueChooserViewSet(SnippetChooserViewSet):
 class VenueIndexView(IndexView):
     def get_edit_url(self, instance):
         # Editors see every venue (to choose one) but may change only their group's.
-        if instance.editable_by(self.request.user):
+        if venue_policy.user_has_permission_for_instance(self.request.user, "change", instance):
             return super().get_edit_url(instance)
         return None
 
@@ -90,7 +90,9 @@ class VenueIndexView(IndexView):
 class VenueEditView(EditView):
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
-        self.refused = not self.object.editable_by(request.user)
+        self.refused = not venue_policy.user_has_permission_for_instance(
+            request.user, "change", self.object
+        )
 
     def dispatch(self, request, *args, **kwargs):
         if self.refused:

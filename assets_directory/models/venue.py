@@ -89,12 +89,6 @@ class Venue(index.Indexed, models.Model):
     def has_point(self):
         return self.latitude is not None and self.longitude is not None
 
-    def editable_by(self, user) -> bool:
-        """Whether ``user`` may change this venue (see ``permissions.VenuePermissionPolicy``)."""
-        from ..permissions import venue_policy
-
-        return venue_policy.user_has_permission_for_instance(user, "change", self)
-
     def clean(self):
         errors = {}
         if (self.latitude is None) != (self.longitude is None):
