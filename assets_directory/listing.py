@@ -20,10 +20,9 @@ from common.http import parse_id
 
 PAGE_SIZE = 20
 
-# The renditions of an activity's photo: on its card in a list (and a search result), and on
-# its own page; and of an organisation's logo on its page. Templates name the same specs.
+# The rendition of an activity's photo on its card in a list and in search results
+# (includes/activity_card.html names the same). Its own page shows it at fill-640x360.
 CARD_PHOTO = "fill-400x225"
-PAGE_PHOTO = "fill-640x360"
 
 # The directory's lists A to Z ask this hook for each page: a function taking `category` (a
 # slug, or None for every activity), `page` and `page_size`, and returning a `Listing`, or None
