@@ -10,13 +10,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
+from django.db.models import Prefetch
 from django.db.models.functions import Lower
 from wagtail import hooks
+from wagtail.images import get_image_model
 from wagtail.models import Page as WagtailPage
 
 from common.http import parse_id
 
 PAGE_SIZE = 20
+
+# The rendition of an activity's photo on its card in a list and in search results
+# (includes/activity_card.html names the same). Its own page shows it at fill-640x360.
+CARD_PHOTO = "fill-400x225"
 
 # The directory's lists A to Z ask this hook for each page: a function taking `category` (a
 # slug, or None for every activity), `page` and `page_size`, and returning a `Listing`, or None
@@ -48,8 +54,16 @@ class ListedPage(Page):
 
 
 def for_cards(activities):
-    """With what a card in a list shows (includes/activity_card.html), in three queries."""
-    return activities.select_related("venue").prefetch_related("schedules")
+    """With what a card in a list shows (includes/activity_card.html), in four queries: the
+    activities with their venues and photos, their session times, and the photos' renditions."""
+    return activities.select_related("venue", "photo").prefetch_related(
+        "schedules", Prefetch("photo__renditions", queryset=card_renditions())
+    )
+
+
+def card_renditions():
+    """The photos' card renditions made so far (the rest are made on first showing)."""
+    return get_image_model().get_rendition_model().objects.filter(filter_spec=CARD_PHOTO)
 
 
 def organisation_activities(organisation, *, listed, page_number=None) -> Page:

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Page as PaginatorPage
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from wagtail.models import Page, WorkflowState
@@ -15,6 +15,7 @@ from wagtail.models import Page, WorkflowState
 from . import listing, scheduling
 
 # Other apps read the listing through the selectors, as they read everything of the directory.
+from .listing import CARD_PHOTO as CARD_PHOTO
 from .listing import LISTING_HOOK as LISTING_HOOK
 from .listing import PAGE_SIZE as PAGE_SIZE
 from .listing import ListedPage as ListedPage
@@ -71,6 +72,33 @@ def _category_counts_from_database(tiles: list[Category]) -> dict[str, int]:
         .values_list("top", "activities")
     )
     return {tile.slug: by_id.get(tile.pk, 0) for tile in tiles}
+
+
+@dataclass(frozen=True)
+class CardPhoto:
+    """An activity's photo as a card shows it: its card-sized rendition and its description."""
+
+    rendition: object
+    alt: str
+
+
+def activity_card_photos(ids) -> dict[int, CardPhoto]:
+    """The photos of the listed activities among `ids`, by activity id, for result cards.
+
+    Three queries whatever the number (the private sections "listed" leaves out, the
+    activities with their images, the renditions already made); a rendition not yet made is
+    made here, once.
+    """
+    activities = (
+        listed_activities()
+        .filter(pk__in=list(ids), photo__isnull=False)
+        .select_related("photo")
+        .prefetch_related(Prefetch("photo__renditions", queryset=listing.card_renditions()))
+    )
+    return {
+        activity.pk: CardPhoto(activity.photo.get_rendition(CARD_PHOTO), activity.photo_alt)
+        for activity in activities
+    }
 
 
 def organisation_activities(organisation: Organisation, *, page_number=None) -> PaginatorPage:

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from assets_directory.models import AccessibilityFeature, Activity, Category
+from assets_directory.selectors import activity_card_photos
 from common.http import parse_id, same_site_path
 from common.middleware import private_page
 from common.ratelimit import limits_exceeded, limits_record, public_form_limits
@@ -126,6 +127,8 @@ def search_page(request):
         context["messages"], context["placed_messages"] = _placed(
             request, {hit.id for hit in results.hits}
         )
+        # The results' photos, all in three queries (the index holds no pictures).
+        context["photos"] = activity_card_photos([hit.id for hit in results.hits])
     if results is not None and results.did_you_mean:
         # The corrected words, searched as such, with every filter kept: from the first page.
         corrected = params.copy()

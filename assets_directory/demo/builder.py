@@ -33,6 +33,7 @@ from common.vocabulary import WEEKDAY_SLUGS
 
 from . import content
 from .bulk import bulk_activities
+from .pictures import add_demo_photos
 
 SEED = 2026
 INWARD_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
@@ -59,6 +60,7 @@ class DemoSummary:
     organisations: int = 0
     activities: int = 0
     venues: int = 0
+    photos: int = 0
     already_loaded: bool = False
 
 
@@ -76,6 +78,7 @@ class DemoBuilder:
         progress=None,
     ):
         self.random = random.Random(seed)
+        self.seed = seed
         self.n_organisations = organisations
         self.n_activities = activities
         self.progress = progress
@@ -100,6 +103,8 @@ class DemoBuilder:
             summary.organisations = len(organisations)
             detailed = min(self.n_activities, self.DETAILED_LIMIT)
             summary.activities = self._activities(organisations, venues, detailed)
+            # Drawn from a seed of their own: the rest of the borough is as it always was.
+            summary.photos = add_demo_photos([o for o, _, _ in organisations], seed=self.seed)
         # Bulk batches commit one by one, so a benchmark load does not hold one huge transaction.
         for organisation, _, _ in organisations:
             organisation.refresh_from_db(fields=["numchild"])

@@ -95,6 +95,8 @@ def _insert_activity_rows(builder, pages, details, venues):
             "uuid": uuid.uuid4(),
             "summary": summary,
             "description": f"<p>{summary}</p>",
+            "photo": None,
+            "photo_alt": "",
             "audience": audience_fields["audience"],
             "community": "",
             "age_min": audience_fields["age_min"],

@@ -105,9 +105,55 @@ class OrganisationPermissionTester(PagePermissionTester):
         return False
 
 
+PHOTO_ALT_REQUIRED = (
+    "Describe the photo for people who cannot see it, e.g. 'Volunteers planting leeks in "
+    "raised beds'."
+)
+LOGO_ALT_REQUIRED = (
+    "Describe the logo for people who cannot see it, e.g. 'Tooting Knit and Natter logo: a "
+    "ball of wool'."
+)
+IMAGE_NOT_YOURS = (
+    "Choose one of this organisation's own pictures, or upload a new one: this picture is "
+    "not one of them."
+)
+
+
+def image_collection_error(image, *, organisation) -> str | None:
+    """Why `image` may not be shown for `organisation`, or None when it may.
+
+    An organisation's pictures are in its own collection (its editors' rights are there). One
+    from another organisation's collection is refused, whoever chose it: a moderator or a
+    superuser can see every image in the chooser, but a group's page shows its own pictures.
+    An organisation with no collection yet (no editors) may use a picture no group owns.
+    """
+    if image is None:
+        return None
+    own = getattr(organisation, "collection_id", None)
+    if own is not None:
+        return None if image.collection_id == own else IMAGE_NOT_YOURS
+    owned = Organisation.objects.filter(collection_id=image.collection_id).exists()
+    return IMAGE_NOT_YOURS if owned else None
+
+
+def refuse_image(form, name: str, error: str) -> None:
+    """The error on the image field, and the choice emptied: the form shown again must not
+    preview (or make a rendition of) a picture that is not the reader's to use."""
+    form.add_error(name, error)
+    form.data = form.data.copy()
+    form.data[form.add_prefix(name)] = ""
+
+
 class OrganisationForm(NamedErrorsMixin, PlainTextFormMixin, WagtailAdminPageForm):
     """The organisation editor: its plain text fields refuse control and format characters
     (a right-to-left override in a title would reach every page and e-mail that names it)."""
+
+    def clean(self):
+        cleaned = super().clean()
+        error = image_collection_error(cleaned.get("logo"), organisation=self.instance)
+        if error:
+            refuse_image(self, "logo", error)
+        return cleaned
 
 
 class Organisation(Page):
@@ -133,7 +179,21 @@ class Organisation(Page):
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=50, blank=True)
     logo = models.ForeignKey(
-        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Optional. Choose one of your organisation's images, or upload one.",
+    )
+    logo_alt = models.CharField(
+        "describe the logo",
+        max_length=255,
+        blank=True,
+        help_text=(
+            "Needed with a logo, for people who use a screen reader, e.g. 'Tooting Knit and "
+            "Natter logo: a ball of wool'."
+        ),
     )
     areas_served = models.CharField(
         max_length=255,
@@ -162,6 +222,7 @@ class Organisation(Page):
         FieldPanel("kind"),
         FieldPanel("description"),
         FieldPanel("logo"),
+        FieldPanel("logo_alt"),
         MultiFieldPanel(
             [FieldPanel("website"), FieldPanel("email"), FieldPanel("phone")], heading="Contact"
         ),
@@ -185,6 +246,11 @@ class Organisation(Page):
 
     def permissions_for_user(self, user):
         return OrganisationPermissionTester(user, self)
+
+    def clean(self):
+        super().clean()
+        if self.logo_id and not self.logo_alt.strip():
+            raise ValidationError({"logo_alt": LOGO_ALT_REQUIRED})
 
     def with_content_json(self, content):
         # Who may edit the organisation and its files is not content: publishing an old
@@ -224,6 +290,13 @@ class ActivityForm(NamedErrorsMixin, PlainTextFormMixin, WagtailAdminPageForm):
 
     def clean(self):
         cleaned = super().clean()
+        # The activity's organisation is the page it is added under (or moved with): the
+        # model's own clean() cannot know it before the page is in the tree.
+        parent = self.parent_page or (self.instance.get_parent() if self.instance.pk else None)
+        organisation = parent.specific if parent is not None else None
+        error = image_collection_error(cleaned.get("photo"), organisation=organisation)
+        if error:
+            refuse_image(self, "photo", error)
         # Many-to-many choices reach only the form, not the model's clean().
         audiences = audience_slugs(cleaned.get("audience") or "")
         if "condition" in audiences and not cleaned.get("conditions"):
@@ -327,6 +400,26 @@ class Activity(Page):
         blank=True,
         features=["bold", "italic", "link", "ul", "ol"],
         help_text="Anything else people should know: what happens, what to bring, who runs it.",
+    )
+    photo = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=(
+            "Optional. A photo of the activity, shown on its page and in lists. Choose one of "
+            "your organisation's images, or upload one."
+        ),
+    )
+    photo_alt = models.CharField(
+        "describe the photo",
+        max_length=255,
+        blank=True,
+        help_text=(
+            "Needed with a photo, for people who use a screen reader: say what it shows, e.g. "
+            "'Volunteers planting leeks in raised beds'."
+        ),
     )
     categories = ParentalManyToManyField(
         "assets_directory.Category",
@@ -469,6 +562,8 @@ class Activity(Page):
                     FieldPanel("title"),
                     FieldPanel("summary"),
                     FieldPanel("description"),
+                    FieldPanel("photo"),
+                    FieldPanel("photo_alt"),
                     FieldPanel("categories", widget=forms.CheckboxSelectMultiple),
                     FieldPanel("tags"),
                     FieldPanel("status"),
@@ -552,8 +647,20 @@ class Activity(Page):
             errors["cost_amount"] = "Give a price or describe the cost for a paid activity."
         if self.delivery == self.Delivery.IN_PERSON and not self.venue_id:
             errors["venue"] = "Choose the venue for an activity held in person."
+        if self.photo_id and not self.photo_alt.strip():
+            errors["photo_alt"] = PHOTO_ALT_REQUIRED
         if errors:
             raise ValidationError(errors)
+
+    def copy(self, *args, to=None, update_attrs=None, **kwargs):
+        # A copy into another organisation leaves the photo behind: it is the first one's
+        # picture, and the new one's page shows only its own.
+        destination = (to or self.get_parent()).specific
+        if self.photo_id and image_collection_error(self.photo, organisation=destination):
+            update_attrs = {**(update_attrs or {}), "photo": None, "photo_alt": ""}
+        return super().copy(*args, to=to, update_attrs=update_attrs, **kwargs)
+
+    copy.alters_data = True
 
     @cached_property
     def organisation(self):

@@ -38,3 +38,19 @@ def test_bulk_activities_keep_the_page_tree_valid_and_render(client, directory, 
     response = client.get(bulk.url)
     assert response.status_code == 200
     assert bulk.title in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_some_demo_activities_have_a_drawn_photo_described_in_their_own_collection(
+    client, directory, settings, tmp_path
+):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    summary = DemoBuilder(seed=7, organisations=3, activities=5).build()
+    photographed = list(Activity.objects.filter(photo__isnull=False).select_related("photo"))
+    assert summary.photos == len(photographed) == 3
+    for activity in photographed:
+        assert activity.photo_alt.startswith("A drawing of a yellow sun")
+        assert activity.photo.collection_id == activity.get_parent().specific.collection_id
+        activity.full_clean()
+    page = client.get(photographed[0].url).content.decode()
+    assert f'alt="{photographed[0].photo_alt}"' in page

@@ -136,6 +136,15 @@ class Traffic:
 
 
 @pytest.fixture
+def media(settings, tmp_path):
+    """Uploaded files (images and their renditions) kept in this test's own directory and
+    served by the live server (tests/e2e/media_urls.py)."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.ROOT_URLCONF = "tests.e2e.media_urls"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
 def traffic():
     return Traffic()
 

@@ -4,8 +4,11 @@ JavaScript."""
 import re
 
 import pytest
+from wagtail.images import get_image_model
+from wagtail.images.tests.utils import get_test_image_file
 
 from assets_directory.models import AccessibilityFeature, ListingReport
+from assets_directory.services import organisation_grant_editors
 from search.services import index_rebuild
 
 expect = pytest.importorskip(
@@ -148,3 +151,22 @@ def test_activity_page_works_without_javascript(new_context, screenshot, traffic
     assert (report.activity_id, report.kind) == (listing.pk, ListingReport.Kind.WRONG_DETAILS)
     assert report.message == "It meets on Wednesdays now."
     assert report.reporter_email == "neighbour@example.org"
+
+
+def test_an_activity_photo_loads_with_its_description(page, screenshot, listing, media):
+    organisation = listing.get_parent().specific
+    organisation_grant_editors(organisation=organisation)
+    organisation.refresh_from_db()
+    listing.photo = get_image_model().objects.create(
+        title="Knitters", file=get_test_image_file(), collection=organisation.collection
+    )
+    listing.photo_alt = "Six people knitting round a table with cups of tea"
+    listing.save_revision().publish()
+
+    page.goto(listing.url)
+
+    photo = page.get_by_role("img", name="Six people knitting round a table with cups of tea")
+    expect(photo).to_be_visible()
+    # Loaded, not a broken image: the rendition was made and served.
+    assert photo.evaluate("img => img.complete && img.naturalWidth") == 640
+    screenshot(page)

@@ -97,6 +97,7 @@ from .world import (
     CLAIMANT_NAME,
     DOCUMENT_TITLE,
     DRAFT_TITLE,
+    IMAGE_B_TITLE,
     IMAGE_TITLE,
     NO_RESULTS_TERMS,
     REGISTRATION_NAME,
@@ -246,6 +247,12 @@ image.delete_multi POST  LOGIN  ALLOW  DENY   ALLOW  DENY   DENY   DENY   DENY  
 # An upload naming B's collection: A's editor's lands in A's collection, the only one offered.
 image.add_to_b     POST  LOGIN  NOOP   ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
 image.bulk_delete  POST  LOGIN  ALLOW  NOOP   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+# B's image: A's editor can neither open it nor give it to A's activity (the form refuses a
+# forged choice, whoever makes it: a group's pages show its own pictures).
+image_b.edit       GET   LOGIN  DENY   ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+image_b.chosen     GET   LOGIN  DENY   ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+a.photo_a          POST  LOGIN  ALLOW  DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+a.photo_b          POST  LOGIN  NOOP   DENY   NOOP   DENY   DENY   DENY   DENY   DENY   NOOP
 documents          GET   LOGIN  ALLOW  ABSENT ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
 document.chooser   GET   LOGIN  ALLOW  ABSENT ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
 document.chosen    GET   LOGIN  ALLOW  DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
@@ -451,6 +458,12 @@ def count(model, **lookups):
 
 def activity_edit(w, **changes):
     return edit_post_data(Activity.objects.get(pk=w.activity_a.pk), **changes)
+
+
+def draft_photo(w):
+    """The photo of A's activity in its latest revision (what an editor's save writes)."""
+    revision = Page.objects.get(pk=w.activity_a.pk).latest_revision
+    return revision.content.get("photo") if revision else None
 
 
 def in_progress(w):
@@ -839,6 +852,25 @@ ACTIONS: dict[str, Action] = {
         },
         state=count(get_image_model(), collection_id=lambda w: w.org_b.collection_id),
         noop_writes="the image, in A's collection",
+    ),
+    "image_b.edit": Action(
+        lambda w: reverse("wagtailimages:edit", args=[w.image_b.pk]),
+        shows=lambda w: IMAGE_B_TITLE,
+    ),
+    "image_b.chosen": Action(
+        lambda w: reverse("wagtailimages_chooser:chosen", args=[w.image_b.pk]),
+        shows=lambda w: IMAGE_B_TITLE,
+    ),
+    "a.photo_a": Action(
+        page_url("edit", "activity_a"),
+        data=lambda w: activity_edit(w, photo=w.image_a.pk, photo_alt="Knitters round a table"),
+        state=draft_photo,
+    ),
+    "a.photo_b": Action(
+        page_url("edit", "activity_a"),
+        data=lambda w: activity_edit(w, photo=w.image_b.pk, photo_alt="A choir on stage"),
+        state=draft_photo,
+        noop_writes="the editor's page subscription and editing session, as any form shown again",
     ),
     "image.bulk_delete": Action(
         bulk_url("wagtailimages", "image", "image_a"),

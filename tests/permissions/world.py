@@ -55,6 +55,7 @@ ROLES = ("anon", "ed_a", "ed_b", "mod", "fac1", "lead1", "fac2", "lead2", "comm"
 DRAFT_TITLE = "Zebra crossing club"
 B_ACTIVITY_TITLE = "Community choir"
 IMAGE_TITLE = "Knitting circle photo"
+IMAGE_B_TITLE = "Choir on stage"
 DOCUMENT_TITLE = "Knitting pattern leaflet"
 REGISTRATION_NAME = "Wandle Walkers"
 REPORT_MESSAGE = "The hall has moved to Garratt Lane"
@@ -77,6 +78,7 @@ class World:
     venue_spare: object = None  # used by nothing
     venue_a: object = None  # added by A's editors: theirs to correct
     image_a: object = None
+    image_b: object = None  # in B's collection: A's editors may neither change nor use it
     document_a: object = None
     team1: Team | None = None
     team2: Team | None = None
@@ -143,13 +145,22 @@ def build_world() -> World:
     Workflow.objects.get(name="Moderators approval").start(w.draft_b, w.users["ed_b"])
     w.draft_task_state = w.draft_b.current_workflow_task_state
 
-    # Images and documents in A's collection -------------------------------------------------
+    # Images and documents in A's collection, and an image in B's ------------------------------
     w.image_a = get_image_model().objects.create(
         title=IMAGE_TITLE,
         file=get_test_image_file(),
         collection=w.org_a.collection,
         uploaded_by_user=w.users["ed_a"],
     )
+    w.image_b = get_image_model().objects.create(
+        title=IMAGE_B_TITLE,
+        file=get_test_image_file(),
+        collection=w.org_b.collection,
+        uploaded_by_user=w.users["ed_b"],
+    )
+    # Its thumbnail as the admin's lists show it, made now: B's editor listing B's images must
+    # not count as writing to the database.
+    w.image_b.get_rendition("max-165x165")
     w.document_a = get_document_model().objects.create(
         title=DOCUMENT_TITLE,
         file=ContentFile(b"Cast on 40 stitches.", name="pattern.txt"),
