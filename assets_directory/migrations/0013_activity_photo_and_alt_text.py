@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assets_directory', '0010_venue_organisation'),
+        ('assets_directory', '0012_listing_claims'),
         ('wagtailimages', '0027_image_description'),
     ]
 
