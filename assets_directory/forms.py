@@ -245,7 +245,7 @@ class VenueForm(NamedErrorsMixin, PlainTextFormMixin, WagtailAdminModelForm):
         return super().save(commit=commit)
 
 
-class SessionPreviewForm(NamedErrorsMixin, forms.Form):
+class SessionPreviewForm(NamedErrorsMixin, PlainTextFormMixin, forms.Form):
     """One session time from the activity editor, read for its preview in words.
 
     Takes the fields of ``ActivitySchedule`` without their inline form's prefix; the fields the
