@@ -1,7 +1,9 @@
 """The Elasticsearch backend: the requests it builds, without a server, and the contract with one.
 
 The request-body tests pin down how each part of a DirectoryQuery becomes Elasticsearch query
-DSL. The contract tests (tests/search/contract.py) run only against a real server:
+DSL. The contract tests (tests/search/contract.py) run against a server: always against the
+emulator (osmem-server behind a media-type shim, tests/search/emulator.py), and against a real
+Elasticsearch 9 cluster when one is given:
 ELASTICSEARCH_URL=http://localhost:9200 pytest tests/search/test_elasticsearch_backend.py
 """
 
@@ -766,16 +768,16 @@ def test_haversine():
     assert haversine_m(0, 0, 1, 0) == pytest.approx(111_195.08, abs=0.1)
 
 
-# --- the contract, against a real server ----------------------------------------------------
+# --- the contract, against a server ------------------------------------------------------
 
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
 
 
-@pytest.mark.skipif(
-    not ELASTICSEARCH_URL,
-    reason="Needs a real Elasticsearch server: set ELASTICSEARCH_URL (e.g. http://localhost:9200)",
-)
-class TestElasticsearchContract(SearchBackendContract):
+class _ServerContract(SearchBackendContract):
+    """The contract against the Elasticsearch at `self.server_url`, one alias per test."""
+
+    server_url = ""
+
     @staticmethod
     def index_name(tmp_path) -> str:
         # One alias per test (tmp_path) and per run (pid), so runs can share a cluster.
@@ -784,7 +786,7 @@ class TestElasticsearchContract(SearchBackendContract):
 
     def make_backend(self, tmp_path):
         name = self.index_name(tmp_path)
-        backend = ElasticsearchSearchBackend(url=ELASTICSEARCH_URL, index=name, replicas=0)
+        backend = ElasticsearchSearchBackend(url=self.server_url, index=name, replicas=0)
         # A new backend starts with an empty live index; a second one shares the first's.
         if not backend.client.indices.exists_alias(name=name):
             backend.rebuild([])
@@ -793,7 +795,7 @@ class TestElasticsearchContract(SearchBackendContract):
     @pytest.fixture(autouse=True)
     def _delete_test_indices(self, tmp_path):
         yield
-        client = Elasticsearch(ELASTICSEARCH_URL)
+        client = Elasticsearch(self.server_url)
         try:
             # By name: clusters refuse wildcard deletes by default.
             names = list(client.indices.get(index=f"{self.index_name(tmp_path)}-*").body)
@@ -801,3 +803,24 @@ class TestElasticsearchContract(SearchBackendContract):
                 client.indices.delete(index=",".join(names), ignore_unavailable=True)
         finally:
             client.close()
+
+
+@pytest.mark.skipif(
+    not ELASTICSEARCH_URL,
+    reason="Needs a real Elasticsearch server: set ELASTICSEARCH_URL (e.g. http://localhost:9200)",
+)
+class TestElasticsearchContract(_ServerContract):
+    """The contract against a real Elasticsearch 9 cluster (ELASTICSEARCH_URL), directly."""
+
+    server_url = ELASTICSEARCH_URL
+
+
+class TestElasticsearchEmulatorContract(_ServerContract):
+    """The contract against the emulator (osmem-server behind the media-type shim, see
+    tests/search/emulator.py): every query runs on a server, though not on Elasticsearch
+    itself, so scores, tie order, stemming, highlight fragments and suggestions are the
+    emulator's own."""
+
+    @pytest.fixture(autouse=True)
+    def _emulator(self, elasticsearch_emulator):
+        self.server_url = elasticsearch_emulator.url
