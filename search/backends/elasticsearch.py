@@ -430,10 +430,13 @@ class ElasticsearchSearchBackend(BaseSearchBackend):
                 "encoder": "html",
                 "pre_tags": ["<b>"],
                 "post_tags": ["</b>"],
-                "fields": {
-                    "body": {"fragment_size": SNIPPET_CHARS, "number_of_fragments": 1},
-                    "summary": {"fragment_size": SNIPPET_CHARS, "number_of_fragments": 1},
-                },
+                # A list of single-field objects, as Elasticsearch's specification declares
+                # `fields` (servers also take one object with several fields; this form
+                # satisfies both).
+                "fields": [
+                    {"body": {"fragment_size": SNIPPET_CHARS, "number_of_fragments": 1}},
+                    {"summary": {"fragment_size": SNIPPET_CHARS, "number_of_fragments": 1}},
+                ],
             }
         if query.facets:
             body["aggs"] = {

@@ -32,6 +32,7 @@ from search.backends.elasticsearch import (
 )
 from search.query import BBox, DirectoryQuery, GeoPoint, Sort, TimeWindow, title_key
 from tests.search.contract import SearchBackendContract, doc
+from tests.search.es_spec import RequestChecker
 
 BACKEND_PATH = "search.backends.elasticsearch.ElasticsearchSearchBackend"
 CENTRE = GeoPoint(51.4489, -0.1971)
@@ -336,10 +337,10 @@ def test_text_is_one_cross_fields_query_needing_every_word(body):
         "encoder": "html",
         "pre_tags": ["<b>"],
         "post_tags": ["</b>"],
-        "fields": {
-            "body": {"fragment_size": 160, "number_of_fragments": 1},
-            "summary": {"fragment_size": 160, "number_of_fragments": 1},
-        },
+        "fields": [
+            {"body": {"fragment_size": 160, "number_of_fragments": 1}},
+            {"summary": {"fragment_size": 160, "number_of_fragments": 1}},
+        ],
     }
 
 
@@ -823,4 +824,19 @@ class TestElasticsearchEmulatorContract(_ServerContract):
 
     @pytest.fixture(autouse=True)
     def _emulator(self, elasticsearch_emulator):
+        """The emulator, and every request body the backend sends to it checked against
+        Elasticsearch's specification (tests/search/es_spec.py): a violation fails the test."""
         self.server_url = elasticsearch_emulator.url
+        checker = RequestChecker()
+        stop = elasticsearch_emulator.shim.add_observer(checker)
+        try:
+            yield
+        finally:
+            stop()
+        if not checker.checked:
+            pytest.fail("no request body reached the specification check")
+        if checker.violations:
+            pytest.fail(
+                "Requests Elasticsearch's specification refuses:\n" + "\n".join(checker.violations),
+                pytrace=False,
+            )
