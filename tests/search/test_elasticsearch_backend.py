@@ -19,7 +19,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from elasticsearch import Elasticsearch
 
-from search.backends import load_backend
+from search.backends import SearchBackendError, load_backend
 from search.backends.elasticsearch import (
     FACET_SIZE,
     PREFIX_FIELDS,
@@ -840,3 +840,34 @@ class TestElasticsearchEmulatorContract(_ServerContract):
                 "Requests Elasticsearch's specification refuses:\n" + "\n".join(checker.violations),
                 pytrace=False,
             )
+
+
+# --- check(), against the emulator ----------------------------------------------------------
+
+
+def test_check_against_the_emulator_passes_once_the_alias_exists(elasticsearch_emulator, tmp_path):
+    name = _ServerContract.index_name(tmp_path)
+    backend = ElasticsearchSearchBackend(url=elasticsearch_emulator.url, index=name, replicas=0)
+    try:
+        (problem,) = backend.check()
+        assert f"The search index alias {name!r} does not exist" in problem
+        assert "run manage.py rebuild_directory_index" in problem
+        backend.rebuild([])
+        assert backend.check() == []
+    finally:
+        for index in backend._alias_targets():
+            backend.client.indices.delete(index=index)
+        backend.close()
+
+
+def test_check_says_an_opensearch_server_is_not_elasticsearch(elasticsearch_emulator):
+    """The emulator's own address, without the media-type shim: it reports itself as the
+    OpenSearch-compatible server it is, and refuses the 9 client's media type on bodies."""
+    backend = ElasticsearchSearchBackend(url=elasticsearch_emulator.server_url, timeout=5)
+    try:
+        (problem,) = backend.check()
+        assert "is OpenSearch" in problem and "needs Elasticsearch 9" in problem
+        with pytest.raises(SearchBackendError, match="HTTP 406.*not Elasticsearch"):
+            backend.rebuild([])
+    finally:
+        backend.close()
