@@ -24,7 +24,15 @@ from collections.abc import Iterable, Iterator
 from urllib.parse import urlsplit, urlunsplit
 
 from django.core.exceptions import ImproperlyConfigured
-from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError, helpers
+from elasticsearch import (
+    ApiError,
+    ConnectionTimeout,
+    Elasticsearch,
+    NotFoundError,
+    TransportError,
+    UnsupportedProductError,
+    helpers,
+)
 from elasticsearch.dsl import (
     Boolean,
     Completion,
@@ -301,6 +309,17 @@ def _api_reason(exc: ApiError) -> str:
     return exc.message
 
 
+def _media_type_refused(exc: ApiError) -> bool:
+    """Whether the server refused the client's `compatible-with=9` media type, as an
+    Elasticsearch 8 server does every request of a 9 client (HTTP 400
+    media_type_header_exception), and as servers that do not know it do (HTTP 406)."""
+    body = exc.body if isinstance(exc.body, dict | str) else ""
+    text = str(body).lower()
+    return "media_type_header_exception" in text or (
+        exc.meta.status in (400, 406, 415) and ("compatible-with" in text or "media type" in text)
+    )
+
+
 def _bulk_reason(exc: helpers.BulkIndexError) -> str:
     for item in exc.errors:
         for result in item.values():
@@ -399,6 +418,11 @@ class ElasticsearchSearchBackend(BaseSearchBackend):
     def _hint(self, reason: str) -> str:
         if "index_not_found" in reason:
             return f" The index {self.alias!r} does not exist: {REBUILD_HINT}."
+        if "media_type_header_exception" in reason or "compatible-with" in reason:
+            return (
+                " The server does not speak the Elasticsearch 9 client's API: it is older than "
+                "Elasticsearch 9, or not Elasticsearch, and this backend needs Elasticsearch 9."
+            )
         return ""
 
     @property
@@ -430,10 +454,13 @@ class ElasticsearchSearchBackend(BaseSearchBackend):
                 "encoder": "html",
                 "pre_tags": ["<b>"],
                 "post_tags": ["</b>"],
-                "fields": {
-                    "body": {"fragment_size": SNIPPET_CHARS, "number_of_fragments": 1},
-                    "summary": {"fragment_size": SNIPPET_CHARS, "number_of_fragments": 1},
-                },
+                # A list of single-field objects, as Elasticsearch's specification declares
+                # `fields` (servers also take one object with several fields; this form
+                # satisfies both).
+                "fields": [
+                    {"body": {"fragment_size": SNIPPET_CHARS, "number_of_fragments": 1}},
+                    {"summary": {"fragment_size": SNIPPET_CHARS, "number_of_fragments": 1}},
+                ],
             }
         if query.facets:
             body["aggs"] = {
@@ -971,36 +998,95 @@ class ElasticsearchSearchBackend(BaseSearchBackend):
     # Health ------------------------------------------------------------------------------
 
     def check(self) -> list[str]:
-        """Problems that stop search working: the cluster unreachable, or no index yet."""
+        """Problems that stop search working, each in words an operator can act on: the
+        cluster unreachable, credentials refused or lacking rights, a server this client cannot
+        speak to (Elasticsearch 8 or older, OpenSearch), or no index yet."""
         client = self.client.options(request_timeout=self.timeout, max_retries=0)
         try:
             info = client.info()
-        except ApiError as exc:
+            version = (info.body.get("version") or {}) if isinstance(info.body, dict) else {}
+            problem = self._version_problem(version)
+            if problem:
+                return [problem]
+            exists = client.indices.exists_alias(name=self.alias)
+        except UnsupportedProductError:
             return [
-                f"Elasticsearch at {self.display_url} refused a request "
-                f"(HTTP {exc.meta.status}): {_api_reason(exc).rstrip('.')}."
+                f"The server at {self.display_url} answers, but not as Elasticsearch (its "
+                "responses lack Elasticsearch's product header): this backend needs "
+                "Elasticsearch 9. Point ELASTICSEARCH_URL at an Elasticsearch 9 cluster."
+            ]
+        except ApiError as exc:
+            return [self._refusal(exc)]
+        except ConnectionTimeout:
+            return [
+                f"Elasticsearch at {self.display_url} is not reachable: it did not answer within "
+                f"{self.timeout:g}s. Check that the cluster is up and not overloaded, or raise "
+                "ELASTICSEARCH_TIMEOUT."
             ]
         except TransportError as exc:
             return [
-                f"Elasticsearch at {self.display_url} is not reachable "
-                f"(timeout {self.timeout:g}s): {exc.message}"
+                f"Elasticsearch at {self.display_url} is not reachable (timeout "
+                f"{self.timeout:g}s): {exc.message}. Check ELASTICSEARCH_URL (scheme, host and "
+                "port) and that the cluster is running."
             ]
-        version = str((info.body.get("version") or {}).get("number") or "")
-        if version and version.split(".")[0].isdigit() and int(version.split(".")[0]) < 9:
-            return [
-                f"Elasticsearch at {self.display_url} is version {version}; this backend "
-                "needs Elasticsearch 9."
-            ]
-        try:
-            exists = client.indices.exists_alias(name=self.alias)
-        except (ApiError, TransportError) as exc:
-            return [f"Elasticsearch at {self.display_url} could not be asked for the index: {exc}"]
         if not exists:
             return [
                 f"The search index alias {self.alias!r} does not exist in Elasticsearch at "
-                f"{self.display_url}: {REBUILD_HINT}."
+                f"{self.display_url}: {REBUILD_HINT} to create the index and the alias "
+                "(ELASTICSEARCH_INDEX names the alias)."
             ]
         return []
+
+    def _version_problem(self, version: dict) -> str | None:
+        """Why the server that answered `GET /` is not one this backend works with, if so."""
+        number = str(version.get("number") or "")
+        if str(version.get("distribution") or "").lower() == "opensearch":
+            return (
+                f"The server at {self.display_url} is OpenSearch {number}, not Elasticsearch: "
+                "this backend needs Elasticsearch 9. Point ELASTICSEARCH_URL at an "
+                "Elasticsearch 9 cluster."
+            )
+        major = number.split(".")[0]
+        if major.isdigit() and int(major) < 9:
+            return (
+                f"Elasticsearch at {self.display_url} is version {number}; this backend needs "
+                "Elasticsearch 9 (its client speaks only to 9.x). Upgrade the cluster to "
+                "Elasticsearch 9."
+            )
+        return None
+
+    def _refusal(self, exc: ApiError) -> str:
+        """A refused request during the check, in words."""
+        code = exc.meta.status
+        reason = str(_api_reason(exc) or "").rstrip(".")
+        # A HEAD request's refusal has no body to give a reason.
+        status = f"HTTP {code}" + (f": {reason}" if reason not in ("", "None") else "")
+        where = f"Elasticsearch at {self.display_url}"
+        if _media_type_refused(exc):
+            return (
+                f"{where} refused the Elasticsearch 9 client's requests ({status}): the server "
+                "is older than Elasticsearch 9 (8.x answers every request from a 9 client this "
+                "way) or is not Elasticsearch. This backend needs Elasticsearch 9: upgrade the "
+                "cluster, or point ELASTICSEARCH_URL at a 9.x one."
+            )
+        if code == 401:
+            given = self.options.get("api_key") or urlsplit(self.url).username
+            what = (
+                "refused the credentials given"
+                if given
+                else "needs credentials, and none were given"
+            )
+            return (
+                f"{where} {what} ({status}). Set ELASTICSEARCH_API_KEY, or put user:password in "
+                "ELASTICSEARCH_URL, for a user the cluster knows."
+            )
+        if code == 403:
+            return (
+                f"{where} accepted the credentials but refused them the right to read the "
+                f"cluster or the index {self.alias!r} ({status}). Give the user or API key the "
+                f"'monitor' cluster privilege and all privileges on '{self.alias}*'."
+            )
+        return f"{where} refused a request ({status})."
 
     def close(self) -> None:
         """Close the client's connections."""

@@ -48,6 +48,9 @@ DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
 
 # Mean Earth radius (IUGG), the radius of the usual haversine formula.
 EARTH_RADIUS_M = 6_371_008.8
+# How far apart two distances may be and still count as a tie in distance order: engines store
+# a geo_point rounded to about 1 cm.
+DISTANCE_TOLERANCE_M = 0.05
 
 
 # --- geometry -------------------------------------------------------------------------------
@@ -867,7 +870,18 @@ class SearchBackendContract:
                 order += [
                     h.id for h in run(backend, near=point, sort=Sort.DISTANCE, page=page).hits
                 ]
-            assert order == sorted(distances, key=lambda n: (distances[n], n))
+            # Every point once, nearest first. Engines store a geo_point rounded (Elasticsearch
+            # and the emulator to about 1 cm), so points at (nearly) the same distance, such as
+            # those clamped to 0.99 radii, may come in either order: compare with a tolerance.
+            # Ties at exactly the same point go by id (see the many-activities-per-venue case).
+            assert sorted(order) == sorted(distances)
+            for before, after in zip(order, order[1:], strict=False):
+                assert distances[before] <= distances[after] + DISTANCE_TOLERANCE_M, (
+                    before,
+                    after,
+                    distances[before],
+                    distances[after],
+                )
 
     def test_many_activities_per_venue_sort_and_page_by_distance_then_id(self, empty_backend):
         backend = empty_backend
@@ -1174,8 +1188,9 @@ class SearchBackendContract:
             3, 7, 6, 8, 2, 9, 4, 1, 5,
         ]  # fmt: skip
         if empty_backend.supports_text:
-            # Words choose what matches; the order is still A to Z, not by relevance.
-            assert ids(empty_backend, text="chat") == [9, 2]
+            # Words choose what matches; the order is still A to Z, not by relevance (whose
+            # order here is the engine's: both titles score alike in a per-field best match).
+            assert idset(empty_backend, text="chat") == {2, 9}
             assert ids(empty_backend, sort=Sort.TITLE, text="chat") == [2, 9]
 
     def test_sort_by_title_pages_through_titles_alike_for_many_characters(self, empty_backend):

@@ -1,7 +1,9 @@
 """The Elasticsearch backend: the requests it builds, without a server, and the contract with one.
 
 The request-body tests pin down how each part of a DirectoryQuery becomes Elasticsearch query
-DSL. The contract tests (tests/search/contract.py) run only against a real server:
+DSL. The contract tests (tests/search/contract.py) run against a server: always against the
+emulator (osmem-server behind a media-type shim, tests/search/emulator.py), and against a real
+Elasticsearch 9 cluster when one is given:
 ELASTICSEARCH_URL=http://localhost:9200 pytest tests/search/test_elasticsearch_backend.py
 """
 
@@ -17,7 +19,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from elasticsearch import Elasticsearch
 
-from search.backends import load_backend
+from search.backends import SearchBackendError, load_backend
 from search.backends.elasticsearch import (
     FACET_SIZE,
     PREFIX_FIELDS,
@@ -30,6 +32,7 @@ from search.backends.elasticsearch import (
 )
 from search.query import BBox, DirectoryQuery, GeoPoint, Sort, TimeWindow, title_key
 from tests.search.contract import SearchBackendContract, doc
+from tests.search.es_spec import RequestChecker
 
 BACKEND_PATH = "search.backends.elasticsearch.ElasticsearchSearchBackend"
 CENTRE = GeoPoint(51.4489, -0.1971)
@@ -334,10 +337,10 @@ def test_text_is_one_cross_fields_query_needing_every_word(body):
         "encoder": "html",
         "pre_tags": ["<b>"],
         "post_tags": ["</b>"],
-        "fields": {
-            "body": {"fragment_size": 160, "number_of_fragments": 1},
-            "summary": {"fragment_size": 160, "number_of_fragments": 1},
-        },
+        "fields": [
+            {"body": {"fragment_size": 160, "number_of_fragments": 1}},
+            {"summary": {"fragment_size": 160, "number_of_fragments": 1}},
+        ],
     }
 
 
@@ -766,16 +769,16 @@ def test_haversine():
     assert haversine_m(0, 0, 1, 0) == pytest.approx(111_195.08, abs=0.1)
 
 
-# --- the contract, against a real server ----------------------------------------------------
+# --- the contract, against a server ------------------------------------------------------
 
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
 
 
-@pytest.mark.skipif(
-    not ELASTICSEARCH_URL,
-    reason="Needs a real Elasticsearch server: set ELASTICSEARCH_URL (e.g. http://localhost:9200)",
-)
-class TestElasticsearchContract(SearchBackendContract):
+class _ServerContract(SearchBackendContract):
+    """The contract against the Elasticsearch at `self.server_url`, one alias per test."""
+
+    server_url = ""
+
     @staticmethod
     def index_name(tmp_path) -> str:
         # One alias per test (tmp_path) and per run (pid), so runs can share a cluster.
@@ -784,7 +787,7 @@ class TestElasticsearchContract(SearchBackendContract):
 
     def make_backend(self, tmp_path):
         name = self.index_name(tmp_path)
-        backend = ElasticsearchSearchBackend(url=ELASTICSEARCH_URL, index=name, replicas=0)
+        backend = ElasticsearchSearchBackend(url=self.server_url, index=name, replicas=0)
         # A new backend starts with an empty live index; a second one shares the first's.
         if not backend.client.indices.exists_alias(name=name):
             backend.rebuild([])
@@ -793,7 +796,7 @@ class TestElasticsearchContract(SearchBackendContract):
     @pytest.fixture(autouse=True)
     def _delete_test_indices(self, tmp_path):
         yield
-        client = Elasticsearch(ELASTICSEARCH_URL)
+        client = Elasticsearch(self.server_url)
         try:
             # By name: clusters refuse wildcard deletes by default.
             names = list(client.indices.get(index=f"{self.index_name(tmp_path)}-*").body)
@@ -801,3 +804,70 @@ class TestElasticsearchContract(SearchBackendContract):
                 client.indices.delete(index=",".join(names), ignore_unavailable=True)
         finally:
             client.close()
+
+
+@pytest.mark.skipif(
+    not ELASTICSEARCH_URL,
+    reason="Needs a real Elasticsearch server: set ELASTICSEARCH_URL (e.g. http://localhost:9200)",
+)
+class TestElasticsearchContract(_ServerContract):
+    """The contract against a real Elasticsearch 9 cluster (ELASTICSEARCH_URL), directly."""
+
+    server_url = ELASTICSEARCH_URL
+
+
+class TestElasticsearchEmulatorContract(_ServerContract):
+    """The contract against the emulator (osmem-server behind the media-type shim, see
+    tests/search/emulator.py): every query runs on a server, though not on Elasticsearch
+    itself, so scores, tie order, stemming, highlight fragments and suggestions are the
+    emulator's own."""
+
+    @pytest.fixture(autouse=True)
+    def _emulator(self, elasticsearch_emulator):
+        """The emulator, and every request body the backend sends to it checked against
+        Elasticsearch's specification (tests/search/es_spec.py): a violation fails the test."""
+        self.server_url = elasticsearch_emulator.url
+        checker = RequestChecker()
+        stop = elasticsearch_emulator.shim.add_observer(checker)
+        try:
+            yield
+        finally:
+            stop()
+        if not checker.checked:
+            pytest.fail("no request body reached the specification check")
+        if checker.violations:
+            pytest.fail(
+                "Requests Elasticsearch's specification refuses:\n" + "\n".join(checker.violations),
+                pytrace=False,
+            )
+
+
+# --- check(), against the emulator ----------------------------------------------------------
+
+
+def test_check_against_the_emulator_passes_once_the_alias_exists(elasticsearch_emulator, tmp_path):
+    name = _ServerContract.index_name(tmp_path)
+    backend = ElasticsearchSearchBackend(url=elasticsearch_emulator.url, index=name, replicas=0)
+    try:
+        (problem,) = backend.check()
+        assert f"The search index alias {name!r} does not exist" in problem
+        assert "run manage.py rebuild_directory_index" in problem
+        backend.rebuild([])
+        assert backend.check() == []
+    finally:
+        for index in backend._alias_targets():
+            backend.client.indices.delete(index=index)
+        backend.close()
+
+
+def test_check_says_an_opensearch_server_is_not_elasticsearch(elasticsearch_emulator):
+    """The emulator's own address, without the media-type shim: it reports itself as the
+    OpenSearch-compatible server it is, and refuses the 9 client's media type on bodies."""
+    backend = ElasticsearchSearchBackend(url=elasticsearch_emulator.server_url, timeout=5)
+    try:
+        (problem,) = backend.check()
+        assert "is OpenSearch" in problem and "needs Elasticsearch 9" in problem
+        with pytest.raises(SearchBackendError, match="HTTP 406.*not Elasticsearch"):
+            backend.rebuild([])
+    finally:
+        backend.close()

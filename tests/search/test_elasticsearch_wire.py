@@ -6,8 +6,11 @@ reads the answers, including Elasticsearch's errors, without an Elasticsearch se
 
 from __future__ import annotations
 
+import json
 import re
+import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -21,6 +24,7 @@ from search.backends.elasticsearch import (
 from search.query import DirectoryQuery, Expansions, GeoPoint, Sort
 from tests.search.contract import doc
 from tests.search.es_stub import (
+    INFO,
     StubElasticsearch,
     bulk_items,
     bulk_ok,
@@ -624,12 +628,95 @@ def test_check_reports_a_refusal(stub, backend):
     stub.route("GET", "/", *error(401, "security_exception", "missing authentication credentials"))
     (problem,) = backend.check()
     assert "HTTP 401" in problem and "missing authentication credentials" in problem
+    assert "needs credentials, and none were given" in problem
+    assert "ELASTICSEARCH_API_KEY" in problem
+
+
+def test_check_says_the_credentials_given_were_refused(stub):
+    stub.route("GET", "/", *error(401, "security_exception", "unable to authenticate user"))
+    backend = ElasticsearchSearchBackend(url=stub.url, index=ALIAS, timeout=2, api_key="wrong")
+    try:
+        (problem,) = backend.check()
+    finally:
+        backend.close()
+    assert "refused the credentials given (HTTP 401" in problem
+    assert "wrong" not in problem
+
+
+def test_check_says_what_rights_are_missing(stub, backend):
+    stub.route("GET", "/", 200, INFO)
+    stub.route("HEAD", f"/_alias/{ALIAS}", *error(403, "security_exception", "action denied"))
+    (problem,) = backend.check()
+    assert "accepted the credentials but refused them the right" in problem
+    assert "(HTTP 403)" in problem  # a HEAD request's refusal has no body
+    assert f"'{ALIAS}*'" in problem
 
 
 def test_check_reports_an_old_server(stub, backend):
     stub.route("GET", "/", 200, {"version": {"number": "8.17.0"}, "tagline": "You Know"})
     (problem,) = backend.check()
     assert "version 8.17.0" in problem and "Elasticsearch 9" in problem
+
+
+def test_check_explains_an_elasticsearch_8_refusing_the_9_client(stub, backend):
+    # What an 8.x server answers every request that carries compatible-with=9.
+    reason = (
+        "Accept version must be either version 8 or 7, but found 9. "
+        "Accept=application/vnd.elasticsearch+json; compatible-with=9"
+    )
+    status, body = error(
+        400,
+        "media_type_header_exception",
+        "Invalid media-type value on headers [Accept, Content-Type]",
+        caused_by={"type": "status_exception", "reason": reason},
+    )
+    stub.route("GET", "/", status, body)
+    stub.route("POST", f"/{ALIAS}/_search", status, body)
+    (problem,) = backend.check()
+    assert "refused the Elasticsearch 9 client's requests (HTTP 400" in problem
+    assert "older than Elasticsearch 9" in problem and "upgrade the cluster" in problem
+    with pytest.raises(SearchBackendError, match="older than Elasticsearch 9"):
+        backend.search(DirectoryQuery())
+
+
+def test_check_on_a_server_that_is_not_elasticsearch():
+    class Plain(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - the base class's naming
+            data = json.dumps({"version": {"number": "9.1.0"}}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, format, *args):  # noqa: A002
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Plain)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    backend = ElasticsearchSearchBackend(url=f"http://127.0.0.1:{server.server_port}", timeout=2)
+    try:
+        (problem,) = backend.check()
+    finally:
+        backend.close()
+        server.shutdown()
+        server.server_close()
+    assert "answers, but not as Elasticsearch" in problem
+
+
+def test_check_says_when_the_server_is_too_slow(stub):
+    def slow(_request):
+        time.sleep(0.6)
+        return 200, INFO
+
+    stub.route("GET", "/", slow)
+    backend = ElasticsearchSearchBackend(url=stub.url, index=ALIAS, timeout=0.3)
+    try:
+        (problem,) = backend.check()
+    finally:
+        backend.close()
+    assert "is not reachable: it did not answer within 0.3s" in problem
 
 
 # --- tracing (the benchmark's floor) --------------------------------------------------------
