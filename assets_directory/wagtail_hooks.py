@@ -73,15 +73,15 @@ class VenueFormForUser:
 
 
 class VenueChooseView(VenueFormForUser, SnippetChooseView):
-    pass
+    """The chooser with its "Add a new venue" tab."""
 
 
 class VenueChooseResultsView(VenueFormForUser, SnippetChooseResultsView):
-    pass
+    """Search results, which carry the creation form too."""
 
 
 class VenueChooserCreateView(VenueFormForUser, SnippetCreateView):
-    pass
+    """Adding the venue, and showing the form again with its errors."""
 
 
 class VenueChooserViewSet(SnippetChooserViewSet):

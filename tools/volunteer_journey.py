@@ -615,28 +615,9 @@ def flow_before(j: Journey) -> None:
         "Add session time: every other Tuesday, 10:00 to 12:00, term time only",
         page=page,
     ):
-        page.get_by_role("button", name="Add session time").first.click()
-        page.wait_for_timeout(300)
-        page.select_option("#id_schedules-0-frequency", label="Every other week")
-        page.wait_for_timeout(300)
-        shown = [
-            label
-            for label, selector in (
-                ("days", "#id_schedules-0-weekdays_0"),
-                ("which week of the month", "#id_schedules-0-nth"),
-                ("one-off date", "#id_schedules-0-on_date"),
-                ("term time only", "#id_schedules-0-term_time_only"),
-            )
-            if page.locator(selector).is_visible()
-        ]
+        shown = _fill_fortnightly_session(page)
         rec.note(f"for 'Every other week' the form still shows: {', '.join(shown)}")
-        page.get_by_label("Tuesday", exact=True).first.check()
-        _type_date_time(page, "#id_schedules-0-start_time", "10:00")
-        _type_date_time(page, "#id_schedules-0-end_time", "12:00")
-        first = next_weekday(1)
-        _type_date_time(page, "#id_schedules-0-starts_on", first.isoformat())
-        page.check("#id_schedules-0-term_time_only")
-        rec.note(f"first session {first:%A %-d %B %Y}")
+        rec.note(f"first session {next_weekday(1):%A %-d %B %Y}")
     shots.both(page, "session-form", element="#inline_child_schedules-0")
     rec.steps[-1].notes.append(f"form complete and valid: {_autosave_state(page)}")
     shots.both(page, "activity-form-filled")
@@ -787,6 +768,31 @@ def _fill_rest(page) -> None:
     page.wait_for_timeout(PAUSE_MS)
 
 
+def _fill_fortnightly_session(page) -> list[str]:
+    """Add one session, every other Tuesday from next week, 10:00 to 12:00, term time only;
+    return which of the frequency-dependent fields the form showed for it."""
+    page.get_by_role("button", name=re.compile("Add session time", re.I)).first.click()
+    page.wait_for_timeout(300)
+    page.select_option("#id_schedules-0-frequency", label="Every other week")
+    page.wait_for_timeout(300)
+    shown = [
+        label
+        for label, selector in (
+            ("days", "#id_schedules-0-weekdays_0"),
+            ("which week of the month", "#id_schedules-0-nth"),
+            ("one-off date", "#id_schedules-0-on_date"),
+            ("term time only", "#id_schedules-0-term_time_only"),
+        )
+        if page.locator(selector).is_visible()
+    ]
+    page.get_by_label("Tuesday", exact=True).first.check()
+    _type_date_time(page, "#id_schedules-0-start_time", "10:00")
+    _type_date_time(page, "#id_schedules-0-end_time", "12:00")
+    _type_date_time(page, "#id_schedules-0-starts_on", next_weekday(1).isoformat())
+    page.check("#id_schedules-0-term_time_only")
+    return shown
+
+
 def _type_date_time(page, selector: str, value: str) -> None:
     # Wagtail's date and time pickers open on focus; type, then close the picker.
     page.fill(selector, value)
@@ -927,29 +933,12 @@ def flow_after(j: Journey) -> None:
         page=page,
     ):
         page.get_by_role("tab", name="When").first.click()
-        page.get_by_role("button", name=re.compile("Add session time", re.I)).first.click()
-        page.wait_for_timeout(300)
-        page.select_option("#id_schedules-0-frequency", label="Every other week")
-        page.wait_for_timeout(300)
-        shown = [
-            label
-            for label, selector in (
-                ("days", "#id_schedules-0-weekdays_0"),
-                ("which week of the month", "#id_schedules-0-nth"),
-                ("one-off date", "#id_schedules-0-on_date"),
-                ("term time only", "#id_schedules-0-term_time_only"),
-            )
-            if page.locator(selector).is_visible()
-        ]
+        shown = _fill_fortnightly_session(page)
         rec.note(f"for 'Every other week' the form shows: {', '.join(shown)}")
-        page.get_by_label("Tuesday", exact=True).first.check()
-        _type_date_time(page, "#id_schedules-0-start_time", "10:00")
-        _type_date_time(page, "#id_schedules-0-end_time", "12:00")
-        first = next_weekday(1)
-        _type_date_time(page, "#id_schedules-0-starts_on", first.isoformat())
-        page.check("#id_schedules-0-term_time_only")
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
         preview = page.locator("#inline_child_schedules-0 [aria-live]").first
-        with contextlib.suppress(Exception):
+        with contextlib.suppress(PlaywrightTimeout):
             preview.wait_for(state="visible", timeout=5000)
             page.wait_for_timeout(1000)
         if preview.count():

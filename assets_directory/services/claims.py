@@ -6,19 +6,16 @@ collection only) and is sent a link to set a password.
 """
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 
 from common.mail import mail_send
 from common.site import absolute_url
 
 from ..models import ListingClaim, Organisation
 from ..selectors import moderator_emails, organisation_has_active_editors
-from .registration import _unique_username, organisation_grant_editors
+from .registration import _unique_username, organisation_grant_editors, set_password_url
 
 
 class ClaimRefused(Exception):
@@ -120,14 +117,10 @@ def claim_approve(*, claim: ListingClaim, moderator) -> ListingClaim:
     claim.decided_at = timezone.now()
     claim.save(update_fields=["status", "user", "decided_by", "decided_at"])
 
-    uid = urlsafe_base64_encode(force_bytes(user.pk))
-    token = default_token_generator.make_token(user)
     context = {
         "claim": claim,
         "new_account": new_account,
-        "set_password_url": absolute_url(
-            reverse("wagtailadmin_password_reset_confirm", args=[uid, token])
-        ),
+        "set_password_url": set_password_url(user),
         "sign_in_url": absolute_url(reverse("wagtailadmin_login")),
         "username": user.get_username(),
         "organisation_url": absolute_url(organisation.url or "/"),

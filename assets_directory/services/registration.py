@@ -129,13 +129,9 @@ def registration_approve(*, registration: GroupRegistration, moderator) -> Group
     registration.decided_at = timezone.now()
     registration.save(update_fields=["status", "decided_by", "decided_at"])
 
-    uid = urlsafe_base64_encode(force_bytes(user.pk))
-    token = default_token_generator.make_token(user)
     context = {
         "registration": registration,
-        "set_password_url": absolute_url(
-            reverse("wagtailadmin_password_reset_confirm", args=[uid, token])
-        ),
+        "set_password_url": set_password_url(user),
         "username": user.get_username(),
         "organisation_url": absolute_url(organisation.url or "/"),
     }
@@ -264,6 +260,13 @@ def _unique_slug(parent, title: str) -> str:
     while parent.get_children().filter(slug=slug).exists():
         slug, n = f"{base}-{n}", n + 1
     return slug
+
+
+def set_password_url(user) -> str:
+    """The absolute link with which ``user`` sets their password (Wagtail's reset view)."""
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    return absolute_url(reverse("wagtailadmin_password_reset_confirm", args=[uid, token]))
 
 
 def _unique_username(email: str) -> str:
