@@ -20,16 +20,16 @@ from django.core.exceptions import ImproperlyConfigured
 from elasticsearch import Elasticsearch
 
 from search.backends import SearchBackendError, load_backend
-from search.backends.elasticsearch import (
+from search.backends.cluster import (
     FACET_SIZE,
     PREFIX_FIELDS,
     SOURCE_FIELDS,
     TEXT_FIELDS,
-    ElasticsearchSearchBackend,
     haversine_m,
     index_definition,
     to_source,
 )
+from search.backends.elasticsearch import ElasticsearchSearchBackend
 from search.query import BBox, DirectoryQuery, GeoPoint, Sort, TimeWindow, title_key
 from tests.search.contract import SearchBackendContract, doc
 from tests.search.es_spec import RequestChecker

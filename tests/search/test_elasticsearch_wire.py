@@ -14,13 +14,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from search.backends import SearchBackendError
+from search.backends import SearchBackendError, cluster
 from search.backends import elasticsearch as es_backend
-from search.backends.elasticsearch import (
-    ElasticsearchSearchBackend,
-    index_definition,
-    to_source,
-)
+from search.backends.cluster import index_definition, to_source
+from search.backends.elasticsearch import ElasticsearchSearchBackend
 from search.query import DirectoryQuery, Expansions, GeoPoint, Sort
 from tests.search.contract import doc
 from tests.search.es_stub import (
@@ -97,7 +94,7 @@ def new_index_name(stub) -> str:
 
 
 def test_rebuild_loads_a_new_index_then_swaps_the_alias_in_one_request(stub, backend, monkeypatch):
-    monkeypatch.setattr(es_backend, "CHUNK_SIZE", 2)
+    monkeypatch.setattr(cluster, "CHUNK_SIZE", 2)
     route_rebuild(stub)
     progress = []
 
@@ -182,7 +179,7 @@ def test_rebuild_deletes_indices_killed_rebuilds_left_but_not_one_being_written(
     route_rebuild(stub)
     listing = {
         OLD: listed(OLD, alias=True),
-        killed: listed(killed, marked_s_ago=es_backend.STALE_AFTER_S + 60),
+        killed: listed(killed, marked_s_ago=cluster.STALE_AFTER_S + 60),
         killed_unmarked: listed(killed_unmarked),
         loading: listed(loading, created_s_ago=3_600, marked_s_ago=30),
         other: listed(other),
@@ -202,8 +199,8 @@ def test_rebuild_deletes_indices_killed_rebuilds_left_but_not_one_being_written(
 
 
 def test_a_loading_rebuild_renews_the_mark_on_its_index(stub, backend, monkeypatch):
-    monkeypatch.setattr(es_backend, "CHUNK_SIZE", 2)
-    monkeypatch.setattr(es_backend, "HEARTBEAT_S", 0)
+    monkeypatch.setattr(cluster, "CHUNK_SIZE", 2)
+    monkeypatch.setattr(cluster, "HEARTBEAT_S", 0)
     route_rebuild(stub)
     stub.route("PUT", r"/directory-\d{20}/_mapping", *ACKNOWLEDGED)
 
@@ -472,7 +469,7 @@ def test_a_search_with_expansions_sends_the_words_or_the_concepts_weighed_lower(
     assert text["minimum_should_match"] == 1
     assert words["multi_match"]["query"] == "feeling lonely"
     assert words["multi_match"]["operator"] == "and"
-    assert widened["bool"]["boost"] == es_backend.EXPANSION_WEIGHT < 1
+    assert widened["bool"]["boost"] == cluster.EXPANSION_WEIGHT < 1
     (alternatives,) = widened["bool"]["must"]
     assert alternatives["bool"]["should"] == [
         {"constant_score": {"filter": {"term": {"categories": "befriending"}}, "boost": 1.0}},
@@ -503,7 +500,7 @@ def test_a_fuzzy_search_sends_each_word_with_its_edit_distance(stub, backend):
     assert exact["multi_match"]["query"] == "chior"
     assert close["multi_match"]["fuzziness"] == 1
     assert close["multi_match"]["fuzzy_transpositions"] is True
-    assert close["multi_match"]["fields"] == es_backend.PREFIX_FIELDS
+    assert close["multi_match"]["fields"] == cluster.PREFIX_FIELDS
     assert rehearsals["bool"]["should"][1]["multi_match"]["fuzziness"] == 2
 
 

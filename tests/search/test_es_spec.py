@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from search.backends.elasticsearch import ElasticsearchSearchBackend, index_definition, to_source
+from search.backends.cluster import index_definition, to_source
+from search.backends.elasticsearch import ElasticsearchSearchBackend
 from search.query import BBox, DirectoryQuery, GeoPoint, Sort
 from tests.search.contract import doc
 from tests.search.emulator import ShimRequest

@@ -14,11 +14,8 @@ import orjson
 import pytest
 
 from search import documents, fields
-from search.backends.elasticsearch import (
-    ElasticsearchSearchBackend,
-    index_definition,
-    to_source,
-)
+from search.backends.cluster import index_definition, to_source
+from search.backends.elasticsearch import ElasticsearchSearchBackend
 from search.backends.embedded import TEXT_FIELD_OF, EmbeddedSearchBackend, build_schema, to_tantivy
 from search.fields import BOX_EDGES, FIELDS, Kind
 from search.query import FACETS, DirectoryQuery
