@@ -26,7 +26,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.db import OperationalError, connection, connections
 from django.http import QueryDict
-from django.test import Client
+from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from wagtail.search.backends import get_search_backend
 from wagtail.search.models import IndexEntry
@@ -40,9 +40,10 @@ from assets_directory.selectors import (
 )
 from bench import matching_run, relevance_run
 from bench.paths import BenchPaths
+from bench.servers import server_backends
 from bench.timing import MIN_RUNS, QUERY_BUDGET_S, WARMUP, Timings, met, rule, timed
 from cms.serving import prepare_for_serving
-from search.backends import get_backend
+from search.backends import SearchBackendError, get_backend
 from search.params import parse_search_params
 from search.services import index_rebuild
 from search.suggestions import suggest
@@ -597,20 +598,8 @@ def wagtail_search(results: list[QueryResult], repeat: int, budget_s: float) -> 
     return rows
 
 
-def summary(
-    rebuild_rate, results, pages, wagtail_rows, relevance_lines, elapsed, suggestions=()
-) -> None:
-    rule("Summary against the targets")
-    # Each query of the mix weighs the same, however many runs it got.
-    mix_ms = statistics.fmean(r.api.mean for r in results)
-    keyword = [r for r in results if r.qs.startswith("q=") and "&" not in r.qs]
-    print("API throughput, one client sending requests one after another:")
-    print(f"  whole mix, each query equally often: {1000 / mix_ms:,.1f} queries/second")
-    if keyword:
-        keyword_ms = statistics.fmean(r.api.mean for r in keyword)
-        print(f"  keyword queries (a) only:            {1000 / keyword_ms:,.1f} queries/second")
-    print()
-
+def print_search_targets(results: list[QueryResult], suggestions=()) -> None:
+    """The summary's lines on the query mix and type-ahead, for one backend."""
     worst_api = max(results, key=lambda r: r.api.p95)
     over = [r for r in results if r.api.p95 > TARGET_API_P95_MS]
     print(
@@ -637,6 +626,86 @@ def summary(
     else:
         print("[NOT met] API p95 against the floor p95: no floor measured for this backend")
 
+    if suggestions:
+        worst = max(suggestions, key=lambda r: r.api.p95)
+        pooled = Timings([ns for r in suggestions for ns in r.api.ns])
+        print(
+            f"[{met(worst.api.p95 <= TARGET_SUGGEST_P95_MS):>7}] type-ahead API p95 <= "
+            f"{TARGET_SUGGEST_P95_MS:.0f} ms for every prefix: worst {worst.api.p95:.2f} ms "
+            f"({worst.prefix!r}); all prefixes together {pooled.p95:.2f} ms"
+        )
+
+
+@dataclass
+class ServerRun:
+    """The query mix and type-ahead on one server backend (bench/servers.py)."""
+
+    name: str
+    alias: str
+    rebuild_rate: float = 0.0
+    results: list[QueryResult] = field(default_factory=list)
+    suggestions: list[SuggestResult] = field(default_factory=list)
+    problem: str = ""
+
+
+def run_server_backends(repeat: int, failures: list[str]) -> list[ServerRun]:
+    """Rebuild and time the query mix and type-ahead on each server backend whose URL is set
+    (ELASTICSEARCH_URL, OPENSEARCH_URL), on an alias of its own (`<index>-bench`), as the
+    embedded backend was timed. A server that cannot be reached or refuses is a failure."""
+    runs = []
+    for server in server_backends("bench"):
+        rule(f"Server backend: {server.name}, alias {server.alias}")
+        run = ServerRun(server.name, server.alias)
+        with override_settings(DIRECTORY_SEARCH=server.setting):
+            try:
+                run.rebuild_rate = rebuild()
+            except SearchBackendError as exc:
+                run.problem = str(exc)
+                failures.append(f"{server.name}: {exc}")
+                print(f"{server.name} could not be measured: {exc}")
+            else:
+                run.results = run_queries(repeat, failures)
+                run.suggestions = run_suggestions(repeat, failures)
+        runs.append(run)
+    return runs
+
+
+def print_server_run(run: ServerRun) -> None:
+    print()
+    print(f"On {run.name} (alias {run.alias}), the same query mix and type-ahead:")
+    if run.problem or not run.results:
+        print(f"[NOT met] not measured: {run.problem or 'no query answered'}")
+        return
+    print_search_targets(run.results, run.suggestions)
+    print(
+        f"[{met(run.rebuild_rate >= TARGET_REBUILD_RATE):>7}] rebuild >= "
+        f"{TARGET_REBUILD_RATE:,.0f} activities/second: {run.rebuild_rate:,.0f}/s"
+    )
+
+
+def summary(
+    rebuild_rate,
+    results,
+    pages,
+    wagtail_rows,
+    relevance_lines,
+    elapsed,
+    suggestions=(),
+    server_runs=(),
+) -> None:
+    rule("Summary against the targets")
+    # Each query of the mix weighs the same, however many runs it got.
+    mix_ms = statistics.fmean(r.api.mean for r in results)
+    keyword = [r for r in results if r.qs.startswith("q=") and "&" not in r.qs]
+    print("API throughput, one client sending requests one after another:")
+    print(f"  whole mix, each query equally often: {1000 / mix_ms:,.1f} queries/second")
+    if keyword:
+        keyword_ms = statistics.fmean(r.api.mean for r in keyword)
+        print(f"  keyword queries (a) only:            {1000 / keyword_ms:,.1f} queries/second")
+    print()
+
+    print_search_targets(results, suggestions)
+
     if pages:
         worst = max(pages, key=lambda r: r.timings.p95)
         over = [r for r in pages if r.timings.p95 > TARGET_PAGE_P95_MS]
@@ -648,15 +717,6 @@ def summary(
             print(
                 f"            over: {r.timings.p95:.2f} ms (CPU p95 {r.cpu.p95:.2f} ms)  {r.label}"
             )
-
-    if suggestions:
-        worst = max(suggestions, key=lambda r: r.api.p95)
-        pooled = Timings([ns for r in suggestions for ns in r.api.ns])
-        print(
-            f"[{met(worst.api.p95 <= TARGET_SUGGEST_P95_MS):>7}] type-ahead API p95 <= "
-            f"{TARGET_SUGGEST_P95_MS:.0f} ms for every prefix: worst {worst.api.p95:.2f} ms "
-            f"({worst.prefix!r}); all prefixes together {pooled.p95:.2f} ms"
-        )
 
     by_qs = {r.qs: r for r in results}
     speedups = [
@@ -680,6 +740,8 @@ def summary(
     )
     for line in relevance_lines:
         print(line)
+    for run in server_runs:
+        print_server_run(run)
     print()
     print(f"Benchmark finished in {elapsed:.0f} s (load average now {load_average()}).")
 
@@ -707,6 +769,7 @@ def run(
     suggestions = run_suggestions(repeat, failures)
     pages = run_pages(repeat, failures)
     matches = matching_run.run(repeat, failures)
+    server_runs = run_server_backends(repeat, failures)
     relevance_results = relevance_run.run(paths.directory / "relevance")
     wagtail_rows = []
     if not skip_wagtail:
@@ -720,6 +783,7 @@ def run(
         [*matching_run.summary_lines(matches), *relevance_run.summary_lines(relevance_results)],
         time.perf_counter() - started,
         suggestions,
+        server_runs,
     )
     if failures:
         print(f"{len(failures)} measured request(s) failed:", *failures, sep="\n  ")

@@ -1,6 +1,6 @@
 """Runs the judged query set (bench/relevance.py) through the site's search and prints the
 benchmark's "Relevance" section: for the embedded backend always, for Elasticsearch when
-ELASTICSEARCH_URL is set.
+ELASTICSEARCH_URL is set and for OpenSearch when OPENSEARCH_URL is set.
 
 The set is judged against the demo borough (seed 2026): its 400 activities are always the first
 ones `load_demo` makes, one by one, before any bulk ones, so a bench database of any size holds
@@ -15,7 +15,6 @@ Imported only once Django is set up (bench/search_bench.py, bench/relevance_benc
 from __future__ import annotations
 
 import contextlib
-import os
 import re
 import shutil
 import time
@@ -31,6 +30,7 @@ from assets_directory.demo.builder import DemoBuilder
 from assets_directory.models import Activity, Venue
 from bench import relevance
 from bench.relevance import ActivityFacts, JudgedQuery, Report
+from bench.servers import server_backends
 from search.api import run_search
 from search.backends import SearchBackendError, get_backend
 from search.documents import category_ancestry, documents_for
@@ -39,7 +39,6 @@ from search.understanding import understood_page_params
 # The demo borough's activities: those the builder makes one by one, first.
 DEMO_ACTIVITIES = DemoBuilder.DETAILED_LIMIT
 EMBEDDED = "search.backends.embedded.EmbeddedSearchBackend"
-ELASTICSEARCH = "search.backends.elasticsearch.ElasticsearchSearchBackend"
 OUTCODE = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?)\b")
 
 
@@ -119,28 +118,13 @@ class Backend:
 
 
 def backends(directory: Path) -> list[Backend]:
-    """The embedded backend, and Elasticsearch when ELASTICSEARCH_URL is set (the bench itself
-    always runs the embedded one; see bench/search_bench.py)."""
+    """The embedded backend, and each server backend whose URL is set (ELASTICSEARCH_URL,
+    OPENSEARCH_URL; bench/servers.py), on an alias of its own."""
     found = [
         Backend("embedded", {"BACKEND": EMBEDDED, "OPTIONS": {"path": str(directory / "index")}})
     ]
-    url = os.environ.get("ELASTICSEARCH_URL", "").strip()
-    if url:
-        alias = os.environ.get("ELASTICSEARCH_INDEX", "common-ground-activities") + "-relevance"
-        options = {
-            "url": url,
-            "index": alias,
-            "api_key": os.environ.get("ELASTICSEARCH_API_KEY") or None,
-            "timeout": float(os.environ.get("ELASTICSEARCH_TIMEOUT") or 5.0),
-            "verify_certs": os.environ.get("ELASTICSEARCH_VERIFY_CERTS", "true").lower()
-            not in ("0", "false", "no", "off"),
-            "replicas": 0,
-        }
-        found.append(
-            Backend(
-                f"elasticsearch (alias {alias})", {"BACKEND": ELASTICSEARCH, "OPTIONS": options}
-            )
-        )
+    for server in server_backends("relevance"):
+        found.append(Backend(f"{server.name} (alias {server.alias})", server.setting))
     return found
 
 

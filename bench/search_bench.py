@@ -36,9 +36,15 @@ call, taking turns; the target is 20 ms at the 95th percentile for every prefix.
 Relevance: the judged query set (bench/relevance_queries.json, bench/relevance.py) is run
 through the site's search on the demo borough, the first 400 activities of the bench database,
 indexed on their own beside the bench's index; it prints nDCG@10 and the zero-result rate for
-the embedded backend, and for Elasticsearch when ELASTICSEARCH_URL is set, then the same on the
-whole bench database for comparison (bench/relevance_run.py). `make relevance` prints the same
+the embedded backend and for each server backend below, then the same on the whole bench
+database for comparison (bench/relevance_run.py). `make relevance` prints the same
 on a demo borough built in a temporary directory.
+
+Server backends: when ELASTICSEARCH_URL or OPENSEARCH_URL is set (with the site's other
+ELASTICSEARCH_* / OPENSEARCH_* settings for credentials), the bench also rebuilds the bench
+database into that server, on an alias of its own (`<index>-bench`, never the site's), and
+times the same query mix (API, backend call and floor) and type-ahead there, printing the same
+figures and a summary section for each (bench/servers.py).
 
 This script points Django at the bench's files and sets it up; bench/measure.py measures and
 prints (bench/paths.py says where the files are).

@@ -132,3 +132,30 @@ def person(team):
     from tests.factories import PersonFactory
 
     return PersonFactory(team=team, display_name="Jo B", postcode="SW18 1AA")
+
+
+# The search emulators (tests/search/emulator.py), for the search backends' tests and the bench's.
+@pytest.fixture(scope="session")
+def elasticsearch_emulator():
+    """osmem-server (an emulator, not Elasticsearch) behind the media-type shim, for the
+    session; see tests/search/emulator.py. Skips only when the package is not installed."""
+    pytest.importorskip(
+        "osmem_server", reason="osmem-server (requirements-dev.txt) is not installed"
+    )
+    from tests.search.emulator import ElasticsearchEmulator
+
+    with ElasticsearchEmulator() as emulator:
+        yield emulator
+
+
+@pytest.fixture(scope="session")
+def opensearch_emulator():
+    """osmem-server (an emulator, not OpenSearch) for the session, without a shim; see
+    tests/search/emulator.py. Skips only when the package is not installed."""
+    pytest.importorskip(
+        "osmem_server", reason="osmem-server (requirements-dev.txt) is not installed"
+    )
+    from tests.search.emulator import OpenSearchEmulator
+
+    with OpenSearchEmulator() as emulator:
+        yield emulator

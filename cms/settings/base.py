@@ -39,6 +39,13 @@ env = environ.Env(
     ELASTICSEARCH_TIMEOUT=(float, 5.0),
     ELASTICSEARCH_VERIFY_CERTS=(bool, True),
     ELASTICSEARCH_REPLICAS=(int, 1),
+    OPENSEARCH_URL=(str, ""),
+    OPENSEARCH_INDEX=(str, "common-ground-activities"),
+    OPENSEARCH_USERNAME=(str, ""),
+    OPENSEARCH_PASSWORD=(str, ""),
+    OPENSEARCH_TIMEOUT=(float, 5.0),
+    OPENSEARCH_VERIFY_CERTS=(bool, True),
+    OPENSEARCH_REPLICAS=(int, 1),
     GEOCODER_BACKEND=(str, "assets_directory.geocoding.backends.OutcodeCentroidGeocoder"),
     GEOCODER_DATA_PATH=(str, ""),
     FRESHNESS_REVIEW_DAYS=(int, 182),
@@ -276,27 +283,40 @@ LEAFLET_CONFIG = {
     "RESET_VIEW": False,
 }
 
-# Directory search: "embedded" (a tantivy index in SEARCH_INDEX_DIR, no server) or
-# "elasticsearch" (ELASTICSEARCH_URL), or the dotted path of another backend class.
+# Directory search: "embedded" (a tantivy index in SEARCH_INDEX_DIR, no server),
+# "elasticsearch" (an Elasticsearch 9 cluster at ELASTICSEARCH_URL), "opensearch" (an
+# OpenSearch 2.x or 3.x cluster at OPENSEARCH_URL), or the dotted path of another backend class.
 SEARCH_BACKENDS = {
     "embedded": "search.backends.embedded.EmbeddedSearchBackend",
     "elasticsearch": "search.backends.elasticsearch.ElasticsearchSearchBackend",
+    "opensearch": "search.backends.opensearch.OpenSearchSearchBackend",
 }
 SEARCH_INDEX_DIR = env("SEARCH_INDEX_DIR")
+_search_backend = env("SEARCH_BACKEND")
+if _search_backend == "elasticsearch":
+    _search_options = {
+        "url": env("ELASTICSEARCH_URL"),
+        "index": env("ELASTICSEARCH_INDEX"),
+        "api_key": env("ELASTICSEARCH_API_KEY") or None,
+        "timeout": env("ELASTICSEARCH_TIMEOUT"),
+        "verify_certs": env("ELASTICSEARCH_VERIFY_CERTS"),
+        "replicas": env("ELASTICSEARCH_REPLICAS"),
+    }
+elif _search_backend == "opensearch":
+    _search_options = {
+        "url": env("OPENSEARCH_URL"),
+        "index": env("OPENSEARCH_INDEX"),
+        "username": env("OPENSEARCH_USERNAME") or None,
+        "password": env("OPENSEARCH_PASSWORD") or None,
+        "timeout": env("OPENSEARCH_TIMEOUT"),
+        "verify_certs": env("OPENSEARCH_VERIFY_CERTS"),
+        "replicas": env("OPENSEARCH_REPLICAS"),
+    }
+else:
+    _search_options = {"path": SEARCH_INDEX_DIR}
 DIRECTORY_SEARCH = {
-    "BACKEND": SEARCH_BACKENDS.get(env("SEARCH_BACKEND"), env("SEARCH_BACKEND")),
-    "OPTIONS": (
-        {
-            "url": env("ELASTICSEARCH_URL"),
-            "index": env("ELASTICSEARCH_INDEX"),
-            "api_key": env("ELASTICSEARCH_API_KEY") or None,
-            "timeout": env("ELASTICSEARCH_TIMEOUT"),
-            "verify_certs": env("ELASTICSEARCH_VERIFY_CERTS"),
-            "replicas": env("ELASTICSEARCH_REPLICAS"),
-        }
-        if env("SEARCH_BACKEND") == "elasticsearch"
-        else {"path": SEARCH_INDEX_DIR}
-    ),
+    "BACKEND": SEARCH_BACKENDS.get(_search_backend, _search_backend),
+    "OPTIONS": _search_options,
 }
 
 # Geocoding: the embedded default reads shipped outward-code centroids.

@@ -393,7 +393,7 @@ class ClusterSearchBackend(BaseSearchBackend):
     def _errors(self, doing: str):
         """Turn the client's exceptions into a SearchBackendError saying what failed, in
         words (see `_refused`, `_unreachable`, `_rejected`)."""
-        raise self._engine_method_missing("_errors(doing), turning client errors into SearchBackendError")
+        raise self._engine_method_missing("_errors(doing), turning client errors into words")
         yield  # a generator, as contextmanager needs
 
     def _search_call(self, body: dict) -> dict:

@@ -135,3 +135,69 @@ def test_the_entry_point_runs_as_a_script():
     )
     assert done.returncode == 0, done.stderr
     assert "--wagtail-budget" in done.stdout
+
+
+def test_server_backends_come_from_their_urls_each_on_an_alias_of_its_own():
+    from bench.servers import server_backends
+
+    assert server_backends("bench", environ={}) == []
+    environ = {
+        "OPENSEARCH_URL": " https://search.example:9200 ",
+        "OPENSEARCH_INDEX": "cg",
+        "OPENSEARCH_USERNAME": "bench",
+        "OPENSEARCH_PASSWORD": "s3cret",
+        "OPENSEARCH_VERIFY_CERTS": "false",
+        "ELASTICSEARCH_URL": "http://localhost:9200",
+        "ELASTICSEARCH_API_KEY": "key",
+    }
+    elasticsearch, opensearch = server_backends("bench", environ=environ)
+    assert elasticsearch.setting["BACKEND"].endswith("ElasticsearchSearchBackend")
+    assert elasticsearch.alias == "common-ground-activities-bench"
+    assert elasticsearch.setting["OPTIONS"]["api_key"] == "key"
+    assert opensearch.setting["BACKEND"].endswith("OpenSearchSearchBackend")
+    assert opensearch.setting["OPTIONS"] == {
+        "url": "https://search.example:9200",
+        "index": "cg-bench",
+        "timeout": 5.0,
+        "verify_certs": False,
+        "replicas": 0,
+        "username": "bench",
+        "password": "s3cret",
+    }
+
+
+def test_the_query_mix_runs_on_a_server_backend_as_on_the_embedded_one(
+    search_index, directory, opensearch_emulator, monkeypatch, capsys
+):
+    ActivityFactory(parent=directory, title="Walking group")
+    monkeypatch.delenv("ELASTICSEARCH_URL", raising=False)
+    monkeypatch.setenv("OPENSEARCH_URL", opensearch_emulator.url)
+    monkeypatch.setenv("OPENSEARCH_INDEX", "bench-test")
+    failures = []
+    (run,) = measure.run_server_backends(2, failures)
+    assert failures == [] and run.problem == ""
+    assert run.name == "opensearch" and run.alias == "bench-test-bench"
+    assert [r.qs for r in run.results] == [qs for _, qs in measure.query_mix()]
+    # The engine calls were traced and replayed: the floor is the server's.
+    assert all(r.floor is not None and r.floor.n >= 2 for r in run.results)
+    assert run.suggestions and run.rebuild_rate > 0
+    measure.print_server_run(run)
+    out = capsys.readouterr().out
+    assert "On opensearch (alias bench-test-bench), the same query mix" in out
+    assert "API p95 <= 25 ms for every query" in out
+
+
+def test_a_server_backend_that_cannot_be_reached_is_a_failure(
+    search_index, directory, monkeypatch, capsys
+):
+    from tests.search.es_stub import closed_port_url
+
+    monkeypatch.setenv("ELASTICSEARCH_URL", closed_port_url())
+    monkeypatch.setenv("ELASTICSEARCH_TIMEOUT", "1")
+    monkeypatch.delenv("OPENSEARCH_URL", raising=False)
+    failures = []
+    (run,) = measure.run_server_backends(2, failures)
+    assert run.results == [] and "could not be reached" in run.problem
+    assert failures == [f"elasticsearch: {run.problem}"]
+    measure.print_server_run(run)
+    assert "[NOT met] not measured: Elasticsearch at" in capsys.readouterr().out

@@ -303,6 +303,7 @@ def test_elasticsearch_is_measured_only_when_configured(monkeypatch, tmp_path):
     from bench import relevance_run
 
     monkeypatch.delenv("ELASTICSEARCH_URL", raising=False)
+    monkeypatch.delenv("OPENSEARCH_URL", raising=False)
     assert [b.name for b in relevance_run.backends(tmp_path)] == ["embedded"]
     monkeypatch.setenv("ELASTICSEARCH_URL", "http://localhost:9200")
     monkeypatch.setenv("ELASTICSEARCH_INDEX", "cg")

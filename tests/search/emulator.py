@@ -252,3 +252,26 @@ class ElasticsearchEmulator:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+class OpenSearchEmulator:
+    """osmem-server on a free loopback port, spoken to directly: it is OpenSearch-compatible,
+    so the OpenSearch backend's client needs no shim. An emulator, not OpenSearch."""
+
+    def __init__(self):
+        from osmem_server import OsmemServer
+
+        self.server = OsmemServer.start(japanese=False, addr="127.0.0.1:0")
+
+    @property
+    def url(self) -> str:
+        return self.server.url
+
+    def close(self) -> None:
+        self.server.close()
+
+    def __enter__(self) -> OpenSearchEmulator:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

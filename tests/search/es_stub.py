@@ -122,7 +122,7 @@ class _Handler(BaseHTTPRequestHandler):
         data = b"" if body is None else json.dumps(body).encode()
         self.send_response(status)
         self.send_header("X-Elastic-Product", "Elasticsearch")
-        self.send_header("Content-Type", CONTENT_TYPE)
+        self.send_header("Content-Type", self.server.stub.content_type)
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         if self.command != "HEAD":
@@ -147,9 +147,14 @@ class _Server(ThreadingHTTPServer):
 
 
 class StubElasticsearch:
-    """Routes are tried newest first; `GET /` (info) and `HEAD /` (ping) answer by default."""
+    """Routes are tried newest first; `GET /` (info) and `HEAD /` (ping) answer by default.
 
-    def __init__(self):
+    `content_type` is what every reply says it is: Elasticsearch 9's by default, or plain JSON
+    as OpenSearch answers (the `opensearch-py` client reads no other).
+    """
+
+    def __init__(self, *, content_type: str = CONTENT_TYPE):
+        self.content_type = content_type
         self.requests: list[Request] = []
         self._routes: list[tuple[re.Pattern, re.Pattern, Handler]] = []
         self._lock = threading.Lock()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 
 from search import selectors
 from search.backends import BaseSearchBackend
@@ -68,3 +69,26 @@ def test_an_engine_call_is_a_plain_record():
     call = EngineCall("join", "-".join, (["a", "b"],))
     assert call.replay() == "a-b"
     assert call.kwargs == {}
+
+
+def test_a_cluster_backend_says_which_engine_call_it_lacks():
+    import contextlib
+
+    from search.backends.cluster import ClusterSearchBackend
+    from search.query import DirectoryQuery
+
+    class Bare(ClusterSearchBackend):
+        product = "Bare"
+        setting_prefix = "BARE"
+
+    class Half(Bare):
+        @contextlib.contextmanager
+        def _errors(self, doing):
+            yield
+
+    with pytest.raises(NotImplementedError, match=r"Bare must implement _errors\(doing\)"):
+        Bare(url="http://127.0.0.1:9").search(DirectoryQuery())
+    with pytest.raises(NotImplementedError, match=r"Half must implement _search_call\(body\)"):
+        Half(url="http://127.0.0.1:9").search(DirectoryQuery())
+    with pytest.raises(ImproperlyConfigured, match="BARE_URL"):
+        Bare(url="")

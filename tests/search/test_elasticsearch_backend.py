@@ -10,14 +10,12 @@ ELASTICSEARCH_URL=http://localhost:9200 pytest tests/search/test_elasticsearch_b
 from __future__ import annotations
 
 import datetime
-import hashlib
 import os
 import zoneinfo
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
-from elasticsearch import Elasticsearch
 
 from search.backends import SearchBackendError, load_backend
 from search.backends.cluster import (
@@ -31,7 +29,8 @@ from search.backends.cluster import (
 )
 from search.backends.elasticsearch import ElasticsearchSearchBackend
 from search.query import BBox, DirectoryQuery, GeoPoint, Sort, TimeWindow, title_key
-from tests.search.contract import SearchBackendContract, doc
+from tests.search.cluster_contract import ClusterContract
+from tests.search.contract import doc
 from tests.search.es_spec import RequestChecker
 
 BACKEND_PATH = "search.backends.elasticsearch.ElasticsearchSearchBackend"
@@ -774,36 +773,10 @@ def test_haversine():
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
 
 
-class _ServerContract(SearchBackendContract):
+class _ServerContract(ClusterContract):
     """The contract against the Elasticsearch at `self.server_url`, one alias per test."""
 
-    server_url = ""
-
-    @staticmethod
-    def index_name(tmp_path) -> str:
-        # One alias per test (tmp_path) and per run (pid), so runs can share a cluster.
-        digest = hashlib.sha1(f"{os.getpid()}:{tmp_path}".encode()).hexdigest()[:16]
-        return f"common-ground-test-{digest}"
-
-    def make_backend(self, tmp_path):
-        name = self.index_name(tmp_path)
-        backend = ElasticsearchSearchBackend(url=self.server_url, index=name, replicas=0)
-        # A new backend starts with an empty live index; a second one shares the first's.
-        if not backend.client.indices.exists_alias(name=name):
-            backend.rebuild([])
-        return backend
-
-    @pytest.fixture(autouse=True)
-    def _delete_test_indices(self, tmp_path):
-        yield
-        client = Elasticsearch(self.server_url)
-        try:
-            # By name: clusters refuse wildcard deletes by default.
-            names = list(client.indices.get(index=f"{self.index_name(tmp_path)}-*").body)
-            if names:
-                client.indices.delete(index=",".join(names), ignore_unavailable=True)
-        finally:
-            client.close()
+    backend_class = ElasticsearchSearchBackend
 
 
 @pytest.mark.skipif(
