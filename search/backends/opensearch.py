@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from opensearchpy import OpenSearch, helpers
 from opensearchpy.exceptions import ConnectionError as OpenSearchConnectionError
-from opensearchpy.exceptions import ConnectionTimeout, NotFoundError, TransportError
+from opensearchpy.exceptions import ConnectionTimeout, TransportError
 
 from .base import SearchBackendError
 from .cluster import (
@@ -143,10 +143,11 @@ class OpenSearchSearchBackend(ClusterSearchBackend):
         self.client.indices.refresh(index=name, request_timeout=self._slow_timeout)
 
     def _alias_targets(self) -> list[str]:
-        try:
-            return sorted(self.client.indices.get_alias(name=self.alias))
-        except NotFoundError:
+        # ignore=404: no alias yet is an answer, not a failed request for the client to log.
+        found = self.client.indices.get_alias(name=self.alias, ignore=404)
+        if found.get("status") == 404 and "error" in found:
             return []
+        return sorted(found)
 
     def _update_aliases(self, actions: list[dict]) -> None:
         self.client.indices.update_aliases(
