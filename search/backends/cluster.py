@@ -5,7 +5,7 @@ directory asks of them, so one class builds every request body and reads every r
 (`ClusterSearchBackend`), and each engine's backend adds only what differs: its client, how
 its errors read, and what `check()` says of a server it cannot use
 (`search.backends.elasticsearch`, `search.backends.opensearch`). Request bodies go through
-the client untouched; no body depends on which engine is configured.
+the client untouched; no search body depends on which engine is configured.
 
 Searches, writes and checks go through an alias (`index`, by default
 "common-ground-activities"). A rebuild loads a new concrete index `<alias>-<timestamp>` and then

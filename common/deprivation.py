@@ -1,0 +1,127 @@
+"""How deprived each English neighbourhood is, and how many people live there.
+
+Neighbourhoods are 2021 Lower layer Super Output Areas (LSOAs, about 1,500 people each), with
+their population-weighted centroid, Census 2021 population and English Indices of Deprivation
+2025 decile (common/data/deprivation/README.md gives the sources and licence). Read once per
+process, on first use.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import gzip
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from common.geo import EARTH_RADIUS_M, haversine_m
+
+DATA_PATH = Path(__file__).resolve().parent / "data" / "deprivation" / "lsoa_imd.csv.gz"
+# NHS England's Core20: the most deprived fifth of the country, IMD deciles 1 and 2.
+CORE20_DECILES = (1, 2)
+ATTRIBUTION = (
+    "Contains public sector information licensed under the Open Government Licence v3.0. "
+    "English Indices of Deprivation 2025, Ministry of Housing, Communities and Local Government. "
+    "Source: Office for National Statistics licensed under the Open Government Licence v.3.0. "
+    "Contains OS data © Crown copyright and database right 2023. "
+    "Census 2021 data: Office for National Statistics, © Crown copyright."
+)
+
+
+@dataclass(frozen=True)
+class Neighbourhood:
+    """One LSOA."""
+
+    code: str
+    name: str
+    lad_code: str
+    lad_name: str
+    lat: float
+    lng: float
+    population: int
+    imd_decile: int
+    imd_rank: int
+
+    @property
+    def core20(self) -> bool:
+        """In the most deprived fifth of England (IMD deciles 1 and 2)."""
+        return self.imd_decile in CORE20_DECILES
+
+
+@dataclass(frozen=True)
+class Reach:
+    """The neighbourhoods within reach of some places, and who lives in them."""
+
+    neighbourhoods: tuple[Neighbourhood, ...]
+
+    @property
+    def population(self) -> int:
+        return sum(n.population for n in self.neighbourhoods)
+
+    @property
+    def core20_population(self) -> int:
+        return sum(n.population for n in self.neighbourhoods if n.core20)
+
+    @property
+    def core20_count(self) -> int:
+        return sum(1 for n in self.neighbourhoods if n.core20)
+
+
+@functools.cache
+def neighbourhoods() -> tuple[Neighbourhood, ...]:
+    """Every English LSOA, in code order."""
+    with gzip.open(DATA_PATH, "rt", encoding="utf-8", newline="") as handle:
+        return tuple(
+            Neighbourhood(
+                code=row["lsoa_code"],
+                name=row["lsoa_name"],
+                lad_code=row["lad_code"],
+                lad_name=row["lad_name"],
+                lat=float(row["lat"]),
+                lng=float(row["lng"]),
+                population=int(row["population"]),
+                imd_decile=int(row["imd_decile"]),
+                imd_rank=int(row["imd_rank"]),
+            )
+            for row in csv.DictReader(handle)
+        )
+
+
+@functools.cache
+def _by_code() -> dict[str, Neighbourhood]:
+    return {n.code: n for n in neighbourhoods()}
+
+
+def neighbourhood(code: str) -> Neighbourhood | None:
+    return _by_code().get(code.strip().upper())
+
+
+def in_district(lad_code: str) -> tuple[Neighbourhood, ...]:
+    """The neighbourhoods of one local authority district (e.g. "E09000032", Wandsworth)."""
+    return tuple(n for n in neighbourhoods() if n.lad_code == lad_code)
+
+
+def within(points: Iterable[tuple[float, float]], radius_m: float) -> Reach:
+    """The neighbourhoods whose centroid is within `radius_m` of any of the (lat, lng) points."""
+    points = list(points)
+    if not points or radius_m <= 0:
+        return Reach(())
+    # A box around each point first: only those inside it are measured exactly.
+    dlat = math.degrees(radius_m / EARTH_RADIUS_M)
+    boxes = []
+    for lat, lng in points:
+        dlng = dlat / max(math.cos(math.radians(lat)), 1e-6)
+        boxes.append((lat, lng, lat - dlat, lat + dlat, lng - dlng, lng + dlng))
+    found = []
+    for n in neighbourhoods():
+        for lat, lng, south, north, west, east in boxes:
+            if (
+                south <= n.lat <= north
+                and west <= n.lng <= east
+                and haversine_m(lat, lng, n.lat, n.lng) <= radius_m
+            ):
+                found.append(n)
+                break
+    return Reach(tuple(found))
