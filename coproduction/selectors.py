@@ -1,0 +1,123 @@
+"""Reads for coproduction: what an ask needs, what groups offer, and the groups that fit an ask.
+
+Where a group's activities are comes from the directory's search (activities near the ask's
+areas, nearest first), never from loading every venue.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from assets_directory.geocoding import GeocodingError, geocode
+from common import deprivation
+from search.query import DirectoryQuery, GeoPoint, QueryError, Sort
+from search.selectors import search_directory
+
+from .fit import FAR_M, REACH_M, AskNeeds, Fit, GroupOffer, fit
+from .models import Ask, CapabilityProfile, CapabilityTerm
+
+# How many of the activities nearest each of an ask's areas are read to place the groups: a
+# group none of whose activities is among them is placed as having no venue within reach.
+NEAREST_ACTIVITIES = 1_000
+PAGE_SIZE = 100
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A group's fit to an ask."""
+
+    profile: CapabilityProfile
+    fit: Fit
+
+    @property
+    def organisation(self):
+        return self.profile.organisation
+
+
+def area_points(outcodes: Iterable[str]) -> tuple[tuple[str, float, float], ...]:
+    """(outward code, lat, lng) of each outward code the geocoder can place."""
+    points = []
+    for outcode in outcodes:
+        try:
+            found = geocode(outcode)
+        except GeocodingError:
+            continue
+        points.append((found.outcode, found.latitude, found.longitude))
+    return tuple(points)
+
+
+def ask_needs(ask: Ask) -> AskNeeds:
+    return AskNeeds(
+        capabilities=frozenset(term.name for term in ask.capabilities.all()),
+        communities=frozenset(term.name for term in ask.communities.all()),
+        areas=area_points(ask.areas),
+        most_deprived_fifth=ask.most_deprived_fifth,
+    )
+
+
+def venues_near(
+    areas: tuple[tuple[str, float, float], ...], *, radius_m: float = FAR_M
+) -> dict[int, set[tuple[float, float]]]:
+    """Organisation id -> the points of its running activities within `radius_m` of any of the
+    areas, from the search index, nearest first (at most NEAREST_ACTIVITIES an area)."""
+    found: dict[int, set[tuple[float, float]]] = {}
+    for outcode, lat, lng in areas:
+        for page in range(1, NEAREST_ACTIVITIES // PAGE_SIZE + 1):
+            try:
+                query = DirectoryQuery(
+                    near=GeoPoint(lat, lng, area=outcode),
+                    radius_m=radius_m,
+                    sort=Sort.DISTANCE,
+                    page=page,
+                    page_size=PAGE_SIZE,
+                )
+            except QueryError:
+                break
+            results = search_directory(query)
+            for hit in results.hits:
+                if hit.organisation_id is not None and hit.lat is not None:
+                    found.setdefault(hit.organisation_id, set()).add((hit.lat, hit.lng))
+            if page * PAGE_SIZE >= results.total:
+                break
+    return found
+
+
+def group_offer(
+    profile: CapabilityProfile, venues: Iterable[tuple[float, float]] = ()
+) -> GroupOffer:
+    verified, unverified, reaches = set(), set(), set()
+    for item in profile.items.all():
+        if item.term.kind in CapabilityTerm.REACH_KINDS:
+            reaches.add(item.term.name)
+        elif item.verified:
+            verified.add(item.term.name)
+        else:
+            unverified.add(item.term.name)
+    venues = tuple(sorted(venues))
+    deprived = deprivation.within(venues, REACH_M).core20_population if venues else None
+    return GroupOffer(
+        verified=frozenset(verified),
+        unverified=frozenset(unverified),
+        reaches=frozenset(reaches),
+        venues=venues,
+        deprived_population=deprived,
+    )
+
+
+def candidates_for(ask: Ask, *, limit: int | None = None) -> list[Candidate]:
+    """Every group with a capability profile, best fit first (then by name)."""
+    needs = ask_needs(ask)
+    venues = venues_near(needs.areas) if needs.areas else {}
+    profiles = CapabilityProfile.objects.select_related("organisation").prefetch_related(
+        "items__term"
+    )
+    candidates = [
+        Candidate(
+            profile, fit(needs, group_offer(profile, venues.get(profile.organisation_id, ())))
+        )
+        for profile in profiles
+        if profile.organisation.live
+    ]
+    candidates.sort(key=lambda c: (-c.fit.score, c.organisation.title.lower()))
+    return candidates[:limit] if limit else candidates
