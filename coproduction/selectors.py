@@ -16,6 +16,7 @@ from search.selectors import search_directory
 
 from .fit import FAR_M, REACH_M, AskNeeds, Fit, GroupOffer, fit
 from .models import Ask, CapabilityProfile, CapabilityTerm
+from .models.partnerships import SURVEY_QUESTIONS
 
 # How many of the activities nearest each of an ask's areas are read to place the groups: a
 # group none of whose activities is among them is placed as having no venue within reach.
@@ -121,3 +122,44 @@ def candidates_for(ask: Ask, *, limit: int | None = None) -> list[Candidate]:
     ]
     candidates.sort(key=lambda c: (-c.fit.score, c.organisation.title.lower()))
     return candidates[:limit] if limit else candidates
+
+
+# Answers this far apart on the 1 to 5 scale are worth talking about.
+DIVERGENT_SPREAD = 2
+
+
+@dataclass(frozen=True)
+class SurveyQuestion:
+    key: str
+    text: str
+    lowest: int
+    highest: int
+    answers: int
+
+    @property
+    def spread(self) -> int:
+        return self.highest - self.lowest
+
+    @property
+    def divergent(self) -> bool:
+        return self.spread >= DIVERGENT_SPREAD
+
+
+def survey_summary(review) -> list[SurveyQuestion]:
+    """Each survey question with its lowest and highest answer at a review, where partners'
+    answers diverge first (the widest spread), then in the survey's order."""
+    responses = list(review.responses.all())
+    if not responses:
+        return []
+    summary = [
+        SurveyQuestion(
+            key=key,
+            text=text,
+            lowest=min(getattr(r, key) for r in responses),
+            highest=max(getattr(r, key) for r in responses),
+            answers=len(responses),
+        )
+        for key, text in SURVEY_QUESTIONS.items()
+    ]
+    order = {key: n for n, key in enumerate(SURVEY_QUESTIONS)}
+    return sorted(summary, key=lambda q: (-q.spread, order[q.key]))

@@ -1,0 +1,38 @@
+"""Coproduction's data: the shared vocabulary, service teams and their asks, groups' capability
+profiles (`core`), and the partnerships between them (`partnerships`)."""
+
+from .core import (
+    Ask,
+    CapabilityItem,
+    CapabilityProfile,
+    CapabilityTerm,
+    ServiceLine,
+    ServiceTeam,
+    ServiceTeamMembership,
+    validate_outcodes,
+)
+from .partnerships import (
+    DeliveryLog,
+    Partnership,
+    PartnershipEvent,
+    PartnershipGroup,
+    Review,
+    SurveyResponse,
+)
+
+__all__ = [
+    "Ask",
+    "CapabilityItem",
+    "CapabilityProfile",
+    "CapabilityTerm",
+    "DeliveryLog",
+    "Partnership",
+    "PartnershipEvent",
+    "PartnershipGroup",
+    "Review",
+    "ServiceLine",
+    "ServiceTeam",
+    "ServiceTeamMembership",
+    "SurveyResponse",
+    "validate_outcodes",
+]

@@ -1,0 +1,241 @@
+"""Writes for coproduction: partnerships through their lifecycle, reviews, delivery, surveys.
+
+Every service checks the partnership's state itself and refuses a change it does not allow with
+a `PartnershipRefused` whose message says why in words; permissions (who may do it) are the
+views' to check before they call.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping
+
+from django.db import transaction
+from django.utils import timezone
+
+from .models import (
+    Ask,
+    DeliveryLog,
+    Partnership,
+    PartnershipEvent,
+    PartnershipGroup,
+    Review,
+    ServiceTeam,
+    SurveyResponse,
+)
+from .models.partnerships import SURVEY_QUESTIONS
+
+Status = Partnership.Status
+# Where delivery can be logged: once the work has started.
+DELIVERY_STATUSES = (Status.DELIVERING, Status.REVIEWING, Status.SUSTAINED)
+
+
+class PartnershipRefused(ValueError):
+    """A change a partnership's state does not allow; the message says why, in words."""
+
+
+def _locked(partnership: Partnership) -> Partnership:
+    # Two people moving one partnership at once: the second sees the first's move.
+    return Partnership.objects.select_for_update().get(pk=partnership.pk)
+
+
+def _label(status: str) -> str:
+    return Status(status).label.lower()
+
+
+@transaction.atomic
+def partnership_propose(
+    *,
+    team: ServiceTeam,
+    organisations: Iterable,
+    by,
+    title: str,
+    ask: Ask | None = None,
+) -> Partnership:
+    """A new partnership between `team` and the groups, waiting for each group to accept."""
+    groups = list(dict.fromkeys(organisations))
+    if not groups:
+        raise PartnershipRefused("Choose at least one community group.")
+    not_live = [g.title for g in groups if not g.live]
+    if not_live:
+        raise PartnershipRefused(f"{', '.join(not_live)} is not published in the directory.")
+    if ask is not None and ask.team_id != team.pk:
+        raise PartnershipRefused("That ask belongs to another team.")
+    title = (title or "").strip() or (ask.title if ask else "")
+    if not title:
+        raise PartnershipRefused("Give the partnership a title.")
+    partnership = Partnership.objects.create(title=title, team=team, ask=ask)
+    for organisation in groups:
+        PartnershipGroup.objects.create(partnership=partnership, organisation=organisation)
+    PartnershipEvent.objects.create(
+        partnership=partnership,
+        kind=PartnershipEvent.Kind.PROPOSED,
+        to_status=Status.PROPOSED,
+        by=by,
+    )
+    return partnership
+
+
+@transaction.atomic
+def partnership_accept(*, partnership: Partnership, organisation, by) -> PartnershipGroup:
+    """One group's editors accept a proposed partnership."""
+    partnership = _locked(partnership)
+    if partnership.status != Status.PROPOSED:
+        raise PartnershipRefused(
+            f"This partnership is {_label(partnership.status)}: only a proposed one is accepted."
+        )
+    try:
+        group = partnership.groups.get(organisation=organisation)
+    except PartnershipGroup.DoesNotExist:
+        raise PartnershipRefused(f"{organisation} is not in this partnership.") from None
+    if group.accepted_at is not None:
+        raise PartnershipRefused(f"{organisation} has already accepted.")
+    group.accepted_at = timezone.now()
+    group.accepted_by = by
+    group.save(update_fields=["accepted_at", "accepted_by"])
+    PartnershipEvent.objects.create(
+        partnership=partnership,
+        kind=PartnershipEvent.Kind.ACCEPTED,
+        organisation=organisation,
+        by=by,
+    )
+    return group
+
+
+@transaction.atomic
+def partnership_move(*, partnership: Partnership, to: str, by, note: str = "") -> Partnership:
+    """Move a partnership on (or close it), or refuse with the reason."""
+    partnership = _locked(partnership)
+    current = Status(partnership.status)
+    try:
+        to = Status(to)
+    except ValueError:
+        raise PartnershipRefused(f"{to!r} is not a partnership stage.") from None
+    allowed = Partnership.MOVES[current]
+    if to not in allowed:
+        if not allowed:
+            raise PartnershipRefused("This partnership is closed: it cannot move again.")
+        choices = " or ".join(_label(s) for s in allowed)
+        raise PartnershipRefused(
+            f"A {_label(current)} partnership can become {choices}, not {_label(to)}."
+        )
+    note = (note or "").strip()
+    if to == Status.AGREED:
+        waiting = [
+            g.organisation.title
+            for g in partnership.groups.select_related("organisation")
+            if g.accepted_at is None
+        ]
+        if waiting:
+            raise PartnershipRefused(f"Waiting for {', '.join(waiting)} to accept.")
+    if to == Status.SUSTAINED and not partnership.reviews.exists():
+        raise PartnershipRefused("Record a review before calling the partnership sustained.")
+    if to == Status.CLOSED and not note:
+        raise PartnershipRefused("Say why the partnership is closing.")
+    PartnershipEvent.objects.create(
+        partnership=partnership,
+        kind=PartnershipEvent.Kind.MOVED,
+        from_status=current,
+        to_status=to,
+        note=note,
+        by=by,
+    )
+    partnership.status = to
+    partnership.save(update_fields=["status"])
+    return partnership
+
+
+@transaction.atomic
+def review_record(
+    *,
+    partnership: Partnership,
+    by,
+    held_on: datetime.date,
+    level: int,
+    co_commissioning: bool = False,
+    co_design: bool = False,
+    co_delivery: bool = False,
+    co_assessment: bool = False,
+    notes: str = "",
+) -> Review:
+    """A review of a partnership that is being reviewed."""
+    partnership = _locked(partnership)
+    if partnership.status != Status.REVIEWING:
+        raise PartnershipRefused(
+            f"This partnership is {_label(partnership.status)}: move it to reviewing first."
+        )
+    if level not in Review.Level.values:
+        raise PartnershipRefused("Choose the level of coproduction reached.")
+    return Review.objects.create(
+        partnership=partnership,
+        held_on=held_on,
+        level=level,
+        co_commissioning=co_commissioning,
+        co_design=co_design,
+        co_delivery=co_delivery,
+        co_assessment=co_assessment,
+        notes=notes.strip(),
+        recorded_by=by,
+    )
+
+
+@transaction.atomic
+def delivery_record(
+    *,
+    partnership: Partnership,
+    by,
+    period_start: datetime.date,
+    period_end: datetime.date,
+    sessions: int,
+    people_reached: int,
+    reached_by_group: Mapping[str, int] | None = None,
+    resources_exchanged: str = "",
+    outcomes: str = "",
+) -> DeliveryLog:
+    """What a partnership delivered over a period, once delivery has started."""
+    partnership = _locked(partnership)
+    if partnership.status not in DELIVERY_STATUSES:
+        raise PartnershipRefused(
+            f"This partnership is {_label(partnership.status)}: delivery is logged once it "
+            "is delivering."
+        )
+    if period_end < period_start:
+        raise PartnershipRefused("The period must end on or after the day it starts.")
+    if sessions < 0 or people_reached < 0:
+        raise PartnershipRefused("Counts cannot be negative.")
+    by_group = {str(k).strip(): int(v) for k, v in (reached_by_group or {}).items()}
+    if any(v < 0 for v in by_group.values()) or "" in by_group:
+        raise PartnershipRefused("Each group reached needs a name and a count of 0 or more.")
+    return DeliveryLog.objects.create(
+        partnership=partnership,
+        period_start=period_start,
+        period_end=period_end,
+        sessions=sessions,
+        people_reached=people_reached,
+        reached_by_group=by_group,
+        resources_exchanged=resources_exchanged.strip(),
+        outcomes=outcomes.strip(),
+        recorded_by=by,
+    )
+
+
+def survey_answer(
+    *, review: Review, respondent, organisation=None, answers: Mapping[str, int]
+) -> SurveyResponse:
+    """One partner's answers to the review's survey: every question, each 1 to 5."""
+    missing = [q for q in SURVEY_QUESTIONS if q not in answers]
+    unknown = [q for q in answers if q not in SURVEY_QUESTIONS]
+    if missing or unknown:
+        raise PartnershipRefused("Answer every question of the survey, and only those.")
+    if not all(isinstance(v, int) and 1 <= v <= 5 for v in answers.values()):
+        raise PartnershipRefused("Each answer is 1 (strongly disagree) to 5 (strongly agree).")
+    if (
+        organisation is not None
+        and not review.partnership.groups.filter(organisation=organisation).exists()
+    ):
+        raise PartnershipRefused(f"{organisation} is not in this partnership.")
+    if SurveyResponse.objects.filter(review=review, respondent=respondent).exists():
+        raise PartnershipRefused("You have already answered this review's survey.")
+    return SurveyResponse.objects.create(
+        review=review, respondent=respondent, organisation=organisation, **answers
+    )
