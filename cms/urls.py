@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("assets_directory.urls")),
     path("api/schema/", schema, name="api_schema"),
     path("", include("matching.urls")),
+    path("coproduction/", include("coproduction.urls")),
 ]
 
 if settings.DEBUG:

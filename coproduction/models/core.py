@@ -107,6 +107,12 @@ class ServiceTeam(models.Model):
 
     class Meta:
         ordering = ["name"]
+        permissions = [
+            (
+                "view_all_coproduction",
+                "Can see all of coproduction: teams, asks and partnerships (no personal data)",
+            )
+        ]
 
     def __str__(self):
         return self.name

@@ -58,8 +58,10 @@ class PartnershipGroup(models.Model):
     """A community group in a partnership, and whether its editors have accepted."""
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="groups")
+    # A group deleted from the directory leaves its partnerships (the history keeps that it
+    # was there): refusing would stop a moderator deleting the page.
     organisation = models.ForeignKey(
-        "assets_directory.Organisation", on_delete=models.PROTECT, related_name="+"
+        "assets_directory.Organisation", on_delete=models.CASCADE, related_name="+"
     )
     accepted_at = models.DateTimeField(null=True, blank=True)
     accepted_by = models.ForeignKey(

@@ -76,6 +76,7 @@ from assets_directory.models import (
     Venue,
 )
 from cms.models import SiteSettings
+from coproduction.models import Ask, Partnership, PartnershipGroup
 from matching.kiosk import state_seal
 from matching.models import (
     Consent,
@@ -93,6 +94,7 @@ from tests.db import row_counts
 from tests.matching.test_preferences_views import PREFERENCES_POST
 
 from .world import (
+    ASK_TITLE,
     B_ACTIVITY_TITLE,
     CLAIMANT_NAME,
     DOCUMENT_TITLE,
@@ -100,6 +102,7 @@ from .world import (
     IMAGE_B_TITLE,
     IMAGE_TITLE,
     NO_RESULTS_TERMS,
+    PARTNERSHIP_TITLE,
     REGISTRATION_NAME,
     REPORT_MESSAGE,
     ROLES,
@@ -115,253 +118,266 @@ from .world import (
 # registration, a problem report, a search with no results.
 
 MATRIX = """
-                         anon   ed_a   ed_b   mod    fac1   lead1  fac2   lead2  comm   su
+                         anon   ed_a   ed_b   mod    fac1   lead1  fac2   lead2  svc1   svc2   comm   su
 
 # People's records. Only their own team's facilitators and leads; another team gets 404 (a
 # reference cannot be probed); the directory's roles and the superuser get 403: records are not
 # in the admin. Any of the team's facilitators may erase a record (it is audited).
-people             GET   LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  ABSENT ABSENT DENY   DENY
-person.add         GET   LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  ALLOW  ALLOW  DENY   DENY
+people             GET   LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  ABSENT ABSENT DENY   DENY   DENY   DENY
+person.add         GET   LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  ALLOW  ALLOW  DENY   DENY   DENY   DENY
 # ...into team 1: team 2's form offers only team 2.
-person.add         POST  LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  NOOP   NOOP   DENY   DENY
-person             GET   LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY
-person.details     GET   LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY
-person.details     POST  LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY
-person.consent     GET   LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY
-person.consent     POST  LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY
-person.network     GET   LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY
-person.network     POST  LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY
-person.compare     GET   LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY
-person.preferences GET   LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY
-person.preferences POST  LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY
-person.top_three   GET   LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY
-person.top_three   POST  LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY
-person.needs       GET   LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY
-person.needs       POST  LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY
-person.about       GET   LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY
-person.about       POST  LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY
-person.suggestions GET   LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY
-person.suggestions POST  LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY
-person.plan        GET   LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY
-person.plan_email  POST  LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY
-person.follow_up   GET   LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY
-person.follow_up   POST  LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY
-person.export_json GET   LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY
-person.export      GET   LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY
-person.erase       GET   LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY
-person.erase       POST  LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY
+person.add         POST  LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  NOOP   NOOP   DENY   DENY   DENY   DENY
+person             GET   LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY   DENY   DENY
+person.details     GET   LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY   DENY   DENY
+person.details     POST  LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY   DENY   DENY
+person.consent     GET   LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY   DENY   DENY
+person.consent     POST  LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY   DENY   DENY
+person.network     GET   LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY   DENY   DENY
+person.network     POST  LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY   DENY   DENY
+person.compare     GET   LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY   DENY   DENY
+person.preferences GET   LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY   DENY   DENY
+person.preferences POST  LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY   DENY   DENY
+person.top_three   GET   LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY   DENY   DENY
+person.top_three   POST  LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY   DENY   DENY
+person.needs       GET   LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY   DENY   DENY
+person.needs       POST  LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY   DENY   DENY
+person.about       GET   LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY   DENY   DENY
+person.about       POST  LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY   DENY   DENY
+person.suggestions GET   LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY   DENY   DENY
+person.suggestions POST  LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY   DENY   DENY
+person.plan        GET   LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY   DENY   DENY
+person.plan_email  POST  LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY   DENY   DENY
+person.follow_up   GET   LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY   DENY   DENY
+person.follow_up   POST  LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY   DENY   DENY
+person.export_json GET   LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY   DENY   DENY
+person.export      GET   LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY   DENY   DENY
+person.erase       GET   LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY   DENY   DENY
+person.erase       POST  LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY   DENY   DENY
 # The audit log is the team lead's alone; it is 404 to a facilitator of the same team.
-team1.audit        GET   LOGIN  DENY   DENY   DENY   HIDDEN ALLOW  HIDDEN HIDDEN DENY   DENY
-insights           GET   LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  ALLOW
+team1.audit        GET   LOGIN  DENY   DENY   DENY   HIDDEN ALLOW  HIDDEN HIDDEN DENY   DENY   DENY   DENY
+insights           GET   LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  ALLOW
+
+# Coproduction. A service team's members see and act on their team's asks and partnerships
+# (svc1 leads team 1, svc2 is in team 2); a group's editors see the partnerships their group is
+# in and accept them (A is invited by team 1); commissioners, and the superuser, see everything
+# and change nothing. To anyone else who takes part, another team's ask or partnership is 404.
+copro.home         GET   LOGIN  ABSENT DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  ABSENT ALLOW  ALLOW
+copro.ask          GET   LOGIN  HIDDEN DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  HIDDEN ALLOW  ALLOW
+copro.ask_add      GET   LOGIN  HIDDEN DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  HIDDEN HIDDEN HIDDEN
+copro.ask_add      POST  LOGIN  HIDDEN DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  HIDDEN HIDDEN HIDDEN
+copro.propose      POST  LOGIN  HIDDEN DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  HIDDEN DENY   DENY
+copro.partnership  GET   LOGIN  ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  HIDDEN ALLOW  ALLOW
+copro.move         POST  LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  HIDDEN DENY   DENY
+copro.accept       POST  LOGIN  ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   HIDDEN DENY   DENY
 
 # A's live activity in the Wagtail admin. Editors change their own pages through moderation:
 # no publishing, unpublishing, deleting, moving, locking or privacy settings.
-a.edit             GET   LOGIN  ALLOW  DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
-a.edit             POST  LOGIN  ALLOW  DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+a.edit             GET   LOGIN  ALLOW  DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+a.edit             POST  LOGIN  ALLOW  DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
 # A's editor's "publish" saves a draft (that is all it writes): it goes live only through
 # moderation.
-a.publish          POST  LOGIN  NOOP   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
-a.submit           POST  LOGIN  ALLOW  DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
-a.preview          POST  LOGIN  ALLOW  DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
-a.view_draft       GET   LOGIN  ALLOW  DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
-a.history          GET   LOGIN  ALLOW  DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
-a.usage            GET   LOGIN  ALLOW  DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
-a.unpublish        GET   LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
-a.unpublish        POST  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
-a.delete           GET   LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
-a.delete           POST  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+a.publish          POST  LOGIN  NOOP   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+a.submit           POST  LOGIN  ALLOW  DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+a.preview          POST  LOGIN  ALLOW  DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+a.view_draft       GET   LOGIN  ALLOW  DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+a.history          GET   LOGIN  ALLOW  DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+a.usage            GET   LOGIN  ALLOW  DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+a.unpublish        GET   LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+a.unpublish        POST  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+a.delete           GET   LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+a.delete           POST  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
 # Wagtail's bulk actions list what the reader may not delete, and delete nothing.
-a.bulk_delete      POST  LOGIN  NOOP   NOOP   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
-a.copy             GET   LOGIN  ALLOW  DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
-a.copy             POST  LOGIN  ALLOW  DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
-a.move             GET   LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
-a.move_to_b        POST  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
-a.lock             POST  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
-a.privacy          POST  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
-a.public           GET   ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW
-b.unlock           POST  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+a.bulk_delete      POST  LOGIN  NOOP   NOOP   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+a.copy             GET   LOGIN  ALLOW  DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+a.copy             POST  LOGIN  ALLOW  DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+a.move             GET   LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+a.move_to_b        POST  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+a.lock             POST  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+a.privacy          POST  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+a.public           GET   ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW
+b.unlock           POST  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
 # Calendar files (.ics) of the session times of a live activity and of a live organisation's
 # listed activities: anyone's. A draft's calendar is never public (below).
-a.calendar         GET   ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW
-org_a.calendar     GET   ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW
+a.calendar         GET   ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW
+org_a.calendar     GET   ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW
 
 # Organisation A's own page. Nobody copies an organisation, not even a superuser: a copy would
 # be a second listing of one group, with nobody's rights (OrganisationPermissionTester).
 # Deleting a page with activities under it takes Wagtail's bulk_delete right, which only
 # administrators have: a moderator unpublishes.
-org_a.edit         GET   LOGIN  ALLOW  DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
-org_a.add_activity GET   LOGIN  ALLOW  DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
-org_a.add_activity POST  LOGIN  ALLOW  DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
-org_a.copy         GET   LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY
-org_a.delete       POST  LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+org_a.edit         GET   LOGIN  ALLOW  DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+org_a.add_activity GET   LOGIN  ALLOW  DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+org_a.add_activity POST  LOGIN  ALLOW  DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+org_a.copy         GET   LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY
+org_a.delete       POST  LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
 
 # B's unpublished draft: B's editor may work on it (and delete it: it was never live), nobody
 # else but moderators; only moderators review (task_preview) and approve it; it is never public,
 # nor is its "report a problem" page or its calendar file.
-draft.edit         GET   LOGIN  DENY   ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
-draft.view_draft   GET   LOGIN  DENY   ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
-draft.revision     GET   LOGIN  DENY   ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
-draft.history      GET   LOGIN  DENY   ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
-draft.compare      GET   LOGIN  DENY   ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
-draft.workflow     GET   LOGIN  DENY   ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
-draft.task_preview GET   LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
-draft.approve      POST  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
-draft.delete       POST  LOGIN  DENY   ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
-draft.public       GET   HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN
-draft.report       GET   HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN
-draft.calendar     GET   HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN
+draft.edit         GET   LOGIN  DENY   ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+draft.view_draft   GET   LOGIN  DENY   ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+draft.revision     GET   LOGIN  DENY   ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+draft.history      GET   LOGIN  DENY   ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+draft.compare      GET   LOGIN  DENY   ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+draft.workflow     GET   LOGIN  DENY   ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+draft.task_preview GET   LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+draft.approve      POST  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+draft.delete       POST  LOGIN  DENY   ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+draft.public       GET   HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN
+draft.report       GET   HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN
+draft.calendar     GET   HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN
 
 # Listings of pages, asked for B's draft (B's page, or B's live activity): never shown to A's
 # editor.
-chooser.search     GET   LOGIN  ABSENT ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
-chooser.browse_dir GET   LOGIN  ABSENT ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
-chooser.browse_b   GET   LOGIN  HIDDEN ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
-pages.search       GET   LOGIN  ABSENT ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
-pages.search_more  GET   LOGIN  ABSENT ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
-pages.of_type      GET   LOGIN  ABSENT ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
-explore_b          GET   LOGIN  DENY   ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
-api.pages_search   GET   LOGIN  ABSENT ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
-api.draft          GET   LOGIN  HIDDEN ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
-dashboard          GET   LOGIN  ABSENT ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
-report.history     GET   LOGIN  ABSENT ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
-report.history_more GET  LOGIN  ABSENT ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
-report.page_types  GET   LOGIN  ABSENT ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
-report.workflows   GET   LOGIN  ABSENT ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
-report.tasks       GET   LOGIN  ABSENT ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+chooser.search     GET   LOGIN  ABSENT ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+chooser.browse_dir GET   LOGIN  ABSENT ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+chooser.browse_b   GET   LOGIN  HIDDEN ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+pages.search       GET   LOGIN  ABSENT ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+pages.search_more  GET   LOGIN  ABSENT ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+pages.of_type      GET   LOGIN  ABSENT ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+explore_b          GET   LOGIN  DENY   ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+api.pages_search   GET   LOGIN  ABSENT ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+api.draft          GET   LOGIN  HIDDEN ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+dashboard          GET   LOGIN  ABSENT ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+report.history     GET   LOGIN  ABSENT ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+report.history_more GET   LOGIN  ABSENT ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+report.page_types  GET   LOGIN  ABSENT ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+report.workflows   GET   LOGIN  ABSENT ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+report.tasks       GET   LOGIN  ABSENT ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
 # Wagtail lists the pages the reader may publish (editors: none), and locked pages to those who
 # may unlock them.
-report.aging       GET   LOGIN  ABSENT ABSENT ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
-report.locked      GET   LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+report.aging       GET   LOGIN  ABSENT ABSENT ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+report.locked      GET   LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
 
 # A's image and document, in A's collection. A's editor manages them; B's never sees them.
-images             GET   LOGIN  ALLOW  ABSENT ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
-image.chooser      GET   LOGIN  ALLOW  ABSENT ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
-image.chosen       GET   LOGIN  ALLOW  DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
-image.edit         GET   LOGIN  ALLOW  DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
-image.edit         POST  LOGIN  ALLOW  DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
-image.edit_multi   POST  LOGIN  ALLOW  DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
-image.usage        GET   LOGIN  ALLOW  DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
-image.delete       GET   LOGIN  ALLOW  DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
-image.delete       POST  LOGIN  ALLOW  DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
-image.delete_multi POST  LOGIN  ALLOW  DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+images             GET   LOGIN  ALLOW  ABSENT ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+image.chooser      GET   LOGIN  ALLOW  ABSENT ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+image.chosen       GET   LOGIN  ALLOW  DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+image.edit         GET   LOGIN  ALLOW  DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+image.edit         POST  LOGIN  ALLOW  DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+image.edit_multi   POST  LOGIN  ALLOW  DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+image.usage        GET   LOGIN  ALLOW  DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+image.delete       GET   LOGIN  ALLOW  DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+image.delete       POST  LOGIN  ALLOW  DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+image.delete_multi POST  LOGIN  ALLOW  DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
 # An upload naming B's collection: A's editor's lands in A's collection, the only one offered.
-image.add_to_b     POST  LOGIN  NOOP   ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
-image.bulk_delete  POST  LOGIN  ALLOW  NOOP   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+image.add_to_b     POST  LOGIN  NOOP   ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+image.bulk_delete  POST  LOGIN  ALLOW  NOOP   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
 # B's image: A's editor can neither open it nor give it to A's activity (the form refuses a
 # forged choice, whoever makes it: a group's pages show its own pictures).
-image_b.edit       GET   LOGIN  DENY   ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
-image_b.chosen     GET   LOGIN  DENY   ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
-a.photo_a          POST  LOGIN  ALLOW  DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
-a.photo_b          POST  LOGIN  NOOP   DENY   NOOP   DENY   DENY   DENY   DENY   DENY   NOOP
-documents          GET   LOGIN  ALLOW  ABSENT ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
-document.chooser   GET   LOGIN  ALLOW  ABSENT ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
-document.chosen    GET   LOGIN  ALLOW  DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
-document.edit      GET   LOGIN  ALLOW  DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
-document.edit      POST  LOGIN  ALLOW  DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
-document.usage     GET   LOGIN  ALLOW  DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
-document.delete    GET   LOGIN  ALLOW  DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
-document.delete    POST  LOGIN  ALLOW  DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
-document.add_to_b  POST  LOGIN  NOOP   ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
-document.bulk_del  POST  LOGIN  ALLOW  NOOP   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+image_b.edit       GET   LOGIN  DENY   ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+image_b.chosen     GET   LOGIN  DENY   ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+a.photo_a          POST  LOGIN  ALLOW  DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+a.photo_b          POST  LOGIN  NOOP   DENY   NOOP   DENY   DENY   DENY   DENY   DENY   DENY   DENY   NOOP
+documents          GET   LOGIN  ALLOW  ABSENT ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+document.chooser   GET   LOGIN  ALLOW  ABSENT ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+document.chosen    GET   LOGIN  ALLOW  DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+document.edit      GET   LOGIN  ALLOW  DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+document.edit      POST  LOGIN  ALLOW  DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+document.usage     GET   LOGIN  ALLOW  DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+document.delete    GET   LOGIN  ALLOW  DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+document.delete    POST  LOGIN  ALLOW  DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+document.add_to_b  POST  LOGIN  NOOP   ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+document.bulk_del  POST  LOGIN  ALLOW  NOOP   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
 # Documents in a collection without privacy settings are public files (linked from pages).
-document.serve     GET   ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW
+document.serve     GET   ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW
 
 # Venues are shared: editors list them and add new ones; only moderators change or delete
 # shared ones. A venue that live activities use is not deleted, even by a moderator.
-venues             GET   LOGIN  ALLOW  ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
-venue.add          GET   LOGIN  ALLOW  ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
-venue.add          POST  LOGIN  ALLOW  ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
-venue.edit         GET   LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
-venue.edit         POST  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
-venue.delete       GET   LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
-venue.delete       POST  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
-venue_in_use.del   POST  LOGIN  DENY   DENY   NOOP   DENY   DENY   DENY   DENY   DENY   NOOP
+venues             GET   LOGIN  ALLOW  ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+venue.add          GET   LOGIN  ALLOW  ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+venue.add          POST  LOGIN  ALLOW  ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+venue.edit         GET   LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+venue.edit         POST  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+venue.delete       GET   LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+venue.delete       POST  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+venue_in_use.del   POST  LOGIN  DENY   DENY   NOOP   DENY   DENY   DENY   DENY   DENY   DENY   DENY   NOOP
 # A group's editors correct the venues their group added, not another group's; they add one
 # from the activity form's venue chooser as from the venue list.
-venue_a.edit       GET   LOGIN  ALLOW  DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
-venue_a.edit       POST  LOGIN  ALLOW  DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
-venue_a.delete     POST  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
-venue.chooser_add  POST  LOGIN  ALLOW  ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+venue_a.edit       GET   LOGIN  ALLOW  DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+venue_a.edit       POST  LOGIN  ALLOW  DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+venue_a.delete     POST  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+venue.chooser_add  POST  LOGIN  ALLOW  ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
 
 # Teams and who is in them: administrators only. A team lead cannot add people to a team.
-teams              GET   LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
-team.add           POST  LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
-team.edit          GET   LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
-team.edit          POST  LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+teams              GET   LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+team.add           POST  LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+team.edit          GET   LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+team.edit          POST  LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
 # Team 1 holds a person's record: not deleted, even by an administrator (records are erased one
 # by one). Team 2 holds none.
-team.delete        POST  LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   NOOP
-team2.delete       POST  LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
-memberships        GET   LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
-membership.add     POST  LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
-membership.edit    POST  LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
-membership.delete  POST  LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+team.delete        POST  LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   NOOP
+team2.delete       POST  LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+memberships        GET   LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+membership.add     POST  LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+membership.edit    POST  LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+membership.delete  POST  LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
 
 # The directory's moderation: group registrations, problem reports, searches with no results.
-admin.home         GET   LOGIN  ALLOW  ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+admin.home         GET   LOGIN  ALLOW  ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
 # The activity editor's session preview (words and next dates) is for anyone editing activities;
 # it reads nothing stored but the public school holidays.
-session_preview    GET   LOGIN  ALLOW  ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
-registrations      GET   LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
-registration       GET   LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
-registration.decide GET  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
-registration.decide POST LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+session_preview    GET   LOGIN  ALLOW  ALLOW  ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+registrations      GET   LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+registration       GET   LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+registration.decide GET   LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+registration.decide POST  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
 # The review queue: B's draft waiting for approval and the pending registration, each decided
 # in one POST. Only moderators (and the superuser); editors cannot approve even their own.
-review             GET   LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
-review.approve     POST  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
-review.changes     POST  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
-review.reg.approve POST  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
-review.reg.changes POST  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+review             GET   LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+review.approve     POST  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+review.changes     POST  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+review.reg.approve POST  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+review.reg.changes POST  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
 # A's venue, added by A's editors: its editors cannot pass it as checked themselves.
-review.venue.approve POST LOGIN DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
-review.venue.changes POST LOGIN DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
-reports            GET   LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
-report             GET   LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
-report.edit        POST  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
-report.delete      POST  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+review.venue.approve POST  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+review.venue.changes POST  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+reports            GET   LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+report             GET   LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+report.edit        POST  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+report.delete      POST  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
 # Claims on a listing nobody looks after: moderators see and decide them; no group's editor sees
 # anyone's claims.
-claims             GET   LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
-claim              GET   LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
-claim.decide       GET   LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
-claim.decide       POST  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
-review.claim.approve POST LOGIN DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
-review.claim.changes POST LOGIN DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
-no_results         GET   LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
-no_results.csv     GET   LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+claims             GET   LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+claim              GET   LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+claim.decide       GET   LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+claim.decide       POST  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+review.claim.approve POST  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+review.claim.changes POST  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+no_results         GET   LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+no_results.csv     GET   LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
 # Evidence of gaps is kept: moderators read it and cannot delete it.
-no_results.delete  POST  LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
-category.add       POST  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
-condition.add      POST  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
-concept.add        POST  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   ALLOW
+no_results.delete  POST  LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+category.add       POST  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+condition.add      POST  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+concept.add        POST  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
 
 # The site's administration: administrators only.
-users              GET   LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
-user.edit          POST  LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
-groups             GET   LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
-group.edit         GET   LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
-settings           GET   LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
-settings           POST  LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
-workflows          GET   LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
-workflow.disable   POST  LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
-workflow.tasks     GET   LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
-collections        GET   LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
-collection.edit    POST  LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
-sites              GET   LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
-redirects          GET   LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
-redirect.add       POST  LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+users              GET   LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+user.edit          POST  LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+groups             GET   LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+group.edit         GET   LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+settings           GET   LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+settings           POST  LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+workflows          GET   LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+workflow.disable   POST  LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+workflow.tasks     GET   LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+collections        GET   LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+collection.edit    POST  LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+sites              GET   LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+redirects          GET   LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+redirect.add       POST  LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
 
 # Public: anyone, signed in or not, and nothing about the visitor is stored.
-kiosk              GET   ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW
-kiosk.place        POST  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW
-api.match          POST  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW
+kiosk              GET   ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW
+kiosk.place        POST  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW
+api.match          POST  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW
 # Anyone may ask to look after a listing nobody looks after; a listing its group looks after
 # cannot be claimed by anyone (409).
-claim_page         GET   ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW
-claim_page         POST  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW
-org_a.claim        GET   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY
-org_a.claim        POST  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY
+claim_page         GET   ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW
+claim_page         POST  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW
+org_a.claim        GET   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY
+org_a.claim        POST  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY
 """
 
 ANSWERS = ("ALLOW", "LOGIN", "DENY", "HIDDEN", "ABSENT", "NOOP")
@@ -619,6 +635,40 @@ ACTIONS: dict[str, Action] = {
     ),
     "team1.audit": Action(lambda w: reverse("matching:audit_log", args=[w.team1.slug])),
     "insights": Action(lambda w: reverse("matching:insights")),
+    # Coproduction
+    "copro.home": Action(lambda w: reverse("coproduction:home"), shows=lambda w: ASK_TITLE),
+    "copro.ask": Action(
+        lambda w: reverse("coproduction:ask", args=[w.ask1.pk]), shows=lambda w: ASK_TITLE
+    ),
+    "copro.ask_add": Action(
+        lambda w: reverse("coproduction:ask_add", args=[w.service_team1.slug]),
+        data=lambda w: {
+            "title": "Chair exercise for carers",
+            "service_line": w.service_team1.service_line_id,
+            "areas_text": "SW18",
+            "status": "open",
+        },
+        state=count(Ask),
+    ),
+    "copro.propose": Action(
+        lambda w: reverse("coproduction:ask_propose", args=[w.ask1.pk]),
+        data=lambda w: {"organisations": [w.org_a.pk], "title": "A second round"},
+        state=count(Partnership),
+    ),
+    "copro.partnership": Action(
+        lambda w: reverse("coproduction:partnership", args=[w.partnership1.pk]),
+        shows=lambda w: PARTNERSHIP_TITLE,
+    ),
+    "copro.move": Action(
+        lambda w: reverse("coproduction:partnership_move", args=[w.partnership1.pk]),
+        data=lambda w: {"to": "closed", "note": "The funding ended"},
+        state=field_of(Partnership, "partnership1", "status"),
+    ),
+    "copro.accept": Action(
+        lambda w: reverse("coproduction:partnership_accept", args=[w.partnership1.pk]),
+        data=lambda w: {"organisation": w.org_a.pk},
+        state=count(PartnershipGroup, accepted_at__isnull=False),
+    ),
     # A's live activity
     "a.edit": Action(
         page_url("edit", "activity_a"),

@@ -21,6 +21,8 @@ from wagtail.users.models import UserProfile
 from assets_directory.models import DirectoryIndexPage, Organisation
 from assets_directory.services import claim_submit, registration_submit, report_submit
 from cms.models import SiteSettings
+from coproduction.models import CapabilityItem, CapabilityTerm
+from coproduction.services import partnership_propose
 from matching.models import FollowUp, Team, TeamMembership
 from matching.network import members_from_dicts
 from matching.services import (
@@ -46,9 +48,17 @@ from tests.factories import (
     VenueFactory,
     make_facilitator,
 )
+from tests.factories.coproduction import (
+    AskFactory,
+    CapabilityProfileFactory,
+    ServiceTeamFactory,
+    make_service_team_member,
+)
 
 # The columns of the matrix, in order.
-ROLES = ("anon", "ed_a", "ed_b", "mod", "fac1", "lead1", "fac2", "lead2", "comm", "su")
+ROLES = (
+    "anon", "ed_a", "ed_b", "mod", "fac1", "lead1", "fac2", "lead2", "svc1", "svc2", "comm", "su",
+)  # fmt: skip
 
 
 # Titles that listings must show or leave out.
@@ -62,6 +72,8 @@ REPORT_MESSAGE = "The hall has moved to Garratt Lane"
 NO_RESULTS_TERMS = "underwater basket weaving"
 UNCLAIMED_TITLE = "Garratt Green Allotments"
 CLAIMANT_NAME = "Grace Hopper"
+ASK_TITLE = "Knitting for wellbeing in SW17"
+PARTNERSHIP_TITLE = "Knit and cook together"
 
 
 @dataclass
@@ -92,6 +104,10 @@ class World:
     claim: object = None  # a pending claim on it
     no_results: object = None  # a recorded search with no results
     superuser: object = None
+    service_team1: object = None  # svc1 leads it
+    service_team2: object = None  # svc2 is a member
+    ask1: object = None  # service team 1's open ask
+    partnership1: object = None  # team 1 with organisation A, waiting for A to accept
 
 
 def build_world() -> World:
@@ -105,6 +121,8 @@ def build_world() -> World:
     w.team1 = TeamFactory(name="Battersea PCN", slug="battersea-pcn")
     w.team2 = TeamFactory(name="Tooting Library Hub", slug="tooting-library-hub")
     w.superuser = get_user_model().objects.create_superuser("root", "root@example.org", "password")
+    w.service_team1 = ServiceTeamFactory(name="Healthy Eating Team", slug="healthy-eating")
+    w.service_team2 = ServiceTeamFactory(name="Memory Service", slug="memory-service")
     w.users = {
         "anon": None,
         "ed_a": make_editor(w.org_a, username="editor-a"),
@@ -114,6 +132,8 @@ def build_world() -> World:
         "lead1": make_facilitator(w.team1, username="lead-1", role="lead"),
         "fac2": make_facilitator(w.team2, username="facilitator-2"),
         "lead2": make_facilitator(w.team2, username="lead-2", role="lead"),
+        "svc1": make_service_team_member(w.service_team1, username="service-1", role="lead"),
+        "svc2": make_service_team_member(w.service_team2, username="service-2"),
         "comm": UserFactory(
             username="commissioner", groups=[Group.objects.get(name="Commissioners")]
         ),
@@ -191,6 +211,20 @@ def build_world() -> World:
     )
     w.report = report_submit(activity=w.activity_a, kind="wrong_details", message=REPORT_MESSAGE)
     w.no_results = ZeroResultSearch.objects.create(terms=NO_RESULTS_TERMS, outcode="SW18")
+
+    # Coproduction: A's capability profile, team 1's ask, and a partnership A has to accept ----
+    profile = CapabilityProfileFactory(organisation=w.org_a)
+    CapabilityItem.objects.create(
+        profile=profile, term=CapabilityTerm.objects.get(slug="asset-kitchen")
+    )
+    w.ask1 = AskFactory(team=w.service_team1, title=ASK_TITLE, areas=["SW17"])
+    w.partnership1 = partnership_propose(
+        team=w.service_team1,
+        organisations=[w.org_a],
+        by=w.users["svc1"],
+        title=PARTNERSHIP_TITLE,
+        ask=w.ask1,
+    )
 
     # A person of team 1, with every part of a record ---------------------------------------
     facilitator = w.users["fac1"]

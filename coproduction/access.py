@@ -1,0 +1,117 @@
+"""Who sees and does what in coproduction, enforced on the server for every view.
+
+- A service team's members see their team's asks and partnerships and act on them.
+- A community group's editors see the partnerships their group is in, and accept them.
+- Commissioners (coproduction.view_all_coproduction) see everything, and change nothing.
+Anything else is not found (404), so that asks and partnerships cannot be probed.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from assets_directory.permissions import organisations_edited_by
+
+from .models import Ask, Partnership, ServiceTeam
+
+VIEW_ALL = "coproduction.view_all_coproduction"
+
+
+def teams_for_user(user) -> QuerySet[ServiceTeam]:
+    if not user.is_authenticated:
+        return ServiceTeam.objects.none()
+    return ServiceTeam.objects.filter(memberships__user=user).select_related("service_line")
+
+
+def sees_all(user) -> bool:
+    return user.is_authenticated and user.has_perm(VIEW_ALL)
+
+
+def takes_part(user) -> bool:
+    """In a service team, editing a group with a partnership, or seeing everything."""
+    return (
+        sees_all(user)
+        or teams_for_user(user).exists()
+        or Partnership.objects.filter(organisations__in=organisations_edited_by(user)).exists()
+    )
+
+
+def coproduction_required(view):
+    """Signed in, and taking part in coproduction (`takes_part`)."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not takes_part(request.user):
+            raise PermissionDenied(
+                "This part of the site is for service teams and the community groups they "
+                "work with."
+            )
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def visible_asks(user) -> QuerySet[Ask]:
+    asks = Ask.objects.select_related("team", "service_line")
+    if sees_all(user):
+        return asks
+    return asks.filter(team__in=teams_for_user(user))
+
+
+def visible_partnerships(user) -> QuerySet[Partnership]:
+    partnerships = Partnership.objects.select_related("team", "ask")
+    if sees_all(user):
+        return partnerships
+    return partnerships.filter(
+        Q(team__in=teams_for_user(user)) | Q(organisations__in=organisations_edited_by(user))
+    ).distinct()
+
+
+def ask_for(request, pk: int) -> Ask:
+    try:
+        return visible_asks(request.user).get(pk=pk)
+    except Ask.DoesNotExist:
+        raise Http404("No such ask.") from None
+
+
+def partnership_for(request, pk: int) -> Partnership:
+    try:
+        return visible_partnerships(request.user).get(pk=pk)
+    except Partnership.DoesNotExist:
+        raise Http404("No such partnership.") from None
+
+
+def in_team(user, team: ServiceTeam) -> bool:
+    return teams_for_user(user).filter(pk=team.pk).exists()
+
+
+def require_team(user, team: ServiceTeam) -> None:
+    """Acting for a team is for its members: a commissioner who can see it may not."""
+    if not in_team(user, team):
+        raise PermissionDenied(f"Only members of {team.name} can do this.")
+
+
+def team_from_slug(request, slug: str) -> ServiceTeam:
+    """One of the user's own teams (404 for any other)."""
+    try:
+        return teams_for_user(request.user).get(slug=slug)
+    except ServiceTeam.DoesNotExist:
+        raise Http404("No such team.") from None
+
+
+def waiting_groups_of(user, partnership: Partnership) -> list:
+    """The groups this user edits that are in the partnership and have not accepted yet."""
+    edited = organisations_edited_by(user)
+    return [
+        g.organisation
+        for g in partnership.groups.select_related("organisation").filter(
+            organisation__in=edited, accepted_at__isnull=True
+        )
+    ]

@@ -1,0 +1,182 @@
+"""Forms of the coproduction pages: an ask, a proposal, a move, a group's acceptance."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from assets_directory.geocoding import GeocodingError, geocode
+from assets_directory.geocoding.postcodes import normalise_postcode
+from common.forms import NamedErrorsMixin, PlainTextFormMixin
+
+from .models import Ask, CapabilityTerm, Partnership
+
+MAX_AREAS = 20
+
+
+class TermsField(forms.ModelMultipleChoiceField):
+    """Terms of the vocabulary as tick boxes, grouped by kind for the template."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+class AskForm(NamedErrorsMixin, PlainTextFormMixin, forms.ModelForm):
+    areas_text = forms.CharField(
+        label="Areas (outward codes)",
+        required=False,
+        max_length=200,
+        help_text="The first half of the postcodes, separated by commas: SW17, SW18.",
+    )
+    communities = TermsField(
+        queryset=CapabilityTerm.objects.filter(kind__in=CapabilityTerm.REACH_KINDS),
+        required=False,
+        label="Communities to reach",
+    )
+    capabilities = TermsField(
+        queryset=CapabilityTerm.objects.filter(kind__in=CapabilityTerm.CAPABILITY_KINDS),
+        required=False,
+        label="Capabilities sought",
+    )
+    offers = forms.MultipleChoiceField(
+        choices=Ask.Offer.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="What your team offers in return",
+    )
+    status = forms.ChoiceField(
+        choices=[(Ask.Status.OPEN, "Open: look for groups now"), (Ask.Status.DRAFT, "Draft")],
+        widget=forms.RadioSelect,
+        label="Status",
+        initial=Ask.Status.OPEN,
+    )
+
+    class Meta:
+        model = Ask
+        fields = [
+            "title",
+            "description",
+            "service_line",
+            "communities",
+            "capabilities",
+            "most_deprived_fifth",
+            "starts_on",
+            "ends_on",
+            "offers",
+            "status",
+        ]
+        labels = {
+            "title": "What you want to achieve",
+            "description": "More detail (optional)",
+            "service_line": "Service line",
+            "most_deprived_fifth": "Reach the most deprived fifth of neighbourhoods (Core20)",
+            "starts_on": "Starts (optional)",
+            "ends_on": "Ends (optional)",
+        }
+        widgets = {
+            "starts_on": forms.DateInput(attrs={"type": "date"}),
+            "ends_on": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["areas_text"].initial = ", ".join(self.instance.areas)
+        self.order_fields(["title", "description", "service_line", "areas_text"])
+
+    def clean_areas_text(self) -> list[str]:
+        text = self.cleaned_data.get("areas_text") or ""
+        areas, wrong, unknown = [], [], []
+        for part in text.replace(";", ",").split(","):
+            part = part.strip()
+            if not part:
+                continue
+            try:
+                outcode, full = normalise_postcode(part)
+            except GeocodingError:
+                wrong.append(part)
+                continue
+            if full is not None:
+                wrong.append(part)
+                continue
+            try:
+                geocode(outcode)
+            except GeocodingError:
+                unknown.append(outcode)
+                continue
+            if outcode not in areas:
+                areas.append(outcode)
+        if wrong:
+            raise ValidationError(
+                "Enter outward codes only, the first half of a postcode such as SW17: "
+                f"{', '.join(wrong[:5])} is not one."
+            )
+        if unknown:
+            raise ValidationError(f"We cannot place {', '.join(unknown[:5])} on the map.")
+        if len(areas) > MAX_AREAS:
+            raise ValidationError(f"Name at most {MAX_AREAS} areas.")
+        return areas
+
+    def clean(self):
+        cleaned = super().clean()
+        starts, ends = cleaned.get("starts_on"), cleaned.get("ends_on")
+        if starts and ends and ends < starts:
+            self.add_error("ends_on", "The end date must be on or after the start date.")
+        return cleaned
+
+    def save(self, commit=True):
+        self.instance.areas = self.cleaned_data["areas_text"]
+        return super().save(commit=commit)
+
+
+class ProposeForm(NamedErrorsMixin, PlainTextFormMixin, forms.Form):
+    organisations = forms.MultipleChoiceField(
+        widget=forms.CheckboxSelectMultiple,
+        label="Groups to invite",
+        error_messages={"required": "Choose at least one group to invite"},
+    )
+    title = forms.CharField(
+        label="Name of the partnership (optional)",
+        required=False,
+        max_length=160,
+        help_text="The ask's title if you leave it empty.",
+    )
+
+    def __init__(self, *args, candidates=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.by_id = {str(c.organisation.pk): c.organisation for c in candidates}
+        self.fields["organisations"].choices = [
+            (key, organisation.title) for key, organisation in self.by_id.items()
+        ]
+
+    def chosen(self) -> list:
+        return [self.by_id[key] for key in self.cleaned_data["organisations"]]
+
+
+class MoveForm(NamedErrorsMixin, PlainTextFormMixin, forms.Form):
+    to = forms.ChoiceField(widget=forms.RadioSelect, label="Move the partnership to")
+    note = forms.CharField(
+        label="Note (needed when closing)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, partnership: Partnership, **kwargs):
+        super().__init__(*args, **kwargs)
+        allowed = Partnership.MOVES[Partnership.Status(partnership.status)]
+        self.fields["to"].choices = [(s.value, s.label) for s in allowed]
+
+
+class AcceptForm(NamedErrorsMixin, PlainTextFormMixin, forms.Form):
+    organisation = forms.ChoiceField(widget=forms.HiddenInput, label="Group")
+
+    def __init__(self, *args, organisations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.by_id = {str(o.pk): o for o in organisations}
+        self.fields["organisation"].choices = [(k, o.title) for k, o in self.by_id.items()]
+
+    def chosen(self):
+        return self.by_id[self.cleaned_data["organisation"]]

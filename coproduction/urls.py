@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "coproduction"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("teams/<slug:team_slug>/asks/new/", views.ask_add, name="ask_add"),
+    path("asks/<int:pk>/", views.ask_detail, name="ask"),
+    path("asks/<int:pk>/propose/", views.ask_propose, name="ask_propose"),
+    path("partnerships/<int:pk>/", views.partnership_detail, name="partnership"),
+    path("partnerships/<int:pk>/move/", views.partnership_move_view, name="partnership_move"),
+    path("partnerships/<int:pk>/accept/", views.partnership_accept_view, name="partnership_accept"),
+]

@@ -1,0 +1,202 @@
+"""The coproduction pages: a team's asks, the groups that fit an ask, partnerships.
+
+Views check who may see and do what (coproduction.access), then call a selector or a service;
+a service's refusal is shown to the person in its own words.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from . import access
+from .forms import AcceptForm, AskForm, MoveForm, ProposeForm
+from .models import CapabilityTerm, Partnership
+from .selectors import candidates_for, survey_summary
+from .services import (
+    PartnershipRefused,
+    partnership_accept,
+    partnership_move,
+    partnership_propose,
+)
+
+CANDIDATES_SHOWN = 25
+
+
+@access.coproduction_required
+def home(request):
+    user = request.user
+    return render(
+        request,
+        "coproduction/home.html",
+        {
+            "teams": access.teams_for_user(user),
+            "asks": access.visible_asks(user)[:100],
+            "partnerships": access.visible_partnerships(user).prefetch_related(
+                "groups__organisation"
+            )[:100],
+            "sees_all": access.sees_all(user),
+        },
+    )
+
+
+def _grouped(form, name):
+    """The form's tick boxes of one field, grouped by the kind of term, for fieldsets."""
+    kinds = dict(CapabilityTerm.Kind.choices)
+    terms = {str(t.pk): t.kind for t in form.fields[name].queryset}
+    groups: dict[str, list] = {}
+    for box in form[name]:
+        groups.setdefault(kinds[terms[str(box.data["value"])]], []).append(box)
+    return list(groups.items())
+
+
+@access.coproduction_required
+@require_http_methods(["GET", "POST"])
+def ask_add(request, team_slug):
+    team = access.team_from_slug(request, team_slug)
+    form = AskForm(
+        request.POST if request.method == "POST" else None,
+        initial={"service_line": team.service_line_id, "areas_text": ", ".join(team.areas)},
+    )
+    if request.method == "POST" and form.is_valid():
+        form.instance.team = team
+        form.instance.created_by = request.user
+        ask = form.save()
+        messages.success(request, "Ask saved. These are the groups that fit it best.")
+        return redirect("coproduction:ask", pk=ask.pk)
+    return render(
+        request,
+        "coproduction/ask_form.html",
+        {
+            "form": form,
+            "team": team,
+            "communities": _grouped(form, "communities"),
+            "capabilities": _grouped(form, "capabilities"),
+        },
+    )
+
+
+@access.coproduction_required
+def ask_detail(request, pk):
+    ask = access.ask_for(request, pk)
+    candidates = candidates_for(ask, limit=CANDIDATES_SHOWN)
+    acts = access.in_team(request.user, ask.team)
+    return render(
+        request,
+        "coproduction/ask_detail.html",
+        {
+            "ask": ask,
+            "candidates": candidates,
+            "acts": acts,
+            "propose": ProposeForm(candidates=candidates) if acts else None,
+            "partnerships": ask.partnerships.all(),
+        },
+    )
+
+
+@access.coproduction_required
+@require_POST
+def ask_propose(request, pk):
+    ask = access.ask_for(request, pk)
+    access.require_team(request.user, ask.team)
+    candidates = candidates_for(ask, limit=CANDIDATES_SHOWN)
+    form = ProposeForm(request.POST, candidates=candidates)
+    if form.is_valid():
+        try:
+            partnership = partnership_propose(
+                team=ask.team,
+                organisations=form.chosen(),
+                by=request.user,
+                title=form.cleaned_data["title"],
+                ask=ask,
+            )
+        except PartnershipRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(
+                request, "Partnership proposed. Each group's editors are asked to accept it."
+            )
+            return redirect("coproduction:partnership", pk=partnership.pk)
+    return render(
+        request,
+        "coproduction/ask_detail.html",
+        {
+            "ask": ask,
+            "candidates": candidates,
+            "acts": True,
+            "propose": form,
+            "partnerships": ask.partnerships.all(),
+        },
+        status=400,
+    )
+
+
+def _partnership_page(request, partnership, *, move=None, accept=None, status=200):
+    acts = access.in_team(request.user, partnership.team)
+    waiting = access.waiting_groups_of(request.user, partnership)
+    allowed = Partnership.MOVES[Partnership.Status(partnership.status)]
+    reviews = list(partnership.reviews.prefetch_related("responses"))
+    return render(
+        request,
+        "coproduction/partnership_detail.html",
+        {
+            "partnership": partnership,
+            "groups": partnership.groups.select_related("organisation", "accepted_by"),
+            "events": partnership.events.select_related("by", "organisation"),
+            "deliveries": partnership.deliveries.all(),
+            "reviews": [(review, survey_summary(review)) for review in reviews],
+            "acts": acts,
+            "move": move or (MoveForm(partnership=partnership) if acts and allowed else None),
+            "waiting": waiting,
+            "accept": accept or (AcceptForm(organisations=waiting) if waiting else None),
+        },
+        status=status,
+    )
+
+
+@access.coproduction_required
+def partnership_detail(request, pk):
+    return _partnership_page(request, access.partnership_for(request, pk))
+
+
+@access.coproduction_required
+@require_POST
+def partnership_move_view(request, pk):
+    partnership = access.partnership_for(request, pk)
+    access.require_team(request.user, partnership.team)
+    form = MoveForm(request.POST, partnership=partnership)
+    if form.is_valid():
+        try:
+            partnership_move(
+                partnership=partnership,
+                to=form.cleaned_data["to"],
+                by=request.user,
+                note=form.cleaned_data["note"],
+            )
+        except PartnershipRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, "Partnership moved on.")
+            return redirect("coproduction:partnership", pk=partnership.pk)
+    return _partnership_page(request, partnership, move=form, status=400)
+
+
+@access.coproduction_required
+@require_POST
+def partnership_accept_view(request, pk):
+    partnership = access.partnership_for(request, pk)
+    waiting = access.waiting_groups_of(request.user, partnership)
+    if not waiting:
+        raise PermissionDenied("Only an editor of a group invited can accept.")
+    form = AcceptForm(request.POST, organisations=waiting)
+    if form.is_valid():
+        try:
+            partnership_accept(partnership=partnership, organisation=form.chosen(), by=request.user)
+        except PartnershipRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, f"{form.chosen().title} has accepted the partnership.")
+            return redirect("coproduction:partnership", pk=partnership.pk)
+    return _partnership_page(request, partnership, accept=form, status=400)

@@ -1,0 +1,232 @@
+"""The coproduction pages: a team posts an ask, sees the groups that fit, proposes; a group's
+editor accepts; the team moves the partnership on. Who may do what is checked on the server."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+
+from coproduction.models import Ask, CapabilityItem, CapabilityTerm, Partnership
+from search.services import index_rebuild
+from tests.conftest import make_editor
+from tests.factories import ActivityFactory, UserFactory, VenueFactory
+from tests.factories.coproduction import (
+    AskFactory,
+    CapabilityProfileFactory,
+    ServiceTeamFactory,
+    make_service_team_member,
+)
+
+HOSTILE = '<script>alert("x")</script>'
+
+
+@pytest.fixture
+def team(db):
+    return ServiceTeamFactory(name="Healthy Eating Team", areas=["SW17"])
+
+
+@pytest.fixture
+def member(team):
+    return make_service_team_member(team, username="eater")
+
+
+@pytest.fixture
+def profiled(search_index, organisation):
+    """The organisation, with a kitchen verified and an activity in SW17."""
+    venue = VenueFactory(latitude=51.4307, longitude=-0.1647, postcode="SW17 0QT")
+    ActivityFactory(parent=organisation, title="Cook and eat", venue=venue)
+    profile = CapabilityProfileFactory(organisation=organisation)
+    CapabilityItem.objects.create(
+        profile=profile,
+        term=CapabilityTerm.objects.get(slug="asset-kitchen"),
+        verified_on="2026-11-01",
+        evidence="Seen",
+    )
+    index_rebuild()
+    return organisation
+
+
+@pytest.fixture
+def ask(team, profiled):
+    ask = AskFactory(team=team, title="Cooking in SW17", areas=["SW17"])
+    ask.capabilities.set([CapabilityTerm.objects.get(slug="asset-kitchen")])
+    return ask
+
+
+def test_a_team_member_posts_an_ask_and_sees_the_groups_that_fit(client, member, team, profiled):
+    client.force_login(member)
+    url = reverse("coproduction:ask_add", args=[team.slug])
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url,
+        {
+            "title": "Healthy cooking for South Asian women",
+            "service_line": team.service_line.pk,
+            "areas_text": "sw17, SW17 ",
+            "capabilities": [CapabilityTerm.objects.get(slug="asset-kitchen").pk],
+            "communities": [CapabilityTerm.objects.get(slug="community-south-asian").pk],
+            "offers": ["funding", "training"],
+            "status": "open",
+        },
+    )
+    ask = Ask.objects.get()
+    assert response.status_code == 302 and response.url == reverse(
+        "coproduction:ask", args=[ask.pk]
+    )
+    assert ask.team == team and ask.areas == ["SW17"] and ask.created_by == member
+    page = client.get(response.url).content.decode()
+    assert profiled.title in page
+    assert "Verified: Kitchen." in page and "Has a venue in or near SW17." in page
+
+
+@pytest.mark.parametrize(
+    ("areas", "message"),
+    [
+        ("SW17 0QT", "Enter outward codes only"),
+        ("ZE99", "We cannot place ZE99 on the map"),
+        (HOSTILE, "Enter outward codes only"),
+    ],
+)
+def test_bad_areas_are_refused_naming_the_field(client, member, team, areas, message):
+    client.force_login(member)
+    response = client.post(
+        reverse("coproduction:ask_add", args=[team.slug]),
+        {"title": "x", "service_line": team.service_line.pk, "areas_text": areas, "status": "open"},
+    )
+    assert response.status_code == 200 and not Ask.objects.exists()
+    page = response.content.decode()
+    assert message in page and 'href="#id_areas_text"' in page
+    assert "<script>alert" not in page
+
+
+def test_an_ask_ending_before_it_starts_is_refused(client, member, team):
+    client.force_login(member)
+    response = client.post(
+        reverse("coproduction:ask_add", args=[team.slug]),
+        {
+            "title": "x",
+            "service_line": team.service_line.pk,
+            "status": "open",
+            "starts_on": "2027-03-01",
+            "ends_on": "2027-02-01",
+        },
+    )
+    assert "The end date must be on or after the start date." in response.content.decode()
+    assert not Ask.objects.exists()
+
+
+def test_propose_accept_and_agree(client, member, ask, profiled, editor):
+    client.force_login(member)
+    response = client.post(
+        reverse("coproduction:ask_propose", args=[ask.pk]),
+        {"organisations": [profiled.pk], "title": ""},
+    )
+    partnership = Partnership.objects.get()
+    assert response.url == reverse("coproduction:partnership", args=[partnership.pk])
+    assert partnership.title == "Cooking in SW17" and partnership.status == "proposed"
+
+    # Agreeing before the group accepts is refused in words.
+    refused = client.post(
+        reverse("coproduction:partnership_move", args=[partnership.pk]), {"to": "agreed"}
+    )
+    assert refused.status_code == 400
+    assert f"Waiting for {profiled.title} to accept." in refused.content.decode()
+
+    client.force_login(editor)
+    home = client.get(reverse("coproduction:home")).content.decode()
+    assert "Cooking in SW17" in home and "(not accepted yet)" in home
+    page = client.get(response.url).content.decode()
+    assert f"Accept for {profiled.title}" in page
+    accepted = client.post(
+        reverse("coproduction:partnership_accept", args=[partnership.pk]),
+        {"organisation": profiled.pk},
+    )
+    assert accepted.status_code == 302
+
+    client.force_login(member)
+    moved = client.post(
+        reverse("coproduction:partnership_move", args=[partnership.pk]), {"to": "agreed"}
+    )
+    assert moved.status_code == 302
+    partnership.refresh_from_db()
+    assert partnership.status == "agreed"
+    history = client.get(response.url).content.decode()
+    assert "moved from proposed to agreed" in history and f"accepted by {profiled.title}" in history
+
+
+def test_a_move_the_lifecycle_forbids_is_a_field_error(client, member, ask, profiled):
+    client.force_login(member)
+    client.post(
+        reverse("coproduction:ask_propose", args=[ask.pk]), {"organisations": [profiled.pk]}
+    )
+    partnership = Partnership.objects.get()
+    response = client.post(
+        reverse("coproduction:partnership_move", args=[partnership.pk]), {"to": "sustained"}
+    )
+    assert response.status_code == 400
+    assert 'href="#id_to_0"' in response.content.decode()
+    partnership.refresh_from_db()
+    assert partnership.status == "proposed"
+
+
+def test_proposing_nobody_says_so(client, member, ask):
+    client.force_login(member)
+    response = client.post(reverse("coproduction:ask_propose", args=[ask.pk]), {})
+    assert response.status_code == 400
+    assert "Choose at least one group to invite" in response.content.decode()
+    assert not Partnership.objects.exists()
+
+
+def test_another_teams_member_cannot_see_the_ask(client, ask):
+    other = make_service_team_member(ServiceTeamFactory())
+    client.force_login(other)
+    assert client.get(reverse("coproduction:ask", args=[ask.pk])).status_code == 404
+    response = client.post(
+        reverse("coproduction:ask_propose", args=[ask.pk]), {"organisations": []}
+    )
+    assert response.status_code == 404
+    add = client.get(reverse("coproduction:ask_add", args=[ask.team.slug]))
+    assert add.status_code == 404
+
+
+def test_a_commissioner_sees_everything_and_changes_nothing(client, ask, profiled):
+    commissioner = UserFactory()
+    commissioner.groups.add(Group.objects.get(name="Commissioners"))
+    client.force_login(commissioner)
+    page = client.get(reverse("coproduction:ask", args=[ask.pk]))
+    assert page.status_code == 200 and profiled.title in page.content.decode()
+    assert "Propose a partnership" not in page.content.decode()
+    response = client.post(
+        reverse("coproduction:ask_propose", args=[ask.pk]), {"organisations": [profiled.pk]}
+    )
+    assert response.status_code == 403 and not Partnership.objects.exists()
+
+
+def test_someone_outside_coproduction_is_refused_and_anonymous_signs_in(client, db):
+    anonymous = client.get(reverse("coproduction:home"))
+    assert anonymous.status_code == 302 and "/sign-in/" in anonymous.url
+    client.force_login(UserFactory())
+    assert client.get(reverse("coproduction:home")).status_code == 403
+
+
+def test_an_editor_of_a_group_not_invited_cannot_accept(
+    client, member, ask, profiled, other_organisation
+):
+    client.force_login(member)
+    client.post(
+        reverse("coproduction:ask_propose", args=[ask.pk]), {"organisations": [profiled.pk]}
+    )
+    partnership = Partnership.objects.get()
+    outsider = make_editor(other_organisation)
+    client.force_login(outsider)
+    response = client.post(
+        reverse("coproduction:partnership_accept", args=[partnership.pk]),
+        {"organisation": profiled.pk},
+    )
+    assert response.status_code in (403, 404)
+    assert not partnership.groups.filter(accepted_at__isnull=False).exists()
+
+
+def test_pages_are_never_cached(client, member):
+    client.force_login(member)
+    response = client.get(reverse("coproduction:home"))
+    assert "no-store" in response["Cache-Control"]
