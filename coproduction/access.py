@@ -115,3 +115,18 @@ def waiting_groups_of(user, partnership: Partnership) -> list:
             organisation__in=edited, accepted_at__isnull=True
         )
     ]
+
+
+def partner_organisation(user, partnership: Partnership):
+    """Whom the user answers for in the partnership: "" for its service team (the team is a
+    partner with no organisation), a group they edit that is in it, or None if neither."""
+    if in_team(user, partnership.team):
+        return ""
+    edited = organisations_edited_by(user)
+    group = (
+        partnership.groups.select_related("organisation")
+        .filter(organisation__in=edited)
+        .order_by("organisation__title")
+        .first()
+    )
+    return group.organisation if group else None

@@ -7,9 +7,10 @@ from django.core.exceptions import ValidationError
 
 from assets_directory.geocoding import GeocodingError, geocode
 from assets_directory.geocoding.postcodes import normalise_postcode
-from common.forms import NamedErrorsMixin, PlainTextFormMixin
+from common.forms import NamedErrorsMixin, PlainTextFormMixin, name_errors
 
-from .models import Ask, CapabilityTerm, Partnership
+from .models import Ask, CapabilityTerm, Partnership, Review
+from .models.partnerships import SURVEY_QUESTIONS
 
 MAX_AREAS = 20
 
@@ -180,3 +181,96 @@ class AcceptForm(NamedErrorsMixin, PlainTextFormMixin, forms.Form):
 
     def chosen(self):
         return self.by_id[self.cleaned_data["organisation"]]
+
+
+class DeliveryForm(NamedErrorsMixin, PlainTextFormMixin, forms.Form):
+    period_start = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    period_end = forms.DateField(label="To", widget=forms.DateInput(attrs={"type": "date"}))
+    sessions = forms.IntegerField(label="Sessions delivered", min_value=0, max_value=100_000)
+    people_reached = forms.IntegerField(label="People reached", min_value=0, max_value=1_000_000)
+    reached_by_group = forms.CharField(
+        label="People reached by community or age band (optional)",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="One a line, a name and a count: Tamil: 12.",
+    )
+    resources_exchanged = forms.CharField(
+        label="Resources exchanged (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    outcomes = forms.CharField(
+        label="Outcomes and evaluation notes (optional)",
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def clean_reached_by_group(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for number, line in enumerate(self.cleaned_data["reached_by_group"].splitlines(), 1):
+            if not line.strip():
+                continue
+            name, _, value = line.rpartition(":")
+            name, value = name.strip(), value.strip()
+            if not name or not value.isdigit():
+                raise ValidationError(
+                    f"Line {number}: write a name, a colon and a count, such as Tamil: 12."
+                )
+            counts[name[:80]] = counts.get(name[:80], 0) + int(value)
+        return counts
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("period_start"), cleaned.get("period_end")
+        if start and end and end < start:
+            self.add_error("period_end", "The period must end on or after the day it starts.")
+        return cleaned
+
+
+class ReviewForm(NamedErrorsMixin, PlainTextFormMixin, forms.Form):
+    held_on = forms.DateField(
+        label="Date of the review", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    level = forms.TypedChoiceField(
+        label="Level of coproduction reached",
+        choices=[(v, label) for v, label in Review.Level.choices],
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    co_commissioning = forms.BooleanField(label="Co-commissioning happened", required=False)
+    co_design = forms.BooleanField(label="Co-design happened", required=False)
+    co_delivery = forms.BooleanField(label="Co-delivery happened", required=False)
+    co_assessment = forms.BooleanField(label="Co-assessment happened", required=False)
+    notes = forms.CharField(
+        label="Notes (optional)",
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+SCALE = [
+    (1, "1, strongly disagree"),
+    (2, "2"),
+    (3, "3"),
+    (4, "4"),
+    (5, "5, strongly agree"),
+]
+
+
+class SurveyForm(NamedErrorsMixin, PlainTextFormMixin, forms.Form):
+    """The partner survey: one 1 to 5 answer for each statement."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for key, text in SURVEY_QUESTIONS.items():
+            self.fields[key] = forms.TypedChoiceField(
+                label=text, choices=SCALE, coerce=int, widget=forms.RadioSelect
+            )
+            name_errors(self.fields[key], name=key)
+
+    def answers(self) -> dict[str, int]:
+        return {key: self.cleaned_data[key] for key in SURVEY_QUESTIONS}

@@ -12,4 +12,13 @@ urlpatterns = [
     path("partnerships/<int:pk>/", views.partnership_detail, name="partnership"),
     path("partnerships/<int:pk>/move/", views.partnership_move_view, name="partnership_move"),
     path("partnerships/<int:pk>/accept/", views.partnership_accept_view, name="partnership_accept"),
+    path(
+        "partnerships/<int:pk>/delivery/", views.partnership_delivery, name="partnership_delivery"
+    ),
+    path("partnerships/<int:pk>/review/", views.partnership_review, name="partnership_review"),
+    path(
+        "partnerships/<int:pk>/reviews/<int:review_id>/survey/",
+        views.review_survey,
+        name="review_survey",
+    ),
 ]

@@ -8,18 +8,23 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from . import access
-from .forms import AcceptForm, AskForm, MoveForm, ProposeForm
-from .models import CapabilityTerm, Partnership
+from .forms import AcceptForm, AskForm, DeliveryForm, MoveForm, ProposeForm, ReviewForm, SurveyForm
+from .models import CapabilityTerm, Partnership, SurveyResponse
 from .selectors import candidates_for, survey_summary
 from .services import (
+    DELIVERY_STATUSES,
     PartnershipRefused,
+    delivery_record,
     partnership_accept,
     partnership_move,
     partnership_propose,
+    review_record,
+    survey_answer,
 )
 
 CANDIDATES_SHOWN = 25
@@ -133,11 +138,30 @@ def ask_propose(request, pk):
     )
 
 
-def _partnership_page(request, partnership, *, move=None, accept=None, status=200):
+def _partnership_page(request, partnership, *, status=200, survey_for=None, **forms):
+    """The partnership's page, with the forms this person may use (`forms` replaces one that
+    was posted with errors: move, accept, delivery, review, survey)."""
     acts = access.in_team(request.user, partnership.team)
     waiting = access.waiting_groups_of(request.user, partnership)
-    allowed = Partnership.MOVES[Partnership.Status(partnership.status)]
+    current = Partnership.Status(partnership.status)
     reviews = list(partnership.reviews.prefetch_related("responses"))
+    partner = access.partner_organisation(request.user, partnership)
+    answered = set(
+        SurveyResponse.objects.filter(review__in=reviews, respondent=request.user).values_list(
+            "review_id", flat=True
+        )
+    )
+    if survey_for is None and partner is not None and reviews and reviews[-1].pk not in answered:
+        survey_for = reviews[-1]
+    delivering = current in DELIVERY_STATUSES
+    defaults = {
+        "move": MoveForm(partnership=partnership) if acts and Partnership.MOVES[current] else None,
+        "accept": AcceptForm(organisations=waiting) if waiting else None,
+        "delivery": DeliveryForm() if acts and delivering else None,
+        "review": ReviewForm() if acts and current == Partnership.Status.REVIEWING else None,
+        "survey": SurveyForm() if survey_for else None,
+    }
+    shown = {name: forms.get(name) or form for name, form in defaults.items()}
     return render(
         request,
         "coproduction/partnership_detail.html",
@@ -148,9 +172,10 @@ def _partnership_page(request, partnership, *, move=None, accept=None, status=20
             "deliveries": partnership.deliveries.all(),
             "reviews": [(review, survey_summary(review)) for review in reviews],
             "acts": acts,
-            "move": move or (MoveForm(partnership=partnership) if acts and allowed else None),
             "waiting": waiting,
-            "accept": accept or (AcceptForm(organisations=waiting) if waiting else None),
+            "survey_for": survey_for,
+            "review_form": shown.pop("review"),
+            **shown,
         },
         status=status,
     )
@@ -200,3 +225,64 @@ def partnership_accept_view(request, pk):
             messages.success(request, f"{form.chosen().title} has accepted the partnership.")
             return redirect("coproduction:partnership", pk=partnership.pk)
     return _partnership_page(request, partnership, accept=form, status=400)
+
+
+@access.coproduction_required
+@require_POST
+def partnership_delivery(request, pk):
+    partnership = access.partnership_for(request, pk)
+    access.require_team(request.user, partnership.team)
+    form = DeliveryForm(request.POST)
+    if form.is_valid():
+        try:
+            delivery_record(partnership=partnership, by=request.user, **form.cleaned_data)
+        except PartnershipRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, "Delivery logged.")
+            return redirect("coproduction:partnership", pk=partnership.pk)
+    return _partnership_page(request, partnership, delivery=form, status=400)
+
+
+@access.coproduction_required
+@require_POST
+def partnership_review(request, pk):
+    partnership = access.partnership_for(request, pk)
+    access.require_team(request.user, partnership.team)
+    form = ReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            review_record(partnership=partnership, by=request.user, **form.cleaned_data)
+        except PartnershipRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, "Review recorded. Each partner can now answer the survey.")
+            return redirect("coproduction:partnership", pk=partnership.pk)
+    return _partnership_page(request, partnership, review=form, status=400)
+
+
+@access.coproduction_required
+@require_POST
+def review_survey(request, pk, review_id):
+    partnership = access.partnership_for(request, pk)
+    partner = access.partner_organisation(request.user, partnership)
+    if partner is None:
+        raise PermissionDenied("Only the partners answer the survey.")
+    review = partnership.reviews.filter(pk=review_id).first()
+    if review is None:
+        raise Http404("No such review.")
+    form = SurveyForm(request.POST)
+    if form.is_valid():
+        try:
+            survey_answer(
+                review=review,
+                respondent=request.user,
+                organisation=partner or None,
+                answers=form.answers(),
+            )
+        except PartnershipRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, "Thank you: your answers are saved.")
+            return redirect("coproduction:partnership", pk=partnership.pk)
+    return _partnership_page(request, partnership, survey=form, survey_for=review, status=400)

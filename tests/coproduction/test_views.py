@@ -230,3 +230,111 @@ def test_pages_are_never_cached(client, member):
     client.force_login(member)
     response = client.get(reverse("coproduction:home"))
     assert "no-store" in response["Cache-Control"]
+
+
+@pytest.fixture
+def delivering(client, member, ask, profiled, editor):
+    """A partnership between the team and the group, delivering."""
+    from coproduction.services import partnership_accept, partnership_move, partnership_propose
+
+    partnership = partnership_propose(
+        team=ask.team, organisations=[profiled], by=member, title="", ask=ask
+    )
+    partnership_accept(partnership=partnership, organisation=profiled, by=editor)
+    partnership_move(partnership=partnership, to="agreed", by=member)
+    return partnership_move(partnership=partnership, to="delivering", by=member)
+
+
+def test_the_team_logs_delivery_with_counts_by_community(client, member, delivering):
+    client.force_login(member)
+    url = reverse("coproduction:partnership_delivery", args=[delivering.pk])
+    response = client.post(
+        url,
+        {
+            "period_start": "2027-01-01",
+            "period_end": "2027-01-31",
+            "sessions": "4",
+            "people_reached": "30",
+            "reached_by_group": "Tamil: 18\nSomali: 12\n",
+        },
+    )
+    assert response.status_code == 302
+    assert delivering.deliveries.get().reached_by_group == {"Tamil": 18, "Somali": 12}
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("reached_by_group", "Tamil eighteen", "Line 1: write a name, a colon and a count"),
+        ("period_end", "2026-12-01", "The period must end on or after the day it starts."),
+        ("sessions", "-1", "Sessions delivered must be 0 or more"),
+    ],
+)
+def test_bad_delivery_is_a_field_error_and_saves_nothing(
+    client, member, delivering, field, value, message
+):
+    client.force_login(member)
+    data = {
+        "period_start": "2027-01-01",
+        "period_end": "2027-01-31",
+        "sessions": "4",
+        "people_reached": "30",
+        field: value,
+    }
+    response = client.post(reverse("coproduction:partnership_delivery", args=[delivering.pk]), data)
+    assert response.status_code == 400 and not delivering.deliveries.exists()
+    page = response.content.decode()
+    assert f'href="#id_{field}"' in page
+    assert message.split(" must")[0] in page
+
+
+def test_review_then_each_partner_answers_the_survey(client, member, delivering, editor):
+    from coproduction.services import partnership_move
+
+    partnership_move(partnership=delivering, to="reviewing", by=member)
+    client.force_login(member)
+    page = client.get(reverse("coproduction:partnership", args=[delivering.pk])).content.decode()
+    assert "Record a review" in page
+    response = client.post(
+        reverse("coproduction:partnership_review", args=[delivering.pk]),
+        {"held_on": "2027-02-01", "level": "4", "co_design": "on"},
+    )
+    assert response.status_code == 302
+    review = delivering.reviews.get()
+    assert review.level == 4 and review.co_design and not review.co_delivery
+
+    answers = {
+        "shared_purpose": "4",
+        "trust": "5",
+        "commitment": "4",
+        "clear_arrangements": "4",
+        "communication": "4",
+        "learning": "4",
+    }
+    survey = reverse("coproduction:review_survey", args=[delivering.pk, review.pk])
+    assert client.post(survey, answers).status_code == 302
+    client.force_login(editor)
+    assert client.post(survey, {**answers, "trust": "2"}).status_code == 302
+    page = client.get(reverse("coproduction:partnership", args=[delivering.pk])).content.decode()
+    assert "Yes: answers differ by 3" in page
+    assert (
+        review.responses.get(respondent=editor).organisation == delivering.groups.get().organisation
+    )
+    # Once answered, the form is not offered again, and a second answer is refused.
+    assert "Send my answers" not in page
+    again = client.post(survey, answers)
+    assert again.status_code == 400 and "already answered" in again.content.decode()
+
+
+def test_a_survey_missing_an_answer_names_the_statement(client, member, delivering):
+    from coproduction.services import partnership_move, review_record
+
+    partnership_move(partnership=delivering, to="reviewing", by=member)
+    review = review_record(partnership=delivering, by=member, held_on="2027-02-01", level=3)
+    client.force_login(member)
+    response = client.post(
+        reverse("coproduction:review_survey", args=[delivering.pk, review.pk]), {"trust": "9"}
+    )
+    assert response.status_code == 400 and not review.responses.exists()
+    page = response.content.decode()
+    assert 'href="#id_shared_purpose_0"' in page and 'href="#id_trust_0"' in page

@@ -76,7 +76,14 @@ from assets_directory.models import (
     Venue,
 )
 from cms.models import SiteSettings
-from coproduction.models import Ask, Partnership, PartnershipGroup
+from coproduction.models import (
+    Ask,
+    DeliveryLog,
+    Partnership,
+    PartnershipGroup,
+    Review,
+    SurveyResponse,
+)
 from matching.kiosk import state_seal
 from matching.models import (
     Consent,
@@ -169,6 +176,11 @@ copro.propose      POST  LOGIN  HIDDEN DENY   DENY   DENY   DENY   DENY   DENY  
 copro.partnership  GET   LOGIN  ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  HIDDEN ALLOW  ALLOW
 copro.move         POST  LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  HIDDEN DENY   DENY
 copro.accept       POST  LOGIN  ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   HIDDEN DENY   DENY
+# Delivery and reviews are logged by the team; each partner (the team, each group) answers the
+# review's survey once.
+copro.delivery     POST  LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  HIDDEN DENY   DENY
+copro.review       POST  LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  HIDDEN DENY   DENY
+copro.survey       POST  LOGIN  ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  HIDDEN DENY   DENY
 
 # A's live activity in the Wagtail admin. Editors change their own pages through moderation:
 # no publishing, unpublishing, deleting, moving, locking or privacy settings.
@@ -668,6 +680,36 @@ ACTIONS: dict[str, Action] = {
         lambda w: reverse("coproduction:partnership_accept", args=[w.partnership1.pk]),
         data=lambda w: {"organisation": w.org_a.pk},
         state=count(PartnershipGroup, accepted_at__isnull=False),
+    ),
+    "copro.delivery": Action(
+        lambda w: reverse("coproduction:partnership_delivery", args=[w.reviewing.pk]),
+        data=lambda w: {
+            "period_start": "2027-01-01",
+            "period_end": "2027-01-31",
+            "sessions": "3",
+            "people_reached": "25",
+        },
+        state=count(DeliveryLog),
+    ),
+    "copro.review": Action(
+        lambda w: reverse("coproduction:partnership_review", args=[w.reviewing.pk]),
+        data=lambda w: {"held_on": "2027-02-01", "level": "4"},
+        state=count(Review),
+    ),
+    "copro.survey": Action(
+        lambda w: reverse("coproduction:review_survey", args=[w.reviewing.pk, w.review.pk]),
+        data=lambda w: dict.fromkeys(
+            (
+                "shared_purpose",
+                "trust",
+                "commitment",
+                "clear_arrangements",
+                "communication",
+                "learning",
+            ),
+            "4",
+        ),  # fmt: skip
+        state=count(SurveyResponse),
     ),
     # A's live activity
     "a.edit": Action(

@@ -22,7 +22,12 @@ from assets_directory.models import DirectoryIndexPage, Organisation
 from assets_directory.services import claim_submit, registration_submit, report_submit
 from cms.models import SiteSettings
 from coproduction.models import CapabilityItem, CapabilityTerm
-from coproduction.services import partnership_propose
+from coproduction.services import (
+    partnership_accept,
+    partnership_move,
+    partnership_propose,
+    review_record,
+)
 from matching.models import FollowUp, Team, TeamMembership
 from matching.network import members_from_dicts
 from matching.services import (
@@ -108,6 +113,8 @@ class World:
     service_team2: object = None  # svc2 is a member
     ask1: object = None  # service team 1's open ask
     partnership1: object = None  # team 1 with organisation A, waiting for A to accept
+    reviewing: object = None  # team 1 with organisation A, being reviewed
+    review: object = None  # ...its review, whose survey nobody has answered yet
 
 
 def build_world() -> World:
@@ -224,6 +231,16 @@ def build_world() -> World:
         by=w.users["svc1"],
         title=PARTNERSHIP_TITLE,
         ask=w.ask1,
+    )
+
+    w.reviewing = partnership_propose(
+        team=w.service_team1, organisations=[w.org_a], by=w.users["svc1"], title="Tea and talk"
+    )
+    partnership_accept(partnership=w.reviewing, organisation=w.org_a, by=w.users["ed_a"])
+    for stage in ("agreed", "delivering", "reviewing"):
+        partnership_move(partnership=w.reviewing, to=stage, by=w.users["svc1"])
+    w.review = review_record(
+        partnership=w.reviewing, by=w.users["svc1"], held_on=timezone.localdate(), level=3
     )
 
     # A person of team 1, with every part of a record ---------------------------------------
