@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from assets_directory.models import Organisation
 from assets_directory.permissions import organisations_edited_by
 
 from .models import Ask, Partnership, ServiceTeam
@@ -130,3 +131,27 @@ def partner_organisation(user, partnership: Partnership):
         .first()
     )
     return group.organisation if group else None
+
+
+VERIFY = "coproduction.verify_capabilityitem"
+
+
+def can_verify(user) -> bool:
+    return user.is_authenticated and user.has_perm(VERIFY)
+
+
+def profile_organisation(request, organisation_id: int):
+    """A group whose capability profile this person may keep (its editors) or verify
+    (moderators); 404 for anyone else, so that who keeps a profile cannot be probed."""
+    user = request.user
+    organisations = Organisation.objects.live()
+    if not can_verify(user):
+        organisations = organisations.filter(pk__in=organisations_edited_by(user).values("pk"))
+    try:
+        return organisations.get(pk=organisation_id)
+    except Organisation.DoesNotExist:
+        raise Http404("No such group.") from None
+
+
+def edits(user, organisation) -> bool:
+    return organisations_edited_by(user).filter(pk=organisation.pk).exists()

@@ -15,6 +15,41 @@ from .models.partnerships import SURVEY_QUESTIONS
 MAX_AREAS = 20
 
 
+def parse_areas(text: str) -> list[str]:
+    """Outward codes typed with commas ("sw17, SW18"), normalised, each one the geocoder can
+    place; a ValidationError naming the ones that are not."""
+    areas, wrong, unknown = [], [], []
+    for part in text.replace(";", ",").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        try:
+            outcode, full = normalise_postcode(part)
+        except GeocodingError:
+            wrong.append(part)
+            continue
+        if full is not None:
+            wrong.append(part)
+            continue
+        try:
+            geocode(outcode)
+        except GeocodingError:
+            unknown.append(outcode)
+            continue
+        if outcode not in areas:
+            areas.append(outcode)
+    if wrong:
+        raise ValidationError(
+            "Enter outward codes only, the first half of a postcode such as SW17: "
+            f"{', '.join(wrong[:5])} is not one."
+        )
+    if unknown:
+        raise ValidationError(f"We cannot place {', '.join(unknown[:5])} on the map.")
+    if len(areas) > MAX_AREAS:
+        raise ValidationError(f"Name at most {MAX_AREAS} areas.")
+    return areas
+
+
 class TermsField(forms.ModelMultipleChoiceField):
     """Terms of the vocabulary as tick boxes, grouped by kind for the template."""
 
@@ -88,37 +123,7 @@ class AskForm(NamedErrorsMixin, PlainTextFormMixin, forms.ModelForm):
         self.order_fields(["title", "description", "service_line", "areas_text"])
 
     def clean_areas_text(self) -> list[str]:
-        text = self.cleaned_data.get("areas_text") or ""
-        areas, wrong, unknown = [], [], []
-        for part in text.replace(";", ",").split(","):
-            part = part.strip()
-            if not part:
-                continue
-            try:
-                outcode, full = normalise_postcode(part)
-            except GeocodingError:
-                wrong.append(part)
-                continue
-            if full is not None:
-                wrong.append(part)
-                continue
-            try:
-                geocode(outcode)
-            except GeocodingError:
-                unknown.append(outcode)
-                continue
-            if outcode not in areas:
-                areas.append(outcode)
-        if wrong:
-            raise ValidationError(
-                "Enter outward codes only, the first half of a postcode such as SW17: "
-                f"{', '.join(wrong[:5])} is not one."
-            )
-        if unknown:
-            raise ValidationError(f"We cannot place {', '.join(unknown[:5])} on the map.")
-        if len(areas) > MAX_AREAS:
-            raise ValidationError(f"Name at most {MAX_AREAS} areas.")
-        return areas
+        return parse_areas(self.cleaned_data.get("areas_text") or "")
 
     def clean(self):
         cleaned = super().clean()
@@ -274,3 +279,59 @@ class SurveyForm(NamedErrorsMixin, PlainTextFormMixin, forms.Form):
 
     def answers(self) -> dict[str, int]:
         return {key: self.cleaned_data[key] for key in SURVEY_QUESTIONS}
+
+
+class ProfileForm(NamedErrorsMixin, PlainTextFormMixin, forms.Form):
+    """A group's capability profile: whom it reaches, what it has and can do."""
+
+    summary = forms.CharField(
+        label="What your group does, in a few sentences",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    areas_text = forms.CharField(
+        label="Where your members come from (outward codes)",
+        required=False,
+        max_length=200,
+        help_text="The first half of the postcodes, separated by commas: SW17, SW18.",
+    )
+    years_active = forms.IntegerField(
+        label="Years the group has been running (optional)",
+        required=False,
+        min_value=0,
+        max_value=500,
+    )
+    terms = TermsField(
+        queryset=CapabilityTerm.objects.all(),
+        required=False,
+        label="What your group reaches, has and does",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.people = list(CapabilityTerm.objects.filter(kind=CapabilityTerm.Kind.PEOPLE))
+        for term in self.people:
+            field = forms.IntegerField(
+                label=f"How many: {term.name.lower()} (optional)",
+                required=False,
+                min_value=0,
+                max_value=100_000,
+            )
+            self.fields[f"count_{term.pk}"] = name_errors(field, name=f"count_{term.pk}")
+
+    def clean_areas_text(self) -> list[str]:
+        return parse_areas(self.cleaned_data.get("areas_text") or "")
+
+    def counts(self) -> dict[int, int | None]:
+        return {term.pk: self.cleaned_data.get(f"count_{term.pk}") for term in self.people}
+
+    def count_fields(self):
+        return [self[f"count_{term.pk}"] for term in self.people]
+
+
+class VerifyForm(NamedErrorsMixin, PlainTextFormMixin, forms.Form):
+    item = forms.IntegerField(widget=forms.HiddenInput, label="Item")
+    evidence = forms.CharField(
+        label="What you saw", max_length=255, help_text="Such as: the policy, seen on a visit."
+    )

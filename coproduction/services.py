@@ -15,6 +15,9 @@ from django.utils import timezone
 
 from .models import (
     Ask,
+    CapabilityItem,
+    CapabilityProfile,
+    CapabilityTerm,
     DeliveryLog,
     Partnership,
     PartnershipEvent,
@@ -30,8 +33,12 @@ Status = Partnership.Status
 DELIVERY_STATUSES = (Status.DELIVERING, Status.REVIEWING, Status.SUSTAINED)
 
 
-class PartnershipRefused(ValueError):
-    """A change a partnership's state does not allow; the message says why, in words."""
+class Refused(ValueError):
+    """A change coproduction's rules do not allow; the message says why, in words."""
+
+
+class PartnershipRefused(Refused):
+    """A change a partnership's state does not allow."""
 
 
 def _locked(partnership: Partnership) -> Partnership:
@@ -239,3 +246,64 @@ def survey_answer(
     return SurveyResponse.objects.create(
         review=review, respondent=respondent, organisation=organisation, **answers
     )
+
+
+@transaction.atomic
+def profile_save(
+    *,
+    organisation,
+    by,
+    summary: str,
+    areas: list[str],
+    years_active: int | None,
+    terms: Iterable[CapabilityTerm],
+    counts: Mapping[int, int | None] | None = None,
+) -> CapabilityProfile:
+    """A group's capability profile as its editors describe it.
+
+    Items still ticked keep their verification, unless the count a moderator verified has
+    changed; items no longer ticked are removed; new ones start unverified.
+    """
+    counts = counts or {}
+    profile, _ = CapabilityProfile.objects.get_or_create(organisation=organisation)
+    profile.summary = summary.strip()
+    profile.areas = list(areas)
+    profile.years_active = years_active
+    profile.updated_by = by
+    profile.full_clean(exclude=["organisation"])
+    profile.save()
+    wanted = {term.pk: term for term in terms}
+    profile.items.exclude(term_id__in=wanted).delete()
+    existing = {item.term_id: item for item in profile.items.all()}
+    for term_id, term in wanted.items():
+        count = counts.get(term_id) if term.kind == CapabilityTerm.Kind.PEOPLE else None
+        item = existing.get(term_id)
+        if item is None:
+            CapabilityItem.objects.create(profile=profile, term=term, count=count)
+        elif item.count != count:
+            item.count = count
+            item.verified_on = None
+            item.verified_by = None
+            item.evidence = ""
+            item.save(update_fields=["count", "verified_on", "verified_by", "evidence"])
+    return profile
+
+
+def item_verify(*, item: CapabilityItem, by, evidence: str) -> CapabilityItem:
+    """A moderator has seen evidence of what the group says (dated today)."""
+    evidence = (evidence or "").strip()
+    if not evidence:
+        raise Refused("Say what you saw, such as the policy or a visit.")
+    item.verified_on = timezone.localdate()
+    item.verified_by = by
+    item.evidence = evidence[:255]
+    item.save(update_fields=["verified_on", "verified_by", "evidence"])
+    return item
+
+
+def item_unverify(*, item: CapabilityItem) -> CapabilityItem:
+    item.verified_on = None
+    item.verified_by = None
+    item.evidence = ""
+    item.save(update_fields=["verified_on", "verified_by", "evidence"])
+    return item

@@ -7,6 +7,12 @@ app_name = "coproduction"
 urlpatterns = [
     path("", views.home, name="home"),
     path("teams/<slug:team_slug>/asks/new/", views.ask_add, name="ask_add"),
+    path("groups/<int:organisation_id>/profile/", views.profile_edit, name="profile"),
+    path(
+        "groups/<int:organisation_id>/profile/verify/",
+        views.profile_verify,
+        name="profile_verify",
+    ),
     path("asks/<int:pk>/", views.ask_detail, name="ask"),
     path("asks/<int:pk>/propose/", views.ask_propose, name="ask_propose"),
     path("partnerships/<int:pk>/", views.partnership_detail, name="partnership"),

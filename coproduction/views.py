@@ -7,22 +7,37 @@ a service's refusal is shown to the person in its own words.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from . import access
-from .forms import AcceptForm, AskForm, DeliveryForm, MoveForm, ProposeForm, ReviewForm, SurveyForm
-from .models import CapabilityTerm, Partnership, SurveyResponse
+from .forms import (
+    AcceptForm,
+    AskForm,
+    DeliveryForm,
+    MoveForm,
+    ProfileForm,
+    ProposeForm,
+    ReviewForm,
+    SurveyForm,
+    VerifyForm,
+)
+from .models import CapabilityItem, CapabilityProfile, CapabilityTerm, Partnership, SurveyResponse
 from .selectors import candidates_for, survey_summary
 from .services import (
     DELIVERY_STATUSES,
     PartnershipRefused,
+    Refused,
     delivery_record,
+    item_unverify,
+    item_verify,
     partnership_accept,
     partnership_move,
     partnership_propose,
+    profile_save,
     review_record,
     survey_answer,
 )
@@ -286,3 +301,89 @@ def review_survey(request, pk, review_id):
             messages.success(request, "Thank you: your answers are saved.")
             return redirect("coproduction:partnership", pk=partnership.pk)
     return _partnership_page(request, partnership, survey=form, survey_for=review, status=400)
+
+
+def _profile_page(request, organisation, *, form=None, verify=None, status=200):
+    profile = CapabilityProfile.objects.filter(organisation=organisation).first()
+    items = list(profile.items.select_related("term", "verified_by")) if profile else []
+    editing = access.edits(request.user, organisation)
+    if form is None and editing:
+        counts = {f"count_{i.term_id}": i.count for i in items if i.count is not None}
+        form = ProfileForm(
+            initial={
+                "summary": profile.summary if profile else "",
+                "areas_text": ", ".join(profile.areas) if profile else "",
+                "years_active": profile.years_active if profile else None,
+                "terms": [i.term_id for i in items],
+                **counts,
+            }
+        )
+    return render(
+        request,
+        "coproduction/profile.html",
+        {
+            "organisation": organisation,
+            "profile": profile,
+            "items": items,
+            "form": form,
+            "terms": _grouped(form, "terms") if form else [],
+            "verifier": access.can_verify(request.user),
+            "verify": verify,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile_edit(request, organisation_id):
+    organisation = access.profile_organisation(request, organisation_id)
+    if request.method == "GET":
+        return _profile_page(request, organisation)
+    if not access.edits(request.user, organisation):
+        raise PermissionDenied("Only the group's editors describe what it can do.")
+    form = ProfileForm(request.POST)
+    if form.is_valid():
+        try:
+            profile_save(
+                organisation=organisation,
+                by=request.user,
+                summary=form.cleaned_data["summary"],
+                areas=form.cleaned_data["areas_text"],
+                years_active=form.cleaned_data["years_active"],
+                terms=form.cleaned_data["terms"],
+                counts=form.counts(),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Saved. A moderator will check what you have ticked.")
+            return redirect("coproduction:profile", organisation_id=organisation.pk)
+    return _profile_page(request, organisation, form=form, status=400)
+
+
+@login_required
+@require_POST
+def profile_verify(request, organisation_id):
+    organisation = access.profile_organisation(request, organisation_id)
+    if not access.can_verify(request.user):
+        raise PermissionDenied("Only moderators verify what groups say they offer.")
+    item = CapabilityItem.objects.filter(
+        profile__organisation=organisation, pk=request.POST.get("item") or 0
+    ).first()
+    if item is None:
+        raise Http404("No such item.")
+    if request.POST.get("action") == "unverify":
+        item_unverify(item=item)
+        messages.success(request, f"{item.term.name}: no longer verified.")
+        return redirect("coproduction:profile", organisation_id=organisation.pk)
+    form = VerifyForm(request.POST)
+    if form.is_valid():
+        try:
+            item_verify(item=item, by=request.user, evidence=form.cleaned_data["evidence"])
+        except Refused as refused:
+            form.add_error("evidence", str(refused))
+        else:
+            messages.success(request, f"{item.term.name}: verified.")
+            return redirect("coproduction:profile", organisation_id=organisation.pk)
+    return _profile_page(request, organisation, verify=form, status=400)

@@ -184,6 +184,7 @@ class CapabilityItem(models.Model):
 
     class Meta:
         ordering = ["term__kind", "term__name"]
+        permissions = [("verify_capabilityitem", "Can verify what community groups say they offer")]
         constraints = [
             models.UniqueConstraint(fields=["profile", "term"], name="one_item_per_term"),
             models.CheckConstraint(

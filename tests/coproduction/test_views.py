@@ -338,3 +338,96 @@ def test_a_survey_missing_an_answer_names_the_statement(client, member, deliveri
     assert response.status_code == 400 and not review.responses.exists()
     page = response.content.decode()
     assert 'href="#id_shared_purpose_0"' in page and 'href="#id_trust_0"' in page
+
+
+def term_pk(slug):
+    return CapabilityTerm.objects.get(slug=slug).pk
+
+
+def test_a_groups_editor_describes_what_it_can_do(client, editor, organisation):
+    client.force_login(editor)
+    url = reverse("coproduction:profile", args=[organisation.pk])
+    assert client.get(url).status_code == 200
+    volunteers = term_pk("people-volunteers")
+    response = client.post(
+        url,
+        {
+            "summary": "We knit and natter.",
+            "areas_text": "sw17",
+            "years_active": "12",
+            "terms": [term_pk("asset-kitchen"), term_pk("community-tamil"), volunteers],
+            f"count_{volunteers}": "14",
+        },
+    )
+    assert response.status_code == 302
+    profile = organisation.capability_profile
+    assert profile.areas == ["SW17"] and profile.years_active == 12
+    assert sorted(profile.items.values_list("term__name", "count")) == [
+        ("Kitchen", None),
+        ("Tamil", None),
+        ("Volunteers", 14),
+    ]
+    assert not profile.items.filter(verified_on__isnull=False).exists()
+
+
+def test_a_moderator_verifies_with_evidence_and_a_new_count_clears_it(
+    client, editor, organisation, moderator
+):
+    from coproduction.services import profile_save
+
+    volunteers = CapabilityTerm.objects.get(slug="people-volunteers")
+    profile = profile_save(
+        organisation=organisation,
+        by=editor,
+        summary="",
+        areas=[],
+        years_active=None,
+        terms=[volunteers],
+        counts={volunteers.pk: 14},
+    )
+    item = profile.items.get()
+    client.force_login(moderator)
+    verify = reverse("coproduction:profile_verify", args=[organisation.pk])
+    refused = client.post(verify, {"item": item.pk, "evidence": "  "})
+    assert refused.status_code == 400 and "What you saw" in refused.content.decode()
+    assert client.post(verify, {"item": item.pk, "evidence": "Rota seen"}).status_code == 302
+    item.refresh_from_db()
+    assert item.verified and item.verified_by == moderator and item.evidence == "Rota seen"
+    # The editor changes the count the moderator checked: it is no longer verified.
+    profile_save(
+        organisation=organisation,
+        by=editor,
+        summary="",
+        areas=[],
+        years_active=None,
+        terms=[volunteers],
+        counts={volunteers.pk: 40},
+    )
+    item.refresh_from_db()
+    assert not item.verified and item.count == 40
+
+
+def test_only_editors_and_moderators_reach_a_profile(
+    client, organisation, editor, other_organisation
+):
+    url = reverse("coproduction:profile", args=[organisation.pk])
+    assert client.get(url).status_code == 302  # to sign in
+    client.force_login(make_editor(other_organisation))
+    assert client.get(url).status_code == 404
+    client.force_login(editor)
+    verify = reverse("coproduction:profile_verify", args=[organisation.pk])
+    assert client.post(verify, {"item": 1, "evidence": "x"}).status_code == 403
+
+
+def test_a_profile_with_bad_areas_saves_nothing(client, editor, organisation):
+    client.force_login(editor)
+    response = client.post(
+        reverse("coproduction:profile", args=[organisation.pk]),
+        {"summary": HOSTILE, "areas_text": "not a place"},
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'href="#id_areas_text"' in page and "<script>alert" not in page
+    from coproduction.models import CapabilityProfile
+
+    assert not CapabilityProfile.objects.filter(organisation=organisation).exists()

@@ -78,6 +78,8 @@ from assets_directory.models import (
 from cms.models import SiteSettings
 from coproduction.models import (
     Ask,
+    CapabilityItem,
+    CapabilityProfile,
     DeliveryLog,
     Partnership,
     PartnershipGroup,
@@ -181,6 +183,10 @@ copro.accept       POST  LOGIN  ALLOW  DENY   DENY   DENY   DENY   DENY   DENY  
 copro.delivery     POST  LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  HIDDEN DENY   DENY
 copro.review       POST  LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  HIDDEN DENY   DENY
 copro.survey       POST  LOGIN  ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  HIDDEN DENY   DENY
+# A group's capability profile: kept by its editors, verified by moderators; 404 to anyone else.
+copro.profile      GET   LOGIN  ALLOW  HIDDEN ALLOW  HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN ALLOW
+copro.profile      POST  LOGIN  ALLOW  HIDDEN DENY   HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN DENY
+copro.verify       POST  LOGIN  DENY   HIDDEN ALLOW  HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN ALLOW
 
 # A's live activity in the Wagtail admin. Editors change their own pages through moderation:
 # no publishing, unpublishing, deleting, moving, locking or privacy settings.
@@ -710,6 +716,20 @@ ACTIONS: dict[str, Action] = {
             "4",
         ),  # fmt: skip
         state=count(SurveyResponse),
+    ),
+    "copro.profile": Action(
+        lambda w: reverse("coproduction:profile", args=[w.org_a.pk]),
+        data=lambda w: {"summary": "We knit, natter and cook.", "areas_text": "SW17"},
+        shows=lambda w: "Kitchen",
+        state=lambda w: CapabilityProfile.objects.get(organisation=w.org_a).summary,
+    ),
+    "copro.verify": Action(
+        lambda w: reverse("coproduction:profile_verify", args=[w.org_a.pk]),
+        data=lambda w: {
+            "item": CapabilityItem.objects.get(profile__organisation=w.org_a).pk,
+            "evidence": "Seen on a visit",
+        },
+        state=lambda w: CapabilityItem.objects.get(profile__organisation=w.org_a).verified_on,
     ),
     # A's live activity
     "a.edit": Action(
