@@ -481,8 +481,8 @@ class _Builder:
         profiled = self._profiles()
         asks = self._asks(teams)
         if profiled:
-            for index, spec in enumerate(DEMO_PARTNERSHIPS):
-                self._partnership(spec, teams, asks, profiled, index)
+            for spec in DEMO_PARTNERSHIPS:
+                self._partnership(spec, teams, asks, profiled)
 
     # Teams and their people -------------------------------------------------------------
 
@@ -534,16 +534,20 @@ class _Builder:
                 status=spec.status,
                 created_by=self.leads[spec.team],
             )
-            ask.capabilities.set(
-                CapabilityTerm.objects.filter(
-                    kind__in=CapabilityTerm.CAPABILITY_KINDS, name__in=spec.capabilities
-                )
+            capabilities = CapabilityTerm.objects.filter(
+                kind__in=CapabilityTerm.CAPABILITY_KINDS, name__in=spec.capabilities
             )
-            ask.communities.set(
-                CapabilityTerm.objects.filter(
-                    kind__in=CapabilityTerm.REACH_KINDS, name__in=spec.communities
-                )
+            communities = CapabilityTerm.objects.filter(
+                kind__in=CapabilityTerm.REACH_KINDS, name__in=spec.communities
             )
+            # An ask that silently lost a term would match other groups than it says.
+            unknown = (set(spec.capabilities) - {t.name for t in capabilities}) | (
+                set(spec.communities) - {t.name for t in communities}
+            )
+            if unknown:
+                raise RuntimeError(f"Demo asks name unknown terms: {sorted(unknown)}")
+            ask.capabilities.set(capabilities)
+            ask.communities.set(communities)
             asks[spec.key] = ask
         return asks
 
@@ -653,7 +657,7 @@ class _Builder:
                     return organisation
         return next((o for o in profiled if o not in taken and o != self.editor_org), None)
 
-    def _partnership(self, spec: DemoPartnership, teams, asks, profiled, index: int) -> None:
+    def _partnership(self, spec: DemoPartnership, teams, asks, profiled) -> None:
         groups: list[Organisation] = []
         waiting = []
         for position, wants in enumerate(spec.groups):
