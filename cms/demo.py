@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 
 from assets_directory.demo.builder import SEED, DemoBuilder, DemoSummary, ensure_demo_accounts
+from coproduction.demo import ensure_demo_coproduction
 from matching.demo import ensure_demo_teams
 
 # The site's own demo account, with a published password, like every app's demo accounts.
@@ -44,7 +45,13 @@ def demo_load(
     ).build()
     site = DemoSite(borough=borough)
     if accounts:
-        site.accounts = [_ensure_admin(), *ensure_demo_accounts(), *ensure_demo_teams()]
+        site.accounts = [
+            _ensure_admin(),
+            *ensure_demo_accounts(),
+            *ensure_demo_teams(),
+            # After the directory's accounts: its demo editor's group is in a partnership.
+            *ensure_demo_coproduction(),
+        ]
     return site
 
 

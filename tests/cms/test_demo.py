@@ -8,6 +8,7 @@ from django.core.management import CommandError, call_command
 from wagtail.models import Page
 
 from assets_directory.models import Activity, ActivitySchedule, Organisation, Venue
+from coproduction.models import CapabilityProfile, Partnership, ServiceTeam
 from matching.models import Person, Team
 
 
@@ -37,19 +38,29 @@ def test_load_demo_builds_borough_and_second_run_changes_nothing(settings, direc
     assert Venue.objects.filter(latitude__isnull=False).count() == Venue.objects.count() > 0
     every_activity_has_a_category = not Activity.objects.filter(categories__isnull=True).exists()
     assert every_activity_has_a_category
-    # Every app's part: the directory's accounts, and matching's teams and people.
-    for username in ("admin", "moderator", "editor", "linkworker", "librarian", "commissioner"):
+    # Every app's part: the directory's accounts, matching's teams and people, and
+    # coproduction's service teams and partnerships (on as many groups as a small borough has).
+    for username in (
+        "admin", "moderator", "editor", "linkworker", "librarian", "commissioner", "teamlead",
+        "teammember",
+    ):  # fmt: skip
         assert authenticate(username=username, password=f"common-ground-{username}"), username
     assert Team.objects.count() == 2 and Person.objects.exists()
+    assert ServiceTeam.objects.count() == 7
+    assert CapabilityProfile.objects.count() == 12
+    assert Partnership.objects.exists()
 
     counts = (Page.objects.count(), Activity.objects.count(), Venue.objects.count())
     people = Person.objects.count()
+    partnerships = Partnership.objects.count()
     output = load(organisations=12, activities=30)
     assert "nothing was changed" in output
     assert "username 'editor'" in output
     assert "username 'linkworker'" in output
+    assert "username 'teamlead', password 'common-ground-teamlead'" in output
     assert (Page.objects.count(), Activity.objects.count(), Venue.objects.count()) == counts
     assert Person.objects.count() == people
+    assert Partnership.objects.count() == partnerships
 
 
 @pytest.mark.django_db

@@ -1,0 +1,136 @@
+"""The demo coproduction system `manage.py load_demo` builds on the demo borough."""
+
+import pytest
+from django.contrib.auth import authenticate
+
+from assets_directory.demo.builder import DemoBuilder, ensure_demo_accounts
+from assets_directory.models import Organisation
+from coproduction.demo import DEMO_ASKS, DEMO_PARTNERSHIPS, ensure_demo_coproduction
+from coproduction.models import (
+    Ask,
+    CapabilityItem,
+    CapabilityProfile,
+    DeliveryLog,
+    Partnership,
+    PartnershipEvent,
+    Review,
+    ServiceLine,
+    ServiceTeam,
+    ServiceTeamMembership,
+    SurveyResponse,
+)
+
+pytestmark = pytest.mark.django_db
+Status = Partnership.Status
+MODELS = (
+    ServiceTeam,
+    ServiceTeamMembership,
+    CapabilityProfile,
+    CapabilityItem,
+    Ask,
+    Partnership,
+    PartnershipEvent,
+    Review,
+    DeliveryLog,
+    SurveyResponse,
+)
+
+
+@pytest.fixture
+def borough(directory):
+    # 30 groups cover every theme of the demo content, faith, cultural and peer groups among
+    # them; profiles and partnerships need no activities, and without them it is quick.
+    DemoBuilder(organisations=30, activities=0).build()
+    return ensure_demo_accounts()
+
+
+@pytest.fixture
+def loaded(borough):
+    return ensure_demo_coproduction()
+
+
+def counts():
+    return {model.__name__: model.objects.count() for model in MODELS}
+
+
+def test_one_team_for_each_service_line_with_a_lead(loaded):
+    teams = ServiceTeam.objects.all()
+    assert teams.count() == 7
+    assert {t.service_line_id for t in teams} == set(
+        ServiceLine.objects.values_list("pk", flat=True)
+    )
+    for team in teams:
+        assert team.memberships.filter(role=ServiceTeamMembership.Role.LEAD).exists(), team
+
+
+def test_the_team_accounts_sign_in_and_are_in_their_teams(loaded):
+    usernames = {username: password for _, username, password in loaded}
+    assert usernames["teamlead"] == "common-ground-teamlead"
+    lead = authenticate(username="teamlead", password="common-ground-teamlead")
+    member = authenticate(username="teammember", password=usernames["teammember"])
+    assert lead.service_team_memberships.get().role == ServiceTeamMembership.Role.LEAD
+    assert lead.service_team_memberships.get().team.service_line.slug == (
+        "healthy-cooking-and-eating"
+    )
+    assert member.service_team_memberships.get().team != lead.service_team_memberships.get().team
+
+
+def test_25_profiles_with_faith_cultural_and_peer_groups_and_some_items_verified(loaded):
+    profiles = CapabilityProfile.objects.select_related("organisation")
+    assert profiles.count() == 25
+    kinds = {p.organisation.kind for p in profiles}
+    assert {Organisation.Kind.FAITH, Organisation.Kind.CULTURAL, Organisation.Kind.PEER} <= kinds
+    for profile in profiles:
+        assert profile.summary and profile.areas and profile.years_active, profile
+        assert profile.items.filter(term__kind__in=("community", "language", "age", "condition"))
+        assert profile.items.filter(term__kind="governance").exists()
+    verified = CapabilityItem.objects.filter(verified_on__isnull=False)
+    assert verified.exists() and CapabilityItem.objects.filter(verified_on__isnull=True).exists()
+    assert not verified.filter(evidence="").exists()
+    assert CapabilityItem.objects.filter(term__kind="people", count__gt=0).exists()
+
+
+def test_the_demo_editors_group_has_a_profile_and_a_proposal_waiting_for_it(loaded):
+    editor_org = Organisation.objects.order_by("path").first()
+    assert CapabilityProfile.objects.filter(organisation=editor_org).exists()
+    waiting = Partnership.objects.filter(
+        status=Status.PROPOSED,
+        groups__organisation=editor_org,
+        groups__accepted_at__isnull=True,
+    )
+    assert waiting.exists()
+
+
+def test_asks_across_the_teams_some_for_the_most_deprived_fifth(loaded):
+    assert Ask.objects.count() == len(DEMO_ASKS) >= 10
+    assert Ask.objects.values("team").distinct().count() == 7
+    assert Ask.objects.filter(most_deprived_fifth=True, status=Ask.Status.OPEN).exists()
+    cooking = Ask.objects.get(title="Healthy cooking sessions for South Asian women in SW17")
+    assert {t.name for t in cooking.capabilities.all()} == {"Kitchen", "Cooking"}
+    assert {t.name for t in cooking.communities.all()} == {"South Asian", "Women"}
+
+
+def test_partnerships_at_every_stage_with_their_history_delivery_reviews_and_surveys(loaded):
+    assert Partnership.objects.count() == len(DEMO_PARTNERSHIPS) >= 12
+    assert set(Partnership.objects.values_list("status", flat=True)) == set(Status.values)
+    for partnership in Partnership.objects.exclude(status=Status.PROPOSED):
+        moves = [e.to_status for e in partnership.events.filter(kind=PartnershipEvent.Kind.MOVED)]
+        assert moves[-1] == partnership.status, partnership
+    for partnership in Partnership.objects.filter(status__in=(Status.REVIEWING, Status.SUSTAINED)):
+        assert partnership.deliveries.exists() and partnership.reviews.exists(), partnership
+    assert set(Review.objects.values_list("level", flat=True)) >= {2, 3, 4, 5}
+    for review in Review.objects.all():
+        answered = review.responses.count()
+        assert answered == 1 + review.partnership.groups.count(), review
+    # Some partners see it differently from the team, on purpose.
+    assert any(
+        len({(r.trust, r.communication) for r in review.responses.all()}) > 1
+        for review in Review.objects.all()
+    )
+
+
+def test_running_the_demo_again_changes_nothing_and_returns_the_accounts(loaded):
+    before = counts()
+    again = ensure_demo_coproduction()
+    assert again == loaded
+    assert counts() == before
