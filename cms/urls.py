@@ -6,7 +6,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from . import admin_views
 from .api import schema
-from .views import SignOutView, ThrottledPasswordResetView
+from .views import SignInView, SignOutView, ThrottledPasswordResetView
 
 urlpatterns = [
     # The search API first: Django tries patterns in order, and it is the busiest endpoint.
@@ -18,6 +18,8 @@ urlpatterns = [
         name="password_reset_throttled",
     ),
     path("sign-out/", SignOutView.as_view(), name="sign_out"),
+    # matching:sign_in's path, answered by the site-wide sign-in that knows every app's area.
+    path("sign-in/", SignInView.as_view(), name="sign_in"),
     *admin_views.urlpatterns,
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

@@ -2,10 +2,14 @@
 
 from django.contrib import messages
 from django.contrib.auth.views import LogoutView
+from django.urls import reverse
 from wagtail.admin.views.account import PasswordResetView
 
 from common.ratelimit import limits_exceeded, limits_record
 from common.signin import password_reset_limits
+from coproduction import access as coproduction_access
+from matching.selectors import is_facilitator
+from matching.views import people as matching_views
 
 
 class ThrottledPasswordResetView(PasswordResetView):
@@ -33,3 +37,16 @@ class SignOutView(LogoutView):
         response = super().post(request, *args, **kwargs)
         messages.success(request, "You have signed out.")
         return response
+
+
+class SignInView(matching_views.SignInView):
+    """The public sign-in, sending each person to their own part of the site.
+
+    Composed here, above the apps: matching's sign-in knows facilitators, the admin and
+    commissioners' figures, and must not know coproduction, which sits above it."""
+
+    def get_default_redirect_url(self):
+        user = self.request.user
+        if not is_facilitator(user) and coproduction_access.teams_for_user(user).exists():
+            return reverse("coproduction:home")
+        return super().get_default_redirect_url()

@@ -13,6 +13,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from common import deprivation
+
 from . import access
 from .forms import (
     AcceptForm,
@@ -112,6 +114,7 @@ def ask_detail(request, pk):
             "acts": acts,
             "propose": ProposeForm(candidates=candidates) if acts else None,
             "partnerships": ask.partnerships.all(),
+            "attribution": deprivation.ATTRIBUTION,
         },
     )
 
@@ -148,6 +151,7 @@ def ask_propose(request, pk):
             "acts": True,
             "propose": form,
             "partnerships": ask.partnerships.all(),
+            "attribution": deprivation.ATTRIBUTION,
         },
         status=400,
     )

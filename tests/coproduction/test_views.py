@@ -431,3 +431,16 @@ def test_a_profile_with_bad_areas_saves_nothing(client, editor, organisation):
     from coproduction.models import CapabilityProfile
 
     assert not CapabilityProfile.objects.filter(organisation=organisation).exists()
+
+
+def test_the_ask_page_credits_the_deprivation_figures(client, member, ask):
+    client.force_login(member)
+    page = client.get(reverse("coproduction:ask", args=[ask.pk])).content.decode()
+    assert "English Indices of Deprivation 2025" in page and "Open Government Licence" in page
+
+
+def test_a_service_team_member_signs_in_to_coproduction(client, member):
+    response = client.post(
+        reverse("matching:sign_in"), {"username": "eater", "password": "password"}
+    )
+    assert response.status_code == 302 and response.url == reverse("coproduction:home")
