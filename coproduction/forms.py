@@ -9,7 +9,7 @@ from assets_directory.geocoding import GeocodingError, geocode
 from assets_directory.geocoding.postcodes import normalise_postcode
 from common.forms import NamedErrorsMixin, PlainTextFormMixin, name_errors
 
-from .models import Ask, CapabilityTerm, Partnership, Review
+from .models import Ask, CapabilityTerm, Partnership, Review, ServiceLine
 from .models.partnerships import SURVEY_QUESTIONS
 
 MAX_AREAS = 20
@@ -335,3 +335,32 @@ class VerifyForm(NamedErrorsMixin, PlainTextFormMixin, forms.Form):
     evidence = forms.CharField(
         label="What you saw", max_length=255, help_text="Such as: the policy, seen on a visit."
     )
+
+
+class MatrixFilterForm(NamedErrorsMixin, PlainTextFormMixin, forms.Form):
+    """Narrow the capability matrix: by service line, area and community reached."""
+
+    service_line = forms.ModelChoiceField(
+        queryset=None, required=False, label="Service line", empty_label="All service lines"
+    )
+    area = forms.CharField(label="Area (outward code)", required=False, max_length=8)
+    community = forms.ModelChoiceField(
+        queryset=CapabilityTerm.objects.filter(kind=CapabilityTerm.Kind.COMMUNITY),
+        required=False,
+        label="Community reached",
+        empty_label="All communities",
+    )
+    sort = forms.IntegerField(required=False, widget=forms.HiddenInput, label="Sort by ask")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service_line"].queryset = ServiceLine.objects.all()
+
+    def clean_area(self) -> str:
+        text = self.cleaned_data.get("area") or ""
+        if not text.strip():
+            return ""
+        areas = parse_areas(text)
+        if len(areas) != 1:
+            raise ValidationError("Enter one outward code, such as SW17.")
+        return areas[0]

@@ -22,6 +22,7 @@ from .models.partnerships import SURVEY_QUESTIONS
 # group none of whose activities is among them is placed as having no venue within reach.
 NEAREST_ACTIVITIES = 1_000
 PAGE_SIZE = 100
+_NOT_GIVEN = object()
 
 
 @dataclass(frozen=True)
@@ -85,8 +86,13 @@ def venues_near(
 
 
 def group_offer(
-    profile: CapabilityProfile, venues: Iterable[tuple[float, float]] = ()
+    profile: CapabilityProfile,
+    venues: Iterable[tuple[float, float]] = (),
+    *,
+    deprived_population: int | None | object = _NOT_GIVEN,
 ) -> GroupOffer:
+    """What a group offers, placed at `venues`. The people in the most deprived fifth of
+    neighbourhoods near them are worked out unless given (`deprived_population`)."""
     verified, unverified, reaches = set(), set(), set()
     for item in profile.items.all():
         if item.term.kind in CapabilityTerm.REACH_KINDS:
@@ -96,13 +102,16 @@ def group_offer(
         else:
             unverified.add(item.term.name)
     venues = tuple(sorted(venues))
-    deprived = deprivation.within(venues, REACH_M).core20_population if venues else None
+    if deprived_population is _NOT_GIVEN:
+        deprived_population = (
+            deprivation.within(venues, REACH_M).core20_population if venues else None
+        )
     return GroupOffer(
         verified=frozenset(verified),
         unverified=frozenset(unverified),
         reaches=frozenset(reaches),
         venues=venues,
-        deprived_population=deprived,
+        deprived_population=deprived_population,
     )
 
 
@@ -163,3 +172,57 @@ def survey_summary(review) -> list[SurveyQuestion]:
     ]
     order = {key: n for n, key in enumerate(SURVEY_QUESTIONS)}
     return sorted(summary, key=lambda q: (-q.spread, order[q.key]))
+
+
+@dataclass(frozen=True)
+class MatrixRow:
+    profile: CapabilityProfile
+    fits: tuple[Fit, ...]  # one per ask, in the matrix's order
+
+    @property
+    def best(self) -> int:
+        return max((f.score for f in self.fits), default=0)
+
+
+@dataclass(frozen=True)
+class CapabilityMatrix:
+    asks: tuple[Ask, ...]
+    rows: tuple[MatrixRow, ...]
+
+
+def capability_matrix(
+    asks: Iterable[Ask], *, community: CapabilityTerm | None = None, sort_ask: int | None = None
+) -> CapabilityMatrix:
+    """Every group with a profile (reaching `community`, if given) against each ask: the fit of
+    each, sorted by one ask's fit (`sort_ask`, an ask's id), or by each group's best fit."""
+    asks = tuple(asks)
+    profiles = list(
+        CapabilityProfile.objects.filter(organisation__live=True)
+        .select_related("organisation")
+        .prefetch_related("items__term")
+        .order_by("organisation__title")
+    )
+    if community is not None:
+        profiles = [p for p in profiles if any(i.term_id == community.pk for i in p.items.all())]
+    # The same venues (a group far from every area has none) give the same deprived
+    # population: worked out once.
+    deprived: dict[tuple, int | None] = {}
+    fits: dict[int, list[Fit]] = {p.pk: [] for p in profiles}
+    for ask in asks:
+        needs = ask_needs(ask)
+        venues = venues_near(needs.areas) if needs.areas else {}
+        for profile in profiles:
+            points = tuple(sorted(venues.get(profile.organisation_id, ())))
+            if points not in deprived:
+                deprived[points] = (
+                    deprivation.within(points, REACH_M).core20_population if points else None
+                )
+            offer = group_offer(profile, points, deprived_population=deprived[points])
+            fits[profile.pk].append(fit(needs, offer))
+    rows = [MatrixRow(p, tuple(fits[p.pk])) for p in profiles]
+    column = next((n for n, a in enumerate(asks) if a.pk == sort_ask), None)
+    if column is None:
+        rows.sort(key=lambda r: (-r.best, r.profile.organisation.title.lower()))
+    else:
+        rows.sort(key=lambda r: (-r.fits[column].score, r.profile.organisation.title.lower()))
+    return CapabilityMatrix(asks=asks, rows=tuple(rows))

@@ -14,12 +14,14 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from common import deprivation
+from common.csv_export import csv_response
 
 from . import access
 from .forms import (
     AcceptForm,
     AskForm,
     DeliveryForm,
+    MatrixFilterForm,
     MoveForm,
     ProfileForm,
     ProposeForm,
@@ -27,8 +29,15 @@ from .forms import (
     SurveyForm,
     VerifyForm,
 )
-from .models import CapabilityItem, CapabilityProfile, CapabilityTerm, Partnership, SurveyResponse
-from .selectors import candidates_for, survey_summary
+from .models import (
+    Ask,
+    CapabilityItem,
+    CapabilityProfile,
+    CapabilityTerm,
+    Partnership,
+    SurveyResponse,
+)
+from .selectors import candidates_for, capability_matrix, survey_summary
 from .services import (
     DELIVERY_STATUSES,
     PartnershipRefused,
@@ -391,3 +400,54 @@ def profile_verify(request, organisation_id):
             messages.success(request, f"{item.term.name}: verified.")
             return redirect("coproduction:profile", organisation_id=organisation.pk)
     return _profile_page(request, organisation, verify=form, status=400)
+
+
+MATRIX_ASKS = 30
+
+
+@access.coproduction_required
+def matrix(request):
+    """Community groups against the open asks a person can see: how well each fits each."""
+    if not (access.sees_all(request.user) or access.teams_for_user(request.user).exists()):
+        raise PermissionDenied("The capability matrix is for service teams and commissioners.")
+    form = MatrixFilterForm(request.GET or None)
+    asks = access.visible_asks(request.user).filter(status=Ask.Status.OPEN).order_by("title")
+    community = sort = None
+    if form.is_bound and form.is_valid():
+        if form.cleaned_data["service_line"]:
+            asks = asks.filter(service_line=form.cleaned_data["service_line"])
+        area = form.cleaned_data["area"]
+        community = form.cleaned_data["community"]
+        sort = form.cleaned_data["sort"]
+        asks = [
+            a
+            for a in asks.prefetch_related("capabilities", "communities")
+            if not area or area in a.areas
+        ]
+    elif form.is_bound:
+        asks = []
+    else:
+        asks = list(asks.prefetch_related("capabilities", "communities"))
+    shown = list(asks)[:MATRIX_ASKS]
+    table = capability_matrix(shown, community=community, sort_ask=sort)
+    if request.GET.get("format") == "csv":
+        header = ["Group", *(f"{a.title} ({a.team.name})" for a in table.asks)]
+        rows = (
+            [row.profile.organisation.title, *(f.score for f in row.fits)] for row in table.rows
+        )
+        return access.private(csv_response("capability-matrix.csv", header, rows))
+    query = request.GET.copy()
+    query.pop("sort", None)
+    query.pop("format", None)
+    return render(
+        request,
+        "coproduction/matrix.html",
+        {
+            "form": form,
+            "table": table,
+            "more_asks": len(asks) > MATRIX_ASKS,
+            "query": query.urlencode(),
+            "sort": sort,
+        },
+        status=400 if form.is_bound and not form.is_valid() else 200,
+    )

@@ -444,3 +444,48 @@ def test_a_service_team_member_signs_in_to_coproduction(client, member):
         reverse("matching:sign_in"), {"username": "eater", "password": "password"}
     )
     assert response.status_code == 302 and response.url == reverse("coproduction:home")
+
+
+def test_the_matrix_shows_each_group_against_each_open_ask(client, member, ask, profiled):
+    from tests.factories import OrganisationFactory
+
+    far = OrganisationFactory(parent=profiled.get_parent(), title='=HYPERLINK("x")')
+    CapabilityProfileFactory(organisation=far)
+    AskFactory(team=ask.team, title="Draft ask", status="draft")
+    client.force_login(member)
+    response = client.get(reverse("coproduction:matrix"))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Cooking in SW17" in page and "Draft ask" not in page
+    assert page.index(profiled.title) < page.index("HYPERLINK")
+    csv = client.get(reverse("coproduction:matrix"), {"format": "csv"})
+    assert csv["Content-Type"].startswith("text/csv") and "no-store" in csv["Cache-Control"]
+    lines = csv.content.decode("utf-8-sig").splitlines()
+    assert lines[0] == f"Group,Cooking in SW17 ({ask.team.name})"
+    # The kitchen asked for, verified (50), no communities asked (30), a venue in SW17 (20).
+    assert lines[1] == f"{profiled.title},100"
+    # A group's name that a spreadsheet would run as a formula is written as text.
+    assert lines[2].startswith("\"'=HYPERLINK(")
+
+
+def test_the_matrix_filters_by_community_and_refuses_a_bad_area(client, member, ask, profiled):
+    client.force_login(member)
+    tamil = CapabilityTerm.objects.get(slug="community-tamil")
+    page = client.get(reverse("coproduction:matrix"), {"community": tamil.pk}).content.decode()
+    assert profiled.title not in page and "No community group" in page
+    other = client.get(reverse("coproduction:matrix"), {"area": "SW11"}).content.decode()
+    assert "No open asks match." in other
+    bad = client.get(reverse("coproduction:matrix"), {"area": HOSTILE})
+    assert bad.status_code == 400 and 'href="#id_area"' in bad.content.decode()
+
+
+def test_the_matrix_is_for_teams_and_commissioners(client, member, ask, editor, profiled):
+    from coproduction.services import partnership_propose
+
+    partnership_propose(team=ask.team, organisations=[profiled], by=member, title="", ask=ask)
+    client.force_login(editor)  # takes part through the partnership, but has no team
+    assert client.get(reverse("coproduction:matrix")).status_code == 403
+    commissioner = UserFactory()
+    commissioner.groups.add(Group.objects.get(name="Commissioners"))
+    client.force_login(commissioner)
+    assert client.get(reverse("coproduction:matrix")).status_code == 200

@@ -149,6 +149,9 @@ def test_a_partnership_from_ask_to_review(new_context, axe_source, screenshot, s
     lead.reload()
     expect(lead.get_by_text("moved from delivering to reviewing")).to_be_visible()
     check(lead, axe_source, screenshot, "partnership-reviewed", problems)
+    lead.goto("/coproduction/matrix/")
+    expect(lead.get_by_role("row", name="Tooting Tamil Women")).to_contain_text("88")
+    check(lead, axe_source, screenshot, "matrix", problems)
     partnership = Partnership.objects.get()
     assert partnership.status == "reviewing" and partnership.reviews.get().level == 4
     assert partnership.deliveries.get().reached_by_group == {"Tamil": 31}

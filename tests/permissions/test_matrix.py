@@ -171,6 +171,8 @@ insights           GET   LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY  
 # in and accept them (A is invited by team 1); commissioners, and the superuser, see everything
 # and change nothing. To anyone else who takes part, another team's ask or partnership is 404.
 copro.home         GET   LOGIN  ABSENT DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  ABSENT ALLOW  ALLOW
+copro.matrix       GET   LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  ABSENT ALLOW  ALLOW
+copro.matrix_csv   GET   LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  ABSENT ALLOW  ALLOW
 copro.ask          GET   LOGIN  HIDDEN DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  HIDDEN ALLOW  ALLOW
 copro.ask_add      GET   LOGIN  HIDDEN DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  HIDDEN HIDDEN HIDDEN
 copro.ask_add      POST  LOGIN  HIDDEN DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  HIDDEN HIDDEN HIDDEN
@@ -655,6 +657,10 @@ ACTIONS: dict[str, Action] = {
     "insights": Action(lambda w: reverse("matching:insights")),
     # Coproduction
     "copro.home": Action(lambda w: reverse("coproduction:home"), shows=lambda w: ASK_TITLE),
+    "copro.matrix": Action(lambda w: reverse("coproduction:matrix"), shows=lambda w: ASK_TITLE),
+    "copro.matrix_csv": Action(
+        lambda w: reverse("coproduction:matrix") + "?format=csv", shows=lambda w: ASK_TITLE
+    ),
     "copro.ask": Action(
         lambda w: reverse("coproduction:ask", args=[w.ask1.pk]), shows=lambda w: ASK_TITLE
     ),
