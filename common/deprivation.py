@@ -103,25 +103,40 @@ def in_district(lad_code: str) -> tuple[Neighbourhood, ...]:
     return tuple(n for n in neighbourhoods() if n.lad_code == lad_code)
 
 
+# The neighbourhoods in cells of this many degrees, so that finding those near a place measures
+# a few dozen of them rather than all 33,755.
+CELL_DEGREES = 0.02
+
+
+def _cell(lat: float, lng: float) -> tuple[int, int]:
+    return math.floor(lat / CELL_DEGREES), math.floor(lng / CELL_DEGREES)
+
+
+@functools.cache
+def _grid() -> dict[tuple[int, int], tuple[Neighbourhood, ...]]:
+    cells: dict[tuple[int, int], list[Neighbourhood]] = {}
+    for n in neighbourhoods():
+        cells.setdefault(_cell(n.lat, n.lng), []).append(n)
+    return {key: tuple(found) for key, found in cells.items()}
+
+
 def within(points: Iterable[tuple[float, float]], radius_m: float) -> Reach:
-    """The neighbourhoods whose centroid is within `radius_m` of any of the (lat, lng) points."""
+    """The neighbourhoods whose centroid is within `radius_m` of any of the (lat, lng) points,
+    in code order."""
     points = list(points)
     if not points or radius_m <= 0:
         return Reach(())
-    # A box around each point first: only those inside it are measured exactly.
+    grid = _grid()
     dlat = math.degrees(radius_m / EARTH_RADIUS_M)
-    boxes = []
+    found: dict[str, Neighbourhood] = {}
     for lat, lng in points:
+        # The cells of a box around the point first: only those in them are measured exactly.
         dlng = dlat / max(math.cos(math.radians(lat)), 1e-6)
-        boxes.append((lat, lng, lat - dlat, lat + dlat, lng - dlng, lng + dlng))
-    found = []
-    for n in neighbourhoods():
-        for lat, lng, south, north, west, east in boxes:
-            if (
-                south <= n.lat <= north
-                and west <= n.lng <= east
-                and haversine_m(lat, lng, n.lat, n.lng) <= radius_m
-            ):
-                found.append(n)
-                break
-    return Reach(tuple(found))
+        south, west = _cell(lat - dlat, lng - dlng)
+        north, east = _cell(lat + dlat, lng + dlng)
+        for i in range(south, north + 1):
+            for j in range(west, east + 1):
+                for n in grid.get((i, j), ()):
+                    if n.code not in found and haversine_m(lat, lng, n.lat, n.lng) <= radius_m:
+                        found[n.code] = n
+    return Reach(tuple(found[code] for code in sorted(found)))

@@ -85,6 +85,12 @@ def search_directory(query: DirectoryQuery) -> SearchResults:
     return results
 
 
+def search_places(query: DirectoryQuery) -> SearchResults:
+    """Run a validated query for where activities are (their points and organisations), as
+    callers that place groups on a map need: no next sessions, no spelling suggestions."""
+    return get_backend().search(query)
+
+
 def closer_spelling(
     backend: BaseSearchBackend, query: DirectoryQuery, results: SearchResults, by_words: int
 ) -> SearchResults:
