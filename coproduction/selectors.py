@@ -9,13 +9,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.db.models import Count, Q
+
 from assets_directory.geocoding import GeocodingError, geocode
 from common import deprivation
 from search.query import DirectoryQuery, GeoPoint, QueryError, Sort
 from search.selectors import search_places
 
 from .fit import FAR_M, REACH_M, AskNeeds, Fit, GroupOffer, fit
-from .models import Ask, CapabilityProfile, CapabilityTerm
+from .models import Ask, CapabilityProfile, CapabilityTerm, Partnership, Review, ServiceTeam
 from .models.partnerships import SURVEY_QUESTIONS
 
 # How many of the activities nearest each of an ask's areas are read to place the groups: a
@@ -231,3 +233,119 @@ def capability_matrix(
     else:
         rows.sort(key=lambda r: (-r.fits[column].score, r.profile.organisation.title.lower()))
     return CapabilityMatrix(asks=asks, rows=tuple(rows))
+
+
+# A group "can help" with an ask when its fit reaches this: the capabilities and communities
+# mostly covered, or all of them a little further away.
+CAPABLE_SCORE = 60
+
+
+@dataclass(frozen=True)
+class AreaCoverage:
+    service_line: str
+    area: str
+    asks: int
+    covered: int
+    # The share of the people living within REACH_M of the area's centre who live in the most
+    # deprived fifth of neighbourhoods (None when the area cannot be placed).
+    core20_share: float | None
+
+    @property
+    def gaps(self) -> int:
+        return self.asks - self.covered
+
+
+@dataclass(frozen=True)
+class Gap:
+    ask: Ask
+    best: Candidate | None
+
+
+@dataclass(frozen=True)
+class Commissioning:
+    coverage: tuple[AreaCoverage, ...]
+    gaps: tuple[Gap, ...]
+    # (team, number of groups it works with in partnerships that are not closed)
+    engaged: tuple[tuple[object, int], ...]
+    by_stage: tuple[tuple[str, int], ...]
+    # (level label, partnerships whose latest review reached it)
+    by_level: tuple[tuple[str, int], ...]
+    # ("2026 Q3", partnerships proposed in that quarter)
+    by_quarter: tuple[tuple[str, int], ...]
+
+
+def _core20_share(area: str) -> float | None:
+    points = area_points([area])
+    if not points:
+        return None
+    reach = deprivation.within([points[0][1:]], REACH_M)
+    return reach.core20_population / reach.population if reach.population else 0.0
+
+
+def commissioning_overview() -> Commissioning:
+    """Coverage, gaps and how partnerships are going, across every team: what commissioners
+    see. Counts and names of groups and teams only, never a person."""
+    open_asks = list(
+        Ask.objects.filter(status=Ask.Status.OPEN)
+        .select_related("team", "service_line")
+        .prefetch_related("capabilities", "communities")
+        .order_by("service_line__sort_order", "title")
+    )
+    matrix = capability_matrix(open_asks)
+    best_for: dict[int, Candidate | None] = {}
+    for column, ask in enumerate(matrix.asks):
+        ranked = sorted(matrix.rows, key=lambda r: -r.fits[column].score)
+        best_for[ask.pk] = Candidate(ranked[0].profile, ranked[0].fits[column]) if ranked else None
+    cells: dict[tuple[str, str], list[Ask]] = {}
+    for ask in open_asks:
+        for area in ask.areas or ["Anywhere"]:
+            cells.setdefault((ask.service_line.name, area), []).append(ask)
+    shares: dict[str, float | None] = {}
+    coverage = []
+    for (line, area), asks in sorted(cells.items()):
+        if area not in shares:
+            shares[area] = None if area == "Anywhere" else _core20_share(area)
+        covered = sum(
+            1 for a in asks if best_for[a.pk] and best_for[a.pk].fit.score >= CAPABLE_SCORE
+        )
+        coverage.append(AreaCoverage(line, area, len(asks), covered, shares[area]))
+    gaps = tuple(
+        Gap(ask, best_for[ask.pk])
+        for ask in open_asks
+        if not best_for[ask.pk] or best_for[ask.pk].fit.score < CAPABLE_SCORE
+    )
+    engaged = tuple(
+        (team, team.groups_engaged)
+        for team in ServiceTeam.objects.annotate(
+            groups_engaged=Count(
+                "partnerships__organisations",
+                filter=~Q(partnerships__status=Partnership.Status.CLOSED),
+                distinct=True,
+            )
+        ).order_by("name")
+    )
+    stages = dict(
+        Partnership.objects.values_list("status").annotate(n=Count("pk")).values_list("status", "n")
+    )
+    by_stage = tuple((label, stages.get(value, 0)) for value, label in Partnership.Status.choices)
+    latest: dict[int, int] = {}
+    for partnership_id, level in Review.objects.order_by("held_on", "pk").values_list(
+        "partnership_id", "level"
+    ):
+        latest[partnership_id] = level
+    by_level = tuple(
+        (label, sum(1 for level in latest.values() if level == value))
+        for value, label in Review.Level.choices
+    )
+    quarters: dict[str, int] = {}
+    for created in Partnership.objects.order_by("created_at").values_list("created_at", flat=True):
+        key = f"{created.year} Q{(created.month - 1) // 3 + 1}"
+        quarters[key] = quarters.get(key, 0) + 1
+    return Commissioning(
+        coverage=tuple(coverage),
+        gaps=gaps,
+        engaged=engaged,
+        by_stage=by_stage,
+        by_level=by_level,
+        by_quarter=tuple(quarters.items()),
+    )

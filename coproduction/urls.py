@@ -7,6 +7,7 @@ app_name = "coproduction"
 urlpatterns = [
     path("", views.home, name="home"),
     path("matrix/", views.matrix, name="matrix"),
+    path("commissioning/", views.commissioning, name="commissioning"),
     path("teams/<slug:team_slug>/asks/new/", views.ask_add, name="ask_add"),
     path("groups/<int:organisation_id>/profile/", views.profile_edit, name="profile"),
     path(

@@ -37,7 +37,13 @@ from .models import (
     Partnership,
     SurveyResponse,
 )
-from .selectors import candidates_for, capability_matrix, survey_summary
+from .selectors import (
+    CAPABLE_SCORE,
+    candidates_for,
+    capability_matrix,
+    commissioning_overview,
+    survey_summary,
+)
 from .services import (
     DELIVERY_STATUSES,
     PartnershipRefused,
@@ -450,4 +456,31 @@ def matrix(request):
             "sort": sort,
         },
         status=400 if form.is_bound and not form.is_valid() else 200,
+    )
+
+
+@login_required
+def commissioning(request):
+    """Coverage, gaps and how partnerships are going, for commissioners."""
+    if not access.sees_all(request.user):
+        raise PermissionDenied("This page is for commissioners.")
+    overview = commissioning_overview()
+    if request.GET.get("format") == "csv":
+        header = ["Ask", "Team", "Service line", "Areas", "Best fit", "Best group"]
+        rows = (
+            [
+                gap.ask.title,
+                gap.ask.team.name,
+                gap.ask.service_line.name,
+                " ".join(gap.ask.areas),
+                gap.best.fit.score if gap.best else "",
+                gap.best.organisation.title if gap.best else "",
+            ]
+            for gap in overview.gaps
+        )
+        return access.private(csv_response("coproduction-gaps.csv", header, rows))
+    return render(
+        request,
+        "coproduction/commissioning.html",
+        {"overview": overview, "capable": CAPABLE_SCORE, "attribution": deprivation.ATTRIBUTION},
     )

@@ -232,3 +232,26 @@ def test_the_database_refuses_an_answer_out_of_range(review, lead):
 
     with pytest.raises(IntegrityError):
         SurveyResponse.objects.create(review=review, respondent=lead, **{**ANSWERS, "trust": 9})
+
+
+def test_the_commissioners_overview_counts_stages_levels_and_groups(proposed, groups, lead):
+    from coproduction.selectors import commissioning_overview
+
+    agreed(proposed, groups, lead)
+    partnership_move(partnership=proposed, to=Status.DELIVERING, by=lead)
+    partnership_move(partnership=proposed, to=Status.REVIEWING, by=lead)
+    review_record(partnership=proposed, by=lead, held_on=DAY, level=Review.Level.ENGAGEMENT)
+    later = DAY + datetime.timedelta(days=90)
+    review_record(partnership=proposed, by=lead, held_on=later, level=Review.Level.CO_DESIGN)
+    overview = commissioning_overview()
+    assert dict(overview.by_stage)["Reviewing"] == 1 and dict(overview.by_stage)["Proposed"] == 0
+    # Only the latest review counts.
+    assert dict(overview.by_level) == {
+        "Informing": 0,
+        "Consultation": 0,
+        "Engagement": 0,
+        "Co-design": 1,
+        "Co-production": 0,
+    }
+    assert dict(overview.engaged)[proposed.team] == 2
+    assert sum(n for _, n in overview.by_quarter) == 1

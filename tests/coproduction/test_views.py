@@ -489,3 +489,32 @@ def test_the_matrix_is_for_teams_and_commissioners(client, member, ask, editor, 
     commissioner.groups.add(Group.objects.get(name="Commissioners"))
     client.force_login(commissioner)
     assert client.get(reverse("coproduction:matrix")).status_code == 200
+
+
+@pytest.fixture
+def commissioner(db):
+    user = UserFactory()
+    user.groups.add(Group.objects.get(name="Commissioners"))
+    return user
+
+
+def test_commissioners_see_coverage_and_gaps(client, commissioner, ask, profiled, team):
+    far_ask = AskFactory(team=team, title="Memory cafe in SW19", areas=["SW19"])
+    far_ask.capabilities.set([CapabilityTerm.objects.get(slug="skill-peer-support")])
+    client.force_login(commissioner)
+    response = client.get(reverse("coproduction:commissioning"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    # The kitchen in SW17 covers the cooking ask; nobody offers peer support near SW19.
+    gaps = page[page.index("Gaps: asks") :]
+    assert "Memory cafe in SW19" in gaps and "Cooking in SW17" not in gaps
+    csv = client.get(reverse("coproduction:commissioning"), {"format": "csv"})
+    rows = csv.content.decode("utf-8-sig").splitlines()
+    assert rows[0] == "Ask,Team,Service line,Areas,Best fit,Best group"
+    assert rows[1].startswith("Memory cafe in SW19,Healthy Eating Team,")
+    assert len(rows) == 2 and "no-store" in csv["Cache-Control"]
+
+
+def test_the_commissioning_page_is_for_commissioners_only(client, member):
+    client.force_login(member)
+    assert client.get(reverse("coproduction:commissioning")).status_code == 403

@@ -4,12 +4,13 @@ on, logs delivery and records a review; both answer the survey and see where the
 page passes axe, and screenshots are kept at desktop and phone width."""
 
 import pytest
+from django.contrib.auth.models import Group
 
 from coproduction.models import CapabilityItem, CapabilityTerm, Partnership
 from search.services import index_rebuild
 from tests.conftest import make_editor
 from tests.e2e.test_accessibility import AXE, sign_in, violations
-from tests.factories import ActivityFactory, OrganisationFactory, VenueFactory
+from tests.factories import ActivityFactory, OrganisationFactory, UserFactory, VenueFactory
 from tests.factories.coproduction import (
     CapabilityProfileFactory,
     ServiceTeamFactory,
@@ -155,6 +156,14 @@ def test_a_partnership_from_ask_to_review(new_context, axe_source, screenshot, s
     partnership = Partnership.objects.get()
     assert partnership.status == "reviewing" and partnership.reviews.get().level == 4
     assert partnership.deliveries.get().reached_by_group == {"Tamil": 31}
+
+    commissioner = UserFactory(username="cam", groups=[Group.objects.get(name="Commissioners")])
+    assert commissioner.pk
+    office = new_context(viewport={"width": 1280, "height": 900}).new_page()
+    sign_in(office, "cam")
+    office.goto("/coproduction/commissioning/")
+    expect(office.get_by_role("heading", name="Coverage and gaps", level=1)).to_be_visible()
+    check(office, axe_source, screenshot, "commissioning", problems)
 
     # The group's own words reach the page only as text.
     editor.goto(f"/coproduction/groups/{near.pk}/profile/")

@@ -173,6 +173,8 @@ insights           GET   LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY  
 copro.home         GET   LOGIN  ABSENT DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  ABSENT ALLOW  ALLOW
 copro.matrix       GET   LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  ABSENT ALLOW  ALLOW
 copro.matrix_csv   GET   LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  ABSENT ALLOW  ALLOW
+copro.commission   GET   LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  ALLOW
+copro.commission_csv GET LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  ALLOW
 copro.ask          GET   LOGIN  HIDDEN DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  HIDDEN ALLOW  ALLOW
 copro.ask_add      GET   LOGIN  HIDDEN DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  HIDDEN HIDDEN HIDDEN
 copro.ask_add      POST  LOGIN  HIDDEN DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  HIDDEN HIDDEN HIDDEN
@@ -661,6 +663,10 @@ ACTIONS: dict[str, Action] = {
     "copro.matrix_csv": Action(
         lambda w: reverse("coproduction:matrix") + "?format=csv", shows=lambda w: ASK_TITLE
     ),
+    "copro.commission": Action(
+        lambda w: reverse("coproduction:commissioning"), shows=lambda w: "Coverage and gaps"
+    ),
+    "copro.commission_csv": Action(lambda w: reverse("coproduction:commissioning") + "?format=csv"),
     "copro.ask": Action(
         lambda w: reverse("coproduction:ask", args=[w.ask1.pk]), shows=lambda w: ASK_TITLE
     ),
