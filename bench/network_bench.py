@@ -23,6 +23,7 @@ import time
 from pathlib import Path
 
 import django
+import networkx as nx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -31,8 +32,6 @@ COMMUNITIES = ("Tamil", "Somali", "Polish", "Irish", "Chinese", "Carers", "LGBTQ
 
 
 def random_system():
-    import networkx as nx
-
     graph = nx.gnm_random_graph(NODES, EDGES, seed=SEED)
     rng = random.Random(SEED)
     for node in graph:
@@ -59,7 +58,7 @@ def main() -> int:
         f"sqlite:///{Path(tempfile.gettempdir()) / 'network-bench.sqlite3'}"
     )
     django.setup()
-    from coproduction.network import describe, metrics
+    from coproduction.network import describe, metrics  # it needs Django set up first
 
     graph = random_system()
     print(
