@@ -97,8 +97,8 @@ def system_graph(*, on: datetime.date) -> nx.Graph:
     - links entered by groups and moderators that hold on the day (started on or before it,
       not ended before it);
     - two groups whose current activities meet at the same venue (activities published by
-      then: the directory keeps no history of venues, so an activity that has moved counts
-      where it is now);
+      then, dated from when the second began there: the directory keeps no history of venues,
+      so an activity that has moved counts where it is now);
     - each partnership made by then, unless it closed before the day: its team to it, and it
       to each group that had accepted by then (a group that has not accepted is not linked).
     """
@@ -136,21 +136,23 @@ def system_graph(*, on: datetime.date) -> nx.Graph:
             derived=False,
         )
 
-    by_venue: dict[int, list[int]] = {}
+    by_venue: dict[int, list[tuple[int, datetime.datetime | None]]] = {}
     for pk, venues in organisation_venues(published_by=end).items():
         if pk in groups:
-            for venue in venues:
-                by_venue.setdefault(venue, []).append(pk)
+            for venue, published in venues.items():
+                by_venue.setdefault(venue, []).append((pk, published))
     for members in by_venue.values():
-        members.sort()
-        for i, a in enumerate(members):
-            for b in members[i + 1 :]:
+        members.sort(key=lambda member: member[0])
+        for i, (a, a_since) in enumerate(members):
+            for b, b_since in members[i + 1 :]:
+                # They share the venue from when the second of them began meeting there.
+                known = [d for d in (a_since, b_since) if d is not None]
                 _link(
                     graph,
                     node_id(GROUP, a),
                     node_id(GROUP, b),
                     kind=SHARED_VENUE,
-                    since=None,
+                    since=timezone.localdate(max(known)) if known else None,
                     derived=True,
                 )
 

@@ -10,6 +10,7 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from assets_directory.models import Activity
 from coproduction import network
 from coproduction.models import CapabilityItem, GroupLink, Partnership, PartnershipEvent
 from coproduction.network import describe, metrics, system_graph, to_csv_rows, to_graphml
@@ -245,6 +246,18 @@ def test_groups_whose_activities_meet_at_one_venue_are_linked_and_others_are_not
     assert graph.edges[gid(alpha), gid(beta)]["derived"] is True
     assert graph.degree(gid(gamma)) == 0
     assert graph.nodes[gid(gamma)]["label"] == "Gamma"
+
+
+@pytest.mark.django_db
+def test_a_shared_venue_links_two_groups_from_when_the_second_began_meeting_there(groups):
+    alpha, beta, _ = groups
+    hall = VenueFactory()
+    first = ActivityFactory(parent=alpha, venue=hall)
+    second = ActivityFactory(parent=beta, venue=hall)
+    Activity.objects.filter(pk=first.pk).update(first_published_at=aware(JAN))
+    Activity.objects.filter(pk=second.pk).update(first_published_at=aware(FEB))
+    assert not system_graph(on=JAN).has_edge(gid(alpha), gid(beta))
+    assert system_graph(on=FEB).edges[gid(alpha), gid(beta)]["since"] == "2027-02-15"
 
 
 @pytest.mark.django_db
