@@ -335,3 +335,31 @@ def editor_organisations(*, user) -> list[EditedOrganisation]:
         EditedOrganisation(organisation, tuple(by_parent.get(organisation.path, ())))
         for organisation in organisations
     ]
+
+
+def organisation_venues(*, published_by=None) -> dict[int, dict[int, object]]:
+    """{organisation pk: {venue pk: when its first current activity there was first published
+    (None when not known)}}, in two queries whatever the number of groups: the activities'
+    venues, then the live organisations above them.
+
+    With `published_by` (a datetime), only activities first published by then count: the
+    venues the groups shared at that date, as far as the directory still shows it.
+    """
+    activities = Activity.objects.current().filter(venue__isnull=False)
+    if published_by is not None:
+        # A page made without being published through Wagtail (an import) has no date: it counts.
+        activities = activities.filter(
+            Q(first_published_at__isnull=True) | Q(first_published_at__lte=published_by)
+        )
+    by_parent: dict[str, dict[int, object]] = {}
+    rows = activities.values_list("path", "venue_id", "first_published_at")
+    for path, venue_id, published in rows:
+        venues = by_parent.setdefault(path[: -Activity.steplen], {})
+        known = venues.get(venue_id, published)
+        venues[venue_id] = (
+            published if known is None or published is None else min(known, published)
+        )
+    if not by_parent:
+        return {}
+    organisations = Organisation.objects.live().filter(path__in=list(by_parent))
+    return {pk: by_parent[path] for pk, path in organisations.values_list("pk", "path")}

@@ -27,6 +27,7 @@ from .models import (
     CapabilityItem,
     CapabilityProfile,
     CapabilityTerm,
+    GroupLink,
     ServiceLine,
     ServiceTeam,
     ServiceTeamMembership,
@@ -244,6 +245,12 @@ KIND_ITEMS = {
 GOVERNANCE = ("Safeguarding policy", "Public liability insurance", "DBS-checked volunteers",
               "Written constitution")  # fmt: skip
 VERIFIED_ON = datetime.date(2026, 3, 16)
+# Links groups and moderators enter between groups (the network map): how many, and the two
+# years they start in; one in six has ended after half a year.
+DEMO_LINKS = 30
+LINKS_FROM = datetime.date(2025, 1, 6)
+LINK_KINDS = (GroupLink.Kind.SHARED_MEMBERS, GroupLink.Kind.JOINT_ACTIVITY,
+              GroupLink.Kind.REFERRALS, GroupLink.Kind.REFERRALS, GroupLink.Kind.OTHER)  # fmt: skip
 EVIDENCE = {
     Kind.GOVERNANCE: "Moderator saw the document, in date, at the group's visit in March 2026.",
     Kind.PEOPLE: "Moderator saw the group's training records.",
@@ -483,6 +490,26 @@ class _Builder:
         if profiled:
             for spec in DEMO_PARTNERSHIPS:
                 self._partnership(spec, teams, asks, profiled)
+            self._links(profiled)
+
+    def _links(self, groups: list[Organisation]) -> None:
+        """DEMO_LINKS links between the profiled groups, the same each time: each group to the
+        next (a chain, so the map is connected through some groups only), then chords."""
+        rng = random.Random(f"{SEED}-links")
+        pairs = list(zip(groups, groups[1:], strict=False))[: DEMO_LINKS // 2]
+        others = [(a, b) for i, a in enumerate(groups) for b in groups[i + 2 :]]
+        pairs += rng.sample(others, min(len(others), DEMO_LINKS - len(pairs)))
+        for number, (a, b) in enumerate(pairs):
+            started_on = LINKS_FROM + datetime.timedelta(days=rng.randint(0, 700))
+            GroupLink.objects.create(
+                from_organisation=a,
+                to_organisation=b,
+                kind=rng.choice(LINK_KINDS),
+                started_on=started_on,
+                ended_on=started_on + datetime.timedelta(days=182) if number % 6 == 5 else None,
+                note="Entered for the demo.",
+                created_by=self.moderator,
+            )
 
     # Teams and their people -------------------------------------------------------------
 

@@ -19,6 +19,7 @@ from .models import (
     CapabilityProfile,
     CapabilityTerm,
     DeliveryLog,
+    GroupLink,
     Partnership,
     PartnershipEvent,
     PartnershipGroup,
@@ -307,3 +308,29 @@ def item_unverify(*, item: CapabilityItem) -> CapabilityItem:
     item.evidence = ""
     item.save(update_fields=["verified_on", "verified_by", "evidence"])
     return item
+
+
+def link_record(
+    *, from_organisation, to_organisation, kind: str, started_on: datetime.date, by, note: str = ""
+) -> GroupLink:
+    """A link between two groups, entered by one of them or a moderator (the view checks who)."""
+    if from_organisation.pk == to_organisation.pk:
+        raise Refused("A group cannot be linked to itself: choose another group.")
+    if kind not in GroupLink.Kind.values:
+        raise Refused("Choose what kind of link it is.")
+    exists = GroupLink.objects.filter(
+        from_organisation=from_organisation,
+        to_organisation=to_organisation,
+        kind=kind,
+        started_on=started_on,
+    ).exists()
+    if exists:
+        raise Refused("That link is already recorded from that date.")
+    return GroupLink.objects.create(
+        from_organisation=from_organisation,
+        to_organisation=to_organisation,
+        kind=kind,
+        started_on=started_on,
+        note=(note or "").strip(),
+        created_by=by,
+    )

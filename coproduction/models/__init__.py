@@ -1,5 +1,6 @@
 """Coproduction's data: the shared vocabulary, service teams and their asks, groups' capability
-profiles (`core`), and the partnerships between them (`partnerships`)."""
+profiles (`core`), the partnerships between them (`partnerships`), and the links between groups
+(`network`)."""
 
 from .core import (
     Ask,
@@ -11,6 +12,7 @@ from .core import (
     ServiceTeamMembership,
     validate_outcodes,
 )
+from .network import GroupLink
 from .partnerships import (
     DeliveryLog,
     Partnership,
@@ -26,6 +28,7 @@ __all__ = [
     "CapabilityProfile",
     "CapabilityTerm",
     "DeliveryLog",
+    "GroupLink",
     "Partnership",
     "PartnershipEvent",
     "PartnershipGroup",

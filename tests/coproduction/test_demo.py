@@ -1,16 +1,19 @@
 """The demo coproduction system `manage.py load_demo` builds on the demo borough."""
 
+import datetime
+
 import pytest
 from django.contrib.auth import authenticate
 
 from assets_directory.demo.builder import DemoBuilder, ensure_demo_accounts
 from assets_directory.models import Organisation
-from coproduction.demo import DEMO_ASKS, DEMO_PARTNERSHIPS, ensure_demo_coproduction
+from coproduction.demo import DEMO_ASKS, DEMO_PARTNERSHIPS, _Builder, ensure_demo_coproduction
 from coproduction.models import (
     Ask,
     CapabilityItem,
     CapabilityProfile,
     DeliveryLog,
+    GroupLink,
     Partnership,
     PartnershipEvent,
     Review,
@@ -19,6 +22,7 @@ from coproduction.models import (
     ServiceTeamMembership,
     SurveyResponse,
 )
+from coproduction.network import system_graph
 
 pytestmark = pytest.mark.django_db
 Status = Partnership.Status
@@ -33,6 +37,7 @@ MODELS = (
     Review,
     DeliveryLog,
     SurveyResponse,
+    GroupLink,
 )
 
 
@@ -134,3 +139,40 @@ def test_running_the_demo_again_changes_nothing_and_returns_the_accounts(loaded)
     again = ensure_demo_coproduction()
     assert again == loaded
     assert counts() == before
+
+
+def test_thirty_links_between_profiled_groups_some_ended_the_same_each_time(loaded):
+    def links():
+        return [
+            (link.from_organisation_id, link.to_organisation_id, link.kind, link.started_on)
+            for link in GroupLink.objects.order_by("pk")
+        ]
+
+    first = links()
+    assert len(first) == 30
+    profiled = set(CapabilityProfile.objects.values_list("organisation_id", flat=True))
+    assert all({a, b} <= profiled for a, b, *_ in first)
+    assert len({kind for _, _, kind, _ in first}) >= 3
+    assert GroupLink.objects.filter(ended_on__isnull=False).count() == 5
+    GroupLink.objects.all().delete()
+    builder = _Builder()
+    builder._links(builder._chosen())
+    assert links() == first
+
+
+def test_the_demo_network_has_its_links_that_hold_on_the_day(loaded):
+    day = datetime.date(2026, 12, 31)
+    active = {
+        frozenset((f"group:{link.from_organisation_id}", f"group:{link.to_organisation_id}"))
+        for link in GroupLink.objects.all()
+        if link.active_on(day)
+    }
+    graph = system_graph(on=day)
+    between_groups = {
+        frozenset((a, b))
+        for a, b in graph.edges
+        if a.startswith("group:") and b.startswith("group:")
+    }
+    # The borough here has no activities, so no shared venues: only the links entered.
+    assert between_groups == active
+    assert 20 <= len(active) < 30
