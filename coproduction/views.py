@@ -215,6 +215,21 @@ def _partnership_page(request, partnership, *, status=200, survey_for=None, **fo
     )
 
 
+def _act(request, partnership, form, *, name, action, done, **page):
+    """Run `action` (a service call) once the posted `form` is valid, and go back to the
+    partnership's page saying `done`; a refusal becomes the form's error, shown with the form
+    again (as the page's form `name`)."""
+    if form.is_valid():
+        try:
+            action()
+        except Refused as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, done() if callable(done) else done)
+            return redirect("coproduction:partnership", pk=partnership.pk)
+    return _partnership_page(request, partnership, status=400, **{name: form}, **page)
+
+
 @access.coproduction_required
 def partnership_detail(request, pk):
     return _partnership_page(request, access.partnership_for(request, pk))
@@ -226,20 +241,19 @@ def partnership_move_view(request, pk):
     partnership = access.partnership_for(request, pk)
     access.require_team(request.user, partnership.team)
     form = MoveForm(request.POST, partnership=partnership)
-    if form.is_valid():
-        try:
-            partnership_move(
-                partnership=partnership,
-                to=form.cleaned_data["to"],
-                by=request.user,
-                note=form.cleaned_data["note"],
-            )
-        except PartnershipRefused as refused:
-            form.add_error(None, str(refused))
-        else:
-            messages.success(request, "Partnership moved on.")
-            return redirect("coproduction:partnership", pk=partnership.pk)
-    return _partnership_page(request, partnership, move=form, status=400)
+    return _act(
+        request,
+        partnership,
+        form,
+        name="move",
+        action=lambda: partnership_move(
+            partnership=partnership,
+            to=form.cleaned_data["to"],
+            by=request.user,
+            note=form.cleaned_data["note"],
+        ),
+        done="Partnership moved on.",
+    )
 
 
 @access.coproduction_required
@@ -250,15 +264,16 @@ def partnership_accept_view(request, pk):
     if not waiting:
         raise PermissionDenied("Only an editor of a group invited can accept.")
     form = AcceptForm(request.POST, organisations=waiting)
-    if form.is_valid():
-        try:
-            partnership_accept(partnership=partnership, organisation=form.chosen(), by=request.user)
-        except PartnershipRefused as refused:
-            form.add_error(None, str(refused))
-        else:
-            messages.success(request, f"{form.chosen().title} has accepted the partnership.")
-            return redirect("coproduction:partnership", pk=partnership.pk)
-    return _partnership_page(request, partnership, accept=form, status=400)
+    return _act(
+        request,
+        partnership,
+        form,
+        name="accept",
+        action=lambda: partnership_accept(
+            partnership=partnership, organisation=form.chosen(), by=request.user
+        ),
+        done=lambda: f"{form.chosen().title} has accepted the partnership.",
+    )
 
 
 @access.coproduction_required
@@ -267,15 +282,16 @@ def partnership_delivery(request, pk):
     partnership = access.partnership_for(request, pk)
     access.require_team(request.user, partnership.team)
     form = DeliveryForm(request.POST)
-    if form.is_valid():
-        try:
-            delivery_record(partnership=partnership, by=request.user, **form.cleaned_data)
-        except PartnershipRefused as refused:
-            form.add_error(None, str(refused))
-        else:
-            messages.success(request, "Delivery logged.")
-            return redirect("coproduction:partnership", pk=partnership.pk)
-    return _partnership_page(request, partnership, delivery=form, status=400)
+    return _act(
+        request,
+        partnership,
+        form,
+        name="delivery",
+        action=lambda: delivery_record(
+            partnership=partnership, by=request.user, **form.cleaned_data
+        ),
+        done="Delivery logged.",
+    )
 
 
 @access.coproduction_required
@@ -284,15 +300,14 @@ def partnership_review(request, pk):
     partnership = access.partnership_for(request, pk)
     access.require_team(request.user, partnership.team)
     form = ReviewForm(request.POST)
-    if form.is_valid():
-        try:
-            review_record(partnership=partnership, by=request.user, **form.cleaned_data)
-        except PartnershipRefused as refused:
-            form.add_error(None, str(refused))
-        else:
-            messages.success(request, "Review recorded. Each partner can now answer the survey.")
-            return redirect("coproduction:partnership", pk=partnership.pk)
-    return _partnership_page(request, partnership, review=form, status=400)
+    return _act(
+        request,
+        partnership,
+        form,
+        name="review",
+        action=lambda: review_record(partnership=partnership, by=request.user, **form.cleaned_data),
+        done="Review recorded. Each partner can now answer the survey.",
+    )
 
 
 @access.coproduction_required
@@ -306,20 +321,20 @@ def review_survey(request, pk, review_id):
     if review is None:
         raise Http404("No such review.")
     form = SurveyForm(request.POST)
-    if form.is_valid():
-        try:
-            survey_answer(
-                review=review,
-                respondent=request.user,
-                organisation=partner or None,
-                answers=form.answers(),
-            )
-        except PartnershipRefused as refused:
-            form.add_error(None, str(refused))
-        else:
-            messages.success(request, "Thank you: your answers are saved.")
-            return redirect("coproduction:partnership", pk=partnership.pk)
-    return _partnership_page(request, partnership, survey=form, survey_for=review, status=400)
+    return _act(
+        request,
+        partnership,
+        form,
+        name="survey",
+        action=lambda: survey_answer(
+            review=review,
+            respondent=request.user,
+            organisation=partner or None,
+            answers=form.answers(),
+        ),
+        done="Thank you: your answers are saved.",
+        survey_for=review,
+    )
 
 
 def _profile_page(request, organisation, *, form=None, verify=None, status=200):
