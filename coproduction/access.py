@@ -17,7 +17,6 @@ from django.http import Http404
 
 from assets_directory.models import Organisation
 from assets_directory.permissions import organisations_edited_by
-from common.middleware import mark_private
 
 from .models import Ask, Partnership, ServiceTeam
 
@@ -156,8 +155,3 @@ def profile_organisation(request, organisation_id: int):
 
 def edits(user, organisation) -> bool:
     return organisations_edited_by(user).filter(pk=organisation.pk).exists()
-
-
-def private(response):
-    """A download of coproduction's data, never kept by a browser or a shared cache."""
-    return mark_private(response)

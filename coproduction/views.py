@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from common import deprivation
 from common.csv_export import csv_response
+from common.middleware import mark_private
 
 from . import access
 from .forms import (
@@ -456,7 +457,7 @@ def matrix(request):
         rows = (
             [row.profile.organisation.title, *(f.score for f in row.fits)] for row in table.rows
         )
-        return access.private(csv_response("capability-matrix.csv", header, rows))
+        return mark_private(csv_response("capability-matrix.csv", header, rows))
     query = request.GET.copy()
     query.pop("sort", None)
     query.pop("format", None)
@@ -493,7 +494,7 @@ def commissioning(request):
             ]
             for gap in overview.gaps
         )
-        return access.private(csv_response("coproduction-gaps.csv", header, rows))
+        return mark_private(csv_response("coproduction-gaps.csv", header, rows))
     return render(
         request,
         "coproduction/commissioning.html",

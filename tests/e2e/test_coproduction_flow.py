@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group
 from coproduction.models import CapabilityItem, CapabilityTerm, Partnership
 from search.services import index_rebuild
 from tests.conftest import make_editor
-from tests.e2e.test_accessibility import AXE, sign_in, violations
+from tests.e2e.test_accessibility import axe_source, sign_in, violations
 from tests.factories import ActivityFactory, OrganisationFactory, UserFactory, VenueFactory
 from tests.factories.coproduction import (
     CapabilityProfileFactory,
@@ -22,14 +22,8 @@ expect = pytest.importorskip(
 ).expect
 
 pytestmark = pytest.mark.e2e
+__all__ = ["axe_source"]  # a fixture, used by name
 HOSTILE = '<img src=x onerror="window.hacked=1">Tooting & <b>Tamil</b>'
-
-
-@pytest.fixture(scope="module")
-def axe_source():
-    if not AXE.exists():
-        pytest.skip(f"{AXE} is missing: `make test` installs axe-core with npm (package.json).")
-    return AXE.read_text()
 
 
 @pytest.fixture

@@ -23,12 +23,13 @@ from __future__ import annotations
 
 import http.client
 import json
-import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlsplit
+
+from tests.search.es_stub import LoopbackServer
 
 ES_VERSION = "9.1.0"
 JSON = "application/json"
@@ -137,15 +138,7 @@ def _as_elasticsearch_info(data: bytes) -> bytes:
     return json.dumps(info).encode()
 
 
-class _ShimServer(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request, client_address):
-        # A client that gave up (a timeout being tested) is not the server's error.
-        if isinstance(sys.exc_info()[1], ConnectionError):
-            return
-        super().handle_error(request, client_address)
-
+class _ShimServer(LoopbackServer):
     shim: MediaTypeShim
 
 

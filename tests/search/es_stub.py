@@ -134,7 +134,9 @@ class _Handler(BaseHTTPRequestHandler):
         pass  # keep test output clean
 
 
-class _Server(ThreadingHTTPServer):
+class LoopbackServer(ThreadingHTTPServer):
+    """A threaded loopback server for tests (the stub's, the emulator's shim)."""
+
     daemon_threads = True
 
     def handle_error(self, request, client_address):
@@ -143,6 +145,8 @@ class _Server(ThreadingHTTPServer):
             return
         super().handle_error(request, client_address)
 
+
+class _Server(LoopbackServer):
     stub: StubElasticsearch
 
 
