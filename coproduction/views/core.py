@@ -17,8 +17,8 @@ from common import deprivation
 from common.csv_export import csv_response
 from common.middleware import mark_private
 
-from . import access
-from .forms import (
+from .. import access
+from ..forms import (
     AcceptForm,
     AskForm,
     DeliveryForm,
@@ -30,7 +30,7 @@ from .forms import (
     SurveyForm,
     VerifyForm,
 )
-from .models import (
+from ..models import (
     Ask,
     CapabilityItem,
     CapabilityProfile,
@@ -38,14 +38,14 @@ from .models import (
     Partnership,
     SurveyResponse,
 )
-from .selectors import (
+from ..selectors import (
     CAPABLE_SCORE,
     candidates_for,
     capability_matrix,
     commissioning_overview,
     survey_summary,
 )
-from .services import (
+from ..services import (
     DELIVERY_STATUSES,
     PartnershipRefused,
     Refused,
