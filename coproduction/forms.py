@@ -11,6 +11,7 @@ from common.forms import NamedErrorsMixin, PlainTextFormMixin, name_errors
 
 from .models import Ask, CapabilityTerm, Partnership, Review, ServiceLine
 from .models.partnerships import SURVEY_QUESTIONS
+from .services import DOCUMENT_TYPES
 
 MAX_AREAS = 20
 
@@ -364,3 +365,19 @@ class MatrixFilterForm(NamedErrorsMixin, PlainTextFormMixin, forms.Form):
         if len(areas) != 1:
             raise ValidationError("Enter one outward code, such as SW17.")
         return areas[0]
+
+
+class DocumentForm(NamedErrorsMixin, PlainTextFormMixin, forms.Form):
+    """A document kept with the delivery log; the service checks its kind and size."""
+
+    title = forms.CharField(label="Title", max_length=160)
+    file = forms.FileField(
+        label="File",
+        max_length=200,
+        help_text=(
+            "A PDF, word-processor, spreadsheet or presentation file, CSV, text, PNG or JPEG, "
+            "up to 10 MB. Only the partners, their moderators and commissioners can open it: "
+            "leave out the names of people reached."
+        ),
+        widget=forms.FileInput(attrs={"accept": ",".join(f".{e}" for e in DOCUMENT_TYPES)}),
+    )

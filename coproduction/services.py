@@ -21,6 +21,7 @@ from .models import (
     DeliveryLog,
     GroupLink,
     Partnership,
+    PartnershipDocument,
     PartnershipEvent,
     PartnershipGroup,
     Review,
@@ -35,7 +36,12 @@ DELIVERY_STATUSES = (Status.DELIVERING, Status.REVIEWING, Status.SUSTAINED)
 
 
 class Refused(ValueError):
-    """A change coproduction's rules do not allow; the message says why, in words."""
+    """A change coproduction's rules do not allow; the message says why, in words, and `field`
+    names the form field it is about, if one is."""
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
 
 class PartnershipRefused(Refused):
@@ -334,3 +340,96 @@ def link_record(
         note=(note or "").strip(),
         created_by=by,
     )
+
+
+# What a partnership's documents may be, and the type each is served as (never the one the
+# uploader's browser claimed).
+DOCUMENT_TYPES = {
+    "pdf": "application/pdf",
+    "doc": "application/msword",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "odt": "application/vnd.oasis.opendocument.text",
+    "xls": "application/vnd.ms-excel",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "ods": "application/vnd.oasis.opendocument.spreadsheet",
+    "ppt": "application/vnd.ms-powerpoint",
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "odp": "application/vnd.oasis.opendocument.presentation",
+    "csv": "text/csv",
+    "txt": "text/plain",
+    "png": "image/png",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+}
+DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
+# The first bytes of the kinds a browser would render, so that a script renamed .png is refused.
+_SIGNATURES = {
+    "pdf": (b"%PDF-",),
+    "png": (b"\x89PNG\r\n\x1a\n",),
+    "jpg": (b"\xff\xd8\xff",),
+    "jpeg": (b"\xff\xd8\xff",),
+}
+
+
+def document_extension(filename: str) -> str:
+    return filename.rpartition(".")[2].lower() if "." in filename else ""
+
+
+def _document_name(filename: str) -> str:
+    """The name people gave the file, reduced to its last part and plain characters."""
+    name = filename.replace("\\", "/").rpartition("/")[2]
+    name = "".join(c for c in name if c.isprintable() and c not in '"<>:|?*')
+    return name.strip(" .")[:200] or "document"
+
+
+@transaction.atomic
+def document_add(*, partnership: Partnership, by, title: str, upload) -> PartnershipDocument:
+    """Keep a file with the partnership's delivery log, in private storage."""
+    title = title.strip()
+    if not title:
+        raise Refused("Give the document a title.", field="title")
+    extension = document_extension(upload.name or "")
+    if extension not in DOCUMENT_TYPES:
+        raise Refused(
+            "Upload a PDF, a word-processor, spreadsheet or presentation file, a CSV or text "
+            "file, or a PNG or JPEG picture.",
+            field="file",
+        )
+    if upload.size > DOCUMENT_MAX_BYTES:
+        raise Refused(
+            f"The file is larger than {DOCUMENT_MAX_BYTES // (1024 * 1024)} MB.", field="file"
+        )
+    if upload.size == 0:
+        raise Refused("The file is empty.", field="file")
+    signatures = _SIGNATURES.get(extension)
+    if signatures:
+        upload.seek(0)
+        head = upload.read(16)
+        upload.seek(0)
+        if not head.startswith(signatures):
+            raise Refused(
+                f"The file is named .{extension} but is not a {extension.upper()} file.",
+                field="file",
+            )
+    document = PartnershipDocument(
+        partnership=partnership,
+        title=title[:160],
+        filename=_document_name(upload.name),
+        size=upload.size,
+        uploaded_by=by,
+    )
+    document.file.save(upload.name, upload, save=False)
+    try:
+        document.save()
+    except Exception:
+        # No row, no file: nothing is left that no page lists.
+        document.file.delete(save=False)
+        raise
+    return document
+
+
+def document_remove(*, document: PartnershipDocument) -> None:
+    """Delete the document and, once that is committed, its file."""
+    storage, name = document.file.storage, document.file.name
+    document.delete()
+    transaction.on_commit(lambda: storage.delete(name))

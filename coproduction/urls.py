@@ -1,6 +1,7 @@
 from django.urls import path
 
 from .views import core as views
+from .views import documents
 
 app_name = "coproduction"
 
@@ -28,5 +29,16 @@ urlpatterns = [
         "partnerships/<int:pk>/reviews/<int:review_id>/survey/",
         views.review_survey,
         name="review_survey",
+    ),
+    path("partnerships/<int:pk>/documents/", documents.document_upload, name="document_upload"),
+    path(
+        "partnerships/<int:pk>/documents/<int:document_id>/",
+        documents.document_download,
+        name="document",
+    ),
+    path(
+        "partnerships/<int:pk>/documents/<int:document_id>/delete/",
+        documents.document_delete,
+        name="document_delete",
     ),
 ]

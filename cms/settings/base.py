@@ -28,6 +28,7 @@ env = environ.Env(
     DEFAULT_FROM_EMAIL=(str, "Common Ground <noreply@localhost>"),
     MODERATOR_EMAILS=(list, []),
     MEDIA_ROOT=(str, str(BASE_DIR / "var" / "media")),
+    PRIVATE_MEDIA_ROOT=(str, str(BASE_DIR / "var" / "private")),
     STATIC_ROOT=(str, str(BASE_DIR / "var" / "static")),
     MAP_TILE_URL=(str, ""),
     MAP_TILE_ATTRIBUTION=(str, ""),
@@ -174,6 +175,9 @@ STATIC_ROOT = env("STATIC_ROOT")
 STATIC_URL = "/static/"
 MEDIA_ROOT = env("MEDIA_ROOT")
 MEDIA_URL = "/media/"
+# Uploads only signed-in people may fetch (partnerships' documents): outside MEDIA_ROOT, served by
+# views that check who asks (common.storage.PrivateStorage).
+PRIVATE_MEDIA_ROOT = env("PRIVATE_MEDIA_ROOT")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

@@ -24,6 +24,7 @@ CSRF_COOKIE_SECURE = False
 # through the broker (tests/assets_directory/test_tasks.py) switch this off and start a worker.
 CELERY_TASK_ALWAYS_EAGER = True
 MEDIA_ROOT = str(BASE_DIR / "var" / "test-media")  # noqa: F405
+PRIVATE_MEDIA_ROOT = str(BASE_DIR / "var" / "test-private")  # noqa: F405
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }

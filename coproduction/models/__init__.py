@@ -16,6 +16,7 @@ from .network import GroupLink
 from .partnerships import (
     DeliveryLog,
     Partnership,
+    PartnershipDocument,
     PartnershipEvent,
     PartnershipGroup,
     Review,
@@ -30,6 +31,7 @@ __all__ = [
     "DeliveryLog",
     "GroupLink",
     "Partnership",
+    "PartnershipDocument",
     "PartnershipEvent",
     "PartnershipGroup",
     "Review",

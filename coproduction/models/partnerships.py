@@ -4,14 +4,19 @@ A partnership moves through a lifecycle (`Partnership.MOVES` says which moves ar
 `coproduction.services.partnership_move` refuses the others with a reason); every move is kept
 with its date and who made it. At each review the partners record the coproduction level reached
 and which of the four "co-"s happened, and each answers a short survey; between reviews, a
-delivery log counts what was done. Counts only: no one reached is named.
+delivery log counts what was done, with the partners' documents. Counts only: no one reached
+is named.
 """
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+
+from common.storage import PrivateStorage
 
 from .core import Ask, ServiceTeam
 
@@ -228,3 +233,31 @@ class SurveyResponse(models.Model):
 
     def __str__(self):
         return f"Survey answer for {self.review}"
+
+
+def _document_path(document, filename: str) -> str:
+    # The stored name is random: the name people gave the file is kept apart, shown only as
+    # text and sent back in the download's Content-Disposition.
+    return f"partnerships/{document.partnership_id}/{uuid.uuid4().hex}"
+
+
+class PartnershipDocument(models.Model):
+    """A file the partners keep with their delivery log: an evaluation, a report, a leaflet.
+
+    Kept in private storage and served only to those who can see the partnership."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="documents")
+    title = models.CharField(max_length=160)
+    file = models.FileField(upload_to=_document_path, storage=PrivateStorage(), max_length=200)
+    filename = models.CharField(max_length=200)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-pk"]
+
+    def __str__(self):
+        return self.title

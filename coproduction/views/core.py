@@ -22,6 +22,7 @@ from ..forms import (
     AcceptForm,
     AskForm,
     DeliveryForm,
+    DocumentForm,
     MatrixFilterForm,
     MoveForm,
     ProfileForm,
@@ -189,12 +190,14 @@ def _partnership_page(request, partnership, *, status=200, survey_for=None, **fo
     if survey_for is None and partner is not None and reviews and reviews[-1].pk not in answered:
         survey_for = reviews[-1]
     delivering = current in DELIVERY_STATUSES
+    keeps_documents = partner is not None
     defaults = {
         "move": MoveForm(partnership=partnership) if acts and Partnership.MOVES[current] else None,
         "accept": AcceptForm(organisations=waiting) if waiting else None,
         "delivery": DeliveryForm() if acts and delivering else None,
         "review": ReviewForm() if acts and current == Partnership.Status.REVIEWING else None,
         "survey": SurveyForm() if survey_for else None,
+        "document": DocumentForm() if keeps_documents else None,
     }
     shown = {name: forms.get(name) or form for name, form in defaults.items()}
     return render(
@@ -205,6 +208,7 @@ def _partnership_page(request, partnership, *, status=200, survey_for=None, **fo
             "groups": partnership.groups.select_related("organisation", "accepted_by"),
             "events": partnership.events.select_related("by", "organisation"),
             "deliveries": partnership.deliveries.all(),
+            "documents": partnership.documents.select_related("uploaded_by"),
             "reviews": [(review, survey_summary(review)) for review in reviews],
             "acts": acts,
             "waiting": waiting,
@@ -224,7 +228,8 @@ def _act(request, partnership, form, *, name, action, done, **page):
         try:
             action()
         except Refused as refused:
-            form.add_error(None, str(refused))
+            field = refused.field if refused.field in form.fields else None
+            form.add_error(field, str(refused))
         else:
             messages.success(request, done() if callable(done) else done)
             return redirect("coproduction:partnership", pk=partnership.pk)

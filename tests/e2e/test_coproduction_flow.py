@@ -59,7 +59,10 @@ def check(page, axe_source, screenshot, name, problems):
     screenshot(page, name)
 
 
-def test_a_partnership_from_ask_to_review(new_context, axe_source, screenshot, system, traffic):
+def test_a_partnership_from_ask_to_review(
+    new_context, axe_source, screenshot, system, traffic, settings, tmp_path
+):
+    settings.PRIVATE_MEDIA_ROOT = str(tmp_path / "private")
     team, near = system
     problems = {}
     lead = new_context(viewport={"width": 1280, "height": 900}).new_page()
@@ -116,6 +119,15 @@ def test_a_partnership_from_ask_to_review(new_context, axe_source, screenshot, s
     lead.get_by_label("People reached by community or age band (optional)").fill("Tamil: 31")
     lead.get_by_role("button", name="Log delivery").click()
     expect(lead.get_by_text("Delivery logged.")).to_be_visible()
+    # ...keeps the evaluation with it, which the group's editor can open.
+    lead.get_by_text("Add a document").click()
+    lead.get_by_label("Title").fill("Evaluation, January")
+    lead.get_by_label("File").set_input_files(
+        files=[{"name": "evaluation.txt", "mimeType": "text/plain", "buffer": b"Went well."}]
+    )
+    lead.get_by_role("button", name="Add the document").click()
+    expect(lead.get_by_text("“Evaluation, January” is kept with the partnership.")).to_be_visible()
+    check(lead, axe_source, screenshot, "partnership-document", problems)
     lead.get_by_label("Reviewing", exact=True).check()
     lead.get_by_role("button", name="Move", exact=True).click()
     lead.get_by_text("Record a review").click()
@@ -132,6 +144,9 @@ def test_a_partnership_from_ask_to_review(new_context, axe_source, screenshot, s
     lead.get_by_role("button", name="Send my answers").click()
 
     editor.reload()
+    with editor.expect_download() as download:
+        editor.get_by_role("link", name="Evaluation, January").click()
+    assert download.value.suggested_filename == "evaluation.txt"
     for question, answer in (("We share a clear purpose.", "4"), ("We trust each other.", "2"),
                              ("Each partner is committed to the work.", "4"),
                              ("Who does what is clear and agreed.", "3"),

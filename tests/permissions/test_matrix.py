@@ -82,6 +82,7 @@ from coproduction.models import (
     CapabilityProfile,
     DeliveryLog,
     Partnership,
+    PartnershipDocument,
     PartnershipGroup,
     Review,
     SurveyResponse,
@@ -187,6 +188,11 @@ copro.accept       POST  LOGIN  ALLOW  DENY   DENY   DENY   DENY   DENY   DENY  
 copro.delivery     POST  LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  HIDDEN DENY   DENY
 copro.review       POST  LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  HIDDEN DENY   DENY
 copro.survey       POST  LOGIN  ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  HIDDEN DENY   DENY
+# A partnership's documents: opened by whoever sees the partnership, added by its partners, removed
+# by whoever added one (A's editor, here) or its service team.
+copro.document     GET   LOGIN  ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  HIDDEN ALLOW  ALLOW
+copro.document_add POST  LOGIN  ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  HIDDEN DENY   DENY
+copro.document_del POST  LOGIN  ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  HIDDEN DENY   DENY
 # A group's capability profile: kept by its editors, verified by moderators; 404 to anyone else.
 copro.profile      GET   LOGIN  ALLOW  HIDDEN ALLOW  HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN ALLOW
 copro.profile      POST  LOGIN  ALLOW  HIDDEN DENY   HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN DENY
@@ -728,6 +734,27 @@ ACTIONS: dict[str, Action] = {
             "4",
         ),  # fmt: skip
         state=count(SurveyResponse),
+    ),
+    "copro.document": Action(
+        lambda w: reverse(
+            "coproduction:document", args=[w.reviewing.pk, w.partnership_document.pk]
+        ),
+        shows=lambda w: "Tea and talk notes",
+    ),
+    "copro.document_add": Action(
+        lambda w: reverse("coproduction:document_upload", args=[w.reviewing.pk]),
+        data=lambda w: {
+            "title": "Second leaflet",
+            "file": SimpleUploadedFile("leaflet.txt", b"Leaflet", content_type="text/plain"),
+        },
+        state=count(PartnershipDocument),
+    ),
+    "copro.document_del": Action(
+        lambda w: reverse(
+            "coproduction:document_delete", args=[w.reviewing.pk, w.partnership_document.pk]
+        ),
+        data=lambda w: {},
+        state=count(PartnershipDocument),
     ),
     "copro.profile": Action(
         lambda w: reverse("coproduction:profile", args=[w.org_a.pk]),
@@ -1360,7 +1387,11 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
     }
     media = str(tmp_path_factory.mktemp("media"))
     with (
-        override_settings(DIRECTORY_SEARCH=search, MEDIA_ROOT=media),
+        override_settings(
+            DIRECTORY_SEARCH=search,
+            MEDIA_ROOT=media,
+            PRIVATE_MEDIA_ROOT=str(tmp_path_factory.mktemp("private")),
+        ),
         django_db_blocker.unblock(),
         transaction.atomic(),
     ):

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
@@ -23,6 +24,7 @@ from assets_directory.services import claim_submit, registration_submit, report_
 from cms.models import SiteSettings
 from coproduction.models import CapabilityItem, CapabilityTerm
 from coproduction.services import (
+    document_add,
     partnership_accept,
     partnership_move,
     partnership_propose,
@@ -115,6 +117,7 @@ class World:
     partnership1: object = None  # team 1 with organisation A, waiting for A to accept
     reviewing: object = None  # team 1 with organisation A, being reviewed
     review: object = None  # ...its review, whose survey nobody has answered yet
+    partnership_document: object = None  # ...a document A's editor keeps with it
 
 
 def build_world() -> World:
@@ -241,6 +244,12 @@ def build_world() -> World:
         partnership_move(partnership=w.reviewing, to=stage, by=w.users["svc1"])
     w.review = review_record(
         partnership=w.reviewing, by=w.users["svc1"], held_on=timezone.localdate(), level=3
+    )
+    w.partnership_document = document_add(
+        partnership=w.reviewing,
+        by=w.users["ed_a"],
+        title="Notes",
+        upload=SimpleUploadedFile("notes.txt", b"Tea and talk notes", content_type="text/plain"),
     )
 
     # A person of team 1, with every part of a record ---------------------------------------
