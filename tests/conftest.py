@@ -159,3 +159,41 @@ def opensearch_emulator():
 
     with OpenSearchEmulator() as emulator:
         yield emulator
+
+
+# Fixtures through which a test reaches the database (pytest-django's own names;
+# django_db_setup for module fixtures that unblock the database themselves).
+DATABASE_FIXTURES = {
+    "db",
+    "transactional_db",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+    "live_server",
+    "django_db_setup",
+}
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--database-tests-only",
+        action="store_true",
+        help=(
+            "Run only the tests that reach the database (CI's second pass on PostgreSQL): "
+            "pytest-django refuses database access to the others, so a second database "
+            "cannot change their result."
+        ),
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    if not config.getoption("--database-tests-only"):
+        return
+    keep, drop = [], []
+    for item in items:
+        uses_database = item.get_closest_marker("django_db") is not None or bool(
+            DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
+        )
+        (keep if uses_database else drop).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
