@@ -1,5 +1,6 @@
 from django.urls import path
 
+from .views import commissioning
 from .views import core as views
 
 app_name = "coproduction"
@@ -7,7 +8,7 @@ app_name = "coproduction"
 urlpatterns = [
     path("", views.home, name="home"),
     path("matrix/", views.matrix, name="matrix"),
-    path("commissioning/", views.commissioning, name="commissioning"),
+    path("commissioning/", commissioning.commissioning, name="commissioning"),
     path("teams/<slug:team_slug>/asks/new/", views.ask_add, name="ask_add"),
     path("groups/<int:organisation_id>/profile/", views.profile_edit, name="profile"),
     path(
@@ -28,5 +29,10 @@ urlpatterns = [
         "partnerships/<int:pk>/reviews/<int:review_id>/survey/",
         views.review_survey,
         name="review_survey",
+    ),
+    path(
+        "partnerships/<int:pk>/evidence/",
+        commissioning.partnership_evidence,
+        name="partnership_evidence",
     ),
 ]

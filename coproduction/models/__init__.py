@@ -1,6 +1,7 @@
 """Coproduction's data: the shared vocabulary, service teams and their asks, groups' capability
-profiles (`core`), the partnerships between them (`partnerships`), and the links between groups
-(`network`)."""
+profiles (`core`), the partnerships between them (`partnerships`), the links between groups
+(`network`), and NHS England's ten principles with the evidence partnerships show them
+(`principles`)."""
 
 from .core import (
     Ask,
@@ -21,6 +22,7 @@ from .partnerships import (
     Review,
     SurveyResponse,
 )
+from .principles import PrincipleEvidence
 
 __all__ = [
     "Ask",
@@ -32,6 +34,7 @@ __all__ = [
     "Partnership",
     "PartnershipEvent",
     "PartnershipGroup",
+    "PrincipleEvidence",
     "Review",
     "ServiceLine",
     "ServiceTeam",
