@@ -382,3 +382,8 @@ class EvidenceForm(NamedErrorsMixin, PlainTextFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3, "maxlength": 300}),
         error_messages={"required": "Enter what shows the principle"},
     )
+
+    def __init__(self, *args, **kwargs):
+        # Its own ids: the partnership page's move form has a "note" too.
+        kwargs.setdefault("auto_id", "id_evidence_%s")
+        super().__init__(*args, **kwargs)
