@@ -10,6 +10,7 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -221,13 +222,21 @@ def capability_matrix(
     # The same venues (a group far from every area has none) give the same deprived
     # population: worked out once.
     deprived: dict[tuple, int | None] = {}
-    # Asks for the same areas (several for SW17) place the groups alike.
+    # Asks for the same areas (several for SW17) place the groups alike, and areas recur
+    # across asks: each area is searched once.
     placed: dict[tuple, dict] = {}
+    near_area: dict[tuple, dict[int, set]] = {}
     fits: dict[int, list[Fit]] = {p.pk: [] for p in profiles}
     for ask in asks:
         needs = ask_needs(ask)
         if needs.areas not in placed:
-            placed[needs.areas] = venues_near(needs.areas) if needs.areas else {}
+            venues: dict[int, set] = {}
+            for area in needs.areas:
+                if area not in near_area:
+                    near_area[area] = venues_near((area,))
+                for organisation_id, points in near_area[area].items():
+                    venues.setdefault(organisation_id, set()).update(points)
+            placed[needs.areas] = venues
         venues = placed[needs.areas]
         for profile in profiles:
             points = tuple(sorted(venues.get(profile.organisation_id, ())))
@@ -369,6 +378,27 @@ def commissioning_overview() -> Commissioning:
     )
 
 
+# The overview reads every open ask against every group (through the search index), too slow
+# to work out on each view of the report: it is kept until coproduction's data changes
+# (coproduction.signals forgets it) and for at most this long, since the venues in the
+# directory can change under it.
+OVERVIEW_CACHE_KEY = "coproduction:commissioning-overview"
+OVERVIEW_CACHE_SECONDS = 600
+
+
+def commissioning_overview_cached() -> Commissioning:
+    """`commissioning_overview()`, worked out once until coproduction's data changes."""
+    overview = cache.get(OVERVIEW_CACHE_KEY)
+    if overview is None:
+        overview = commissioning_overview()
+        cache.set(OVERVIEW_CACHE_KEY, overview, OVERVIEW_CACHE_SECONDS)
+    return overview
+
+
+def forget_commissioning_overview() -> None:
+    cache.delete(OVERVIEW_CACHE_KEY)
+
+
 def _month(day: datetime.date) -> datetime.date:
     return day.replace(day=1)
 
@@ -476,6 +506,10 @@ def commissioning_charts(overview: Commissioning, principles: Iterable[Principle
     return charts
 
 
+def _n(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
 def _most(pairs) -> tuple[str, int]:
     """The (label, count) with the highest count, the first of equals."""
     return max(pairs, key=lambda pair: pair[1], default=("", 0))
@@ -487,15 +521,15 @@ def _summaries(overview: Commissioning, principles: tuple[PrincipleRow, ...]) ->
     proposed = sum(n for _, n in months)
     busiest, most = _most(months)
     over_time = (
-        f"{proposed} partnerships proposed from {months[0][0]} to {months[-1][0]}; the most in "
-        f"{busiest} ({most})."
+        f"{_n(proposed, 'partnership')} proposed from {months[0][0]} to {months[-1][0]}; "
+        f"the most in {busiest} ({most})."
         if proposed
         else "No partnerships yet."
     )
     reviewed = sum(n for _, n in overview.by_level)
     high = sum(n for label, n in overview.by_level[3:])
     by_level = (
-        f"Of {reviewed} partnerships reviewed, {high} reached co-design or co-production at "
+        f"Of {_n(reviewed, 'partnership')} reviewed, {high} reached co-design or co-production at "
         "their latest review."
         if reviewed
         else "No partnership has been reviewed yet."
@@ -512,7 +546,7 @@ def _summaries(overview: Commissioning, principles: tuple[PrincipleRow, ...]) ->
     gaps = sum(g for *_, g in overview.by_line)
     line, most_gaps = _most((line, g) for line, *_, g in overview.by_line)
     coverage = (
-        f"{asks - gaps} of {asks} open asks have a group able to help; {gaps} are gaps"
+        f"Open asks with a group able to help: {asks - gaps} of {asks}. Gaps: {gaps}"
         + (f", the most in {line} ({most_gaps})." if gaps else ".")
         if asks
         else "No open asks."

@@ -24,7 +24,7 @@ from ..models.principles import BY_CODE, GUIDANCE
 from ..selectors import (
     CAPABLE_SCORE,
     commissioning_charts,
-    commissioning_overview,
+    commissioning_overview_cached,
     evidence_rows,
     principles_log,
 )
@@ -83,7 +83,7 @@ def commissioning(request):
         )
     if wanted == "evidence-csv":
         return mark_private(_evidence_csv())
-    overview = commissioning_overview()
+    overview = commissioning_overview_cached()
     if wanted == "csv":
         return mark_private(_gaps_csv(overview))
     principles = principles_log()

@@ -415,3 +415,21 @@ def test_there_are_ten_principles_numbered_in_the_guidances_order_each_with_a_sh
         assert principle.wording.endswith(".") and len(principle.wording) > len(principle.label)
     assert "excluded groups" in BY_CODE["excluded"].wording
     assert "voluntary, community and social enterprise" in BY_CODE["vcse"].wording
+
+
+def test_the_report_is_worked_out_again_when_coproductions_data_changes(
+    client, commissioner, team, member, organisation, search_index
+):
+    client.force_login(commissioner)
+    assert "Cooking in SW17" not in client.get(reverse(PAGE)).content.decode()
+    ask = AskFactory(team=team, title="Cooking in SW17", areas=["SW17"])
+    page = client.get(reverse(PAGE)).content.decode()
+    assert (
+        "Cooking in SW17" in page and "Open asks with a group able to help: 0 of 1. Gaps: 1" in page
+    )
+    ask.status = "closed"
+    ask.save()
+    assert "Cooking in SW17" not in client.get(reverse(PAGE)).content.decode()
+    partnership_propose(team=team, organisations=[organisation], by=member, title="Talk first")
+    page = client.get(reverse(PAGE)).content.decode()
+    assert "1 partnership proposed from" in page
