@@ -7,6 +7,7 @@ class CoproductionConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        # Models are not loaded when this module is imported: the signals need them.
         from . import signals
 
         signals.connect()

@@ -73,7 +73,7 @@ def commissioning(request):
     commissioners; the gaps (`?format=csv`) or the evidence log (`?format=evidence-csv`) as a
     spreadsheet."""
     if not access.sees_all(request.user):
-        raise PermissionDenied("This page is for commissioners.")
+        raise PermissionDenied("This report is for commissioners and moderators.")
     wanted = request.GET.get("format", "")
     if wanted not in FORMATS:
         return HttpResponseBadRequest(
