@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from common import deprivation
 from common.csv_export import csv_response
@@ -67,7 +67,7 @@ def _evidence_csv():
 
 
 @login_required
-@require_GET
+@require_safe
 def commissioning(request):
     """Coverage, gaps, how partnerships are going and the principles they show, for
     commissioners; the gaps (`?format=csv`) or the evidence log (`?format=evidence-csv`) as a
