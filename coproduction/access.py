@@ -155,3 +155,9 @@ def profile_organisation(request, organisation_id: int):
 
 def edits(user, organisation) -> bool:
     return organisations_edited_by(user).filter(pk=organisation.pk).exists()
+
+
+def records_evidence(user, partnership: Partnership) -> bool:
+    """Evidence of the principles is logged by the partnership's own team and by moderators
+    (both can see it): commissioners read the log and change nothing."""
+    return in_team(user, partnership.team) or can_verify(user)

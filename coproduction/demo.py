@@ -4,7 +4,10 @@ Seven service teams (one for each seeded service line), capability profiles of 2
 borough's groups (faith, cultural and peer groups among them), the teams' asks, and a dozen
 partnerships at every stage of their lifecycle with delivery logs, reviews and survey answers.
 
-Partnerships are made only through `coproduction.services`, so their history events are real.
+Partnerships are made only through `coproduction.services`, so their history events are real;
+each is then dated to the month it was proposed in (a few weeks before it starts), so that the
+commissioners' report shows them over time. Several have evidence of NHS England's ten
+principles for working with people and communities.
 Every choice is fixed (the groups by their place in the directory, the dates by the calendar),
 so two loads of one borough give the same system. Running it again changes nothing.
 """
@@ -18,6 +21,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
 from assets_directory.models import Organisation
 from assets_directory.services import organisation_grant_editors
@@ -28,6 +32,9 @@ from .models import (
     CapabilityProfile,
     CapabilityTerm,
     GroupLink,
+    Partnership,
+    PartnershipEvent,
+    PartnershipGroup,
     ServiceLine,
     ServiceTeam,
     ServiceTeamMembership,
@@ -35,6 +42,7 @@ from .models import (
 from .models.partnerships import SURVEY_QUESTIONS
 from .services import (
     delivery_record,
+    evidence_record,
     partnership_accept,
     partnership_move,
     partnership_propose,
@@ -441,6 +449,59 @@ DEMO_PARTNERSHIPS = (
 )  # fmt: skip
 
 
+# How long before it starts a partnership was proposed, and each group accepted.
+PROPOSED_BEFORE = datetime.timedelta(days=28)
+ACCEPTED_AFTER = datetime.timedelta(days=6)
+
+# Evidence of the principles, by partnership: (principle code, what shows it, days after the
+# partnership starts that it was logged).
+DEMO_EVIDENCE = {
+    "Health champions in faith communities": (
+        ("excluded", "Champions from three faith groups reach people who rarely come to the "
+         "surgery or answer screening letters.", 60),
+        ("vcse", "The three groups chose their champions and host the sessions; the team pays "
+         "for their time.", 30),
+        ("community_development", "The mosque's women's group now runs its own health "
+         "mornings, with the champions' support.", 150),
+    ),
+    "NHS Health Checks at the Islamic Centre": (
+        ("excluded", "132 health checks, most for men who had not had one at the surgery.", 90),
+        ("needs", "The group asked for evening dates after Friday prayers; the practice "
+         "changed its rota.", 100),
+    ),
+    "Peer-led diabetes self-management": (
+        ("coproduce", "Peer leaders now lead half the sessions and set the topics.", 190),
+        ("voices", "The group decides with the team how next year's funding is spent.", 280),
+        ("learn", "Each round's review changed the next round: shorter sessions, more "
+         "cooking.", 200),
+    ),
+    "Men's wellbeing at the shed": (
+        ("community_development", "Men came for the shed and stayed to talk; the shed now "
+         "runs a monthly open day.", 100),
+        ("coproduce", "Shed members co-design the sessions with the practitioners.", 190),
+        ("early", "Members were asked what would help before the sessions were planned, and "
+         "told what changed.", 7),
+    ),
+    "Memory café conversations": (
+        ("information", "A plain-English leaflet on memory assessment, written with the "
+         "café's members.", 80),
+        ("vcse", "The café's volunteers run each session; the memory nurses come as "
+         "guests.", 40),
+    ),
+    "Family cooking on a budget": (
+        ("needs", "Recipes built from what the food pantry has each week, as families "
+         "asked.", 45),
+    ),
+    "Cooking for diabetes with Caribbean elders": (
+        ("early", "The elders chose the recipes before the plan was written.", 14),
+    ),
+    "Tamil writers' memory stories": (
+        ("learn", "Few came forward for assessment: the team changed how it explains "
+         "referral to other groups.", 100),
+    ),
+}  # fmt: skip
+
+
 def _term(kind: str, name: str) -> CapabilityTerm:
     return CapabilityTerm.objects.get(kind=kind, name=name)
 
@@ -710,6 +771,15 @@ class _Builder:
                     organisation=organisation,
                     by=self._group_user(organisation),
                 )
+        self._date(partnership, spec.starts)
+        for kind, note, days in DEMO_EVIDENCE.get(spec.title, ()):
+            evidence_record(
+                partnership=partnership,
+                principle=kind,
+                note=note,
+                by=lead,
+                recorded_on=spec.starts + datetime.timedelta(days=days),
+            )
         if spec.status == "proposed":
             return
         if spec.status == "closed" and not spec.rounds:
@@ -743,6 +813,20 @@ class _Builder:
             if round_.then:
                 note = spec.close_note if round_.then == "closed" else ""
                 partnership_move(partnership=partnership, to=round_.then, by=lead, note=note)
+
+    @staticmethod
+    def _date(partnership: Partnership, starts: datetime.date) -> None:
+        """Date the proposal (and each acceptance) before the partnership starts, as it was."""
+        proposed = timezone.make_aware(
+            datetime.datetime.combine(starts - PROPOSED_BEFORE, datetime.time(10))
+        )
+        Partnership.objects.filter(pk=partnership.pk).update(created_at=proposed)
+        events = PartnershipEvent.objects.filter(partnership=partnership)
+        events.filter(kind=PartnershipEvent.Kind.PROPOSED).update(at=proposed)
+        events.filter(kind=PartnershipEvent.Kind.ACCEPTED).update(at=proposed + ACCEPTED_AFTER)
+        PartnershipGroup.objects.filter(partnership=partnership, accepted_at__isnull=False).update(
+            accepted_at=proposed + ACCEPTED_AFTER
+        )
 
     def _review(self, partnership, round_: Round, groups, lead, period_end) -> None:
         review = review_record(

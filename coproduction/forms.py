@@ -11,6 +11,7 @@ from common.forms import NamedErrorsMixin, PlainTextFormMixin, name_errors
 
 from .models import Ask, CapabilityTerm, Partnership, Review, ServiceLine
 from .models.partnerships import SURVEY_QUESTIONS
+from .models.principles import CHOICES as PRINCIPLE_CHOICES
 from .services import DOCUMENT_TYPES
 
 MAX_AREAS = 20
@@ -381,3 +382,25 @@ class DocumentForm(NamedErrorsMixin, PlainTextFormMixin, forms.Form):
         ),
         widget=forms.FileInput(attrs={"accept": ",".join(f".{e}" for e in DOCUMENT_TYPES)}),
     )
+
+
+class EvidenceForm(NamedErrorsMixin, PlainTextFormMixin, forms.Form):
+    """Which of the ten principles a partnership shows, and what shows it."""
+
+    principle = forms.ChoiceField(
+        label="Principle shown",
+        choices=[("", "Choose a principle"), *PRINCIPLE_CHOICES],
+        error_messages={"required": "Choose which principle this shows"},
+    )
+    note = forms.CharField(
+        label="What shows it",
+        help_text="What happened, in a sentence or two. Say what, not who: do not name people.",
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 300}),
+        error_messages={"required": "Enter what shows the principle"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        # Its own ids: the partnership page's move form has a "note" too.
+        kwargs.setdefault("auto_id", "id_evidence_%s")
+        super().__init__(*args, **kwargs)

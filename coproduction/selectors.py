@@ -6,10 +6,13 @@ areas, nearest first), never from loading every venue.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from assets_directory.geocoding import GeocodingError, geocode
 from common import deprivation
@@ -17,8 +20,17 @@ from search.query import DirectoryQuery, GeoPoint, QueryError, Sort
 from search.selectors import search_places
 
 from .fit import FAR_M, REACH_M, AskNeeds, Fit, GroupOffer, fit
-from .models import Ask, CapabilityProfile, CapabilityTerm, Partnership, Review, ServiceTeam
+from .models import (
+    Ask,
+    CapabilityProfile,
+    CapabilityTerm,
+    Partnership,
+    PrincipleEvidence,
+    Review,
+    ServiceTeam,
+)
 from .models.partnerships import SURVEY_QUESTIONS
+from .models.principles import PRINCIPLES, Principle
 
 # How many of the activities nearest each of an ask's areas are read to place the groups: a
 # group none of whose activities is among them is placed as having no venue within reach.
@@ -210,13 +222,21 @@ def capability_matrix(
     # The same venues (a group far from every area has none) give the same deprived
     # population: worked out once.
     deprived: dict[tuple, int | None] = {}
-    # Asks for the same areas (several for SW17) place the groups alike.
+    # Asks for the same areas (several for SW17) place the groups alike, and areas recur
+    # across asks: each area is searched once.
     placed: dict[tuple, dict] = {}
+    near_area: dict[tuple, dict[int, set]] = {}
     fits: dict[int, list[Fit]] = {p.pk: [] for p in profiles}
     for ask in asks:
         needs = ask_needs(ask)
         if needs.areas not in placed:
-            placed[needs.areas] = venues_near(needs.areas) if needs.areas else {}
+            venues: dict[int, set] = {}
+            for area in needs.areas:
+                if area not in near_area:
+                    near_area[area] = venues_near((area,))
+                for organisation_id, points in near_area[area].items():
+                    venues.setdefault(organisation_id, set()).update(points)
+            placed[needs.areas] = venues
         venues = placed[needs.areas]
         for profile in profiles:
             points = tuple(sorted(venues.get(profile.organisation_id, ())))
@@ -270,8 +290,11 @@ class Commissioning:
     by_stage: tuple[tuple[str, int], ...]
     # (level label, partnerships whose latest review reached it)
     by_level: tuple[tuple[str, int], ...]
-    # ("2026 Q3", partnerships proposed in that quarter)
-    by_quarter: tuple[tuple[str, int], ...]
+    # (service line, open asks, with a capable group, gaps), every line with open asks
+    by_line: tuple[tuple[str, int, int, int], ...]
+    # (month, {stage label: partnerships proposed that month now at that stage}), every month
+    # from the first partnership's to the last's
+    by_month: tuple[tuple[datetime.date, dict[str, int]], ...]
 
 
 def _core20_share(area: str) -> float | None:
@@ -337,15 +360,209 @@ def commissioning_overview() -> Commissioning:
         (label, sum(1 for level in latest.values() if level == value))
         for value, label in Review.Level.choices
     )
-    quarters: dict[str, int] = {}
-    for created in Partnership.objects.order_by("created_at").values_list("created_at", flat=True):
-        key = f"{created.year} Q{(created.month - 1) // 3 + 1}"
-        quarters[key] = quarters.get(key, 0) + 1
+    lines: dict[str, list[int]] = {}
+    for ask in open_asks:
+        counts = lines.setdefault(ask.service_line.name, [0, 0])
+        counts[0] += 1
+        counts[1] += bool(best_for[ask.pk] and best_for[ask.pk].fit.score >= CAPABLE_SCORE)
     return Commissioning(
         coverage=tuple(coverage),
         gaps=gaps,
         engaged=engaged,
         by_stage=by_stage,
         by_level=by_level,
-        by_quarter=tuple(quarters.items()),
+        by_line=tuple(
+            (line, asks, covered, asks - covered) for line, (asks, covered) in lines.items()
+        ),
+        by_month=_by_month(),
     )
+
+
+# The overview reads every open ask against every group (through the search index), too slow
+# to work out on each view of the report: it is kept until coproduction's data changes
+# (coproduction.signals forgets it) and for at most this long, since the venues in the
+# directory can change under it.
+OVERVIEW_CACHE_KEY = "coproduction:commissioning-overview"
+OVERVIEW_CACHE_SECONDS = 600
+
+
+def commissioning_overview_cached() -> Commissioning:
+    """`commissioning_overview()`, worked out once until coproduction's data changes."""
+    overview = cache.get(OVERVIEW_CACHE_KEY)
+    if overview is None:
+        overview = commissioning_overview()
+        cache.set(OVERVIEW_CACHE_KEY, overview, OVERVIEW_CACHE_SECONDS)
+    return overview
+
+
+def forget_commissioning_overview() -> None:
+    cache.delete(OVERVIEW_CACHE_KEY)
+
+
+def _month(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def _by_month() -> tuple[tuple[datetime.date, dict[str, int]], ...]:
+    """Partnerships proposed each month (in the site's time zone), by the stage each is at now;
+    months with none are kept, so that a chart's time runs evenly."""
+    labels = dict(Partnership.Status.choices)
+    counts: dict[datetime.date, dict[str, int]] = {}
+    for created, status in Partnership.objects.values_list("created_at", "status"):
+        month = _month(timezone.localdate(created))
+        stages = counts.setdefault(month, dict.fromkeys(labels.values(), 0))
+        stages[labels[status]] += 1
+    if not counts:
+        return ()
+    months, month, last = [], min(counts), max(counts)
+    while month <= last:
+        months.append((month, counts.get(month, dict.fromkeys(labels.values(), 0))))
+        month = _month(month + datetime.timedelta(days=32))
+    return tuple(months)
+
+
+@dataclass(frozen=True)
+class PrincipleRow:
+    principle: Principle
+    # The partnerships with evidence of it, A to Z, each with its pieces of evidence.
+    partnerships: tuple[tuple[Partnership, int], ...]
+    evidence: int
+
+    @property
+    def count(self) -> int:
+        return len(self.partnerships)
+
+
+def principles_log() -> tuple[PrincipleRow, ...]:
+    """Each of NHS England's ten principles, in the guidance's order, with the partnerships
+    that have evidence of it. No one is named: who recorded it is not read."""
+    found: dict[str, dict[int, list]] = {p.code: {} for p in PRINCIPLES}
+    rows = PrincipleEvidence.objects.select_related("partnership").order_by(
+        "partnership__title", "pk"
+    )
+    for evidence in rows:
+        entry = found[evidence.principle].setdefault(
+            evidence.partnership_id, [evidence.partnership, 0]
+        )
+        entry[1] += 1
+    return tuple(
+        PrincipleRow(
+            principle=p,
+            partnerships=tuple((partnership, n) for partnership, n in found[p.code].values()),
+            evidence=sum(n for _, n in found[p.code].values()),
+        )
+        for p in PRINCIPLES
+    )
+
+
+def evidence_rows():
+    """Every piece of evidence with its partnership and team, by principle then partnership:
+    for the evidence CSV. Who recorded it is left out (commissioners see no one)."""
+    order = {p.code: p.number for p in PRINCIPLES}
+    rows = list(
+        PrincipleEvidence.objects.select_related("partnership__team").order_by(
+            "partnership__title", "recorded_on", "pk"
+        )
+    )
+    rows.sort(key=lambda e: order[e.principle])
+    return rows
+
+
+def commissioning_charts(overview: Commissioning, principles: Iterable[PrincipleRow]) -> dict:
+    """The numbers the commissioning page's charts draw, from the same overview as its tables:
+    each chart's labels and series, in the tables' order."""
+    stages = [label for _, label in Partnership.Status.choices]
+    principles = tuple(principles)
+    charts = {
+        "over_time": {
+            "labels": [f"{month:%b %Y}" for month, _ in overview.by_month],
+            "series": [
+                {"label": stage, "data": [counts[stage] for _, counts in overview.by_month]}
+                for stage in stages
+            ],
+        },
+        "by_level": {
+            "labels": [label for label, _ in overview.by_level],
+            "series": [{"label": "Partnerships", "data": [n for _, n in overview.by_level]}],
+        },
+        "engaged": {
+            "labels": [team.name for team, _ in overview.engaged],
+            "series": [{"label": "Groups engaged", "data": [n for _, n in overview.engaged]}],
+        },
+        "coverage": {
+            "labels": [line for line, *_ in overview.by_line],
+            "series": [
+                {"label": "With a capable group", "data": [c for _, _, c, _ in overview.by_line]},
+                {"label": "Gaps", "data": [g for *_, g in overview.by_line]},
+            ],
+        },
+        "principles": {
+            "labels": [f"{row.principle.number}. {row.principle.label}" for row in principles],
+            "series": [{"label": "Partnerships", "data": [row.count for row in principles]}],
+        },
+    }
+    for name, summary in _summaries(overview, principles).items():
+        charts[name]["summary"] = summary
+    return charts
+
+
+def _n(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def _most(pairs) -> tuple[str, int]:
+    """The (label, count) with the highest count, the first of equals."""
+    return max(pairs, key=lambda pair: pair[1], default=("", 0))
+
+
+def _summaries(overview: Commissioning, principles: tuple[PrincipleRow, ...]) -> dict[str, str]:
+    """Each chart's point in a sentence or two, for people who cannot see it (and for print)."""
+    months = [(f"{month:%B %Y}", sum(counts.values())) for month, counts in overview.by_month]
+    proposed = sum(n for _, n in months)
+    busiest, most = _most(months)
+    over_time = (
+        f"{_n(proposed, 'partnership')} proposed from {months[0][0]} to {months[-1][0]}; "
+        f"the most in {busiest} ({most})."
+        if proposed
+        else "No partnerships yet."
+    )
+    reviewed = sum(n for _, n in overview.by_level)
+    high = sum(n for label, n in overview.by_level[3:])
+    by_level = (
+        f"Of {_n(reviewed, 'partnership')} reviewed, {high} reached co-design or co-production at "
+        "their latest review."
+        if reviewed
+        else "No partnership has been reviewed yet."
+    )
+    team, groups = _most((team.name, n) for team, n in overview.engaged)
+    idle = sum(1 for _, n in overview.engaged if not n)
+    engaged = (
+        f"{team} works with the most groups ({groups}); {idle} of {len(overview.engaged)} "
+        "teams work with none."
+        if groups
+        else "No team works with a group yet."
+    )
+    asks = sum(a for _, a, _, _ in overview.by_line)
+    gaps = sum(g for *_, g in overview.by_line)
+    line, most_gaps = _most((line, g) for line, *_, g in overview.by_line)
+    coverage = (
+        f"Open asks with a group able to help: {asks - gaps} of {asks}. Gaps: {gaps}"
+        + (f", the most in {line} ({most_gaps})." if gaps else ".")
+        if asks
+        else "No open asks."
+    )
+    shown = [row for row in principles if row.count]
+    label, count = _most((f"{r.principle.number}. {r.principle.label}", r.count) for r in shown)
+    principle = (
+        f"{len(shown)} of the ten principles have evidence; the one shown by most partnerships "
+        f"is {label} ({count})."
+        if shown
+        else "No evidence of the principles is logged yet."
+    )
+    return {
+        "over_time": over_time,
+        "by_level": by_level,
+        "engaged": engaged,
+        "coverage": coverage,
+        "principles": principle,
+    }

@@ -24,11 +24,13 @@ from .models import (
     PartnershipDocument,
     PartnershipEvent,
     PartnershipGroup,
+    PrincipleEvidence,
     Review,
     ServiceTeam,
     SurveyResponse,
 )
 from .models.partnerships import SURVEY_QUESTIONS
+from .models.principles import BY_CODE as PRINCIPLES_BY_CODE
 
 Status = Partnership.Status
 # Where delivery can be logged: once the work has started.
@@ -433,3 +435,39 @@ def document_remove(*, document: PartnershipDocument) -> None:
     storage, name = document.file.storage, document.file.name
     document.delete()
     transaction.on_commit(lambda: storage.delete(name))
+
+
+EVIDENCE_NOTE_MAX = PrincipleEvidence._meta.get_field("note").max_length
+
+
+def evidence_record(
+    *,
+    partnership: Partnership,
+    principle: str,
+    note: str,
+    by,
+    recorded_on: datetime.date | None = None,
+) -> PrincipleEvidence:
+    """Evidence that a partnership shows one of NHS England's ten principles: what happened, in
+    a short note (the view checks who may record it: its team's members and moderators)."""
+    if principle not in PRINCIPLES_BY_CODE:
+        raise Refused("Choose which of the ten principles this shows.")
+    note = (note or "").strip()
+    if not note:
+        raise Refused("Say what shows the principle, such as what changed because of it.")
+    if len(note) > EVIDENCE_NOTE_MAX:
+        raise Refused(f"Keep the note to {EVIDENCE_NOTE_MAX} characters or fewer.")
+    recorded_on = recorded_on or timezone.localdate()
+    if recorded_on > timezone.localdate():
+        raise Refused("The date cannot be in the future.")
+    if PrincipleEvidence.objects.filter(
+        partnership=partnership, principle=principle, note=note
+    ).exists():
+        raise Refused("That evidence is already in the log.")
+    return PrincipleEvidence.objects.create(
+        partnership=partnership,
+        principle=principle,
+        note=note,
+        recorded_by=by,
+        recorded_on=recorded_on,
+    )

@@ -1,14 +1,14 @@
 from django.urls import path
 
+from .views import commissioning, documents
 from .views import core as views
-from .views import documents
 
 app_name = "coproduction"
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("matrix/", views.matrix, name="matrix"),
-    path("commissioning/", views.commissioning, name="commissioning"),
+    path("commissioning/", commissioning.commissioning, name="commissioning"),
     path("teams/<slug:team_slug>/asks/new/", views.ask_add, name="ask_add"),
     path("groups/<int:organisation_id>/profile/", views.profile_edit, name="profile"),
     path(
@@ -40,5 +40,10 @@ urlpatterns = [
         "partnerships/<int:pk>/documents/<int:document_id>/delete/",
         documents.document_delete,
         name="document_delete",
+    ),
+    path(
+        "partnerships/<int:pk>/evidence/",
+        commissioning.partnership_evidence,
+        name="partnership_evidence",
     ),
 ]

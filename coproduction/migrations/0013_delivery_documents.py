@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('coproduction', '0009_group_links'),
+        ('coproduction', '0012_principles_evidence'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,6 +1,7 @@
 """Coproduction's data: the shared vocabulary, service teams and their asks, groups' capability
-profiles (`core`), the partnerships between them (`partnerships`), and the links between groups
-(`network`)."""
+profiles (`core`), the partnerships between them (`partnerships`), the links between groups
+(`network`), and NHS England's ten principles with the evidence partnerships show them
+(`principles`)."""
 
 from .core import (
     Ask,
@@ -22,6 +23,7 @@ from .partnerships import (
     Review,
     SurveyResponse,
 )
+from .principles import PrincipleEvidence
 
 __all__ = [
     "Ask",
@@ -34,6 +36,7 @@ __all__ = [
     "PartnershipDocument",
     "PartnershipEvent",
     "PartnershipGroup",
+    "PrincipleEvidence",
     "Review",
     "ServiceLine",
     "ServiceTeam",

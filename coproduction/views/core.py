@@ -23,6 +23,7 @@ from ..forms import (
     AskForm,
     DeliveryForm,
     DocumentForm,
+    EvidenceForm,
     MatrixFilterForm,
     MoveForm,
     ProfileForm,
@@ -39,13 +40,7 @@ from ..models import (
     Partnership,
     SurveyResponse,
 )
-from ..selectors import (
-    CAPABLE_SCORE,
-    candidates_for,
-    capability_matrix,
-    commissioning_overview,
-    survey_summary,
-)
+from ..selectors import candidates_for, capability_matrix, survey_summary
 from ..services import (
     DELIVERY_STATUSES,
     PartnershipRefused,
@@ -176,7 +171,7 @@ def ask_propose(request, pk):
 
 def _partnership_page(request, partnership, *, status=200, survey_for=None, **forms):
     """The partnership's page, with the forms this person may use (`forms` replaces one that
-    was posted with errors: move, accept, delivery, review, survey)."""
+    was posted with errors: move, accept, delivery, review, survey, evidence)."""
     acts = access.in_team(request.user, partnership.team)
     waiting = access.waiting_groups_of(request.user, partnership)
     current = Partnership.Status(partnership.status)
@@ -198,6 +193,7 @@ def _partnership_page(request, partnership, *, status=200, survey_for=None, **fo
         "review": ReviewForm() if acts and current == Partnership.Status.REVIEWING else None,
         "survey": SurveyForm() if survey_for else None,
         "document": DocumentForm() if keeps_documents else None,
+        "evidence": EvidenceForm() if access.records_evidence(request.user, partnership) else None,
     }
     shown = {name: forms.get(name) or form for name, form in defaults.items()}
     return render(
@@ -210,6 +206,7 @@ def _partnership_page(request, partnership, *, status=200, survey_for=None, **fo
             "deliveries": partnership.deliveries.all(),
             "documents": partnership.documents.select_related("uploaded_by"),
             "reviews": [(review, survey_summary(review)) for review in reviews],
+            "principle_evidence": partnership.principle_evidence.select_related("recorded_by"),
             "acts": acts,
             "waiting": waiting,
             "survey_for": survey_for,
@@ -477,31 +474,4 @@ def matrix(request):
             "sort": sort,
         },
         status=400 if form.is_bound and not form.is_valid() else 200,
-    )
-
-
-@login_required
-def commissioning(request):
-    """Coverage, gaps and how partnerships are going, for commissioners."""
-    if not access.sees_all(request.user):
-        raise PermissionDenied("This page is for commissioners.")
-    overview = commissioning_overview()
-    if request.GET.get("format") == "csv":
-        header = ["Ask", "Team", "Service line", "Areas", "Best fit", "Best group"]
-        rows = (
-            [
-                gap.ask.title,
-                gap.ask.team.name,
-                gap.ask.service_line.name,
-                " ".join(gap.ask.areas),
-                gap.best.fit.score if gap.best else "",
-                gap.best.organisation.title if gap.best else "",
-            ]
-            for gap in overview.gaps
-        )
-        return mark_private(csv_response("coproduction-gaps.csv", header, rows))
-    return render(
-        request,
-        "coproduction/commissioning.html",
-        {"overview": overview, "capable": CAPABLE_SCORE, "attribution": deprivation.ATTRIBUTION},
     )

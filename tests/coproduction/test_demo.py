@@ -16,6 +16,7 @@ from coproduction.models import (
     GroupLink,
     Partnership,
     PartnershipEvent,
+    PrincipleEvidence,
     Review,
     ServiceLine,
     ServiceTeam,
@@ -38,6 +39,7 @@ MODELS = (
     DeliveryLog,
     SurveyResponse,
     GroupLink,
+    PrincipleEvidence,
 )
 
 
@@ -176,3 +178,15 @@ def test_the_demo_network_has_its_links_that_hold_on_the_day(loaded):
     # The borough here has no activities, so no shared venues: only the links entered.
     assert between_groups == active
     assert 20 <= len(active) < 30
+
+
+def test_partnerships_are_spread_over_months_and_several_show_the_principles(loaded):
+    months = {(p.created_at.year, p.created_at.month) for p in Partnership.objects.all()}
+    assert len(months) >= 6
+    for partnership in Partnership.objects.all():
+        proposed = partnership.events.get(kind=PartnershipEvent.Kind.PROPOSED)
+        assert proposed.at == partnership.created_at
+    with_evidence = Partnership.objects.filter(principle_evidence__isnull=False).distinct()
+    assert with_evidence.count() >= 5
+    assert PrincipleEvidence.objects.values("principle").distinct().count() >= 6
+    assert not PrincipleEvidence.objects.filter(recorded_by__isnull=True).exists()

@@ -254,4 +254,4 @@ def test_the_commissioners_overview_counts_stages_levels_and_groups(proposed, gr
         "Co-production": 0,
     }
     assert dict(overview.engaged)[proposed.team] == 2
-    assert sum(n for _, n in overview.by_quarter) == 1
+    assert sum(sum(counts.values()) for _, counts in overview.by_month) == 1

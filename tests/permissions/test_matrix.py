@@ -84,6 +84,7 @@ from coproduction.models import (
     Partnership,
     PartnershipDocument,
     PartnershipGroup,
+    PrincipleEvidence,
     Review,
     SurveyResponse,
 )
@@ -169,18 +170,19 @@ insights           GET   LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY  
 
 # Coproduction. A service team's members see and act on their team's asks and partnerships
 # (svc1 leads team 1, svc2 is in team 2); a group's editors see the partnerships their group is
-# in and accept them (A is invited by team 1); commissioners, and the superuser, see everything
-# and change nothing. To anyone else who takes part, another team's ask or partnership is 404.
-copro.home         GET   LOGIN  ABSENT DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  ABSENT ALLOW  ALLOW
-copro.matrix       GET   LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  ABSENT ALLOW  ALLOW
-copro.matrix_csv   GET   LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  ABSENT ALLOW  ALLOW
-copro.commission   GET   LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  ALLOW
-copro.commission_csv GET LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  ALLOW
-copro.ask          GET   LOGIN  HIDDEN DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  HIDDEN ALLOW  ALLOW
-copro.ask_add      GET   LOGIN  HIDDEN DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  HIDDEN HIDDEN HIDDEN
-copro.ask_add      POST  LOGIN  HIDDEN DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  HIDDEN HIDDEN HIDDEN
+# in and accept them (A is invited by team 1); commissioners and moderators, and the superuser,
+# see everything and change nothing. To anyone else who takes part, another team's ask or
+# partnership is 404.
+copro.home         GET   LOGIN  ABSENT DENY   ALLOW  DENY   DENY   DENY   DENY   ALLOW  ABSENT ALLOW  ALLOW
+copro.matrix       GET   LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   ALLOW  ABSENT ALLOW  ALLOW
+copro.matrix_csv   GET   LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   ALLOW  ABSENT ALLOW  ALLOW
+copro.commission   GET   LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  ALLOW
+copro.commission_csv GET LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  ALLOW
+copro.ask          GET   LOGIN  HIDDEN DENY   ALLOW  DENY   DENY   DENY   DENY   ALLOW  HIDDEN ALLOW  ALLOW
+copro.ask_add      GET   LOGIN  HIDDEN DENY   HIDDEN DENY   DENY   DENY   DENY   ALLOW  HIDDEN HIDDEN HIDDEN
+copro.ask_add      POST  LOGIN  HIDDEN DENY   HIDDEN DENY   DENY   DENY   DENY   ALLOW  HIDDEN HIDDEN HIDDEN
 copro.propose      POST  LOGIN  HIDDEN DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  HIDDEN DENY   DENY
-copro.partnership  GET   LOGIN  ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  HIDDEN ALLOW  ALLOW
+copro.partnership  GET   LOGIN  ALLOW  DENY   ALLOW  DENY   DENY   DENY   DENY   ALLOW  HIDDEN ALLOW  ALLOW
 copro.move         POST  LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  HIDDEN DENY   DENY
 copro.accept       POST  LOGIN  ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   HIDDEN DENY   DENY
 # Delivery and reviews are logged by the team; each partner (the team, each group) answers the
@@ -188,15 +190,19 @@ copro.accept       POST  LOGIN  ALLOW  DENY   DENY   DENY   DENY   DENY   DENY  
 copro.delivery     POST  LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  HIDDEN DENY   DENY
 copro.review       POST  LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  HIDDEN DENY   DENY
 copro.survey       POST  LOGIN  ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  HIDDEN DENY   DENY
-# A partnership's documents: opened by whoever sees the partnership, added by its partners, removed
-# by whoever added one (A's editor, here) or its service team.
-copro.document     GET   LOGIN  ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  HIDDEN ALLOW  ALLOW
+# A partnership's documents: opened by whoever sees the partnership (moderators too), added by its
+# partners, removed by whoever added one (A's editor, here) or its service team.
+copro.document     GET   LOGIN  ALLOW  DENY   ALLOW  DENY   DENY   DENY   DENY   ALLOW  HIDDEN ALLOW  ALLOW
 copro.document_add POST  LOGIN  ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  HIDDEN DENY   DENY
 copro.document_del POST  LOGIN  ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  HIDDEN DENY   DENY
 # A group's capability profile: kept by its editors, verified by moderators; 404 to anyone else.
 copro.profile      GET   LOGIN  ALLOW  HIDDEN ALLOW  HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN ALLOW
 copro.profile      POST  LOGIN  ALLOW  HIDDEN DENY   HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN DENY
 copro.verify       POST  LOGIN  DENY   HIDDEN ALLOW  HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN ALLOW
+# Evidence of NHS England's ten principles: logged from a partnership's page by its team and by
+# moderators; commissioners read it, and download it with their report.
+copro.evidence     POST  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   ALLOW  HIDDEN DENY   ALLOW
+copro.evidence_csv GET   LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  ALLOW
 
 # A's live activity in the Wagtail admin. Editors change their own pages through moderation:
 # no publishing, unpublishing, deleting, moving, locking or privacy settings.
@@ -769,6 +775,15 @@ ACTIONS: dict[str, Action] = {
             "evidence": "Seen on a visit",
         },
         state=lambda w: CapabilityItem.objects.get(profile__organisation=w.org_a).verified_on,
+    ),
+    "copro.evidence": Action(
+        lambda w: reverse("coproduction:partnership_evidence", args=[w.reviewing.pk]),
+        data=lambda w: {"principle": "vcse", "note": "The group hosts the sessions"},
+        state=count(PrincipleEvidence),
+    ),
+    "copro.evidence_csv": Action(
+        lambda w: reverse("coproduction:commissioning") + "?format=evidence-csv",
+        shows=lambda w: "Principle in the guidance",
     ),
     # A's live activity
     "a.edit": Action(
