@@ -155,3 +155,27 @@ def profile_organisation(request, organisation_id: int):
 
 def edits(user, organisation) -> bool:
     return organisations_edited_by(user).filter(pk=organisation.pk).exists()
+
+
+CHANGE_ASK = "coproduction.change_ask"
+
+
+def can_edit_ask(user, ask: Ask) -> bool:
+    """The posting team's members, and moderators (who correct asks as they do listings)."""
+    return user.is_authenticated and (in_team(user, ask.team) or user.has_perm(CHANGE_ASK))
+
+
+def ask_to_edit(request, pk: int) -> Ask:
+    """An ask this person may change; 404 for an ask they cannot see, 403 for one they see
+    but may not change (a commissioner), and for anyone who takes no part in coproduction."""
+    user = request.user
+    if user.has_perm(CHANGE_ASK):
+        try:
+            return Ask.objects.select_related("team", "service_line").get(pk=pk)
+        except Ask.DoesNotExist:
+            raise Http404("No such ask.") from None
+    if not takes_part(user):
+        raise PermissionDenied("Only the team that posted an ask can change it.")
+    ask = ask_for(request, pk)
+    require_team(user, ask.team)
+    return ask
