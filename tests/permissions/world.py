@@ -21,8 +21,9 @@ from wagtail.users.models import UserProfile
 from assets_directory.models import DirectoryIndexPage, Organisation
 from assets_directory.services import claim_submit, registration_submit, report_submit
 from cms.models import SiteSettings
-from coproduction.models import CapabilityItem, CapabilityTerm
+from coproduction.models import CapabilityItem, CapabilityTerm, GroupLink
 from coproduction.services import (
+    link_record,
     partnership_accept,
     partnership_move,
     partnership_propose,
@@ -115,6 +116,8 @@ class World:
     partnership1: object = None  # team 1 with organisation A, waiting for A to accept
     reviewing: object = None  # team 1 with organisation A, being reviewed
     review: object = None  # ...its review, whose survey nobody has answered yet
+    link_ab: object = None  # a current link from A to B (shared members), entered by A's editor
+    term_spare: object = None  # a capability term nothing uses (the kitchen is A's)
 
 
 def build_world() -> World:
@@ -241,6 +244,18 @@ def build_world() -> World:
         partnership_move(partnership=w.reviewing, to=stage, by=w.users["svc1"])
     w.review = review_record(
         partnership=w.reviewing, by=w.users["svc1"], held_on=timezone.localdate(), level=3
+    )
+
+    # Links between groups, and the vocabulary -------------------------------------------------
+    w.link_ab = link_record(
+        from_organisation=w.org_a,
+        to_organisation=w.org_b,
+        kind=GroupLink.Kind.SHARED_MEMBERS,
+        started_on=timezone.localdate(),
+        by=w.users["ed_a"],
+    )
+    w.term_spare = CapabilityTerm.objects.create(
+        kind=CapabilityTerm.Kind.SKILL, name="Bell ringing", slug="skill-bell-ringing"
     )
 
     # A person of team 1, with every part of a record ---------------------------------------
