@@ -34,6 +34,7 @@ ASK_FIELDS = (
 def ask_edit(request, pk):
     ask = access.ask_to_edit(request, pk)
     form = AskForm(request.POST if request.method == "POST" else None, instance=ask)
+    sees_ask = access.visible_asks(request.user).filter(pk=ask.pk).exists()
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -50,7 +51,7 @@ def ask_edit(request, pk):
             form.add_error(field if field in form.fields else None, str(refused))
         else:
             messages.success(request, "Your changes to the ask are saved.")
-            if access.visible_asks(request.user).filter(pk=ask.pk).exists():
+            if sees_ask:
                 return redirect("coproduction:ask", pk=ask.pk)
             # A moderator who is not in coproduction does not see asks' pages: back to the form.
             return redirect("coproduction:ask_edit", pk=ask.pk)
@@ -61,6 +62,7 @@ def ask_edit(request, pk):
             "form": form,
             "team": ask.team,
             "ask": ask,
+            "sees_ask": sees_ask,
             "communities": _grouped(form, "communities"),
             "capabilities": _grouped(form, "capabilities"),
         },
