@@ -418,19 +418,29 @@ def vocabulary_uses(instance) -> list[str]:
             continue
         names = [_use_name(row) for row in rows[:USES_NAMED]]
         more = f" and {count - USES_NAMED} more" if count > USES_NAMED else ""
-        what = _USE_LABELS.get(
-            (model._meta.label_lower, relation.field.name), str(model._meta.verbose_name_plural)
+        one, many = _USE_LABELS.get(
+            (model._meta.label_lower, relation.field.name),
+            (str(model._meta.verbose_name), str(model._meta.verbose_name_plural)),
         )
-        uses.append(f"{count} {what}: {', '.join(names)}{more}")
+        uses.append(f"{count} {one if count == 1 else many}: {', '.join(names)}{more}")
     return uses
 
 
 _USE_LABELS = {
-    ("coproduction.capabilityitem", "term"): "groups' capability profiles",
-    ("coproduction.ask", "communities"): "asks, as a community to reach",
-    ("coproduction.ask", "capabilities"): "asks, as a capability sought",
-    ("coproduction.ask", "service_line"): "asks",
-    ("coproduction.serviceteam", "service_line"): "service teams",
+    ("coproduction.capabilityitem", "term"): (
+        "group's capability profile",
+        "groups' capability profiles",
+    ),
+    ("coproduction.ask", "communities"): (
+        "ask, as a community to reach",
+        "asks, as a community to reach",
+    ),
+    ("coproduction.ask", "capabilities"): (
+        "ask, as a capability sought",
+        "asks, as a capability sought",
+    ),
+    ("coproduction.ask", "service_line"): ("ask", "asks"),
+    ("coproduction.serviceteam", "service_line"): ("service team", "service teams"),
 }
 
 

@@ -117,8 +117,8 @@ def test_deleting_a_term_in_use_is_refused_saying_where_it_is_used(
     assert response.status_code == 302 and response.url == url("capabilityterm", "list")
     (message,) = errors(response)
     assert "“Kitchen” is in use, so it cannot be deleted" in message
-    assert "1 groups' capability profiles: Tooting Knit and Natter" in message
-    assert "1 asks, as a capability sought: Cooking in SW17" in message
+    assert "1 group's capability profile: Tooting Knit and Natter" in message
+    assert "1 ask, as a capability sought: Cooking in SW17" in message
     assert CapabilityTerm.objects.filter(pk=kitchen_in_use.pk).exists()
     assert Ask.objects.get().capabilities.get() == kitchen_in_use
 
@@ -142,8 +142,8 @@ def test_deleting_a_service_line_in_use_is_refused_naming_its_teams_and_asks(cli
     response = client.post(url("serviceline", "delete", line.pk))
     (message,) = errors(response)
     assert "“Falls prevention” is in use" in message
-    assert "1 service teams: Falls Team" in message
-    assert "1 asks: Strength and balance classes" in message
+    assert "1 service team: Falls Team" in message
+    assert "1 ask: Strength and balance classes" in message
     assert ServiceLine.objects.filter(pk=line.pk).exists()
 
 
