@@ -161,3 +161,32 @@ def test_a_team_lead_changes_an_ask_and_closes_it(
     assert phone.get_by_label("Starts (optional)").bounding_box()["height"] >= 44
     assert problems == {name: [] for name in problems}
     assert traffic.errors == [] and traffic.external(lead.url) == []
+
+
+def test_a_moderator_keeps_the_vocabulary_and_cannot_delete_a_word_in_use(
+    new_context, axe_source, screenshot, live_site
+):
+    from coproduction.models import CapabilityItem
+    from tests.factories import ModeratorFactory
+
+    group = OrganisationFactory(title="Tooting Tamil Women")
+    kitchen = CapabilityTerm.objects.get(slug="asset-kitchen")
+    CapabilityItem.objects.create(
+        profile=CapabilityProfileFactory(organisation=group), term=kitchen
+    )
+    ModeratorFactory(username="mo", password="correct-horse-9")
+    problems = {}
+    admin = new_context(viewport={"width": 1280, "height": 900}).new_page()
+    admin.goto("/admin/login/")
+    admin.get_by_label("Username").fill("mo")
+    admin.get_by_label("Password").fill("correct-horse-9")
+    admin.get_by_role("button", name="Sign in").click()
+    admin.goto("/admin/snippets/coproduction/capabilityterm/")
+    expect(admin.get_by_role("link", name="Kitchen", exact=True)).to_be_visible()
+    check(admin, axe_source, screenshot, "vocabulary-list", problems)
+    admin.goto(f"/admin/snippets/coproduction/capabilityterm/delete/{kitchen.pk}/")
+    expect(admin.get_by_text("“Kitchen” is in use, so it cannot be deleted")).to_be_visible()
+    expect(admin.get_by_text("1 group's capability profile: Tooting Tamil Women")).to_be_visible()
+    check(admin, axe_source, screenshot, "vocabulary-delete-refused", problems)
+    assert CapabilityTerm.objects.filter(pk=kitchen.pk).exists()
+    assert problems == {name: [] for name in problems}
