@@ -361,6 +361,14 @@ def link_record(
         raise Refused("Choose what kind of link it is.", field="kind")
     if started_on is None:
         raise Refused("Enter the date the link started.", field="started_on")
+    # Two people entering the same link at once: the second waits for the first, then sees it.
+    list(
+        type(from_organisation)
+        .objects.select_for_update(of=("self",))
+        .filter(pk__in=[from_organisation.pk, to_organisation.pk])
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
     lasting = link_lasting(a=from_organisation, b=to_organisation, kind=kind, on=started_on)
     if lasting is not None:
         raise Refused(
