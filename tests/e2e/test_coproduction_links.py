@@ -25,16 +25,12 @@ expect = pytest.importorskip(
 pytestmark = pytest.mark.e2e
 __all__ = ["axe_source"]  # a fixture, used by name
 HOSTILE = '<img src=x onerror="window.hacked=1">Tooting & <b>Tamil</b>'
-SHOTS = "/tmp/links-shots"
 
 
 def check(page, axe_source, screenshot, name, problems):
     page.wait_for_load_state("networkidle")
     problems[name] = violations(page, axe_source)
-    path = screenshot(page, name)
-    # A copy for the helper's report, beside the suite's own.
-    page.screenshot(path=f"{SHOTS}/{name}.png", full_page=True)
-    return path
+    return screenshot(page, name)
 
 
 @pytest.fixture
