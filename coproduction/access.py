@@ -161,3 +161,27 @@ def records_evidence(user, partnership: Partnership) -> bool:
     """Evidence of the principles is logged by the partnership's own team and by moderators
     (both can see it): commissioners read the log and change nothing."""
     return in_team(user, partnership.team) or can_verify(user)
+
+
+CHANGE_ASK = "coproduction.change_ask"
+
+
+def can_edit_ask(user, ask: Ask) -> bool:
+    """The posting team's members, and moderators (who correct asks as they do listings)."""
+    return user.is_authenticated and (in_team(user, ask.team) or user.has_perm(CHANGE_ASK))
+
+
+def ask_to_edit(request, pk: int) -> Ask:
+    """An ask this person may change; 404 for an ask they cannot see, 403 for one they see
+    but may not change (a commissioner), and for anyone who takes no part in coproduction."""
+    user = request.user
+    if user.has_perm(CHANGE_ASK):
+        try:
+            return Ask.objects.select_related("team", "service_line").get(pk=pk)
+        except Ask.DoesNotExist:
+            raise Http404("No such ask.") from None
+    if not takes_part(user):
+        raise PermissionDenied("Only the team that posted an ask can change it.")
+    ask = ask_for(request, pk)
+    require_team(user, ask.team)
+    return ask

@@ -7,14 +7,21 @@ from django.core.exceptions import ValidationError
 
 from assets_directory.geocoding import GeocodingError, geocode
 from assets_directory.geocoding.postcodes import normalise_postcode
+from assets_directory.models import Organisation
 from common.forms import NamedErrorsMixin, PlainTextFormMixin, name_errors
 
-from .models import Ask, CapabilityTerm, Partnership, Review, ServiceLine
+from .models import Ask, CapabilityTerm, GroupLink, Partnership, Review, ServiceLine
 from .models.partnerships import SURVEY_QUESTIONS
 from .models.principles import CHOICES as PRINCIPLE_CHOICES
 from .services import DOCUMENT_TYPES
 
 MAX_AREAS = 20
+
+
+def date_input(**attrs) -> forms.DateInput:
+    """A browser's date picker. It reads and writes ISO dates only: in the site's own format
+    (en-GB, 06/12/2026) a saved date would show as an empty box when the form is edited."""
+    return forms.DateInput(attrs={"type": "date", **attrs}, format="%Y-%m-%d")
 
 
 def parse_areas(text: str) -> list[str]:
@@ -114,14 +121,20 @@ class AskForm(NamedErrorsMixin, PlainTextFormMixin, forms.ModelForm):
             "ends_on": "Ends (optional)",
         }
         widgets = {
-            "starts_on": forms.DateInput(attrs={"type": "date"}),
-            "ends_on": forms.DateInput(attrs={"type": "date"}),
+            "starts_on": date_input(),
+            "ends_on": date_input(),
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["areas_text"].initial = ", ".join(self.instance.areas)
+            # A posted ask may also be marked as having found its partner, or closed.
+            self.fields["status"].choices = [
+                *self.fields["status"].choices,
+                (Ask.Status.MATCHED, "Partner found: no longer looking"),
+                (Ask.Status.CLOSED, "Closed"),
+            ]
         self.order_fields(["title", "description", "service_line", "areas_text"])
 
     def clean_areas_text(self) -> list[str]:
@@ -191,8 +204,8 @@ class AcceptForm(NamedErrorsMixin, PlainTextFormMixin, forms.Form):
 
 
 class DeliveryForm(NamedErrorsMixin, PlainTextFormMixin, forms.Form):
-    period_start = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
-    period_end = forms.DateField(label="To", widget=forms.DateInput(attrs={"type": "date"}))
+    period_start = forms.DateField(label="From", widget=date_input())
+    period_end = forms.DateField(label="To", widget=date_input())
     sessions = forms.IntegerField(label="Sessions delivered", min_value=0, max_value=100_000)
     people_reached = forms.IntegerField(label="People reached", min_value=0, max_value=1_000_000)
     reached_by_group = forms.CharField(
@@ -238,9 +251,7 @@ class DeliveryForm(NamedErrorsMixin, PlainTextFormMixin, forms.Form):
 
 
 class ReviewForm(NamedErrorsMixin, PlainTextFormMixin, forms.Form):
-    held_on = forms.DateField(
-        label="Date of the review", widget=forms.DateInput(attrs={"type": "date"})
-    )
+    held_on = forms.DateField(label="Date of the review", widget=date_input())
     level = forms.TypedChoiceField(
         label="Level of coproduction reached",
         choices=[(v, label) for v, label in Review.Level.choices],
@@ -404,3 +415,39 @@ class EvidenceForm(NamedErrorsMixin, PlainTextFormMixin, forms.Form):
         # Its own ids: the partnership page's move form has a "note" too.
         kwargs.setdefault("auto_id", "id_evidence_%s")
         super().__init__(*args, **kwargs)
+
+
+class LinkForm(NamedErrorsMixin, PlainTextFormMixin, forms.Form):
+    """A link from one group to another listed group: what kind, since when."""
+
+    to_organisation = forms.ModelChoiceField(
+        queryset=None,
+        label="The other group",
+        empty_label="Choose a group",
+        help_text="Groups listed in the directory, A to Z.",
+    )
+    kind = forms.ChoiceField(
+        choices=GroupLink.Kind.choices, widget=forms.RadioSelect, label="How you are linked"
+    )
+    started_on = forms.DateField(label="Since", widget=date_input())
+    note = forms.CharField(
+        label="Note (optional)",
+        required=False,
+        max_length=255,
+        help_text="Such as: they send us carers who need a break.",
+    )
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["to_organisation"]
+        field.queryset = Organisation.objects.live().order_by("title")
+        # Offered: every other listed group. The group itself is left out of the list but not
+        # of what the field accepts, so that a forged choice of it gets the service's refusal
+        # in words ("cannot be linked to itself").
+        field.widget.choices = [("", field.empty_label)] + [
+            (o.pk, o.title) for o in field.queryset.exclude(pk=organisation.pk)
+        ]
+
+
+class LinkEndForm(NamedErrorsMixin, PlainTextFormMixin, forms.Form):
+    ended_on = forms.DateField(label="Ended on", widget=date_input())

@@ -22,8 +22,10 @@ from search.selectors import search_places
 from .fit import FAR_M, REACH_M, AskNeeds, Fit, GroupOffer, fit
 from .models import (
     Ask,
+    CapabilityItem,
     CapabilityProfile,
     CapabilityTerm,
+    GroupLink,
     Partnership,
     PrincipleEvidence,
     Review,
@@ -566,3 +568,93 @@ def _summaries(overview: Commissioning, principles: tuple[PrincipleRow, ...]) ->
         "coverage": coverage,
         "principles": principle,
     }
+
+
+# Links between groups, and where the vocabulary is used ----------------------------------------
+
+
+@dataclass(frozen=True)
+class GroupLinkRow:
+    """One of a group's links, as the group sees it: the other group, and whether it lasts."""
+
+    link: GroupLink
+    other: object  # the Organisation at the other end
+    entered_here: bool  # entered from this group's side (from_organisation)
+
+    @property
+    def current(self) -> bool:
+        return self.link.ended_on is None
+
+
+def group_links(organisation) -> list[GroupLinkRow]:
+    """Every link of `organisation`, both directions, current ones first (each part newest
+    first), with the other group and who entered and ended it."""
+    links = (
+        GroupLink.objects.filter(
+            Q(from_organisation=organisation) | Q(to_organisation=organisation)
+        )
+        .select_related("from_organisation", "to_organisation", "created_by", "ended_by")
+        .order_by("-started_on", "-pk")
+    )
+    rows = [
+        GroupLinkRow(
+            link=link,
+            other=link.other_than(organisation),
+            entered_here=link.from_organisation_id == organisation.pk,
+        )
+        for link in links
+    ]
+    return sorted(rows, key=lambda row: not row.current)
+
+
+# Most of the rows of one kind named in a refusal; the rest are counted.
+USES_NAMED = 5
+
+
+def vocabulary_uses(instance) -> list[str]:
+    """Where a capability term or a service line is used, one phrase for each kind of use
+    ("2 groups' capability profiles: Tooting Tamil Women, Balham Choir"); empty if unused.
+
+    Every relation pointing at it counts, including ones added later by other parts of the
+    site, so that nothing is deleted (or silently unticked) from under them.
+    """
+    uses = []
+    for relation in instance._meta.related_objects:
+        # Asked of the other model, so that relations without a reverse accessor count too.
+        model = relation.related_model
+        rows = model._default_manager.filter(**{relation.field.name: instance}).order_by("pk")
+        count = rows.count()
+        if not count:
+            continue
+        names = [_use_name(row) for row in rows[:USES_NAMED]]
+        more = f" and {count - USES_NAMED} more" if count > USES_NAMED else ""
+        one, many = _USE_LABELS.get(
+            (model._meta.label_lower, relation.field.name),
+            (str(model._meta.verbose_name), str(model._meta.verbose_name_plural)),
+        )
+        uses.append(f"{count} {one if count == 1 else many}: {', '.join(names)}{more}")
+    return uses
+
+
+_USE_LABELS = {
+    ("coproduction.capabilityitem", "term"): (
+        "group's capability profile",
+        "groups' capability profiles",
+    ),
+    ("coproduction.ask", "communities"): (
+        "ask, as a community to reach",
+        "asks, as a community to reach",
+    ),
+    ("coproduction.ask", "capabilities"): (
+        "ask, as a capability sought",
+        "asks, as a capability sought",
+    ),
+    ("coproduction.ask", "service_line"): ("ask", "asks"),
+    ("coproduction.serviceteam", "service_line"): ("service team", "service teams"),
+}
+
+
+def _use_name(row) -> str:
+    if isinstance(row, CapabilityItem):
+        return row.profile.organisation.title
+    return str(row)

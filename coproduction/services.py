@@ -10,7 +10,9 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Mapping
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from .models import (
@@ -38,8 +40,11 @@ DELIVERY_STATUSES = (Status.DELIVERING, Status.REVIEWING, Status.SUSTAINED)
 
 
 class Refused(ValueError):
-    """A change coproduction's rules do not allow; the message says why, in words, and `field`
-    names the form field it is about, if one is."""
+    """A change coproduction's rules do not allow; the message says why, in words.
+
+    `field` names the form field the refusal is about, when there is one, so that a form can
+    show it on that field (`form.add_error(refused.field, ...)`); None for the form as a whole.
+    """
 
     def __init__(self, message: str, *, field: str | None = None):
         super().__init__(message)
@@ -77,6 +82,8 @@ def partnership_propose(
         raise PartnershipRefused(f"{', '.join(not_live)} is not published in the directory.")
     if ask is not None and ask.team_id != team.pk:
         raise PartnershipRefused("That ask belongs to another team.")
+    if ask is not None and ask.status == Ask.Status.CLOSED:
+        raise PartnershipRefused("This ask is closed: no partnership can be proposed from it.")
     title = (title or "").strip() or (ask.title if ask else "")
     if not title:
         raise PartnershipRefused("Give the partnership a title.")
@@ -318,28 +325,67 @@ def item_unverify(*, item: CapabilityItem) -> CapabilityItem:
     return item
 
 
+def _kind_label(kind: str) -> str:
+    return GroupLink.Kind(kind).label.lower()
+
+
+def link_lasting(*, a, b, kind: str, on: datetime.date):
+    """The link of `kind` between groups `a` and `b` (either way round) that has not ended by
+    `on`, if there is one."""
+    return (
+        GroupLink.objects.filter(kind=kind)
+        .filter(
+            Q(from_organisation=a, to_organisation=b) | Q(from_organisation=b, to_organisation=a)
+        )
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=on))
+        .order_by("started_on", "pk")
+        .first()
+    )
+
+
+@transaction.atomic
 def link_record(
     *, from_organisation, to_organisation, kind: str, started_on: datetime.date, by, note: str = ""
 ) -> GroupLink:
-    """A link between two groups, entered by one of them or a moderator (the view checks who)."""
-    if from_organisation.pk == to_organisation.pk:
-        raise Refused("A group cannot be linked to itself: choose another group.")
+    """A link between two groups, entered by one of them or a moderator (the view checks who).
+
+    Refused, naming the field: a link to itself, to a group not in the directory, of an unknown
+    kind, or a second link of one kind between the same two groups while the first lasts.
+    """
+    if to_organisation is None or from_organisation.pk == to_organisation.pk:
+        raise Refused(
+            "A group cannot be linked to itself: choose another group.", field="to_organisation"
+        )
+    if not to_organisation.live:
+        raise Refused(
+            f"{to_organisation.title} is not published in the directory.", field="to_organisation"
+        )
     if kind not in GroupLink.Kind.values:
-        raise Refused("Choose what kind of link it is.")
-    exists = GroupLink.objects.filter(
-        from_organisation=from_organisation,
-        to_organisation=to_organisation,
-        kind=kind,
-        started_on=started_on,
-    ).exists()
-    if exists:
-        raise Refused("That link is already recorded from that date.")
+        raise Refused("Choose what kind of link it is.", field="kind")
+    if started_on is None:
+        raise Refused("Enter the date the link started.", field="started_on")
+    # Two people entering the same link at once: the second waits for the first, then sees it.
+    list(
+        type(from_organisation)
+        .objects.select_for_update(of=("self",))
+        .filter(pk__in=[from_organisation.pk, to_organisation.pk])
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    lasting = link_lasting(a=from_organisation, b=to_organisation, kind=kind, on=started_on)
+    if lasting is not None:
+        raise Refused(
+            f"A link of this kind ({_kind_label(kind)}) with {to_organisation.title} is already "
+            f"recorded from {lasting.started_on:%-d %B %Y}: end that one first, or choose "
+            "another kind.",
+            field="kind",
+        )
     return GroupLink.objects.create(
         from_organisation=from_organisation,
         to_organisation=to_organisation,
         kind=kind,
         started_on=started_on,
-        note=(note or "").strip(),
+        note=(note or "").strip()[:255],
         created_by=by,
     )
 
@@ -471,3 +517,49 @@ def evidence_record(
         recorded_by=by,
         recorded_on=recorded_on,
     )
+
+
+@transaction.atomic
+def link_end(*, link: GroupLink, ended_on: datetime.date, by) -> GroupLink:
+    """A link has ended on a day (recorded with who ended it); refused if it has already ended
+    or the day is before it started."""
+    # Two people ending one link at once: the second sees that the first has.
+    link = GroupLink.objects.select_for_update().get(pk=link.pk)
+    if link.ended_on is not None:
+        raise Refused(f"This link already ended on {link.ended_on:%-d %B %Y}.")
+    if ended_on is None:
+        raise Refused("Enter the date the link ended.", field="ended_on")
+    if ended_on < link.started_on:
+        raise Refused(
+            f"The link started on {link.started_on:%-d %B %Y}: it cannot end before that.",
+            field="ended_on",
+        )
+    link.ended_on = ended_on
+    link.ended_by = by
+    link.save(update_fields=["ended_on", "ended_by"])
+    return link
+
+
+@transaction.atomic
+def ask_update(*, ask: Ask, by, communities: Iterable, capabilities: Iterable, **fields) -> Ask:
+    """A team's ask as changed by its team or a moderator, recorded as changed now by `by`.
+
+    `fields` are the ask's own fields (title, description, service line, areas, dates, offers,
+    status); refused, naming the field, if the ask no longer holds together.
+    """
+    unknown = set(fields) - {f.name for f in Ask._meta.concrete_fields}
+    if unknown:
+        raise Refused(f"An ask has no {', '.join(sorted(unknown))}.")
+    for name, value in fields.items():
+        setattr(ask, name, value)
+    ask.updated_at = timezone.now()
+    ask.updated_by = by
+    try:
+        ask.full_clean(exclude=["team", "created_by", "updated_by"])
+    except ValidationError as error:
+        field, messages = next(iter(error.message_dict.items()))
+        raise Refused(" ".join(messages), field=None if field == "__all__" else field) from None
+    ask.save()
+    ask.communities.set(communities)
+    ask.capabilities.set(capabilities)
+    return ask

@@ -1,7 +1,9 @@
 from django.urls import path
 
+from .views import asks as asks_views
 from .views import commissioning, documents
 from .views import core as views
+from .views import links as links_views
 
 app_name = "coproduction"
 
@@ -46,4 +48,15 @@ urlpatterns = [
         commissioning.partnership_evidence,
         name="partnership_evidence",
     ),
+]
+
+# Links between groups (views/links.py) and changing an ask (views/asks.py).
+urlpatterns += [
+    path("groups/<int:organisation_id>/links/", links_views.links, name="links"),
+    path(
+        "groups/<int:organisation_id>/links/<int:link_id>/end/",
+        links_views.link_end_view,
+        name="link_end",
+    ),
+    path("asks/<int:pk>/edit/", asks_views.ask_edit, name="ask_edit"),
 ]

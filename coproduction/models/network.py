@@ -33,6 +33,9 @@ class GroupLink(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["started_on", "pk"]
@@ -54,6 +57,15 @@ class GroupLink(models.Model):
 
     def __str__(self):
         return f"{self.from_organisation} – {self.to_organisation} ({self.get_kind_display()})"
+
+    def involves(self, organisation) -> bool:
+        return organisation.pk in (self.from_organisation_id, self.to_organisation_id)
+
+    def other_than(self, organisation):
+        """The group at the other end of the link from `organisation`."""
+        if self.from_organisation_id == organisation.pk:
+            return self.to_organisation
+        return self.from_organisation
 
     def active_on(self, day) -> bool:
         return self.started_on <= day and (self.ended_on is None or self.ended_on >= day)

@@ -117,6 +117,8 @@ def ask_detail(request, pk):
     ask = access.ask_for(request, pk)
     candidates = candidates_for(ask, limit=CANDIDATES_SHOWN)
     acts = access.in_team(request.user, ask.team)
+    # No partnership is proposed from a closed ask (ask_propose refuses it too).
+    proposes = acts and ask.status != Ask.Status.CLOSED
     return render(
         request,
         "coproduction/ask_detail.html",
@@ -124,7 +126,8 @@ def ask_detail(request, pk):
             "ask": ask,
             "candidates": candidates,
             "acts": acts,
-            "propose": ProposeForm(candidates=candidates) if acts else None,
+            "edits": access.can_edit_ask(request.user, ask),
+            "propose": ProposeForm(candidates=candidates) if proposes else None,
             "partnerships": ask.partnerships.all(),
             "attribution": deprivation.ATTRIBUTION,
         },
@@ -154,6 +157,7 @@ def ask_propose(request, pk):
                 request, "Partnership proposed. Each group's editors are asked to accept it."
             )
             return redirect("coproduction:partnership", pk=partnership.pk)
+    closed = ask.status == Ask.Status.CLOSED
     return render(
         request,
         "coproduction/ask_detail.html",
@@ -161,7 +165,10 @@ def ask_propose(request, pk):
             "ask": ask,
             "candidates": candidates,
             "acts": True,
-            "propose": form,
+            "edits": True,
+            # A closed ask shows the refusal, and no form to try again with.
+            "propose": None if closed else form,
+            "refusal": form.non_field_errors() if closed else None,
             "partnerships": ask.partnerships.all(),
             "attribution": deprivation.ATTRIBUTION,
         },

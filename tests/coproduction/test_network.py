@@ -16,6 +16,7 @@ from coproduction.models import CapabilityItem, GroupLink, Partnership, Partners
 from coproduction.network import describe, metrics, system_graph, to_csv_rows, to_graphml
 from coproduction.services import (
     Refused,
+    link_end,
     link_record,
     partnership_accept,
     partnership_move,
@@ -386,5 +387,9 @@ def test_the_same_link_from_the_same_day_is_kept_once(groups):
         link_record(**link, started_on=JAN, by=None)
     with pytest.raises(IntegrityError), transaction.atomic():
         GroupLink.objects.create(**link, started_on=JAN)
-    link_record(**link, started_on=FEB, by=None)  # again later: a new link
+    # Again later: refused while the first lasts, recorded once it has ended.
+    with pytest.raises(Refused, match="already recorded"):
+        link_record(**link, started_on=FEB, by=None)
+    link_end(link=GroupLink.objects.get(), ended_on=JAN, by=None)
+    link_record(**link, started_on=FEB, by=None)
     assert GroupLink.objects.count() == 2

@@ -80,12 +80,15 @@ from coproduction.models import (
     Ask,
     CapabilityItem,
     CapabilityProfile,
+    CapabilityTerm,
     DeliveryLog,
+    GroupLink,
     Partnership,
     PartnershipDocument,
     PartnershipGroup,
     PrincipleEvidence,
     Review,
+    ServiceLine,
     SurveyResponse,
 )
 from matching.kiosk import state_seal
@@ -203,6 +206,23 @@ copro.verify       POST  LOGIN  DENY   HIDDEN ALLOW  HIDDEN HIDDEN HIDDEN HIDDEN
 # moderators; commissioners read it, and download it with their report.
 copro.evidence     POST  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   ALLOW  HIDDEN DENY   ALLOW
 copro.evidence_csv GET   LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  ALLOW
+# A group's links with other groups: kept by its editors and moderators, like its profile; 404
+# to anyone else. A link is ended through either of its groups' pages (here A's).
+copro.links        GET   LOGIN  ALLOW  HIDDEN ALLOW  HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN ALLOW
+copro.link_add     POST  LOGIN  ALLOW  HIDDEN ALLOW  HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN ALLOW
+copro.link_end     POST  LOGIN  ALLOW  HIDDEN ALLOW  HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN ALLOW
+# Changing an ask: its team's members, and moderators (coproduction.change_ask); a commissioner
+# sees it and may not change it; to others who take part it is 404.
+copro.ask_edit     GET   LOGIN  HIDDEN DENY   ALLOW  DENY   DENY   DENY   DENY   ALLOW  HIDDEN DENY   ALLOW
+copro.ask_edit     POST  LOGIN  HIDDEN DENY   ALLOW  DENY   DENY   DENY   DENY   ALLOW  HIDDEN DENY   ALLOW
+# Coproduction's vocabulary (capability terms, service lines): moderators keep it in the admin.
+# A term or service line in use is not deleted, even by an administrator.
+term.add           POST  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+term.edit          POST  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+term.delete        POST  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+term_in_use.del    POST  LOGIN  DENY   DENY   NOOP   DENY   DENY   DENY   DENY   DENY   DENY   DENY   NOOP
+serviceline.add    POST  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+serviceline_in_use.del POST LOGIN DENY DENY   NOOP   DENY   DENY   DENY   DENY   DENY   DENY   DENY   NOOP
 
 # A's live activity in the Wagtail admin. Editors change their own pages through moderation:
 # no publishing, unpublishing, deleting, moving, locking or privacy settings.
@@ -784,6 +804,71 @@ ACTIONS: dict[str, Action] = {
     "copro.evidence_csv": Action(
         lambda w: reverse("coproduction:commissioning") + "?format=evidence-csv",
         shows=lambda w: "Principle in the guidance",
+    ),
+    "copro.links": Action(
+        lambda w: reverse("coproduction:links", args=[w.org_a.pk]), shows=lambda w: w.org_b.title
+    ),
+    "copro.link_add": Action(
+        lambda w: reverse("coproduction:links", args=[w.org_a.pk]),
+        data=lambda w: {
+            "to_organisation": w.org_b.pk,
+            "kind": "referrals",
+            "started_on": "2026-11-02",
+            "note": "",
+        },
+        state=count(GroupLink),
+    ),
+    "copro.link_end": Action(
+        lambda w: reverse("coproduction:link_end", args=[w.org_a.pk, w.link_ab.pk]),
+        data=lambda w: {f"end-{w.link_ab.pk}-ended_on": w.link_ab.started_on.isoformat()},
+        state=field_of(GroupLink, "link_ab", "ended_on"),
+    ),
+    "copro.ask_edit": Action(
+        lambda w: reverse("coproduction:ask_edit", args=[w.ask1.pk]),
+        data=lambda w: {
+            "title": "Knitting and cooking in SW17",
+            "service_line": w.ask1.service_line_id,
+            "areas_text": "SW17",
+            "status": "open",
+        },
+        shows=lambda w: ASK_TITLE,
+        state=field_of(Ask, "ask1", "title"),
+    ),
+    "term.add": Action(
+        snippet_url("coproduction_capabilityterm", "add"),
+        data=lambda w: {"kind": "skill", "name": "Juggling", "slug": "skill-juggling"},
+        state=count(CapabilityTerm, slug="skill-juggling"),
+    ),
+    "term.edit": Action(
+        snippet_url("coproduction_capabilityterm", "edit", "term_spare"),
+        data=lambda w: {"kind": "skill", "name": "Change ringing", "slug": w.term_spare.slug},
+        state=field_of(CapabilityTerm, "term_spare", "name"),
+    ),
+    "term.delete": Action(
+        snippet_url("coproduction_capabilityterm", "delete", "term_spare"),
+        data=lambda w: {},
+        state=exists(CapabilityTerm, "term_spare"),
+    ),
+    "term_in_use.del": Action(
+        lambda w: reverse(
+            "wagtailsnippets_coproduction_capabilityterm:delete",
+            args=[CapabilityTerm.objects.get(slug="asset-kitchen").pk],
+        ),
+        data=lambda w: {},
+        state=lambda w: CapabilityTerm.objects.filter(slug="asset-kitchen").exists(),
+    ),
+    "serviceline.add": Action(
+        snippet_url("coproduction_serviceline", "add"),
+        data=lambda w: {"name": "Falls prevention", "slug": "falls-prevention", "sort_order": "0"},
+        state=count(ServiceLine, slug="falls-prevention"),
+    ),
+    "serviceline_in_use.del": Action(
+        lambda w: reverse(
+            "wagtailsnippets_coproduction_serviceline:delete",
+            args=[w.service_team1.service_line_id],
+        ),
+        data=lambda w: {},
+        state=lambda w: ServiceLine.objects.filter(pk=w.service_team1.service_line_id).exists(),
     ),
     # A's live activity
     "a.edit": Action(

@@ -22,9 +22,10 @@ from wagtail.users.models import UserProfile
 from assets_directory.models import DirectoryIndexPage, Organisation
 from assets_directory.services import claim_submit, registration_submit, report_submit
 from cms.models import SiteSettings
-from coproduction.models import CapabilityItem, CapabilityTerm
+from coproduction.models import CapabilityItem, CapabilityTerm, GroupLink
 from coproduction.services import (
     document_add,
+    link_record,
     partnership_accept,
     partnership_move,
     partnership_propose,
@@ -118,6 +119,8 @@ class World:
     reviewing: object = None  # team 1 with organisation A, being reviewed
     review: object = None  # ...its review, whose survey nobody has answered yet
     partnership_document: object = None  # ...a document A's editor keeps with it
+    link_ab: object = None  # a current link from A to B (shared members), entered by A's editor
+    term_spare: object = None  # a capability term nothing uses (the kitchen is A's)
 
 
 def build_world() -> World:
@@ -250,6 +253,18 @@ def build_world() -> World:
         by=w.users["ed_a"],
         title="Notes",
         upload=SimpleUploadedFile("notes.txt", b"Tea and talk notes", content_type="text/plain"),
+    )
+
+    # Links between groups, and the vocabulary -------------------------------------------------
+    w.link_ab = link_record(
+        from_organisation=w.org_a,
+        to_organisation=w.org_b,
+        kind=GroupLink.Kind.SHARED_MEMBERS,
+        started_on=timezone.localdate(),
+        by=w.users["ed_a"],
+    )
+    w.term_spare = CapabilityTerm.objects.create(
+        kind=CapabilityTerm.Kind.SKILL, name="Bell ringing", slug="skill-bell-ringing"
     )
 
     # A person of team 1, with every part of a record ---------------------------------------
