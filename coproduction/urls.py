@@ -1,6 +1,7 @@
 from django.urls import path
 
 from .views import core as views
+from .views import network
 
 app_name = "coproduction"
 
@@ -29,4 +30,5 @@ urlpatterns = [
         views.review_survey,
         name="review_survey",
     ),
+    path("network/", network.network_map_view, name="network"),
 ]
