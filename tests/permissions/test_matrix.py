@@ -191,6 +191,11 @@ copro.survey       POST  LOGIN  ALLOW  DENY   DENY   DENY   DENY   DENY   DENY  
 copro.profile      GET   LOGIN  ALLOW  HIDDEN ALLOW  HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN ALLOW
 copro.profile      POST  LOGIN  ALLOW  HIDDEN DENY   HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN DENY
 copro.verify       POST  LOGIN  DENY   HIDDEN ALLOW  HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN ALLOW
+# The network map: for everyone who takes part. A partnership one may not open is on it as "a
+# partnership": team 2's member sees team 1's partnership there, but not its title.
+copro.network      GET   LOGIN  ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  ABSENT ALLOW  ALLOW
+copro.network_csv  GET   LOGIN  ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  ABSENT ALLOW  ALLOW
+copro.network_graphml GET LOGIN ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  ABSENT ALLOW  ALLOW
 
 # A's live activity in the Wagtail admin. Editors change their own pages through moderation:
 # no publishing, unpublishing, deleting, moving, locking or privacy settings.
@@ -742,6 +747,17 @@ ACTIONS: dict[str, Action] = {
             "evidence": "Seen on a visit",
         },
         state=lambda w: CapabilityItem.objects.get(profile__organisation=w.org_a).verified_on,
+    ),
+    "copro.network": Action(
+        lambda w: reverse("coproduction:network"), shows=lambda w: PARTNERSHIP_TITLE
+    ),
+    "copro.network_csv": Action(
+        lambda w: reverse("coproduction:network") + "?format=csv",
+        shows=lambda w: PARTNERSHIP_TITLE,
+    ),
+    "copro.network_graphml": Action(
+        lambda w: reverse("coproduction:network") + "?format=graphml",
+        shows=lambda w: PARTNERSHIP_TITLE,
     ),
     # A's live activity
     "a.edit": Action(
