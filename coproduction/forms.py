@@ -400,7 +400,8 @@ class NetworkFilterForm(NamedErrorsMixin, PlainTextFormMixin, forms.Form):
     on = forms.DateField(
         label="As it was on",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        # A date box takes and gives ISO dates, whatever the site's own date format.
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text="Leave empty for today.",
     )
     service_line = forms.ModelChoiceField(

@@ -38,7 +38,7 @@
 
   function styleOf(kind) { return styles[kind] || FALLBACK; }
 
-  function radius(node) { return Math.min(16, 4 + 1.6 * Math.sqrt(node.degree || 0)); }
+  function radius(node) { return Math.min(16, 5 + 1.6 * Math.sqrt(node.degree || 0)); }
 
   // One shape per kind, so that kinds differ by more than colour.
   function shape(kind, r, attrs) {
@@ -112,7 +112,8 @@
   svg.appendChild(el("rect", { x: 0, y: 0, width: W, height: H, fill: "#ffffff" }));
   var linkLayer = el("g", { stroke: LINK_COLOUR, "stroke-width": 1, "stroke-opacity": 0.7 });
   var nodeLayer = el("g", {});
-  var labelLayer = el("g", { "font-size": fontSize, fill: "#0b0c0c" });
+  // Names never catch the pointer: a click on a name over a shape goes to the shape.
+  var labelLayer = el("g", { "font-size": fontSize, fill: "#0b0c0c", "pointer-events": "none" });
   svg.appendChild(linkLayer);
   svg.appendChild(nodeLayer);
   svg.appendChild(labelLayer);
@@ -127,9 +128,20 @@
     [l.source.id, l.target.id].forEach(function (id) { (linesOf[id] = linesOf[id] || []).push({ line: line, other: l.source.id === id ? l.target.id : l.source.id }); });
   });
 
+  // Where a node's name goes: centred above its shape, moved along to stay inside the picture,
+  // or below the shape at the top edge.
+  function spot(n) {
+    var half = Math.min(W / 2, n.label.length * fontSize * 0.3);
+    var x = Math.max(half + 2, Math.min(W - half - 2, n.px));
+    var y = n.py - radius(n) - 4;
+    if (y - fontSize < 0) { y = n.py + radius(n) + fontSize + 2; }
+    return { x: x, y: y, x1: x - half, x2: x + half, y1: y - fontSize, y2: y + 2 };
+  }
+
   function label(n, bold) {
+    var at = spot(n);
     var text = el("text", {
-      x: n.px, y: n.py - radius(n) - 4, "text-anchor": "middle",
+      x: at.x.toFixed(1), y: at.y.toFixed(1), "text-anchor": "middle",
       stroke: "#ffffff", "stroke-width": 3, "paint-order": "stroke", "stroke-linejoin": "round"
     });
     if (bold) { text.setAttribute("font-weight", "700"); }
@@ -140,22 +152,19 @@
   // Names are written beside the focus, the service teams and the best-linked nodes, as many
   // as fit without covering one another; every other name shows when the pointer is on its
   // shape (and in its tooltip).
-  var room = narrow ? 8 : 20;
+  var room = narrow ? 10 : 24;
   var placed = [];
   function fits(n) {
-    var half = n.label.length * fontSize * 0.3;
-    var box = { x1: n.px - half, x2: n.px + half, y1: n.py - radius(n) - 4 - fontSize, y2: n.py - radius(n) - 2 };
-    if (box.x1 < 0 || box.x2 > W || box.y1 < 0) { return false; }
+    var box = spot(n);
     var clear = placed.every(function (other) {
       return box.x2 < other.x1 || box.x1 > other.x2 || box.y2 < other.y1 || box.y1 > other.y2;
     });
     if (clear) { placed.push(box); }
     return clear;
   }
-  var named = nodes.slice().sort(function (a, b) {
-    var rank = function (n) { return n.id === DATA.focus ? 0 : (n.kind === "team" ? 1 : 2); };
-    return rank(a) - rank(b) || b.degree - a.degree;
-  }).filter(function (n) { return n.id === DATA.focus || n.degree > 0; })
+  function rank(n) { return n.id === DATA.focus ? 0 : (n.kind === "team" ? 1 : 2); }
+  var named = nodes.slice().sort(function (a, b) { return rank(a) - rank(b) || b.degree - a.degree; })
+    .filter(function (n) { return rank(n) < 2 || n.degree > 0; })
     .filter(function (n) { return (placed.length < room && fits(n)) || n.id === DATA.focus; });
   var shapeOf = {};
   nodes.forEach(function (n) {
