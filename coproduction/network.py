@@ -23,7 +23,8 @@ import datetime
 import io
 import math
 import random
-from collections import Counter
+import threading
+from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 
 import networkx as nx
@@ -715,3 +716,56 @@ def with_measures(graph: nx.Graph, result: NetworkMetrics, roles: dict) -> nx.Gr
             roles="; ".join(roles.get(node, ())),
         )
     return out
+
+
+# Measuring once --------------------------------------------------------------------------------
+# Everyone who opens the map on the same day with the same filters sees the same network, and
+# its measures are most of the page's time (an exact search from every node). What they depend
+# on (each node's kind, label and communities, and the links) is the key, so a change in the
+# data is a new key, never a stale answer.
+MEASURED_KEPT = 32
+_measured: OrderedDict = OrderedDict()
+_measured_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Measured:
+    """A graph's measures, its nodes' roles, its communities' names and its summary. Shared
+    between requests: read it, never change it."""
+
+    result: NetworkMetrics
+    roles: dict
+    names: dict
+    summary: tuple[str, ...]
+
+
+def _signature(graph: nx.Graph) -> tuple:
+    nodes = sorted(
+        (repr(n), d.get("kind"), d.get("label"), tuple(d.get("communities") or ()))
+        for n, d in graph.nodes(data=True)
+    )
+    edges = sorted(tuple(sorted((repr(a), repr(b)))) for a, b in graph.edges())
+    return (tuple(nodes), tuple(edges))
+
+
+def measure(graph: nx.Graph) -> Measured:
+    """`metrics`, `describe`, `community_names` and `summary` of the graph, remembered for the
+    last MEASURED_KEPT graphs measured in this process."""
+    key = _signature(graph)
+    with _measured_lock:
+        found = _measured.get(key)
+        if found is not None:
+            _measured.move_to_end(key)
+            return found
+    result = metrics(graph)
+    found = Measured(
+        result=result,
+        roles=describe(graph, result),
+        names=community_names(graph, result),
+        summary=tuple(summary(graph, result)),
+    )
+    with _measured_lock:
+        _measured[key] = found
+        while len(_measured) > MEASURED_KEPT:
+            _measured.popitem(last=False)
+    return found

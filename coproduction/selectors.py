@@ -222,6 +222,18 @@ class NetworkRow:
     community: str
     roles: tuple[str, ...]
 
+    @property
+    def betweenness_text(self) -> str:
+        return f"{self.betweenness:.2f}"
+
+    @property
+    def closeness_text(self) -> str:
+        return f"{self.closeness:.2f}"
+
+    @property
+    def roles_text(self) -> str:
+        return "; ".join(self.roles)
+
 
 @dataclass(frozen=True)
 class NetworkMap:
@@ -243,9 +255,8 @@ def network_map(graph: nx.Graph, *, focus: str | None = None, steps: int = 1) ->
     """Measure `graph` (already narrowed), put the measures in words, and keep the part to draw:
     the neighbourhood of `focus` within `steps` links, or everything when `focus` is None or is
     not in the graph."""
-    result = network.metrics(graph)
-    roles = network.describe(graph, result)
-    names = network.community_names(graph, result)
+    measured = network.measure(graph)
+    result, roles, names = measured.result, measured.roles, measured.names
     focus = focus if focus is not None and graph.has_node(focus) else None
     shown = network.neighbourhood(graph, focus, steps=steps) if focus else graph
     rows = tuple(
@@ -273,7 +284,7 @@ def network_map(graph: nx.Graph, *, focus: str | None = None, steps: int = 1) ->
         result=result,
         roles=roles,
         rows=rows,
-        summary=tuple(network.summary(graph, result)),
+        summary=measured.summary,
         focus=focus,
     )
 

@@ -14,6 +14,8 @@ from urllib.parse import quote
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 
 from common.csv_export import csv_response
 from common.middleware import mark_private
@@ -79,6 +81,16 @@ def focus_choices(graph) -> list[tuple[str, str]]:
     )
 
 
+def _options(choices, chosen: str) -> str:
+    """<option>s of a select, each value and text escaped."""
+    selected = mark_safe(" selected")  # a constant: nothing typed reaches it
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((value, selected if value == chosen else "", text) for value, text in choices),
+    )
+
+
 def _bad_request(message: str) -> HttpResponse:
     return mark_private(HttpResponse(message, status=400, content_type="text/plain; charset=utf-8"))
 
@@ -118,7 +130,14 @@ def network_map_view(request):
             render(
                 request,
                 "coproduction/network.html",
-                {"form": form, "day": day, "map": None},
+                {
+                    "form": form,
+                    "day": day,
+                    "map": None,
+                    "focus_options": _options(
+                        form.fields["focus"].choices, str(form["focus"].value() or "")
+                    ),
+                },
                 status=400,
             )
         )
@@ -178,6 +197,7 @@ def network_map_view(request):
                 "form": form,
                 "day": day,
                 "map": shown,
+                "focus_options": _options(form.fields["focus"].choices, focus or ""),
                 "picture": picture,
                 "styles": styles,
                 "focus_label": focus_label,

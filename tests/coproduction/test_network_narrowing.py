@@ -189,3 +189,17 @@ def test_graphml_of_the_map_carries_each_nodes_measures_and_roles():
     assert back.nodes["somali"]["betweenness"] == pytest.approx(result.betweenness["somali"], 1e-5)
     assert back.nodes["alone"]["roles"] == "isolated"
     assert "degree" not in graph.nodes["somali"]  # measured on a copy
+
+
+def test_a_graph_is_measured_once_and_again_when_anything_it_depends_on_changes():
+    graph = system()
+    first = network.measure(graph)
+    assert network.measure(system()) is first  # the same network, built again
+    renamed = system()
+    renamed.nodes["putney"]["label"] = "Putney Ramblers"
+    assert network.measure(renamed) is not first
+    relinked = system()
+    relinked.add_edge("alone", "putney", kinds=("referrals",), since="")
+    again = network.measure(relinked)
+    assert again is not first and again.result.degree["alone"] == 1
+    assert again.roles == network.describe(relinked, metrics(relinked))
