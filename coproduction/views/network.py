@@ -68,17 +68,23 @@ def kind_styles(kinds: list[str]) -> list[dict]:
 
 
 def focus_choices(graph) -> list[tuple[str, str]]:
-    """Each node as a choice of what to focus on: "Tooting Tamil Women (community group)"."""
-    return sorted(
-        (
-            (
-                str(node),
-                f"{data.get('label') or node} ({network.kind_words(data.get('kind') or 'node')})",
+    """Each node as a choice of what to focus on: "Tooting Tamil Women (community group)"; a
+    partnership the reader may not open is told from the others by its team, which the map
+    shows anyway: "a partnership of the Memory Service (partnership)"."""
+    choices = []
+    for node, data in graph.nodes(data=True):
+        label = str(data.get("label") or node)
+        if data.get("kind") == network.PARTNERSHIP and label == network.HIDDEN_PARTNERSHIP:
+            teams = sorted(
+                str(graph.nodes[m].get("label"))
+                for m in graph[node]
+                if graph.nodes[m].get("kind") == network.TEAM
             )
-            for node, data in graph.nodes(data=True)
-        ),
-        key=lambda choice: (choice[1].lower(), choice[0]),
-    )
+            if teams:
+                label = f"{label} of the {' and the '.join(teams)}"
+        kind = network.kind_words(str(data.get("kind") or "node"))
+        choices.append((str(node), f"{label} ({kind})"))
+    return sorted(choices, key=lambda choice: (choice[1].lower(), choice[0]))
 
 
 def _options(choices, chosen: str) -> str:

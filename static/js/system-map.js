@@ -23,6 +23,7 @@
   var styles = {};
   DATA.kinds.forEach(function (k) { styles[k.kind] = k; });
 
+  if (!DATA.nodes.length) { return; } // the page says nothing matches
   figure.hidden = false; // shown before it is measured
   var narrow = canvas.clientWidth < 560;
   var W = narrow ? 360 : 800;

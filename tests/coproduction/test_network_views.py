@@ -121,6 +121,7 @@ def test_another_teams_member_sees_the_partnership_only_as_a_partnership_everywh
     node = f"partnership:{world.partnership.pk}"
     assert response.context["map"].graph.nodes[node]["label"] == "a partnership"
     assert SECRET not in body(response) and "a partnership" in body(response)
+    assert "a partnership of the Memory Service (partnership)" in body(response)
     for export in ("csv", "graphml"):
         download = client.get(URL, {"format": export})
         assert download.status_code == 200
