@@ -151,50 +151,18 @@ def network_map_view(request):
     narrowed = network.narrow(whole, **(form.filters() if form.is_bound else {}))
     focus = data.get("focus") or None
     shown = network_map(narrowed, focus=focus, steps=data.get("steps") or 1)
-    if asked == "csv":
-        rows = network.to_csv_rows(shown.graph, shown.result, shown.roles)
-        return mark_private(csv_response(f"{EXPORT_NAME}-{day}.csv", rows[0], rows[1:]))
-    if asked == "graphml":
-        response = HttpResponse(
-            network.to_graphml(network.with_measures(shown.graph, shown.result, shown.roles)),
-            content_type="application/graphml+xml; charset=utf-8",
-        )
-        response["Content-Disposition"] = f'attachment; filename="{EXPORT_NAME}-{day}.graphml"'
-        return mark_private(response)
+    if asked:
+        return _download(asked, shown, day=day)
 
     query = request.GET.copy()
     for name in ("focus", "format"):
         query.pop(name, None)
     base = query.urlencode()
-    styles = kind_styles(kinds)
 
     def focus_href(node) -> str:
         return "?" + (base + "&" if base else "") + "focus=" + _quoted(node)
 
-    picture = {
-        "kinds": styles,
-        "focus": shown.focus,
-        "day": day.isoformat(),
-        "nodes": [
-            {
-                "id": row.node,
-                "label": row.label,
-                "kind": row.kind,
-                "degree": row.degree,
-                "href": focus_href(row.node),
-            }
-            for row in shown.rows
-        ],
-        "links": [
-            {
-                "source": str(a),
-                "target": str(b),
-                "words": ", ".join(LINK_WORDS.get(k, str(k).replace("_", " ")) for k in kinds_),
-            }
-            for a, b, kinds_ in shown.graph.edges(data="kinds", default=())
-        ],
-    }
-    focus_label = shown.graph.nodes[shown.focus].get("label") if shown.focus else ""
+    styles = kind_styles(kinds)
     return mark_private(
         render(
             request,
@@ -204,9 +172,9 @@ def network_map_view(request):
                 "day": day,
                 "map": shown,
                 "focus_options": _options(form.fields["focus"].choices, focus or ""),
-                "picture": picture,
+                "picture": _picture(shown, styles=styles, day=day, href=focus_href),
                 "styles": styles,
-                "focus_label": focus_label,
+                "focus_label": shown.graph.nodes[shown.focus].get("label") if shown.focus else "",
                 "focus_missing": bool(focus) and shown.focus is None,
                 "rows": [(row, focus_href(row.node)) for row in shown.rows],
                 "said": [(row, focus_href(row.node)) for row in shown.rows if row.roles],
@@ -216,6 +184,47 @@ def network_map_view(request):
             },
         )
     )
+
+
+def _download(asked: str, shown, *, day) -> HttpResponse:
+    """What the filters keep, with its measures, as a CSV or GraphML attachment."""
+    if asked == "csv":
+        rows = network.to_csv_rows(shown.graph, shown.result, shown.roles)
+        return mark_private(csv_response(f"{EXPORT_NAME}-{day}.csv", rows[0], rows[1:]))
+    response = HttpResponse(
+        network.to_graphml(network.with_measures(shown.graph, shown.result, shown.roles)),
+        content_type="application/graphml+xml; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{EXPORT_NAME}-{day}.graphml"'
+    return mark_private(response)
+
+
+def _picture(shown, *, styles, day, href) -> dict:
+    """What static/js/system-map.js draws, for json_script: how each kind is drawn, the nodes
+    (each with the link that focuses on it) and the links, said in words."""
+    return {
+        "kinds": styles,
+        "focus": shown.focus,
+        "day": day.isoformat(),
+        "nodes": [
+            {
+                "id": row.node,
+                "label": row.label,
+                "kind": row.kind,
+                "degree": row.degree,
+                "href": href(row.node),
+            }
+            for row in shown.rows
+        ],
+        "links": [
+            {
+                "source": str(a),
+                "target": str(b),
+                "words": ", ".join(LINK_WORDS.get(k, str(k).replace("_", " ")) for k in kinds),
+            }
+            for a, b, kinds in shown.graph.edges(data="kinds", default=())
+        ],
+    }
 
 
 def _quoted(value) -> str:
