@@ -20,6 +20,7 @@ be shown on the map, so no person appears in the graph.
 from __future__ import annotations
 
 import datetime
+import hashlib
 import io
 import math
 import random
@@ -723,7 +724,7 @@ def with_measures(graph: nx.Graph, result: NetworkMetrics, roles: dict) -> nx.Gr
 # its measures are most of the page's time (an exact search from every node). What they depend
 # on (each node's kind, label and communities, and the links) is the key, so a change in the
 # data is a new key, never a stale answer.
-MEASURED_KEPT = 32
+MEASURED_KEPT = 16
 _measured: OrderedDict = OrderedDict()
 _measured_lock = threading.Lock()
 
@@ -739,13 +740,15 @@ class Measured:
     summary: tuple[str, ...]
 
 
-def _signature(graph: nx.Graph) -> tuple:
+def _signature(graph: nx.Graph) -> bytes:
+    """A digest of all the measures depend on: kept instead of the graph itself, so that the
+    graphs remembered cost a few bytes each, not their ten thousand links."""
     nodes = sorted(
         (repr(n), d.get("kind"), d.get("label"), tuple(d.get("communities") or ()))
         for n, d in graph.nodes(data=True)
     )
     edges = sorted(tuple(sorted((repr(a), repr(b)))) for a, b in graph.edges())
-    return (tuple(nodes), tuple(edges))
+    return hashlib.blake2b(repr((nodes, edges)).encode(), digest_size=32).digest()
 
 
 def measure(graph: nx.Graph) -> Measured:
