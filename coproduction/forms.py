@@ -340,35 +340,6 @@ class VerifyForm(NamedErrorsMixin, PlainTextFormMixin, forms.Form):
     )
 
 
-class MatrixFilterForm(NamedErrorsMixin, PlainTextFormMixin, forms.Form):
-    """Narrow the capability matrix: by service line, area and community reached."""
-
-    service_line = forms.ModelChoiceField(
-        queryset=None, required=False, label="Service line", empty_label="All service lines"
-    )
-    area = forms.CharField(label="Area (outward code)", required=False, max_length=8)
-    community = forms.ModelChoiceField(
-        queryset=CapabilityTerm.objects.filter(kind=CapabilityTerm.Kind.COMMUNITY),
-        required=False,
-        label="Community reached",
-        empty_label="All communities",
-    )
-    sort = forms.IntegerField(required=False, widget=forms.HiddenInput, label="Sort by ask")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["service_line"].queryset = ServiceLine.objects.all()
-
-    def clean_area(self) -> str:
-        text = self.cleaned_data.get("area") or ""
-        if not text.strip():
-            return ""
-        areas = parse_areas(text)
-        if len(areas) != 1:
-            raise ValidationError("Enter one outward code, such as SW17.")
-        return areas[0]
-
-
 # The earliest day the network map goes back to: before the platform's first records, and late
 # enough that a day's first and last moments are always a real time in the site's time zone.
 NETWORK_EARLIEST = datetime.date(2000, 1, 1)
@@ -461,3 +432,32 @@ class NetworkFilterForm(NamedErrorsMixin, PlainTextFormMixin, forms.Form):
             "community": data["community"].name if data.get("community") else None,
             "kinds": data.get("kinds") or None,
         }
+
+
+class MatrixFilterForm(NamedErrorsMixin, PlainTextFormMixin, forms.Form):
+    """Narrow the capability matrix: by service line, area and community reached."""
+
+    service_line = forms.ModelChoiceField(
+        queryset=None, required=False, label="Service line", empty_label="All service lines"
+    )
+    area = forms.CharField(label="Area (outward code)", required=False, max_length=8)
+    community = forms.ModelChoiceField(
+        queryset=CapabilityTerm.objects.filter(kind=CapabilityTerm.Kind.COMMUNITY),
+        required=False,
+        label="Community reached",
+        empty_label="All communities",
+    )
+    sort = forms.IntegerField(required=False, widget=forms.HiddenInput, label="Sort by ask")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service_line"].queryset = ServiceLine.objects.all()
+
+    def clean_area(self) -> str:
+        text = self.cleaned_data.get("area") or ""
+        if not text.strip():
+            return ""
+        areas = parse_areas(text)
+        if len(areas) != 1:
+            raise ValidationError("Enter one outward code, such as SW17.")
+        return areas[0]

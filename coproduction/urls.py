@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("matrix/", views.matrix, name="matrix"),
     path("commissioning/", views.commissioning, name="commissioning"),
+    path("network/", network.network_map_view, name="network"),
     path("teams/<slug:team_slug>/asks/new/", views.ask_add, name="ask_add"),
     path("groups/<int:organisation_id>/profile/", views.profile_edit, name="profile"),
     path(
@@ -30,5 +31,4 @@ urlpatterns = [
         views.review_survey,
         name="review_survey",
     ),
-    path("network/", network.network_map_view, name="network"),
 ]
