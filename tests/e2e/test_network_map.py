@@ -130,7 +130,13 @@ def test_the_map_fits_a_phone(new_context, axe_source, screenshot, system, traff
     assert box["x"] >= 0 and box["x"] + box["width"] <= 375
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     check(page, axe_source, screenshot, "phone", problems)
-    assert problems == {"phone": []}
+
+    # A day that does not exist: the form says which field, and the page still passes axe.
+    page.goto("/coproduction/network/?on=2026-02-30")
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
+    expect(page.get_by_role("link", name="“As it was on” must be a real date")).to_be_visible()
+    check(page, axe_source, screenshot, "phone-error", problems)
+    assert problems == {"phone": [], "phone-error": []}
     assert traffic.errors == []
 
 
