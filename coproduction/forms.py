@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from assets_directory.geocoding import GeocodingError, geocode
 from assets_directory.geocoding.postcodes import normalise_postcode
@@ -348,6 +351,100 @@ class VerifyForm(NamedErrorsMixin, PlainTextFormMixin, forms.Form):
     evidence = forms.CharField(
         label="What you saw", max_length=255, help_text="Such as: the policy, seen on a visit."
     )
+
+
+# The earliest day the network map goes back to: before the platform's first records, and late
+# enough that a day's first and last moments are always a real time in the site's time zone.
+NETWORK_EARLIEST = datetime.date(2000, 1, 1)
+
+
+def network_day(value) -> datetime.date:
+    """The day a network map is asked for ("" or None: today); a ValidationError naming the
+    field for anything that is not a real day between NETWORK_EARLIEST and today."""
+    field = name_errors(forms.DateField(label="As it was on", required=False))
+    day = field.clean(value)
+    today = timezone.localdate()
+    if day is None:
+        return today
+    if day > today:
+        raise ValidationError("“As it was on” must be today or a day in the past")
+    if day < NETWORK_EARLIEST:
+        raise ValidationError(
+            f"“As it was on” must be on or after {NETWORK_EARLIEST:%-d %B %Y}, when the first "
+            "records begin"
+        )
+    return day
+
+
+class NetworkFilterForm(NamedErrorsMixin, PlainTextFormMixin, forms.Form):
+    """Narrow the network map: the day it shows, service line, area, community, the kinds of
+    node, and one node to focus on. The kinds and the nodes come from the map itself (a kind
+    added later, such as leaders, is offered as soon as the map holds one)."""
+
+    on = forms.DateField(
+        label="As it was on",
+        required=False,
+        # A date box takes and gives ISO dates, whatever the site's own date format.
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="Leave empty for today.",
+    )
+    service_line = forms.ModelChoiceField(
+        queryset=None, required=False, label="Service line", empty_label="All service lines"
+    )
+    area = forms.CharField(label="Area (outward code)", required=False, max_length=8)
+    community = forms.ModelChoiceField(
+        queryset=CapabilityTerm.objects.filter(kind=CapabilityTerm.Kind.COMMUNITY),
+        required=False,
+        label="Community reached",
+        empty_label="All communities",
+    )
+    kinds = forms.MultipleChoiceField(
+        choices=(), required=False, label="Show", widget=forms.CheckboxSelectMultiple
+    )
+    focus = forms.ChoiceField(choices=(), required=False, label="Focus on")
+    steps = forms.TypedChoiceField(
+        choices=[(1, "1 link"), (2, "2 links"), (3, "3 links")],
+        coerce=int,
+        required=False,
+        empty_value=1,
+        initial=1,
+        label="Show around the focus, up to",
+    )
+
+    def __init__(self, *args, kinds=(), nodes=(), **kwargs):
+        """`kinds`: [(kind, words)] to offer; `nodes`: [(node id, words)] one may focus on."""
+        super().__init__(*args, **kwargs)
+        self.fields["service_line"].queryset = ServiceLine.objects.all()
+        self.fields["on"].initial = timezone.localdate()
+        self.fields["kinds"].choices = list(kinds)
+        self.fields["focus"].choices = [("", "Nothing: the whole map"), *nodes]
+        self.fields["kinds"].initial = [kind for kind, _ in kinds]
+        if self.is_bound and hasattr(self.data, "getlist") and not self.data.getlist("kinds"):
+            # No kind ticked shows every kind, and says so with every box ticked.
+            self.data = self.data.copy()
+            self.data.setlist("kinds", [kind for kind, _ in kinds])
+
+    def clean_on(self) -> datetime.date:
+        return network_day(self.data.get("on"))
+
+    def clean_area(self) -> str:
+        text = self.cleaned_data.get("area") or ""
+        if not text.strip():
+            return ""
+        areas = parse_areas(text)
+        if len(areas) != 1:
+            raise ValidationError("Enter one outward code, such as SW17.")
+        return areas[0]
+
+    def filters(self) -> dict:
+        """The cleaned choices as arguments of network.narrow."""
+        data = self.cleaned_data
+        return {
+            "service_line": data["service_line"].name if data.get("service_line") else None,
+            "area": data.get("area") or None,
+            "community": data["community"].name if data.get("community") else None,
+            "kinds": data.get("kinds") or None,
+        }
 
 
 class MatrixFilterForm(NamedErrorsMixin, PlainTextFormMixin, forms.Form):

@@ -20,10 +20,12 @@ be shown on the map, so no person appears in the graph.
 from __future__ import annotations
 
 import datetime
+import hashlib
 import io
 import math
 import random
-from collections import Counter
+import threading
+from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 
 import networkx as nx
@@ -539,3 +541,234 @@ def to_graphml(graph: nx.Graph) -> bytes:
     out = io.BytesIO()
     nx.write_graphml(safe, out)
     return out.getvalue()
+
+
+# Narrowing the map ----------------------------------------------------------------------------
+# Each takes a graph and returns a new one, leaving the one given as it was: the map page
+# narrows the same system several ways for one request.
+
+KNOWN_KINDS = (GROUP, TEAM, PARTNERSHIP)
+_KIND_WORDS = {
+    GROUP: ("community group", "community groups"),
+    TEAM: ("service team", "service teams"),
+    PARTNERSHIP: ("partnership", "partnerships"),
+}
+HIDDEN_PARTNERSHIP = "a partnership"
+
+
+def kind_words(kind: str, *, plural: bool = False) -> str:
+    """ "community group" or "community groups"; a kind the map does not know yet (such as
+    "leader") is said from its name: "leader", "leaders"."""
+    singular, many = _KIND_WORDS.get(kind) or (
+        str(kind).replace("_", " "),
+        str(kind).replace("_", " ") + "s",
+    )
+    return many if plural else singular
+
+
+def node_kinds(graph: nx.Graph) -> list[str]:
+    """The kinds of node to offer: groups, teams and partnerships always (a filter may ask for
+    them on a day none existed), then every other kind the graph holds, alphabetically."""
+    present = {kind for _, kind in graph.nodes(data="kind") if kind}
+    return [*KNOWN_KINDS, *sorted(present - set(KNOWN_KINDS))]
+
+
+def hide_labels(
+    graph: nx.Graph, *, shown, kind: str = PARTNERSHIP, label: str = HIDDEN_PARTNERSHIP
+):
+    """A copy of the graph in which every node of `kind` not in `shown` (a set of node ids) is
+    labelled `label` and keeps nothing else of what it is, nor the dates of its links: its
+    place in the network stays, what it is called does not. Done before the measures are put
+    in words, so that no role names it either."""
+    hidden = graph.copy()
+    for node, data in hidden.nodes(data=True):
+        if data.get("kind") == kind and node not in shown:
+            data.clear()
+            data.update(kind=kind, label=label)
+            # When it began, and when each group joined it, are its details too.
+            for _, _, link in hidden.edges(node, data=True):
+                link["since"] = ""
+    return hidden
+
+
+def service_lines_of(graph: nx.Graph, node) -> set[str]:
+    """A team's service line; a partnership's is its team's (the team it is linked to)."""
+    data = graph.nodes[node]
+    if data.get("kind") == TEAM:
+        return {data["service_line"]} if data.get("service_line") else set()
+    if data.get("kind") == PARTNERSHIP:
+        return {
+            graph.nodes[m]["service_line"]
+            for m in graph[node]
+            if graph.nodes[m].get("kind") == TEAM and graph.nodes[m].get("service_line")
+        }
+    return set()
+
+
+def narrow(
+    graph: nx.Graph,
+    *,
+    service_line: str | None = None,
+    area: str | None = None,
+    community: str | None = None,
+    kinds=None,
+) -> nx.Graph:
+    """The part of the system a filter asks for.
+
+    Each filter speaks of the nodes it describes and drops those that do not match it:
+    - `service_line` (a service line's name): teams of other lines, and partnerships of their
+      teams;
+    - `area` (an outward code): groups and teams whose `areas` do not include it;
+    - `community` (a community's name): groups that do not reach it.
+    A node no filter describes (a partnership under an area or community filter, a leader, any
+    kind added later) stays while it keeps at least one link to a node that stayed, and goes
+    with the last of them: a partnership whose team and groups are all elsewhere is elsewhere
+    too. A node that had no links at all stays.
+
+    Then `kinds` (an iterable of kinds; None or empty for all) keeps only nodes of those kinds.
+    """
+    described: set = set()
+    dropped: set = set()
+    for node, data in graph.nodes(data=True):
+        kind = data.get("kind")
+        if service_line and kind in (TEAM, PARTNERSHIP):
+            described.add(node)
+            if service_line not in service_lines_of(graph, node):
+                dropped.add(node)
+        if area and kind in (GROUP, TEAM):
+            described.add(node)
+            if area not in (data.get("areas") or ()):
+                dropped.add(node)
+        if community and kind == GROUP:
+            described.add(node)
+            if community not in (data.get("communities") or ()):
+                dropped.add(node)
+    if service_line or area or community:
+        for node in graph:
+            if node in described or not graph.degree(node):
+                continue
+            if all(m in dropped for m in graph[node]):
+                dropped.add(node)
+    wanted = set(kinds or ())
+    kept = [
+        node
+        for node, kind in graph.nodes(data="kind")
+        if node not in dropped and (not wanted or kind in wanted)
+    ]
+    return graph.subgraph(kept).copy()
+
+
+def neighbourhood(graph: nx.Graph, node, *, steps: int = 1) -> nx.Graph:
+    """The node and every node within `steps` links of it, with the links between them."""
+    return nx.ego_graph(graph, node, radius=steps).copy()
+
+
+def summary(graph: nx.Graph, result: NetworkMetrics) -> list[str]:
+    """The network in a few plain sentences: what is in it, whether it is in one piece, who is
+    on their own, and how many communities it falls into."""
+    if graph.number_of_nodes() == 0:
+        return ["Nothing on the map matches these filters."]
+    counts = Counter(kind for _, kind in graph.nodes(data="kind"))
+    kinds = [k for k in node_kinds(graph) if counts[k]]
+    parts = [f"{counts[k]} {kind_words(k, plural=counts[k] != 1)}" for k in kinds]
+    links = graph.number_of_edges()
+    lines = [f"{_and(parts).capitalize()}, with {links} link{'s' if links != 1 else ''}."]
+    sizes = Counter(result.component.values())
+    if len(sizes) == 1:
+        lines.append("Everything on the map is connected: there is a path from each to each.")
+    else:
+        largest = max(sizes.values())
+        lines.append(
+            f"The map falls into {len(sizes)} separate parts; the largest holds {largest} of "
+            f"the {graph.number_of_nodes()}."
+        )
+    alone = sorted(
+        _label(graph, n)
+        for n, kind in graph.nodes(data="kind")
+        if kind == GROUP and not result.degree.get(n)
+    )
+    if alone:
+        named = (
+            _and(alone) if len(alone) <= 5 else ", ".join(alone[:5]) + f" and {len(alone) - 5} more"
+        )
+        verb = "has" if len(alone) == 1 else "have"
+        lines.append(
+            f"{len(alone)} group{'s' if len(alone) != 1 else ''} {verb} no links: {named}."
+        )
+    communities = len(set(result.community.values()))
+    if graph.number_of_edges() and communities > 1:
+        lines.append(
+            f"It divides into {communities} communities: sets of nodes more linked among "
+            "themselves than to the rest."
+        )
+    return lines
+
+
+def with_measures(graph: nx.Graph, result: NetworkMetrics, roles: dict) -> nx.Graph:
+    """A copy of the graph with each node's measures and roles as attributes, for GraphML."""
+    out = graph.copy()
+    for node, data in out.nodes(data=True):
+        data.update(
+            degree=result.degree.get(node, 0),
+            betweenness=round(result.betweenness.get(node, 0.0), 6),
+            closeness=round(result.closeness.get(node, 0.0), 6),
+            component=result.component.get(node, -1),
+            community=result.community.get(node, -1),
+            roles="; ".join(roles.get(node, ())),
+        )
+    return out
+
+
+# Measuring once --------------------------------------------------------------------------------
+# Everyone who opens the map on the same day with the same filters sees the same network, and
+# its measures are most of the page's time (an exact search from every node). What they depend
+# on (each node's kind, label and communities, and the links) is the key, so a change in the
+# data is a new key, never a stale answer.
+MEASURED_KEPT = 16
+_measured: OrderedDict = OrderedDict()
+_measured_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Measured:
+    """A graph's measures, its nodes' roles, its communities' names and its summary. Shared
+    between requests: read it, never change it."""
+
+    result: NetworkMetrics
+    roles: dict
+    names: dict
+    summary: tuple[str, ...]
+
+
+def _signature(graph: nx.Graph) -> bytes:
+    """A digest of all the measures depend on: kept instead of the graph itself, so that the
+    graphs remembered cost a few bytes each, not their ten thousand links."""
+    nodes = sorted(
+        (repr(n), d.get("kind"), d.get("label"), tuple(d.get("communities") or ()))
+        for n, d in graph.nodes(data=True)
+    )
+    edges = sorted(tuple(sorted((repr(a), repr(b)))) for a, b in graph.edges())
+    return hashlib.blake2b(repr((nodes, edges)).encode(), digest_size=32).digest()
+
+
+def measure(graph: nx.Graph) -> Measured:
+    """`metrics`, `describe`, `community_names` and `summary` of the graph, remembered for the
+    last MEASURED_KEPT graphs measured in this process."""
+    key = _signature(graph)
+    with _measured_lock:
+        found = _measured.get(key)
+        if found is not None:
+            _measured.move_to_end(key)
+            return found
+    result = metrics(graph)
+    found = Measured(
+        result=result,
+        roles=describe(graph, result),
+        names=community_names(graph, result),
+        summary=tuple(summary(graph, result)),
+    )
+    with _measured_lock:
+        _measured[key] = found
+        while len(_measured) > MEASURED_KEPT:
+            _measured.popitem(last=False)
+    return found

@@ -10,6 +10,7 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import networkx as nx
 from django.core.cache import cache
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -19,6 +20,7 @@ from common import deprivation
 from search.query import DirectoryQuery, GeoPoint, QueryError, Sort
 from search.selectors import search_places
 
+from . import network
 from .fit import FAR_M, REACH_M, AskNeeds, Fit, GroupOffer, fit
 from .models import (
     Ask,
@@ -189,6 +191,116 @@ def survey_summary(review) -> list[SurveyQuestion]:
     ]
     order = {key: n for n, key in enumerate(SURVEY_QUESTIONS)}
     return sorted(summary, key=lambda q: (-q.spread, order[q.key]))
+
+
+# The network map ------------------------------------------------------------------------------
+
+
+def network_graph(*, on, visible_partnerships: set[int] | None = None) -> nx.Graph:
+    """The whole system as it was on `on` (network.system_graph), each group and team with the
+    outward codes it serves as `areas` (a group's from its capability profile), and every
+    partnership whose id is not in `visible_partnerships` unnamed (None: the reader may see
+    them all). Three queries on top of the graph's own."""
+    graph = network.system_graph(on=on)
+    group_areas = dict(
+        CapabilityProfile.objects.filter(
+            organisation_id__in=[
+                int(n.split(":", 1)[1]) for n, k in graph.nodes(data="kind") if k == network.GROUP
+            ]
+        ).values_list("organisation_id", "areas")
+    )
+    team_areas = dict(ServiceTeam.objects.values_list("pk", "areas"))
+    for node, data in graph.nodes(data=True):
+        kind, _, pk = str(node).partition(":")
+        if data.get("kind") == network.GROUP and kind == network.GROUP:
+            data["areas"] = tuple(group_areas.get(int(pk)) or ())
+        elif data.get("kind") == network.TEAM and kind == network.TEAM:
+            data["areas"] = tuple(team_areas.get(int(pk)) or ())
+    if visible_partnerships is not None:
+        shown = {network.node_id(network.PARTNERSHIP, pk) for pk in visible_partnerships}
+        graph = network.hide_labels(graph, shown=shown)
+    return graph
+
+
+@dataclass(frozen=True)
+class NetworkRow:
+    """A node of the map, with its measures and what they mean."""
+
+    node: str
+    label: str
+    kind: str
+    kind_words: str
+    degree: int
+    betweenness: float
+    closeness: float
+    community: str
+    roles: tuple[str, ...]
+
+    @property
+    def betweenness_text(self) -> str:
+        return f"{self.betweenness:.2f}"
+
+    @property
+    def closeness_text(self) -> str:
+        return f"{self.closeness:.2f}"
+
+    @property
+    def roles_text(self) -> str:
+        return "; ".join(self.roles)
+
+
+@dataclass(frozen=True)
+class NetworkMap:
+    """What the map page shows: `graph`, the nodes and links drawn (the focus's neighbourhood
+    when there is a focus); `measured`, the network they were measured in (the filtered
+    system: a node's measures do not change when another is focused); their rows, sentences
+    and roles."""
+
+    graph: nx.Graph
+    measured: nx.Graph
+    result: network.NetworkMetrics
+    roles: dict
+    rows: tuple[NetworkRow, ...]
+    summary: tuple[str, ...]
+    focus: str | None
+
+
+def network_map(graph: nx.Graph, *, focus: str | None = None, steps: int = 1) -> NetworkMap:
+    """Measure `graph` (already narrowed), put the measures in words, and keep the part to draw:
+    the neighbourhood of `focus` within `steps` links, or everything when `focus` is None or is
+    not in the graph."""
+    measured = network.measure(graph)
+    result, roles, names = measured.result, measured.roles, measured.names
+    focus = focus if focus is not None and graph.has_node(focus) else None
+    shown = network.neighbourhood(graph, focus, steps=steps) if focus else graph
+    rows = tuple(
+        sorted(
+            (
+                NetworkRow(
+                    node=str(node),
+                    label=str(data.get("label") or node),
+                    kind=str(data.get("kind") or ""),
+                    kind_words=network.kind_words(str(data.get("kind") or "node")),
+                    degree=result.degree.get(node, 0),
+                    betweenness=result.betweenness.get(node, 0.0),
+                    closeness=result.closeness.get(node, 0.0),
+                    community=names.get(result.community.get(node), ""),
+                    roles=tuple(roles.get(node, ())),
+                )
+                for node, data in shown.nodes(data=True)
+            ),
+            key=lambda row: (-row.degree, row.label.lower(), row.node),
+        )
+    )
+    return NetworkMap(
+        graph=shown,
+        measured=graph,
+        result=result,
+        roles=roles,
+        rows=rows,
+        summary=measured.summary,
+        focus=focus,
+    )
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from .views import asks as asks_views
-from .views import commissioning, documents
+from .views import commissioning, documents, network
 from .views import core as views
 from .views import links as links_views
 
@@ -11,6 +11,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("matrix/", views.matrix, name="matrix"),
     path("commissioning/", commissioning.commissioning, name="commissioning"),
+    path("network/", network.network_map_view, name="network"),
     path("teams/<slug:team_slug>/asks/new/", views.ask_add, name="ask_add"),
     path("groups/<int:organisation_id>/profile/", views.profile_edit, name="profile"),
     path(

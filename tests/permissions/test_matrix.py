@@ -223,6 +223,11 @@ term.delete        POST  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY  
 term_in_use.del    POST  LOGIN  DENY   DENY   NOOP   DENY   DENY   DENY   DENY   DENY   DENY   DENY   NOOP
 serviceline.add    POST  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
 serviceline_in_use.del POST LOGIN DENY DENY   NOOP   DENY   DENY   DENY   DENY   DENY   DENY   DENY   NOOP
+# The network map: for everyone who takes part, moderators too. A partnership one may not open is
+# on it as "a partnership": team 2's member sees team 1's partnership there, but not its title.
+copro.network      GET   LOGIN  ALLOW  DENY   ALLOW  DENY   DENY   DENY   DENY   ALLOW  ABSENT ALLOW  ALLOW
+copro.network_csv  GET   LOGIN  ALLOW  DENY   ALLOW  DENY   DENY   DENY   DENY   ALLOW  ABSENT ALLOW  ALLOW
+copro.network_graphml GET LOGIN ALLOW  DENY   ALLOW  DENY   DENY   DENY   DENY   ALLOW  ABSENT ALLOW  ALLOW
 
 # A's live activity in the Wagtail admin. Editors change their own pages through moderation:
 # no publishing, unpublishing, deleting, moving, locking or privacy settings.
@@ -869,6 +874,17 @@ ACTIONS: dict[str, Action] = {
         ),
         data=lambda w: {},
         state=lambda w: ServiceLine.objects.filter(pk=w.service_team1.service_line_id).exists(),
+    ),
+    "copro.network": Action(
+        lambda w: reverse("coproduction:network"), shows=lambda w: PARTNERSHIP_TITLE
+    ),
+    "copro.network_csv": Action(
+        lambda w: reverse("coproduction:network") + "?format=csv",
+        shows=lambda w: PARTNERSHIP_TITLE,
+    ),
+    "copro.network_graphml": Action(
+        lambda w: reverse("coproduction:network") + "?format=graphml",
+        shows=lambda w: PARTNERSHIP_TITLE,
     ),
     # A's live activity
     "a.edit": Action(
