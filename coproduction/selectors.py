@@ -17,8 +17,18 @@ from search.query import DirectoryQuery, GeoPoint, QueryError, Sort
 from search.selectors import search_places
 
 from .fit import FAR_M, REACH_M, AskNeeds, Fit, GroupOffer, fit
-from .models import Ask, CapabilityProfile, CapabilityTerm, Partnership, Review, ServiceTeam
+from .models import (
+    Ask,
+    CapabilityProfile,
+    CapabilityTerm,
+    GroupLeader,
+    Partnership,
+    ReadinessAssessment,
+    Review,
+    ServiceTeam,
+)
 from .models.partnerships import SURVEY_QUESTIONS
+from .models.people import READINESS_AREAS, READINESS_SCALE
 
 # How many of the activities nearest each of an ask's areas are read to place the groups: a
 # group none of whose activities is among them is placed as having no venue within reach.
@@ -349,3 +359,68 @@ def commissioning_overview() -> Commissioning:
         by_level=by_level,
         by_quarter=tuple(quarters.items()),
     )
+
+
+# Leaders and readiness --------------------------------------------------------------------------
+
+
+def leaders_shown(organisation):
+    """The group's leaders who have agreed to be shown beyond its editors."""
+    return GroupLeader.objects.consented().filter(organisation=organisation)
+
+
+def readiness_waiting():
+    """Assessments waiting for a moderator's review, longest waiting first."""
+    return (
+        ReadinessAssessment.objects.filter(status=ReadinessAssessment.Status.WAITING)
+        .select_related("organisation", "submitted_by")
+        .prefetch_related("answers")
+        .order_by("submitted_at", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class AreaOverTime:
+    """One area of readiness across a group's assessments, oldest first."""
+
+    area: str
+    label: str
+    scores: tuple[int | None, ...]
+
+    @property
+    def change(self) -> str:
+        """The latest score against the one before, in words."""
+        known = [s for s in self.scores if s is not None]
+        if len(known) < 2:
+            return "First assessment"
+        difference = known[-1] - known[-2]
+        if difference > 0:
+            return f"Up {difference}"
+        if difference < 0:
+            return f"Down {-difference}"
+        return "No change"
+
+
+@dataclass(frozen=True)
+class ReadinessHistory:
+    assessments: tuple  # oldest first
+    areas: tuple[AreaOverTime, ...]
+
+
+def readiness_history(organisation) -> ReadinessHistory:
+    """A group's assessments, oldest first, and each area's score across them."""
+    assessments = tuple(
+        ReadinessAssessment.objects.filter(organisation=organisation)
+        .select_related("reviewed_by")
+        .prefetch_related("answers")
+        .order_by("submitted_at", "pk")
+    )
+    scores = [a.scores() for a in assessments]
+    areas = tuple(
+        AreaOverTime(area=key, label=label, scores=tuple(s.get(key) for s in scores))
+        for key, (label, *_) in READINESS_AREAS.items()
+    )
+    return ReadinessHistory(assessments=assessments, areas=areas)
+
+
+SCALE_WORDS = dict(READINESS_SCALE)

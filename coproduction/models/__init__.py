@@ -1,6 +1,6 @@
 """Coproduction's data: the shared vocabulary, service teams and their asks, groups' capability
-profiles (`core`), the partnerships between them (`partnerships`), and the links between groups
-(`network`)."""
+profiles (`core`), the partnerships between them (`partnerships`), the links between groups
+(`network`), and groups' leaders (with their consent) and readiness (`people`)."""
 
 from .core import (
     Ask,
@@ -21,6 +21,7 @@ from .partnerships import (
     Review,
     SurveyResponse,
 )
+from .people import GroupLeader, ReadinessAnswer, ReadinessAssessment
 
 __all__ = [
     "Ask",
@@ -28,10 +29,13 @@ __all__ = [
     "CapabilityProfile",
     "CapabilityTerm",
     "DeliveryLog",
+    "GroupLeader",
     "GroupLink",
     "Partnership",
     "PartnershipEvent",
     "PartnershipGroup",
+    "ReadinessAnswer",
+    "ReadinessAssessment",
     "Review",
     "ServiceLine",
     "ServiceTeam",
