@@ -374,6 +374,14 @@ def _date_input():
     return forms.DateInput(attrs={"type": "date"})
 
 
+class PrivateEmailInput(forms.EmailInput):
+    """An e-mail box that never writes an address back into the page, even one just typed
+    into a form shown again with errors: a leader's address is never rendered."""
+
+    def format_value(self, value):
+        return None
+
+
 class LeaderForm(NamedErrorsMixin, PlainTextFormMixin, forms.Form):
     """A leader or connector of the group. On a new one, the editor may record their consent
     at once; the e-mail address is asked for, and never shown back."""
@@ -393,6 +401,7 @@ class LeaderForm(NamedErrorsMixin, PlainTextFormMixin, forms.Form):
     email = forms.EmailField(
         label="Their e-mail address",
         max_length=254,
+        widget=PrivateEmailInput,
         help_text="Kept private: messages reach them through the site, and no one sees it.",
     )
     consent = forms.BooleanField(
