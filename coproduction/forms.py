@@ -505,6 +505,7 @@ class ReadinessReviewForm(NamedErrorsMixin, PlainTextFormMixin, forms.Form):
     notes = forms.CharField(
         label="What you agreed with the group",
         max_length=4000,
+        error_messages={"required": "Enter what you agreed with the group"},
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text="What would help, who will do what, and when you will look at it again.",
     )
