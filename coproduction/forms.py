@@ -500,7 +500,10 @@ class ReadinessForm(NamedErrorsMixin, PlainTextFormMixin, forms.Form):
 
 class ReadinessReviewForm(NamedErrorsMixin, PlainTextFormMixin, forms.Form):
     reviewed_on = forms.DateField(
-        label="Date you went through it with the group", widget=_date_input()
+        label="Date you went through it with the group (optional)",
+        required=False,
+        widget=_date_input(),
+        help_text="Leave it empty for today.",
     )
     notes = forms.CharField(
         label="What you agreed with the group",

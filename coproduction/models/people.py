@@ -186,6 +186,10 @@ class ReadinessAssessment(models.Model):
     def scores(self) -> dict[str, int]:
         return {answer.area: answer.score for answer in self.answers.all()}
 
+    def low_areas(self) -> list[str]:
+        """The areas scored low, as "Trust (1)"."""
+        return [f"{a.get_area_display()} ({a.score})" for a in self.answers.all() if a.low]
+
 
 class ReadinessAnswer(models.Model):
     assessment = models.ForeignKey(

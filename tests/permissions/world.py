@@ -22,10 +22,13 @@ from assets_directory.models import DirectoryIndexPage, Organisation
 from assets_directory.services import claim_submit, registration_submit, report_submit
 from cms.models import SiteSettings
 from coproduction.models import CapabilityItem, CapabilityTerm
+from coproduction.models.people import READINESS_AREAS
 from coproduction.services import (
+    leader_add,
     partnership_accept,
     partnership_move,
     partnership_propose,
+    readiness_submit,
     review_record,
 )
 from matching.models import FollowUp, Team, TeamMembership
@@ -79,6 +82,10 @@ UNCLAIMED_TITLE = "Garratt Green Allotments"
 CLAIMANT_NAME = "Grace Hopper"
 ASK_TITLE = "Knitting for wellbeing in SW17"
 PARTNERSHIP_TITLE = "Knit and cook together"
+LEADER_NAME = "Priya S."
+LEADER_EMAIL = "priya.private@leaders.example.net"
+HIDDEN_LEADER_NAME = "Dev R."
+HIDDEN_LEADER_EMAIL = "dev.private@leaders.example.net"
 
 
 @dataclass
@@ -115,6 +122,9 @@ class World:
     partnership1: object = None  # team 1 with organisation A, waiting for A to accept
     reviewing: object = None  # team 1 with organisation A, being reviewed
     review: object = None  # ...its review, whose survey nobody has answered yet
+    leader: object = None  # A's connector, who has agreed to be shown
+    leader_hidden: object = None  # A's leader, whose consent is not recorded
+    assessment: object = None  # A's readiness assessment, waiting for review
 
 
 def build_world() -> World:
@@ -241,6 +251,27 @@ def build_world() -> World:
         partnership_move(partnership=w.reviewing, to=stage, by=w.users["svc1"])
     w.review = review_record(
         partnership=w.reviewing, by=w.users["svc1"], held_on=timezone.localdate(), level=3
+    )
+
+    # A's leaders (one has agreed to be shown, one not) and its readiness, waiting for review
+    w.leader = leader_add(
+        organisation=w.org_a,
+        by=w.users["ed_a"],
+        display_name=LEADER_NAME,
+        role="connector",
+        connects="Tamil families in SW17",
+        email=LEADER_EMAIL,
+        consent_given_on=timezone.localdate(),
+    )
+    w.leader_hidden = leader_add(
+        organisation=w.org_a,
+        by=w.users["ed_a"],
+        display_name=HIDDEN_LEADER_NAME,
+        role="leader",
+        email=HIDDEN_LEADER_EMAIL,
+    )
+    w.assessment = readiness_submit(
+        organisation=w.org_a, by=w.users["ed_a"], answers=dict.fromkeys(READINESS_AREAS, (2, ""))
     )
 
     # A person of team 1, with every part of a record ---------------------------------------
