@@ -28,7 +28,7 @@ from .models import (
     ServiceTeam,
 )
 from .models.partnerships import SURVEY_QUESTIONS
-from .models.people import READINESS_AREAS, READINESS_SCALE
+from .models.people import READINESS_AREAS
 
 # How many of the activities nearest each of an ask's areas are read to place the groups: a
 # group none of whose activities is among them is placed as having no venue within reach.
@@ -421,6 +421,3 @@ def readiness_history(organisation) -> ReadinessHistory:
         for key, (label, *_) in READINESS_AREAS.items()
     )
     return ReadinessHistory(assessments=assessments, areas=areas)
-
-
-SCALE_WORDS = dict(READINESS_SCALE)
