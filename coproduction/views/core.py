@@ -370,6 +370,7 @@ def _profile_page(request, organisation, *, form=None, verify=None, status=200):
             if editing or access.sees_leaders(request.user)
             else None,
             "contacts": access.sees_leaders(request.user),
+            "readiness": editing or access.reads_readiness(request.user),
         },
         status=status,
     )

@@ -227,3 +227,17 @@ def test_moderator_reviews_through_the_form_refusals_naming_fields(client, waiti
     waiting.refresh_from_db()
     assert waiting.status == ReadinessAssessment.Status.REVIEWED
     assert "None waiting." in client.get(good["Location"]).content.decode()
+
+
+def test_the_profile_leads_moderators_and_commissioners_to_readiness(
+    client, organisation, moderator, commissioner, member
+):
+    profile = reverse("coproduction:profile", args=[organisation.pk])
+    readiness = reverse("coproduction:readiness", args=[organisation.pk])
+    waiting_list = reverse("coproduction:readiness_waiting")
+    as_moderator = signed_in(client, moderator).get(profile).content.decode()
+    assert readiness in as_moderator and waiting_list in as_moderator
+    as_commissioner = signed_in(client, commissioner).get(profile).content.decode()
+    assert readiness in as_commissioner and waiting_list not in as_commissioner
+    as_team = signed_in(client, member).get(profile).content.decode()
+    assert readiness not in as_team
