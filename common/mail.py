@@ -25,7 +25,13 @@ on_commit = transaction.on_commit
 
 
 def mail_send(
-    *, subject: str, template: str, context: dict, to: Iterable[str], wait: bool = False
+    *,
+    subject: str,
+    template: str,
+    context: dict,
+    to: Iterable[str],
+    wait: bool = False,
+    reply_to: Iterable[str] = (),
 ) -> bool:
     """Render ``template`` with ``context`` and queue it for ``to``; False if no one to send to.
 
@@ -35,14 +41,20 @@ def mail_send(
     ``wait`` sends at once, in this process, and raises what the mail backend raises
     (``SMTPException``, ``OSError``): for someone waiting at a shared screen who keeps nothing,
     who must be told now that it failed so they can print instead.
+
+    ``reply_to`` (optional) sets the Reply-To header, for a message one person writes to another
+    through the site without either seeing the other's address until one replies.
     """
     recipients = [address for address in dict.fromkeys(to) if address]
     if not recipients:
         logger.warning("No recipients for %r; nothing sent.", subject)
         return False
     body = render_to_string(template, context)
+    replies = [address for address in dict.fromkeys(reply_to) if address] or None
     if wait:
-        send_now(subject=subject, body=body, to=recipients)
+        send_now(subject=subject, body=body, to=recipients, reply_to=replies)
         return True
-    on_commit(lambda: mail_deliver.delay(subject=subject, body=body, to=recipients))
+    on_commit(
+        lambda: mail_deliver.delay(subject=subject, body=body, to=recipients, reply_to=replies)
+    )
     return True

@@ -18,7 +18,7 @@ from django.http import Http404
 from assets_directory.models import Organisation
 from assets_directory.permissions import organisations_edited_by
 
-from .models import Ask, Partnership, ServiceTeam
+from .models import Ask, GroupLeader, Partnership, ReadinessAssessment, ServiceTeam
 
 VIEW_ALL = "coproduction.view_all_coproduction"
 
@@ -140,12 +140,14 @@ def can_verify(user) -> bool:
     return user.is_authenticated and user.has_perm(VERIFY)
 
 
-def profile_organisation(request, organisation_id: int):
+def profile_organisation(request, organisation_id: int, *, reading: bool = False):
     """A group whose capability profile this person may keep (its editors) or verify
-    (moderators); 404 for anyone else, so that who keeps a profile cannot be probed."""
+    (moderators), or, `reading`, also read (service teams' members and commissioners, who
+    choose groups to work with); 404 for anyone else, so that who keeps a profile cannot be
+    probed."""
     user = request.user
     organisations = Organisation.objects.live()
-    if not can_verify(user):
+    if not (can_verify(user) or (reading and reads_profiles(user))):
         organisations = organisations.filter(pk__in=organisations_edited_by(user).values("pk"))
     try:
         return organisations.get(pk=organisation_id)
@@ -185,3 +187,87 @@ def ask_to_edit(request, pk: int) -> Ask:
     ask = ask_for(request, pk)
     require_team(user, ask.team)
     return ask
+
+
+def reads_profiles(user) -> bool:
+    """Service teams' members and commissioners read groups' profiles, to choose whom to work
+    with."""
+    return sees_all(user) or teams_for_user(user).exists()
+
+
+# Leaders and connectors: their groups' editors keep them; service teams, commissioners and
+# moderators see the ones who have agreed to be shown, and write to them through the site.
+
+
+def sees_leaders(user) -> bool:
+    return user.is_authenticated and (can_verify(user) or reads_profiles(user))
+
+
+def leaders_organisation(request, organisation_id: int):
+    """A group whose leaders this person keeps: its editors only (404 for anyone else)."""
+    try:
+        return Organisation.objects.filter(
+            pk__in=organisations_edited_by(request.user).values("pk")
+        ).get(pk=organisation_id)
+    except Organisation.DoesNotExist:
+        raise Http404("No such group.") from None
+
+
+def leader_of(organisation, pk: int) -> GroupLeader:
+    try:
+        return GroupLeader.objects.get(organisation=organisation, pk=pk)
+    except GroupLeader.DoesNotExist:
+        raise Http404("No such person.") from None
+
+
+def leader_to_contact(request, pk: int) -> GroupLeader:
+    """A leader this person may write to: only one who has agreed to be, of a published
+    group; 404 for any other, so that who has not agreed cannot be found out."""
+    if not sees_leaders(request.user):
+        raise PermissionDenied(
+            "Writing to a group's leaders is for service teams, commissioners and moderators."
+        )
+    try:
+        return GroupLeader.objects.consented().select_related("organisation").get(pk=pk)
+    except GroupLeader.DoesNotExist:
+        raise Http404("No such person.") from None
+
+
+# Readiness: a group's editors assess it; moderators review it with them; commissioners read.
+
+
+def reads_readiness(user) -> bool:
+    return user.is_authenticated and (can_verify(user) or sees_all(user))
+
+
+def readiness_organisation(request, organisation_id: int):
+    """A group whose readiness this person may assess (its editors) or read (moderators,
+    commissioners); 404 for anyone else."""
+    user = request.user
+    organisations = Organisation.objects.all()
+    if not reads_readiness(user):
+        organisations = organisations.filter(pk__in=organisations_edited_by(user).values("pk"))
+    try:
+        return organisations.get(pk=organisation_id)
+    except Organisation.DoesNotExist:
+        raise Http404("No such group.") from None
+
+
+def assessment_for(request, pk: int) -> ReadinessAssessment:
+    """An assessment of a group this person edits, or any for moderators and commissioners;
+    404 for anyone else."""
+    user = request.user
+    assessments = ReadinessAssessment.objects.select_related(
+        "organisation", "submitted_by", "reviewed_by"
+    )
+    if not reads_readiness(user):
+        assessments = assessments.filter(organisation__in=organisations_edited_by(user))
+    try:
+        return assessments.get(pk=pk)
+    except ReadinessAssessment.DoesNotExist:
+        raise Http404("No such assessment.") from None
+
+
+def require_verifier(user) -> None:
+    if not can_verify(user):
+        raise PermissionDenied("Only moderators review readiness assessments.")

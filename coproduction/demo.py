@@ -2,7 +2,9 @@
 
 Seven service teams (one for each seeded service line), capability profiles of 25 of the demo
 borough's groups (faith, cultural and peer groups among them), the teams' asks, and a dozen
-partnerships at every stage of their lifecycle with delivery logs, reviews and survey answers.
+partnerships at every stage of their lifecycle with delivery logs, reviews and survey answers;
+a handful of groups' leaders and connectors (all but one with their consent recorded) and
+readiness assessments (one waiting for a moderator's review).
 
 Partnerships are made only through `coproduction.services`, so their history events are real;
 each is then dated to the month it was proposed in (a few weeks before it starts), so that the
@@ -31,21 +33,27 @@ from .models import (
     CapabilityItem,
     CapabilityProfile,
     CapabilityTerm,
+    GroupLeader,
     GroupLink,
     Partnership,
     PartnershipEvent,
     PartnershipGroup,
+    ReadinessAssessment,
     ServiceLine,
     ServiceTeam,
     ServiceTeamMembership,
 )
 from .models.partnerships import SURVEY_QUESTIONS
+from .models.people import READINESS_AREAS
 from .services import (
     delivery_record,
     evidence_record,
+    leader_add,
     partnership_accept,
     partnership_move,
     partnership_propose,
+    readiness_review,
+    readiness_submit,
     review_record,
     survey_answer,
 )
@@ -501,6 +509,30 @@ DEMO_EVIDENCE = {
     ),
 }  # fmt: skip
 
+L = GroupLeader.Role
+DEMO_LEADERS = (
+    ("Priya S.", L.CONNECTOR, "Tamil families in SW17", datetime.date(2026, 2, 3)),
+    ("Pastor James", L.LEADER, "The church's older members and their carers",
+     datetime.date(2026, 2, 10)),
+    ("Amina H.", L.HEALTH_CHAMPION, "Somali women in Tooting", datetime.date(2026, 3, 2)),
+    ("Tom W.", L.PEER_LEADER, "Men living with diabetes", datetime.date(2026, 4, 20)),
+    ("Grace O.", L.CONNECTOR, "Young carers and their schools", datetime.date(2026, 5, 5)),
+    # Not agreed yet: kept for the group's editors only.
+    ("Dev R.", L.LEADER, "The Saturday football players", None),
+)  # fmt: skip
+
+# (group's place among the profiled, submitted on, the six scores, reviewed on, review notes)
+DEMO_READINESS = (
+    (0, datetime.date(2025, 10, 6), (2, 1, 2, 3, 1, 2), datetime.date(2025, 10, 20),
+     "We agreed to write a constitution with the CVS, and to ask the Tamil group to introduce "
+     "us to the health trainers."),
+    (0, datetime.date(2026, 4, 13), (3, 3, 2, 3, 2, 2), datetime.date(2026, 4, 27),
+     "Much stronger structure. Next: a second volunteer to share the leading."),
+    (1, datetime.date(2026, 5, 18), (4, 3, 3, 4, 3, 2), datetime.date(2026, 6, 1),
+     "Ready to take on a partnership; the team will pay for room hire."),
+    (0, datetime.date(2026, 10, 5), (3, 4, 3, 4, 3, 2), None, ""),
+)  # fmt: skip
+
 
 def _term(kind: str, name: str) -> CapabilityTerm:
     return CapabilityTerm.objects.get(kind=kind, name=name)
@@ -552,6 +584,8 @@ class _Builder:
             for spec in DEMO_PARTNERSHIPS:
                 self._partnership(spec, teams, asks, profiled)
             self._links(profiled)
+            self._leaders(profiled)
+            self._readiness(profiled)
 
     def _links(self, groups: list[Organisation]) -> None:
         """DEMO_LINKS links between the profiled groups, the same each time: each group to the
@@ -571,6 +605,52 @@ class _Builder:
                 note="Entered for the demo.",
                 created_by=self.moderator,
             )
+
+    # Leaders and readiness --------------------------------------------------------------
+
+    def _editors_first(self, groups: list[Organisation]) -> list[Organisation]:
+        """The demo editor's group first, so that signing in as them shows leaders and
+        readiness."""
+        return sorted(groups, key=lambda organisation: organisation != self.editor_org)
+
+    def _leaders(self, groups: list[Organisation]) -> None:
+        """DEMO_LEADERS on the first groups (the demo editor's first); the last has not agreed
+        yet, so only its group's editors see them."""
+        groups = self._editors_first(groups)
+        for number, (name, role, connects, agreed_on) in enumerate(DEMO_LEADERS):
+            organisation = groups[number % len(groups)]
+            leader_add(
+                organisation=organisation,
+                by=self._group_user(organisation),
+                display_name=name,
+                role=role,
+                connects=connects,
+                email=f"demo-leader-{number + 1}@example.org",
+                consent_given_on=agreed_on,
+            )
+
+    def _readiness(self, groups: list[Organisation]) -> None:
+        """DEMO_READINESS: a group's assessments over time, reviewed or waiting."""
+        groups = self._editors_first(groups)
+        for position, submitted_on, scores, reviewed_on, notes in DEMO_READINESS:
+            organisation = groups[position % len(groups)]
+            assessment = readiness_submit(
+                organisation=organisation,
+                by=self._group_user(organisation),
+                answers={
+                    area: (score, "") for area, score in zip(READINESS_AREAS, scores, strict=True)
+                },
+            )
+            # Dated as the demo's story has it, not by the day it is loaded.
+            ReadinessAssessment.objects.filter(pk=assessment.pk).update(
+                submitted_at=datetime.datetime.combine(
+                    submitted_on, datetime.time(10), tzinfo=datetime.UTC
+                )
+            )
+            if reviewed_on:
+                readiness_review(
+                    assessment=assessment, by=self.moderator, notes=notes, reviewed_on=reviewed_on
+                )
 
     # Teams and their people -------------------------------------------------------------
 

@@ -15,6 +15,7 @@ from common.forms import NamedErrorsMixin, PlainTextFormMixin, name_errors
 
 from .models import Ask, CapabilityTerm, GroupLink, Partnership, Review, ServiceLine
 from .models.partnerships import SURVEY_QUESTIONS
+from .models.people import CONSENT_WORDING, READINESS_AREAS, READINESS_SCALE, GroupLeader
 from .models.principles import CHOICES as PRINCIPLE_CHOICES
 from .services import DOCUMENT_TYPES
 
@@ -548,3 +549,150 @@ class LinkForm(NamedErrorsMixin, PlainTextFormMixin, forms.Form):
 
 class LinkEndForm(NamedErrorsMixin, PlainTextFormMixin, forms.Form):
     ended_on = forms.DateField(label="Ended on", widget=date_input())
+
+
+# Leaders and readiness --------------------------------------------------------------------------
+
+
+def _date_input():
+    return forms.DateInput(attrs={"type": "date"})
+
+
+class PrivateEmailInput(forms.EmailInput):
+    """An e-mail box that never writes an address back into the page, even one just typed
+    into a form shown again with errors: a leader's address is never rendered."""
+
+    def format_value(self, value):
+        return None
+
+
+class LeaderForm(NamedErrorsMixin, PlainTextFormMixin, forms.Form):
+    """A leader or connector of the group. On a new one, the editor may record their consent
+    at once; the e-mail address is asked for, and never shown back."""
+
+    display_name = forms.CharField(
+        label="The name they agree to be shown as",
+        max_length=80,
+        help_text="Such as Priya S. or Pastor James. Only this is shown, and only with consent.",
+    )
+    role = forms.ChoiceField(label="Their role", choices=GroupLeader.Role.choices)
+    connects = forms.CharField(
+        label="Whom or what they connect people to (optional)",
+        required=False,
+        max_length=255,
+        help_text="Such as: Tamil families in SW17, the mosque's women's circle.",
+    )
+    email = forms.EmailField(
+        label="Their e-mail address",
+        max_length=254,
+        widget=PrivateEmailInput,
+        help_text="Kept private: messages reach them through the site, and no one sees it.",
+    )
+    consent = forms.BooleanField(
+        label="They have agreed to be shown, in the words below", required=False
+    )
+    consent_given_on = forms.DateField(
+        label="The date they agreed", required=False, widget=_date_input()
+    )
+    consent_wording = forms.CharField(
+        label="The words they agreed to",
+        required=False,
+        max_length=2000,
+        initial=CONSENT_WORDING,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+    def __init__(self, *args, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.editing = editing
+        if editing:
+            # The address kept is never sent to the page: a new one replaces it.
+            for name in ("consent", "consent_given_on", "consent_wording"):
+                del self.fields[name]
+            email = self.fields["email"]
+            email.required = False
+            email.label = "A new e-mail address for them (optional)"
+            email.help_text = (
+                "The address kept is not shown. Leave this empty to keep it, or enter a new "
+                "one to replace it."
+            )
+            name_errors(email, name="email")
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.editing and cleaned.get("consent") and not cleaned.get("consent_given_on"):
+            self.add_error("consent_given_on", "Enter the date they agreed")
+        return cleaned
+
+
+class ConsentForm(NamedErrorsMixin, PlainTextFormMixin, forms.Form):
+    given_on = forms.DateField(label="The date they agreed", widget=_date_input())
+    wording = forms.CharField(
+        label="The words they agreed to",
+        max_length=2000,
+        initial=CONSENT_WORDING,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+
+class ContactForm(NamedErrorsMixin, PlainTextFormMixin, forms.Form):
+    message = forms.CharField(
+        label="Your message",
+        min_length=10,
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="Say who you are, what you would like to talk about, and how to reach you. "
+        "Your e-mail address is given to them so that they can reply.",
+    )
+
+
+class ReadinessForm(NamedErrorsMixin, PlainTextFormMixin, forms.Form):
+    """The six areas of readiness: a score from 1 to 4 and a note for each."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for area, (label, question, _) in READINESS_AREAS.items():
+            score = forms.TypedChoiceField(
+                label=f"{label}: {question}",
+                choices=READINESS_SCALE,
+                coerce=int,
+                widget=forms.RadioSelect,
+            )
+            score.error_messages["required"] = f"Choose an answer for {label.lower()}"
+            self.fields[f"score_{area}"] = name_errors(score, name=f"score_{area}")
+            note = forms.CharField(
+                label=f"{label}: a note (optional)",
+                required=False,
+                max_length=1000,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+            self.fields[f"note_{area}"] = name_errors(note, name=f"note_{area}")
+
+    def areas(self):
+        """(label, score field, note field) for each area, for the template."""
+        return [
+            (label, self[f"score_{area}"], self[f"note_{area}"])
+            for area, (label, *_) in READINESS_AREAS.items()
+        ]
+
+    def answers(self) -> dict[str, tuple[int, str]]:
+        return {
+            area: (self.cleaned_data[f"score_{area}"], self.cleaned_data[f"note_{area}"])
+            for area in READINESS_AREAS
+        }
+
+
+class ReadinessReviewForm(NamedErrorsMixin, PlainTextFormMixin, forms.Form):
+    reviewed_on = forms.DateField(
+        label="Date you went through it with the group (optional)",
+        required=False,
+        widget=_date_input(),
+        help_text="Leave it empty for today.",
+    )
+    notes = forms.CharField(
+        label="What you agreed with the group",
+        max_length=4000,
+        error_messages={"required": "Enter what you agreed with the group"},
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="What would help, who will do what, and when you will look at it again.",
+    )

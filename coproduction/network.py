@@ -13,8 +13,11 @@ reaches: communities, languages, ages, conditions); a team has `service_line`. E
 (the earliest date one of them holds from, ISO) and `derived` (true when read from the data,
 false when a group or a moderator entered it).
 
-Leaders (with their consent) are not modelled yet: there is no record of a leader's consent to
-be shown on the map, so no person appears in the graph.
+Leaders appear only when asked for (`with_leaders`), and only those who have agreed to be shown
+and have not withdrawn (`GroupLeader.objects.consented()`): a node "leader:<pk>" of kind
+"leader" with their display name as its label and nothing else about them, linked to their
+group (kind "leader", since the day they agreed). A leader who has withdrawn is left out of
+every date's map, past ones included: withdrawing hides them at once.
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ from assets_directory.selectors import organisation_venues
 from .models import (
     CapabilityItem,
     CapabilityTerm,
+    GroupLeader,
     GroupLink,
     Partnership,
     PartnershipEvent,
@@ -45,7 +49,7 @@ from .models import (
     ServiceTeam,
 )
 
-GROUP, TEAM, PARTNERSHIP = "group", "team", "partnership"
+GROUP, TEAM, PARTNERSHIP, LEADER = "group", "team", "partnership", "leader"
 SHARED_VENUE = "shared_venue"
 IN_PARTNERSHIP = "partnership"
 
@@ -92,7 +96,7 @@ def _link(graph: nx.Graph, a: str, b: str, *, kind: str, since, derived: bool) -
         graph.add_edge(a, b, kinds=(kind,), since=since, derived=derived)
 
 
-def system_graph(*, on: datetime.date) -> nx.Graph:
+def system_graph(*, on: datetime.date, with_leaders: bool = False) -> nx.Graph:
     """The whole system as it was on `on` (a date), in a fixed number of queries.
 
     - every live group published by then;
@@ -102,7 +106,8 @@ def system_graph(*, on: datetime.date) -> nx.Graph:
       then, dated from when the second began there: the directory keeps no history of venues,
       so an activity that has moved counts where it is now);
     - each partnership made by then, unless it closed before the day: its team to it, and it
-      to each group that had accepted by then (a group that has not accepted is not linked).
+      to each group that had accepted by then (a group that has not accepted is not linked);
+    - with_leaders: each consented leader of a group on the map who had agreed by then.
     """
     end = _day_end(on)
     graph = nx.Graph()
@@ -159,7 +164,28 @@ def system_graph(*, on: datetime.date) -> nx.Graph:
                 )
 
     _add_partnerships(graph, on=on, end=end, groups=groups)
+    if with_leaders:
+        _add_leaders(graph, on=on, groups=groups)
     return graph
+
+
+def _add_leaders(graph: nx.Graph, *, on, groups) -> None:
+    leaders = (
+        GroupLeader.objects.consented()
+        .filter(consent_given_on__lte=on, organisation_id__in=list(groups))
+        .values_list("pk", "display_name", "organisation_id", "consent_given_on")
+        .order_by("pk")
+    )
+    for pk, name, organisation_id, agreed_on in leaders:
+        node = node_id(LEADER, pk)
+        graph.add_node(node, kind=LEADER, label=name)
+        graph.add_edge(
+            node,
+            node_id(GROUP, organisation_id),
+            kinds=(LEADER,),
+            since=agreed_on.isoformat(),
+            derived=False,
+        )
 
 
 def _add_partnerships(graph: nx.Graph, *, on, end, groups) -> None:

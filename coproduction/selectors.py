@@ -27,13 +27,16 @@ from .models import (
     CapabilityItem,
     CapabilityProfile,
     CapabilityTerm,
+    GroupLeader,
     GroupLink,
     Partnership,
     PrincipleEvidence,
+    ReadinessAssessment,
     Review,
     ServiceTeam,
 )
 from .models.partnerships import SURVEY_QUESTIONS
+from .models.people import READINESS_AREAS
 from .models.principles import PRINCIPLES, Principle
 
 # How many of the activities nearest each of an ask's areas are read to place the groups: a
@@ -197,11 +200,12 @@ def survey_summary(review) -> list[SurveyQuestion]:
 
 
 def network_graph(*, on, visible_partnerships: set[int] | None = None) -> nx.Graph:
-    """The whole system as it was on `on` (network.system_graph), each group and team with the
-    outward codes it serves as `areas` (a group's from its capability profile), and every
-    partnership whose id is not in `visible_partnerships` unnamed (None: the reader may see
-    them all). Three queries on top of the graph's own."""
-    graph = network.system_graph(on=on)
+    """The whole system as it was on `on` (network.system_graph, with the leaders who have agreed
+    to be shown), each group and team with the outward codes it serves as `areas` (a group's
+    from its capability profile), and every partnership whose id is not in
+    `visible_partnerships` unnamed (None: the reader may see them all). Three queries on top of
+    the graph's own."""
+    graph = network.system_graph(on=on, with_leaders=True)
     group_areas = dict(
         CapabilityProfile.objects.filter(
             organisation_id__in=[
@@ -770,3 +774,65 @@ def _use_name(row) -> str:
     if isinstance(row, CapabilityItem):
         return row.profile.organisation.title
     return str(row)
+
+
+# Leaders and readiness --------------------------------------------------------------------------
+
+
+def leaders_shown(organisation):
+    """The group's leaders who have agreed to be shown beyond its editors."""
+    return GroupLeader.objects.consented().filter(organisation=organisation)
+
+
+def readiness_waiting():
+    """Assessments waiting for a moderator's review, longest waiting first."""
+    return (
+        ReadinessAssessment.objects.filter(status=ReadinessAssessment.Status.WAITING)
+        .select_related("organisation", "submitted_by")
+        .prefetch_related("answers")
+        .order_by("submitted_at", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class AreaOverTime:
+    """One area of readiness across a group's assessments, oldest first."""
+
+    area: str
+    label: str
+    scores: tuple[int | None, ...]
+
+    @property
+    def change(self) -> str:
+        """The latest score against the one before, in words."""
+        known = [s for s in self.scores if s is not None]
+        if len(known) < 2:
+            return "First assessment"
+        difference = known[-1] - known[-2]
+        if difference > 0:
+            return f"Up {difference}"
+        if difference < 0:
+            return f"Down {-difference}"
+        return "No change"
+
+
+@dataclass(frozen=True)
+class ReadinessHistory:
+    assessments: tuple  # oldest first
+    areas: tuple[AreaOverTime, ...]
+
+
+def readiness_history(organisation) -> ReadinessHistory:
+    """A group's assessments, oldest first, and each area's score across them."""
+    assessments = tuple(
+        ReadinessAssessment.objects.filter(organisation=organisation)
+        .select_related("reviewed_by")
+        .prefetch_related("answers")
+        .order_by("submitted_at", "pk")
+    )
+    scores = [a.scores() for a in assessments]
+    areas = tuple(
+        AreaOverTime(area=key, label=label, scores=tuple(s.get(key) for s in scores))
+        for key, (label, *_) in READINESS_AREAS.items()
+    )
+    return ReadinessHistory(assessments=assessments, areas=areas)

@@ -11,9 +11,15 @@ import datetime
 from collections.abc import Iterable, Mapping
 
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+
+from common.mail import mail_send
+from common.ratelimit import Limit, limits_exceeded, limits_record
+from common.site import site_url
+from common.text import forbidden_character
 
 from .models import (
     Ask,
@@ -21,17 +27,21 @@ from .models import (
     CapabilityProfile,
     CapabilityTerm,
     DeliveryLog,
+    GroupLeader,
     GroupLink,
     Partnership,
     PartnershipDocument,
     PartnershipEvent,
     PartnershipGroup,
     PrincipleEvidence,
+    ReadinessAnswer,
+    ReadinessAssessment,
     Review,
     ServiceTeam,
     SurveyResponse,
 )
 from .models.partnerships import SURVEY_QUESTIONS
+from .models.people import CONSENT_WORDING, READINESS_AREAS
 from .models.principles import BY_CODE as PRINCIPLES_BY_CODE
 
 Status = Partnership.Status
@@ -563,3 +573,248 @@ def ask_update(*, ask: Ask, by, communities: Iterable, capabilities: Iterable, *
     ask.communities.set(communities)
     ask.capabilities.set(capabilities)
     return ask
+
+
+# Leaders and connectors -----------------------------------------------------------------------
+
+LEADER_NAME_MAX = 80
+LEADER_CONNECTS_MAX = 255
+CONSENT_WORDING_MAX = 2000
+MESSAGE_MIN = 10
+MESSAGE_MAX = 3000
+# Per sender, and per leader: one person cannot flood a leader's inbox, and a leader is not
+# written to by everyone at once.
+CONTACT_LIMITS = (
+    Limit(scope="coproduction-leader-contact-sender", limit=10, window_seconds=3600),
+    Limit(scope="coproduction-leader-contact-leader", limit=5, window_seconds=24 * 3600),
+)
+
+
+def _clean_text(value: str, *, field: str, maximum: int, required: bool = False) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        raise Refused(f"Enter {field}.")
+    if len(value) > maximum:
+        raise Refused(f"{field[0].upper()}{field[1:]} must be {maximum} characters or fewer.")
+    if forbidden_character(value) is not None:
+        raise Refused(f"{field[0].upper()}{field[1:]} has a character that cannot be used.")
+    return value
+
+
+def _leader_fields(*, display_name: str, role: str, connects: str) -> dict:
+    if role not in GroupLeader.Role.values:
+        raise Refused("Choose their role.")
+    return {
+        "display_name": _clean_text(
+            display_name,
+            field="the name they agree to be shown as",
+            maximum=LEADER_NAME_MAX,
+            required=True,
+        ),
+        "role": role,
+        "connects": _clean_text(
+            connects, field="what they connect people to", maximum=LEADER_CONNECTS_MAX
+        ),
+    }
+
+
+def _leader_email(email: str) -> str:
+    email = (email or "").strip()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise Refused(
+            "Enter their e-mail address in the right form, like name@example.com."
+        ) from None
+    return email
+
+
+def _consent(*, given_on: datetime.date, wording: str) -> tuple[datetime.date, str]:
+    if given_on > timezone.localdate():
+        raise Refused("The date they agreed cannot be in the future.")
+    wording = _clean_text(
+        wording or CONSENT_WORDING, field="the words they agreed to", maximum=CONSENT_WORDING_MAX
+    )
+    return given_on, wording
+
+
+@transaction.atomic
+def leader_add(
+    *,
+    organisation,
+    by,
+    display_name: str,
+    role: str,
+    email: str,
+    connects: str = "",
+    consent_given_on: datetime.date | None = None,
+    consent_wording: str = "",
+) -> GroupLeader:
+    """A leader or connector of the group, added by its editors. Shown beyond the group's
+    editors only once their consent is recorded (here, or later with leader_consent_record)."""
+    leader = GroupLeader(
+        organisation=organisation,
+        email=_leader_email(email),
+        **_leader_fields(display_name=display_name, role=role, connects=connects),
+    )
+    if consent_given_on is not None:
+        leader.consent_given_on, leader.consent_wording = _consent(
+            given_on=consent_given_on, wording=consent_wording
+        )
+        leader.consent_recorded_by = by
+    leader.save()
+    return leader
+
+
+def leader_update(
+    *, leader: GroupLeader, display_name: str, role: str, connects: str = "", email: str = ""
+) -> GroupLeader:
+    """Correct what is kept about a leader; an empty `email` keeps the address already kept
+    (the form never shows it, so it cannot be sent back)."""
+    for name, value in _leader_fields(
+        display_name=display_name, role=role, connects=connects
+    ).items():
+        setattr(leader, name, value)
+    if (email or "").strip():
+        leader.email = _leader_email(email)
+    leader.save(update_fields=["display_name", "role", "connects", "email"])
+    return leader
+
+
+def leader_consent_record(
+    *, leader: GroupLeader, by, given_on: datetime.date, wording: str = ""
+) -> GroupLeader:
+    """Record that the leader has agreed to be shown (again, after a withdrawal), on the day
+    they agreed, in the words they agreed to (the site's standard wording unless given)."""
+    if leader.consented:
+        raise Refused(f"{leader.display_name} has already agreed; their consent is recorded.")
+    leader.consent_given_on, leader.consent_wording = _consent(given_on=given_on, wording=wording)
+    leader.consent_recorded_by = by
+    leader.consent_withdrawn_on = None
+    leader.save(
+        update_fields=[
+            "consent_given_on",
+            "consent_wording",
+            "consent_recorded_by",
+            "consent_withdrawn_on",
+        ]
+    )
+    return leader
+
+
+def leader_consent_withdraw(*, leader: GroupLeader, by) -> GroupLeader:
+    """The leader no longer agrees to be shown: hidden from everyone but the group's editors
+    from now on, the network map included. The record of what they had agreed to is kept."""
+    if leader.consent_given_on is None:
+        raise Refused(f"{leader.display_name} has not agreed to be shown: nothing to withdraw.")
+    if leader.consent_withdrawn_on is not None:
+        raise Refused(f"{leader.display_name} has already withdrawn their consent.")
+    leader.consent_withdrawn_on = timezone.localdate()
+    leader.save(update_fields=["consent_withdrawn_on"])
+    return leader
+
+
+def leader_delete(*, leader: GroupLeader) -> None:
+    """Remove everything kept about a leader, their address and consent included."""
+    leader.delete()
+
+
+def leader_contact(*, leader: GroupLeader, sender, message: str) -> None:
+    """E-mail a consented leader through the site: the message comes from the site, with the
+    sender's address to reply to; the sender never learns the leader's address."""
+    if not leader.consented or not leader.organisation.live:
+        raise Refused("This person cannot be contacted through the site.")
+    if not getattr(sender, "email", ""):
+        raise Refused(
+            "Your account has no e-mail address for them to reply to. Ask an administrator to "
+            "add one."
+        )
+    message = _clean_text(message, field="your message", maximum=MESSAGE_MAX, required=True)
+    if len(message) < MESSAGE_MIN:
+        raise Refused(f"Your message must be at least {MESSAGE_MIN} characters.")
+    checks = [(CONTACT_LIMITS[0], str(sender.pk)), (CONTACT_LIMITS[1], str(leader.pk))]
+    if limits_exceeded(checks):
+        raise Refused("Too many messages have been sent for now. Try again tomorrow.")
+    mail_send(
+        subject=f"A message through Common Ground about {leader.organisation.title}",
+        template="coproduction/emails/leader_contact.txt",
+        context={
+            "leader": leader,
+            "sender": sender,
+            "sender_name": sender.get_full_name() or sender.get_username(),
+            "message": message,
+            "base_url": site_url(),
+        },
+        to=[leader.email],
+        reply_to=[sender.email],
+    )
+    limits_record(checks)
+
+
+# Readiness ------------------------------------------------------------------------------------
+
+READINESS_NOTE_MAX = 1000
+REVIEW_NOTES_MAX = 4000
+
+
+@transaction.atomic
+def readiness_submit(
+    *, organisation, by, answers: Mapping[str, tuple[int, str]]
+) -> ReadinessAssessment:
+    """The group's self-assessment, submitted for review: a score from 1 to 4 and a note for
+    each of the six areas. While one is waiting for review, submitting again replaces its
+    answers (a group corrects itself before the moderator has seen it)."""
+    missing = [READINESS_AREAS[a][0] for a in READINESS_AREAS if a not in answers]
+    if missing:
+        raise Refused(f"Answer every area: {', '.join(missing)} is missing.")
+    unknown = [a for a in answers if a not in READINESS_AREAS]
+    if unknown:
+        raise Refused("Answer only the six areas of the assessment.")
+    cleaned = {}
+    for area, (score, note) in answers.items():
+        label = READINESS_AREAS[area][0]
+        if not isinstance(score, int) or isinstance(score, bool) or not 1 <= score <= 4:
+            raise Refused(f"{label}: choose an answer from 1 to 4.")
+        cleaned[area] = (
+            score,
+            _clean_text(note, field=f"the note on {label.lower()}", maximum=READINESS_NOTE_MAX),
+        )
+    assessment = (
+        ReadinessAssessment.objects.select_for_update()
+        .filter(organisation=organisation, status=ReadinessAssessment.Status.WAITING)
+        .first()
+    )
+    if assessment is None:
+        assessment = ReadinessAssessment(organisation=organisation)
+    assessment.submitted_at = timezone.now()
+    assessment.submitted_by = by
+    assessment.save()
+    assessment.answers.all().delete()
+    ReadinessAnswer.objects.bulk_create(
+        ReadinessAnswer(assessment=assessment, area=area, score=score, note=note)
+        for area, (score, note) in ((a, cleaned[a]) for a in READINESS_AREAS)
+    )
+    return assessment
+
+
+@transaction.atomic
+def readiness_review(
+    *, assessment: ReadinessAssessment, by, notes: str, reviewed_on: datetime.date | None = None
+) -> ReadinessAssessment:
+    """A moderator has gone through the assessment with the group: what they agreed would help."""
+    assessment = ReadinessAssessment.objects.select_for_update().get(pk=assessment.pk)
+    if assessment.status != ReadinessAssessment.Status.WAITING:
+        raise Refused("This assessment has already been reviewed.")
+    reviewed_on = reviewed_on or timezone.localdate()
+    if reviewed_on > timezone.localdate():
+        raise Refused("The date of the review cannot be in the future.")
+    if reviewed_on < timezone.localdate(assessment.submitted_at):
+        raise Refused("The review cannot be before the assessment was submitted.")
+    assessment.review_notes = _clean_text(
+        notes, field="what you agreed with the group", maximum=REVIEW_NOTES_MAX, required=True
+    )
+    assessment.reviewed_on = reviewed_on
+    assessment.reviewed_by = by
+    assessment.status = ReadinessAssessment.Status.REVIEWED
+    assessment.save(update_fields=["review_notes", "reviewed_on", "reviewed_by", "status"])
+    return assessment

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from .views import asks as asks_views
-from .views import commissioning, documents, network
+from .views import commissioning, documents, leaders, network, readiness
 from .views import core as views
 from .views import links as links_views
 
@@ -60,4 +60,31 @@ urlpatterns += [
         name="link_end",
     ),
     path("asks/<int:pk>/edit/", asks_views.ask_edit, name="ask_edit"),
+    # Leaders and connectors (with their consent), and readiness.
+    path("groups/<int:organisation_id>/leaders/", leaders.leaders, name="leaders"),
+    path(
+        "groups/<int:organisation_id>/leaders/<int:pk>/",
+        leaders.leader_edit,
+        name="leader_edit",
+    ),
+    path(
+        "groups/<int:organisation_id>/leaders/<int:pk>/consent/",
+        leaders.leader_consent,
+        name="leader_consent",
+    ),
+    path(
+        "groups/<int:organisation_id>/leaders/<int:pk>/withdraw/",
+        leaders.leader_withdraw,
+        name="leader_withdraw",
+    ),
+    path(
+        "groups/<int:organisation_id>/leaders/<int:pk>/delete/",
+        leaders.leader_remove,
+        name="leader_delete",
+    ),
+    path("leaders/<int:pk>/contact/", leaders.contact, name="leader_contact"),
+    path("groups/<int:organisation_id>/readiness/", readiness.readiness, name="readiness"),
+    path("readiness/waiting/", readiness.waiting, name="readiness_waiting"),
+    path("readiness/<int:pk>/", readiness.readiness_detail, name="readiness_detail"),
+    path("readiness/<int:pk>/review/", readiness.review, name="readiness_review"),
 ]

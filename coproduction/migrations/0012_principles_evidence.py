@@ -29,7 +29,7 @@ def moderators_see_coproduction(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('coproduction', '0010_links_vocab'),
+        ('coproduction', '0011_leaders_readiness'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

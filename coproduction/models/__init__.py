@@ -1,7 +1,7 @@
 """Coproduction's data: the shared vocabulary, service teams and their asks, groups' capability
 profiles (`core`), the partnerships between them (`partnerships`), the links between groups
-(`network`), and NHS England's ten principles with the evidence partnerships show them
-(`principles`)."""
+(`network`), groups' leaders (with their consent) and readiness (`people`), and NHS England's
+ten principles with the evidence partnerships show them (`principles`)."""
 
 from .core import (
     Ask,
@@ -23,6 +23,7 @@ from .partnerships import (
     Review,
     SurveyResponse,
 )
+from .people import GroupLeader, ReadinessAnswer, ReadinessAssessment
 from .principles import PrincipleEvidence
 
 __all__ = [
@@ -31,12 +32,15 @@ __all__ = [
     "CapabilityProfile",
     "CapabilityTerm",
     "DeliveryLog",
+    "GroupLeader",
     "GroupLink",
     "Partnership",
     "PartnershipDocument",
     "PartnershipEvent",
     "PartnershipGroup",
     "PrincipleEvidence",
+    "ReadinessAnswer",
+    "ReadinessAssessment",
     "Review",
     "ServiceLine",
     "ServiceTeam",

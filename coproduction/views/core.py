@@ -40,7 +40,7 @@ from ..models import (
     Partnership,
     SurveyResponse,
 )
-from ..selectors import candidates_for, capability_matrix, survey_summary
+from ..selectors import candidates_for, capability_matrix, leaders_shown, survey_summary
 from ..services import (
     DELIVERY_STATUSES,
     PartnershipRefused,
@@ -373,6 +373,12 @@ def _profile_page(request, organisation, *, form=None, verify=None, status=200):
             "terms": _grouped(form, "terms") if form else [],
             "verifier": access.can_verify(request.user),
             "verify": verify,
+            "editing": editing,
+            "leaders": leaders_shown(organisation)
+            if editing or access.sees_leaders(request.user)
+            else None,
+            "contacts": access.sees_leaders(request.user),
+            "readiness": editing or access.reads_readiness(request.user),
         },
         status=status,
     )
@@ -381,7 +387,9 @@ def _profile_page(request, organisation, *, form=None, verify=None, status=200):
 @login_required
 @require_http_methods(["GET", "POST"])
 def profile_edit(request, organisation_id):
-    organisation = access.profile_organisation(request, organisation_id)
+    organisation = access.profile_organisation(
+        request, organisation_id, reading=request.method == "GET"
+    )
     if request.method == "GET":
         return _profile_page(request, organisation)
     if not access.edits(request.user, organisation):

@@ -92,3 +92,31 @@ def test_waiting_send_raises_what_the_server_raises(monkeypatch, mailoutbox):
             to=["a@example.org"], wait=True,
         )  # fmt: skip
     assert mailoutbox == []
+
+
+def test_reply_to_is_set_only_when_given(mailoutbox, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        mail_send(
+            subject="A message",
+            template=TEMPLATE,
+            context={"activities": []},
+            to=["leader@example.org"],
+            reply_to=["sender@example.org", "", "sender@example.org"],
+        )
+        send()
+    with_reply, without = mailoutbox
+    assert with_reply.to == ["leader@example.org"]
+    assert with_reply.reply_to == ["sender@example.org"]
+    assert without.reply_to == []
+
+
+def test_reply_to_when_sent_at_once(mailoutbox):
+    mail_send(
+        subject="A message",
+        template=TEMPLATE,
+        context={"activities": []},
+        to=["leader@example.org"],
+        reply_to=["sender@example.org"],
+        wait=True,
+    )
+    assert mailoutbox[0].reply_to == ["sender@example.org"]

@@ -13,10 +13,13 @@ from coproduction.models import (
     CapabilityItem,
     CapabilityProfile,
     DeliveryLog,
+    GroupLeader,
     GroupLink,
     Partnership,
     PartnershipEvent,
     PrincipleEvidence,
+    ReadinessAnswer,
+    ReadinessAssessment,
     Review,
     ServiceLine,
     ServiceTeam,
@@ -40,6 +43,9 @@ MODELS = (
     SurveyResponse,
     GroupLink,
     PrincipleEvidence,
+    GroupLeader,
+    ReadinessAssessment,
+    ReadinessAnswer,
 )
 
 
@@ -190,3 +196,30 @@ def test_partnerships_are_spread_over_months_and_several_show_the_principles(loa
     assert with_evidence.count() >= 5
     assert PrincipleEvidence.objects.values("principle").distinct().count() >= 6
     assert not PrincipleEvidence.objects.filter(recorded_by__isnull=True).exists()
+
+
+def test_leaders_most_consented_one_not_and_the_map_shows_only_the_consented(loaded):
+    leaders = GroupLeader.objects.order_by("pk")
+    assert leaders.count() == 6
+    assert GroupLeader.objects.consented().count() == 5
+    hidden = leaders.get(consent_given_on__isnull=True)
+    editor_org = Organisation.objects.order_by("path").first()
+    assert leaders.first().organisation == editor_org
+    graph = system_graph(on=datetime.date(2026, 12, 31), with_leaders=True)
+    shown = {data["label"] for _, data in graph.nodes(data=True) if data["kind"] == "leader"}
+    assert len(shown) == 5 and hidden.display_name not in shown
+
+
+def test_readiness_over_time_one_waiting_for_review_the_same_each_time(loaded):
+    assessments = ReadinessAssessment.objects.order_by("submitted_at")
+    assert assessments.count() == 4
+    waiting = assessments.filter(status=ReadinessAssessment.Status.WAITING)
+    assert waiting.count() == 1
+    editor_org = Organisation.objects.order_by("path").first()
+    assert waiting.get().organisation == editor_org
+    assert assessments.filter(organisation=editor_org).count() == 3
+    assert all(a.answers.count() == 6 for a in assessments)
+    assert [a.submitted_at.date().isoformat() for a in assessments] == [
+        "2025-10-06", "2026-04-13", "2026-05-18", "2026-10-05",
+    ]  # fmt: skip
+    assert ReadinessAnswer.objects.filter(score=1).exists()

@@ -15,7 +15,13 @@ from django.utils import timezone
 
 from coproduction import network
 from coproduction.models import CapabilityItem, CapabilityTerm, GroupLink
-from coproduction.services import link_record, partnership_accept, partnership_propose
+from coproduction.services import (
+    leader_add,
+    leader_consent_record,
+    link_record,
+    partnership_accept,
+    partnership_propose,
+)
 from tests.conftest import make_editor
 from tests.factories import OrganisationFactory, UserFactory
 from tests.factories.coproduction import (
@@ -221,18 +227,41 @@ def test_kinds_the_map_learns_later_are_offered_and_filtered_like_the_others(
 ):
     built = network.system_graph
 
-    def with_a_leader(*, on):
-        graph = built(on=on)
-        graph.add_node("leader:1", kind="leader", label="A consenting leader")
-        graph.add_edge("leader:1", gid(world.tamil), kinds=("leads",), since="")
+    def with_a_funder(*, on, **options):
+        graph = built(on=on, **options)
+        graph.add_node("funder:1", kind="funder", label="A community foundation")
+        graph.add_edge("funder:1", gid(world.tamil), kinds=("funds",), since="")
         return graph
 
-    monkeypatch.setattr(network, "system_graph", with_a_leader)
+    monkeypatch.setattr(network, "system_graph", with_a_funder)
     response = get(client, world.commissioner)
-    assert 'value="leader"' in body(response) and "Leaders" in body(response)
-    only = get(client, world.commissioner, kinds="leader")
-    assert labels(only) == {"A consenting leader"}
-    assert {k["kind"] for k in only.context["picture"]["kinds"]} >= {"leader"}
+    assert 'value="funder"' in body(response) and "Funders" in body(response)
+    only = get(client, world.commissioner, kinds="funder")
+    assert labels(only) == {"A community foundation"}
+    assert {k["kind"] for k in only.context["picture"]["kinds"]} >= {"funder"}
+
+
+def test_leaders_who_agreed_are_on_the_map_and_others_are_not(client, world):
+    agreed = leader_add(
+        organisation=world.tamil,
+        by=None,
+        display_name="Priya S.",
+        role="connector",
+        connects="Tamil families",
+        email="priya@example.org",
+    )
+    leader_consent_record(leader=agreed, by=None, given_on=datetime.date(2026, 1, 5))
+    leader_add(
+        organisation=world.tamil,
+        by=None,
+        display_name="Not agreed",
+        role="leader",
+        connects="",
+        email="nope@example.org",
+    )
+    response = get(client, world.commissioner, kinds="leader")
+    assert labels(response) == {"Priya S."}
+    assert "priya@example.org" not in body(response)
 
 
 # Bad input ----------------------------------------------------------------------------------------

@@ -1,3 +1,5 @@
+import datetime
+
 import factory
 
 from coproduction.models import (
@@ -81,3 +83,20 @@ class AskFactory(factory.django.DjangoModelFactory):
     service_line = factory.LazyAttribute(lambda a: a.team.service_line)
     areas = factory.LazyFunction(lambda: ["SW17"])
     status = Ask.Status.OPEN
+
+
+class GroupLeaderFactory(factory.django.DjangoModelFactory):
+    """A leader who has agreed to be shown (`consent_given_on=None` for one who has not)."""
+
+    class Meta:
+        model = "coproduction.GroupLeader"
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    display_name = factory.Sequence(lambda n: f"Leader {n}")
+    role = "connector"
+    connects = "Tamil families in SW17"
+    email = factory.Sequence(lambda n: f"leader.private.{n}@example.net")
+    consent_given_on = factory.LazyFunction(lambda: datetime.date(2026, 1, 5))
+    consent_wording = factory.LazyAttribute(
+        lambda leader: "I agree to be shown." if leader.consent_given_on else ""
+    )

@@ -39,7 +39,7 @@ from __future__ import annotations
 import json
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlencode, urlsplit
 
 import pytest
@@ -51,8 +51,10 @@ from django.core import mail
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.http import HttpResponse, StreamingHttpResponse
 from django.test import Client, override_settings
 from django.urls import reverse
+from django.utils import timezone
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
@@ -82,15 +84,18 @@ from coproduction.models import (
     CapabilityProfile,
     CapabilityTerm,
     DeliveryLog,
+    GroupLeader,
     GroupLink,
     Partnership,
     PartnershipDocument,
     PartnershipGroup,
     PrincipleEvidence,
+    ReadinessAssessment,
     Review,
     ServiceLine,
     SurveyResponse,
 )
+from coproduction.models.people import READINESS_AREAS
 from matching.kiosk import state_seal
 from matching.models import (
     Consent,
@@ -113,8 +118,12 @@ from .world import (
     CLAIMANT_NAME,
     DOCUMENT_TITLE,
     DRAFT_TITLE,
+    HIDDEN_LEADER_EMAIL,
+    HIDDEN_LEADER_NAME,
     IMAGE_B_TITLE,
     IMAGE_TITLE,
+    LEADER_EMAIL,
+    LEADER_NAME,
     NO_RESULTS_TERMS,
     PARTNERSHIP_TITLE,
     REGISTRATION_NAME,
@@ -198,10 +207,6 @@ copro.survey       POST  LOGIN  ALLOW  DENY   DENY   DENY   DENY   DENY   DENY  
 copro.document     GET   LOGIN  ALLOW  DENY   ALLOW  DENY   DENY   DENY   DENY   ALLOW  HIDDEN ALLOW  ALLOW
 copro.document_add POST  LOGIN  ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  HIDDEN DENY   DENY
 copro.document_del POST  LOGIN  ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  HIDDEN DENY   DENY
-# A group's capability profile: kept by its editors, verified by moderators; 404 to anyone else.
-copro.profile      GET   LOGIN  ALLOW  HIDDEN ALLOW  HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN ALLOW
-copro.profile      POST  LOGIN  ALLOW  HIDDEN DENY   HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN DENY
-copro.verify       POST  LOGIN  DENY   HIDDEN ALLOW  HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN ALLOW
 # Evidence of NHS England's ten principles: logged from a partnership's page by its team and by
 # moderators; commissioners read it, and download it with their report.
 copro.evidence     POST  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   ALLOW  HIDDEN DENY   ALLOW
@@ -228,6 +233,34 @@ serviceline_in_use.del POST LOGIN DENY DENY   NOOP   DENY   DENY   DENY   DENY  
 copro.network      GET   LOGIN  ALLOW  DENY   ALLOW  DENY   DENY   DENY   DENY   ALLOW  ABSENT ALLOW  ALLOW
 copro.network_csv  GET   LOGIN  ALLOW  DENY   ALLOW  DENY   DENY   DENY   DENY   ALLOW  ABSENT ALLOW  ALLOW
 copro.network_graphml GET LOGIN ALLOW  DENY   ALLOW  DENY   DENY   DENY   DENY   ALLOW  ABSENT ALLOW  ALLOW
+# A group's capability profile: kept by its editors, verified by moderators, read by service
+# teams and commissioners; 404 to anyone else.
+copro.profile      GET   LOGIN  ALLOW  HIDDEN ALLOW  HIDDEN HIDDEN HIDDEN HIDDEN ALLOW  ALLOW  ALLOW  ALLOW
+copro.profile      POST  LOGIN  ALLOW  HIDDEN DENY   HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN DENY
+copro.verify       POST  LOGIN  DENY   HIDDEN ALLOW  HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN ALLOW
+# A group's leaders and connectors: kept by its editors alone (404 to anyone else, moderators
+# included). Those who have agreed are on the group's profile and written to through the site by
+# service teams, commissioners and moderators (403 to anyone else); one who has not agreed is 404
+# to them all. No page anywhere in the matrix holds a leader's e-mail address (test_row).
+copro.leaders      GET   LOGIN  ALLOW  HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN
+copro.leaders      POST  LOGIN  ALLOW  HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN
+copro.leader_edit  GET   LOGIN  ALLOW  HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN
+copro.leader_edit  POST  LOGIN  ALLOW  HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN
+copro.leader_consent POST LOGIN ALLOW  HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN
+copro.leader_withdraw POST LOGIN ALLOW HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN
+copro.leader_delete POST LOGIN  ALLOW  HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN
+copro.profile_leaders GET LOGIN ALLOW  HIDDEN ALLOW  HIDDEN HIDDEN HIDDEN HIDDEN ALLOW  ALLOW  ALLOW  ALLOW
+copro.contact      GET   LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   ALLOW  ALLOW  ALLOW  ALLOW
+copro.contact      POST  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   ALLOW  ALLOW  ALLOW  ALLOW
+copro.contact_hidden GET LOGIN  DENY   DENY   HIDDEN DENY   DENY   DENY   DENY   HIDDEN HIDDEN HIDDEN HIDDEN
+# A group's readiness: assessed by its editors, read by moderators and commissioners, reviewed by
+# moderators from their waiting list.
+copro.readiness    GET   LOGIN  ALLOW  HIDDEN ALLOW  HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN ALLOW  ALLOW
+copro.readiness    POST  LOGIN  ALLOW  HIDDEN DENY   HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN DENY   DENY
+copro.readiness_detail GET LOGIN ALLOW HIDDEN ALLOW  HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN ALLOW  ALLOW
+copro.readiness_waiting GET LOGIN DENY DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+copro.readiness_review GET LOGIN DENY HIDDEN ALLOW  HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN DENY   ALLOW
+copro.readiness_review POST LOGIN DENY HIDDEN ALLOW HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN DENY   ALLOW
 
 # A's live activity in the Wagtail admin. Editors change their own pages through moderation:
 # no publishing, unpublishing, deleting, moving, locking or privacy settings.
@@ -885,6 +918,74 @@ ACTIONS: dict[str, Action] = {
     "copro.network_graphml": Action(
         lambda w: reverse("coproduction:network") + "?format=graphml",
         shows=lambda w: PARTNERSHIP_TITLE,
+    ),
+    "copro.leaders": Action(
+        lambda w: reverse("coproduction:leaders", args=[w.org_a.pk]),
+        data=lambda w: {
+            "display_name": "Amina H.",
+            "role": "health_champion",
+            "email": "amina.private@leaders.example.net",
+        },
+        shows=lambda w: HIDDEN_LEADER_NAME,
+        state=count(GroupLeader),
+    ),
+    "copro.leader_edit": Action(
+        lambda w: reverse("coproduction:leader_edit", args=[w.org_a.pk, w.leader.pk]),
+        data=lambda w: {"display_name": "Priya Sharma", "role": "leader", "email": ""},
+        shows=lambda w: LEADER_NAME,
+        state=field_of(GroupLeader, "leader", "display_name"),
+    ),
+    "copro.leader_consent": Action(
+        lambda w: reverse("coproduction:leader_consent", args=[w.org_a.pk, w.leader_hidden.pk]),
+        data=lambda w: {"given_on": timezone.localdate().isoformat(), "wording": "Yes"},
+        state=field_of(GroupLeader, "leader_hidden", "consent_given_on"),
+    ),
+    "copro.leader_withdraw": Action(
+        lambda w: reverse("coproduction:leader_withdraw", args=[w.org_a.pk, w.leader.pk]),
+        data=lambda w: {},
+        state=field_of(GroupLeader, "leader", "consent_withdrawn_on"),
+    ),
+    "copro.leader_delete": Action(
+        lambda w: reverse("coproduction:leader_delete", args=[w.org_a.pk, w.leader_hidden.pk]),
+        data=lambda w: {},
+        state=exists(GroupLeader, "leader_hidden"),
+    ),
+    "copro.profile_leaders": Action(
+        lambda w: reverse("coproduction:profile", args=[w.org_a.pk]), shows=lambda w: LEADER_NAME
+    ),
+    "copro.contact": Action(
+        lambda w: reverse("coproduction:leader_contact", args=[w.leader.pk]),
+        data=lambda w: {"message": "Could we talk about the cooking sessions?"},
+        shows=lambda w: LEADER_NAME,
+        state=lambda w: len(mail.outbox),
+    ),
+    "copro.contact_hidden": Action(
+        lambda w: reverse("coproduction:leader_contact", args=[w.leader_hidden.pk])
+    ),
+    "copro.readiness": Action(
+        lambda w: reverse("coproduction:readiness", args=[w.org_a.pk]),
+        data=lambda w: {
+            **{f"score_{area}": "4" for area in READINESS_AREAS},
+            **{f"note_{area}": "" for area in READINESS_AREAS},
+        },
+        shows=lambda w: w.org_a.title,
+        state=lambda w: ReadinessAssessment.objects.get(pk=w.assessment.pk).scores(),
+    ),
+    "copro.readiness_detail": Action(
+        lambda w: reverse("coproduction:readiness_detail", args=[w.assessment.pk]),
+        shows=lambda w: "Waiting for review",
+    ),
+    "copro.readiness_waiting": Action(
+        lambda w: reverse("coproduction:readiness_waiting"), shows=lambda w: w.org_a.title
+    ),
+    "copro.readiness_review": Action(
+        lambda w: reverse("coproduction:readiness_review", args=[w.assessment.pk]),
+        data=lambda w: {
+            "reviewed_on": timezone.localdate().isoformat(),
+            "notes": "Agreed: ask the CVS about a constitution.",
+        },
+        shows=lambda w: w.org_a.title,
+        state=field_of(ReadinessAssessment, "assessment", "status"),
     ),
     # A's live activity
     "a.edit": Action(
@@ -1603,6 +1704,22 @@ class Outcome:
     response: object
     state_changed: bool
     tables_changed: dict
+    leaked: list = field(default_factory=list)
+
+
+# Leaders' e-mail addresses are private: no page, for anyone, may hold one.
+PRIVATE_ADDRESSES = (LEADER_EMAIL, HIDDEN_LEADER_EMAIL)
+
+
+def leaked_addresses(response) -> list[str]:
+    """The private addresses in the response's body (read once, and put back for answer())."""
+    if response.streaming:
+        content = b"".join(response.streaming_content)
+        response.streaming_content = [content]
+    else:
+        content = response.content
+    text = content.decode(errors="replace").lower()
+    return [address for address in PRIVATE_ADDRESSES if address in text]
 
 
 def try_cell(world: World, name: str, method: str, role: str) -> Outcome:
@@ -1614,13 +1731,14 @@ def try_cell(world: World, name: str, method: str, role: str) -> Outcome:
     rows_before = row_counts()
 
     response = ask(client, world, action, method)
+    leaked = leaked_addresses(response)
 
     shows = action.shows(world) if action.shows and method == "GET" else None
     got = answer(response, role=role, method=method, shows=shows)
     state_changed = tracks_state and action.state(world) != state_before
     if got == "ALLOW" and tracks_state and not state_changed:
         got = "NOOP"
-    return Outcome(got, response, state_changed, changed_tables(rows_before, row_counts()))
+    return Outcome(got, response, state_changed, changed_tables(rows_before, row_counts()), leaked)
 
 
 def cell_problems(name: str, method: str, role: str, outcome: Outcome) -> list[str]:
@@ -1637,6 +1755,8 @@ def cell_problems(name: str, method: str, role: str, outcome: Outcome) -> list[s
             problems.append(f"refused, but wrote to the database: {outcome.tables_changed}")
     if action.stores_nothing and outcome.tables_changed:
         problems.append(f"stored something: {outcome.tables_changed}")
+    if outcome.leaked:
+        problems.append(f"a leader's private address is on the page: {outcome.leaked}")
     return [f"{role}: {problem}" for problem in problems]
 
 
@@ -1689,3 +1809,13 @@ def test_post_without_csrf_token_is_refused(world, db, name, role):
     assert response.status_code == 403, describe(response)
     assert (action.state(world) if action.state else None) == state_before
     assert changed_tables(rows_before, row_counts()) == {}
+
+
+def test_the_address_check_finds_a_leaders_address_in_a_page_or_a_download():
+    page = HttpResponse(f"<p>Write to {LEADER_EMAIL.upper()}</p>")
+    download = StreamingHttpResponse(iter([b"name,email\n", HIDDEN_LEADER_EMAIL.encode()]))
+    assert leaked_addresses(page) == [LEADER_EMAIL]
+    assert leaked_addresses(download) == [HIDDEN_LEADER_EMAIL]
+    # The download can still be read afterwards, as answer() does.
+    assert HIDDEN_LEADER_EMAIL in body(download)
+    assert leaked_addresses(HttpResponse("No addresses here")) == []

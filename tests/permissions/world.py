@@ -23,12 +23,15 @@ from assets_directory.models import DirectoryIndexPage, Organisation
 from assets_directory.services import claim_submit, registration_submit, report_submit
 from cms.models import SiteSettings
 from coproduction.models import CapabilityItem, CapabilityTerm, GroupLink
+from coproduction.models.people import READINESS_AREAS
 from coproduction.services import (
     document_add,
+    leader_add,
     link_record,
     partnership_accept,
     partnership_move,
     partnership_propose,
+    readiness_submit,
     review_record,
 )
 from matching.models import FollowUp, Team, TeamMembership
@@ -82,6 +85,10 @@ UNCLAIMED_TITLE = "Garratt Green Allotments"
 CLAIMANT_NAME = "Grace Hopper"
 ASK_TITLE = "Knitting for wellbeing in SW17"
 PARTNERSHIP_TITLE = "Knit and cook together"
+LEADER_NAME = "Priya S."
+LEADER_EMAIL = "priya.private@leaders.example.net"
+HIDDEN_LEADER_NAME = "Dev R."
+HIDDEN_LEADER_EMAIL = "dev.private@leaders.example.net"
 
 
 @dataclass
@@ -121,6 +128,9 @@ class World:
     partnership_document: object = None  # ...a document A's editor keeps with it
     link_ab: object = None  # a current link from A to B (shared members), entered by A's editor
     term_spare: object = None  # a capability term nothing uses (the kitchen is A's)
+    leader: object = None  # A's connector, who has agreed to be shown
+    leader_hidden: object = None  # A's leader, whose consent is not recorded
+    assessment: object = None  # A's readiness assessment, waiting for review
 
 
 def build_world() -> World:
@@ -265,6 +275,27 @@ def build_world() -> World:
     )
     w.term_spare = CapabilityTerm.objects.create(
         kind=CapabilityTerm.Kind.SKILL, name="Bell ringing", slug="skill-bell-ringing"
+    )
+
+    # A's leaders (one has agreed to be shown, one not) and its readiness, waiting for review
+    w.leader = leader_add(
+        organisation=w.org_a,
+        by=w.users["ed_a"],
+        display_name=LEADER_NAME,
+        role="connector",
+        connects="Tamil families in SW17",
+        email=LEADER_EMAIL,
+        consent_given_on=timezone.localdate(),
+    )
+    w.leader_hidden = leader_add(
+        organisation=w.org_a,
+        by=w.users["ed_a"],
+        display_name=HIDDEN_LEADER_NAME,
+        role="leader",
+        email=HIDDEN_LEADER_EMAIL,
+    )
+    w.assessment = readiness_submit(
+        organisation=w.org_a, by=w.users["ed_a"], answers=dict.fromkeys(READINESS_AREAS, (2, ""))
     )
 
     # A person of team 1, with every part of a record ---------------------------------------
