@@ -1,0 +1,395 @@
+"""Reads for the Open Referral feed: which records a list holds, in what order, and each
+record with everything its serialiser needs (in a fixed number of queries per page).
+
+Text search goes through `search` (its index ranks the words); places through search's
+geography (`GeoPoint`, `BBox.around` and its sphere), measured in the database, so no list
+ever loads every venue or every activity into Python.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, ExpressionWrapper, F, FloatField, OuterRef, Prefetch, Q
+from django.utils import timezone
+
+from assets_directory.geocoding import GeocodingError, geocode
+from assets_directory.models import Activity, ActivitySchedule, Category, Organisation, Venue
+from common.vocabulary import WEEKDAY_SLUGS
+from search.query import MAX_PAGE_SIZE, METRES_PER_DEGREE, BBox, DirectoryQuery, GeoPoint
+from search.query import QueryError as SearchQueryError
+from search.selectors import SearchBackendError, search_places
+
+from . import ids
+from .params import BadParameter, Filters
+
+__all__ = [
+    "MAX_SEARCH_MATCHES",
+    "SearchBackendError",
+    "Selection",
+    "categories",
+    "taxonomies",
+    "taxonomy_by_id",
+    "category_by_term_id",
+    "organisation_by_id",
+    "organisations",
+    "organisations_with_services",
+    "service_at_location_by_id",
+    "service_by_id",
+    "services",
+    "services_at_locations",
+    "load_activities",
+]
+
+# The name of the one taxonomy the feed publishes: the directory's categories.
+TAXONOMY_NAME = "Common Ground categories"
+# A text search reads at most this many of the index's best matches (in pages of the
+# index's largest size), then narrows them with the other filters in the database.
+MAX_SEARCH_MATCHES = 1_000
+# Records loaded at a time when a list is streamed (ndjson).
+STREAM_CHUNK = 200
+
+
+@dataclass
+class Selection:
+    """The records of a list: how many, one page of them, or all of them a chunk at a time.
+
+    `queryset` is ordered; `ranked` (a text search) overrides its order with the index's.
+    """
+
+    queryset: object
+    ranked: list[int] | None = None
+    distances: dict[int, float] = field(default_factory=dict)
+
+    def count(self) -> int:
+        if self.ranked is not None:
+            return len(self._ranked_present())
+        return self.queryset.count()
+
+    def page(self, offset: int, limit: int) -> list[int]:
+        if self.ranked is not None:
+            return self._ranked_present()[offset : offset + limit]
+        return list(self.queryset.values_list("pk", flat=True)[offset : offset + limit])
+
+    def chunks(self, size: int = STREAM_CHUNK) -> Iterator[list[int]]:
+        if self.ranked is not None:
+            present = self._ranked_present()
+            for start in range(0, len(present), size):
+                yield present[start : start + size]
+            return
+        offset = 0
+        while True:
+            pks = self.page(offset, size)
+            if not pks:
+                return
+            yield pks
+            offset += size
+
+    def _ranked_present(self) -> list[int]:
+        if not hasattr(self, "_present"):
+            kept = set(self.queryset.filter(pk__in=self.ranked).values_list("pk", flat=True))
+            self._present = [pk for pk in self.ranked if pk in kept]
+        return self._present
+
+
+class FixedSelection(Selection):
+    """A list known without asking the database: its keys, in order."""
+
+    def __init__(self, keys: list):
+        super().__init__(queryset=None)
+        self.keys = keys
+
+    def count(self) -> int:
+        return len(self.keys)
+
+    def page(self, offset: int, limit: int) -> list:
+        return self.keys[offset : offset + limit]
+
+    def chunks(self, size: int = STREAM_CHUNK) -> Iterator[list]:
+        for start in range(0, len(self.keys), size):
+            yield self.keys[start : start + size]
+
+
+# Organisations ------------------------------------------------------------------------------
+
+
+def _organisations():
+    return Organisation.objects.live().public()
+
+
+def organisations(filters: Filters) -> Selection:
+    """Live, public organisations, by name; `search` narrows them to names with the words."""
+    queryset = _organisations()
+    for word in filters.text.split()[:10]:
+        queryset = queryset.filter(title__icontains=word)
+    return Selection(queryset.order_by("title", "pk"))
+
+
+def organisation_by_id(text: str) -> Organisation | None:
+    value = ids.parse_uuid(text)
+    if value is None:
+        return None
+    return _organisations().filter(uuid=value).first()
+
+
+def organisations_with_services(pks: Sequence[int]) -> list[Organisation]:
+    found = {o.pk: o for o in Organisation.objects.filter(pk__in=list(pks))}
+    return [found[pk] for pk in pks if pk in found]
+
+
+def organisation_services(organisation: Organisation) -> list[Activity]:
+    """The organisation's listed activities, by title."""
+    return list(
+        Activity.objects.listed()
+        .child_of(organisation)
+        .order_by("title", "pk")
+        .only("pk", "uuid", "title", "status", "path")
+    )
+
+
+# Taxonomy -----------------------------------------------------------------------------------
+
+
+def taxonomies(filters: Filters) -> Selection:
+    """The one taxonomy, by its id: narrowed away when `search` has words not in its name."""
+    words = filters.text.casefold().split()
+    name = TAXONOMY_NAME.casefold()
+    return FixedSelection([] if any(w not in name for w in words) else [ids.taxonomy_id()])
+
+
+def taxonomy_by_id(text: str) -> bool:
+    value = ids.parse_uuid(text)
+    return value is not None and str(value) == ids.taxonomy_id()
+
+
+def categories(filters: Filters) -> Selection:
+    """The categories as terms, in tree order; narrowed by taxonomy, parent and words."""
+    queryset = Category.objects.in_tree_order()
+    if filters.taxonomy_id is not None and filters.taxonomy_id != ids.taxonomy_id():
+        queryset = queryset.none()
+    if filters.top_only:
+        queryset = queryset.filter(parent__isnull=True)
+    if filters.parent_id is not None:
+        parent = category_by_term_id(filters.parent_id)
+        queryset = queryset.filter(parent=parent) if parent else queryset.none()
+    for word in filters.text.split()[:10]:
+        queryset = queryset.filter(name__icontains=word)
+    return Selection(queryset)
+
+
+def category_by_term_id(text: str) -> Category | None:
+    value = ids.parse_uuid(text)
+    if value is None:
+        return None
+    # Derived ids cannot be searched for: the categories are few, and each id is worked out.
+    for pk in Category.objects.values_list("pk", flat=True):
+        if ids.term_id(pk) == str(value):
+            return Category.objects.get(pk=pk)
+    return None
+
+
+def categories_by_pk(pks: Sequence[int]) -> list[Category]:
+    found = {c.pk: c for c in Category.objects.filter(pk__in=list(pks))}
+    return [found[pk] for pk in pks if pk in found]
+
+
+def all_categories() -> list[Category]:
+    return list(Category.objects.in_tree_order())
+
+
+# Services -----------------------------------------------------------------------------------
+
+
+def _listed():
+    return Activity.objects.listed()
+
+
+def _narrowed(queryset, filters: Filters):
+    """The activities matching every filter the database answers (all but words and place)."""
+    if filters.taxonomy_term_id is not None:
+        category = category_by_term_id(filters.taxonomy_term_id)
+        if category is None:
+            return queryset.none()
+        # A term stands for itself and the narrower terms under it, as the directory's
+        # category pages do.
+        queryset = queryset.filter(
+            Q(categories=category) | Q(categories__parent=category)
+        ).distinct()
+    if filters.taxonomy_id is not None:
+        if filters.taxonomy_id != ids.taxonomy_id():
+            return queryset.none()
+        queryset = queryset.filter(categories__isnull=False).distinct()
+    if filters.organization_id is not None:
+        organisation = organisation_by_id(filters.organization_id)
+        if organisation is None:
+            return queryset.none()
+        queryset = queryset.child_of(organisation)
+    if filters.modified_after is not None:
+        queryset = queryset.filter(last_published_at__gt=filters.modified_after)
+    if filters.minimum_age is not None:
+        queryset = queryset.filter(age_min__gte=filters.minimum_age)
+    if filters.maximum_age is not None:
+        queryset = queryset.filter(age_max__lte=filters.maximum_age)
+    if filters.asks_sessions:
+        queryset = queryset.filter(Exists(_fitting_sessions(filters)))
+    return queryset
+
+
+def _fitting_sessions(filters: Filters):
+    """Session patterns of the outer activity that fit the day and times asked for, all in
+    one pattern (a Tuesday morning and a Saturday afternoon do not make a Tuesday afternoon),
+    leaving out patterns that have ended."""
+    today = timezone.localdate()
+    once = ActivitySchedule.Frequency.ONCE
+    sessions = ActivitySchedule.objects.filter(activity=OuterRef("pk")).exclude(
+        Q(frequency=once, on_date__lt=today) | Q(ends_on__lt=today)
+    )
+    if filters.day is not None:
+        sessions = sessions.filter(
+            Q(frequency=once, on_date__iso_week_day=filters.day + 1)
+            | (~Q(frequency=once) & Q(weekdays__contains=WEEKDAY_SLUGS[filters.day]))
+        )
+    if filters.start_time is not None:
+        sessions = sessions.filter(start_time__gte=filters.start_time)
+    if filters.end_time is not None:
+        sessions = sessions.filter(end_time__lte=filters.end_time)
+    return sessions
+
+
+def _place(filters: Filters) -> GeoPoint | None:
+    if not filters.postcode:
+        return None
+    try:
+        found = geocode(filters.postcode)
+    except GeocodingError as exc:
+        raise BadParameter("postcode", exc.message) from exc
+    try:
+        point = GeoPoint(found.latitude, found.longitude)
+        if filters.proximity_m is not None:
+            # Checked as the search API checks a radius: at most 200 km.
+            DirectoryQuery(near=point, radius_m=filters.proximity_m)
+    except SearchQueryError as exc:
+        raise BadParameter("proximity", "proximity must be at most 200,000 metres.") from exc
+    return point
+
+
+def _near(queryset, point: GeoPoint, radius_m: float | None):
+    """Held at a venue, within `radius_m` of the point when given, nearest first.
+
+    Distances are on search's sphere, flattened around the point (an error under 0.1% within
+    200 km); the bounding box comes first, so that only venues near the point are measured.
+    """
+    queryset = queryset.filter(venue__latitude__isnull=False, venue__longitude__isnull=False)
+    if radius_m is not None:
+        box = BBox.around(point, radius_m)
+        queryset = queryset.filter(
+            venue__latitude__range=(box.min_lat, box.max_lat),
+            venue__longitude__range=(box.min_lng, box.max_lng),
+        )
+    across = METRES_PER_DEGREE * math.cos(math.radians(point.lat))
+    dx = (F("venue__longitude") - point.lng) * across
+    dy = (F("venue__latitude") - point.lat) * METRES_PER_DEGREE
+    queryset = queryset.annotate(
+        distance_squared=ExpressionWrapper(dx * dx + dy * dy, output_field=FloatField())
+    )
+    if radius_m is not None:
+        queryset = queryset.filter(distance_squared__lte=radius_m * radius_m)
+    return queryset.order_by("distance_squared", "pk")
+
+
+def _text_matches(text: str) -> list[int]:
+    """The activities the index finds for the words, best first (MAX_SEARCH_MATCHES at most)."""
+    matches: list[int] = []
+    page = 1
+    while len(matches) < MAX_SEARCH_MATCHES:
+        try:
+            query = DirectoryQuery(
+                text=text,
+                statuses=Activity.LISTED_STATUSES,
+                page=page,
+                page_size=MAX_PAGE_SIZE,
+            )
+        except SearchQueryError as exc:
+            raise BadParameter("search", exc.message) from exc
+        results = search_places(query)
+        matches.extend(hit.id for hit in results.hits)
+        if len(results.hits) < MAX_PAGE_SIZE or len(matches) >= results.total:
+            break
+        page += 1
+    return matches[:MAX_SEARCH_MATCHES]
+
+
+def _activities(base, filters: Filters) -> Selection:
+    queryset = _narrowed(base, filters)
+    point = _place(filters)
+    if point is not None:
+        queryset = _near(queryset, point, filters.proximity_m)
+    else:
+        queryset = queryset.order_by("pk")
+    if filters.text:
+        return Selection(queryset, ranked=_text_matches(filters.text))
+    return Selection(queryset)
+
+
+def services(filters: Filters) -> Selection:
+    """Listed activities matching the filters: by the index's rank for words, nearest first
+    for a postcode, otherwise in the order they were added."""
+    return _activities(_listed(), filters)
+
+
+def services_at_locations(filters: Filters) -> Selection:
+    """As `services`, for the activities held at a venue: each is one service at a location."""
+    return _activities(_listed().filter(venue__isnull=False), filters)
+
+
+def service_by_id(text: str) -> Activity | None:
+    value = ids.parse_uuid(text)
+    if value is None:
+        return None
+    pk = _listed().filter(uuid=value).values_list("pk", flat=True).first()
+    return load_activities([pk])[0] if pk else None
+
+
+def service_at_location_by_id(text: str) -> Activity | None:
+    keys = ids.parse_service_at_location_id(text)
+    if keys is None:
+        return None
+    activity_pk, venue_pk = keys
+    if not _listed().filter(pk=activity_pk, venue_id=venue_pk).exists():
+        return None
+    return load_activities([activity_pk])[0]
+
+
+def load_activities(pks: Sequence[int], *, full: bool = True) -> list[Activity]:
+    """The activities, in the order given, each with `feed_organisation` set and, when
+    `full`, its sessions, categories, conditions and venue's accessibility prefetched."""
+    queryset = Activity.objects.filter(pk__in=list(pks)).select_related("venue")
+    if full:
+        queryset = queryset.prefetch_related(
+            Prefetch("schedules", queryset=ActivitySchedule.objects.order_by("sort_order", "pk")),
+            Prefetch("categories", queryset=Category.objects.order_by("pk")),
+            "conditions",
+            "venue__accessibility",
+        )
+    found = {a.pk: a for a in queryset}
+    activities = [found[pk] for pk in pks if pk in found]
+    # Each activity's organisation is its parent page: one query for the page, not one each.
+    parents = {a.path[: -Activity.steplen] for a in activities}
+    by_path = {o.path: o for o in Organisation.objects.filter(path__in=parents)}
+    for activity in activities:
+        activity.feed_organisation = by_path.get(activity.path[: -Activity.steplen])
+    return activities
+
+
+def schedule_is_current(schedule: ActivitySchedule, today: datetime.date | None = None) -> bool:
+    today = today or timezone.localdate()
+    if schedule.frequency == ActivitySchedule.Frequency.ONCE:
+        return schedule.on_date is None or schedule.on_date >= today
+    return schedule.ends_on is None or schedule.ends_on >= today
+
+
+def venue_ids(pks: Sequence[int]) -> dict[int, Venue]:
+    return {v.pk: v for v in Venue.objects.filter(pk__in=list(pks))}
