@@ -267,10 +267,9 @@ def schedules(activity, *, service_at_location_id: str | None = None) -> list[di
             rule = schedule.as_recurrence()
         except ValueError:
             continue  # a pattern the editor left incomplete: its page does not show it either
+        # The description says "term time only" when it is (scheduling.describe), as the
+        # notes do: consumers show the description.
         data = scheduling.to_hsds(rule)
-        if rule.term_time_only:
-            # Consumers show the description; term time must be in it, not only in notes.
-            data["description"] = f"{data['description']} ({scheduling.TERM_TIME_NOTE.lower()})"
         data.update(
             id=ids.schedule_id(schedule.pk),
             service_id=service_id,

@@ -1,9 +1,11 @@
 import datetime
 
 import pytest
+from django.db import transaction
+from django.test import override_settings
 from django.utils import timezone
 
-from assets_directory.models import AccessibilityFeature, Activity, Category
+from assets_directory.models import AccessibilityFeature, Activity, Category, DirectoryIndexPage
 from search.services import index_rebuild
 from tests.factories import (
     ActivityFactory,
@@ -17,8 +19,24 @@ SW18 = (51.4489, -0.1971)
 TOOTING_COMMON = (51.4489, -0.1640)
 
 
-@pytest.fixture
-def borough(search_index, directory):
+@pytest.fixture(scope="module")
+def borough(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The borough below, built once for the module in a transaction rolled back after its
+    last test (each test runs in a savepoint inside it), indexed in a directory of its own."""
+    search = {
+        "BACKEND": "search.backends.embedded.EmbeddedSearchBackend",
+        "OPTIONS": {"path": str(tmp_path_factory.mktemp("search-index"))},
+    }
+    with (
+        override_settings(DIRECTORY_SEARCH=search),
+        django_db_blocker.unblock(),
+        transaction.atomic(),
+    ):
+        yield build_borough(DirectoryIndexPage.objects.get())
+        transaction.set_rollback(True)
+
+
+def build_borough(directory):
     """A small indexed borough of 25 listed activities in three organisations, each kind of
     delivery, session pattern and audience among them; plus what must never be published:
     a draft, an ended activity."""
@@ -85,7 +103,12 @@ def borough(search_index, directory):
             term_time_only=True,
         )
         ActivityScheduleFactory(
-            activity=walk, frequency="monthly", weekdays="wed", nth=-1, start_time="18:00"
+            activity=walk,
+            frequency="monthly",
+            weekdays="wed",
+            nth=-1,
+            start_time="18:00",
+            end_time="19:30",
         )
         made.append(walk)
     for n in range(6):
