@@ -91,7 +91,7 @@ def organization_identifiers(organisation) -> list[dict]:
     found = []
     if organisation.charity_number.strip():
         found.append(("GB-CHC", "Charity number", organisation.charity_number.strip()))
-    company = getattr(organisation, "company_number", "").strip()
+    company = organisation.company_number.strip()
     if company:
         found.append(("GB-COH", "Company number", company))
     return [

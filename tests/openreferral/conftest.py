@@ -44,6 +44,7 @@ def build_borough(directory):
         parent=directory,
         title="Wandsworth Singers",
         charity_number="1123456",
+        company_number="01234567",
         website="https://wandsworth-singers.example.org",
         languages="English, Polish",
     )

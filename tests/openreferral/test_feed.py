@@ -123,8 +123,10 @@ def test_a_service_maps_sessions_costs_contacts_and_categories(client, borough):
     assert "older people" in data["eligibility_description"]
     assert [lang["code"] for lang in data["languages"]] == ["en", "pl"]
     identifiers = data["organization"]["organization_identifiers"]
-    assert identifiers[0]["identifier_scheme"] == "GB-CHC"
-    assert identifiers[0]["identifier"] == "1123456"
+    assert [(i["identifier_scheme"], i["identifier"]) for i in identifiers] == [
+        ("GB-CHC", "1123456"),
+        ("GB-COH", "01234567"),
+    ]
     assert "<" not in data["description"] and "water & a smile" in data["description"]
 
 
