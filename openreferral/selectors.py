@@ -36,7 +36,7 @@ __all__ = [
     "category_by_term_id",
     "organisation_by_id",
     "organisations",
-    "organisations_with_services",
+    "organisations_by_pk",
     "service_at_location_by_id",
     "service_by_id",
     "services",
@@ -135,7 +135,7 @@ def organisation_by_id(text: str) -> Organisation | None:
     return _organisations().filter(uuid=value).first()
 
 
-def organisations_with_services(pks: Sequence[int]) -> list[Organisation]:
+def organisations_by_pk(pks: Sequence[int]) -> list[Organisation]:
     found = {o.pk: o for o in Organisation.objects.filter(pk__in=list(pks))}
     return [found[pk] for pk in pks if pk in found]
 
@@ -364,15 +364,16 @@ def service_at_location_by_id(text: str) -> Activity | None:
 
 
 def load_activities(pks: Sequence[int], *, full: bool = True) -> list[Activity]:
-    """The activities, in the order given, each with `feed_organisation` set and, when
-    `full`, its sessions, categories, conditions and venue's accessibility prefetched."""
+    """The activities, in the order given, each with `feed_organisation` set, its venue's
+    accessibility and, when `full`, its sessions, categories and conditions prefetched."""
     queryset = Activity.objects.filter(pk__in=list(pks)).select_related("venue")
+    # A location is always whole (its accessibility with it), wherever it is nested.
+    queryset = queryset.prefetch_related("venue__accessibility")
     if full:
         queryset = queryset.prefetch_related(
             Prefetch("schedules", queryset=ActivitySchedule.objects.order_by("sort_order", "pk")),
             Prefetch("categories", queryset=Category.objects.order_by("pk")),
             "conditions",
-            "venue__accessibility",
         )
     found = {a.pk: a for a in queryset}
     activities = [found[pk] for pk in pks if pk in found]

@@ -115,7 +115,9 @@ def service_list(request):
     ctx = Context(request)
 
     def brief(pks):
-        return [serialisers.service_brief(a, ctx) for a in selectors.load_activities(pks)]
+        return [
+            serialisers.service_brief(a, ctx) for a in selectors.load_activities(pks, full=False)
+        ]
 
     def full(pks):
         return [serialisers.service_full(a, ctx) for a in selectors.load_activities(pks)]
@@ -138,7 +140,7 @@ def service_at_location_list(request):
     def brief(pks):
         return [
             serialisers.service_at_location(a, ctx, full=False)
-            for a in selectors.load_activities(pks)
+            for a in selectors.load_activities(pks, full=False)
         ]
 
     def full(pks):
@@ -163,10 +165,7 @@ def organization_list(request):
     ctx = Context(request)
 
     def brief(pks):
-        return [
-            serialisers.organization_brief(o, ctx)
-            for o in selectors.organisations_with_services(pks)
-        ]
+        return [serialisers.organization_brief(o, ctx) for o in selectors.organisations_by_pk(pks)]
 
     return _list(request, selectors.organisations, brief)
 

@@ -366,3 +366,12 @@ def test_a_page_past_the_last_is_empty(client, borough):
     assert_valid("/services", data)
     assert data["contents"] == [] and data["empty"] and data["last_page"]
     assert data["total_items"] == 25
+
+
+@pytest.mark.django_db
+def test_paths_joined_with_a_slash_too_many_are_the_same_paths(client, borough):
+    plain = client.get("/openreferral/services").json()
+    assert client.get("/openreferral/services/").json() == plain
+    assert client.get("/openreferral//services").json() == plain
+    item = plain["contents"][0]["id"]
+    assert client.get(f"/openreferral/services/{item}/").json()["id"] == item
