@@ -7,3 +7,6 @@ class OpenReferralConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "openreferral"
     verbose_name = "Open Referral feed"
+
+    def ready(self):
+        from . import signals  # noqa: F401

@@ -10,15 +10,31 @@ from __future__ import annotations
 
 import datetime
 import math
+import time
+import uuid
+from array import array
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from django.db.models import Exists, ExpressionWrapper, F, FloatField, OuterRef, Prefetch, Q
+from django.core.cache import cache
+from django.db.models import (
+    Case,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from assets_directory.geocoding import GeocodingError, geocode
 from assets_directory.models import Activity, ActivitySchedule, Category, Organisation, Venue
 from common.vocabulary import WEEKDAY_SLUGS
+from search.caching import remember
 from search.query import MAX_PAGE_SIZE, METRES_PER_DEGREE, BBox, DirectoryQuery, GeoPoint
 from search.query import QueryError as SearchQueryError
 from search.selectors import SearchBackendError, search_places
@@ -31,6 +47,8 @@ __all__ = [
     "SearchBackendError",
     "Selection",
     "categories",
+    "directory_changed",
+    "directory_version",
     "taxonomies",
     "taxonomy_by_id",
     "category_by_term_id",
@@ -58,41 +76,70 @@ class Selection:
     """The records of a list: how many, one page of them, or all of them a chunk at a time.
 
     `queryset` is ordered; `ranked` (a text search) overrides its order with the index's.
+    `key` names the list (its kind and filters): its ids, in order, are then kept in this
+    process (`_ordered_ids`) until the directory changes, so that counting it and reaching a
+    deep page cost a lookup rather than a join over every activity.
     """
 
     queryset: object
     ranked: list[int] | None = None
-    distances: dict[int, float] = field(default_factory=dict)
+    key: tuple | None = None
 
     def count(self) -> int:
-        if self.ranked is not None:
-            return len(self._ranked_present())
-        return self.queryset.count()
+        return len(self._ids())
 
     def page(self, offset: int, limit: int) -> list[int]:
-        if self.ranked is not None:
-            return self._ranked_present()[offset : offset + limit]
-        return list(self.queryset.values_list("pk", flat=True)[offset : offset + limit])
+        return list(self._ids()[offset : offset + limit])
 
     def chunks(self, size: int = STREAM_CHUNK) -> Iterator[list[int]]:
-        if self.ranked is not None:
-            present = self._ranked_present()
-            for start in range(0, len(present), size):
-                yield present[start : start + size]
-            return
-        offset = 0
-        while True:
-            pks = self.page(offset, size)
-            if not pks:
-                return
-            yield pks
-            offset += size
+        found = self._ids()
+        for start in range(0, len(found), size):
+            yield list(found[start : start + size])
 
-    def _ranked_present(self) -> list[int]:
-        if not hasattr(self, "_present"):
-            kept = set(self.queryset.filter(pk__in=self.ranked).values_list("pk", flat=True))
-            self._present = [pk for pk in self.ranked if pk in kept]
-        return self._present
+    def _ids(self) -> Sequence[int]:
+        if not hasattr(self, "_found"):
+            if self.ranked is not None:
+                kept = set(self.queryset.filter(pk__in=self.ranked).values_list("pk", flat=True))
+                self._found = [pk for pk in self.ranked if pk in kept]
+            elif self.key is not None:
+                self._found = _ordered_ids(self.key, self.queryset)
+            else:
+                self._found = list(self.queryset.values_list("pk", flat=True))
+        return self._found
+
+
+# Lists' ids, in order, by (list key): (directory version, when read, ids).
+_LISTS: dict[tuple, tuple[str, float, array]] = {}
+_LISTS_MAX = 64
+# A list is read again after this long even when no change was signalled (a change made by
+# another process reaches this one through the shared cache's version; this is the backstop).
+LIST_SECONDS = 300
+VERSION_KEY = "openreferral:directory-version"
+
+
+def directory_version() -> str:
+    """A token that changes whenever what the feed lists may have changed (openreferral.signals
+    sets a new one). A cache emptied or restarted gives a new token too: lists read before it
+    are never trusted after."""
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+        version = cache.get(VERSION_KEY)
+    return version
+
+
+def directory_changed() -> None:
+    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+
+
+def _ordered_ids(key: tuple, queryset) -> array:
+    version = directory_version()
+    now = time.monotonic()
+    known = _LISTS.get(key)
+    if known is not None and known[0] == version and now - known[1] < LIST_SECONDS:
+        return known[2]
+    found = array("q", queryset.values_list("pk", flat=True))
+    return remember(_LISTS, key, (version, now, found), limit=_LISTS_MAX)[2]
 
 
 class FixedSelection(Selection):
@@ -100,17 +147,7 @@ class FixedSelection(Selection):
 
     def __init__(self, keys: list):
         super().__init__(queryset=None)
-        self.keys = keys
-
-    def count(self) -> int:
-        return len(self.keys)
-
-    def page(self, offset: int, limit: int) -> list:
-        return self.keys[offset : offset + limit]
-
-    def chunks(self, size: int = STREAM_CHUNK) -> Iterator[list]:
-        for start in range(0, len(self.keys), size):
-            yield self.keys[start : start + size]
+        self._found = keys
 
 
 # Organisations ------------------------------------------------------------------------------
@@ -125,7 +162,7 @@ def organisations(filters: Filters) -> Selection:
     queryset = _organisations()
     for word in filters.text.split()[:10]:
         queryset = queryset.filter(title__icontains=word)
-    return Selection(queryset.order_by("title", "pk"))
+    return Selection(queryset.order_by("title", "pk"), key=("organizations", filters))
 
 
 def organisation_by_id(text: str) -> Organisation | None:
@@ -177,7 +214,7 @@ def categories(filters: Filters) -> Selection:
         queryset = queryset.filter(parent=parent) if parent else queryset.none()
     for word in filters.text.split()[:10]:
         queryset = queryset.filter(name__icontains=word)
-    return Selection(queryset)
+    return Selection(queryset, key=("taxonomy_terms", filters))
 
 
 def category_by_term_id(text: str) -> Category | None:
@@ -276,12 +313,47 @@ def _place(filters: Filters) -> GeoPoint | None:
     return point
 
 
+# Above this many venues within the distance asked for, activities are measured in the join.
+MAX_NEAR_VENUES = 2_000
+
+
 def _near(queryset, point: GeoPoint, radius_m: float | None):
     """Held at a venue, within `radius_m` of the point when given, nearest first.
 
     Distances are on search's sphere, flattened around the point (an error under 0.1% within
-    200 km); the bounding box comes first, so that only venues near the point are measured.
+    200 km). With a distance, the venues inside search's bounding box are measured first, on
+    their own (few, and their table small), and the activities are then read by venue.
     """
+    across = METRES_PER_DEGREE * math.cos(math.radians(point.lat))
+
+    def squared(prefix: str):
+        dx = (F(f"{prefix}longitude") - point.lng) * across
+        dy = (F(f"{prefix}latitude") - point.lat) * METRES_PER_DEGREE
+        return ExpressionWrapper(dx * dx + dy * dy, output_field=FloatField())
+
+    if radius_m is not None:
+        box = BBox.around(point, radius_m)
+        venues = list(
+            Venue.objects.filter(
+                latitude__range=(box.min_lat, box.max_lat),
+                longitude__range=(box.min_lng, box.max_lng),
+            )
+            .annotate(distance_squared=squared(""))
+            .filter(distance_squared__lte=radius_m * radius_m)
+            .values_list("pk", "distance_squared")[: MAX_NEAR_VENUES + 1]
+        )
+        if len(venues) <= MAX_NEAR_VENUES:
+            if not venues:
+                return queryset.none()
+            distance = Case(
+                *(When(venue_id=pk, then=Value(d)) for pk, d in venues),
+                output_field=FloatField(),
+            )
+            return (
+                queryset.filter(venue_id__in=[pk for pk, _ in venues])
+                .annotate(distance_squared=distance)
+                .order_by("distance_squared", "pk")
+            )
     queryset = queryset.filter(venue__latitude__isnull=False, venue__longitude__isnull=False)
     if radius_m is not None:
         box = BBox.around(point, radius_m)
@@ -289,12 +361,7 @@ def _near(queryset, point: GeoPoint, radius_m: float | None):
             venue__latitude__range=(box.min_lat, box.max_lat),
             venue__longitude__range=(box.min_lng, box.max_lng),
         )
-    across = METRES_PER_DEGREE * math.cos(math.radians(point.lat))
-    dx = (F("venue__longitude") - point.lng) * across
-    dy = (F("venue__latitude") - point.lat) * METRES_PER_DEGREE
-    queryset = queryset.annotate(
-        distance_squared=ExpressionWrapper(dx * dx + dy * dy, output_field=FloatField())
-    )
+    queryset = queryset.annotate(distance_squared=squared("venue__"))
     if radius_m is not None:
         queryset = queryset.filter(distance_squared__lte=radius_m * radius_m)
     return queryset.order_by("distance_squared", "pk")
@@ -322,7 +389,7 @@ def _text_matches(text: str) -> list[int]:
     return matches[:MAX_SEARCH_MATCHES]
 
 
-def _activities(base, filters: Filters) -> Selection:
+def _activities(kind: str, base, filters: Filters) -> Selection:
     queryset = _narrowed(base, filters)
     point = _place(filters)
     if point is not None:
@@ -331,18 +398,20 @@ def _activities(base, filters: Filters) -> Selection:
         queryset = queryset.order_by("pk")
     if filters.text:
         return Selection(queryset, ranked=_text_matches(filters.text))
-    return Selection(queryset)
+    # Sessions that have ended fall out of a list by the day: the day is part of its name.
+    today = timezone.localdate() if filters.asks_sessions else None
+    return Selection(queryset, key=(kind, filters, today))
 
 
 def services(filters: Filters) -> Selection:
     """Listed activities matching the filters: by the index's rank for words, nearest first
     for a postcode, otherwise in the order they were added."""
-    return _activities(_listed(), filters)
+    return _activities("services", _listed(), filters)
 
 
 def services_at_locations(filters: Filters) -> Selection:
     """As `services`, for the activities held at a venue: each is one service at a location."""
-    return _activities(_listed().filter(venue__isnull=False), filters)
+    return _activities("service_at_locations", _listed().filter(venue__isnull=False), filters)
 
 
 def service_by_id(text: str) -> Activity | None:
