@@ -15,6 +15,7 @@ import uuid
 from array import array
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from django.core.cache import cache
 from django.db.models import (
@@ -26,6 +27,7 @@ from django.db.models import (
     OuterRef,
     Prefetch,
     Q,
+    QuerySet,
     Value,
     When,
 )
@@ -59,6 +61,7 @@ __all__ = [
     "service_by_id",
     "services",
     "services_at_locations",
+    "brief_activities",
     "load_activities",
 ]
 
@@ -172,8 +175,27 @@ def organisation_by_id(text: str) -> Organisation | None:
     return _organisations().filter(uuid=value).first()
 
 
-def organisations_by_pk(pks: Sequence[int]) -> list[Organisation]:
-    found = {o.pk: o for o in Organisation.objects.filter(pk__in=list(pks))}
+# What a brief organization needs, read as plain rows: making a Wagtail page object costs
+# more than the whole of its row's share of a list.
+ORGANISATION_FIELDS = (
+    "pk",
+    "uuid",
+    "title",
+    "description",
+    "email",
+    "website",
+    "url_path",
+    "path",
+    "charity_number",
+    "company_number",
+    "languages",
+)
+
+
+def organisations_by_pk(pks: Sequence[int]) -> list[SimpleNamespace]:
+    """The organisations, in the order given, as rows with their fields as attributes."""
+    rows = Organisation.objects.filter(pk__in=list(pks)).values(*ORGANISATION_FIELDS)
+    found = {row["pk"]: SimpleNamespace(**row) for row in rows}
     return [found[pk] for pk in pks if pk in found]
 
 
@@ -418,8 +440,8 @@ def service_by_id(text: str) -> Activity | None:
     value = ids.parse_uuid(text)
     if value is None:
         return None
-    pk = _listed().filter(uuid=value).values_list("pk", flat=True).first()
-    return load_activities([pk])[0] if pk else None
+    found = load_activities(_listed().filter(uuid=value))
+    return found[0] if found else None
 
 
 def service_at_location_by_id(text: str) -> Activity | None:
@@ -427,15 +449,66 @@ def service_at_location_by_id(text: str) -> Activity | None:
     if keys is None:
         return None
     activity_pk, venue_pk = keys
-    if not _listed().filter(pk=activity_pk, venue_id=venue_pk).exists():
-        return None
-    return load_activities([activity_pk])[0]
+    found = load_activities(_listed().filter(pk=activity_pk, venue_id=venue_pk))
+    return found[0] if found else None
 
 
-def load_activities(pks: Sequence[int], *, full: bool = True) -> list[Activity]:
-    """The activities, in the order given, each with `feed_organisation` set, its venue's
-    accessibility and, when `full`, its sessions, categories and conditions prefetched."""
-    queryset = Activity.objects.filter(pk__in=list(pks)).select_related("venue")
+BRIEF_ACTIVITY_FIELDS = (
+    "pk",
+    "uuid",
+    "title",
+    "summary",
+    "description",
+    "contact_email",
+    "status",
+    "cost",
+    "cost_details",
+    "last_reviewed",
+    "last_published_at",
+    "age_min",
+    "age_max",
+    "url_path",
+    "path",
+    "venue_id",
+)
+
+
+def brief_activities(pks: Sequence[int]) -> list[SimpleNamespace]:
+    """The activities, in the order given, as rows with the fields a list shows (a service's
+    one-to-one fields, its venue as a location) as attributes: `feed_organisation` as an
+    organisation row, `venue` a venue with its accessibility."""
+    rows = list(Activity.objects.filter(pk__in=list(pks)).values(*BRIEF_ACTIVITY_FIELDS))
+    steplen = Activity.steplen
+    parents = {row["path"][:-steplen] for row in rows}
+    organisations = {
+        row["path"]: SimpleNamespace(**row)
+        for row in Organisation.objects.filter(path__in=parents).values(*ORGANISATION_FIELDS)
+    }
+    venues = {
+        v.pk: v
+        for v in Venue.objects.filter(
+            pk__in={row["venue_id"] for row in rows if row["venue_id"]}
+        ).prefetch_related("accessibility")
+    }
+    found = {}
+    for row in rows:
+        found[row["pk"]] = SimpleNamespace(
+            **row,
+            feed_organisation=organisations.get(row["path"][:-steplen]),
+            venue=venues.get(row["venue_id"]),
+        )
+    return [found[pk] for pk in pks if pk in found]
+
+
+def load_activities(pks, *, full: bool = True) -> list[Activity]:
+    """The activities (`pks`, in that order, or a queryset's), each with `feed_organisation`
+    set, its venue's accessibility and, when `full`, its sessions, categories and conditions
+    prefetched."""
+    if isinstance(pks, QuerySet):
+        queryset, pks = pks, None
+    else:
+        queryset = Activity.objects.filter(pk__in=list(pks))
+    queryset = queryset.select_related("venue")
     # A location is always whole (its accessibility with it), wherever it is nested.
     queryset = queryset.prefetch_related("venue__accessibility")
     if full:
@@ -445,7 +518,7 @@ def load_activities(pks: Sequence[int], *, full: bool = True) -> list[Activity]:
             "conditions",
         )
     found = {a.pk: a for a in queryset}
-    activities = [found[pk] for pk in pks if pk in found]
+    activities = list(found.values()) if pks is None else [found[pk] for pk in pks if pk in found]
     # Each activity's organisation is its parent page: one query for the page, not one each.
     parents = {a.path[: -Activity.steplen] for a in activities}
     by_path = {o.path: o for o in Organisation.objects.filter(path__in=parents)}

@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from django.utils.encoding import iri_to_uri
 from django.utils.html import strip_tags
+from wagtail.models import Site
 
 from assets_directory import scheduling
 from assets_directory.audience import to_hsds as audience_to_hsds
@@ -62,7 +63,24 @@ class Context:
         return iri_to_uri(self.request.build_absolute_uri(path))
 
     def page_url(self, page) -> str | None:
-        return self.absolute(page.get_url(self.request))
+        """The page's address on the request's site, from its url_path (as Wagtail's
+        get_url_parts works it out), or None when the page is not under that site's root."""
+        root = self._root_path()
+        if root is None or not page.url_path.startswith(root):
+            return None
+        return self.absolute(page.url_path[len(root) - 1 :])
+
+    def _root_path(self) -> str | None:
+        if not hasattr(self, "_root"):
+            # Wagtail keeps the sites' root paths in the cache: with one site (the usual
+            # case) that is all there is to know, without finding the request's site.
+            roots = Site.get_site_root_paths()
+            if len(roots) == 1:
+                self._root = roots[0].root_path
+            else:
+                site = Site.find_for_request(self.request)
+                self._root = site.root_page.url_path if site is not None else None
+        return self._root
 
 
 def compact(data: dict) -> dict:

@@ -115,9 +115,7 @@ def service_list(request):
     ctx = Context(request)
 
     def brief(pks):
-        return [
-            serialisers.service_brief(a, ctx) for a in selectors.load_activities(pks, full=False)
-        ]
+        return [serialisers.service_brief(a, ctx) for a in selectors.brief_activities(pks)]
 
     def full(pks):
         return [serialisers.service_full(a, ctx) for a in selectors.load_activities(pks)]
@@ -140,7 +138,7 @@ def service_at_location_list(request):
     def brief(pks):
         return [
             serialisers.service_at_location(a, ctx, full=False)
-            for a in selectors.load_activities(pks, full=False)
+            for a in selectors.brief_activities(pks)
         ]
 
     def full(pks):
