@@ -153,6 +153,38 @@ class FixedSelection(Selection):
         self._found = keys
 
 
+class IndexSelection(Selection):
+    """Words alone: the search index counts and pages them itself, in its order, as far as
+    it can page (search.query.MAX_RESULT_WINDOW)."""
+
+    def __init__(self, text: str):
+        super().__init__(queryset=None)
+        self.text = text
+
+    def _search(self, page: int, size: int):
+        try:
+            query = DirectoryQuery(
+                text=self.text, statuses=Activity.LISTED_STATUSES, page=page, page_size=size
+            )
+        except SearchQueryError as exc:
+            raise BadParameter("page" if exc.field == "page" else "search", exc.message) from exc
+        return search_places(query)
+
+    def count(self) -> int:
+        return self._search(1, 1).total
+
+    def page(self, offset: int, limit: int) -> list[int]:
+        size = limit if limit <= MAX_PAGE_SIZE and offset % limit == 0 else None
+        if size is None:
+            return list(self._ids()[offset : offset + limit])
+        return [hit.id for hit in self._search(offset // size + 1, size).hits]
+
+    def _ids(self) -> Sequence[int]:
+        if not hasattr(self, "_found"):
+            self._found = _text_matches(self.text)
+        return self._found
+
+
 # Organisations ------------------------------------------------------------------------------
 
 
@@ -419,6 +451,8 @@ def _activities(kind: str, base, filters: Filters) -> Selection:
     else:
         queryset = queryset.order_by("pk")
     if filters.text:
+        if filters == Filters(text=filters.text) and kind == "services":
+            return IndexSelection(filters.text)
         return Selection(queryset, ranked=_text_matches(filters.text))
     # Sessions that have ended fall out of a list by the day: the day is part of its name.
     today = timezone.localdate() if filters.asks_sessions else None

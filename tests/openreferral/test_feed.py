@@ -157,6 +157,20 @@ def test_search_finds_through_the_index(client, borough):
     found = ids_of(client, "/services", search="walk")
     assert set(found) == uuids(named(borough, "Health walk"))
     assert ids_of(client, "/services", search="zzzzqqqq") == []
+    paged = get(client, "/services", search="walk", per_page=3, page=3).json()
+    assert paged["total_items"] == 8 and paged["size"] == 2 and paged["last_page"]
+
+
+@pytest.mark.django_db
+def test_search_combines_with_the_other_filters(client, borough):
+    walkers = str(borough["walkers"].uuid)
+    found = ids_of(client, "/services", search="walk", organization_id=walkers)
+    assert set(found) == uuids(named(borough, "Health walk"))
+    assert ids_of(client, "/services", search="choir", organization_id=walkers) == []
+    at_venues = get(client, "/service_at_locations", search="choir", per_page=500).json()
+    services = {item["service_id"] for item in at_venues["contents"]}
+    assert uuids(named(borough, "Community choir")) <= services
+    assert not services & uuids(named(borough, "Health walk"))
 
 
 @pytest.mark.django_db
