@@ -113,7 +113,8 @@ class Selection:
 
 # Lists' ids, in order, by (list key): (directory version, when read, ids).
 _LISTS: dict[tuple, tuple[str, float, array]] = {}
-_LISTS_MAX = 64
+# At most this many lists (of 100,000 ids at most 800 kB each) are kept in a process.
+_LISTS_MAX = 16
 # A list is read again after this long even when no change was signalled (a change made by
 # another process reaches this one through the shared cache's version; this is the backstop).
 LIST_SECONDS = 300
