@@ -14,11 +14,11 @@ ID = r"(?P<id>[^/]+)"
 
 
 def endpoint(route: str, view, name: str):
-    return re_path(rf"^/?{route}/?$", view, name=name)
+    return re_path(rf"^(?:/)?{route}/?$", view, name=name)
 
 
 urlpatterns = [
-    re_path(r"^/?$", views.api_details, name="api_details"),
+    re_path(r"^(?:/)?$", views.api_details, name="api_details"),
     endpoint("services", views.service_list, "services"),
     endpoint(f"services/{ID}", views.service_detail, "service"),
     endpoint("taxonomies", views.taxonomy_list, "taxonomies"),
