@@ -389,3 +389,15 @@ def test_paths_joined_with_a_slash_too_many_are_the_same_paths(client, borough):
     assert client.get("/openreferral//services").json() == plain
     item = plain["contents"][0]["id"]
     assert client.get(f"/openreferral/services/{item}/").json()["id"] == item
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", list(LISTS))
+def test_every_list_streams_as_ndjson_its_items_whole(client, borough, path):
+    paged = get(client, path, per_page=500).json()
+    response = get(client, path, format="ndjson")
+    assert response["Content-Type"] == "application/x-ndjson"
+    records = [json.loads(line) for line in b"".join(response.streaming_content).splitlines()]
+    assert [r["id"] for r in records] == [item["id"] for item in paged["contents"]]
+    for record in records[:10]:
+        assert_valid(LISTS[path], record)
