@@ -57,6 +57,8 @@ class Paging:
     per_page: int = DEFAULT_PER_PAGE
     # ndjson: every record, streamed, without pages.
     stream: bool = False
+    # full=true: a list's items fully nested, as their item endpoint gives them.
+    full: bool = False
 
     @property
     def offset(self) -> int:
@@ -170,6 +172,7 @@ def read_paging(params: QueryDict) -> Paging:
         page=page or 1,
         per_page=per_page or DEFAULT_PER_PAGE,
         stream=fmt is not None and fmt.lower() == "ndjson",
+        full=_bool(params, "full"),
     )
 
 

@@ -95,6 +95,8 @@ def _list(request, select, serialise, *, full_serialise=None):
     selection = select(read_filters(request.GET))
     if paging.stream:
         return _stream(selection, full_serialise or serialise)
+    if paging.full and full_serialise is not None:
+        return _page(selection, paging, full_serialise)
     return _page(selection, paging, serialise)
 
 

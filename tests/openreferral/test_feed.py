@@ -401,3 +401,36 @@ def test_every_list_streams_as_ndjson_its_items_whole(client, borough, path):
     assert [r["id"] for r in records] == [item["id"] for item in paged["contents"]]
     for record in records[:10]:
         assert_valid(LISTS[path], record)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/services", "/service_at_locations"])
+def test_full_true_nests_each_item_as_its_endpoint_does(client, borough, path):
+    data = get(client, path, full="true", per_page=4).json()
+    assert_valid(path, data)
+    for item in data["contents"]:
+        assert_valid(LISTS[path], item)
+        assert item == get(client, LISTS[path].replace("{id}", item["id"])).json()
+
+
+# fmt: off
+HOSTILE_VALUES = ["", " ", "-1", "0x10", "1e400", "９", "null", "[]", "{}", "%", "\\", "'", '"',
+                  "<b>", "𝕏", "\u202e", "a" * 3000, "1;2", "SW18\t4DJ", "../..", "true\n"]
+PARAMETERS = ["search", "page", "per_page", "format", "taxonomy_term_id", "taxonomy_id",
+              "organization_id", "modified_after", "postcode", "proximity", "minimum_age",
+              "maximum_age", "day", "start_time", "end_time", "full", "top_only", "parent_id"]
+# fmt: on
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", list(LISTS))
+def test_no_value_of_any_parameter_is_a_server_error(client, borough, path):
+    for name in PARAMETERS:
+        for value in HOSTILE_VALUES:
+            params = {name: value}
+            if name == "proximity":
+                params["postcode"] = "SW18 4DJ"
+            response = get(client, path, **params)
+            assert response.status_code in (200, 400), (name, value, response.status_code)
+            if response.status_code == 200 and not response.streaming:
+                assert_valid(path, response.json())
