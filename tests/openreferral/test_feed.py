@@ -4,6 +4,9 @@ schemas (formats checked), walked as the official validator walks a feed."""
 import json
 
 import pytest
+from wagtail.models import PageViewRestriction
+
+from openreferral import ids
 
 from .validation import assert_valid
 
@@ -344,8 +347,6 @@ def test_an_unknown_or_malformed_id_is_a_json_404(client, borough, path):
 @pytest.mark.django_db
 def test_a_service_at_location_id_names_the_activity_at_its_venue(client, borough):
     (chess,) = named(borough, "Chess club")
-    from openreferral import ids
-
     good = ids.service_at_location_id(chess.pk, chess.venue_id)
     assert get(client, f"/service_at_locations/{good}").status_code == 200
     elsewhere = ids.service_at_location_id(chess.pk, chess.venue_id + 1)
@@ -434,3 +435,15 @@ def test_no_value_of_any_parameter_is_a_server_error(client, borough, path):
             assert response.status_code in (200, 400), (name, value, response.status_code)
             if response.status_code == 200 and not response.streaming:
                 assert_valid(path, response.json())
+
+
+@pytest.mark.django_db
+def test_a_private_section_leaves_the_feed_at_once(client, borough):
+    walkers = borough["walkers"]
+    walks = uuids(named(borough, "Health walk"))
+    assert walks <= set(ids_of(client, "/services"))
+    PageViewRestriction.objects.create(page=walkers, restriction_type="password", password="x")
+    assert not walks & set(ids_of(client, "/services"))
+    assert str(walkers.uuid) not in ids_of(client, "/organizations")
+    assert get(client, f"/organizations/{walkers.uuid}").status_code == 404
+    assert get(client, f"/services/{named(borough, 'Health walk 0')[0].uuid}").status_code == 404
