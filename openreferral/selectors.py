@@ -296,7 +296,14 @@ def all_categories() -> list[Category]:
 
 
 def _listed():
-    return Activity.objects.listed()
+    """Listed activities (`Activity.objects.listed`) whose organisation is published too:
+    Wagtail lets a live page stay under an unpublished one, but the feed names each service's
+    organization, and that must resolve."""
+    hidden = Q()
+    for path in Organisation.objects.not_live().values_list("path", flat=True):
+        hidden |= Q(path__startswith=path)
+    listed = Activity.objects.listed()
+    return listed.exclude(hidden) if hidden else listed
 
 
 def _narrowed(queryset, filters: Filters):

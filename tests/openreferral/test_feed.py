@@ -447,3 +447,17 @@ def test_a_private_section_leaves_the_feed_at_once(client, borough):
     assert str(walkers.uuid) not in ids_of(client, "/organizations")
     assert get(client, f"/organizations/{walkers.uuid}").status_code == 404
     assert get(client, f"/services/{named(borough, 'Health walk 0')[0].uuid}").status_code == 404
+
+
+@pytest.mark.django_db
+def test_an_unpublished_organisations_activities_leave_the_feed(client, borough):
+    walkers = borough["walkers"]
+    walks = uuids(named(borough, "Health walk"))
+    # Wagtail unpublishes the page alone: its activities stay live, under a draft.
+    walkers.unpublish()
+    assert not walks & set(ids_of(client, "/services"))
+    assert not walks & {
+        item["service"]["id"]
+        for item in get(client, "/service_at_locations", per_page=500).json()["contents"]
+    }
+    assert str(walkers.uuid) not in ids_of(client, "/organizations")
