@@ -300,8 +300,11 @@ def _listed():
     Wagtail lets a live page stay under an unpublished one, but the feed names each service's
     organization, and that must resolve."""
     hidden = Q()
-    for path in Organisation.objects.not_live().values_list("path", flat=True):
-        hidden |= Q(path__startswith=path)
+    # Every organisation's row, filtered here: asked for "not live", SQLite would scan every
+    # page (100,000 activities') for the few organisations that are not.
+    for path, live in Organisation.objects.values_list("path", "live"):
+        if not live:
+            hidden |= Q(path__startswith=path)
     listed = Activity.objects.listed()
     return listed.exclude(hidden) if hidden else listed
 
