@@ -175,10 +175,17 @@ class IndexSelection(Selection):
         return self._search(1, 1).total
 
     def page(self, offset: int, limit: int) -> list[int]:
-        size = limit if limit <= MAX_PAGE_SIZE and offset % limit == 0 else None
-        if size is None:
-            return list(self._ids()[offset : offset + limit])
-        return [hit.id for hit in self._search(offset // size + 1, size).hits]
+        # The index pages in pages of at most MAX_PAGE_SIZE: a larger page is read as several
+        # of a size that divides both where it starts and how long it is.
+        common = math.gcd(offset, limit)
+        size = max(d for d in range(1, MAX_PAGE_SIZE + 1) if common % d == 0)
+        found: list[int] = []
+        for number in range(offset // size + 1, (offset + limit) // size + 1):
+            hits = self._search(number, size).hits
+            found += [hit.id for hit in hits]
+            if len(hits) < size:
+                break
+        return found
 
     def _ids(self) -> Sequence[int]:
         if not hasattr(self, "_found"):

@@ -62,7 +62,8 @@ def test_lists_and_their_items_validate_as_the_official_validator_walks_them(cli
 
 
 def ids_of(client, path, **params):
-    response = get(client, path, per_page=500, **params)
+    params.setdefault("per_page", 500)
+    response = get(client, path, **params)
     assert response.status_code == 200, response.content
     assert_valid(path, response.json())
     return [item["id"] for item in response.json()["contents"]]
@@ -162,6 +163,10 @@ def test_search_finds_through_the_index(client, borough):
     assert ids_of(client, "/services", search="zzzzqqqq") == []
     paged = get(client, "/services", search="walk", per_page=3, page=3).json()
     assert paged["total_items"] == 8 and paged["size"] == 2 and paged["last_page"]
+    walks = ids_of(client, "/services", search="walk")
+    pages = [ids_of(client, "/services", search="walk", per_page=n, page=p) for n, p in
+             ((150, 1), (3, 1), (3, 2))]  # fmt: skip
+    assert pages[0] == walks and pages[1] + pages[2] == walks[:6]
 
 
 @pytest.mark.django_db
