@@ -43,7 +43,16 @@ def test_only_search_reaches_the_search_backends(app):
     assert reaching(app, "search.backends") == []
 
 
-CODE = ("assets_directory", "bench", "cms", "common", "coproduction", "matching", "search")
+CODE = (
+    "assets_directory",
+    "bench",
+    "cms",
+    "common",
+    "coproduction",
+    "matching",
+    "search",
+    "openreferral",
+)
 
 
 def unexplained_function_imports() -> list[str]:
@@ -74,3 +83,7 @@ def unexplained_function_imports() -> list[str]:
 
 def test_no_function_level_import_without_a_reason():
     assert unexplained_function_imports() == []
+
+
+def test_the_open_referral_feed_reaches_neither_people_nor_the_search_backends():
+    assert reaching("openreferral", "matching", "coproduction", "search.backends") == []

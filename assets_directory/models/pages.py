@@ -204,6 +204,11 @@ class Organisation(Page):
         max_length=255, blank=True, help_text="Languages you work in, e.g. 'English, Polish'."
     )
     charity_number = models.CharField(max_length=20, blank=True)
+    # Companies House number: with the charity number, how other directories (Open Referral's
+    # organization_identifiers) tell the same group apart from another of the same name.
+    company_number = models.CharField(
+        max_length=10, blank=True, help_text="Companies House number, e.g. 01234567, if any."
+    )
     # Set when a moderator approves the group; the group's editors get page permissions here only.
     editors_group = models.OneToOneField(
         Group, null=True, blank=True, on_delete=models.SET_NULL, related_name="organisation"
@@ -229,6 +234,7 @@ class Organisation(Page):
         FieldPanel("areas_served"),
         FieldPanel("languages"),
         FieldPanel("charity_number"),
+        FieldPanel("company_number"),
     ]
     search_fields = Page.search_fields + [
         index.SearchField("description"),

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "search",
     "matching",
     "coproduction",
+    "openreferral",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

@@ -107,6 +107,7 @@ from matching.models import (
     Team,
     TeamMembership,
 )
+from openreferral import ids as oruk_ids
 from search.models import Concept, ZeroResultSearch
 from tests.assets_directory.test_permissions import edit_post_data
 from tests.db import row_counts
@@ -470,6 +471,24 @@ claim_page         GET   ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW 
 claim_page         POST  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW
 org_a.claim        GET   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY
 org_a.claim        POST  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY
+
+# The Open Referral feed: anyone's, without a key, and read only (a POST is 405, a refusal). A
+# draft is never in it, whoever asks: the feed is what the public directory lists.
+oruk.root          GET   ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW
+oruk.services      GET   ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW
+oruk.services      POST  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY
+oruk.service       GET   ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW
+oruk.service       POST  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY
+oruk.draft         GET   HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN
+oruk.sals          GET   ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW
+oruk.sal           GET   ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW
+oruk.draft_sal     GET   HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN
+oruk.orgs          GET   ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW
+oruk.org           GET   ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW
+oruk.taxonomies    GET   ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW
+oruk.taxonomy      GET   ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW
+oruk.terms         GET   ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW
+oruk.term          GET   ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW
 """
 
 ANSWERS = ("ALLOW", "LOGIN", "DENY", "HIDDEN", "ABSENT", "NOOP")
@@ -1587,6 +1606,62 @@ ACTIONS: dict[str, Action] = {
         },
         state=count(ListingClaim, organisation=lambda w: w.org_a),
     ),
+    "oruk.root": Action(
+        lambda w: reverse("openreferral:api_details"), shows=lambda w: "HSDS-UK-3.0"
+    ),
+    "oruk.services": Action(
+        lambda w: reverse("openreferral:services"),
+        data=lambda w: {"name": "A forged service"},
+        shows=lambda w: str(w.activity_a.uuid),
+    ),
+    "oruk.service": Action(
+        lambda w: reverse("openreferral:service", args=[w.activity_a.uuid]),
+        data=lambda w: {"name": "A forged name"},
+        shows=lambda w: w.activity_a.title,
+    ),
+    "oruk.draft": Action(lambda w: reverse("openreferral:service", args=[w.draft_b.uuid])),
+    "oruk.sals": Action(
+        lambda w: reverse("openreferral:service_at_locations"),
+        shows=lambda w: str(w.activity_a.uuid),
+    ),
+    "oruk.sal": Action(
+        lambda w: reverse(
+            "openreferral:service_at_location",
+            args=[oruk_ids.service_at_location_id(w.activity_a.pk, w.activity_a.venue_id)],
+        ),
+        shows=lambda w: w.activity_a.title,
+    ),
+    "oruk.draft_sal": Action(
+        lambda w: reverse(
+            "openreferral:service_at_location",
+            args=[oruk_ids.service_at_location_id(w.draft_b.pk, w.venue_in_use.pk)],
+        )
+    ),
+    "oruk.orgs": Action(
+        lambda w: reverse("openreferral:organizations"), shows=lambda w: str(w.org_a.uuid)
+    ),
+    "oruk.org": Action(
+        lambda w: reverse("openreferral:organization", args=[w.org_a.uuid]),
+        shows=lambda w: w.activity_a.title,
+    ),
+    "oruk.taxonomies": Action(
+        lambda w: reverse("openreferral:taxonomies"), shows=lambda w: oruk_ids.taxonomy_id()
+    ),
+    "oruk.taxonomy": Action(
+        lambda w: reverse("openreferral:taxonomy", args=[oruk_ids.taxonomy_id()]),
+        shows=lambda w: oruk_ids.taxonomy_id(),
+    ),
+    "oruk.terms": Action(
+        lambda w: reverse("openreferral:taxonomy_terms") + "?per_page=500",
+        shows=lambda w: oruk_ids.term_id(w.activity_a.categories.first().pk),
+    ),
+    "oruk.term": Action(
+        lambda w: reverse(
+            "openreferral:taxonomy_term",
+            args=[oruk_ids.term_id(w.activity_a.categories.first().pk)],
+        ),
+        shows=lambda w: oruk_ids.term_id(w.activity_a.categories.first().pk),
+    ),
 }
 
 
@@ -1661,6 +1736,9 @@ def answer(response, *, role: str, method: str, shows: str | None) -> str:
     if status in (403, 409):
         # 409: refused because of the object's state, for everyone alike (a claim on a listing
         # its group already looks after): a refusal like 403.
+        return "DENY"
+    if status == 405:
+        # A read-only endpoint (the Open Referral feed) refuses every other method alike.
         return "DENY"
     if status in (301, 302, 303):
         path = urlsplit(response["Location"]).path
