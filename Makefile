@@ -8,7 +8,7 @@ CHROMIUM ?= /usr/bin/chromium
 # elsewhere, e.g. make run ADDRESS=0.0.0.0:8000 SITE_URL=http://myhost:8000).
 ADDRESS ?= 127.0.0.1:8000
 
-.PHONY: install run test lint browser migrate demo clean bench bench-network relevance mutation personas-large
+.PHONY: install run test lint browser migrate demo clean bench bench-network bench-coproduction relevance mutation personas-large
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=python3.x).")'
@@ -73,6 +73,10 @@ bench: install
 # Coproduction's network measures on a random system of 2,000 nodes and 10,000 edges (target 2 s).
 bench-network: install
 	$(BIN)/python bench/network_bench.py
+
+# Coproduction's pages on the demo data, as their users open them (target p95 300 ms a page).
+bench-coproduction: install
+	$(BIN)/python bench/coproduction_bench.py $(BENCH_ARGS)
 
 # Search relevance (the judged query set's nDCG@10 and zero-result rate) on the demo borough,
 # built in a temporary directory.

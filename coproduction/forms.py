@@ -385,8 +385,7 @@ class NetworkFilterForm(NamedErrorsMixin, PlainTextFormMixin, forms.Form):
     on = forms.DateField(
         label="As it was on",
         required=False,
-        # A date box takes and gives ISO dates, whatever the site's own date format.
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=date_input(),
         help_text="Leave empty for today.",
     )
     service_line = forms.ModelChoiceField(
@@ -554,10 +553,6 @@ class LinkEndForm(NamedErrorsMixin, PlainTextFormMixin, forms.Form):
 # Leaders and readiness --------------------------------------------------------------------------
 
 
-def _date_input():
-    return forms.DateInput(attrs={"type": "date"})
-
-
 class PrivateEmailInput(forms.EmailInput):
     """An e-mail box that never writes an address back into the page, even one just typed
     into a form shown again with errors: a leader's address is never rendered."""
@@ -592,7 +587,7 @@ class LeaderForm(NamedErrorsMixin, PlainTextFormMixin, forms.Form):
         label="They have agreed to be shown, in the words below", required=False
     )
     consent_given_on = forms.DateField(
-        label="The date they agreed", required=False, widget=_date_input()
+        label="The date they agreed", required=False, widget=date_input()
     )
     consent_wording = forms.CharField(
         label="The words they agreed to",
@@ -626,7 +621,7 @@ class LeaderForm(NamedErrorsMixin, PlainTextFormMixin, forms.Form):
 
 
 class ConsentForm(NamedErrorsMixin, PlainTextFormMixin, forms.Form):
-    given_on = forms.DateField(label="The date they agreed", widget=_date_input())
+    given_on = forms.DateField(label="The date they agreed", widget=date_input())
     wording = forms.CharField(
         label="The words they agreed to",
         max_length=2000,
@@ -686,7 +681,7 @@ class ReadinessReviewForm(NamedErrorsMixin, PlainTextFormMixin, forms.Form):
     reviewed_on = forms.DateField(
         label="Date you went through it with the group (optional)",
         required=False,
-        widget=_date_input(),
+        widget=date_input(),
         help_text="Leave it empty for today.",
     )
     notes = forms.CharField(

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from coproduction.models import PartnershipDocument
-from coproduction.services import Refused, document_add, partnership_propose
+from coproduction.services import Refused, document_add, document_remove, partnership_propose
 from tests.conftest import make_editor
 from tests.factories import UserFactory
 from tests.factories.coproduction import AskFactory, ServiceTeamFactory, make_service_team_member
@@ -196,19 +196,17 @@ def test_a_partner_who_did_not_add_it_cannot_remove_it(client, member, partnersh
     assert PartnershipDocument.objects.filter(pk=document.pk).exists()
 
 
-@pytest.mark.django_db(transaction=True)
-def test_the_file_is_deleted_once_the_removal_is_committed(private_root, directory):
-    from coproduction.services import document_remove
-    from tests.factories import OrganisationFactory
-
-    team = ServiceTeamFactory(name="Committed team")
-    member = make_service_team_member(team, username="committer")
-    group = OrganisationFactory(parent=directory)
-    partnership = partnership_propose(team=team, organisations=[group], by=member, title="T")
+def test_the_file_is_deleted_once_the_removal_is_committed(
+    member, partnership, private_root, django_capture_on_commit_callbacks
+):
     document = document_add(partnership=partnership, by=member, title="Plan", upload=upload())
     stored = private_root / document.file.name
     assert stored.exists()
-    document_remove(document=document)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        document_remove(document=document)
+    # Until the removal is committed the file stays: a rollback would leave the row.
+    assert stored.exists() and len(callbacks) == 1
+    callbacks[0]()
     assert not stored.exists()
 
 
