@@ -347,6 +347,14 @@ DEMO_ASKS = (
             "For people with COPD after pulmonary rehabilitation.",
             ("Leading exercise", "Hall"), ("Breathing conditions",), ("SW18", "SW19"),
             (Offer.FUNDING,), Status.DRAFT),
+    # No group can help with this one yet: the commissioners' report shows it as a gap.
+    DemoAsk("deaf-families", "talking-therapies-wandsworth",
+            "Family therapy for Deaf parents, in British Sign Language",
+            "Sessions for Deaf parents and their children, with a BSL interpreter and transport "
+            "to a quiet room near Wimbledon.",
+            ("Interpreters", "Minibus or transport", "Digital help"),
+            ("British Sign Language", "Hearing loss"), ("SW19",),
+            (Offer.FUNDING, Offer.TRAINING), Status.OPEN),
     DemoAsk("mens-wellbeing", "talking-therapies-wandsworth",
             "Men's wellbeing conversations where men already meet",
             "Talking therapies practitioners at men's sheds and clubs, no referral needed.",

@@ -72,6 +72,8 @@ def home(request):
                 "groups__organisation"
             )[:100],
             "sees_all": access.sees_all(user),
+            "groups": access.organisations_edited_by(user).live().order_by("title"),
+            "verifies": access.can_verify(user),
         },
     )
 

@@ -1,10 +1,12 @@
-"""The whole-system network map: groups, service teams, partnerships and the links between them,
+"""The whole-system network map: groups, their consented leaders, service teams, partnerships and
+the links between them,
 as they were on a day, narrowed by a filter form; drawn by static/js/system-map.js, listed in a
 table with each node's measures, and exported as CSV or GraphML.
 
 Commissioners see every partnership by name. Everyone else who takes part in coproduction sees
 the same map, but a partnership they may not open is "a partnership": where it sits in the
-network, not what it is. No person is on the map.
+network, not what it is. The only people on the map are leaders and connectors who have agreed
+to be, by their display name.
 """
 
 from __future__ import annotations

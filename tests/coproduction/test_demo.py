@@ -27,6 +27,7 @@ from coproduction.models import (
     SurveyResponse,
 )
 from coproduction.network import system_graph
+from coproduction.selectors import commissioning_overview
 
 pytestmark = pytest.mark.django_db
 Status = Partnership.Status
@@ -223,3 +224,12 @@ def test_readiness_over_time_one_waiting_for_review_the_same_each_time(loaded):
         "2025-10-06", "2026-04-13", "2026-05-18", "2026-10-05",
     ]  # fmt: skip
     assert ReadinessAnswer.objects.filter(score=1).exists()
+
+
+def test_an_open_ask_no_group_can_help_with_is_a_gap_in_the_commissioners_report(
+    loaded, search_index
+):
+    # This borough has no activities, so no group is near any ask and others are gaps too; on
+    # the full demo (make run) this is the only one.
+    gaps = {gap.ask.title for gap in commissioning_overview().gaps}
+    assert "Family therapy for Deaf parents, in British Sign Language" in gaps
