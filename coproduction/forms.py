@@ -377,17 +377,10 @@ def network_day(value) -> datetime.date:
     return day
 
 
-class NetworkFilterForm(NamedErrorsMixin, PlainTextFormMixin, forms.Form):
-    """Narrow the network map: the day it shows, service line, area, community, the kinds of
-    node, and one node to focus on. The kinds and the nodes come from the map itself (a kind
-    added later, such as leaders, is offered as soon as the map holds one)."""
+class SystemFilterForm(NamedErrorsMixin, PlainTextFormMixin, forms.Form):
+    """What the capability matrix and the network map are both narrowed by: service line, one
+    area (an outward code) and a community reached."""
 
-    on = forms.DateField(
-        label="As it was on",
-        required=False,
-        widget=date_input(),
-        help_text="Leave empty for today.",
-    )
     service_line = forms.ModelChoiceField(
         queryset=None, required=False, label="Service line", empty_label="All service lines"
     )
@@ -397,6 +390,32 @@ class NetworkFilterForm(NamedErrorsMixin, PlainTextFormMixin, forms.Form):
         required=False,
         label="Community reached",
         empty_label="All communities",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service_line"].queryset = ServiceLine.objects.all()
+
+    def clean_area(self) -> str:
+        text = self.cleaned_data.get("area") or ""
+        if not text.strip():
+            return ""
+        areas = parse_areas(text)
+        if len(areas) != 1:
+            raise ValidationError("Enter one outward code, such as SW17.")
+        return areas[0]
+
+
+class NetworkFilterForm(SystemFilterForm):
+    """Narrow the network map: the day it shows, service line, area, community, the kinds of
+    node, and one node to focus on. The kinds and the nodes come from the map itself (a kind
+    added later, such as leaders, is offered as soon as the map holds one)."""
+
+    on = forms.DateField(
+        label="As it was on",
+        required=False,
+        widget=date_input(),
+        help_text="Leave empty for today.",
     )
     kinds = forms.MultipleChoiceField(
         choices=(), required=False, label="Show", widget=forms.CheckboxSelectMultiple
@@ -411,10 +430,11 @@ class NetworkFilterForm(NamedErrorsMixin, PlainTextFormMixin, forms.Form):
         label="Show around the focus, up to",
     )
 
+    field_order = ["on", "service_line", "area", "community", "kinds", "focus", "steps"]
+
     def __init__(self, *args, kinds=(), nodes=(), **kwargs):
         """`kinds`: [(kind, words)] to offer; `nodes`: [(node id, words)] one may focus on."""
         super().__init__(*args, **kwargs)
-        self.fields["service_line"].queryset = ServiceLine.objects.all()
         self.fields["on"].initial = timezone.localdate()
         self.fields["kinds"].choices = list(kinds)
         self.fields["focus"].choices = [("", "Nothing: the whole map"), *nodes]
@@ -427,15 +447,6 @@ class NetworkFilterForm(NamedErrorsMixin, PlainTextFormMixin, forms.Form):
     def clean_on(self) -> datetime.date:
         return network_day(self.data.get("on"))
 
-    def clean_area(self) -> str:
-        text = self.cleaned_data.get("area") or ""
-        if not text.strip():
-            return ""
-        areas = parse_areas(text)
-        if len(areas) != 1:
-            raise ValidationError("Enter one outward code, such as SW17.")
-        return areas[0]
-
     def filters(self) -> dict:
         """The cleaned choices as arguments of network.narrow."""
         data = self.cleaned_data
@@ -447,33 +458,10 @@ class NetworkFilterForm(NamedErrorsMixin, PlainTextFormMixin, forms.Form):
         }
 
 
-class MatrixFilterForm(NamedErrorsMixin, PlainTextFormMixin, forms.Form):
+class MatrixFilterForm(SystemFilterForm):
     """Narrow the capability matrix: by service line, area and community reached."""
 
-    service_line = forms.ModelChoiceField(
-        queryset=None, required=False, label="Service line", empty_label="All service lines"
-    )
-    area = forms.CharField(label="Area (outward code)", required=False, max_length=8)
-    community = forms.ModelChoiceField(
-        queryset=CapabilityTerm.objects.filter(kind=CapabilityTerm.Kind.COMMUNITY),
-        required=False,
-        label="Community reached",
-        empty_label="All communities",
-    )
     sort = forms.IntegerField(required=False, widget=forms.HiddenInput, label="Sort by ask")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["service_line"].queryset = ServiceLine.objects.all()
-
-    def clean_area(self) -> str:
-        text = self.cleaned_data.get("area") or ""
-        if not text.strip():
-            return ""
-        areas = parse_areas(text)
-        if len(areas) != 1:
-            raise ValidationError("Enter one outward code, such as SW17.")
-        return areas[0]
 
 
 class DocumentForm(NamedErrorsMixin, PlainTextFormMixin, forms.Form):
