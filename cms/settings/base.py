@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "matching",
     "coproduction",
     "openreferral",
+    "harvest",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

@@ -1,0 +1,679 @@
+"""Harvesting: a feed's services written into the directory, with their provenance.
+
+`harvest_items` reads records one batch at a time. Every record is checked whole
+(`mapping.read_service`) before any of it is written; a bad one is reported with its reason
+and skipped, and the rest go on. A batch is written in one transaction; should the database
+refuse it, the batch is written again record by record, so that only the record at fault is
+lost (and reported). Upserts are by the source's ids: a record whose content hash has not
+changed costs one row update; one that a moderator took over is never overwritten, its change
+waits as a conflict.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import DatabaseError, transaction
+from django.utils import timezone
+
+from assets_directory.geocoding import GeocodingError, geocode
+from assets_directory.models import Activity, Category, Organisation, Venue
+from assets_directory.selectors import directory_index
+from assets_directory.services.bulk import (
+    activity_categories_replace,
+    activity_sessions_replace,
+    page_fields_update,
+    pages_bulk_create,
+)
+from openreferral import ids as feed_ids
+from openreferral.selectors import TAXONOMY_NAME, directory_changed
+from search.tasks import index_enqueue
+
+from . import mapping, readers
+from .mapping import BadRecord, OrganisationData, ServiceData, VenueData
+from .models import (
+    FeedSource,
+    HarvestConflict,
+    HarvestedRecord,
+    HarvestProblem,
+    HarvestRun,
+    TermMapping,
+)
+from .readers import FeedError, Item
+
+logger = logging.getLogger(__name__)
+
+BATCH = 500
+# The organisation that holds a feed's services that name none (or one the feed cannot give).
+HOLDING_ID = "(no organisation)"
+RECORD = HarvestedRecord.Kind
+
+
+@dataclass
+class _Tally:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    conflicts: int = 0
+    problems: list[HarvestProblem] = field(default_factory=list)
+
+
+def feed_source_get_or_create(*, name: str, url: str = "") -> FeedSource:
+    source, _ = FeedSource.objects.get_or_create(name=name[:200], defaults={"url": url})
+    return source
+
+
+def harvest_run_create(*, source: FeedSource, origin: str, started_by=None) -> HarvestRun:
+    return HarvestRun.objects.create(source=source, origin=origin[:500], started_by=started_by)
+
+
+def harvest_file(*, run: HarvestRun, path: str | Path, progress=None) -> HarvestRun:
+    """Harvest a JSON or ndjson file of services. A file is taken as the whole feed: records
+    of this source that it no longer holds are flagged as gone."""
+    return harvest_items(
+        run=run, items=readers.read_json_file(path), complete=True, progress=progress
+    )
+
+
+def harvest_url(*, run: HarvestRun, progress=None) -> HarvestRun:
+    """Harvest the run's feed from the web, walking its pages and items, and record how the
+    feed answered on the source (its health)."""
+    source = run.source
+    try:
+        client = readers.FeedClient(source.url)
+    except FeedError as exc:
+        return _fail_before_start(run, exc.message)
+
+    def expected(total):
+        if total is not None:
+            run.expected = total
+            run.save(update_fields=["expected"])
+
+    organisations: dict[str, dict | None] = {}
+
+    def organisation_lookup(source_id: str) -> dict | None:
+        if source_id not in organisations:
+            try:
+                data = client.get(client.url(f"organizations/{source_id}")).data
+            except FeedError:
+                data = None
+            organisations[source_id] = data if isinstance(data, dict) else None
+        return organisations[source_id]
+
+    started = timezone.now()
+    try:
+        root = client.get(client.url(""))
+    except FeedError as exc:
+        _record_health(source, reachable=False, valid=None, error=exc.message)
+        return _fail_before_start(run, exc.message)
+    run = harvest_items(
+        run=run,
+        items=readers.read_feed(client, on_page=expected),
+        complete=True,
+        organisation_lookup=organisation_lookup,
+        progress=progress,
+    )
+    valid = run.state == HarvestRun.State.FINISHED and run.skipped == 0
+    _record_health(
+        source,
+        reachable=True,
+        valid=valid,
+        error=run.error,
+        response_ms=root.milliseconds,
+        checked_at=started,
+    )
+    return run
+
+
+def _record_health(source, *, reachable, valid, error="", response_ms=None, checked_at=None):
+    source.checked_at = checked_at or timezone.now()
+    source.reachable = reachable
+    source.valid = valid
+    source.last_error = error
+    source.response_ms = response_ms
+    source.save(update_fields=["checked_at", "reachable", "valid", "last_error", "response_ms"])
+
+
+def _fail_before_start(run: HarvestRun, message: str) -> HarvestRun:
+    now = timezone.now()
+    run.state = HarvestRun.State.FAILED
+    run.error = message
+    run.started_at = run.started_at or now
+    run.finished_at = now
+    run.save()
+    return run
+
+
+def harvest_items(
+    *,
+    run: HarvestRun,
+    items: Iterable[Item],
+    complete: bool,
+    organisation_lookup: Callable[[str], dict | None] | None = None,
+    progress: Callable[[HarvestRun], None] | None = None,
+) -> HarvestRun:
+    """Write `items` into the directory for `run`. A `complete` run (the whole feed, read to
+    its end) flags the source's records it did not see."""
+    run.state = HarvestRun.State.RUNNING
+    run.started_at = timezone.now()
+    run.save(update_fields=["state", "started_at"])
+    writer = _Writer(run, organisation_lookup)
+    iterator = iter(items)
+    try:
+        while True:
+            batch, failure = _next_batch(iterator)
+            if batch:
+                writer.write(batch)
+                run.save(
+                    update_fields=[
+                        "seen", "created", "updated", "unchanged", "skipped", "conflicts",
+                    ]
+                )  # fmt: skip
+                if progress is not None:
+                    progress(run)
+            if failure is not None:
+                raise failure
+            if len(batch) < BATCH:
+                break
+    except FeedError as exc:
+        run.state = HarvestRun.State.FAILED
+        run.error = exc.message
+    else:
+        run.state = HarvestRun.State.FINISHED
+        if complete:
+            run.disappeared = _flag_disappeared(run)
+            run.complete = True
+    now = timezone.now()
+    run.finished_at = now
+    run.save()
+    if run.state == HarvestRun.State.FINISHED:
+        FeedSource.objects.filter(pk=run.source_id).update(harvested_at=now)
+    directory_changed()
+    return run
+
+
+def _next_batch(iterator: Iterator[Item]) -> tuple[list[Item], FeedError | None]:
+    """Up to BATCH items, and the feed's failure if it failed part way (the items read before
+    it are still written)."""
+    batch: list[Item] = []
+    try:
+        for item in iterator:
+            batch.append(item)
+            if len(batch) >= BATCH:
+                break
+    except FeedError as exc:
+        return batch, exc
+    return batch, None
+
+
+def _flag_disappeared(run: HarvestRun) -> int:
+    return (
+        HarvestedRecord.objects.filter(
+            source_id=run.source_id, kind=RECORD.SERVICE, gone_since__isnull=True
+        )
+        .exclude(last_run=run)
+        .update(gone_since=run.finished_at or timezone.now())
+    )
+
+
+# Writing ------------------------------------------------------------------------------------
+
+
+class _Writer:
+    def __init__(self, run: HarvestRun, organisation_lookup):
+        self.run = run
+        self.source = run.source
+        self.organisation_lookup = organisation_lookup
+        self.parent = directory_index()
+        self.terms: dict[str, TermMapping] | None = None
+
+    def write(self, items: list[Item]) -> None:
+        run = self.run
+        parsed: list[tuple[Item, ServiceData]] = []
+        in_batch: set[str] = set()
+        for item in items:
+            run.seen += 1
+            if item.error:
+                self._skip(item, "", item.error)
+                continue
+            try:
+                service = mapping.read_service(item.data)
+            except BadRecord as exc:
+                self._skip(item, exc.field, exc.reason, name=_name_of(item.data))
+                continue
+            if service.source_id in in_batch:
+                self._skip(item, "id", _REPEATED, name=service.name)
+                continue
+            in_batch.add(service.source_id)
+            parsed.append((item, service))
+        if not parsed:
+            return
+        if self.parent is None:
+            raise FeedError("The site has no directory page to put harvested records under.")
+        try:
+            with transaction.atomic():
+                tally = self._write(parsed)
+        except DatabaseError:
+            logger.warning("A harvest batch was refused; writing it record by record")
+            self.terms = None
+            tally = _Tally()
+            for item, service in parsed:
+                try:
+                    with transaction.atomic():
+                        one = self._write([(item, service)])
+                except DatabaseError as exc:
+                    self.terms = None
+                    tally.problems.append(
+                        self._problem(
+                            item, "", f"The database refused it: {exc}"[:500], name=service.name
+                        )  # fmt: skip
+                    )
+                    run.skipped += 1
+                    continue
+                tally.created += one.created
+                tally.updated += one.updated
+                tally.unchanged += one.unchanged
+                tally.conflicts += one.conflicts
+                tally.problems.extend(one.problems)
+        run.created += tally.created
+        run.updated += tally.updated
+        run.unchanged += tally.unchanged
+        run.conflicts += tally.conflicts
+        HarvestProblem.objects.bulk_create(tally.problems)
+
+    # Problems
+
+    def _problem(self, item: Item, field_path: str, reason: str, *, name="", note=False):
+        return HarvestProblem(
+            run=self.run,
+            severity=HarvestProblem.Severity.NOTE if note else HarvestProblem.Severity.SKIPPED,
+            position=item.position,
+            source_id=(item.source_id or "")[:255],
+            name=(name or "")[:255],
+            field=field_path[:255],
+            reason=reason,
+        )
+
+    def _skip(self, item: Item, field_path: str, reason: str, *, name="") -> None:
+        self.run.skipped += 1
+        HarvestProblem.objects.bulk_create([self._problem(item, field_path, reason, name=name)])
+
+    # The batch
+
+    def _write(self, parsed: list[tuple[Item, ServiceData]]) -> _Tally:
+        tally = _Tally()
+        now = timezone.now()
+        existing = {
+            r.external_id: r
+            for r in HarvestedRecord.objects.filter(
+                source=self.source, kind=RECORD.SERVICE,
+                external_id__in=[s.source_id for _, s in parsed],
+            )
+        }  # fmt: skip
+        to_create: list[tuple[Item, ServiceData]] = []
+        to_update: list[tuple[Item, ServiceData, HarvestedRecord]] = []
+        touched: list[HarvestedRecord] = []
+        for item, service in parsed:
+            record = existing.get(service.source_id)
+            if record is None or record.page_id is None:
+                to_create.append((item, service))
+                continue
+            if record.last_run_id == self.run.pk:
+                tally.problems.append(self._problem(item, "id", _REPEATED, name=service.name))
+                self.run.skipped += 1
+                continue
+            if record.content_hash == service.content_hash:
+                tally.unchanged += 1
+            elif record.taken_over_at is not None:
+                _conflict(record, item.data, service.content_hash, now)
+                tally.conflicts += 1
+            else:
+                to_update.append((item, service, record))
+                continue
+            record.fetched_at, record.last_run, record.gone_since = now, self.run, None
+            touched.append(record)
+
+        needed = [s for _, s in to_create] + [s for _, s, _ in to_update]
+        organisations = self._organisations(needed, now, tally, parsed)
+        venues = self._venues(needed, now)
+        categories = self._categories(needed)
+
+        sessions: dict[int, list[dict]] = {}
+        chosen: dict[int, list[int]] = {}
+        changed_ids: list[int] = []
+
+        # New services, in bulk under each organisation.
+        by_parent: dict[int, list[tuple[Item, ServiceData]]] = {}
+        for item, service in to_create:
+            by_parent.setdefault(organisations[_org_key(service)], []).append((item, service))
+        free_uuids = _free_uuids(Activity, [s.source_id for _, s in to_create])
+        new_records = []
+        for parent_id, group in by_parent.items():
+            rows = [
+                {
+                    **service.fields,
+                    "uuid": _local_uuid(service.source_id, free_uuids),
+                    "venue_id": venues.get(service.venue.source_id) if service.venue else None,
+                    "published_at": service.last_modified,
+                }
+                for _, service in group
+            ]
+            page_ids = pages_bulk_create(
+                parent=Organisation.objects.get(pk=parent_id), model=Activity, rows=rows
+            )
+            for page_id, (item, service) in zip(page_ids, group, strict=True):
+                new_records.append(self._new_record(RECORD.SERVICE, service, now, page_id))
+                sessions[page_id] = [vars(s) for s in service.schedules]
+                chosen[page_id] = categories(service)
+                changed_ids.append(page_id)
+                tally.created += 1
+                tally.problems.extend(
+                    self._problem(item, where, why, name=service.name, note=True)
+                    for where, why in service.notes
+                )
+
+        for item, service, record in to_update:
+            fields = {
+                **service.fields,
+                "venue_id": venues.get(service.venue.source_id) if service.venue else None,
+                "published_at": service.last_modified,
+            }
+            page_fields_update(model=Activity, page_id=record.page_id, fields=fields)
+            sessions[record.page_id] = [vars(s) for s in service.schedules]
+            chosen[record.page_id] = categories(service)
+            changed_ids.append(record.page_id)
+            record.content_hash = service.content_hash
+            record.fetched_at, record.last_run, record.gone_since = now, self.run, None
+            record.term_keys = [t.key for t in service.terms]
+            touched.append(record)
+            tally.updated += 1
+            tally.problems.extend(
+                self._problem(item, where, why, name=service.name, note=True)
+                for where, why in service.notes
+            )
+
+        activity_sessions_replace(sessions=sessions)
+        activity_categories_replace(categories=chosen)
+        HarvestedRecord.objects.bulk_create(new_records)
+        HarvestedRecord.objects.bulk_update(
+            touched, ["content_hash", "fetched_at", "last_run", "gone_since", "term_keys"]
+        )
+        index_enqueue(changed_ids)
+        return tally
+
+    def _new_record(self, kind, data, now, page_id=None, venue_id=None) -> HarvestedRecord:
+        return HarvestedRecord(
+            source=self.source,
+            kind=kind,
+            external_id=data.source_id,
+            page_id=page_id,
+            venue_id=venue_id,
+            content_hash=data.content_hash,
+            first_fetched_at=now,
+            fetched_at=now,
+            last_run=self.run,
+            term_keys=[t.key for t in getattr(data, "terms", [])],
+        )
+
+    # Organisations
+
+    def _organisations(self, services: list[ServiceData], now, tally, parsed) -> dict[str, int]:
+        """The organisation page of every service: the source's key (or HOLDING_ID) to the
+        page's key, creating and updating organisations as the feed describes them."""
+        wanted: dict[str, OrganisationData | None] = {}
+        for service in services:
+            key = _org_key(service)
+            if service.organisation is not None:
+                wanted[key] = service.organisation
+            else:
+                wanted.setdefault(key, None)
+        records = {
+            r.external_id: r
+            for r in HarvestedRecord.objects.filter(
+                source=self.source, kind=RECORD.ORGANIZATION, external_id__in=list(wanted)
+            )
+        }
+        found: dict[str, int] = {}
+        to_create: list[OrganisationData] = []
+        touched = []
+        for key, data in wanted.items():
+            record = records.get(key)
+            if data is None and record is None and key != HOLDING_ID:
+                data = self._look_up_organisation(key)
+            if data is None and record is None:
+                if key != HOLDING_ID:
+                    found[key] = self._holding_organisation(now)
+                    for _item, service in parsed:
+                        if _org_key(service) == key:
+                            service.notes.append((
+                                "organization_id",
+                                "names an organisation the feed does not give: the service is "
+                                f"listed under {self.source.name}.",
+                            ))  # fmt: skip
+                    continue
+                found[key] = self._holding_organisation(now)
+                continue
+            if record is not None and record.page_id is not None:
+                found[key] = record.page_id
+                if data is not None and data.content_hash != record.content_hash:
+                    if record.taken_over_at is not None:
+                        _conflict(record, None, data.content_hash, now, organisation=data)
+                        tally.conflicts += 1
+                    else:
+                        page_fields_update(
+                            model=Organisation, page_id=record.page_id,
+                            fields=_organisation_fields(data),
+                        )  # fmt: skip
+                        record.content_hash = data.content_hash
+                record.fetched_at, record.last_run = now, self.run
+                touched.append(record)
+                continue
+            to_create.append(data)
+        if to_create:
+            free = _free_uuids(Organisation, [d.source_id for d in to_create])
+            rows = [
+                {**_organisation_fields(d), "uuid": _local_uuid(d.source_id, free)}
+                for d in to_create
+            ]
+            page_ids = pages_bulk_create(parent=self.parent, model=Organisation, rows=rows)
+            HarvestedRecord.objects.bulk_create(
+                self._new_record(RECORD.ORGANIZATION, d, now, page_id)
+                for d, page_id in zip(to_create, page_ids, strict=True)
+            )
+            found.update({d.source_id: p for d, p in zip(to_create, page_ids, strict=True)})
+        HarvestedRecord.objects.bulk_update(touched, ["content_hash", "fetched_at", "last_run"])
+        return found
+
+    def _look_up_organisation(self, key: str) -> OrganisationData | None:
+        if self.organisation_lookup is None:
+            return None
+        data = self.organisation_lookup(key)
+        if data is None:
+            return None
+        try:
+            return mapping.read_organisation(data)
+        except BadRecord:
+            return None
+
+    def _holding_organisation(self, now) -> int:
+        record = HarvestedRecord.objects.filter(
+            source=self.source, kind=RECORD.ORGANIZATION, external_id=HOLDING_ID
+        ).first()
+        if record is not None and record.page_id is not None:
+            return record.page_id
+        data = OrganisationData(
+            source_id=HOLDING_ID,
+            name=self.source.name,
+            description=f"Services listed by {self.source.name} without an organisation.",
+            website=self.source.website,
+            content_hash="",
+        )
+        (page_id,) = pages_bulk_create(
+            parent=self.parent, model=Organisation, rows=[_organisation_fields(data)]
+        )
+        HarvestedRecord.objects.create(
+            source=self.source, kind=RECORD.ORGANIZATION, external_id=HOLDING_ID,
+            page_id=page_id, content_hash="", first_fetched_at=now, fetched_at=now,
+            last_run=self.run,
+        )  # fmt: skip
+        return page_id
+
+    # Venues
+
+    def _venues(self, services: list[ServiceData], now) -> dict[str, int]:
+        wanted: dict[str, VenueData] = {}
+        for service in services:
+            if service.venue is not None:
+                wanted[service.venue.source_id] = service.venue
+        if not wanted:
+            return {}
+        records = {
+            r.external_id: r
+            for r in HarvestedRecord.objects.filter(
+                source=self.source, kind=RECORD.LOCATION, external_id__in=list(wanted)
+            )
+        }
+        found: dict[str, int] = {}
+        to_create: list[VenueData] = []
+        touched = []
+        for key, data in wanted.items():
+            record = records.get(key)
+            if record is None or record.venue_id is None:
+                to_create.append(data)
+                continue
+            found[key] = record.venue_id
+            if record.content_hash != data.content_hash and record.taken_over_at is None:
+                Venue.objects.filter(pk=record.venue_id).update(**_venue_fields(data))
+                record.content_hash = data.content_hash
+            record.fetched_at, record.last_run = now, self.run
+            touched.append(record)
+        if to_create:
+            free = _free_uuids(Venue, [d.source_id for d in to_create])
+            venues = Venue.objects.bulk_create(
+                Venue(uuid=_local_uuid(d.source_id, free), **_venue_fields(d)) for d in to_create
+            )
+            HarvestedRecord.objects.bulk_create(
+                self._new_record(RECORD.LOCATION, d, now, venue_id=v.pk)
+                for d, v in zip(to_create, venues, strict=True)
+            )
+            found.update({d.source_id: v.pk for d, v in zip(to_create, venues, strict=True)})
+        HarvestedRecord.objects.bulk_update(touched, ["content_hash", "fetched_at", "last_run"])
+        return found
+
+    # Taxonomy crosswalk
+
+    def _categories(self, services: list[ServiceData]):
+        """A function giving a service's category keys through the crosswalk; terms not seen
+        before are added to it, mapped where a rule can tell and queued where it cannot."""
+        if self.terms is None:
+            self.terms = {t.key: t for t in TermMapping.objects.filter(source=self.source)}
+        new = {}
+        for service in services:
+            for term in service.terms:
+                if term.key not in self.terms and term.key not in new:
+                    new[term.key] = term
+        if new:
+            by_slug = {c.slug: c.pk for c in Category.objects.all()}
+            by_name = {c.name.casefold(): c.pk for c in Category.objects.all()}
+            ours = {TAXONOMY_NAME, feed_ids.taxonomy_id()}
+            mappings = []
+            for term in new.values():
+                category_id, how = None, ""
+                if term.taxonomy in ours and term.code in by_slug:
+                    category_id, how = by_slug[term.code], "the same category (Common Ground)"
+                elif term.name.casefold() in by_name:
+                    category_id, how = by_name[term.name.casefold()], "the same name"
+                mappings.append(
+                    TermMapping(
+                        source=self.source, key=term.key[:255], taxonomy=term.taxonomy[:255],
+                        code=term.code[:255], name=(term.name or term.key)[:255],
+                        category_id=category_id, how=how,
+                    )
+                )  # fmt: skip
+            for made in TermMapping.objects.bulk_create(mappings):
+                self.terms[made.key] = made
+        terms = self.terms
+
+        def categories(service: ServiceData) -> list[int]:
+            return [
+                terms[t.key].category_id
+                for t in service.terms
+                if t.key in terms and terms[t.key].category_id is not None
+            ]
+
+        return categories
+
+
+_REPEATED = "The feed gives this service more than once: only the first is read."
+
+
+def _name_of(data) -> str:
+    name = data.get("name") if isinstance(data, dict) else None
+    return name if isinstance(name, str) else ""
+
+
+def _org_key(service: ServiceData) -> str:
+    return service.organisation_id or HOLDING_ID
+
+
+def _organisation_fields(data: OrganisationData) -> dict:
+    return {
+        "title": data.name,
+        "description": mapping.paragraphs(data.description),
+        "email": data.email,
+        "website": data.website[:200],
+        "phone": data.phone,
+        "charity_number": data.charity_number,
+        "company_number": data.company_number,
+    }
+
+
+def _venue_fields(data: VenueData) -> dict:
+    latitude, longitude = data.latitude, data.longitude
+    if latitude is None and data.postcode:
+        try:
+            point = geocode(data.postcode)
+        except GeocodingError:
+            pass  # kept without a point: the venue shows its address, the map leaves it out
+        else:
+            latitude, longitude = point.latitude, point.longitude
+    return {
+        "name": data.name,
+        "address_1": data.address_1,
+        "address_2": data.address_2,
+        "town": data.town,
+        "postcode": data.postcode,
+        "latitude": latitude,
+        "longitude": longitude,
+        "accessibility_notes": data.accessibility_notes,
+    }
+
+
+def _free_uuids(model, source_ids: list[str]) -> set[uuid.UUID]:
+    """The source ids that are UUIDs no record here uses yet."""
+    wanted = {u for u in (mapping.source_uuid(s) for s in source_ids) if u is not None}
+    if not wanted:
+        return set()
+    taken = set(model.objects.filter(uuid__in=wanted).values_list("uuid", flat=True))
+    return wanted - taken
+
+
+def _local_uuid(source_id: str, free: set[uuid.UUID]) -> uuid.UUID:
+    value = mapping.source_uuid(source_id)
+    if value is not None and value in free:
+        free.discard(value)  # the same id twice in a batch gets it once
+        return value
+    return uuid.uuid4()
+
+
+def _conflict(record, data, digest, now, *, organisation=None) -> None:
+    payload = data if data is not None else vars(organisation)
+    HarvestConflict.objects.update_or_create(
+        record=record,
+        decision=HarvestConflict.Decision.PENDING,
+        defaults={"data": payload, "content_hash": digest, "found_at": now},
+    )
