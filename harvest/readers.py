@@ -205,6 +205,11 @@ def _too_big(url: str) -> str:
 
 def _network_error(url: str, exc: Exception) -> str:
     text = str(exc).lower()
+    # urllib3 files a refused connection under its timeouts: it is told apart first.
+    if isinstance(exc, urllib3.exceptions.NewConnectionError) and "timed out" not in text:
+        if isinstance(exc, urllib3.exceptions.NameResolutionError):
+            return f"{url}: the site's name could not be found."
+        return f"{url} could not be reached (the connection was refused)."
     if isinstance(exc, urllib3.exceptions.TimeoutError) or "timed out" in text:
         return f"{url} did not answer within {TIMEOUT_SECONDS} seconds."
     if isinstance(exc, urllib3.exceptions.NameResolutionError) or "resolve" in text:
