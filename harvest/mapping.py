@@ -18,14 +18,15 @@ import re
 import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from urllib.parse import urlsplit
 
 import orjson
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator, validate_email
+from django.core.validators import validate_email
 
 from assets_directory import scheduling
 from assets_directory.geocoding import InvalidPostcode, normalise_postcode
-from common.vocabulary import WEEKDAY_SLUGS
+from common.vocabulary import COST_LABELS, WEEKDAY_SLUGS
 
 # Longest values the directory's fields take.
 TITLE_MAX = 255
@@ -39,7 +40,13 @@ STATUSES = {
     "inactive": "ended",
     "defunct": "ended",
 }
-_URL = URLValidator(schemes=["http", "https"])
+# Kinds of cost, by the words feeds use for them (our own feed's labels among them).
+COST_KINDS = {label.casefold(): kind for kind, label in COST_LABELS.items()} | {
+    "free": "free",
+    "paid": "paid",
+    "pay what you can": "pay_what_you_can",
+    "donation": "pay_what_you_can",
+}
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
@@ -191,12 +198,13 @@ def _email(data: dict, name: str, path: str = "") -> str:
 def _url(data: dict, name: str, path: str = "") -> str:
     value = _text(data, name, path)
     if value:
-        try:
-            _URL(value)
-        except ValidationError:
+        # As the schema's "uri" format: a scheme and a host, whatever the host's name looks
+        # like (a feed on an intranet or on localhost is a feed too).
+        parts = urlsplit(value)
+        if parts.scheme.lower() not in ("http", "https") or not parts.netloc or " " in value:
             raise BadRecord(
                 f"{path}{name}", f"{value[:80]!r} is not a web address (http or https)."
-            ) from None
+            )
     return value
 
 
@@ -287,6 +295,16 @@ def summary_of(description: str, name: str) -> str:
     return summary or _clip(text, SUMMARY_MAX)
 
 
+def split_description(description: str, name: str) -> tuple[str, str]:
+    """(summary, the rest): a short first paragraph is the summary, as our own feed writes
+    them; else the first sentences that fit, with the whole description kept."""
+    parts = re.split(r"\n\s*\n", description.strip(), maxsplit=1)
+    first = " ".join(parts[0].split())
+    if first and len(first) <= SUMMARY_MAX:
+        return first, parts[1] if len(parts) > 1 else ""
+    return summary_of(description, name), description
+
+
 def paragraphs(text: str) -> str:
     """Plain text as the rich text fields hold it: escaped, one paragraph per blank line."""
     parts = [" ".join(p.split()) for p in re.split(r"\n\s*\n", text or "")]
@@ -303,7 +321,7 @@ def read_organisation(data: dict, path: str = "organization.") -> OrganisationDa
         name=_clip(_text(data, "name", path, required=True), TITLE_MAX),
         description=_text(data, "description", path),
         email=_email(data, "email", path),
-        website=_url(data, "website", path) or _url(data, "uri", path),
+        website=_url(data, "website", path),
         content_hash=content_hash(data),
     )
     for index, phone in enumerate(_list(data, "phones", path)):
@@ -447,25 +465,32 @@ def read_service(data: dict) -> ServiceData:
     if who_for != eligibility:
         how_to_join.append(f"Who it is for: {eligibility}")
 
-    # Cost: the first cost option with an amount says what it costs; else the fees text.
-    cost, cost_amount = "free", None
+    # Cost: the first cost option says what it costs (our own feed names the kind of cost in
+    # `option`); else the fees in words.
+    cost, cost_amount, cost_details = "free", None, ""
     fees = _text(data, "fees_description") or _text(data, "fees")
-    for index, option in enumerate(_list(data, "cost_options")):
+    options = _list(data, "cost_options")
+    for index, option in enumerate(options):
         option = _object(option, f"cost_options[{index}]")
+        where = f"cost_options[{index}]."
         amount = option.get("amount")
-        if amount is None:
-            continue
-        try:
-            value = Decimal(str(amount))
-        except InvalidOperation:
-            raise BadRecord(f"cost_options[{index}].amount", "should be a number.") from None
-        if isinstance(amount, bool) or not value.is_finite() or not 0 <= value < 100_000:
-            raise BadRecord(f"cost_options[{index}].amount", "should be a price in pounds.")
-        if value > 0:
-            cost, cost_amount = "paid", value.quantize(Decimal("0.01"))
-            break
-    if cost == "free" and fees and not re.search(r"\bfree\b", fees, re.I):
-        cost = "paid"  # a fee in words, without an amount
+        kind = COST_KINDS.get(_text(option, "option", where).casefold())
+        cost_details = _text(option, "amount_description", where)
+        if amount is not None:
+            try:
+                value = Decimal(str(amount))
+            except InvalidOperation:
+                raise BadRecord(f"{where}amount", "should be a number.") from None
+            if isinstance(amount, bool) or not value.is_finite() or not 0 <= value < 100_000:
+                raise BadRecord(f"{where}amount", "should be a price in pounds.")
+            if value > 0:
+                cost_amount = value.quantize(Decimal("0.01"))
+        cost = kind or ("paid" if cost_amount else "free")
+        break
+    if not options and fees:
+        cost_details = fees
+        if not re.search(r"\bfree\b", fees, re.I):
+            cost = "paid"  # a fee in words, without an amount
 
     contact_name = contact_phone = ""
     contact_email = email
@@ -518,16 +543,23 @@ def read_service(data: dict) -> ServiceData:
             note(where, "is a second place: the directory keeps one venue per activity, so "
                  "it is named in the activity's text.")  # fmt: skip
 
-    areas = []
+    # The directory's area is a list of postcode districts; an area the feed describes only
+    # in words is kept in words. How people take part is read from the words feeds use for it
+    # (our own feed names it in each schedule's attending_type and each area's name).
+    areas, area_words, how = [], [], []
     for index, area in enumerate(_list(data, "service_areas")):
         area = _object(area, f"service_areas[{index}]")
-        words = _text(area, "extent", "service_areas.") if area.get("extent_type") in (
-            "postcode districts", "postcodes") else ""  # fmt: skip
-        areas.append(words or _text(area, "name", "service_areas.")
-                     or _text(area, "description", "service_areas."))  # fmt: skip
-    attending = " ".join(
+        where = "service_areas."
+        name_text = _text(area, "name", where)
+        how.append(name_text)
+        if area.get("extent_type") in ("postcode districts", "postcodes"):
+            areas.append(_text(area, "extent", where))
+        elif not name_text.lower().endswith(": anywhere"):
+            area_words.append(name_text or _text(area, "description", where))
+    how.extend(
         str(s.get("attending_type", "")) for s in _list(data, "schedules") if isinstance(s, dict)
-    ).lower()
+    )
+    attending = " ".join(how).lower()
     if venue is not None:
         delivery = "in_person"
     elif "online" in attending or "video" in attending:
@@ -536,6 +568,7 @@ def read_service(data: dict) -> ServiceData:
         delivery = "phone"
     else:
         delivery = "area_wide"
+    how_to_join.extend(f"Where: {words}" for words in area_words if words)
     area_served = _clip(", ".join(a for a in areas if a), SHORT_MAX)
 
     terms = []
@@ -552,17 +585,18 @@ def read_service(data: dict) -> ServiceData:
     if url:
         how_to_join.append(f"More about it: {url}")
 
+    summary, rest = split_description(description, name_clipped)
     fields = {
         "title": name_clipped,
-        "summary": summary_of(description, name_clipped),
-        "description": paragraphs(description),
+        "summary": summary,
+        "description": paragraphs(rest),
         "status": STATUSES[status_text],
         "age_min": age_min,
         "age_max": age_max,
         "who_for": who_for,
         "cost": cost,
         "cost_amount": cost_amount,
-        "cost_details": _clip(fees, SHORT_MAX),
+        "cost_details": _clip(cost_details, SHORT_MAX),
         "how_to_join": "\n\n".join(t for t in how_to_join if t),
         "delivery": delivery,
         "area_served": area_served if delivery != "in_person" else "",
