@@ -28,6 +28,7 @@ from assets_directory.services.bulk import (
     activity_sessions_replace,
     page_fields_update,
     pages_bulk_create,
+    pages_bulk_create_under,
 )
 from openreferral import ids as feed_ids
 from openreferral.selectors import TAXONOMY_NAME, directory_changed
@@ -317,6 +318,7 @@ class _Writer:
         to_create: list[tuple[Item, ServiceData]] = []
         to_update: list[tuple[Item, ServiceData, HarvestedRecord]] = []
         touched: list[HarvestedRecord] = []
+        seen: list[int] = []
         for item, service in parsed:
             record = existing.get(service.source_id)
             if record is None or record.page_id is None:
@@ -334,8 +336,7 @@ class _Writer:
             else:
                 to_update.append((item, service, record))
                 continue
-            record.fetched_at, record.last_run, record.gone_since = now, self.run, None
-            touched.append(record)
+            seen.append(record.pk)
 
         needed = [s for _, s in to_create] + [s for _, s, _ in to_update]
         organisations = self._organisations(needed, now, tally, parsed)
@@ -352,20 +353,23 @@ class _Writer:
             by_parent.setdefault(organisations[_org_key(service)], []).append((item, service))
         free_uuids = _free_uuids(Activity, [s.source_id for _, s in to_create])
         new_records = []
+        made = pages_bulk_create_under(
+            model=Activity,
+            children={
+                parent_id: [
+                    {
+                        **service.fields,
+                        "uuid": _local_uuid(service.source_id, free_uuids),
+                        "venue_id": venues.get(service.venue.source_id) if service.venue else None,
+                        "published_at": service.last_modified,
+                    }
+                    for _, service in group
+                ]
+                for parent_id, group in by_parent.items()
+            },
+        )
         for parent_id, group in by_parent.items():
-            rows = [
-                {
-                    **service.fields,
-                    "uuid": _local_uuid(service.source_id, free_uuids),
-                    "venue_id": venues.get(service.venue.source_id) if service.venue else None,
-                    "published_at": service.last_modified,
-                }
-                for _, service in group
-            ]
-            page_ids = pages_bulk_create(
-                parent=Organisation.objects.get(pk=parent_id), model=Activity, rows=rows
-            )
-            for page_id, (item, service) in zip(page_ids, group, strict=True):
+            for page_id, (item, service) in zip(made[parent_id], group, strict=True):
                 new_records.append(self._new_record(RECORD.SERVICE, service, now, page_id))
                 sessions[page_id] = [vars(s) for s in service.schedules]
                 chosen[page_id] = categories(service)
@@ -399,6 +403,11 @@ class _Writer:
         activity_sessions_replace(sessions=sessions)
         activity_categories_replace(categories=chosen)
         HarvestedRecord.objects.bulk_create(new_records)
+        # Records the feed gave again unchanged: one statement (bulk_update's CASE per row
+        # would cost more than the rest of the batch).
+        HarvestedRecord.objects.filter(pk__in=seen).update(
+            fetched_at=now, last_run=self.run, gone_since=None
+        )
         HarvestedRecord.objects.bulk_update(
             touched, ["content_hash", "fetched_at", "last_run", "gone_since", "term_keys"]
         )
@@ -468,9 +477,8 @@ class _Writer:
                             model=Organisation, page_id=record.page_id,
                             fields=_organisation_fields(data),
                         )  # fmt: skip
-                        record.content_hash = data.content_hash
-                record.fetched_at, record.last_run = now, self.run
-                touched.append(record)
+                        _rehash(record, data.content_hash)
+                touched.append(record.pk)
                 continue
             to_create.append(data)
         if to_create:
@@ -485,7 +493,7 @@ class _Writer:
                 for d, page_id in zip(to_create, page_ids, strict=True)
             )
             found.update({d.source_id: p for d, p in zip(to_create, page_ids, strict=True)})
-        HarvestedRecord.objects.bulk_update(touched, ["content_hash", "fetched_at", "last_run"])
+        HarvestedRecord.objects.filter(pk__in=touched).update(fetched_at=now, last_run=self.run)
         return found
 
     def _look_up_organisation(self, key: str) -> OrganisationData | None:
@@ -548,9 +556,8 @@ class _Writer:
             found[key] = record.venue_id
             if record.content_hash != data.content_hash and record.taken_over_at is None:
                 Venue.objects.filter(pk=record.venue_id).update(**_venue_fields(data))
-                record.content_hash = data.content_hash
-            record.fetched_at, record.last_run = now, self.run
-            touched.append(record)
+                _rehash(record, data.content_hash)
+            touched.append(record.pk)
         if to_create:
             free = _free_uuids(Venue, [d.source_id for d in to_create])
             venues = Venue.objects.bulk_create(
@@ -561,7 +568,7 @@ class _Writer:
                 for d, v in zip(to_create, venues, strict=True)
             )
             found.update({d.source_id: v.pk for d, v in zip(to_create, venues, strict=True)})
-        HarvestedRecord.objects.bulk_update(touched, ["content_hash", "fetched_at", "last_run"])
+        HarvestedRecord.objects.filter(pk__in=touched).update(fetched_at=now, last_run=self.run)
         return found
 
     # Taxonomy crosswalk
@@ -668,6 +675,11 @@ def _local_uuid(source_id: str, free: set[uuid.UUID]) -> uuid.UUID:
         free.discard(value)  # the same id twice in a batch gets it once
         return value
     return uuid.uuid4()
+
+
+def _rehash(record: HarvestedRecord, digest: str) -> None:
+    record.content_hash = digest
+    HarvestedRecord.objects.filter(pk=record.pk).update(content_hash=digest)
 
 
 def _conflict(record, data, digest, now, *, organisation=None) -> None:

@@ -29,22 +29,38 @@ _MAX_CHILDREN = 36**Page.steplen - 1
 def pages_bulk_create(*, parent: Page, model, rows: Sequence[dict]) -> list[int]:
     """Create one live `model` page under `parent` per row (the row holds the page's title and
     the subclass's own fields) and return their keys, in order."""
-    if not rows:
-        return []
-    parent = Page.objects.get(pk=parent.pk)  # its numchild and last child as they are now
-    last = parent.get_last_child()
-    number = Page._str2int(last.path[-Page.steplen :]) if last else 0
-    if number + len(rows) > _MAX_CHILDREN:
-        raise ValueError(f"{parent.title} cannot hold {len(rows)} more pages.")
+    return pages_bulk_create_under(model=model, children={parent.pk: rows})[parent.pk]
+
+
+def pages_bulk_create_under(*, model, children: dict[int, Sequence[dict]]) -> dict[int, list[int]]:
+    """As `pages_bulk_create`, for several parents (by key) at once: one insert for them all."""
+    children = {pk: rows for pk, rows in children.items() if rows}
+    if not children:
+        return {}
+    parents = Page.objects.in_bulk(list(children))
     content_type = ContentType.objects.get_for_model(model)
     now = timezone.now()
-    depth = parent.depth + 1
-    pages = []
-    for offset, row in enumerate(rows, start=1):
-        title = row["title"]
-        slug = f"{slugify(title)[:70] or model._meta.model_name}-{number + offset}"
-        pages.append(
-            Page(
+    pages, own_rows, made = [], [], {}
+    for parent_pk, rows in children.items():
+        parent = parents[parent_pk]
+        depth = parent.depth + 1
+        # A range on the indexed path rather than startswith: SQLite's LIKE cannot use it.
+        last = (
+            Page.objects.filter(
+                path__gt=parent.path, path__lte=parent.path + "Z" * Page.steplen, depth=depth
+            )
+            .order_by("-path")
+            .values_list("path", flat=True)
+            .first()
+        )
+        number = Page._str2int(last[-Page.steplen :]) if last else 0
+        if number + len(rows) > _MAX_CHILDREN:
+            raise ValueError(f"{parent.title} cannot hold {len(rows)} more pages.")
+        made[parent_pk] = []
+        for offset, row in enumerate(rows, start=1):
+            title = row["title"]
+            slug = f"{slugify(title)[:70] or model._meta.model_name}-{number + offset}"
+            page = Page(
                 content_type=content_type,
                 path=Page._get_path(parent.path, depth, number + offset),
                 depth=depth,
@@ -60,26 +76,54 @@ def pages_bulk_create(*, parent: Page, model, rows: Sequence[dict]) -> list[int]
                 last_published_at=row.get("published_at") or now,
                 translation_key=uuid.uuid4(),
             )
-        )
+            pages.append(page)
+            own_rows.append(row)
+            made[parent_pk].append(page)
     Page.objects.bulk_create(pages)
+    # The subclass's rows from the values given and the fields' defaults, without a model
+    # instance each (a page subclass's __init__ sets every one of Page's fields too).
     fields = model._meta.local_concrete_fields
+    rows_out = []
+    for page, row in zip(pages, own_rows, strict=True):
+        values = []
+        for f in fields:
+            if f.primary_key:
+                value = page.pk
+            elif f.attname in row:
+                value = row[f.attname]
+            elif f.name in row:
+                value = row[f.name]
+            else:
+                value = f.get_default()
+            values.append(value)
+        rows_out.append(values)
+    _insert(model, fields, rows_out)
+    for parent_pk, rows in children.items():
+        Page.objects.filter(pk=parent_pk).update(numchild=F("numchild") + len(rows))
+    return {parent_pk: [page.pk for page in made_pages] for parent_pk, made_pages in made.items()}
+
+
+def _insert(model, fields, rows: Iterable[Sequence]) -> None:
+    """One executemany of `rows` (values in the order of `fields`) into `model`'s table."""
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     placeholders = ", ".join(["%s"] * len(fields))
     sql = (
         f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} "
         f"({columns}) VALUES ({placeholders})"
     )
-    values = []
-    for page, row in zip(pages, rows, strict=True):
-        own = {k: v for k, v in row.items() if k not in ("title", "published_at")}
-        instance = model(page_ptr_id=page.pk, **own)
-        values.append(
-            [f.get_db_prep_save(getattr(instance, f.attname), connection) for f in fields]
-        )
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, values)
-    Page.objects.filter(pk=parent.pk).update(numchild=F("numchild") + len(rows))
-    return [page.pk for page in pages]
+    prepared = [
+        [f.get_db_prep_save(value, connection) for f, value in zip(fields, row, strict=True)]
+        for row in rows
+    ]
+    if prepared:
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, prepared)
+
+
+_SESSION_FIELDS = (
+    "frequency", "weekdays", "nth", "start_time", "end_time", "starts_on", "ends_on", "on_date",
+    "term_time_only",
+)  # fmt: skip
 
 
 def activity_sessions_replace(*, sessions: dict[int, Iterable[dict]]) -> None:
@@ -87,10 +131,18 @@ def activity_sessions_replace(*, sessions: dict[int, Iterable[dict]]) -> None:
     if not sessions:
         return
     ActivitySchedule.objects.filter(activity_id__in=list(sessions)).delete()
-    ActivitySchedule.objects.bulk_create(
-        ActivitySchedule(activity_id=activity_id, sort_order=order, **fields)
-        for activity_id, rows in sessions.items()
-        for order, fields in enumerate(rows)
+    meta = ActivitySchedule._meta
+    fields = [meta.get_field("activity"), meta.get_field("sort_order")] + [
+        meta.get_field(name) for name in _SESSION_FIELDS
+    ]
+    _insert(
+        ActivitySchedule,
+        fields,
+        (
+            [activity_id, order, *(row[name] for name in _SESSION_FIELDS)]
+            for activity_id, rows in sessions.items()
+            for order, row in enumerate(rows)
+        ),
     )
 
 
@@ -100,10 +152,15 @@ def activity_categories_replace(*, categories: dict[int, Iterable[int]]) -> None
         return
     through = Activity.categories.through
     through.objects.filter(activity_id__in=list(categories)).delete()
-    through.objects.bulk_create(
-        through(activity_id=activity_id, category_id=category_id)
-        for activity_id, keys in categories.items()
-        for category_id in set(keys)
+    fields = [through._meta.get_field("activity"), through._meta.get_field("category")]
+    _insert(
+        through,
+        fields,
+        (
+            [activity_id, category_id]
+            for activity_id, keys in categories.items()
+            for category_id in set(keys)
+        ),
     )
 
 
