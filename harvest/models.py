@@ -12,6 +12,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from common.storage import PrivateStorage
+
 
 class FeedSource(models.Model):
     """A neighbour's feed: where it is, and how its last harvests went."""
@@ -62,6 +64,10 @@ class HarvestRun(models.Model):
     source = models.ForeignKey(FeedSource, on_delete=models.CASCADE, related_name="runs")
     origin = models.CharField(
         max_length=500, help_text="The address or file the records came from."
+    )
+    # A file a moderator uploaded for this run: private (a feed may hold contact details).
+    upload = models.FileField(
+        storage=PrivateStorage(), upload_to="harvest/%Y/%m/", blank=True, max_length=255
     )
     state = models.CharField(max_length=20, choices=State.choices, default=State.QUEUED)
     # A run that read the whole feed may flag the records it did not see; a partial one

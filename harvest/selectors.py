@@ -2,9 +2,35 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterator
 
-from .models import HarvestProblem, HarvestRun
+from django.db.models import Q
+from django.utils import timezone
+
+from .models import FeedSource, HarvestProblem, HarvestRun
+
+
+def feeds_due(*, now: datetime.datetime | None = None) -> list[FeedSource]:
+    """Enabled feeds on a schedule whose last harvest is older than their interval, with no
+    harvest waiting or running."""
+    now = now or timezone.now()
+    busy = HarvestRun.objects.filter(
+        state__in=[HarvestRun.State.QUEUED, HarvestRun.State.RUNNING]
+    ).values("source_id")
+    due = []
+    candidates = (
+        FeedSource.objects.filter(
+            enabled=True, harvest_every_hours__isnull=False, harvest_every_hours__gt=0
+        )
+        .exclude(url="")
+        .exclude(pk__in=busy)
+    )
+    for source in candidates.filter(Q(checked_at__isnull=True) | Q(checked_at__lt=now)):
+        last = source.checked_at or source.harvested_at
+        if last is None or now - last >= datetime.timedelta(hours=source.harvest_every_hours):
+            due.append(source)
+    return due
 
 
 def run_summary(run: HarvestRun) -> str:

@@ -72,6 +72,31 @@ def harvest_run_create(*, source: FeedSource, origin: str, started_by=None) -> H
     return HarvestRun.objects.create(source=source, origin=origin[:500], started_by=started_by)
 
 
+def harvest_run_execute(*, run_id: int) -> HarvestRun:
+    """Carry out a queued run: its uploaded file, or its feed from the web. A run that is not
+    waiting (already done, or taken by another worker) is left as it is."""
+    claimed = HarvestRun.objects.filter(pk=run_id, state=HarvestRun.State.QUEUED).update(
+        state=HarvestRun.State.RUNNING, started_at=timezone.now()
+    )
+    run = HarvestRun.objects.select_related("source").get(pk=run_id)
+    if not claimed:
+        return run
+    if run.upload:
+        try:
+            return harvest_file(run=run, path=run.upload.path)
+        except OSError as exc:
+            return _fail_before_start(run, f"The uploaded file cannot be read: {exc.strerror}")
+    if not run.source.url:
+        return _fail_before_start(run, "The feed has no address: upload a file instead.")
+    return harvest_url(run=run)
+
+
+def harvest_run_fail(*, run_id: int, message: str) -> None:
+    run = HarvestRun.objects.get(pk=run_id)
+    if run.state in (HarvestRun.State.QUEUED, HarvestRun.State.RUNNING):
+        _fail_before_start(run, message)
+
+
 def harvest_file(*, run: HarvestRun, path: str | Path, progress=None) -> HarvestRun:
     """Harvest a JSON or ndjson file of services. A file is taken as the whole feed: records
     of this source that it no longer holds are flagged as gone."""

@@ -230,6 +230,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "assets_directory.tasks.send_freshness_reminders",
         "schedule": 60 * 60 * 24,
     },
+    # Feeds with "harvest every N hours" set are harvested when due (harvest.tasks).
+    "harvest-due-feeds": {
+        "task": "harvest.tasks.harvest_due_feeds",
+        "schedule": 60 * 15,
+    },
 }
 
 # The site's public address: every link that leaves a page (e-mails, printed lists, Wagtail's

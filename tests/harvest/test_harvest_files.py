@@ -230,3 +230,51 @@ def test_the_last_modified_date_becomes_the_published_date(harvest):
 
 def test_write_json_helper_writes_a_list(tmp_path):
     assert write_json(tmp_path, [1]).read_text() == "[1]"
+
+
+def test_a_queued_run_with_an_uploaded_file_is_carried_out_once(directory, settings, tmp_path):
+    import json
+
+    from django.core.files.base import ContentFile
+
+    from harvest import services, tasks
+
+    settings.PRIVATE_MEDIA_ROOT = str(tmp_path)
+    source = services.feed_source_get_or_create(name="Uploaded")
+    run = services.harvest_run_create(source=source, origin="feed.json")
+    run.upload.save("feed.json", ContentFile(json.dumps([service()]).encode()))
+    tasks.harvest_run(run.pk)
+    run.refresh_from_db()
+    assert (run.state, run.created) == (HarvestRun.State.FINISHED, 1)
+    # A second delivery of the same task (a retry, a duplicate message) does nothing.
+    tasks.harvest_run(run.pk)
+    run.refresh_from_db()
+    assert run.created == 1 and Activity.objects.filter(title="Chair yoga").count() == 1
+
+
+def test_a_feed_without_an_address_or_file_fails_with_a_reason(directory):
+    from harvest import services
+
+    source = services.feed_source_get_or_create(name="Nowhere")
+    run = services.harvest_run_create(source=source, origin="")
+    run = services.harvest_run_execute(run_id=run.pk)
+    assert run.state == HarvestRun.State.FAILED
+    assert "no address" in run.error
+
+
+def test_feeds_are_due_by_their_interval_and_never_twice_at_once(directory):
+    from harvest import selectors, services
+
+    now = timezone.now()
+    due = services.feed_source_get_or_create(name="Due", url="https://a.example/feed/")
+    due.harvest_every_hours = 24
+    due.checked_at = now - datetime.timedelta(hours=25)
+    due.save()
+    fresh = services.feed_source_get_or_create(name="Fresh", url="https://b.example/feed/")
+    fresh.harvest_every_hours = 24
+    fresh.checked_at = now - datetime.timedelta(hours=2)
+    fresh.save()
+    services.feed_source_get_or_create(name="By hand", url="https://c.example/feed/")
+    assert selectors.feeds_due(now=now) == [due]
+    services.harvest_run_create(source=due, origin=due.url)  # waiting to run
+    assert selectors.feeds_due(now=now) == []

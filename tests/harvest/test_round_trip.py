@@ -20,6 +20,7 @@ def stream(client) -> list[dict]:
 def essentials(service: dict) -> dict:
     """What a round trip must keep: ids, schedules, taxonomy and locations. Ids derived from
     database keys (schedules, services at locations) are left out: an import makes new keys."""
+
     def schedule(s):
         return {k: v for k, v in s.items() if k not in ("id", "service_id")}
 
