@@ -1,0 +1,13 @@
+"""What a listing's public page says about it beyond its own fields."""
+
+from django import template
+
+from ..provenance import ListingSource, listing_source
+
+register = template.Library()
+
+
+@register.simple_tag
+def source_of(page) -> ListingSource | None:
+    """`{% source_of page as source %}`: the directory the listing comes from, if another."""
+    return listing_source(page)

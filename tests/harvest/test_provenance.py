@@ -1,0 +1,56 @@
+"""Harvested listings say where they come from, and are not edited here until taken over."""
+
+import pytest
+from django.utils import timezone
+
+from assets_directory.models import Activity
+from harvest.models import FeedSource, HarvestedRecord
+
+from .conftest import service
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def harvested(harvest):
+    harvest([service()], source="Merton directory")
+    FeedSource.objects.filter(name="Merton directory").update(website="https://merton.example/")
+    return Activity.objects.get(title="Chair yoga")
+
+
+def test_a_harvested_activity_names_its_source_on_its_public_page(client, harvested):
+    page = client.get(harvested.url)
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Listed by" in text
+    assert '<a href="https://merton.example/">Merton directory</a>, another directory' in text
+
+
+def test_a_harvested_organisation_names_its_source_and_cannot_be_claimed_here(client, harvested):
+    organisation = harvested.get_parent().specific
+    text = client.get(organisation.url).content.decode()
+    assert "Merton directory" in text
+    assert "Ask to look after it" not in text
+
+
+def test_a_local_listing_says_nothing_of_a_source(client, activity):
+    text = client.get(activity.url).content.decode()
+    assert "Listed by" not in text
+
+
+def test_a_moderator_cannot_edit_a_harvested_page_until_it_is_taken_over(
+    client, moderator, harvested
+):
+    client.force_login(moderator)
+    response = client.get(f"/admin/pages/{harvested.pk}/edit/", follow=True)
+    assert response.redirect_chain
+    assert "comes from Merton directory" in response.content.decode()
+    HarvestedRecord.objects.filter(page_id=harvested.pk).update(taken_over_at=timezone.now())
+    response = client.get(f"/admin/pages/{harvested.pk}/edit/")
+    assert response.status_code == 200
+
+
+def test_a_taken_over_listing_says_it_is_now_kept_here(client, harvested):
+    HarvestedRecord.objects.filter(page_id=harvested.pk).update(taken_over_at=timezone.now())
+    text = client.get(harvested.url).content.decode()
+    assert "this copy is now kept here" in text
