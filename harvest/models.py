@@ -260,3 +260,43 @@ class TermMapping(models.Model):
 
     def __str__(self):
         return f"{self.source}: {self.name}"
+
+
+class DuplicatePair(models.Model):
+    """Two listings from different sources (or one local) that may be the same: a moderator
+    merges them or keeps them apart; nothing is merged without one."""
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", "Waiting"
+        MERGED = "merged", "Merged"
+        APART = "apart", "Kept apart"
+
+    # The lower key first, so that a pair is found once whichever way round it was seen.
+    first = models.ForeignKey("wagtailcore.Page", on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey("wagtailcore.Page", on_delete=models.CASCADE, related_name="+")
+    reasons = models.CharField(max_length=255)
+    found_at = models.DateTimeField(auto_now_add=True)
+    decision = models.CharField(max_length=10, choices=Decision.choices, default=Decision.PENDING)
+    kept = models.ForeignKey(
+        "wagtailcore.Page", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-found_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["first", "second"], name="harvest_pair_unique"),
+            models.CheckConstraint(
+                condition=models.Q(first__lt=models.F("second")), name="harvest_pair_ordered"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.first_id} / {self.second_id}: {self.reasons}"

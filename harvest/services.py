@@ -19,6 +19,8 @@ from pathlib import Path
 
 from django.db import DatabaseError, transaction
 from django.utils import timezone
+from wagtail.contrib.redirects.models import Redirect
+from wagtail.models import Page
 
 from assets_directory.geocoding import GeocodingError, geocode
 from assets_directory.models import Activity, Category, Organisation, Venue
@@ -35,8 +37,10 @@ from openreferral.selectors import TAXONOMY_NAME, directory_changed
 from search.tasks import index_enqueue
 
 from . import mapping, readers
+from .duplicates import find_pairs
 from .mapping import BadRecord, OrganisationData, ServiceData, VenueData
 from .models import (
+    DuplicatePair,
     FeedSource,
     HarvestConflict,
     HarvestedRecord,
@@ -714,3 +718,45 @@ def _conflict(record, data, digest, now, *, organisation=None) -> None:
         decision=HarvestConflict.Decision.PENDING,
         defaults={"data": payload, "content_hash": digest, "found_at": now},
     )
+
+
+# Duplicates across sources ------------------------------------------------------------------
+
+
+def harvest_duplicates_find(*, run: HarvestRun) -> int:
+    """List the run's likely duplicates from other sources for a moderator; returns how many
+    new pairs were found."""
+    return find_pairs(run=run)
+
+
+def duplicate_keep_apart(*, pair: DuplicatePair, user) -> DuplicatePair:
+    """Two different listings: the pair is not suggested again."""
+    pair.decision = DuplicatePair.Decision.APART
+    pair.decided_by, pair.decided_at = user, timezone.now()
+    pair.save(update_fields=["decision", "decided_by", "decided_at"])
+    return pair
+
+
+def duplicate_merge(*, pair: DuplicatePair, keep: Page, user) -> DuplicatePair:
+    """One listing twice: `keep` stays; the other is unpublished and its address sends people
+    to the one kept. A harvested listing unpublished here stays so through later harvests
+    (they update its fields, not whether it is live)."""
+    if keep.pk not in (pair.first_id, pair.second_id):
+        raise ValueError("The listing kept must be one of the pair.")
+    other = Page.objects.get(pk=pair.second_id if keep.pk == pair.first_id else pair.first_id)
+    other = other.specific
+    with transaction.atomic():
+        old_path = other.url
+        if other.live:
+            other.unpublish(user=user, log_action="wagtail.unpublish")
+        if old_path:
+            Redirect.objects.update_or_create(
+                old_path=Redirect.normalise_path(old_path),
+                site=None,
+                defaults={"redirect_page": keep, "is_permanent": True},
+            )
+        pair.decision = DuplicatePair.Decision.MERGED
+        pair.kept = keep
+        pair.decided_by, pair.decided_at = user, timezone.now()
+        pair.save(update_fields=["decision", "kept", "decided_by", "decided_at"])
+    return pair

@@ -14,7 +14,8 @@ logger = logging.getLogger(__name__)
 @shared_task
 def harvest_run(run_id: int) -> dict:
     run = services.harvest_run_execute(run_id=run_id)
-    return {"state": run.state, "seen": run.seen, "skipped": run.skipped}
+    pairs = services.harvest_duplicates_find(run=run) if run.created or run.updated else 0
+    return {"state": run.state, "seen": run.seen, "skipped": run.skipped, "pairs": pairs}
 
 
 @shared_task

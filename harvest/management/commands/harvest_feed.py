@@ -46,6 +46,9 @@ class Command(BaseCommand):
         else:
             run = services.harvest_url(run=run, progress=progress)
         self.stderr.write("")
+        pairs = services.harvest_duplicates_find(run=run) if run.created or run.updated else 0
+        if pairs:
+            self.stdout.write(f"{pairs} likely duplicates listed for a moderator to decide.")
         for line in selectors.run_report(run, limit=None if not quiet_report else 0):
             self.stdout.write(line)
         if run.state == run.State.FAILED:

@@ -1,0 +1,106 @@
+"""Likely duplicates across sources are listed for a moderator, never merged silently."""
+
+import pytest
+from wagtail.contrib.redirects.models import Redirect
+
+from assets_directory.models import Activity, Organisation
+from harvest import services
+from harvest.models import DuplicatePair, HarvestRun
+from tests.factories import ActivityFactory, OrganisationFactory, VenueFactory
+
+from .conftest import service
+
+pytestmark = pytest.mark.django_db
+
+BALHAM_LIBRARY = (51.4433, -0.1525)
+
+
+def pairs_after(harvest, records, source="Neighbours"):
+    harvest(records, source=source)
+    run = HarvestRun.objects.latest()
+    services.harvest_duplicates_find(run=run)
+    return list(DuplicatePair.objects.all())
+
+
+def test_the_same_charity_number_pairs_organisations_from_two_sources(harvest, directory):
+    local = OrganisationFactory(
+        parent=directory, title="Balham Movers CIO", charity_number="1100001"
+    )
+    (pair,) = pairs_after(harvest, [service()])
+    harvested = Organisation.objects.get(title="Balham Movers")
+    assert {pair.first_id, pair.second_id} == {local.pk, harvested.pk}
+    assert pair.reasons == "the same charity number"
+    assert pair.decision == DuplicatePair.Decision.PENDING
+    assert Organisation.objects.get(pk=local.pk).live  # nothing merged by itself
+
+
+def test_much_the_same_title_within_100_metres_pairs_activities(harvest, organisation):
+    venue = VenueFactory(name="Library hall", latitude=BALHAM_LIBRARY[0] + 0.0003,
+                         longitude=BALHAM_LIBRARY[1])  # fmt: skip
+    local = ActivityFactory(parent=organisation, title="Chair Yoga!", venue=venue)
+    ActivityFactory(parent=organisation, title="Chess club", venue=venue)
+    pairs = pairs_after(harvest, [service()])
+    harvested = Activity.objects.get(title="Chair yoga")
+    assert [(p.first_id, p.second_id) for p in pairs] == [
+        (min(local.pk, harvested.pk), max(local.pk, harvested.pk))
+    ]
+    assert "much the same title" in pairs[0].reasons
+
+
+def test_a_similar_title_far_away_is_not_a_duplicate(harvest, organisation):
+    far = VenueFactory(name="Manchester Hall", postcode="M1 1AA", latitude=53.48, longitude=-2.24)
+    ActivityFactory(parent=organisation, title="Chair yoga", venue=far)
+    assert pairs_after(harvest, [service()]) == []
+
+
+def test_repeats_within_one_source_are_not_listed(harvest):
+    twin = service(id="0d9f5f53-0d3a-4b8e-9a43-6a5a7c1b0009")
+    assert pairs_after(harvest, [service(), twin]) == []
+
+
+def test_a_pair_is_listed_once_however_often_it_is_seen(harvest, organisation):
+    ActivityFactory(parent=organisation, title="Chair yoga", venue=VenueFactory(
+        latitude=BALHAM_LIBRARY[0], longitude=BALHAM_LIBRARY[1]))  # fmt: skip
+    pairs_after(harvest, [service()])
+    pairs_after(harvest, [service(name="Chair yoga ")])
+    assert DuplicatePair.objects.count() == 1
+
+
+def test_merging_keeps_one_listing_and_sends_the_others_address_to_it(
+    harvest, organisation, moderator, client
+):
+    local = ActivityFactory(parent=organisation, title="Chair yoga", venue=VenueFactory(
+        latitude=BALHAM_LIBRARY[0], longitude=BALHAM_LIBRARY[1]))  # fmt: skip
+    (pair,) = pairs_after(harvest, [service()])
+    harvested = Activity.objects.get(title="Chair yoga", harvested_record__isnull=False)
+    old_url = harvested.url
+    services.duplicate_merge(pair=pair, keep=local, user=moderator)
+    harvested.refresh_from_db()
+    assert not harvested.live
+    assert Redirect.objects.get(old_path=Redirect.normalise_path(old_url)).redirect_page_id == (
+        local.pk
+    )
+    assert client.get(old_url).status_code == 301
+    # The next harvest updates it but does not publish it again.
+    harvest([service(description="Now on Tuesdays.")])
+    harvested.refresh_from_db()
+    assert not harvested.live
+
+
+def test_keeping_apart_is_remembered(harvest, organisation, moderator):
+    ActivityFactory(parent=organisation, title="Chair yoga", venue=VenueFactory(
+        latitude=BALHAM_LIBRARY[0], longitude=BALHAM_LIBRARY[1]))  # fmt: skip
+    (pair,) = pairs_after(harvest, [service()])
+    services.duplicate_keep_apart(pair=pair, user=moderator)
+    pairs_after(harvest, [service(name="Chair yoga, again")])
+    pair.refresh_from_db()
+    assert pair.decision == DuplicatePair.Decision.APART
+    assert DuplicatePair.objects.filter(decision="pending").count() == 0
+
+
+def test_the_kept_listing_must_be_one_of_the_pair(harvest, organisation, moderator, activity):
+    ActivityFactory(parent=organisation, title="Chair yoga", venue=VenueFactory(
+        latitude=BALHAM_LIBRARY[0], longitude=BALHAM_LIBRARY[1]))  # fmt: skip
+    (pair,) = pairs_after(harvest, [service()])
+    with pytest.raises(ValueError):
+        services.duplicate_merge(pair=pair, keep=activity, user=moderator)
