@@ -57,3 +57,9 @@ class VenuePermissionPolicy(ModelPermissionPolicy):
 
 
 venue_policy = VenuePermissionPolicy(Venue)
+
+
+def is_moderator(user) -> bool:
+    """Moderators (Wagtail's Moderators group) and superusers: they look after the whole
+    directory, and what other apps bring into it."""
+    return user.is_superuser or user.groups.filter(name="Moderators").exists()

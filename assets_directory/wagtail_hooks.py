@@ -44,7 +44,7 @@ from .models import (
     SchoolHoliday,
     Venue,
 )
-from .permissions import venue_policy
+from .permissions import is_moderator, venue_policy
 from .review_queue import provider_for, queue_count, queue_sections
 from .selectors import organisation_has_active_editors
 
@@ -538,10 +538,6 @@ def acknowledge_submission(request, page):
 
 
 WAGTAIL_SUBMITTED = "submitted for moderation"
-
-
-def is_moderator(user) -> bool:
-    return user.is_superuser or user.groups.filter(name="Moderators").exists()
 
 
 @hooks.register("before_delete_snippet")

@@ -114,11 +114,13 @@ def main(argv=None) -> int:
     paths.directory.mkdir(parents=True, exist_ok=True)
     configure_environment(paths)
     django.setup()
-    from django.core.management import call_command
+    # Imported only now: they import the apps' models, which need Django set up on the
+    # bench's own database (configure_environment, django.setup).
+    from django.core.management import call_command  # after django.setup()
+    from harvest import services  # after django.setup()
+    from search import tasks  # after django.setup()
 
     call_command("migrate", verbosity=0)
-    from harvest import services
-    from search import tasks
 
     feed = paths.directory / "feed.ndjson"
     other = paths.directory / "other.ndjson"

@@ -1,10 +1,15 @@
 from django.contrib import messages
 from django.shortcuts import redirect
+from django.urls import path, reverse
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 
+from assets_directory.permissions import is_moderator
 from assets_directory.provenance import HOOK as LISTING_SOURCE_HOOK
 
 from . import provenance
+from .duplicates_views import duplicate_decide, duplicates
+from .models import DuplicatePair
 
 hooks.register(LISTING_SOURCE_HOOK, provenance.listing_source)
 
@@ -24,3 +29,32 @@ def harvested_pages_are_not_edited_here(request, page):
         "decision.",
     )
     return redirect("wagtailadmin_explore", page.get_parent().pk)
+
+
+@hooks.register("register_admin_urls")
+def register_duplicates_urls():
+    return [
+        path("harvest/duplicates/", duplicates, name="harvest_duplicates"),
+        path(
+            "harvest/duplicates/<int:pk>/decide/",
+            duplicate_decide,
+            name="harvest_duplicate_decide",
+        ),
+    ]
+
+
+@hooks.register("register_admin_menu_item")
+def register_duplicates_menu_item():
+    class DuplicatesMenuItem(MenuItem):
+        def is_shown(self, request):
+            return is_moderator(request.user)
+
+        def render_component(self, request):
+            component = super().render_component(request)
+            waiting = DuplicatePair.objects.filter(decision=DuplicatePair.Decision.PENDING)
+            component.label = f"Likely duplicates ({waiting.count()})"
+            return component
+
+    return DuplicatesMenuItem(
+        "Likely duplicates", reverse("harvest_duplicates"), icon_name="copy", order=152
+    )

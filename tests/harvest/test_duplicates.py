@@ -104,3 +104,36 @@ def test_the_kept_listing_must_be_one_of_the_pair(harvest, organisation, moderat
     (pair,) = pairs_after(harvest, [service()])
     with pytest.raises(ValueError):
         services.duplicate_merge(pair=pair, keep=activity, user=moderator)
+
+
+def test_a_moderator_sees_the_pair_side_by_side_and_keeps_one(
+    harvest, organisation, moderator, client
+):
+    local = ActivityFactory(parent=organisation, title="Chair yoga", venue=VenueFactory(
+        latitude=BALHAM_LIBRARY[0], longitude=BALHAM_LIBRARY[1]))  # fmt: skip
+    (pair,) = pairs_after(harvest, [service()], source="Merton directory")
+    client.force_login(moderator)
+    page = client.get("/admin/harvest/duplicates/").content.decode()
+    assert "Merton directory" in page and "This directory" in page
+    assert "much the same title" in page
+    response = client.post(
+        f"/admin/harvest/duplicates/{pair.pk}/decide/", {"keep": str(local.pk)}, follow=True
+    )
+    assert "Merged" in response.content.decode()
+    pair.refresh_from_db()
+    assert (pair.decision, pair.kept_id) == (DuplicatePair.Decision.MERGED, local.pk)
+
+
+def test_a_decision_naming_neither_listing_changes_nothing(
+    harvest, organisation, moderator, client
+):
+    ActivityFactory(parent=organisation, title="Chair yoga", venue=VenueFactory(
+        latitude=BALHAM_LIBRARY[0], longitude=BALHAM_LIBRARY[1]))  # fmt: skip
+    (pair,) = pairs_after(harvest, [service()])
+    client.force_login(moderator)
+    response = client.post(
+        f"/admin/harvest/duplicates/{pair.pk}/decide/", {"keep": "99999"}, follow=True
+    )
+    assert "Choose which listing to keep" in response.content.decode()
+    pair.refresh_from_db()
+    assert pair.decision == DuplicatePair.Decision.PENDING

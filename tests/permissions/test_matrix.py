@@ -96,6 +96,7 @@ from coproduction.models import (
     SurveyResponse,
 )
 from coproduction.models.people import READINESS_AREAS
+from harvest.models import DuplicatePair
 from matching.kiosk import state_seal
 from matching.models import (
     Consent,
@@ -119,6 +120,7 @@ from .world import (
     CLAIMANT_NAME,
     DOCUMENT_TITLE,
     DRAFT_TITLE,
+    DUPLICATE_REASONS,
     HIDDEN_LEADER_EMAIL,
     HIDDEN_LEADER_NAME,
     IMAGE_B_TITLE,
@@ -441,6 +443,9 @@ no_results         GET   LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY  
 no_results.csv     GET   LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
 # Evidence of gaps is kept: moderators read it and cannot delete it.
 no_results.delete  POST  LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+# Likely duplicates across harvested sources: moderators decide.
+duplicates         GET   LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+duplicate.decide   POST  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
 category.add       POST  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
 condition.add      POST  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
 concept.add        POST  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
@@ -1491,6 +1496,14 @@ ACTIONS: dict[str, Action] = {
     "no_results.csv": Action(
         lambda w: reverse("wagtailsnippets_search_zeroresultsearch:list") + "?export=csv",
         shows=lambda w: NO_RESULTS_TERMS,
+    ),
+    "duplicates": Action(
+        lambda w: reverse("harvest_duplicates"), shows=lambda w: DUPLICATE_REASONS
+    ),
+    "duplicate.decide": Action(
+        lambda w: reverse("harvest_duplicate_decide", args=[w.duplicate.pk]),
+        data=lambda w: {"keep": "apart"},
+        state=field_of(DuplicatePair, "duplicate", "decision"),
     ),
     "no_results.delete": Action(
         snippet_url("search_zeroresultsearch", "delete", "no_results"),

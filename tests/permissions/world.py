@@ -34,6 +34,7 @@ from coproduction.services import (
     readiness_submit,
     review_record,
 )
+from harvest.models import DuplicatePair
 from matching.models import FollowUp, Team, TeamMembership
 from matching.network import members_from_dicts
 from matching.services import (
@@ -81,6 +82,7 @@ DOCUMENT_TITLE = "Knitting pattern leaflet"
 REGISTRATION_NAME = "Wandle Walkers"
 REPORT_MESSAGE = "The hall has moved to Garratt Lane"
 NO_RESULTS_TERMS = "underwater basket weaving"
+DUPLICATE_REASONS = "much the same title at venues within 100 m"
 UNCLAIMED_TITLE = "Garratt Green Allotments"
 CLAIMANT_NAME = "Grace Hopper"
 ASK_TITLE = "Knitting for wellbeing in SW17"
@@ -118,6 +120,7 @@ class World:
     unclaimed: Organisation | None = None  # a live organisation with no editors
     claim: object = None  # a pending claim on it
     no_results: object = None  # a recorded search with no results
+    duplicate: object = None  # a likely duplicate pair (harvesting) waiting for a moderator
     superuser: object = None
     service_team1: object = None  # svc1 leads it
     service_team2: object = None  # svc2 is a member
@@ -234,6 +237,10 @@ def build_world() -> World:
     )
     w.report = report_submit(activity=w.activity_a, kind="wrong_details", message=REPORT_MESSAGE)
     w.no_results = ZeroResultSearch.objects.create(terms=NO_RESULTS_TERMS, outcode="SW18")
+    first, second = sorted([w.activity_a.pk, w.activity_b.pk])
+    w.duplicate = DuplicatePair.objects.create(
+        first_id=first, second_id=second, reasons=DUPLICATE_REASONS
+    )
 
     # Coproduction: A's capability profile, team 1's ask, and a partnership A has to accept ----
     profile = CapabilityProfileFactory(organisation=w.org_a)
