@@ -117,6 +117,7 @@ def main(argv=None) -> int:
     # Imported only now: they import the apps' models, which need Django set up on the
     # bench's own database (configure_environment, django.setup).
     from django.core.management import call_command  # after django.setup()
+
     from harvest import services  # after django.setup()
     from search import tasks  # after django.setup()
 
