@@ -36,7 +36,7 @@ from openreferral import ids as feed_ids
 from openreferral.selectors import TAXONOMY_NAME, directory_changed
 from search.tasks import index_enqueue
 
-from . import mapping, readers
+from . import mapping, readers, tabular
 from .duplicates import find_pairs
 from .mapping import BadRecord, OrganisationData, ServiceData, VenueData
 from .models import (
@@ -102,11 +102,17 @@ def harvest_run_fail(*, run_id: int, message: str) -> None:
 
 
 def harvest_file(*, run: HarvestRun, path: str | Path, progress=None) -> HarvestRun:
-    """Harvest a JSON or ndjson file of services. A file is taken as the whole feed: records
-    of this source that it no longer holds are flagged as gone."""
-    return harvest_items(
-        run=run, items=readers.read_json_file(path), complete=True, progress=progress
-    )
+    """Harvest a JSON or ndjson file of services, or an HSDS CSV datapackage (a folder, a
+    .zip, or its datapackage.json). A file is taken as the whole feed: records of this source
+    that it no longer holds are flagged as gone."""
+    path = Path(path)
+    if path.name == "datapackage.json":
+        items = tabular.read_datapackage(path.parent)
+    elif path.is_dir() or path.suffix.lower() == ".zip":
+        items = tabular.read_datapackage(path)
+    else:
+        items = readers.read_json_file(path)
+    return harvest_items(run=run, items=items, complete=True, progress=progress)
 
 
 def harvest_url(*, run: HarvestRun, progress=None) -> HarvestRun:
