@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 
 from assets_directory.demo.builder import SEED, DemoBuilder, DemoSummary, ensure_demo_accounts
 from coproduction.demo import ensure_demo_coproduction
+from harvest.demo import ensure_demo_harvest
 from matching.demo import ensure_demo_teams
 
 # The site's own demo account, with a published password, like every app's demo accounts.
@@ -52,6 +53,8 @@ def demo_load(
             # After the directory's accounts: its demo editor's group is in a partnership.
             *ensure_demo_coproduction(),
         ]
+        # After the accounts: the demo moderator takes one harvested record over.
+        ensure_demo_harvest()
     return site
 
 
