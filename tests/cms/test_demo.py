@@ -9,6 +9,8 @@ from wagtail.models import Page
 
 from assets_directory.models import Activity, ActivitySchedule, Organisation, Venue
 from coproduction.models import CapabilityProfile, Partnership, ServiceTeam
+from harvest.demo import DEMO_SOURCE
+from harvest.models import DuplicatePair, HarvestConflict, HarvestProblem, TermMapping
 from matching.models import Person, Team
 
 
@@ -32,12 +34,22 @@ def test_load_demo_builds_borough_and_second_run_changes_nothing(settings, direc
     output = load(organisations=12, activities=30)
     assert "12 organisations, 30 activities" in output
     assert "username 'admin', password 'common-ground-admin'" in output
-    assert Organisation.objects.count() == 12
-    assert Activity.objects.count() == 30
-    assert ActivitySchedule.objects.count() == 30
+    # The borough's own listings; the neighbouring feed's are counted below.
+    local = {"harvested_record__isnull": True}
+    assert Organisation.objects.filter(**local).count() == 12
+    assert Activity.objects.filter(**local).count() == 30
+    assert ActivitySchedule.objects.filter(activity__harvested_record__isnull=True).count() == 30
     assert Venue.objects.filter(latitude__isnull=False).count() == Venue.objects.count() > 0
-    every_activity_has_a_category = not Activity.objects.filter(categories__isnull=True).exists()
+    every_activity_has_a_category = not Activity.objects.filter(
+        categories__isnull=True, **local
+    ).exists()
     assert every_activity_has_a_category
+    # Harvesting's part: a neighbouring feed, with what a moderator has to decide.
+    assert Activity.objects.filter(harvested_record__source__name=DEMO_SOURCE).count() == 4
+    assert HarvestProblem.objects.filter(severity="skipped").exists()
+    assert TermMapping.objects.filter(category__isnull=True).count() == 1
+    assert DuplicatePair.objects.filter(decision="pending").count() == 1
+    assert HarvestConflict.objects.filter(decision="pending").count() == 1
     # Every app's part: the directory's accounts, matching's teams and people, and
     # coproduction's service teams and partnerships (on as many groups as a small borough has).
     for username in (
