@@ -157,7 +157,7 @@ def main(argv=None) -> int:
             took = time.perf_counter() - begun
             if profiler:
                 profiler.disable()
-                pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
+                pstats.Stats(profiler).sort_stats("cumtime").print_stats("harvest|bulk|search|query.py", 40)
                 marks_done.append(True)
         finally:
             tasks.index_enqueue = original

@@ -40,7 +40,10 @@ def pages_bulk_create_under(*, model, children: dict[int, Sequence[dict]]) -> di
     parents = Page.objects.in_bulk(list(children))
     content_type = ContentType.objects.get_for_model(model)
     now = timezone.now()
-    pages, own_rows, made = [], [], {}
+    # Page rows as values, not Page instances: one Page.__init__ each would cost more than the
+    # insert itself. Keys are read back by path, which is unique.
+    page_fields = [f for f in Page._meta.local_concrete_fields if not f.primary_key]
+    page_rows, paths, own_rows, made = [], [], [], {}
     for parent_pk, rows in children.items():
         parent = parents[parent_pk]
         depth = parent.depth + 1
@@ -60,35 +63,44 @@ def pages_bulk_create_under(*, model, children: dict[int, Sequence[dict]]) -> di
         for offset, row in enumerate(rows, start=1):
             title = row["title"]
             slug = f"{slugify(title)[:70] or model._meta.model_name}-{number + offset}"
-            page = Page(
-                content_type=content_type,
-                path=Page._get_path(parent.path, depth, number + offset),
-                depth=depth,
-                numchild=0,
-                title=title,
-                draft_title=title,
-                slug=slug,
-                url_path=f"{parent.url_path}{slug}/",
-                locale_id=parent.locale_id,
-                live=True,
-                has_unpublished_changes=False,
-                first_published_at=row.get("published_at") or now,
-                last_published_at=row.get("published_at") or now,
-                translation_key=uuid.uuid4(),
+            path = Page._get_path(parent.path, depth, number + offset)
+            given = {
+                "content_type_id": content_type.pk,
+                "path": path,
+                "depth": depth,
+                "numchild": 0,
+                "title": title,
+                "draft_title": title,
+                "slug": slug,
+                "url_path": f"{parent.url_path}{slug}/",
+                "locale_id": parent.locale_id,
+                "live": True,
+                "has_unpublished_changes": False,
+                "first_published_at": row.get("published_at") or now,
+                "last_published_at": row.get("published_at") or now,
+                "translation_key": uuid.uuid4(),
+            }
+            page_rows.append(
+                [given[f.attname] if f.attname in given else f.get_default() for f in page_fields]
             )
-            pages.append(page)
+            paths.append(path)
             own_rows.append(row)
-            made[parent_pk].append(page)
-    Page.objects.bulk_create(pages)
+            made[parent_pk].append(path)
+    _insert(Page, page_fields, page_rows)
+    keys = {}
+    for start in range(0, len(paths), 500):
+        keys.update(
+            Page.objects.filter(path__in=paths[start : start + 500]).values_list("path", "pk")
+        )
     # The subclass's rows from the values given and the fields' defaults, without a model
     # instance each (a page subclass's __init__ sets every one of Page's fields too).
     fields = model._meta.local_concrete_fields
     rows_out = []
-    for page, row in zip(pages, own_rows, strict=True):
+    for path, row in zip(paths, own_rows, strict=True):
         values = []
         for f in fields:
             if f.primary_key:
-                value = page.pk
+                value = keys[path]
             elif f.attname in row:
                 value = row[f.attname]
             elif f.name in row:
@@ -100,7 +112,9 @@ def pages_bulk_create_under(*, model, children: dict[int, Sequence[dict]]) -> di
     _insert(model, fields, rows_out)
     for parent_pk, rows in children.items():
         Page.objects.filter(pk=parent_pk).update(numchild=F("numchild") + len(rows))
-    return {parent_pk: [page.pk for page in made_pages] for parent_pk, made_pages in made.items()}
+    return {
+        parent_pk: [keys[path] for path in made_paths] for parent_pk, made_paths in made.items()
+    }
 
 
 def _insert(model, fields, rows: Iterable[Sequence]) -> None:
