@@ -13,6 +13,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from harvest.readers import read_json_file
 from openreferral import export
 from openreferral.serialisers import Context
 from tests.conftest import make_editor
@@ -178,6 +179,8 @@ def test_json_export_is_every_listed_service_whole_and_valid(client, borough, tm
     assert str(borough["ended"].uuid) not in ids
     # Absolute URLs on the default site, as the feed gives them.
     assert all(s["url"].startswith("http") for s in data["services"])
+    # The harvester reads it back as an export, record for record.
+    assert [item.data for item in read_json_file(output)] == data["services"]
 
 
 @pytest.mark.django_db
