@@ -13,6 +13,8 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 
+from assets_directory.permissions import is_moderator
+
 from . import export
 from .serialisers import Context
 
@@ -43,13 +45,9 @@ DOWNLOADS = {
 }
 
 
-def can_export(user) -> bool:
-    """Moderators and superusers: the same people as the review queue."""
-    return user.is_active and (user.is_superuser or user.groups.filter(name="Moderators").exists())
-
-
 def _moderators_only(request) -> None:
-    if not can_export(request.user):
+    # Moderators and superusers: the same people as the review queue.
+    if not is_moderator(request.user):
         raise PermissionDenied
 
 

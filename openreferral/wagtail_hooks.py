@@ -3,6 +3,8 @@ from django.views.decorators.http import require_GET
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
+from assets_directory.permissions import is_moderator
+
 from . import admin_views
 
 
@@ -26,7 +28,7 @@ def register_admin_urls():
 def register_export_menu_item():
     class ExportMenuItem(MenuItem):
         def is_shown(self, request):
-            return admin_views.can_export(request.user)
+            return is_moderator(request.user)
 
     return ExportMenuItem(
         "Export the directory", reverse("openreferral_export"), icon_name="download", order=900

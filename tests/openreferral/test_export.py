@@ -14,6 +14,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from harvest.readers import read_json_file
+from harvest.tabular import read_datapackage
 from openreferral import export
 from openreferral.serialisers import Context
 from tests.conftest import make_editor
@@ -159,6 +160,38 @@ def test_the_csv_directory_and_the_zip_hold_the_same_tables(borough, tmp_path, c
     assert sorted(p.name for p in (tmp_path / "tables").iterdir()) == sorted(
         ["datapackage.json", *(r["path"] for r in package["resources"])]
     )
+
+
+def without_known_differences(service: dict) -> dict:
+    """A service as the harvester's datapackage reader nests it back, for comparing: what it
+    does not read (languages, a term's `term`, which is its `code`) and the empty lists it adds
+    are left out; a service area's HSDS `description` is read as ORUK's `service_area`."""
+    service = json.loads(json.dumps(service))
+    for key in ("languages", "funding", "phones"):
+        service.pop(key, None)
+    for attribute in service["attributes"]:
+        attribute["taxonomy_term"].pop("term", None)
+    for area in service["service_areas"]:
+        if "description" in area:
+            area["service_area"] = area.pop("description")
+    for sal in service["service_at_locations"]:
+        if not sal.get("schedules"):
+            sal.pop("schedules", None)
+        for address in sal["location"]["addresses"]:
+            if not address.get("state_province"):
+                address.pop("state_province", None)
+    return service
+
+
+@pytest.mark.django_db
+def test_the_csv_export_reads_back_as_the_feeds_services(client, borough, tmp_path):
+    output = tmp_path / "hsds.zip"
+    call_command("export_openreferral", format="csv", output=str(output), stdout=io.StringIO())
+    back = [item.data for item in read_datapackage(output)]
+    services = feed_services(client)
+    assert [s["id"] for s in back] == [s["id"] for s in services]
+    for read, published in zip(back, services, strict=True):
+        assert without_known_differences(read) == without_known_differences(published)
 
 
 # JSON, ndjson and GeoJSON -------------------------------------------------------------------
