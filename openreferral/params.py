@@ -21,6 +21,9 @@ from . import ids
 DEFAULT_PER_PAGE = 50
 # A page of fully nested services is about 2 kB each: 500 keeps a page well under 1 MB.
 MAX_PER_PAGE = 500
+# minimal=true: "aim to return all services within one call". Its items are about 150 bytes
+# each, so one page holds every service of a large directory (100,000): that is its default.
+MAX_MINIMAL_PER_PAGE = 100_000
 MAX_PAGE = 1_000_000
 MAX_TEXT = 200
 # Longer than any postcode written with spaces.
@@ -59,6 +62,8 @@ class Paging:
     stream: bool = False
     # full=true: a list's items fully nested, as their item endpoint gives them.
     full: bool = False
+    # minimal=true (/services only): each item just its id and when it last changed.
+    minimal: bool = False
 
     @property
     def offset(self) -> int:
@@ -162,18 +167,32 @@ def _moment(params: QueryDict, name: str) -> datetime.datetime | None:
     return moment
 
 
-def read_paging(params: QueryDict) -> Paging:
+def read_paging(params: QueryDict, *, allows_minimal: bool = False) -> Paging:
+    """Pages, format and nesting; `allows_minimal` for the one list the OpenAPI gives
+    `minimal` (/services): elsewhere it is not read, so it cannot stretch another list's pages."""
     fmt = _value(params, "format")
     if fmt is not None and fmt.lower() not in FORMATS:
         raise BadParameter("format", "format is json or ndjson.")
+    full = _bool(params, "full")
+    minimal = allows_minimal and _bool(params, "minimal")
+    if minimal and full:
+        raise BadParameter("minimal", "Give minimal=true or full=true, not both.")
+    most = MAX_MINIMAL_PER_PAGE if minimal else MAX_PER_PAGE
     page = _whole(params, "page", low=1, high=MAX_PAGE)
-    per_page = _whole(params, "per_page", low=1, high=MAX_PER_PAGE)
+    per_page = _whole(params, "per_page", low=1, high=most)
     return Paging(
         page=page or 1,
-        per_page=per_page or DEFAULT_PER_PAGE,
+        per_page=per_page or (MAX_MINIMAL_PER_PAGE if minimal else DEFAULT_PER_PAGE),
         stream=fmt is not None and fmt.lower() == "ndjson",
-        full=_bool(params, "full"),
+        full=full,
+        minimal=minimal,
     )
+
+
+def read_full_service(params: QueryDict) -> bool:
+    """full_service=true: an organization's services each fully nested (/organizations and
+    /organizations/{id})."""
+    return _bool(params, "full_service")
 
 
 def read_filters(params: QueryDict) -> Filters:

@@ -249,6 +249,23 @@ def organisation_services(organisation: Organisation) -> list[Activity]:
     )
 
 
+def organisations_services_full(organisations: Sequence) -> dict[str, list[Activity]]:
+    """Each organisation's listed activities (by title), loaded whole as `load_activities`
+    loads them, by the organisation's path: one pass for a page of organisations."""
+    if not organisations:
+        return {}
+    under = Q()
+    for organisation in organisations:
+        under |= Q(
+            path__startswith=organisation.path, depth=len(organisation.path) // Activity.steplen + 1
+        )
+    found: dict[str, list[Activity]] = {o.path: [] for o in organisations}
+    queryset = Activity.objects.listed().filter(under).order_by("title", "pk")
+    for activity in load_activities(queryset):
+        found[activity.path[: -Activity.steplen]].append(activity)
+    return found
+
+
 # Taxonomy -----------------------------------------------------------------------------------
 
 
@@ -549,6 +566,23 @@ def brief_activities(pks: Sequence[int]) -> list[SimpleNamespace]:
             feed_organisation=organisations.get(row["path"][:-steplen]),
             venue=venues.get(row["venue_id"]),
         )
+    return [found[pk] for pk in pks if pk in found]
+
+
+# Rows read at a time for minimal lists: well inside SQLite's limit on a query's parameters.
+STAMP_CHUNK = 5_000
+
+
+def service_stamps(pks: Sequence[int]) -> list[tuple]:
+    """(pk, uuid, title, status, last_published_at) of each activity, in the order given: what
+    a minimal list shows, read as plain tuples, a chunk of keys at a time."""
+    found: dict[int, tuple] = {}
+    for start in range(0, len(pks), STAMP_CHUNK):
+        chunk = list(pks[start : start + STAMP_CHUNK])
+        rows = Activity.objects.filter(pk__in=chunk).values_list(
+            "pk", "uuid", "title", "status", "last_published_at"
+        )
+        found.update((row[0], row) for row in rows)
     return [found[pk] for pk in pks if pk in found]
 
 

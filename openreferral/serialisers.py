@@ -138,10 +138,15 @@ def organization_brief(organisation, ctx: Context) -> dict:
     )
 
 
-def organization_full(organisation, ctx: Context, services) -> dict:
+def organization_full(organisation, ctx: Context, services, *, full_service: bool = False) -> dict:
+    """An organization with its identifiers and its services: by id and name (each is whole
+    at /services/{id}), or, with `full_service`, each service whole (loaded with
+    `selectors.load_activities`)."""
     data = organization_brief(organisation, ctx)
     data["organization_identifiers"] = organization_identifiers(organisation)
-    # The organisation's services, by id and name: each is whole at /services/{id}.
+    if full_service:
+        data["services"] = [service_full(s, ctx) for s in services]
+        return data
     data["services"] = [
         {
             "id": str(s.uuid),
@@ -275,6 +280,23 @@ def service_brief(activity, ctx: Context) -> dict:
     if activity.age_max is not None and activity.age_max < 120:
         data["maximum_age"] = activity.age_max
     return compact(data)
+
+
+def service_minimal(row: tuple) -> dict:
+    """A service as minimal=true lists it, from `selectors.service_stamps`' row: its id and
+    when it last changed (`modified_date`, the OpenAPI's word, and `last_modified`, the
+    schema's), with the name and status that the list's schema requires of every item."""
+    _pk, uuid, title, status, modified = row
+    stamp = modified.isoformat() if modified else None
+    return compact(
+        {
+            "id": str(uuid),
+            "name": title,
+            "status": STATUSES.get(status, "active"),
+            "modified_date": stamp,
+            "last_modified": stamp,
+        }
+    )
 
 
 def schedules(activity, *, service_at_location_id: str | None = None) -> list[dict]:

@@ -14,7 +14,7 @@ import orjson
 from django.http import HttpResponse, StreamingHttpResponse
 
 from . import selectors, serialisers
-from .params import BadParameter, read_filters, read_paging
+from .params import BadParameter, read_filters, read_full_service, read_paging
 from .serialisers import Context
 
 logger = logging.getLogger(__name__)
@@ -79,20 +79,26 @@ def _page(selection: selectors.Selection, paging, serialise) -> HttpResponse:
     )
 
 
-def _stream(selection: selectors.Selection, serialise) -> StreamingHttpResponse:
+def _stream(
+    selection: selectors.Selection, serialise, *, chunk: int = selectors.STREAM_CHUNK
+) -> StreamingHttpResponse:
     """Every record, one JSON object a line, loaded a chunk at a time."""
 
     def lines():
-        for pks in selection.chunks():
+        for pks in selection.chunks(chunk):
             for item in serialise(pks):
                 yield orjson.dumps(item) + b"\n"
 
     return StreamingHttpResponse(lines(), content_type="application/x-ndjson")
 
 
-def _list(request, select, serialise, *, full_serialise=None):
-    paging = read_paging(request.GET)
+def _list(request, select, serialise, *, full_serialise=None, minimal_serialise=None):
+    paging = read_paging(request.GET, allows_minimal=minimal_serialise is not None)
     selection = select(read_filters(request.GET))
+    if paging.minimal:
+        if paging.stream:
+            return _stream(selection, minimal_serialise, chunk=selectors.STAMP_CHUNK)
+        return _page(selection, paging, minimal_serialise)
     if paging.stream:
         return _stream(selection, full_serialise or serialise)
     if paging.full and full_serialise is not None:
@@ -122,7 +128,11 @@ def service_list(request):
     def full(pks):
         return [serialisers.service_full(a, ctx) for a in selectors.load_activities(pks)]
 
-    return _list(request, selectors.services, brief, full_serialise=full)
+    def minimal(pks):
+        # Plain rows, never page objects: this page may hold every service.
+        return [serialisers.service_minimal(row) for row in selectors.service_stamps(pks)]
+
+    return _list(request, selectors.services, brief, full_serialise=full, minimal_serialise=minimal)
 
 
 @feed_view
@@ -164,8 +174,20 @@ def service_at_location_detail(request, id):
 def organization_list(request):
     ctx = Context(request)
 
+    full_service = read_full_service(request.GET)
+
     def brief(pks):
-        return [serialisers.organization_brief(o, ctx) for o in selectors.organisations_by_pk(pks)]
+        organisations = selectors.organisations_by_pk(pks)
+        if not full_service:
+            return [serialisers.organization_brief(o, ctx) for o in organisations]
+        services = selectors.organisations_services_full(organisations)
+        return [
+            {
+                **serialisers.organization_brief(o, ctx),
+                "services": [serialisers.service_full(s, ctx) for s in services[o.path]],
+            }
+            for o in organisations
+        ]
 
     return _list(request, selectors.organisations, brief)
 
@@ -175,6 +197,13 @@ def organization_detail(request, id):
     organisation = selectors.organisation_by_id(id)
     if organisation is None:
         return _not_found("organization")
+    if read_full_service(request.GET):
+        services = selectors.organisations_services_full([organisation])[organisation.path]
+        return _json(
+            serialisers.organization_full(
+                organisation, Context(request), services, full_service=True
+            )
+        )
     services = selectors.organisation_services(organisation)
     return _json(serialisers.organization_full(organisation, Context(request), services))
 

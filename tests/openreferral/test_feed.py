@@ -312,6 +312,10 @@ BAD = [
     ("/service_at_locations", {"postcode": "SW18 4DJ", "proximity": "99999999"}),
     ("/taxonomy_terms", {"top_only": "maybe"}),
     ("/taxonomy_terms", {"parent_id": "x"}),
+    ("/services", {"minimal": "yes"}),
+    ("/services", {"minimal": "true", "per_page": "100001"}),
+    ("/services", {"full": "true", "minimal": "true"}),
+    ("/organizations", {"full_service": "1"}),
 ]
 
 
@@ -419,12 +423,72 @@ def test_full_true_nests_each_item_as_its_endpoint_does(client, borough, path):
         assert item == get(client, LISTS[path].replace("{id}", item["id"])).json()
 
 
+@pytest.mark.django_db
+def test_minimal_lists_every_service_by_id_and_modified_date_in_one_page(client, borough):
+    data = get(client, "/services", minimal="true").json()
+    assert_valid("/services", data)
+    assert data["total_pages"] == 1
+    assert data["size"] == data["total_items"] == len(borough["activities"])
+    full = {s["id"]: s for s in get(client, "/services", per_page=500).json()["contents"]}
+    assert {item["id"] for item in data["contents"]} == set(full)
+    for item in data["contents"]:
+        # Just the id and the date, with the name and status the list's schema requires.
+        assert set(item) == {"id", "name", "status", "modified_date", "last_modified"}
+        assert item["modified_date"] == item["last_modified"] == full[item["id"]]["last_modified"]
+
+
+@pytest.mark.django_db
+def test_minimal_keeps_the_filters_pages_and_ndjson(client, borough):
+    walks = uuids(named(borough, "Health walk"))
+    data = get(client, "/services", minimal="true", search="walk", per_page=3).json()
+    assert_valid("/services", data)
+    assert data["total_items"] == len(walks)
+    assert data["size"] == 3
+    assert {i["id"] for i in data["contents"]} <= walks
+    response = get(client, "/services", minimal="true", format="ndjson")
+    records = [json.loads(line) for line in b"".join(response.streaming_content).splitlines()]
+    assert {r["id"] for r in records} == uuids(borough["activities"])
+    assert all(
+        set(r) == {"id", "name", "status", "modified_date", "last_modified"} for r in records
+    )
+    # minimal belongs to /services: another list's pages stay at most 500.
+    assert get(client, "/organizations", minimal="true", per_page=501).status_code == 400
+
+
+@pytest.mark.django_db
+def test_full_service_nests_each_of_an_organizations_services_whole(client, borough):
+    choirs = borough["choirs"]
+    brief = get(client, f"/organizations/{choirs.uuid}").json()
+    data = get(client, f"/organizations/{choirs.uuid}", full_service="true").json()
+    assert_valid("/organizations/{id}", data)
+    assert [s["id"] for s in data["services"]] == [s["id"] for s in brief["services"]]
+    assert len(data["services"]) == 8
+    for service in data["services"]:
+        assert_valid("/services/{id}", service)
+        assert service == get(client, f"/services/{service['id']}").json()
+    assert get(client, f"/organizations/{choirs.uuid}", full_service="false").json() == brief
+
+
+@pytest.mark.django_db
+def test_full_service_on_the_organization_list_nests_each_ones_services(client, borough):
+    data = get(client, "/organizations", full_service="true", per_page=500).json()
+    assert_valid("/organizations", data)
+    listed = uuids(borough["activities"])
+    nested = [s for org in data["contents"] for s in org["services"]]
+    assert {s["id"] for s in nested} == listed
+    for org in data["contents"]:
+        for service in org["services"]:
+            assert service["organization_id"] == org["id"]
+    assert all("services" not in org for org in get(client, "/organizations").json()["contents"])
+
+
 # fmt: off
 HOSTILE_VALUES = ["", " ", "-1", "0x10", "1e400", "９", "null", "[]", "{}", "%", "\\", "'", '"',
                   "<b>", "𝕏", "\u202e", "a" * 3000, "1;2", "SW18\t4DJ", "../..", "true\n"]
 PARAMETERS = ["search", "page", "per_page", "format", "taxonomy_term_id", "taxonomy_id",
               "organization_id", "modified_after", "postcode", "proximity", "minimum_age",
-              "maximum_age", "day", "start_time", "end_time", "full", "top_only", "parent_id"]
+              "maximum_age", "day", "start_time", "end_time", "full", "top_only", "parent_id",
+              "minimal", "full_service"]
 # fmt: on
 
 

@@ -494,6 +494,11 @@ oruk.taxonomies    GET   ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW 
 oruk.taxonomy      GET   ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW
 oruk.terms         GET   ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW
 oruk.term          GET   ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW
+# Its exports, in the admin (Reports, "Export the directory"): the page and a download, for
+# moderators and administrators only. The download holds what the feed lists, no drafts.
+oruk.export        GET   LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+oruk.export_json   GET   LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+oruk.export_csv    GET   LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
 """
 
 ANSWERS = ("ALLOW", "LOGIN", "DENY", "HIDDEN", "ABSENT", "NOOP")
@@ -1675,6 +1680,14 @@ ACTIONS: dict[str, Action] = {
         ),
         shows=lambda w: oruk_ids.term_id(w.activity_a.categories.first().pk),
     ),
+    "oruk.export": Action(
+        lambda w: reverse("openreferral_export"), shows=lambda w: "Export the directory"
+    ),
+    "oruk.export_json": Action(
+        lambda w: reverse("openreferral_export_download", args=["json"]),
+        shows=lambda w: str(w.activity_a.uuid),
+    ),
+    "oruk.export_csv": Action(lambda w: reverse("openreferral_export_download", args=["csv"])),
 }
 
 
