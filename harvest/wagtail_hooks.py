@@ -4,12 +4,13 @@ from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
+from assets_directory.models import Venue
 from assets_directory.permissions import is_moderator
 from assets_directory.provenance import HOOK as LISTING_SOURCE_HOOK
 
 from . import provenance
 from .duplicates_views import duplicate_decide, duplicates
-from .models import DuplicatePair
+from .models import DuplicatePair, HarvestedRecord
 
 hooks.register(LISTING_SOURCE_HOOK, provenance.listing_source)
 
@@ -58,3 +59,19 @@ def register_duplicates_menu_item():
     return DuplicatesMenuItem(
         "Likely duplicates", reverse("harvest_duplicates"), icon_name="copy", order=152
     )
+
+
+@hooks.register("before_edit_snippet")
+def harvested_venues_are_not_edited_here(request, instance):
+    """As for pages: a harvested venue belongs to its source until a moderator takes it over."""
+    if not isinstance(instance, Venue):
+        return None
+    record = HarvestedRecord.objects.filter(venue=instance).select_related("source").first()
+    if record is None or record.taken_over_at is not None:
+        return None
+    messages.warning(
+        request,
+        f"“{instance.name}” comes from {record.source.name}, which keeps it up to date: changes "
+        "made here would be lost at the next harvest.",
+    )
+    return redirect("wagtailsnippets_assets_directory_venue:list")

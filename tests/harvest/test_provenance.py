@@ -54,3 +54,13 @@ def test_a_taken_over_listing_says_it_is_now_kept_here(client, harvested):
     HarvestedRecord.objects.filter(page_id=harvested.pk).update(taken_over_at=timezone.now())
     text = client.get(harvested.url).content.decode()
     assert "this copy is now kept here" in text
+
+
+def test_a_harvested_venue_is_not_edited_here_until_taken_over(client, moderator, harvested):
+    venue = harvested.venue
+    client.force_login(moderator)
+    response = client.get(f"/admin/snippets/assets_directory/venue/edit/{venue.pk}/", follow=True)
+    assert "comes from Merton directory" in response.content.decode()
+    HarvestedRecord.objects.filter(venue=venue).update(taken_over_at=timezone.now())
+    response = client.get(f"/admin/snippets/assets_directory/venue/edit/{venue.pk}/")
+    assert response.status_code == 200
