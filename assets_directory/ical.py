@@ -151,8 +151,11 @@ def _activity_events(activity, *, holidays: Holidays, now: datetime.datetime, or
             now=now,
         )
         if event is not None:
-            if activity.venue_id and activity.venue.has_point:
-                event.add("geo", (activity.venue.latitude, activity.venue.longitude))
+            # A private venue's calendar entry has no point: an outward code's centre in a
+            # calendar app would look like the place itself.
+            where = activity.venue.public_location() if activity.venue_id else None
+            if where is not None and where.has_point and not where.approximate:
+                event.add("geo", (where.latitude, where.longitude))
             if activity.last_published_at:
                 event.add("last-modified", activity.last_published_at)
             events.append(event)
@@ -277,8 +280,8 @@ def _description(activity, rule, *, organisation, location: str, url: str) -> st
 
 def _location(activity) -> str:
     if activity.venue_id:
-        venue = activity.venue
-        return ", ".join(_one_line(part) for part in [venue.name, *venue.address_lines])
+        where = activity.venue.public_location()
+        return ", ".join(_one_line(part) for part in [where.name, *where.address_lines])
     return activity.get_delivery_display()
 
 

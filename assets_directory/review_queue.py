@@ -234,6 +234,7 @@ class VenuesProvider:
             rows = [
                 ("Name", venue.name),
                 ("Address", ", ".join(venue.address_lines)),
+                ("Address kept private", "Yes" if venue.is_private else "No"),
                 (
                     "Point on the map",
                     f"{venue.latitude:.5f}, {venue.longitude:.5f}" if venue.has_point else "",

@@ -129,7 +129,7 @@ register_permission_policy(Venue, venue_policy)
 class VenueViewSet(SnippetViewSet):
     model = Venue
     icon = "site"
-    list_display = ["name", "postcode", "town", "organisation"]
+    list_display = ["name", "postcode", "town", "is_private", "organisation"]
     search_fields = ["name", "postcode", "town"]
     edit_handler = VENUE_EDIT_HANDLER
     index_view_class = VenueIndexView

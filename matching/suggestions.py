@@ -29,7 +29,7 @@ organisation_names = organisation_titles
 def activity_where(activity: Activity) -> str:
     venue = activity.venue
     if activity.delivery == Activity.Delivery.IN_PERSON and venue is not None:
-        return ", ".join([venue.name, *venue.address_lines])
+        return venue.public_location().label
     return DELIVERY_WHERE.get(activity.delivery, activity.get_delivery_display())
 
 
@@ -56,15 +56,20 @@ class Card:
     def point(self) -> dict | None:
         venue = self.activity.venue
         in_person = self.activity.delivery == Activity.Delivery.IN_PERSON
-        if not in_person or venue is None or not venue.has_point:
+        if not in_person or venue is None:
+            return None
+        # A private venue is pinned at the centre of its outward code (or not at all).
+        where = venue.public_location()
+        if not where.has_point:
             return None
         return {
             "number": self.number,
             "id": self.activity.pk,
             "title": self.activity.title,
             "url": self.activity.url or "",
-            "lat": venue.latitude,
-            "lng": venue.longitude,
+            "lat": where.latitude,
+            "lng": where.longitude,
+            "approximate": where.approximate,
         }
 
 

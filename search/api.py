@@ -45,6 +45,8 @@ def hit_json(hit: SearchHit) -> dict:
         "snippet": hit.snippet,
         "lat": hit.lat,
         "lng": hit.lng,
+        # A private venue's point is the centre of its outward code (lat and lng above).
+        "approximate": hit.approximate,
         "distance_m": round(hit.distance_m) if hit.distance_m is not None else None,
         # orjson writes datetimes in ISO 8601 itself, with the offset, as isoformat() would.
         "next_session": hit.next_session,

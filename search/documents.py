@@ -141,9 +141,23 @@ class DocumentContext:
         if not missing:
             return
         for row in Venue.objects.filter(pk__in=missing).values(
-            "pk", "name", "postcode", "latitude", "longitude"
+            "pk", "name", "postcode", "latitude", "longitude", "is_private"
         ):
             row["access"] = []
+            if row["is_private"]:
+                # What the public may see of it, by the directory's one rule: its outward
+                # code for its name and postcode, that code's centre for its point.
+                shown = Venue(
+                    name=row["name"],
+                    postcode=row["postcode"],
+                    latitude=row["latitude"],
+                    longitude=row["longitude"],
+                    is_private=True,
+                ).public_location()
+                row["name"], row["postcode"] = shown.name, shown.postcode
+                row["approximate_point"] = (
+                    [shown.latitude, shown.longitude] if shown.has_point else []
+                )
             self.venues[row["pk"]] = row
         through = Venue.accessibility.through
         for venue_id, slug in through.objects.filter(venue_id__in=missing).values_list(
@@ -279,6 +293,7 @@ def _document(row, *, category_ids, conditions, tags, sessions, context: Documen
         "venue": venue["name"] if venue else "",
         "postcode": venue["postcode"] if venue else "",
         "schedule": schedule,
+        "approximate_point": venue.get("approximate_point") if has_point else None,
     }
 
 

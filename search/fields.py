@@ -108,6 +108,10 @@ FIELDS: tuple[Field, ...] = (
     Field("organisation_id", Kind.KEYWORD, in_hits=True),
     Field("postcode", Kind.STORED),
     Field("schedule", Kind.STORED, in_hits=True),
+    # A venue whose address is private (Venue.is_private): the point shown in its place, the
+    # centre of its outward code ([lat, lng], or [] for none); None for any other. `lat` and
+    # `lng` keep the venue's own point, for searches by distance, and never leave the index.
+    Field("approximate_point", Kind.STORED, in_hits=True),
 )
 
 BY_NAME: dict[str, Field] = {field.name: field for field in FIELDS}

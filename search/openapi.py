@@ -105,6 +105,11 @@ HIT = {
         },
         "lat": {"type": ["number", "null"]},
         "lng": {"type": ["number", "null"]},
+        "approximate": {
+            "type": "boolean",
+            "description": "The venue's address is private: lat and lng are the centre of its "
+                           "outward code (e.g. SW15), and venue names only that code.",
+        },
         "distance_m": {"type": ["integer", "null"]},
         "next_session": {"type": ["string", "null"], "format": "date-time"},
         "cost": {"type": "string", "enum": ["free", "pay_what_you_can", "paid"]},

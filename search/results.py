@@ -40,6 +40,8 @@ class SearchHit:
     next_session: datetime.datetime | None = None
     # The organisation that runs it (its page id); None when the document names none.
     organisation_id: int | None = None
+    # At a private venue: lat and lng are the centre of its outward code, not its own point.
+    approximate: bool = False
     # The schedule as JSON with sorted keys: what its next session is cached under.
     schedule_key: bytes = field(default=b"", repr=False, compare=False)
 
@@ -61,6 +63,12 @@ class SearchHit:
     ) -> SearchHit:
         """A hit from the stored fields of a search document (see search.documents)."""
         has_point = bool(data.get("has_point")) and data.get("lat") is not None
+        lat, lng = data.get("lat"), data.get("lng")
+        approximate_point = data.get("approximate_point")
+        if approximate_point is not None:
+            # A private venue: its own point is searched by, never shown (see search.fields).
+            lat, lng = approximate_point if approximate_point else (None, None)
+        shown = has_point and lat is not None
         return cls(
             id=int(data["id"]),
             title=data.get("title") or "",
@@ -69,8 +77,8 @@ class SearchHit:
             summary=data.get("summary") or "",
             score=score,
             snippet=snippet,
-            lat=data.get("lat") if has_point else None,
-            lng=data.get("lng") if has_point else None,
+            lat=lat if shown else None,
+            lng=lng if shown else None,
             distance_m=distance_m,
             cost=data.get("cost") or "",
             cost_amount=data.get("cost_amount"),
@@ -85,6 +93,7 @@ class SearchHit:
             age_max=int(data["age_max"]) if data.get("age_max") is not None else 120,
             venue=data.get("venue") or "",
             area_wide=not has_point,
+            approximate=shown and approximate_point is not None,
             schedule=list(data.get("schedule") or []),
             organisation_id=_whole_number(data.get("organisation_id")),
         )

@@ -16,6 +16,7 @@ from django.utils import timezone
 from assets_directory import scheduling
 from assets_directory.models import Activity
 from assets_directory.selectors import Listing, holiday_ranges
+from common.geo import haversine_m
 
 from . import concepts, spelling
 from .backends import SearchBackendError, get_backend
@@ -81,6 +82,7 @@ def search_directory(query: DirectoryQuery) -> SearchResults:
         if by_words < FEW_RESULTS:
             results = closer_spelling(backend, query, results, by_words)
     if results.hits:
+        measure_to_shown_points(results.hits, query=query)
         add_next_sessions(results.hits, now=timezone.now(), query=query)
     return results
 
@@ -88,7 +90,27 @@ def search_directory(query: DirectoryQuery) -> SearchResults:
 def search_places(query: DirectoryQuery) -> SearchResults:
     """Run a validated query for where activities are (their points and organisations), as
     callers that place groups on a map need: no next sessions, no spelling suggestions."""
-    return get_backend().search(query)
+    results = get_backend().search(query)
+    measure_to_shown_points(results.hits, query=query)
+    return results
+
+
+def measure_to_shown_points(hits: list[SearchHit], *, query: DirectoryQuery) -> None:
+    """Measure each hit at a private venue from the point it shows (its outward code's
+    centre), in place: the venue's own point finds it within a radius and orders it by
+    distance, but a distance measured to it, from wherever one chose to search, would give it
+    away."""
+    if query.near is None:
+        return
+    for i, hit in enumerate(hits):
+        # A hit with a distance but no point shown: a private venue whose outward code has
+        # no known centre. It is measured from nowhere.
+        if hit.distance_m is None or not (hit.approximate or hit.lat is None):
+            continue
+        distance = None
+        if hit.lat is not None:
+            distance = haversine_m(query.near.lat, query.near.lng, hit.lat, hit.lng)
+        hits[i] = hit.copy(distance_m=distance)
 
 
 def closer_spelling(

@@ -1,4 +1,5 @@
 import uuid
+from dataclasses import dataclass
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -8,6 +9,85 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.search import index
 
 from ..geocoding import GeocodingError, geocode, normalise_postcode
+
+# What the public sees of a private venue, in place of its name and address.
+PRIVATE_ADDRESS = "Private address"
+PRIVATE_ADDRESS_NOTE = "The address is given on request: contact the group to ask."
+
+
+@dataclass(frozen=True)
+class PublicLocation:
+    """What the public may see of a venue: on its pages, in search, on maps, in calendar files
+    and in the Open Referral feed. A private venue shows only its outward code, and a point at
+    that code's centre (or none), never its name, street, full postcode or exact point."""
+
+    name: str
+    address_1: str
+    address_2: str
+    town: str
+    postcode: str
+    latitude: float | None
+    longitude: float | None
+    # Free text a group writes ("ring the bell at number 12") can give the place away.
+    accessibility_notes: str = ""
+    private: bool = False
+
+    @property
+    def address_lines(self) -> tuple[str, ...]:
+        """The address under the name; none for a private venue, whose name says it all."""
+        if self.private:
+            return ()
+        return tuple(
+            line for line in (self.address_1, self.address_2, self.town, self.postcode) if line
+        )
+
+    @property
+    def has_point(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+    @property
+    def approximate(self) -> bool:
+        """The point is the centre of the outward code, not the venue's own."""
+        return self.private and self.has_point
+
+    @property
+    def note(self) -> str:
+        """What to say in place of the address: "" when it is shown."""
+        return PRIVATE_ADDRESS_NOTE if self.private else ""
+
+    @property
+    def label(self) -> str:
+        """One line: "St Mary's Hall, 1 Church Road, Putney, SW15 1AA" or
+        "Private address in SW15"."""
+        if self.private:
+            return self.name
+        return ", ".join([self.name, *self.address_lines])
+
+    @property
+    def short_label(self) -> str:
+        """The name and postcode: "St Mary's Hall, SW15 1AA" or "Private address in SW15"."""
+        if self.private or not self.postcode:
+            return self.name
+        return f"{self.name}, {self.postcode}"
+
+
+def outward_code(postcode: str) -> str:
+    """The first half of a postcode ("SW15" of "SW15 1AA"), or "" when it is not one."""
+    try:
+        return normalise_postcode(postcode)[0]
+    except GeocodingError:
+        return ""
+
+
+def outward_code_point(outcode: str) -> tuple[float, float] | None:
+    """The centre of an outward code, from the configured geocoder, or None when unknown."""
+    if not outcode:
+        return None
+    try:
+        found = geocode(outcode)
+    except GeocodingError:
+        return None
+    return found.latitude, found.longitude
 
 
 class Venue(index.Indexed, models.Model):
@@ -29,6 +109,16 @@ class Venue(index.Indexed, models.Model):
     )
     longitude = models.FloatField(
         null=True, blank=True, validators=[MinValueValidator(-180), MaxValueValidator(180)]
+    )
+    # The exact address and point stay stored, so a search by distance still finds the venue;
+    # only what is shown changes (see public_location).
+    is_private = models.BooleanField(
+        "Keep the address private",
+        default=False,
+        help_text=(
+            "For a home or a refuge: the site and the Open Referral feed show only the first "
+            "half of the postcode (such as SW15), and searches by distance still find it."
+        ),
     )
     accessibility = models.ManyToManyField(
         "assets_directory.AccessibilityFeature", blank=True, related_name="venues"
@@ -62,6 +152,7 @@ class Venue(index.Indexed, models.Model):
                 FieldPanel("address_2"),
                 FieldPanel("town"),
                 FieldPanel("postcode"),
+                FieldPanel("is_private"),
             ],
             heading="Address",
         ),
@@ -94,6 +185,38 @@ class Venue(index.Indexed, models.Model):
     @property
     def has_point(self):
         return self.latitude is not None and self.longitude is not None
+
+    @property
+    def outward_code(self) -> str:
+        return outward_code(self.postcode)
+
+    def public_location(self) -> PublicLocation:
+        """What the public may see of this venue: the one rule every page, map, calendar file,
+        search document and feed record follows. Not cached: an edit shows at once."""
+        if not self.is_private:
+            return PublicLocation(
+                name=self.name,
+                address_1=self.address_1,
+                address_2=self.address_2,
+                town=self.town,
+                postcode=self.postcode,
+                latitude=self.latitude,
+                longitude=self.longitude,
+                accessibility_notes=self.accessibility_notes.strip(),
+            )
+        outcode = self.outward_code
+        point = outward_code_point(outcode) if self.has_point else None
+        return PublicLocation(
+            name=f"{PRIVATE_ADDRESS} in {outcode}" if outcode else PRIVATE_ADDRESS,
+            # Address fields that must hold something (the Open Referral feed's) say why not.
+            address_1=PRIVATE_ADDRESS,
+            address_2="",
+            town="",
+            postcode=outcode,
+            latitude=point[0] if point else None,
+            longitude=point[1] if point else None,
+            private=True,
+        )
 
     def clean(self):
         errors = {}

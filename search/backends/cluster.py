@@ -870,6 +870,7 @@ class ClusterSearchBackend(BaseSearchBackend):
             "id": source.get("id", raw.get("_id")),
             "url": payload.get("url"),
             "schedule": payload.get("schedule"),
+            "approximate_point": payload.get("approximate_point"),
             "has_point": has_point,
             "lat": lat,
             "lng": lng,

@@ -11,7 +11,9 @@
   el.hidden = false;
   var caption = document.getElementById("activity-map-caption");
   if (caption) { caption.hidden = false; }
-  var map = window.commonGroundMap(el).setView([lat, lng], 15);
+  // A private venue is shown at the centre of its outward code: a district, not a street.
+  var approximate = el.dataset.approximate === "true";
+  var map = window.commonGroundMap(el).setView([lat, lng], approximate ? 13 : 15);
   var name = el.dataset.name || "Venue";
   // The venue's name is the group's own text: it reaches the map as text nodes, never as HTML.
   var marker = L.marker([lat, lng], { alt: name, title: name }).addTo(map);

@@ -85,6 +85,8 @@
         popup.appendChild(link);
         if (p.organisation) { popup.appendChild(text("p", p.organisation, "map-popup__org")); }
         if (p.venue) { popup.appendChild(text("p", p.venue, "map-popup__venue")); }
+        // A private venue is pinned at the centre of its outward code, not at the address.
+        if (p.approximate) { popup.appendChild(text("p", "Approximate area", "map-popup__venue")); }
         var marker = L.marker(ll, { alt: p.title, title: p.title }).bindPopup(popup);
         marker.on("click", function () {
           var item = document.getElementById("result-" + p.id);

@@ -34,7 +34,8 @@
   points.forEach(function (p) {
     var together = atPoint[p.lat + "," + p.lng];
     var shift = (together.indexOf(p) - (together.length - 1) / 2) * (SIZE + 2);
-    var label = p.number + ". " + p.title;
+    // A private venue is pinned at the centre of its outward code: say so.
+    var label = p.number + ". " + p.title + (p.approximate ? " (approximate area)" : "");
     // A numbered marker: the number is the link between the map and the list. Leaflet puts an
     // element given as html into the icon as it is; a string would be parsed as HTML.
     var number = document.createElement("span");
