@@ -194,16 +194,20 @@ def taxonomy_term(category) -> dict:
 
 def location(venue) -> dict:
     location_id = str(venue.uuid)
+    # What the public may see of the venue (Venue.public_location): a private one (a home, a
+    # refuge) gives only its outward code, no point, and says the address is given on request.
+    where = venue.public_location()
     address = compact(
         {
             "id": ids.derived("address", location_id),
             "location_id": location_id,
-            "address_1": venue.address_1,
-            "address_2": venue.address_2 or None,
-            "city": venue.town,
+            # Required, and a string: a private venue's is "Private address".
+            "address_1": where.address_1,
+            "address_2": where.address_2 or None,
+            "city": where.town,
             # England has no states or provinces; the field is required, so it is empty.
             "state_province": "",
-            "postal_code": venue.postcode,
+            "postal_code": where.postcode,
             "country": "GB",
             "address_type": "physical",
         }
@@ -219,22 +223,24 @@ def location(venue) -> dict:
         )
         for feature in venue.accessibility.all()
     ]
-    if venue.accessibility_notes.strip():
+    if where.accessibility_notes:
         accessibility.append(
             {
                 "id": ids.derived("accessibility", location_id, "notes"),
                 "location_id": location_id,
                 "description": "Notes",
-                "details": venue.accessibility_notes.strip(),
+                "details": where.accessibility_notes,
             }
         )
     return compact(
         {
             "id": location_id,
             "location_type": "physical",
-            "name": venue.name,
-            "latitude": venue.latitude,
-            "longitude": venue.longitude,
+            "name": where.name,
+            "description": where.note or None,
+            # Not even the outward code's centre: a harvester would take it for the place.
+            "latitude": None if where.private else where.latitude,
+            "longitude": None if where.private else where.longitude,
             "addresses": [address],
             "accessibility": accessibility,
         }
