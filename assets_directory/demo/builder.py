@@ -102,7 +102,13 @@ class DemoBuilder:
             organisations = self._organisations(index)
             summary.organisations = len(organisations)
             detailed = min(self.n_activities, self.DETAILED_LIMIT)
+            # One group meets at a private address (counted among the activities asked for).
+            private = self._private_group(organisations) if detailed > 1 else None
+            if private is not None:
+                summary.venues += 1
+                detailed -= 1
             summary.activities = self._activities(organisations, venues, detailed)
+            summary.activities += private is not None
             # Drawn from a seed of their own: the rest of the borough is as it always was.
             summary.photos = add_demo_photos([o for o, _, _ in organisations], seed=self.seed)
         # Bulk batches commit one by one, so a benchmark load does not hold one huge transaction.
@@ -152,6 +158,67 @@ class DemoBuilder:
                 venue.accessibility.set([self.features[f] for f in features if f in self.features])
                 venues.append((venue, place))
         return venues
+
+    def _private_group(self, organisations):
+        """A survivors' peer group that meets at a refuge, whose address is kept private, run
+        by the first mental health organisation (None in a borough without one).
+
+        Made without drawing from the seed, so the rest of the borough is as it always was."""
+        found = next(
+            ((o, place) for o, theme, place in organisations if theme["kind"] == "mental_health"),
+            None,
+        )
+        if found is None:
+            return None
+        organisation, place = found
+        outcode = dict(content.NEIGHBOURHOODS)[place]
+        centre = geocode(outcode)
+        venue = Venue.objects.create(
+            name=f"{place} women's refuge",
+            address_1="7 Fairfield Close",
+            town="London",
+            postcode=f"{outcode} 9XJ",
+            latitude=round(centre.latitude + 0.004, 6),
+            longitude=round(centre.longitude - 0.006, 6),
+            is_private=True,
+            accessibility_notes="Buzz at the blue gate on Fairfield Close.",
+        )
+        venue.accessibility.set([self.features[f] for f in ["step-free"] if f in self.features])
+        title = "Survivors' peer support group"
+        activity = Activity(
+            title=title,
+            slug=slugify(title),
+            summary="A safe, confidential group for women who have lived with domestic abuse.",
+            description=(
+                "<p>Meet other women who understand, with a trained peer supporter. The group "
+                "meets somewhere safe: we tell you where when you get in touch.</p>"
+            ),
+            venue=venue,
+            delivery="in_person",
+            cost="free",
+            booking="booking",
+            how_to_join="Call or e-mail us: we will have a chat first and tell you where we meet.",
+            who_for="Women",
+            **{k: v for k, v in content.audience_fields("Women").items() if k != "conditions"},
+            contact_name="Amira",
+            contact_email=f"amira@{organisation.slug}.example.org",
+            contact_phone=organisation.phone,
+            status=Activity.Status.RUNNING,
+            last_reviewed=self.today,
+        )
+        organisation.add_child(instance=activity)
+        activity.categories.set(
+            [self.categories[s] for s in ["peer-support"] if s in self.categories]
+        )
+        activity.save()
+        ActivitySchedule.objects.create(
+            activity=activity,
+            frequency=ActivitySchedule.Frequency.WEEKLY,
+            weekdays="wed",
+            start_time=datetime.time(10, 30),
+            end_time=datetime.time(12, 0),
+        )
+        return activity
 
     def _organisations(self, index):
         organisations, seen = [], set()

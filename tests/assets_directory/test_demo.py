@@ -54,3 +54,23 @@ def test_some_demo_activities_have_a_drawn_photo_described_in_their_own_collecti
         activity.full_clean()
     page = client.get(photographed[0].url).content.decode()
     assert f'alt="{photographed[0].photo_alt}"' in page
+
+
+@pytest.mark.django_db
+def test_the_demo_has_one_group_at_a_private_address_counted_among_the_activities(directory):
+    # Seven organisations: the seventh theme is the first mental health one, which runs it.
+    summary = DemoBuilder(seed=7, organisations=7, activities=12).build()
+    assert summary.activities == Activity.objects.count() == 12
+    (refuge,) = Venue.objects.filter(is_private=True)
+    (group,) = refuge.activities.all()
+    assert group.live and group.schedules.exists()
+    assert refuge.public_location().name == f"Private address in {refuge.outward_code}"
+    first = (refuge.name, refuge.postcode, refuge.latitude, group.title, group.get_parent().title)
+    Page.objects.filter(depth__gt=3).delete()
+    Venue.objects.all().delete()
+    DemoBuilder(seed=7, organisations=7, activities=12).build()
+    again = Venue.objects.get(is_private=True)
+    group = again.activities.get()
+    assert (again.name, again.postcode, again.latitude, group.title, group.get_parent().title) == (
+        first
+    )
