@@ -11,6 +11,10 @@ from assets_directory.geocoding import geocode
 from assets_directory.models import Activity, Venue
 from assets_directory.wagtail_hooks import VENUE_EDIT_HANDLER
 from matching.suggestions import activity_where
+from search.documents import documents_for
+from search.query import DirectoryQuery, GeoPoint
+from search.results import SearchHit
+from search.selectors import measure_to_shown_points
 from search.services import index_rebuild
 from tests.factories import ActivityFactory, ActivityScheduleFactory, VenueFactory
 
@@ -226,10 +230,22 @@ def test_making_a_venue_private_reaches_the_index_when_it_is_saved(
 def test_the_exact_point_never_leaves_the_index_for_a_hit(indexed):
     # The search document keeps the venue's own point, for distance; only the payload a hit
     # is made from says which point to show.
-    from search.documents import documents_for
-
     (document,) = documents_for([indexed.pk])
     assert (document["lat"], document["lng"]) == REFUGE
     assert document["venue"] == "Private address in SW18" and document["postcode"] == "SW18"
     assert document["approximate_point"] == list(sw18_centre())
     assert not re.search(r"Acacia", str({k: v for k, v in document.items() if k != "id"}))
+
+
+def test_a_hit_shown_without_a_point_has_no_distance_and_an_approximate_one_is_measured_to_it():
+    query = DirectoryQuery(near=GeoPoint(*REFUGE), radius_m=1000)
+    common = {"title": "Group", "organisation": "", "url": "/", "summary": ""}
+    hits = [
+        SearchHit(id=1, lat=None, lng=None, distance_m=12.0, **common),
+        SearchHit(id=2, lat=51.4489, lng=-0.1971, approximate=True, distance_m=12.0, **common),
+        SearchHit(id=3, lat=REFUGE[0], lng=REFUGE[1], distance_m=12.0, **common),
+    ]
+    measure_to_shown_points(hits, query=query)
+    assert hits[0].distance_m is None
+    assert hits[1].distance_m == pytest.approx(2300, rel=0.05)
+    assert hits[2].distance_m == 12.0

@@ -191,6 +191,7 @@ def doc(**overrides) -> dict:
         "venue": "",
         "postcode": "",
         "schedule": [],
+        "approximate_point": None,
     }
     unknown = set(overrides) - set(document)
     if unknown:
@@ -828,6 +829,25 @@ class SearchBackendContract:
                 assert hit.distance_m == pytest.approx(true, rel=0.01, abs=1.0), hit.id
             else:
                 assert hit.distance_m is None, hit.id
+
+    def test_a_private_venue_is_found_by_its_own_point_and_shows_another(self, empty_backend):
+        # A venue whose address is private (search.fields: approximate_point): its own point is
+        # searched by, the centre of its outward code shown, or no point when that is unknown.
+        backend = empty_backend
+        self.needs(backend, "supports_geo")
+        own, shown = near(0, 300), near(90, 3000)
+        backend.index_documents(
+            [
+                doc(id=1, approximate_point=list(shown), **at(*own)),
+                doc(id=2, approximate_point=[], **at(*own)),
+                doc(id=3, approximate_point=list(own), **at(*shown)),
+            ]
+        )
+        hits = {hit.id: hit for hit in run(backend, near=WANDSWORTH, radius_m=1000).hits}
+        assert set(hits) == {1, 2}
+        assert (hits[1].lat, hits[1].lng) == pytest.approx(shown) and hits[1].approximate
+        assert hits[2].lat is None and hits[2].lng is None
+        assert not hits[2].approximate and not hits[2].area_wide
 
     def test_near_without_radius_filters_nothing_but_gives_distances(self, backend):
         self.needs(backend, "supports_geo")

@@ -247,6 +247,7 @@ def test_source_of_a_document_with_a_point():
         "lng": -0.1,
         "schedule": [],
         "postcode": "",
+        "approximate_point": None,
     }
     # A keyword, so that a query can leave organisations out.
     assert source["organisation_id"] == "0"
