@@ -118,11 +118,13 @@ def ndjson_chunks(ctx: Context) -> Iterator[bytes]:
 
 def features(ctx: Context) -> Iterator[dict]:
     """Each service at a location whose venue has a point, as a GeoJSON Point feature
-    ([longitude, latitude], RFC 7946); venues without coordinates are left out."""
+    ([longitude, latitude], RFC 7946); venues without coordinates are left out, and so are
+    private venues (Venue.public_location), whose locations the feed gives without a point."""
     for pks in selectors.services_at_locations(Filters()).chunks():
         for row in selectors.brief_activities(pks):
             venue = row.venue
-            if venue is None or venue.latitude is None or venue.longitude is None:
+            where = venue.public_location() if venue is not None else None
+            if where is None or where.private or not where.has_point:
                 continue
             organisation = row.feed_organisation
             sal_id = ids.service_at_location_id(row.pk, venue.pk)
@@ -131,7 +133,7 @@ def features(ctx: Context) -> Iterator[dict]:
                 "id": sal_id,
                 "geometry": {
                     "type": "Point",
-                    "coordinates": [float(venue.longitude), float(venue.latitude)],
+                    "coordinates": [float(where.longitude), float(where.latitude)],
                 },
                 "properties": serialisers.compact(
                     {
@@ -142,7 +144,7 @@ def features(ctx: Context) -> Iterator[dict]:
                         "organization_id": str(organisation.uuid) if organisation else None,
                         "organization_name": organisation.title if organisation else None,
                         "location_id": str(venue.uuid),
-                        "location_name": venue.name,
+                        "location_name": where.name,
                         "url": ctx.page_url(row),
                     }
                 ),

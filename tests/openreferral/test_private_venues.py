@@ -2,11 +2,13 @@
 outward code and says the address is given on request; no street, full postcode or point
 anywhere in the feed, and every answer still valid. Searches by distance still find it."""
 
+import io
 import json
+import zipfile
 
 import pytest
 
-from openreferral import ids
+from openreferral import export, ids
 from search.services import index_rebuild
 from tests.factories import ActivityFactory, ActivityScheduleFactory, VenueFactory
 
@@ -113,3 +115,18 @@ def test_a_public_venue_keeps_its_address_and_point(client, group):
     assert location["latitude"] == REFUGE[0]
     assert location["addresses"][0]["postal_code"] == "SW18 3XR"
     assert "description" not in location
+
+
+@pytest.mark.parametrize("fmt", ["json", "ndjson", "csv", "geojson"])
+def test_the_export_gives_nothing_away(group, fmt):
+    data = b"".join(export.chunks(fmt, export.SiteContext()))
+    if fmt == "csv":
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            data = b"".join(archive.read(name) for name in archive.namelist())
+    body = data.decode()
+    assert_nothing_given_away(body)
+    if fmt == "geojson":
+        # The feed gives a private venue's location no point: the map export leaves it out.
+        assert json.loads(body)["features"] == []
+    else:
+        assert "Private address in SW18" in body
