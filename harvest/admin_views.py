@@ -230,16 +230,14 @@ def terms(request):
     except ValueError:
         source_id = None
     page = _page(request, selectors.terms_list(show=show, source_id=source_id))
-    rows = [
-        (term, TermCategoryForm(initial={"category": term.category_id}, prefix=f"term-{term.pk}"))
-        for term in page
-    ]
     return TemplateResponse(
         request,
         "harvest/admin/terms.html",
         {
             "page": page,
-            "rows": rows,
+            # One list for every row's select (a form per row would ask for it 50 times);
+            # what is sent back is checked by TermCategoryForm.
+            "categories": TermCategoryForm.base_fields["category"].queryset.all(),
             "show": show,
             "source_id": source_id,
             "feeds": FeedSource.objects.all(),
@@ -293,7 +291,11 @@ def conflict(request, pk):
     return TemplateResponse(
         request,
         "harvest/admin/conflict.html",
-        {"conflict": conflict, "changes": selectors.conflict_changes(conflict)},
+        {
+            "conflict": conflict,
+            # What differs first: that is what the decision is about.
+            "changes": sorted(selectors.conflict_changes(conflict), key=lambda c: not c.differs),
+        },
     )
 
 
