@@ -112,6 +112,14 @@ def feed_harvest(request, pk):
     """Harvest now: from the feed's address, or from a file a moderator uploads. The run goes
     to the worker (in development it runs in this request) and its page follows it."""
     source = get_object_or_404(FeedSource, pk=pk)
+    busy = selectors.run_under_way(source=source)
+    if busy is not None:
+        messages.warning(
+            request,
+            f"{source.name} is being harvested already: this is that harvest. Start another "
+            "once it has ended.",
+        )
+        return redirect("harvest_run", busy.pk)
     if request.POST.get("from") == "file":
         form = HarvestUploadForm(request.POST, request.FILES)
         if not form.is_valid():

@@ -287,3 +287,13 @@ def feed_health(source: FeedSource) -> list[tuple[str, str]]:
         ),
         ("Last error", source.last_error or "None"),
     ]
+
+
+def run_under_way(*, source: FeedSource) -> HarvestRun | None:
+    """The feed's harvest waiting or running, if there is one (a feed is harvested once at a
+    time: two at once would write the same records)."""
+    return (
+        source.runs.filter(state__in=[HarvestRun.State.QUEUED, HarvestRun.State.RUNNING])
+        .order_by("-queued_at", "-pk")
+        .first()
+    )

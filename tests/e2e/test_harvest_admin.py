@@ -48,8 +48,8 @@ def test_harvest_report_crosswalk_and_a_change_to_decide(
     new_context,
     feed,
     tmp_path,
-    axe_source,
-    screenshot,  # noqa: F811
+    axe_source,  # noqa: F811
+    screenshot,
 ):
     sign_in_as_moderator(page)
     page.goto("/admin/harvest/")

@@ -324,6 +324,20 @@ def test_harvest_now_from_the_address_queues_a_run(
     assert queued == [run] and run.origin == source.url and not run.upload
 
 
+def test_a_feed_is_harvested_once_at_a_time(client, moderator, directory):
+    source = FeedSource.objects.create(name="Merton", url="https://merton.example/openreferral/")
+    running = HarvestRun.objects.create(
+        source=source, origin=source.url, state=HarvestRun.State.RUNNING
+    )
+    client.force_login(moderator)
+    response = client.post(
+        reverse("harvest_feed_harvest", args=[source.pk]), {"from": "address"}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == reverse("harvest_run", args=[running.pk])
+    assert "is being harvested already" in response.content.decode()
+    assert HarvestRun.objects.count() == 1
+
+
 def test_a_feed_without_an_address_says_so(client, moderator, directory):
     source = FeedSource.objects.create(name="Files only")
     client.force_login(moderator)
