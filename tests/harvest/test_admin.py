@@ -546,3 +546,41 @@ def test_categories_of_a_crosswalk_are_ours(harvested):
     # The select offers our categories, in the tree's order.
     form = forms.TermCategoryForm()
     assert list(form.fields["category"].queryset) == list(Category.objects.in_tree_order())
+
+
+# The services behind the pages ------------------------------------------------------------
+
+
+def test_accepting_writes_sessions_venue_and_categories_as_a_harvest_would(
+    harvest, harvested, moderator
+):
+    active = CategoryFactory(name="Seated exercise", slug="seated-exercise")
+    services.term_mapping_decide(mapping=harvested["term"], category=active, user=moderator)
+    record = harvested["record"]
+    services.harvested_record_take_over(record=record, user=moderator)
+    changed = service(
+        schedules=[{"id": "s1", "freq": "WEEKLY", "byday": "TH", "opens_at": "14:00"}],
+        attributes=[{"id": "t9", "taxonomy_term": {"id": "term-other", "name": "Other"}}],
+    )
+    changed["service_at_locations"][0]["location"]["name"] = "Balham Library, first floor"
+    harvest([changed], source="Merton directory")
+    activity = Activity.objects.get(pk=record.page_id)
+    assert activity.schedules.get().weekdays == "tue"  # waiting, not written
+    conflict = HarvestConflict.objects.get(record=record)
+
+    services.harvest_conflict_accept(conflict=conflict, user=moderator)
+    activity = Activity.objects.get(pk=record.page_id)
+    assert activity.schedules.get().weekdays == "thu"
+    assert activity.venue.name == "Balham Library, first floor"
+    assert list(activity.categories.all()) == []  # its only term now is not mapped
+    record.refresh_from_db()
+    assert record.term_keys == ["term-other"] and record.taken_over_at is not None
+
+
+def test_a_term_unmapped_later_takes_its_category_off_harvested_activities(harvested, moderator):
+    active = CategoryFactory(name="Seated exercise", slug="seated-exercise")
+    term = harvested["term"]
+    assert services.term_mapping_decide(mapping=term, category=active, user=moderator) == 1
+    assert list(harvested["activity"].categories.all()) == [active]
+    assert services.term_mapping_decide(mapping=term, category=None, user=moderator) == 1
+    assert list(harvested["activity"].categories.all()) == []
