@@ -68,6 +68,16 @@ def test_harvest_report_crosswalk_and_a_change_to_decide(
     assert violations(page, axe_source) == []
     screenshot(page, "run")
 
+    # The feed's form names the field of each error, linked from a summary at the top.
+    page.goto(f"/admin/harvest/feeds/{feed.pk}/edit/")
+    page.get_by_label("Feed address").fill("merton dot example")
+    page.get_by_role("button", name="Save the feed").click()
+    summary = page.get_by_role("alert").filter(has_text="There is a problem")
+    summary.get_by_role("link", name=re.compile("Enter the feed address")).click()
+    expect(page.get_by_label("Feed address")).to_be_focused()
+    assert violations(page, axe_source) == []
+    screenshot(page, "feed-form-error")
+
     # The feed's page refuses a file that is not JSON, saying why, next to the field.
     page.goto(f"/admin/harvest/feeds/{feed.pk}/")
     page.get_by_label("File to harvest").set_input_files(
@@ -91,6 +101,7 @@ def test_harvest_report_crosswalk_and_a_change_to_decide(
 
     # Taken over from its record's page, then changed at the source: the change waits.
     page.goto(f"/admin/harvest/feeds/{feed.pk}/records/")
+    assert violations(page, axe_source) == []
     page.get_by_role("link", name="Chair yoga", exact=True).click()
     assert violations(page, axe_source) == []
     page.get_by_role("button", name="Take this record over").click()
