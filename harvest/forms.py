@@ -16,7 +16,9 @@ from .models import FeedSource
 
 # A borough's whole feed as ndjson is tens of megabytes; a file this big is a mistake.
 UPLOAD_MAX_BYTES = 200 * 1024 * 1024  # "200 MB" in the help text, as filesizeformat counts
-UPLOAD_SUFFIXES = (".json", ".ndjson", ".jsonl")
+# services.harvest_file tells them apart by their ending: JSON, ndjson, or HSDS's tabular form
+# (a CSV datapackage) zipped.
+UPLOAD_SUFFIXES = (".json", ".ndjson", ".jsonl", ".zip")
 
 
 def _https_by_default(field, **kwargs):
@@ -84,8 +86,9 @@ def _at_least_one_hour(value):
 class HarvestUploadForm(forms.Form):
     file = forms.FileField(
         label="File to harvest",
-        help_text="A JSON file of services (a list, or a page of the feed) or an ndjson file "
-        "(one service a line, ending .ndjson or .jsonl). At most 200 MB.",
+        help_text="A JSON file of services (a list, or a page of the feed), an ndjson file "
+        "(one service a line, ending .ndjson or .jsonl), or HSDS's CSV files with their "
+        "datapackage.json in a .zip. At most 200 MB.",
         error_messages={
             "required": "Choose a file to harvest",
             "empty": "The file is empty: choose a file of services",
@@ -98,8 +101,8 @@ class HarvestUploadForm(forms.Form):
         suffix = Path(upload.name).suffix.lower()
         if suffix not in UPLOAD_SUFFIXES:
             raise ValidationError(
-                f"The file must be JSON or ndjson, ending .json, .ndjson or .jsonl, not "
-                f"“{suffix or 'no ending'}”"
+                f"The file must be JSON or ndjson (ending .json, .ndjson or .jsonl) or a .zip "
+                f"of CSV files, not “{suffix or 'no ending'}”"
             )
         if upload.size > UPLOAD_MAX_BYTES:
             raise ValidationError(

@@ -1,7 +1,9 @@
 """The moderators' pages for harvesting, in Wagtail's admin: feeds, harvest now, a run's report,
 the crosswalk, changes to decide, taking a record over, records no longer in the feed."""
 
+import io
 import json
+import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -19,7 +21,7 @@ from harvest.models import (
 )
 from tests.factories import CategoryFactory
 
-from .conftest import service
+from .conftest import HSDS_EXAMPLES, service
 
 pytestmark = pytest.mark.django_db
 
@@ -252,6 +254,24 @@ def test_harvest_now_from_a_file_lands_on_its_report(
     assert "is not one of" in text
 
 
+def test_harvest_now_from_a_zipped_csv_datapackage(
+    client, moderator, directory, private_media, django_capture_on_commit_callbacks
+):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for table in (HSDS_EXAMPLES / "csv").glob("*.csv"):
+            archive.write(table, f"hsds/{table.name}")
+    source = FeedSource.objects.create(name="From CSV")
+    client.force_login(moderator)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("harvest_feed_harvest", args=[source.pk]),
+            {"from": "file", "file": upload(buffer.getvalue(), "package.zip")},
+        )
+    run = HarvestRun.objects.get(source=source)
+    assert (run.state, run.created) == (HarvestRun.State.FINISHED, 1)
+
+
 def test_a_run_page_refreshes_itself_only_while_the_harvest_runs(client, moderator, harvested):
     run = HarvestRun.objects.create(
         source=harvested["source"], origin="x", state=HarvestRun.State.RUNNING, expected=10,
@@ -271,7 +291,11 @@ def test_a_run_page_refreshes_itself_only_while_the_harvest_runs(client, moderat
 @pytest.mark.parametrize(
     "name, content, says",
     [
-        ("feed.csv", b"id,name", "must be JSON or ndjson, ending .json, .ndjson or .jsonl"),
+        (
+            "feed.csv",
+            b"id,name",
+            "must be JSON or ndjson (ending .json, .ndjson or .jsonl) or a .zip",
+        ),
         ("feed.json", b"", "The file is empty"),
     ],
 )
