@@ -6,12 +6,15 @@ import json
 import zipfile
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
 from assets_directory.models import Activity, Category
 from harvest import forms, services, tasks
+from harvest.demo import DEMO_SOURCE
 from harvest.models import (
     FeedSource,
     HarvestConflict,
@@ -608,3 +611,26 @@ def test_a_term_unmapped_later_takes_its_category_off_harvested_activities(harve
     assert list(harvested["activity"].categories.all()) == [active]
     assert services.term_mapping_decide(mapping=term, category=None, user=moderator) == 1
     assert list(harvested["activity"].categories.all()) == []
+
+
+def test_every_page_opens_on_the_demos_harvested_feed(client, settings, directory):
+    settings.DEBUG = True
+    call_command("load_demo", organisations=2, activities=2, stdout=io.StringIO())
+    client.force_login(get_user_model().objects.get(username="moderator"))
+    source = FeedSource.objects.get(name=DEMO_SOURCE)
+    conflict = HarvestConflict.objects.get(decision="pending")
+    urls = [
+        reverse("harvest_feeds"),
+        reverse("harvest_feed", args=[source.pk]),
+        reverse("harvest_feed_edit", args=[source.pk]),
+        reverse("harvest_records", args=[source.pk]),
+        reverse("harvest_records_gone", args=[source.pk]),
+        reverse("harvest_terms") + "?show=all",
+        reverse("harvest_conflicts"),
+        reverse("harvest_conflict", args=[conflict.pk]),
+        *(reverse("harvest_run", args=[run.pk]) for run in source.runs.all()),
+        *(reverse("harvest_record", args=[r.pk]) for r in source.records.all()),
+    ]
+    for url in urls:
+        assert client.get(url).status_code == 200, url
+    assert "Differs" in client.get(reverse("harvest_conflict", args=[conflict.pk])).content.decode()
