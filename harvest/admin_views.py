@@ -71,7 +71,7 @@ def feeds(request):
 @moderators_only
 def feed_edit(request, pk=None):
     source = get_object_or_404(FeedSource, pk=pk) if pk is not None else None
-    form = FeedSourceForm(request.POST or None, instance=source)
+    form = FeedSourceForm(request.POST if request.method == "POST" else None, instance=source)
     if request.method == "POST" and form.is_valid():
         source = form.save()
         messages.success(request, f"“{source.name}” is saved.")
