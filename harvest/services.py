@@ -17,7 +17,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import DatabaseError, transaction
+from django.core.files import File
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import Page
@@ -416,14 +417,7 @@ class _Writer:
                 )
 
         for item, service, record in to_update:
-            fields = {
-                **service.fields,
-                "venue_id": venues.get(service.venue.source_id) if service.venue else None,
-                "published_at": service.last_modified,
-            }
-            page_fields_update(model=Activity, page_id=record.page_id, fields=fields)
-            sessions[record.page_id] = [vars(s) for s in service.schedules]
-            chosen[record.page_id] = categories(service)
+            _activity_update(service, record.page_id, venues, categories, sessions, chosen)
             changed_ids.append(record.page_id)
             record.content_hash = service.content_hash
             record.fetched_at, record.last_run, record.gone_since = now, self.run, None
@@ -508,11 +502,7 @@ class _Writer:
                         _conflict(record, None, data.content_hash, now, organisation=data)
                         tally.conflicts += 1
                     else:
-                        page_fields_update(
-                            model=Organisation, page_id=record.page_id,
-                            fields=_organisation_fields(data),
-                        )  # fmt: skip
-                        _rehash(record, data.content_hash)
+                        _organisation_update(record, data)
                 touched.append(record.pk)
                 continue
             to_create.append(data)
@@ -674,6 +664,26 @@ def _organisation_fields(data: OrganisationData) -> dict:
     }
 
 
+def _activity_update(service: ServiceData, page_id, venues, categories, sessions, chosen) -> None:
+    """Write a changed service over its activity; its sessions and categories are gathered in
+    `sessions` and `chosen`, to be replaced for the whole batch at once."""
+    fields = {
+        **service.fields,
+        "venue_id": venues.get(service.venue.source_id) if service.venue else None,
+        "published_at": service.last_modified,
+    }
+    page_fields_update(model=Activity, page_id=page_id, fields=fields)
+    sessions[page_id] = [vars(s) for s in service.schedules]
+    chosen[page_id] = categories(service)
+
+
+def _organisation_update(record: HarvestedRecord, data: OrganisationData) -> None:
+    page_fields_update(
+        model=Organisation, page_id=record.page_id, fields=_organisation_fields(data)
+    )
+    _rehash(record, data.content_hash)
+
+
 def _venue_fields(data: VenueData) -> dict:
     latitude, longitude = data.latitude, data.longitude
     if latitude is None and data.postcode:
@@ -766,3 +776,133 @@ def duplicate_merge(*, pair: DuplicatePair, keep: Page, user) -> DuplicatePair:
         pair.decided_by, pair.decided_at = user, timezone.now()
         pair.save(update_fields=["decision", "kept", "decided_by", "decided_at"])
     return pair
+
+
+# Moderators' decisions (the harvest's pages in the admin) -----------------------------------
+
+
+def harvest_run_create_from_upload(
+    *, source: FeedSource, upload: File, started_by=None
+) -> HarvestRun:
+    """A run of a file a moderator uploaded, kept in private storage (a feed may hold contact
+    details) for the worker to read. Both or neither: a run whose file could not be stored
+    would otherwise harvest the feed's address instead."""
+    with transaction.atomic():
+        run = harvest_run_create(
+            source=source, origin=f"uploaded file {upload.name}", started_by=started_by
+        )
+        run.upload.save(Path(upload.name).name, upload, save=True)
+    return run
+
+
+def _person(user) -> str:
+    return (user.get_full_name() or user.get_username()) if user is not None else "someone"
+
+
+def term_mapping_decide(*, mapping: TermMapping, category: Category | None, user) -> int:
+    """A moderator says what one of a feed's terms means here (None: nothing we list). It
+    applies at once to the activities already harvested with the term, not only from the next
+    harvest: each gets again the categories of all its mapped terms. Activities a moderator
+    took over keep the categories given to them here (as a harvest leaves them). Returns how
+    many activities were given their categories again."""
+    with transaction.atomic():
+        mapping.category = category
+        mapping.decided_by, mapping.decided_at = user, timezone.now()
+        mapping.how = f"by {_person(user)}"[:100]
+        mapping.save(update_fields=["category", "decided_by", "decided_at", "how"])
+        crosswalk = dict(
+            TermMapping.objects.filter(
+                source_id=mapping.source_id, category__isnull=False
+            ).values_list("key", "category_id")
+        )
+        records = HarvestedRecord.objects.filter(
+            source_id=mapping.source_id,
+            kind=RECORD.SERVICE,
+            page__isnull=False,
+            taken_over_at__isnull=True,
+        )
+        if connection.features.supports_json_field_contains:
+            records = records.filter(term_keys__contains=[mapping.key])
+        # Checked again here: SQLite cannot ask a JSON list whether it holds a value.
+        chosen = {
+            page_id: [crosswalk[k] for k in keys if k in crosswalk]
+            for page_id, keys in records.values_list("page_id", "term_keys").iterator()
+            if mapping.key in keys
+        }
+        activity_categories_replace(categories=chosen)
+        index_enqueue(chosen)
+    directory_changed()
+    return len(chosen)
+
+
+def harvest_conflict_accept(*, conflict: HarvestConflict, user) -> HarvestConflict:
+    """Take the feed's version of a record a moderator took over: written as a harvest writes
+    it (fields, venue, sessions, categories through the crosswalk). The record stays taken
+    over, so the feed's next change waits for a decision again."""
+    if conflict.decision != HarvestConflict.Decision.PENDING:
+        raise ValueError("This change has already been decided.")
+    record = conflict.record
+    now = timezone.now()
+    with transaction.atomic():
+        if record.kind == RECORD.ORGANIZATION:
+            _organisation_update(record, OrganisationData(**conflict.data))
+        elif record.kind == RECORD.SERVICE:
+            service = mapping.read_service(conflict.data)
+            run = record.last_run or record.source.runs.first()
+            if run is None:
+                raise ValueError("The feed has no harvest to write its version with.")
+            writer = _Writer(run, None)
+            sessions: dict[int, list[dict]] = {}
+            chosen: dict[int, list[int]] = {}
+            venues = writer._venues([service], now)
+            _activity_update(
+                service, record.page_id, venues, writer._categories([service]), sessions, chosen
+            )
+            activity_sessions_replace(sessions=sessions)
+            activity_categories_replace(categories=chosen)
+            record.content_hash = service.content_hash
+            record.term_keys = [t.key for t in service.terms]
+            record.save(update_fields=["content_hash", "term_keys"])
+            index_enqueue([record.page_id])
+        _decide(conflict, HarvestConflict.Decision.ACCEPTED, user, now)
+    directory_changed()
+    return conflict
+
+
+def harvest_conflict_refuse(*, conflict: HarvestConflict, user) -> HarvestConflict:
+    """Keep the directory's version. This version of the feed's record is not asked about
+    again (the record takes its hash); a later change at the source waits as a new conflict."""
+    if conflict.decision != HarvestConflict.Decision.PENDING:
+        raise ValueError("This change has already been decided.")
+    with transaction.atomic():
+        _rehash(conflict.record, conflict.content_hash)
+        _decide(conflict, HarvestConflict.Decision.REFUSED, user, timezone.now())
+    return conflict
+
+
+def _decide(conflict: HarvestConflict, decision: str, user, now) -> None:
+    conflict.decision = decision
+    conflict.decided_by, conflict.decided_at = user, now
+    conflict.save(update_fields=["decision", "decided_by", "decided_at"])
+
+
+def harvested_record_take_over(*, record: HarvestedRecord, user) -> HarvestedRecord:
+    """From now on the record is kept here: edited in the admin like a local listing, and the
+    feed's changes to it wait as conflicts for a moderator."""
+    if record.taken_over_at is None:
+        record.taken_over_at, record.taken_over_by = timezone.now(), user
+        record.save(update_fields=["taken_over_at", "taken_over_by"])
+    return record
+
+
+def harvested_record_give_back(*, record: HarvestedRecord, user) -> HarvestedRecord:
+    """The feed keeps the record again: its next harvest writes the feed's version over what
+    was changed here (its hash is forgotten, so that happens even if the feed has not changed
+    since), and a change waiting for a decision is dropped: that harvest brings it."""
+    with transaction.atomic():
+        record.conflicts.filter(decision=HarvestConflict.Decision.PENDING).delete()
+        record.taken_over_at = record.taken_over_by = None
+        record.content_hash = ""
+        record.save(update_fields=["taken_over_at", "taken_over_by", "content_hash"])
+    logger.info("%s gave %s back to its feed", _person(user), record)
+    return record

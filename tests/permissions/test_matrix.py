@@ -96,7 +96,14 @@ from coproduction.models import (
     SurveyResponse,
 )
 from coproduction.models.people import READINESS_AREAS
-from harvest.models import DuplicatePair
+from harvest.models import (
+    DuplicatePair,
+    FeedSource,
+    HarvestConflict,
+    HarvestedRecord,
+    HarvestRun,
+    TermMapping,
+)
 from matching.kiosk import state_seal
 from matching.models import (
     Consent,
@@ -121,6 +128,9 @@ from .world import (
     DOCUMENT_TITLE,
     DRAFT_TITLE,
     DUPLICATE_REASONS,
+    HARVEST_FEED_NAME,
+    HARVESTED_GONE_TITLE,
+    HARVESTED_TITLE,
     HIDDEN_LEADER_EMAIL,
     HIDDEN_LEADER_NAME,
     IMAGE_B_TITLE,
@@ -449,6 +459,28 @@ duplicate.decide   POST  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY  
 category.add       POST  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
 condition.add      POST  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
 concept.add        POST  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+
+# Harvesting other directories' feeds: moderators and administrators only, every page and every
+# decision (a feed, harvest now, the crosswalk, a change to decide, taking a record over).
+harvest.feeds      GET   LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+harvest.feed_add   GET   LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+harvest.feed_add   POST  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+harvest.feed       GET   LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+harvest.feed_edit  GET   LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+harvest.feed_edit  POST  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+harvest.now        POST  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+harvest.run        GET   LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+harvest.records    GET   LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+harvest.gone       GET   LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+harvest.record     GET   LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+harvest.take_over  POST  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+harvest.give_back  POST  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+harvest.terms      GET   LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+harvest.term       POST  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+harvest.conflicts  GET   LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+harvest.conflict   GET   LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+harvest.accept     POST  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
+harvest.refuse     POST  LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
 
 # The site's administration: administrators only.
 users              GET   LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW
@@ -1514,6 +1546,81 @@ ACTIONS: dict[str, Action] = {
         snippet_url("search_zeroresultsearch", "delete", "no_results"),
         data=lambda w: {},
         state=exists(ZeroResultSearch, "no_results"),
+    ),
+    # Harvesting
+    "harvest.feeds": Action(lambda w: reverse("harvest_feeds"), shows=lambda w: HARVEST_FEED_NAME),
+    "harvest.feed_add": Action(
+        lambda w: reverse("harvest_feed_add"),
+        data=lambda w: {"name": "Sutton directory", "url": "https://sutton.example/openreferral/"},
+        state=count(FeedSource),
+    ),
+    "harvest.feed": Action(
+        lambda w: reverse("harvest_feed", args=[w.harvest_feed.pk]),
+        shows=lambda w: HARVEST_FEED_NAME,
+    ),
+    "harvest.feed_edit": Action(
+        lambda w: reverse("harvest_feed_edit", args=[w.harvest_feed.pk]),
+        data=lambda w: {"name": "Merton", "url": w.harvest_feed.url, "harvest_every_hours": "24"},
+        shows=lambda w: HARVEST_FEED_NAME,
+        state=field_of(FeedSource, "harvest_feed", "name"),
+    ),
+    # From the feed's address: queued when the request's transaction commits, which in the
+    # matrix it never does, so nothing is fetched.
+    "harvest.now": Action(
+        lambda w: reverse("harvest_feed_harvest", args=[w.harvest_feed.pk]),
+        data=lambda w: {"from": "address"},
+        state=count(HarvestRun),
+    ),
+    "harvest.run": Action(
+        lambda w: reverse("harvest_run", args=[w.harvest_run.pk]),
+        shows=lambda w: HARVEST_FEED_NAME,
+    ),
+    "harvest.records": Action(
+        lambda w: reverse("harvest_records", args=[w.harvest_feed.pk]),
+        shows=lambda w: HARVESTED_TITLE,
+    ),
+    "harvest.gone": Action(
+        lambda w: reverse("harvest_records_gone", args=[w.harvest_feed.pk]),
+        shows=lambda w: HARVESTED_GONE_TITLE,
+    ),
+    "harvest.record": Action(
+        lambda w: reverse("harvest_record", args=[w.harvest_record.pk]),
+        shows=lambda w: HARVESTED_TITLE,
+    ),
+    "harvest.take_over": Action(
+        lambda w: reverse("harvest_record_take_over", args=[w.harvest_org_record.pk]),
+        data=lambda w: {},
+        state=field_of(HarvestedRecord, "harvest_org_record", "taken_over_at"),
+    ),
+    "harvest.give_back": Action(
+        lambda w: reverse("harvest_record_give_back", args=[w.harvest_record.pk]),
+        data=lambda w: {},
+        state=field_of(HarvestedRecord, "harvest_record", "taken_over_at"),
+    ),
+    "harvest.terms": Action(
+        lambda w: reverse("harvest_terms"), shows=lambda w: w.harvest_term.name
+    ),
+    "harvest.term": Action(
+        lambda w: reverse("harvest_term_decide", args=[w.harvest_term.pk]),
+        data=lambda w: {f"term-{w.harvest_term.pk}-category": Category.objects.first().pk},
+        state=field_of(TermMapping, "harvest_term", "category_id"),
+    ),
+    "harvest.conflicts": Action(
+        lambda w: reverse("harvest_conflicts"), shows=lambda w: HARVESTED_TITLE
+    ),
+    "harvest.conflict": Action(
+        lambda w: reverse("harvest_conflict", args=[w.harvest_conflict.pk]),
+        shows=lambda w: f"{HARVESTED_TITLE} at the library",
+    ),
+    "harvest.accept": Action(
+        lambda w: reverse("harvest_conflict_accept", args=[w.harvest_conflict.pk]),
+        data=lambda w: {},
+        state=field_of(HarvestConflict, "harvest_conflict", "decision"),
+    ),
+    "harvest.refuse": Action(
+        lambda w: reverse("harvest_conflict_refuse", args=[w.harvest_conflict.pk]),
+        data=lambda w: {},
+        state=field_of(HarvestConflict, "harvest_conflict", "decision"),
     ),
     "category.add": Action(
         snippet_url("assets_directory_category", "add"),

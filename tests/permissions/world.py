@@ -34,7 +34,9 @@ from coproduction.services import (
     readiness_submit,
     review_record,
 )
-from harvest.models import DuplicatePair
+from harvest import services as harvest_services
+from harvest.models import DuplicatePair, HarvestConflict, HarvestedRecord, TermMapping
+from harvest.readers import Item
 from matching.models import FollowUp, Team, TeamMembership
 from matching.network import members_from_dicts
 from matching.services import (
@@ -66,6 +68,7 @@ from tests.factories.coproduction import (
     ServiceTeamFactory,
     make_service_team_member,
 )
+from tests.harvest.conftest import service as harvested_service
 
 # The columns of the matrix, in order.
 ROLES = (
@@ -91,6 +94,9 @@ LEADER_NAME = "Priya S."
 LEADER_EMAIL = "priya.private@leaders.example.net"
 HIDDEN_LEADER_NAME = "Dev R."
 HIDDEN_LEADER_EMAIL = "dev.private@leaders.example.net"
+HARVEST_FEED_NAME = "Merton directory"
+HARVESTED_TITLE = "Chair yoga"
+HARVESTED_GONE_TITLE = "Tai chi"
 
 
 @dataclass
@@ -134,6 +140,12 @@ class World:
     leader: object = None  # A's connector, who has agreed to be shown
     leader_hidden: object = None  # A's leader, whose consent is not recorded
     assessment: object = None  # A's readiness assessment, waiting for review
+    harvest_feed: object = None  # a feed harvested twice (its address is never fetched)
+    harvest_run: object = None  # ...its latest harvest
+    harvest_record: object = None  # ...an activity from it, taken over, with a change waiting
+    harvest_conflict: object = None  # ...that change
+    harvest_org_record: object = None  # ...the activity's organisation, still the feed's
+    harvest_term: object = None  # ...a term of the feed waiting to be mapped
 
 
 def build_world() -> World:
@@ -330,6 +342,29 @@ def build_world() -> World:
     )
     w.plan_item = w.plan.items.get()
     follow_up_record(item=w.plan_item, by=facilitator, went=FollowUp.Went.NOT_YET)
+
+    # A feed harvested twice: the second harvest changes an activity a moderator took over
+    # (a change to decide) and no longer has another (no longer in the feed).
+    w.harvest_feed = harvest_services.feed_source_get_or_create(
+        name=HARVEST_FEED_NAME, url="https://merton.example.invalid/openreferral/"
+    )
+    kept = harvested_service()
+    gone = harvested_service(id="0d9f5f53-0d3a-4b8e-9a43-6a5a7c1b0002", name=HARVESTED_GONE_TITLE)
+
+    def harvest(records):
+        run = harvest_services.harvest_run_create(source=w.harvest_feed, origin="world.json")
+        items = [Item(position=n, data=r, source_id=r["id"]) for n, r in enumerate(records, 1)]
+        return harvest_services.harvest_items(run=run, items=items, complete=True)
+
+    harvest([kept, gone])
+    w.harvest_record = HarvestedRecord.objects.get(external_id=kept["id"])
+    harvest_services.harvested_record_take_over(record=w.harvest_record, user=moderator)
+    w.harvest_run = harvest([harvested_service(name=f"{HARVESTED_TITLE} at the library")])
+    w.harvest_conflict = HarvestConflict.objects.get(record=w.harvest_record)
+    w.harvest_org_record = HarvestedRecord.objects.get(
+        source=w.harvest_feed, kind=HarvestedRecord.Kind.ORGANIZATION
+    )
+    w.harvest_term = TermMapping.objects.get(source=w.harvest_feed, key="term-exercise")
 
     # Rows made on first use (the site's settings, Wagtail's user profiles), made now so that
     # the only rows a request adds are the ones it means to.
