@@ -26,6 +26,7 @@ from django.core.validators import validate_email
 
 from assets_directory import scheduling
 from assets_directory.geocoding import InvalidPostcode, normalise_postcode
+from assets_directory.models.venue import PRIVATE_ADDRESS
 from common.vocabulary import COST_LABELS, WEEKDAY_SLUGS
 
 # Longest values the directory's fields take.
@@ -84,6 +85,7 @@ class VenueData:
     latitude: float | None = None
     longitude: float | None = None
     accessibility_notes: str = ""
+    is_private: bool = False
     content_hash: str = ""
 
 
@@ -395,6 +397,11 @@ def read_location(data: dict, path: str, notes: list[tuple[str, str]]) -> VenueD
         if words:
             details.append(words)
     venue.accessibility_notes = "\n".join(details)
+    # A feed that keeps an address private (ours, for a refuge or a home) says so in words and
+    # gives no point: the venue stays private here too.
+    if venue.address_1.casefold() == PRIVATE_ADDRESS.casefold() and venue.latitude is None:
+        venue.is_private = True
+        venue.name = venue.name or PRIVATE_ADDRESS
     if not venue.name:
         venue.name = venue.address_1 or venue.postcode or "Venue"
     return venue

@@ -702,6 +702,7 @@ def _venue_fields(data: VenueData) -> dict:
         "latitude": latitude,
         "longitude": longitude,
         "accessibility_notes": data.accessibility_notes,
+        "is_private": data.is_private,
     }
 
 

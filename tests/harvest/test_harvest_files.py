@@ -278,3 +278,14 @@ def test_feeds_are_due_by_their_interval_and_never_twice_at_once(directory):
     assert selectors.feeds_due(now=now) == [due]
     services.harvest_run_create(source=due, origin=due.url)  # waiting to run
     assert selectors.feeds_due(now=now) == []
+
+
+def test_a_private_location_is_harvested_as_a_private_venue(harvest):
+    record = service()
+    location = record["service_at_locations"][0]["location"]
+    location.update(name="Private address in SW12", latitude=None, longitude=None)
+    location["addresses"][0].update(address_1="Private address", city="", postal_code="SW12")
+    harvest([record])
+    venue = Activity.objects.get(title="Chair yoga").venue
+    assert venue.is_private and venue.postcode == "SW12"
+    assert venue.public_location().address_1 == "Private address"

@@ -101,3 +101,17 @@ def test_the_summary_is_whole_sentences_that_fit():
     assert summary.startswith("First sentence here.")
     assert len(summary) <= 300 and summary.endswith(".")
     assert summary_of("", "Just a name") == "Just a name"
+
+
+def test_a_location_our_feed_keeps_private_stays_private():
+    record = service()
+    location = record["service_at_locations"][0]["location"]
+    location.update(name="Private address in SW12", latitude=None, longitude=None)
+    location["addresses"][0].update(address_1="Private address", city="", postal_code="SW12")
+    venue = read_service(record).venue
+    assert venue.is_private
+    assert venue.postcode == "SW12"
+
+
+def test_an_ordinary_location_is_not_private():
+    assert not read_service(service()).venue.is_private
