@@ -64,3 +64,14 @@ def test_a_harvested_venue_is_not_edited_here_until_taken_over(client, moderator
     HarvestedRecord.objects.filter(venue=venue).update(taken_over_at=timezone.now())
     response = client.get(f"/admin/snippets/assets_directory/venue/edit/{venue.pk}/")
     assert response.status_code == 200
+
+
+def test_access_given_only_in_words_is_not_called_untold(client, harvest):
+    record = service()
+    record["service_at_locations"][0]["location"]["accessibility"] = [
+        {"id": "a1", "description": "Step-free entrance"}
+    ]
+    harvest([record])
+    text = client.get(Activity.objects.get(title="Chair yoga").url).content.decode()
+    assert "Step-free entrance" in text
+    assert "has not told us about access" not in text
