@@ -6,9 +6,10 @@ import pytest
 
 from harvest import services
 
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "openreferral"
-MOCKS = SHARED / "oruk-validator-fixtures" / "mocks"
-HSDS_EXAMPLES = SHARED / "hsds-3.0" / "examples"
+# Shipped copies of the public test data (fixtures/README.md says where from).
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+MOCKS = FIXTURES / "oruk-validator"
+HSDS_EXAMPLES = FIXTURES / "hsds-examples"
 
 
 def service(**changes) -> dict:
