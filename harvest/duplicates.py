@@ -41,13 +41,20 @@ def find_pairs(*, run) -> int:
             numbers[("charity_number", organisation.charity_number.strip())].add(organisation.pk)
         if organisation.company_number.strip():
             numbers[("company_number", organisation.company_number.strip())].add(organisation.pk)
-    for (field, number), mine in numbers.items():
-        others = Organisation.objects.filter(**{field: number}).values_list("pk", flat=True)
-        words = "the same charity number" if field == "charity_number" else (
-            "the same company number")  # fmt: skip
-        for one in mine:
-            for other in others:
-                if other != one:
+    # One query a kind of number, for all the run's numbers at once.
+    for field, words in (
+        ("charity_number", "the same charity number"),
+        ("company_number", "the same company number"),
+    ):
+        wanted = {number for kind, number in numbers if kind == field}
+        holders = defaultdict(set)
+        for pk, number in Organisation.objects.filter(**{f"{field}__in": wanted}).values_list(
+            "pk", field
+        ):
+            holders[number.strip()].add(pk)
+        for number in wanted:
+            for one in numbers[(field, number)]:
+                for other in holders[number] - {one}:
                     pairs[(min(one, other), max(one, other))].add(words)
 
     activity_ids = records.filter(kind=HarvestedRecord.Kind.SERVICE).values_list(

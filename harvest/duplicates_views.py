@@ -3,24 +3,17 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST
 from wagtail.models import Page
 
-from assets_directory.permissions import is_moderator
-
 from . import services
+from .admin_views import moderators_only
 from .models import DuplicatePair, HarvestedRecord
 
 PER_PAGE = 20
-
-
-def _moderators_only(request):
-    if not is_moderator(request.user):
-        raise PermissionDenied
 
 
 def _listing(page: Page, records: dict[int, HarvestedRecord]) -> dict:
@@ -39,9 +32,9 @@ def _listing(page: Page, records: dict[int, HarvestedRecord]) -> dict:
     }
 
 
+@moderators_only
 def duplicates(request):
     """Waiting pairs, each listing side by side with where it comes from."""
-    _moderators_only(request)
     pending = DuplicatePair.objects.filter(decision=DuplicatePair.Decision.PENDING)
     page = Paginator(pending.select_related("first", "second"), PER_PAGE).get_page(
         request.GET.get("p")
@@ -62,9 +55,9 @@ def duplicates(request):
     )
 
 
+@moderators_only
 @require_POST
 def duplicate_decide(request, pk: int):
-    _moderators_only(request)
     pair = get_object_or_404(DuplicatePair, pk=pk, decision=DuplicatePair.Decision.PENDING)
     keep = request.POST.get("keep", "")
     if keep == "apart":

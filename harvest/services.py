@@ -483,8 +483,8 @@ class _Writer:
             if data is None and record is None and key != HOLDING_ID:
                 data = self._look_up_organisation(key)
             if data is None and record is None:
+                found[key] = self._holding_organisation(now)
                 if key != HOLDING_ID:
-                    found[key] = self._holding_organisation(now)
                     for _item, service in parsed:
                         if _org_key(service) == key:
                             service.notes.append((
@@ -492,8 +492,6 @@ class _Writer:
                                 "names an organisation the feed does not give: the service is "
                                 f"listed under {self.source.name}.",
                             ))  # fmt: skip
-                    continue
-                found[key] = self._holding_organisation(now)
                 continue
             if record is not None and record.page_id is not None:
                 found[key] = record.page_id
