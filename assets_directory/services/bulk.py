@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 from django.utils import timezone
 from django.utils.text import slugify
 from wagtail.models import Page
@@ -144,20 +144,40 @@ def _last_children(parents: Iterable[Page]) -> dict[int, int]:
     return found
 
 
+# Fields whose value for the database is the Python value itself when it is of these types:
+# for them the values skip `get_db_prep_save`, which costs more than the insert at 30 fields a
+# row. Exact classes, as a subclass may prepare its values its own way.
+_TEXT, _NUMBER = frozenset({str, type(None)}), frozenset({int, type(None)})
+_PLAIN_FIELDS = {
+    models.CharField: _TEXT, models.TextField: _TEXT, models.SlugField: _TEXT,
+    models.EmailField: _TEXT, models.URLField: _TEXT,
+    models.AutoField: _NUMBER, models.BigAutoField: _NUMBER, models.IntegerField: _NUMBER,
+    models.BigIntegerField: _NUMBER, models.SmallIntegerField: _NUMBER,
+    models.PositiveIntegerField: _NUMBER, models.PositiveSmallIntegerField: _NUMBER,
+    models.ForeignKey: _NUMBER, models.BooleanField: frozenset({bool, type(None)}),
+}  # fmt: skip
+_NOTHING_PLAIN: frozenset = frozenset()
+
+
 def _insert(model, fields, rows: Iterable[Sequence]) -> None:
     """One executemany of `rows` (values in the order of `fields`) into `model`'s table."""
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    database = connections[DEFAULT_DB_ALIAS]  # the object itself: `connection` is a proxy
+    columns = ", ".join(database.ops.quote_name(f.column) for f in fields)
     placeholders = ", ".join(["%s"] * len(fields))
     sql = (
-        f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} "
+        f"INSERT INTO {database.ops.quote_name(model._meta.db_table)} "
         f"({columns}) VALUES ({placeholders})"
     )
+    plain = [_PLAIN_FIELDS.get(type(f), _NOTHING_PLAIN) for f in fields]
     prepared = [
-        [f.get_db_prep_save(value, connection) for f, value in zip(fields, row, strict=True)]
+        [
+            value if type(value) in types else f.get_db_prep_save(value, database)
+            for f, types, value in zip(fields, plain, row, strict=True)
+        ]
         for row in rows
     ]
     if prepared:
-        with connection.cursor() as cursor:
+        with database.cursor() as cursor:
             cursor.executemany(sql, prepared)
 
 
