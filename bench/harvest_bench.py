@@ -97,8 +97,13 @@ def write_feed(path: Path, count: int, seed: int = 16) -> None:
 
 
 def rss_mb() -> float:
-    with open("/proc/self/statm") as statm:
-        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+    """The process's own memory (RssAnon): the heap, not the database file the connection
+    maps into memory, whose pages are the OS's cache and can be dropped at any time."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("RssAnon:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
 
 
 def main(argv=None) -> int:
