@@ -137,3 +137,19 @@ def test_a_decision_naming_neither_listing_changes_nothing(
     assert "Choose which listing to keep" in response.content.decode()
     pair.refresh_from_db()
     assert pair.decision == DuplicatePair.Decision.PENDING
+
+
+def test_each_decision_names_the_listing_it_keeps_for_screen_readers(
+    harvest, organisation, moderator, client
+):
+    ActivityFactory(parent=organisation, title="Chair yoga", venue=VenueFactory(
+        latitude=BALHAM_LIBRARY[0], longitude=BALHAM_LIBRARY[1]))  # fmt: skip
+    pairs_after(harvest, [service()], source="Merton directory")
+    client.force_login(moderator)
+    page = client.get("/admin/harvest/duplicates/").content.decode()
+    assert 'keep this one<span class="w-sr-only"> (Chair yoga, from This directory)</span>' in page
+    assert (
+        'keep this one<span class="w-sr-only"> (Chair yoga, from Merton directory)</span>' in page
+    )
+    assert 'keep both<span class="w-sr-only"> (Chair yoga and Chair yoga)</span>' in page
+    assert '<caption class="w-sr-only">' in page

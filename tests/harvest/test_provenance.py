@@ -26,6 +26,16 @@ def test_a_harvested_activity_names_its_source_on_its_public_page(client, harves
     assert '<a href="https://merton.example/">Merton directory</a>, another directory' in text
 
 
+def test_a_harvested_activity_whose_terms_are_not_mapped_yet_shows_no_empty_categories(
+    client, harvested
+):
+    # Its feed's term ("Keeping active") waits in the crosswalk: the activity has no category
+    # of ours yet, and its page says nothing rather than "Categories" and a blank.
+    assert not harvested.categories.exists()
+    text = client.get(harvested.url).content.decode()
+    assert "<dt>Categories</dt>" not in text
+
+
 def test_a_harvested_organisation_names_its_source_and_cannot_be_claimed_here(client, harvested):
     organisation = harvested.get_parent().specific
     text = client.get(organisation.url).content.decode()
