@@ -162,8 +162,9 @@ def main(argv=None) -> int:
             took = time.perf_counter() - begun
             if profiler:
                 profiler.disable()
-                stats = pstats.Stats(profiler).sort_stats(os.environ.get("BENCH_SORT", "cumtime"))
-                stats.print_stats(os.environ.get("BENCH_FILTER", "harvest|bulk|search|query.py"), 40)
+                order = os.environ.get("BENCH_SORT", "cumtime")
+                only = os.environ.get("BENCH_FILTER", "harvest|bulk|search|query.py")
+                pstats.Stats(profiler).sort_stats(order).print_stats(only, 40)
                 marks_done.append(True)
         finally:
             tasks.index_enqueue = original

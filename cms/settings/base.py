@@ -143,8 +143,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # used), and reads through the OS's page cache by memory map.
     DATABASES["default"]["OPTIONS"] = {
         "init_command": (
-            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-            "PRAGMA cache_size=-65536;"
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536;"
         ),
         "transaction_mode": "IMMEDIATE",
     }
