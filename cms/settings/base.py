@@ -139,8 +139,7 @@ DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the public site read while an editor or a task writes. SQLite's own page cache
     # is 2 MB by default: a directory of 100,000 activities has indexes many times that, and
-    # lists and imports then wait on reading them again. 64 MB a connection (taken only as
-    # used), and reads through the OS's page cache by memory map.
+    # lists and imports then wait on reading them again. 64 MB a connection, taken as used.
     DATABASES["default"]["OPTIONS"] = {
         "init_command": (
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536;"
