@@ -6,9 +6,10 @@ import re
 from pathlib import Path
 
 import pytest
-from wagtail.models import PageViewRestriction
+from wagtail.models import Page, PageViewRestriction
+from wagtail.query import PageQuerySet
 
-from assets_directory.models import Activity
+from assets_directory.models import Activity, Organisation
 from assets_directory.selectors import listed_activities
 from tests.factories import ActivityFactory, OrganisationFactory
 
@@ -63,6 +64,18 @@ def test_q_forms_combine_inside_other_queries(world):
     queryset = Activity.objects.all()
     either = Activity.objects.filter(queryset.running_q() | queryset.current_q())
     assert names(either) == names(Activity.objects.current())
+
+
+def test_private_sections_are_the_ones_wagtail_finds(world):
+    """The directory reads private sections its own way (no join); it must find what
+    Wagtail's `private_q` finds, for activities and organisations alike."""
+    wagtail = PageQuerySet(Page).private_q()
+    for model in (Activity, Organisation):
+        ours = set(model.objects.filter(model.objects.all().private_q()).values_list("pk"))
+        theirs = set(model.objects.filter(wagtail).values_list("pk"))
+        assert ours == theirs
+        assert ours
+    assert names(Organisation.objects.public()) == {"Open group"}
 
 
 def test_no_module_writes_the_rule_inline():
