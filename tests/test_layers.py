@@ -35,7 +35,7 @@ def reaching(app: str, *modules: str) -> list[tuple[str, str]]:
 
 
 def test_the_directory_knows_nothing_of_people_or_search():
-    assert reaching("assets_directory", "matching", "coproduction", "search") == []
+    assert reaching("assets_directory", "matching", "referrals", "coproduction", "search") == []
 
 
 @pytest.mark.parametrize("app", ["assets_directory", "matching", "coproduction", "cms", "common"])
@@ -52,6 +52,8 @@ CODE = (
     "matching",
     "search",
     "openreferral",
+    "harvest",
+    "referrals",
 )
 
 

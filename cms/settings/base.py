@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "assets_directory",
     "search",
     "matching",
+    "referrals",
     "coproduction",
     "openreferral",
     "harvest",
@@ -234,12 +235,22 @@ CELERY_BEAT_SCHEDULE = {
         "task": "assets_directory.tasks.send_freshness_reminders",
         "schedule": 60 * 60 * 24,
     },
+    # What groups were told on referrals closed a year ago is deleted (referrals.tasks).
+    "referral-details-retention": {
+        "task": "referrals.tasks.referral_details_erase_expired",
+        "schedule": 60 * 60 * 24,
+    },
     # Feeds with "harvest every N hours" set are harvested when due (harvest.tasks).
     "harvest-due-feeds": {
         "task": "harvest.tasks.harvest_due_feeds",
         "schedule": 60 * 15,
     },
 }
+
+# Referrals (referrals/): groups are asked to reply within this many working days, and what
+# they were told about the person is deleted this many days after the referral closes.
+REFERRAL_REPLY_WORKING_DAYS = env.int("REFERRAL_REPLY_WORKING_DAYS", default=10)
+REFERRAL_RETENTION_DAYS = env.int("REFERRAL_RETENTION_DAYS", default=365)
 
 # The site's public address: every link that leaves a page (e-mails, printed lists, Wagtail's
 # notifications) starts with it (common.site.absolute_url), and migrate points the default

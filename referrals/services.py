@@ -1,0 +1,158 @@
+"""Writes to referrals. Each is audited on the person's record and kept in the referral's
+history; the status rules are `referrals.status`."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from assets_directory.selectors import listed_activities
+from common.workdays import add_working_days
+from matching.models import AuditEvent, Person, PlanItem
+from matching.services import audit_record
+
+from .models import Referral, ReferralEvent
+from .status import CLOSED, Party, Status, check
+
+# Defaults of the settings REFERRAL_REPLY_WORKING_DAYS and REFERRAL_RETENTION_DAYS.
+REPLY_WORKING_DAYS = 10
+RETENTION_DAYS = 365
+
+
+def reply_working_days() -> int:
+    return getattr(settings, "REFERRAL_REPLY_WORKING_DAYS", REPLY_WORKING_DAYS)
+
+
+def retention_days() -> int:
+    return getattr(settings, "REFERRAL_RETENTION_DAYS", RETENTION_DAYS)
+
+
+@dataclass(frozen=True)
+class SharedDetails:
+    """What the group is told about the person: the least it needs to welcome them."""
+
+    first_name: str
+    contact: str = ""
+    contact_by: str = Referral.ContactBy.PHONE
+    help_with: str = ""
+    access_needs: str = ""
+
+
+@transaction.atomic
+def referral_create(
+    *,
+    person: Person,
+    activity_id: int,
+    by,
+    shared: SharedDetails,
+    consent_to_share: bool,
+    consent_method: str = Referral.ConsentMethod.SPOKEN,
+    plan_item: PlanItem | None = None,
+    today: datetime.date | None = None,
+) -> Referral:
+    """Refer `person` to a listed activity's group. ValidationError (by field) if the person
+    has not agreed to share these details, the activity is not listed, or a detail is bad."""
+    if person.current_consent is None:
+        raise ValidationError("Record their consent before saving anything about them.")
+    if not consent_to_share:
+        raise ValidationError(
+            {
+                "consent_to_share": "They need to agree that these details are shared with "
+                "the group; without it the referral cannot be made."
+            }
+        )
+    activity = listed_activities().filter(pk=activity_id).first()
+    if activity is None:
+        raise ValidationError(
+            {"activity": "That activity is not listed any more: choose another one."}
+        )
+    organisation = activity.get_parent().specific
+    today = today or timezone.localdate()
+    referral = Referral(
+        team=person.team,
+        person=person,
+        plan_item=plan_item,
+        activity=activity,
+        organisation=organisation,
+        activity_title=activity.title[:255],
+        organisation_title=organisation.title[:255],
+        first_name=shared.first_name.strip(),
+        contact=shared.contact.strip(),
+        contact_by=shared.contact_by,
+        help_with=shared.help_with.strip(),
+        access_needs=shared.access_needs.strip(),
+        consent_to_share=True,
+        consent_method=consent_method,
+        referred_by=by,
+        due_by=add_working_days(today, reply_working_days()),
+    )
+    referral.full_clean()
+    referral.save()
+    ReferralEvent.objects.create(referral=referral, status=Status.REQUESTED, by=by)
+    audit_record(team=person.team, person=person, actor=by, action=AuditEvent.Action.CREATE,
+                 what=f"Referral to {referral.activity_title}")  # fmt: skip
+    return referral
+
+
+@transaction.atomic
+def referral_status_change(
+    *,
+    referral: Referral,
+    party: Party,
+    by=None,
+    status: str,
+    reason: str = "",
+    note: str = "",
+    by_group_link: bool = False,
+) -> Referral:
+    """Move the referral on, as `party` asks. TransitionError (from referrals.status) when
+    the rules refuse it; the referral is read again under a lock first, so that two answers
+    at once cannot both apply."""
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    change = check(referral.status, status, party=party, reason=reason, note=note)
+    now = timezone.now()
+    if referral.status == Status.REQUESTED and change.status != Status.CANCELLED:
+        referral.answered_at = now
+    referral.status = change.status.value
+    referral.reason = str(change.reason)
+    if change.status in CLOSED:
+        referral.closed_at = now
+    referral.save(update_fields=["status", "reason", "answered_at", "closed_at"])
+    ReferralEvent.objects.create(
+        referral=referral,
+        status=change.status,
+        reason=str(change.reason),
+        note=note.strip()[:500],
+        by=by,
+        by_group_link=by_group_link,
+    )
+    if party is Party.REFERRER:
+        audit_record(
+            team=referral.team,
+            person=referral.person,
+            actor=by,
+            action=AuditEvent.Action.CHANGE,
+            what=f"Referral to {referral.activity_title}: {referral.status_label}",
+        )
+    return referral
+
+
+def referral_shared_details_erase_expired(*, now: datetime.datetime | None = None) -> int:
+    """Delete what was shared with groups on referrals closed longer ago than the retention
+    period (REFERRAL_RETENTION_DAYS, default a year); the referral's status, dates and history
+    stay, without notes. Returns how many referrals were cleared."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(days=retention_days())
+    due = Referral.objects.filter(closed_at__lt=cutoff, shared_erased_at__isnull=True)
+    with transaction.atomic():
+        ids = list(due.select_for_update().values_list("pk", flat=True))
+        ReferralEvent.objects.filter(referral_id__in=ids).update(note="")
+        Referral.objects.filter(pk__in=ids).update(
+            first_name="", contact="", help_with="", access_needs="", shared_erased_at=now
+        )
+    return len(ids)
