@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("assets_directory.urls")),
     path("api/schema/", schema, name="api_schema"),
     path("", include("matching.urls")),
+    path("", include("referrals.urls")),
     path("coproduction/", include("coproduction.urls")),
     path("openreferral/", include("openreferral.urls")),
 ]

@@ -10,6 +10,7 @@ person's record is erased.
 
 from __future__ import annotations
 
+import secrets
 import uuid
 
 from django.conf import settings
@@ -18,6 +19,11 @@ from django.db import models
 from matching.models import Person, PlanItem, Team
 
 from .status import LABELS, REASON_LABELS, Reason, Status
+
+
+def new_link_nonce() -> str:
+    return secrets.token_urlsafe(16)
+
 
 STATUS_CHOICES = [(s.value, LABELS[s]) for s in Status]
 REASON_CHOICES = [(r.value, REASON_LABELS[r]) for r in Reason]
@@ -95,6 +101,9 @@ class Referral(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     due_by = models.DateField(help_text="The group is asked to reply by this day.")
     answered_at = models.DateTimeField(null=True, blank=True)
+    # Part of the signed link the group answers through (referrals.links): a new one when the
+    # link is used, so that each link works once.
+    link_nonce = models.CharField(max_length=32, default=new_link_nonce, editable=False)
     closed_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
     class Meta:

@@ -11,12 +11,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from assets_directory.selectors import listed_activities
+from assets_directory.selectors import listed_activities, organisation_owner_emails
+from common.mail import mail_send
 from common.workdays import add_working_days
 from matching.models import AuditEvent, Person, PlanItem
 from matching.services import audit_record
 
-from .models import Referral, ReferralEvent
+from .links import LinkError, group_link, link_days, referral_from_token
+from .models import Referral, ReferralEvent, new_link_nonce
 from .status import CLOSED, Party, Status, check
 
 # Defaults of the settings REFERRAL_REPLY_WORKING_DAYS and REFERRAL_RETENTION_DAYS.
@@ -72,6 +74,14 @@ def referral_create(
             {"activity": "That activity is not listed any more: choose another one."}
         )
     organisation = activity.get_parent().specific
+    recipients = organisation_owner_emails(organisation)
+    if not recipients:
+        raise ValidationError(
+            {
+                "activity": f"{organisation.title} has no e-mail address to send a referral "
+                "to: get in touch with them another way."
+            }
+        )
     today = today or timezone.localdate()
     referral = Referral(
         team=person.team,
@@ -96,6 +106,59 @@ def referral_create(
     ReferralEvent.objects.create(referral=referral, status=Status.REQUESTED, by=by)
     audit_record(team=person.team, person=person, actor=by, action=AuditEvent.Action.CREATE,
                  what=f"Referral to {referral.activity_title}")  # fmt: skip
+    _mail_group(referral, recipients=recipients, template="referrals/emails/new_referral.txt",
+                subject=f"A referral to {referral.activity_title}")  # fmt: skip
+    return referral
+
+
+def _mail_group(referral: Referral, *, recipients, template: str, subject: str) -> None:
+    """E-mail the group a link to answer: nothing about the person but their first name."""
+    referrer = referral.referred_by
+    mail_send(
+        subject=subject,
+        template=template,
+        context={
+            "referral": referral,
+            "link": group_link(referral),
+            "link_days": link_days(),
+            "team": referral.team.name,
+        },
+        to=recipients,
+        reply_to=[referrer.email] if referrer is not None and referrer.email else [],
+    )
+
+
+@transaction.atomic
+def referral_group_answer(*, token: str, status: str, reason: str = "", note: str = "") -> Referral:
+    """The group's answer through the link in its e-mail. LinkError if the link cannot be
+    used (checked again under the referral's lock, so a link works once even when sent twice
+    at the same moment); TransitionError if the rules refuse the answer. The link is spent; a
+    referral still open is sent a new one, for the group to say later how it went."""
+    referral = referral_from_token(token)
+    locked = Referral.objects.select_for_update().get(pk=referral.pk)
+    if locked.link_nonce != referral.link_nonce:
+        raise LinkError("This link has been used already.", 410)
+    referral = referral_status_change(
+        referral=locked, party=Party.GROUP, status=status, reason=reason, note=note,
+        by_group_link=True,
+    )  # fmt: skip
+    referral.link_nonce = new_link_nonce()
+    referral.save(update_fields=["link_nonce"])
+    if referral.is_open and referral.organisation is not None:
+        _mail_group(
+            referral,
+            recipients=organisation_owner_emails(referral.organisation),
+            template="referrals/emails/how_it_went.txt",
+            subject=f"How is {referral.first_name} getting on at {referral.activity_title}?",
+        )
+    referrer = referral.referred_by
+    if referrer is not None and referrer.email:
+        mail_send(
+            subject=f"{referral.organisation_title or 'The group'} answered your referral",
+            template="referrals/emails/group_answered.txt",
+            context={"referral": referral},
+            to=[referrer.email],
+        )
     return referral
 
 

@@ -116,6 +116,8 @@ from matching.models import (
     TeamMembership,
 )
 from openreferral import ids as oruk_ids
+from referrals.links import group_token
+from referrals.models import Referral
 from search.models import Concept, ZeroResultSearch
 from tests.assets_directory.test_permissions import edit_post_data
 from tests.db import row_counts
@@ -502,6 +504,11 @@ redirect.add       POST  LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY  
 kiosk              GET   ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW
 kiosk.place        POST  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW
 api.match          POST  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW
+# A group answers a referral through the signed link in its e-mail: the link is the key,
+# whoever holds it, with no sign-in; a link changed by hand opens nothing, for anyone.
+referral.answer    GET   ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW
+referral.answer    POST  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW
+referral.bad_link  GET   HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN HIDDEN
 # Anyone may ask to look after a listing nobody looks after; a listing its group looks after
 # cannot be claimed by anyone (409).
 claim_page         GET   ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW
@@ -1705,6 +1712,15 @@ ACTIONS: dict[str, Action] = {
         json=True,
         csrf=False,
         stores_nothing=True,
+    ),
+    "referral.answer": Action(
+        lambda w: reverse("referrals:answer", args=[group_token(w.referral)]),
+        data=lambda w: {"status": "accepted", "note": ""},
+        shows=lambda w: w.activity_a.title,
+        state=lambda w: Referral.objects.get(pk=w.referral.pk).status,
+    ),
+    "referral.bad_link": Action(
+        lambda w: reverse("referrals:answer", args=[group_token(w.referral)[:-3] + "abc"])
     ),
     "claim_page": Action(
         lambda w: reverse("assets_directory:claim", args=[w.unclaimed.uuid]),

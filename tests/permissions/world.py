@@ -48,6 +48,7 @@ from matching.services import (
     plan_create,
     preferences_save,
 )
+from referrals.services import SharedDetails, referral_create
 from search.models import ZeroResultSearch
 from search.services import index_rebuild
 from tests.conftest import make_editor
@@ -121,6 +122,7 @@ class World:
     person: object = None  # a consented person of team 1 with a full record
     plan: object = None
     plan_item: object = None
+    referral: object = None  # ...the person's referral to A's activity, not yet answered
     registration: object = None  # a pending group registration
     report: object = None  # an open problem report on A's activity
     unclaimed: Organisation | None = None  # a live organisation with no editors
@@ -342,6 +344,14 @@ def build_world() -> World:
     )
     w.plan_item = w.plan.items.get()
     follow_up_record(item=w.plan_item, by=facilitator, went=FollowUp.Went.NOT_YET)
+    # ...referred to A's activity, waiting for A's answer through the link in its e-mail.
+    w.referral = referral_create(
+        person=w.person,
+        activity_id=w.activity_a.pk,
+        by=facilitator,
+        shared=SharedDetails(first_name="Jo", help_with="Meeting people"),
+        consent_to_share=True,
+    )
 
     # A feed harvested twice: the second harvest changes an activity a moderator took over
     # (a change to decide) and no longer has another (no longer in the feed).

@@ -17,51 +17,10 @@ from referrals.services import (
     referral_status_change,
 )
 from referrals.status import Party, TransitionError
-from tests.factories import ActivityFactory, OrganisationFactory
-from tests.factories.matching import PersonFactory, TeamFactory, make_facilitator
 from tests.matching.test_people_views import _rows_mentioning
+from tests.referrals.conftest import refer
 
 pytestmark = pytest.mark.django_db
-
-SHARED = SharedDetails(
-    first_name="Marker-Jo",
-    contact="07700 900123",
-    help_with="Marker-help meeting people",
-    access_needs="Marker-access step-free",
-)
-
-
-@pytest.fixture
-def team():
-    return TeamFactory(name="Wandle link workers")
-
-
-@pytest.fixture
-def facilitator(team):
-    return make_facilitator(team, username="linkworker")
-
-
-@pytest.fixture
-def person(team):
-    return PersonFactory(team=team, display_name="Jo B")
-
-
-@pytest.fixture
-def choir(directory):
-    group = OrganisationFactory(parent=directory, title="Balham Community Choir")
-    return ActivityFactory(parent=group, title="Community choir")
-
-
-def refer(person, activity, by, **kwargs):
-    kwargs.setdefault("consent_to_share", True)
-    return referral_create(
-        person=person,
-        activity_id=activity.pk,
-        by=by,
-        shared=SHARED,
-        today=datetime.date(2026, 12, 14),
-        **kwargs,
-    )
 
 
 def test_a_referral_copies_the_least_the_group_needs_and_is_due_in_ten_working_days(
@@ -188,3 +147,12 @@ def test_erasing_the_person_leaves_no_row_of_their_referrals(person, choir, faci
     assert _rows_mentioning(markers) == []
     assert not Referral.objects.exists()
     assert not ReferralEvent.objects.exists()
+
+
+def test_no_referral_to_a_group_with_no_address_to_send_it_to(person, choir, facilitator):
+    group = choir.get_parent().specific
+    group.email = ""
+    group.save()
+    with pytest.raises(ValidationError) as error:
+        refer(person, choir, facilitator)
+    assert "no e-mail address" in error.value.message_dict["activity"][0]
