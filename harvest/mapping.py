@@ -110,6 +110,12 @@ class ScheduleData:
     ends_on: datetime.date | None
     on_date: datetime.date | None
     term_time_only: bool
+    # The schedule's id in the feed: the session keeps it as its uuid where it is a free UUID.
+    source_id: str = ""
+
+    def session_fields(self) -> dict:
+        """The fields of an ActivitySchedule."""
+        return {k: v for k, v in vars(self).items() if k != "source_id"}
 
 
 @dataclass
@@ -423,6 +429,8 @@ def read_schedule(data: dict, where: str) -> ScheduleData:
         ends_on=rule.ends_on,
         on_date=rule.on_date,
         term_time_only=rule.term_time_only,
+        # Read as it is, never refused: a session whose id is not a UUID gets one of its own.
+        source_id=data["id"].strip() if isinstance(data.get("id"), str) else "",
     )
 
 

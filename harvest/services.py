@@ -24,7 +24,7 @@ from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import Page
 
 from assets_directory.geocoding import GeocodingError, geocode
-from assets_directory.models import Activity, Category, Organisation, Venue
+from assets_directory.models import Activity, ActivitySchedule, Category, Organisation, Venue
 from assets_directory.selectors import directory_index
 from assets_directory.services.bulk import (
     activity_categories_replace,
@@ -39,7 +39,7 @@ from search.tasks import index_enqueue
 
 from . import mapping, readers, tabular
 from .duplicates import find_pairs
-from .mapping import BadRecord, OrganisationData, ServiceData, VenueData
+from .mapping import BadRecord, OrganisationData, ScheduleData, ServiceData, VenueData
 from .models import (
     DuplicatePair,
     FeedSource,
@@ -379,7 +379,7 @@ class _Writer:
         venues = self._venues(needed, now)
         categories = self._categories(needed)
 
-        sessions: dict[int, list[dict]] = {}
+        sessions: dict[int, list[ScheduleData]] = {}
         chosen: dict[int, list[int]] = {}
         changed_ids: list[int] = []
 
@@ -407,7 +407,7 @@ class _Writer:
         for parent_id, group in by_parent.items():
             for page_id, (item, service) in zip(made[parent_id], group, strict=True):
                 new_records.append(self._new_record(RECORD.SERVICE, service, now, page_id))
-                sessions[page_id] = [vars(s) for s in service.schedules]
+                sessions[page_id] = service.schedules
                 chosen[page_id] = categories(service)
                 changed_ids.append(page_id)
                 tally.created += 1
@@ -429,7 +429,7 @@ class _Writer:
                 for where, why in service.notes
             )
 
-        activity_sessions_replace(sessions=sessions)
+        activity_sessions_replace(sessions=_session_rows(sessions))
         activity_categories_replace(categories=chosen)
         HarvestedRecord.objects.bulk_create(new_records)
         # Records the feed gave again unchanged: one statement (bulk_update's CASE per row
@@ -671,7 +671,7 @@ def _activity_update(service: ServiceData, page_id, venues, categories, sessions
         "published_at": service.last_modified,
     }
     page_fields_update(model=Activity, page_id=page_id, fields=fields)
-    sessions[page_id] = [vars(s) for s in service.schedules]
+    sessions[page_id] = service.schedules
     chosen[page_id] = categories(service)
 
 
@@ -719,6 +719,59 @@ def _local_uuid(source_id: str, free: set[uuid.UUID]) -> uuid.UUID:
         free.discard(value)  # the same id twice in a batch gets it once
         return value
     return uuid.uuid4()
+
+
+def _session_rows(sessions: dict[int, list[ScheduleData]]) -> dict[int, list[dict]]:
+    """Each activity's new sessions, with their uuids: the source's schedule id where it is a
+    UUID no other activity's session holds (these activities' own sessions are replaced, so
+    theirs are free), else the uuid of the session it replaces with the same times, else a new
+    one. So a re-harvest keeps every session's id, whatever ids the feed gives."""
+    if not sessions:
+        return {}
+    wanted = {
+        value
+        for schedules in sessions.values()
+        for schedule in schedules
+        if (value := mapping.source_uuid(schedule.source_id)) is not None
+    }
+    taken = set(
+        ActivitySchedule.objects.filter(uuid__in=wanted)
+        .exclude(activity_id__in=list(sessions))
+        .values_list("uuid", flat=True)
+    )
+    free = wanted - taken
+    kept: dict[int, list[tuple[dict, uuid.UUID]]] = {}
+    for row in ActivitySchedule.objects.filter(activity_id__in=list(sessions)).values(
+        "activity_id", "uuid", *_SESSION_FIELDS
+    ):
+        kept.setdefault(row.pop("activity_id"), []).append((row, row.pop("uuid")))
+    rows: dict[int, list[dict]] = {}
+    leftover: list[tuple[int, dict]] = []
+    for page_id, schedules in sessions.items():
+        rows[page_id] = []
+        for schedule in schedules:
+            row = schedule.session_fields()
+            value = mapping.source_uuid(schedule.source_id)
+            if value is not None and value in free:
+                free.discard(value)  # the same id twice in a batch is kept once
+                row["uuid"] = value
+            else:
+                leftover.append((page_id, row))
+            rows[page_id].append(row)
+    given = {row["uuid"] for page_rows in rows.values() for row in page_rows if "uuid" in row}
+    for page_id, row in leftover:
+        for old, old_uuid in kept.get(page_id, ()):
+            if old_uuid not in given and all(row[name] == old[name] for name in _SESSION_FIELDS):
+                row["uuid"] = old_uuid
+                given.add(old_uuid)
+                break
+        else:
+            row["uuid"] = uuid.uuid4()
+    return rows
+
+
+# A session's times: the fields ScheduleData carries for it.
+_SESSION_FIELDS = tuple(f for f in ScheduleData.__dataclass_fields__ if f != "source_id")
 
 
 def _rehash(record: HarvestedRecord, digest: str) -> None:
@@ -851,13 +904,13 @@ def harvest_conflict_accept(*, conflict: HarvestConflict, user) -> HarvestConfli
             if run is None:
                 raise ValueError("The feed has no harvest to write its version with.")
             writer = _Writer(run, None)
-            sessions: dict[int, list[dict]] = {}
+            sessions: dict[int, list[ScheduleData]] = {}
             chosen: dict[int, list[int]] = {}
             venues = writer._venues([service], now)
             _activity_update(
                 service, record.page_id, venues, writer._categories([service]), sessions, chosen
             )
-            activity_sessions_replace(sessions=sessions)
+            activity_sessions_replace(sessions=_session_rows(sessions))
             activity_categories_replace(categories=chosen)
             record.content_hash = service.content_hash
             record.term_keys = [t.key for t in service.terms]
