@@ -24,7 +24,14 @@ from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import Page
 
 from assets_directory.geocoding import GeocodingError, geocode
-from assets_directory.models import Activity, ActivitySchedule, Category, Organisation, Venue
+from assets_directory.models import (
+    AccessibilityFeature,
+    Activity,
+    ActivitySchedule,
+    Category,
+    Organisation,
+    Venue,
+)
 from assets_directory.selectors import directory_index
 from assets_directory.services.bulk import (
     activity_categories_replace,
@@ -571,6 +578,10 @@ class _Writer:
         found: dict[str, int] = {}
         to_create: list[VenueData] = []
         touched = []
+        features = {
+            f.name.casefold(): (f.pk, f.description) for f in AccessibilityFeature.objects.all()
+        }
+        chosen: dict[int, list[int]] = {}
         for key, data in wanted.items():
             record = records.get(key)
             if record is None or record.venue_id is None:
@@ -578,19 +589,24 @@ class _Writer:
                 continue
             found[key] = record.venue_id
             if record.content_hash != data.content_hash and record.taken_over_at is None:
-                Venue.objects.filter(pk=record.venue_id).update(**_venue_fields(data))
+                fields, chosen[record.venue_id] = _venue_fields(data, features)
+                Venue.objects.filter(pk=record.venue_id).update(**fields)
                 _rehash(record, data.content_hash)
             touched.append(record.pk)
         if to_create:
             free = _free_uuids(Venue, [d.source_id for d in to_create])
+            made = [_venue_fields(d, features) for d in to_create]
             venues = Venue.objects.bulk_create(
-                Venue(uuid=_local_uuid(d.source_id, free), **_venue_fields(d)) for d in to_create
+                Venue(uuid=_local_uuid(d.source_id, free), **fields)
+                for d, (fields, _) in zip(to_create, made, strict=True)
             )
+            chosen.update((v.pk, keys) for v, (_, keys) in zip(venues, made, strict=True) if keys)
             HarvestedRecord.objects.bulk_create(
                 self._new_record(RECORD.LOCATION, d, now, venue_id=v.pk)
                 for d, v in zip(to_create, venues, strict=True)
             )
             found.update({d.source_id: v.pk for d, v in zip(to_create, venues, strict=True)})
+        _venue_features_replace(chosen)
         HarvestedRecord.objects.filter(pk__in=touched).update(fetched_at=now, last_run=self.run)
         return found
 
@@ -659,6 +675,7 @@ def _organisation_fields(data: OrganisationData) -> dict:
         "phone": data.phone,
         "charity_number": data.charity_number,
         "company_number": data.company_number,
+        "languages": data.languages,
     }
 
 
@@ -682,7 +699,22 @@ def _organisation_update(record: HarvestedRecord, data: OrganisationData) -> Non
     _rehash(record, data.content_hash)
 
 
-def _venue_fields(data: VenueData) -> dict:
+def _venue_features_replace(chosen: dict[int, list[int]]) -> None:
+    """Each venue's accessibility features, replaced by these keys."""
+    if not chosen:
+        return
+    through = Venue.accessibility.through
+    through.objects.filter(venue_id__in=list(chosen)).delete()
+    through.objects.bulk_create(
+        through(venue_id=venue_id, accessibilityfeature_id=feature_id)
+        for venue_id, keys in chosen.items()
+        for feature_id in keys
+    )
+
+
+def _venue_fields(data: VenueData, features: dict[str, tuple[int, str]]) -> tuple[dict, list]:
+    """A venue's fields, and its accessibility features' keys."""
+    chosen, notes = mapping.venue_access(data.accessibility, features)
     latitude, longitude = data.latitude, data.longitude
     if latitude is None and data.postcode:
         try:
@@ -699,9 +731,9 @@ def _venue_fields(data: VenueData) -> dict:
         "postcode": data.postcode,
         "latitude": latitude,
         "longitude": longitude,
-        "accessibility_notes": data.accessibility_notes,
+        "accessibility_notes": notes,
         "is_private": data.is_private,
-    }
+    }, chosen
 
 
 def _free_uuids(model, source_ids: list[str]) -> set[uuid.UUID]:
