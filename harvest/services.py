@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -436,7 +436,8 @@ class _Writer:
                 for where, why in service.notes
             )
 
-        activity_sessions_replace(sessions=_session_rows(sessions))
+        replaced = [record.page_id for _, _, record in to_update]
+        activity_sessions_replace(sessions=_session_rows(sessions, replaced=replaced))
         activity_categories_replace(categories=chosen)
         HarvestedRecord.objects.bulk_create(new_records)
         # Records the feed gave again unchanged: one statement (bulk_update's CASE per row
@@ -753,37 +754,39 @@ def _local_uuid(source_id: str, free: set[uuid.UUID]) -> uuid.UUID:
     return uuid.uuid4()
 
 
-def _session_rows(sessions: dict[int, list[ScheduleData]]) -> dict[int, list[dict]]:
+def _session_rows(
+    sessions: dict[int, list[ScheduleData]], *, replaced: Sequence[int] = ()
+) -> dict[int, list[dict]]:
     """Each activity's new sessions, with their uuids: the source's schedule id where it is a
-    UUID no other activity's session holds (these activities' own sessions are replaced, so
-    theirs are free), else the uuid of the session it replaces with the same times, else a new
-    one. So a re-harvest keeps every session's id, whatever ids the feed gives."""
+    UUID no other activity's session holds (the sessions of the activities `replaced`, which
+    had some, are about to go, so theirs are free), else the uuid of the session it replaces
+    with the same times, else a new one. So a re-harvest keeps every session's id, whatever
+    ids the feed gives."""
     if not sessions:
         return {}
-    wanted = {
-        value
+    ids = {
+        id(schedule): mapping.source_uuid(schedule.source_id)
         for schedules in sessions.values()
         for schedule in schedules
-        if (value := mapping.source_uuid(schedule.source_id)) is not None
     }
-    taken = set(
-        ActivitySchedule.objects.filter(uuid__in=wanted)
-        .exclude(activity_id__in=list(sessions))
-        .values_list("uuid", flat=True)
-    )
-    free = wanted - taken
+    wanted = {value for value in ids.values() if value is not None}
+    taken = ActivitySchedule.objects.filter(uuid__in=wanted)
+    if replaced:
+        taken = taken.exclude(activity_id__in=replaced)
+    free = wanted - set(taken.values_list("uuid", flat=True)) if wanted else set()
     kept: dict[int, list[tuple[dict, uuid.UUID]]] = {}
-    for row in ActivitySchedule.objects.filter(activity_id__in=list(sessions)).values(
-        "activity_id", "uuid", *_SESSION_FIELDS
-    ):
-        kept.setdefault(row.pop("activity_id"), []).append((row, row.pop("uuid")))
+    if replaced:
+        for row in ActivitySchedule.objects.filter(activity_id__in=replaced).values(
+            "activity_id", "uuid", *_SESSION_FIELDS
+        ):
+            kept.setdefault(row.pop("activity_id"), []).append((row, row.pop("uuid")))
     rows: dict[int, list[dict]] = {}
     leftover: list[tuple[int, dict]] = []
     for page_id, schedules in sessions.items():
         rows[page_id] = []
         for schedule in schedules:
             row = schedule.session_fields()
-            value = mapping.source_uuid(schedule.source_id)
+            value = ids[id(schedule)]
             if value is not None and value in free:
                 free.discard(value)  # the same id twice in a batch is kept once
                 row["uuid"] = value
@@ -942,7 +945,7 @@ def harvest_conflict_accept(*, conflict: HarvestConflict, user) -> HarvestConfli
             _activity_update(
                 service, record.page_id, venues, writer._categories([service]), sessions, chosen
             )
-            activity_sessions_replace(sessions=_session_rows(sessions))
+            activity_sessions_replace(sessions=_session_rows(sessions, replaced=[record.page_id]))
             activity_categories_replace(categories=chosen)
             record.content_hash = service.content_hash
             record.term_keys = [t.key for t in service.terms]
