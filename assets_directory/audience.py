@@ -104,6 +104,12 @@ def describe(audience: Audience) -> list[str]:
     return lines
 
 
+def as_text(sentences: Sequence[str]) -> str:
+    """Sentences as one text, each ending in a full stop unless it ends in a mark of its own
+    (the editor's words may: "Bring a mat." is not followed by another)."""
+    return " ".join(s if s.endswith((".", "!", "?")) else f"{s}." for s in sentences)
+
+
 def to_hsds(audience: Audience) -> dict:
     """The HSDS 3.0 service fields for whom it is for: `eligibility_description`,
     `minimum_age` and `maximum_age` (left out when not limited), and `attributes` naming the
@@ -111,7 +117,7 @@ def to_hsds(audience: Audience) -> dict:
     sentences = describe(audience)
     if audience.who_for:
         sentences = [audience.who_for, *sentences]
-    service: dict = {"eligibility_description": ". ".join(sentences) + "."}
+    service: dict = {"eligibility_description": as_text(sentences)}
     if audience.age_min is not None:
         service["minimum_age"] = audience.age_min
     if audience.age_max is not None and audience.age_max < NO_UPPER_AGE:

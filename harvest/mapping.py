@@ -25,6 +25,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 from assets_directory import scheduling
+from assets_directory.audience import Audience, as_text, describe
 from assets_directory.geocoding import InvalidPostcode, normalise_postcode
 from assets_directory.models.venue import PRIVATE_ADDRESS
 from common.vocabulary import COST_LABELS, WEEKDAY_SLUGS
@@ -71,6 +72,8 @@ class OrganisationData:
     phone: str = ""
     charity_number: str = ""
     company_number: str = ""
+    # The languages its services are given in (the directory holds them for the organisation).
+    languages: str = ""
     content_hash: str = ""
 
 
@@ -84,7 +87,8 @@ class VenueData:
     postcode: str = ""
     latitude: float | None = None
     longitude: float | None = None
-    accessibility_notes: str = ""
+    # Each accessibility item as (description, details): `venue_access` reads them.
+    accessibility: list[tuple[str, str]] = field(default_factory=list)
     is_private: bool = False
     content_hash: str = ""
 
@@ -110,6 +114,12 @@ class ScheduleData:
     ends_on: datetime.date | None
     on_date: datetime.date | None
     term_time_only: bool
+    # The schedule's id in the feed: the session keeps it as its uuid where it is a free UUID.
+    source_id: str = ""
+
+    def session_fields(self) -> dict:
+        """The fields of an ActivitySchedule."""
+        return {k: v for k, v in vars(self).items() if k != "source_id"}
 
 
 @dataclass
@@ -387,16 +397,12 @@ def read_location(data: dict, path: str, notes: list[tuple[str, str]]) -> VenueD
                                         SHORT_MAX)  # fmt: skip
             else:
                 venue.postcode = full or outcode
-    details = []
     for index, item in enumerate(_list(data, "accessibility", path)):
         item = _object(item, f"{path}accessibility[{index}]")
-        words = " ".join(
-            t for t in (_text(item, "description", f"{path}accessibility."),
-                        _text(item, "details", f"{path}accessibility.")) if t
-        )  # fmt: skip
-        if words:
-            details.append(words)
-    venue.accessibility_notes = "\n".join(details)
+        pair = (_text(item, "description", f"{path}accessibility."),
+                _text(item, "details", f"{path}accessibility."))  # fmt: skip
+        if any(pair):
+            venue.accessibility.append(pair)
     # A feed that keeps an address private (ours, for a refuge or a home) says so in words and
     # gives no point: the venue stays private here too.
     if venue.address_1.casefold() == PRIVATE_ADDRESS.casefold() and venue.latitude is None:
@@ -423,7 +429,36 @@ def read_schedule(data: dict, where: str) -> ScheduleData:
         ends_on=rule.ends_on,
         on_date=rule.on_date,
         term_time_only=rule.term_time_only,
+        # Read as it is, never refused: a session whose id is not a UUID gets one of its own.
+        source_id=data["id"].strip() if isinstance(data.get("id"), str) else "",
     )
+
+
+# What our own feed calls a venue's accessibility notes (openreferral.serialisers.location).
+ACCESS_NOTES = "Notes"
+
+
+def venue_access(
+    accessibility: list[tuple[str, str]], features: dict[str, tuple[int, str]]
+) -> tuple[list[int], str]:
+    """A venue's accessibility features (their keys) and notes, from a location's items and
+    the directory's features by name (casefolded: key and description). An item named as a
+    feature is that feature (its details kept as notes when they are not the feature's own
+    words); our own feed's "Notes" are the notes; anything else is kept in words."""
+    chosen: list[int] = []
+    notes: list[str] = []
+    for description, details in accessibility:
+        feature = features.get(description.casefold())
+        if feature is not None:
+            if feature[0] not in chosen:
+                chosen.append(feature[0])
+            if details and details != feature[1]:
+                notes.append(f"{description} {details}")
+        elif description == ACCESS_NOTES and details:
+            notes.append(details)
+        else:
+            notes.append(" ".join(t for t in (description, details) if t))
+    return chosen, "\n".join(notes)
 
 
 def _term(attribute: dict, where: str) -> TermData | None:
@@ -441,6 +476,30 @@ def _term(attribute: dict, where: str) -> TermData | None:
     if term_id:
         return TermData(key=term_id, name=term_id)
     return None
+
+
+def _languages(data: dict) -> list[str]:
+    """The names of the languages a service is given in, each once, in the feed's order."""
+    names: list[str] = []
+    for index, language in enumerate(_list(data, "languages")):
+        language = _object(language, f"languages[{index}]")
+        name = _text(language, "name", "languages.") or _text(language, "code", "languages.")
+        if name and name.casefold() not in {n.casefold() for n in names}:
+            names.append(name)
+    return names
+
+
+def _without_age_sentences(eligibility: str, age_min: int | None, age_max: int | None) -> str:
+    """Whom a service is for in words, less the last sentences when they are those the
+    directory writes from the ages ("For people aged 18 and over", else "Open to everyone"):
+    it writes them again after the activity's own words, which would otherwise say them twice
+    (our own feed, harvested, would grow a sentence each round)."""
+    written = as_text(describe(Audience(age_min=age_min, age_max=age_max)))
+    if eligibility == written:
+        return ""
+    if eligibility.endswith(f" {written}"):
+        return eligibility[: -len(written)].rstrip()
+    return eligibility
 
 
 def read_service(data: dict) -> ServiceData:
@@ -467,7 +526,7 @@ def read_service(data: dict) -> ServiceData:
     if name_clipped != name:
         note("name", f"is longer than {TITLE_MAX} characters and was shortened.")
     how_to_join = [_text(data, "application_process")]
-    eligibility = _text(data, "eligibility_description")
+    eligibility = _without_age_sentences(_text(data, "eligibility_description"), age_min, age_max)
     who_for = _clip(eligibility, SHORT_MAX)
     if who_for != eligibility:
         how_to_join.append(f"Who it is for: {eligibility}")
@@ -589,6 +648,12 @@ def read_service(data: dict) -> ServiceData:
     if data.get("organization") is not None:
         organisation = read_organisation(data["organization"])
         organisation_id = organisation.source_id
+        spoken = _languages(data)
+        if spoken:
+            organisation.languages = _clip(", ".join(spoken), SHORT_MAX)
+            # A change of languages is a change of the organisation; without any, its hash is
+            # its record's, as before languages were read.
+            organisation.content_hash = content_hash([data["organization"], spoken])
     if url:
         how_to_join.append(f"More about it: {url}")
 

@@ -242,7 +242,9 @@ def conflict_changes(conflict: HarvestConflict) -> list[FieldChange]:
         FieldChange(
             "Session times",
             "; ".join(s.describe() for s in activity.schedules.all()),
-            "; ".join(activity.schedules.model(**vars(s)).describe() for s in service.schedules),
+            "; ".join(
+                activity.schedules.model(**s.session_fields()).describe() for s in service.schedules
+            ),
         )
     )
     crosswalk = {

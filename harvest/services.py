@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,7 +24,14 @@ from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import Page
 
 from assets_directory.geocoding import GeocodingError, geocode
-from assets_directory.models import Activity, Category, Organisation, Venue
+from assets_directory.models import (
+    AccessibilityFeature,
+    Activity,
+    ActivitySchedule,
+    Category,
+    Organisation,
+    Venue,
+)
 from assets_directory.selectors import directory_index
 from assets_directory.services.bulk import (
     activity_categories_replace,
@@ -39,7 +46,7 @@ from search.tasks import index_enqueue
 
 from . import mapping, readers, tabular
 from .duplicates import find_pairs
-from .mapping import BadRecord, OrganisationData, ServiceData, VenueData
+from .mapping import BadRecord, OrganisationData, ScheduleData, ServiceData, VenueData
 from .models import (
     DuplicatePair,
     FeedSource,
@@ -379,7 +386,7 @@ class _Writer:
         venues = self._venues(needed, now)
         categories = self._categories(needed)
 
-        sessions: dict[int, list[dict]] = {}
+        sessions: dict[int, list[ScheduleData]] = {}
         chosen: dict[int, list[int]] = {}
         changed_ids: list[int] = []
 
@@ -407,7 +414,7 @@ class _Writer:
         for parent_id, group in by_parent.items():
             for page_id, (item, service) in zip(made[parent_id], group, strict=True):
                 new_records.append(self._new_record(RECORD.SERVICE, service, now, page_id))
-                sessions[page_id] = [vars(s) for s in service.schedules]
+                sessions[page_id] = service.schedules
                 chosen[page_id] = categories(service)
                 changed_ids.append(page_id)
                 tally.created += 1
@@ -429,7 +436,8 @@ class _Writer:
                 for where, why in service.notes
             )
 
-        activity_sessions_replace(sessions=sessions)
+        replaced = [record.page_id for _, _, record in to_update]
+        activity_sessions_replace(sessions=_session_rows(sessions, replaced=replaced))
         activity_categories_replace(categories=chosen)
         HarvestedRecord.objects.bulk_create(new_records)
         # Records the feed gave again unchanged: one statement (bulk_update's CASE per row
@@ -571,6 +579,10 @@ class _Writer:
         found: dict[str, int] = {}
         to_create: list[VenueData] = []
         touched = []
+        features = {
+            f.name.casefold(): (f.pk, f.description) for f in AccessibilityFeature.objects.all()
+        }
+        chosen: dict[int, list[int]] = {}
         for key, data in wanted.items():
             record = records.get(key)
             if record is None or record.venue_id is None:
@@ -578,19 +590,24 @@ class _Writer:
                 continue
             found[key] = record.venue_id
             if record.content_hash != data.content_hash and record.taken_over_at is None:
-                Venue.objects.filter(pk=record.venue_id).update(**_venue_fields(data))
+                fields, chosen[record.venue_id] = _venue_fields(data, features)
+                Venue.objects.filter(pk=record.venue_id).update(**fields)
                 _rehash(record, data.content_hash)
             touched.append(record.pk)
         if to_create:
             free = _free_uuids(Venue, [d.source_id for d in to_create])
+            made = [_venue_fields(d, features) for d in to_create]
             venues = Venue.objects.bulk_create(
-                Venue(uuid=_local_uuid(d.source_id, free), **_venue_fields(d)) for d in to_create
+                Venue(uuid=_local_uuid(d.source_id, free), **fields)
+                for d, (fields, _) in zip(to_create, made, strict=True)
             )
+            chosen.update((v.pk, keys) for v, (_, keys) in zip(venues, made, strict=True) if keys)
             HarvestedRecord.objects.bulk_create(
                 self._new_record(RECORD.LOCATION, d, now, venue_id=v.pk)
                 for d, v in zip(to_create, venues, strict=True)
             )
             found.update({d.source_id: v.pk for d, v in zip(to_create, venues, strict=True)})
+        _venue_features_replace(chosen)
         HarvestedRecord.objects.filter(pk__in=touched).update(fetched_at=now, last_run=self.run)
         return found
 
@@ -659,6 +676,7 @@ def _organisation_fields(data: OrganisationData) -> dict:
         "phone": data.phone,
         "charity_number": data.charity_number,
         "company_number": data.company_number,
+        "languages": data.languages,
     }
 
 
@@ -671,7 +689,7 @@ def _activity_update(service: ServiceData, page_id, venues, categories, sessions
         "published_at": service.last_modified,
     }
     page_fields_update(model=Activity, page_id=page_id, fields=fields)
-    sessions[page_id] = [vars(s) for s in service.schedules]
+    sessions[page_id] = service.schedules
     chosen[page_id] = categories(service)
 
 
@@ -682,7 +700,22 @@ def _organisation_update(record: HarvestedRecord, data: OrganisationData) -> Non
     _rehash(record, data.content_hash)
 
 
-def _venue_fields(data: VenueData) -> dict:
+def _venue_features_replace(chosen: dict[int, list[int]]) -> None:
+    """Each venue's accessibility features, replaced by these keys."""
+    if not chosen:
+        return
+    through = Venue.accessibility.through
+    through.objects.filter(venue_id__in=list(chosen)).delete()
+    through.objects.bulk_create(
+        through(venue_id=venue_id, accessibilityfeature_id=feature_id)
+        for venue_id, keys in chosen.items()
+        for feature_id in keys
+    )
+
+
+def _venue_fields(data: VenueData, features: dict[str, tuple[int, str]]) -> tuple[dict, list]:
+    """A venue's fields, and its accessibility features' keys."""
+    chosen, notes = mapping.venue_access(data.accessibility, features)
     latitude, longitude = data.latitude, data.longitude
     if latitude is None and data.postcode:
         try:
@@ -699,9 +732,9 @@ def _venue_fields(data: VenueData) -> dict:
         "postcode": data.postcode,
         "latitude": latitude,
         "longitude": longitude,
-        "accessibility_notes": data.accessibility_notes,
+        "accessibility_notes": notes,
         "is_private": data.is_private,
-    }
+    }, chosen
 
 
 def _free_uuids(model, source_ids: list[str]) -> set[uuid.UUID]:
@@ -719,6 +752,61 @@ def _local_uuid(source_id: str, free: set[uuid.UUID]) -> uuid.UUID:
         free.discard(value)  # the same id twice in a batch gets it once
         return value
     return uuid.uuid4()
+
+
+def _session_rows(
+    sessions: dict[int, list[ScheduleData]], *, replaced: Sequence[int] = ()
+) -> dict[int, list[dict]]:
+    """Each activity's new sessions, with their uuids: the source's schedule id where it is a
+    UUID no other activity's session holds (the sessions of the activities `replaced`, which
+    had some, are about to go, so theirs are free), else the uuid of the session it replaces
+    with the same times, else a new one. So a re-harvest keeps every session's id, whatever
+    ids the feed gives."""
+    if not sessions:
+        return {}
+    ids = {
+        id(schedule): mapping.source_uuid(schedule.source_id)
+        for schedules in sessions.values()
+        for schedule in schedules
+    }
+    wanted = {value for value in ids.values() if value is not None}
+    taken = ActivitySchedule.objects.filter(uuid__in=wanted)
+    if replaced:
+        taken = taken.exclude(activity_id__in=replaced)
+    free = wanted - set(taken.values_list("uuid", flat=True)) if wanted else set()
+    kept: dict[int, list[tuple[dict, uuid.UUID]]] = {}
+    if replaced:
+        for row in ActivitySchedule.objects.filter(activity_id__in=replaced).values(
+            "activity_id", "uuid", *_SESSION_FIELDS
+        ):
+            kept.setdefault(row.pop("activity_id"), []).append((row, row.pop("uuid")))
+    rows: dict[int, list[dict]] = {}
+    leftover: list[tuple[int, dict]] = []
+    for page_id, schedules in sessions.items():
+        rows[page_id] = []
+        for schedule in schedules:
+            row = schedule.session_fields()
+            value = ids[id(schedule)]
+            if value is not None and value in free:
+                free.discard(value)  # the same id twice in a batch is kept once
+                row["uuid"] = value
+            else:
+                leftover.append((page_id, row))
+            rows[page_id].append(row)
+    given = {row["uuid"] for page_rows in rows.values() for row in page_rows if "uuid" in row}
+    for page_id, row in leftover:
+        for old, old_uuid in kept.get(page_id, ()):
+            if old_uuid not in given and all(row[name] == old[name] for name in _SESSION_FIELDS):
+                row["uuid"] = old_uuid
+                given.add(old_uuid)
+                break
+        else:
+            row["uuid"] = uuid.uuid4()
+    return rows
+
+
+# A session's times: the fields ScheduleData carries for it.
+_SESSION_FIELDS = tuple(f for f in ScheduleData.__dataclass_fields__ if f != "source_id")
 
 
 def _rehash(record: HarvestedRecord, digest: str) -> None:
@@ -851,13 +939,13 @@ def harvest_conflict_accept(*, conflict: HarvestConflict, user) -> HarvestConfli
             if run is None:
                 raise ValueError("The feed has no harvest to write its version with.")
             writer = _Writer(run, None)
-            sessions: dict[int, list[dict]] = {}
+            sessions: dict[int, list[ScheduleData]] = {}
             chosen: dict[int, list[int]] = {}
             venues = writer._venues([service], now)
             _activity_update(
                 service, record.page_id, venues, writer._categories([service]), sessions, chosen
             )
-            activity_sessions_replace(sessions=sessions)
+            activity_sessions_replace(sessions=_session_rows(sessions, replaced=[record.page_id]))
             activity_categories_replace(categories=chosen)
             record.content_hash = service.content_hash
             record.term_keys = [t.key for t in service.terms]

@@ -40,6 +40,7 @@ CHILDREN = {
     "service_at_location.csv": ("service_id",),
     "schedules.csv": ("service_id", "service_at_location_id"),
     "service_areas.csv": ("service_id",),
+    "languages.csv": ("service_id",),
     "cost_options.csv": ("service_id",),
     "contacts.csv": ("service_id",),
     "phones.csv": ("service_id", "contact_id"),
@@ -197,6 +198,7 @@ class _Rows:
             places.append(sal)
         service["service_at_locations"] = places
         service["service_areas"] = self._find("service_areas.csv", "service_id", service_id)
+        service["languages"] = self._find("languages.csv", "service_id", service_id)
         service["cost_options"] = self._find("cost_options.csv", "service_id", service_id)
         contacts = self._find("contacts.csv", "service_id", service_id)
         for contact in contacts:

@@ -1,8 +1,10 @@
 """The feed's identifiers: UUIDs, stable for as long as the records they name.
 
-Organisations, activities and venues keep a stored uuid, and the feed gives it as it is: it
-is what other directories hold when they harvest ours. Everything else is named from a fixed
-namespace and the database key (uuid5), so it is the same on every request and every export.
+Organisations, activities, venues and session times (schedules) keep a stored uuid, and the
+feed gives it as it is: it is what other directories hold when they harvest ours, and what a
+harvest of ours keeps. Everything else is named from a fixed namespace and the database key
+or the record's uuid (uuid5), so it is the same on every request and every export. (Session
+times were once named from their key too: migration 0016 stored those same ids.)
 
 A service at a location is an activity at its venue. Its id carries both keys (a version 8
 UUID, RFC 9562 section 5.8), so that `/service_at_locations/{id}` reads them back without a
@@ -39,10 +41,6 @@ def taxonomy_id() -> str:
 
 def term_id(category_pk: int) -> str:
     return derived("category", category_pk)
-
-
-def schedule_id(schedule_pk: int) -> str:
-    return derived("schedule", schedule_pk)
 
 
 def parse_uuid(text: str) -> uuid.UUID | None:

@@ -317,7 +317,7 @@ def schedules(activity, *, service_at_location_id: str | None = None) -> list[di
         # notes do: consumers show the description.
         data = scheduling.to_hsds(rule)
         data.update(
-            id=ids.schedule_id(schedule.pk),
+            id=str(schedule.uuid),
             service_id=service_id,
             attending_type=DELIVERY_LABELS.get(activity.delivery, activity.delivery),
         )

@@ -760,6 +760,10 @@ class ActivitySchedule(Orderable):
     WEEKDAY_CHOICES = list(DAY_CHOICES)
 
     activity = ParentalKey(Activity, related_name="schedules", on_delete=models.CASCADE)
+    # The session's id in the Open Referral feed (a schedule's id), as the activity's uuid is
+    # the service's: kept through edits and re-harvests, so another directory that holds it
+    # can match it again. A harvested session keeps its source's id where free.
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     frequency = models.CharField(max_length=20, choices=Frequency.choices, default="weekly")
     weekdays = models.CharField(
         max_length=40, blank=True, help_text="Days, for weekly, fortnightly or monthly sessions."
@@ -821,6 +825,29 @@ class ActivitySchedule(Orderable):
 
     class Meta(Orderable.Meta):
         verbose_name = "session time"
+
+    def save(self, *args, **kwargs):
+        self.uuid = self._own_uuid()
+        super().save(*args, **kwargs)
+
+    save.alters_data = True
+
+    def _own_uuid(self):
+        """The id this session is saved with. Wagtail saves a page's sessions from a revision,
+        which holds a copy of each id, and copies a page's sessions (and revisions) with their
+        ids: the stored id wins, so no revision ever changes it, and a copy's session, or one
+        published from a copy's revision, takes a new one. (Only a bulk write changes it.)"""
+        if self.pk is not None:
+            stored = (
+                ActivitySchedule.objects.filter(pk=self.pk, activity_id=self.activity_id)
+                .values_list("uuid", flat=True)
+                .first()
+            )
+            if stored is not None:
+                return stored
+        if ActivitySchedule.objects.filter(uuid=self.uuid).exists():
+            return uuid.uuid4()
+        return self.uuid
 
     @property
     def weekday_indexes(self):

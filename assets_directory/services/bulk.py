@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import DEFAULT_DB_ALIAS, connection, connections, models
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from wagtail.models import Page
@@ -188,23 +188,33 @@ _SESSION_FIELDS = (
 
 
 def activity_sessions_replace(*, sessions: dict[int, Iterable[dict]]) -> None:
-    """Each activity's session times, replaced by these (fields of ActivitySchedule)."""
+    """Each activity's session times, replaced by these (fields of ActivitySchedule, with its
+    `uuid` where the caller keeps one, else a new one)."""
     if not sessions:
         return
-    ActivitySchedule.objects.filter(activity_id__in=list(sessions)).delete()
     meta = ActivitySchedule._meta
-    fields = [meta.get_field("activity"), meta.get_field("sort_order")] + [
+    uuid_field = meta.get_field("uuid")
+    fields = [meta.get_field("activity"), meta.get_field("sort_order"), uuid_field] + [
         meta.get_field(name) for name in _SESSION_FIELDS
     ]
-    _insert(
-        ActivitySchedule,
-        fields,
-        (
-            [activity_id, order, *(row[name] for name in _SESSION_FIELDS)]
-            for activity_id, rows in sessions.items()
-            for order, row in enumerate(rows)
-        ),
-    )
+    # The old rows go first, in the same transaction: a session kept under its uuid would
+    # otherwise clash with itself.
+    with transaction.atomic():
+        ActivitySchedule.objects.filter(activity_id__in=list(sessions)).delete()
+        _insert(
+            ActivitySchedule,
+            fields,
+            (
+                [
+                    activity_id,
+                    order,
+                    row.get("uuid") or uuid_field.get_default(),
+                    *(row[name] for name in _SESSION_FIELDS),
+                ]
+                for activity_id, rows in sessions.items()
+                for order, row in enumerate(rows)
+            ),
+        )
 
 
 def activity_categories_replace(*, categories: dict[int, Iterable[int]]) -> None:

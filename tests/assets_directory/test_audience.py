@@ -87,6 +87,15 @@ def test_hsds_eligibility_ages_and_terms():
     ]
 
 
+@pytest.mark.parametrize("words", ["Bring a mat.", "Bring a mat!", "Bring a mat"])
+def test_hsds_eligibility_never_doubles_the_editors_own_full_stop(words):
+    service = to_hsds(Audience(who_for=words))
+    assert service["eligibility_description"] in (
+        "Bring a mat. Open to everyone.",
+        "Bring a mat! Open to everyone.",
+    )
+
+
 # --- reading the old words ------------------------------------------------------------------
 
 

@@ -38,6 +38,10 @@ def test_copying_an_activity_makes_a_new_listing_with_its_own_uuid(
     assert new.get_latest_revision().as_object().uuid == new.uuid
     assert new.get_parent().pk == organisation.pk
     assert new.schedules.count() == activity.schedules.count() == 2
+    # Its sessions are new sessions too: the Open Referral feed names them apart.
+    copied = set(new.schedules.values_list("uuid", flat=True))
+    assert copied.isdisjoint(activity.schedules.values_list("uuid", flat=True))
+    assert len(copied) == 2
     assert list(new.categories.all()) == list(activity.categories.all())
     assert new.venue == activity.venue
     assert not new.live  # a copy waits for moderation like any new listing

@@ -289,3 +289,24 @@ def test_a_private_location_is_harvested_as_a_private_venue(harvest):
     venue = Activity.objects.get(title="Chair yoga").venue
     assert venue.is_private and venue.postcode == "SW12"
     assert venue.public_location().address_1 == "Private address"
+
+
+def test_a_venues_accessibility_features_and_an_organisations_languages_are_written(harvest):
+    record = service(languages=[{"id": "l1", "name": "English"}, {"id": "l2", "name": "Polish"}])
+    location = record["service_at_locations"][0]["location"]
+    location["accessibility"] = [
+        {"id": "a1", "description": "Step-free access"},
+        {"id": "a2", "description": "Notes", "details": "Ramp at the side door."},
+    ]
+    harvest([record])
+    activity = Activity.objects.get(title="Chair yoga")
+    venue = activity.venue
+    assert [f.slug for f in venue.accessibility.all()] == ["step-free"]
+    assert venue.accessibility_notes == "Ramp at the side door."
+    assert activity.get_parent().specific.languages == "English, Polish"
+
+    location["accessibility"] = [{"id": "a3", "description": "Hearing loop"}]
+    harvest([record])
+    venue.refresh_from_db()
+    assert [f.slug for f in venue.accessibility.all()] == ["hearing-loop"]
+    assert venue.accessibility_notes == ""

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from harvest.mapping import BadRecord, read_service, summary_of
+from harvest.mapping import BadRecord, read_service, summary_of, venue_access
 
 from .conftest import service
 
@@ -115,3 +115,53 @@ def test_a_location_our_feed_keeps_private_stays_private():
 
 def test_an_ordinary_location_is_not_private():
     assert not read_service(service()).venue.is_private
+
+
+@pytest.mark.parametrize(
+    ("ages", "eligibility", "who_for"),
+    [
+        ({}, "Open to everyone.", ""),
+        ({"minimum_age": 18}, "For people aged 18 and over.", ""),
+        (
+            {"minimum_age": 18},
+            "For older people. For people aged 18 and over.",
+            "For older people.",
+        ),  # noqa: E501
+        ({"minimum_age": 18}, "Adults only!", "Adults only!"),
+        ({}, "For people aged 18 and over.", "For people aged 18 and over."),
+    ],
+)
+def test_whom_a_service_is_for_is_kept_without_the_sentences_its_ages_give_again(
+    ages, eligibility, who_for
+):
+    # The directory writes those sentences after the words it keeps: a harvest of our own
+    # feed would otherwise say them twice, and once more each round.
+    record = service(eligibility_description=eligibility, **{"minimum_age": None, **ages})
+    data = read_service(record)
+    assert data.fields["who_for"] == who_for
+
+
+def test_a_services_languages_are_its_organisations():
+    languages = [
+        {"id": "l1", "name": "English", "code": "en"},
+        {"id": "l2", "code": "pl"},
+        {"id": "l3", "name": "english"},
+    ]
+    data = read_service(service(languages=languages))
+    assert data.organisation.languages == "English, pl"
+    assert data.organisation.content_hash != read_service(service()).organisation.content_hash
+    assert read_service(service()).organisation.languages == ""
+
+
+def test_accessibility_named_as_the_directorys_features_is_those_features():
+    features = {"step-free access": (1, "No steps."), "hearing loop": (2, "A loop.")}
+    given = [
+        ("Step-free access", "No steps."),
+        ("Hearing loop", "At the front desk only."),
+        ("Notes", "Ramp at the side door."),
+        ("Quiet room", ""),
+    ]
+    assert venue_access(given, features) == (
+        [1, 2],
+        "Hearing loop At the front desk only.\nRamp at the side door.\nQuiet room",
+    )

@@ -164,10 +164,10 @@ def test_the_csv_directory_and_the_zip_hold_the_same_tables(borough, tmp_path, c
 
 def without_known_differences(service: dict) -> dict:
     """A service as the harvester's datapackage reader nests it back, for comparing: what it
-    does not read (languages, a term's `term`, which is its `code`) and the empty lists it adds
-    are left out; a service area's HSDS `description` is read as ORUK's `service_area`."""
+    does not read (a term's `term`, which is its `code`) and the empty lists it adds are left
+    out; a service area's HSDS `description` is read as ORUK's `service_area`."""
     service = json.loads(json.dumps(service))
-    for key in ("languages", "funding", "phones"):
+    for key in ("funding", "phones"):
         service.pop(key, None)
     for attribute in service["attributes"]:
         attribute["taxonomy_term"].pop("term", None)
