@@ -4,6 +4,10 @@ from . import views
 
 app_name = "referrals"
 
+person = "support/people/<uuid:reference>/referrals/"
+
 urlpatterns = [
     path("referrals/answer/<str:token>/", views.group_answer, name="answer"),
+    path(f"{person}new/", views.refer, name="refer"),
+    path(f"{person}<uuid:referral>/", views.referral_detail, name="detail"),
 ]

@@ -1,19 +1,28 @@
-"""The page a group answers a referral on, reached by the signed link in its e-mail.
+"""Referral pages: the team's (refer from a plan, follow a referral through) and the group's.
 
-No sign-in: the link is the key (referrals.links). The page shows what was shared with the
-group, so it is never stored by a browser or proxy (private_page), and opening it changes
-nothing; only its form does.
+The group's page is reached by the signed link in its e-mail, with no sign-in: the link is
+the key (referrals.links). It shows what was shared with the group, so it is never stored by
+a browser or proxy (private_page), and opening it changes nothing; only its form does. The
+team's pages are a person's record's, behind matching's team-scoped access.
 """
 
-from django.shortcuts import render
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.formats import date_format
 from django.views.decorators.http import require_http_methods
 
 from common.middleware import private_page
+from matching.access import facilitator_required, person_for
+from matching.models import PlanItem
 
 from . import services
-from .forms import GroupAnswerForm
+from .forms import GroupAnswerForm, OutcomeForm, ReferForm
 from .links import LinkError, referral_from_token
-from .status import TransitionError
+from .models import Referral
+from .selectors import is_overdue
+from .status import Party, TransitionError
 
 
 def _link_problem(request, error: LinkError):
@@ -45,3 +54,93 @@ def group_answer(request, token: str):
         else:
             return render(request, "referrals/group_answered.html", {"referral": referral})
     return render(request, "referrals/group_answer.html", {"referral": referral, "form": form})
+
+
+# The team's side --------------------------------------------------------------------------
+
+
+def _item_for(person, raw) -> PlanItem:
+    if not str(raw or "").isdigit():
+        raise Http404("No such plan item.")
+    return get_object_or_404(PlanItem, pk=int(raw), plan__person=person, activity__isnull=False)
+
+
+@facilitator_required
+@require_http_methods(["GET", "POST"])
+def refer(request, reference):
+    person = person_for(request, reference, what="Referral form")
+    item = _item_for(person, request.GET.get("item") or request.POST.get("item"))
+    if request.method == "POST":
+        form = ReferForm(request.POST)
+        if form.is_valid():
+            try:
+                referral = services.referral_create(
+                    person=person,
+                    activity_id=item.activity_id,
+                    by=request.user,
+                    shared=form.shared(),
+                    consent_to_share=form.cleaned_data["consent_to_share"],
+                    consent_method=form.cleaned_data["consent_method"],
+                    plan_item=item,
+                )
+            except ValidationError as error:
+                for field, messages_ in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, messages_)
+            else:
+                messages.success(
+                    request,
+                    f"Referral sent to {referral.organisation_title}. They are asked to "
+                    f"answer by {date_format(referral.due_by, 'l j F')}.",
+                )
+                return redirect(
+                    "referrals:detail", reference=person.reference, referral=referral.reference
+                )
+    else:
+        first = person.display_name.split()[0] if person.display_name.split() else ""
+        form = ReferForm(
+            initial={
+                "first_name": first,
+                "contact": person.phone or person.email,
+                "contact_by": "phone" if person.phone else "email" if person.email else "phone",
+            }
+        )
+    return render(
+        request,
+        "referrals/refer.html",
+        {"person": person, "item": item, "form": form, "step": "record"},
+    )
+
+
+@facilitator_required
+@require_http_methods(["GET", "POST"])
+def referral_detail(request, reference, referral):
+    person = person_for(request, reference, what="Referral")
+    found = get_object_or_404(Referral, person=person, reference=referral)
+    form = OutcomeForm(found, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.referral_status_change(
+                referral=found,
+                party=Party.REFERRER,
+                by=request.user,
+                status=form.cleaned_data["status"],
+                reason=form.cleaned_data.get("reason", ""),
+                note=form.cleaned_data["note"],
+            )
+        except TransitionError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, "Saved.")
+            return redirect("referrals:detail", reference=person.reference, referral=referral)
+    found.overdue = is_overdue(found)
+    return render(
+        request,
+        "referrals/referral_detail.html",
+        {
+            "person": person,
+            "referral": found,
+            "events": found.events.select_related("by"),
+            "form": form,
+            "step": "record",
+        },
+    )

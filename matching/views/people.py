@@ -21,6 +21,7 @@ from common.text import normalise_text, strip_forbidden
 from ..access import facilitator_required, led_team_for, person_for
 from ..forms.people import ConsentForm, EraseForm, PersonForm, TeamChoiceForm
 from ..models import AuditEvent
+from ..sections import record_sections
 from ..selectors import (
     aggregates_by_area,
     category_names,
@@ -125,6 +126,7 @@ def person_detail(request, reference):
             "map_count": person.network_maps.count(),
             "needs": person.needs.all(),
             "plans": person.plans.prefetch_related("items__follow_ups"),
+            "sections": record_sections(request, person),
             "step": "record",
         },
     )

@@ -187,6 +187,10 @@ person.plan        GET   LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN
 person.plan_email  POST  LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY   DENY   DENY
 person.follow_up   GET   LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY   DENY   DENY
 person.follow_up   POST  LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY   DENY   DENY
+person.refer       GET   LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY   DENY   DENY
+person.refer       POST  LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY   DENY   DENY
+person.referral    GET   LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY   DENY   DENY
+person.referral    POST  LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY   DENY   DENY
 person.export_json GET   LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY   DENY   DENY
 person.export      GET   LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY   DENY   DENY
 person.erase       GET   LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY   DENY   DENY
@@ -728,6 +732,27 @@ ACTIONS: dict[str, Action] = {
         state=count(Person, team=lambda w: w.team1),
     ),
     "person": Action(person_url("person"), shows=lambda w: w.person.display_name),
+    "person.refer": Action(
+        lambda w: reverse("referrals:refer", args=[w.person.reference]) + f"?item={w.plan_item.pk}",
+        data=lambda w: {
+            "item": w.plan_item.pk,
+            "first_name": "Jo",
+            "contact": "",
+            "contact_by": "phone",
+            "help_with": "",
+            "access_needs": "",
+            "consent_to_share": "on",
+            "consent_method": "spoken",
+        },  # fmt: skip
+        shows=lambda w: w.plan_item.title,
+        state=count(Referral),
+    ),
+    "person.referral": Action(
+        lambda w: reverse("referrals:detail", args=[w.person.reference, w.referral.reference]),
+        data=lambda w: {"status": "cancelled", "reason": "no_reply", "note": ""},
+        shows=lambda w: w.referral.activity_title,
+        state=field_of(Referral, "referral", "status"),
+    ),
     "person.details": Action(
         person_url("person_edit"),
         data=lambda w: PERSON_DETAILS,

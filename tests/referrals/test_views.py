@@ -1,0 +1,141 @@
+"""The team's side: refer from the plan, follow the referral, record what happened."""
+
+import datetime
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from matching.services import ChosenActivity, plan_create
+from referrals.models import Referral
+from tests.factories.matching import PersonFactory, TeamFactory, make_facilitator
+from tests.referrals.conftest import refer
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def item(person, choir, facilitator):
+    plan = plan_create(
+        person=person,
+        by=facilitator,
+        chosen=[ChosenActivity(activity_id=choir.pk, title=choir.title,
+                               organisation="Balham Community Choir")],
+    )  # fmt: skip
+    return plan.items.get()
+
+
+def refer_url(person, item):
+    return reverse("referrals:refer", args=[person.reference]) + f"?item={item.pk}"
+
+
+GOOD = {
+    "first_name": "Jo",
+    "contact": "07700 900123",
+    "contact_by": "text",
+    "help_with": "Meeting people",
+    "access_needs": "",
+    "consent_to_share": "on",
+    "consent_method": "spoken",
+}
+
+
+def test_the_record_offers_to_refer_to_the_plans_activities(client, person, item, facilitator):
+    client.force_login(facilitator)
+    page = client.get(reverse("matching:person", args=[person.reference])).content.decode()
+    assert "5. Referrals" in page
+    assert refer_url(person, item).replace("&", "&amp;") in page
+
+
+def test_referring_from_the_plan_sends_it_and_shows_where_it_stands(
+    client, person, item, facilitator
+):
+    client.force_login(facilitator)
+    form = client.get(refer_url(person, item))
+    assert form.status_code == 200
+    assert 'value="Jo"' in form.content.decode()  # their first name, to start with
+
+    response = client.post(refer_url(person, item), {**GOOD, "item": item.pk})
+
+    referral = Referral.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse(
+        "referrals:detail", args=[person.reference, referral.reference]
+    )
+    assert (referral.plan_item, referral.contact_by) == (item, "text")
+    assert [m.to for m in mail.outbox] == [["choir@example.org"]]
+    page = client.get(response["Location"]).content.decode()
+    assert "Sent, waiting for the group" in page
+    record = client.get(reverse("matching:person", args=[person.reference])).content.decode()
+    assert "Answer due by" in record
+    # Referred: the plan's activity is no longer offered again while the referral is open.
+    assert refer_url(person, item).replace("&", "&amp;") not in record
+
+
+def test_no_consent_to_share_names_the_field_and_sends_nothing(client, person, item, facilitator):
+    client.force_login(facilitator)
+    data = {**GOOD, "item": item.pk}
+    del data["consent_to_share"]
+    response = client.post(refer_url(person, item), data)
+    assert response.status_code == 200
+    assert "Without it the referral cannot be made" in response.content.decode()
+    assert not Referral.objects.exists()
+    assert mail.outbox == []
+
+
+def test_another_team_cannot_see_or_make_referrals(client, person, item, choir, facilitator):
+    referral = refer(person, choir, facilitator)
+    outsider = make_facilitator(TeamFactory(name="Other team"), username="outsider")
+    client.force_login(outsider)
+    assert client.get(refer_url(person, item)).status_code == 404
+    detail = reverse("referrals:detail", args=[person.reference, referral.reference])
+    assert client.get(detail).status_code == 404
+    assert client.post(detail, {"status": "cancelled"}).status_code == 404
+
+
+def test_an_item_of_someone_else_or_nonsense_is_not_found(client, person, item, facilitator, team):
+    client.force_login(facilitator)
+    other = PersonFactory(team=team)
+    base = reverse("referrals:refer", args=[other.reference])
+    assert client.get(f"{base}?item={item.pk}").status_code == 404
+    for bad in ("", "abc", "-1", "<script>", "1e9"):
+        url = reverse("referrals:refer", args=[person.reference]) + f"?item={bad}"
+        assert client.get(url).status_code == 404, bad
+
+
+def test_the_team_records_that_they_go_regularly(client, person, choir, facilitator):
+    referral = refer(person, choir, facilitator)
+    referral.status = "accepted"
+    referral.save()
+    client.force_login(facilitator)
+    detail = reverse("referrals:detail", args=[person.reference, referral.reference])
+
+    response = client.post(detail, {"status": "completed", "note": "Loves it"})
+
+    assert response.status_code == 302
+    referral.refresh_from_db()
+    assert (referral.status, referral.reason) == ("completed", "attending_regularly")
+    page = client.get(detail).content.decode()
+    assert "Going regularly" in page
+    assert "Loves it" in page
+    assert "Record what happened" not in page  # closed: nothing more to record
+
+
+def test_cancelling_for_another_reason_needs_the_note(client, person, choir, facilitator):
+    referral = refer(person, choir, facilitator)
+    client.force_login(facilitator)
+    detail = reverse("referrals:detail", args=[person.reference, referral.reference])
+    response = client.post(detail, {"status": "cancelled", "reason": "other", "note": ""})
+    assert response.status_code == 200
+    assert "Say what the other reason is" in response.content.decode()
+    referral.refresh_from_db()
+    assert referral.status == "requested"
+
+
+def test_an_unanswered_referral_past_its_day_is_flagged(client, person, choir, facilitator):
+    referral = refer(person, choir, facilitator, today=datetime.date(2026, 1, 5))
+    client.force_login(facilitator)
+    record = client.get(reverse("matching:person", args=[person.reference])).content.decode()
+    assert "No answer since" in record
+    detail = reverse("referrals:detail", args=[person.reference, referral.reference])
+    assert "has not" in client.get(detail).content.decode()
