@@ -1,8 +1,10 @@
-"""Sections other apps add to a person's record page.
+"""What other apps add to a person's record page and to their export.
 
 Matching knows nothing of the apps above it (referrals, casework): they answer the Wagtail
 hook `person_record_sections` with a `RecordSection` for a person (or None), and the record
-page shows each, in the order the hooks were registered, after the plans.
+page shows each, in the order the hooks were registered, after the plans; and the hook
+`person_export_parts` with an `ExportPart`, which the JSON export and the printable page
+include, so that everything held on a person is in what they are given.
 """
 
 from __future__ import annotations
@@ -24,3 +26,21 @@ class RecordSection:
 
 def record_sections(request, person) -> list[RecordSection]:
     return [s for answer in hooks.get_hooks(HOOK) if (s := answer(request, person)) is not None]
+
+
+EXPORT_HOOK = "person_export_parts"
+
+
+@dataclass(frozen=True)
+class ExportPart:
+    """What an app above matching holds on a person, for the person's export: `data` under
+    `key` in the JSON, and `entries` under `heading` on the printable page."""
+
+    key: str
+    heading: str
+    data: list
+    entries: list = field(default_factory=list)
+
+
+def export_parts(person) -> list[ExportPart]:
+    return [p for answer in hooks.get_hooks(EXPORT_HOOK) if (p := answer(person)) is not None]

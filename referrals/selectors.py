@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from assets_directory.models import Activity
 from matching.models import Person, PlanItem
 
 from .models import Referral
@@ -27,12 +28,15 @@ def is_overdue(referral: Referral, today=None) -> bool:
 
 
 def items_to_refer(person: Person) -> list[PlanItem]:
-    """Plan items with a listing and no open referral: what could be referred next."""
+    """Plan items whose activity takes referrals and has no open referral for them: what
+    could be referred next."""
     open_referral = Referral.objects.filter(
         plan_item=OuterRef("pk"), status__in=[s.value for s in OPEN]
     )
     return list(
-        PlanItem.objects.filter(plan__person=person, activity__isnull=False)
+        PlanItem.objects.filter(
+            plan__person=person, activity__referral_route=Activity.ReferralRoute.TAKES_REFERRALS
+        )
         .exclude(Exists(open_referral))
         .select_related("plan")
         .order_by("-plan__created_at", "position", "pk")

@@ -73,6 +73,14 @@ def referral_create(
         raise ValidationError(
             {"activity": "That activity is not listed any more: choose another one."}
         )
+    if activity.referral_route != activity.ReferralRoute.TAKES_REFERRALS:
+        raise ValidationError(
+            {
+                "activity": f"{activity.title} does not take referrals "
+                f"({activity.get_referral_route_display().split(':')[0].lower()}): tell "
+                f"{person.display_name} how to join it instead."
+            }
+        )
     organisation = activity.get_parent().specific
     recipients = organisation_owner_emails(organisation)
     if not recipients:

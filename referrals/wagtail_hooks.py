@@ -1,7 +1,11 @@
+import datetime
+
 from django.utils import timezone
+from django.utils.formats import date_format
 from wagtail import hooks
 
-from matching.sections import HOOK, RecordSection
+from matching.sections import EXPORT_HOOK, HOOK, ExportPart, RecordSection
+from matching.selectors.records import Entry
 
 from .selectors import items_to_refer, person_referrals
 
@@ -18,4 +22,83 @@ def referrals_section(request, person):
             "to_refer": items_to_refer(person),
             "today": timezone.localdate(),
         },
+    )
+
+
+@hooks.register(EXPORT_HOOK)
+def referrals_export(person):
+    """The person's referrals, what was shared and what happened, for their export."""
+    found = person.referrals.prefetch_related("events")
+    data = [
+        {
+            "activity": r.activity_title,
+            "group": r.organisation_title,
+            "made_on": r.created_at.isoformat(),
+            "status": r.status_label,
+            "reason": r.reason_label,
+            "answer_due_by": r.due_by.isoformat(),
+            "shared_with_the_group": None
+            if r.shared_erased_at
+            else {
+                "first_name": r.first_name,
+                "contact": r.contact,
+                "contact_by": r.get_contact_by_display(),
+                "help_with": r.help_with,
+                "access_needs": r.access_needs,
+            },
+            "consent_to_share": r.get_consent_method_display(),
+            "history": [
+                {
+                    "at": e.at.isoformat(),
+                    "status": e.get_status_display(),
+                    "reason": e.get_reason_display() if e.reason else "",
+                    "note": e.note,
+                }
+                for e in r.events.all()
+            ],
+        }
+        for r in found
+    ]
+    entries = [
+        Entry(
+            heading=f"{r['activity']} ({r['group'] or 'a group'})",
+            rows=[
+                ("Made on", _day(r["made_on"])),
+                (
+                    "Where it stands",
+                    r["status"] + (f": {r['reason'].lower()}" if r["reason"] else ""),
+                ),
+                ("Answer due by", _day(r["answer_due_by"])),
+                ("How they agreed to share", r["consent_to_share"]),
+                *(
+                    [
+                        ("Shared: name", shared["first_name"]),
+                        ("Shared: how to contact them", shared["contact"] or "Through the team"),
+                        ("Shared: how they like to be contacted", shared["contact_by"]),
+                        (
+                            "Shared: what they would like help with",
+                            shared["help_with"] or "Not given",
+                        ),
+                        ("Shared: access needs", shared["access_needs"] or "None given"),
+                    ]
+                    if (shared := r["shared_with_the_group"])
+                    else [("Shared with the group", "Deleted a set time after the referral closed")]
+                ),
+            ],
+            items=[
+                f"{_day(e['at'])}: {e['status']}"
+                + (f" ({e['reason'].lower()})" if e["reason"] else "")
+                + (f". Note: {e['note']}" if e["note"] else "")
+                for e in r["history"]
+            ],
+        )
+        for r in data
+    ]
+    return ExportPart(key="referrals", heading="Referrals to groups", data=data, entries=entries)
+
+
+def _day(iso: str) -> str:
+    return date_format(
+        datetime.datetime.fromisoformat(iso) if "T" in iso else datetime.date.fromisoformat(iso),
+        "j F Y",
     )

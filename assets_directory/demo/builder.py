@@ -8,6 +8,7 @@ The demo of the whole site, accounts and people included, is composed in `cms.de
 
 import datetime
 import random
+import zlib
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
@@ -320,6 +321,13 @@ class DemoBuilder:
             cost_amount=amount,
             cost_details=details,
             booking=booking,
+            # Derived, not drawn: another draw would change every listing after this one.
+            referral_route=(
+                Activity.ReferralRoute.DROP_IN
+                if booking == "drop_in"
+                else Activity.ReferralRoute.TAKES_REFERRALS
+            ),
+            capacity=_demo_capacity(title),
             how_to_join={
                 "drop_in": "Just come along. No need to book.",
                 "booking": f"Book a place with {contact.split()[0]} by phone or e-mail.",
@@ -413,3 +421,10 @@ def _account(key, first_name, last_name, group) -> tuple[str, str, str]:
 
 
 __all__ = ["DEMO_ACCOUNTS", "DemoBuilder", "DemoSummary", "SchoolHoliday", "ensure_demo_accounts"]
+
+
+def _demo_capacity(title: str) -> str:
+    """About one listing in 25 full and one in 25 with a waiting list, fixed by its title."""
+    return {0: Activity.Capacity.FULL, 1: Activity.Capacity.WAITING_LIST}.get(
+        zlib.crc32(title.encode()) % 25, Activity.Capacity.OPEN
+    )

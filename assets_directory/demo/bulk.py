@@ -109,6 +109,10 @@ def _insert_activity_rows(builder, pages, details, venues):
             "cost_amount": r.choice(["2.00", "3.00", "5.00"]) if cost == "paid" else None,
             "cost_details": "",
             "booking": booking,
+            "referral_route": Activity.ReferralRoute.DROP_IN
+            if booking == "drop_in"
+            else Activity.ReferralRoute.TAKES_REFERRALS,
+            "capacity": Activity.Capacity.OPEN,
             "how_to_join": "",
             "delivery": delivery,
             "area_served": "" if delivery in ("in_person", "online") else content.BOROUGH_AREA,

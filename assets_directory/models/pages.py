@@ -392,6 +392,16 @@ class Activity(Page):
         BOOKING = "booking", "Booking needed"
         REFERRAL = "referral", "Referral needed"
 
+    class ReferralRoute(models.TextChoices):
+        TAKES_REFERRALS = "takes_referrals", "Takes referrals from link workers"
+        DROP_IN = "drop_in", "Drop in: no referral needed"
+        SIGNPOSTING = "signposting", "Signposting only: we cannot take referrals"
+
+    class Capacity(models.TextChoices):
+        OPEN = "open", "Places available"
+        WAITING_LIST = "waiting_list", "Waiting list"
+        FULL = "full", "Full at the moment"
+
     class Delivery(models.TextChoices):
         IN_PERSON = "in_person", _DELIVERY["in_person"]
         ONLINE = "online", _DELIVERY["online"]
@@ -523,6 +533,23 @@ class Activity(Page):
             "For booking or a referral, say how."
         ),
     )
+    referral_route = models.CharField(
+        "referrals from link workers",
+        max_length=20,
+        choices=ReferralRoute.choices,
+        default=ReferralRoute.DROP_IN,
+        help_text=(
+            "Link workers can refer people only to activities that take referrals: you are "
+            "e-mailed each one and asked to answer within ten working days."
+        ),
+    )
+    capacity = models.CharField(
+        "places",
+        max_length=20,
+        choices=Capacity.choices,
+        default=Capacity.OPEN,
+        help_text="Say when you are full or have a waiting list: people and link workers see it.",
+    )
     delivery = models.CharField(
         "how people take part",
         max_length=20,
@@ -619,7 +646,15 @@ class Activity(Page):
                 [FieldPanel("cost"), FieldPanel("cost_amount"), FieldPanel("cost_details")],
                 heading="Cost",
             ),
-            ObjectList([FieldPanel("booking"), FieldPanel("how_to_join")], heading="How to join"),
+            ObjectList(
+                [
+                    FieldPanel("booking"),
+                    FieldPanel("how_to_join"),
+                    FieldPanel("capacity"),
+                    FieldPanel("referral_route"),
+                ],
+                heading="How to join",
+            ),
             ObjectList(
                 [
                     FieldPanel("contact_name"),

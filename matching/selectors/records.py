@@ -13,6 +13,7 @@ from assets_directory.models import AccessibilityFeature, Activity
 from common.vocabulary import DAY_CHOICES
 
 from ..models import Person, Preferences
+from ..sections import export_parts
 from ..vocabulary import (
     AGE_BAND_LABELS,
     CONTACT_FREQUENCIES,
@@ -32,7 +33,7 @@ def person_export(person: Person) -> dict:
         return value.isoformat() if value else None
 
     preferences = getattr(person, "preferences", None)
-    return {
+    data = {
         "reference": str(person.reference),
         "team": person.team.name,
         "name_or_initials": person.display_name,
@@ -129,6 +130,9 @@ def person_export(person: Person) -> dict:
             for e in person.audit_events.select_related("actor")
         ],
     }
+    for part in export_parts(person):
+        data[part.key] = part.data
+    return data
 
 
 @dataclass
@@ -154,6 +158,8 @@ class ReadableRecord:
     needs: list[Entry]
     plans: list[Entry]
     audit: list[tuple[str, str, str]]
+    # What apps above matching hold (matching.sections.ExportPart): (heading, entries).
+    parts: list[tuple[str, list[Entry]]] = field(default_factory=list)
 
 
 NOT_GIVEN = "Not given"
@@ -297,8 +303,9 @@ READABLE_PREFERENCE_KEYS = frozenset(
 )
 
 
-def person_export_readable(data: dict) -> ReadableRecord:
-    """The printable "everything held" page: `person_export(person)` in plain English."""
+def person_export_readable(data: dict, parts=()) -> ReadableRecord:
+    """The printable "everything held" page: `person_export(person)` in plain English, with
+    the `parts` other apps add (matching.sections.export_parts)."""
     consents = [
         Entry(
             heading=f"Recorded on {_date(c['recorded_at'])}",
@@ -392,4 +399,5 @@ def person_export_readable(data: dict) -> ReadableRecord:
             )
             for e in data["audit"]
         ],
+        parts=[(part.heading, part.entries) for part in parts],
     )

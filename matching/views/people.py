@@ -21,7 +21,7 @@ from common.text import normalise_text, strip_forbidden
 from ..access import facilitator_required, led_team_for, person_for
 from ..forms.people import ConsentForm, EraseForm, PersonForm, TeamChoiceForm
 from ..models import AuditEvent
-from ..sections import record_sections
+from ..sections import export_parts, record_sections
 from ..selectors import (
     aggregates_by_area,
     category_names,
@@ -202,7 +202,7 @@ def person_export_print(request, reference):
         "matching/person_export.html",
         {
             "person": person,
-            "record": person_export_readable(person_export(person)),
+            "record": person_export_readable(person_export(person), export_parts(person)),
             "step": "record",
         },  # fmt: skip
     )

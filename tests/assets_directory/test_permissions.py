@@ -28,6 +28,8 @@ def edit_post_data(activity, **changes):
         "cost_amount": "",
         "cost_details": "",
         "booking": activity.booking,
+        "capacity": activity.capacity,
+        "referral_route": activity.referral_route,
         "how_to_join": "",
         "who_for": "",
         "carers_welcome": "on",

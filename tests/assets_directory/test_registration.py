@@ -306,6 +306,8 @@ def test_new_group_registers_is_approved_and_publishes_an_activity(
             "venue": venue.pk,
             "cost": "free",
             "booking": "drop_in",
+            "capacity": "open",
+            "referral_route": "drop_in",
             "carers_welcome": "on",
             "schedules-TOTAL_FORMS": "1",
             "schedules-INITIAL_FORMS": "0",

@@ -19,7 +19,7 @@ from wagtail.images.tests.utils import get_test_image_file
 from wagtail.models import Page, Site, Workflow
 from wagtail.users.models import UserProfile
 
-from assets_directory.models import DirectoryIndexPage, Organisation
+from assets_directory.models import Activity, DirectoryIndexPage, Organisation
 from assets_directory.services import claim_submit, registration_submit, report_submit
 from cms.models import SiteSettings
 from coproduction.models import CapabilityItem, CapabilityTerm, GroupLink
@@ -190,7 +190,12 @@ def build_world() -> World:
     w.venue_a = VenueFactory(
         name="Fircroft Room", organisation=w.org_a, changed_by_group_at=timezone.now()
     )
-    w.activity_a = ActivityFactory(parent=w.org_a, title="Knit and natter", venue=w.venue_in_use)
+    w.activity_a = ActivityFactory(
+        parent=w.org_a,
+        title="Knit and natter",
+        venue=w.venue_in_use,
+        referral_route=Activity.ReferralRoute.TAKES_REFERRALS,
+    )
     ActivityScheduleFactory(activity=w.activity_a)
     w.activity_a.save_revision(user=w.users["ed_a"]).publish()
     w.activity_b = ActivityFactory(parent=w.org_b, title=B_ACTIVITY_TITLE)

@@ -34,7 +34,7 @@ def choir(directory):
     group = OrganisationFactory(
         parent=directory, title="Balham Community Choir", email="choir@example.org"
     )
-    return ActivityFactory(parent=group, title="Community choir")
+    return ActivityFactory(parent=group, title="Community choir", referral_route="takes_referrals")
 
 
 def refer(person, activity, by, *, shared=SHARED, **kwargs):

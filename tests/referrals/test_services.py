@@ -156,3 +156,13 @@ def test_no_referral_to_a_group_with_no_address_to_send_it_to(person, choir, fac
     with pytest.raises(ValidationError) as error:
         refer(person, choir, facilitator)
     assert "no e-mail address" in error.value.message_dict["activity"][0]
+
+
+@pytest.mark.parametrize("route", ["drop_in", "signposting"])
+def test_no_referral_to_an_activity_that_does_not_take_them(person, choir, facilitator, route):
+    choir.referral_route = route
+    choir.save()
+    with pytest.raises(ValidationError) as error:
+        refer(person, choir, facilitator)
+    assert "does not take referrals" in error.value.message_dict["activity"][0]
+    assert not Referral.objects.exists()

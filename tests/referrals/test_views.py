@@ -139,3 +139,31 @@ def test_an_unanswered_referral_past_its_day_is_flagged(client, person, choir, f
     assert "No answer since" in record
     detail = reverse("referrals:detail", args=[person.reference, referral.reference])
     assert "has not" in client.get(detail).content.decode()
+
+
+def test_a_plan_activity_that_does_not_take_referrals_is_not_offered(
+    client, person, item, choir, facilitator
+):
+    choir.referral_route = "drop_in"
+    choir.save()
+    client.force_login(facilitator)
+    record = client.get(reverse("matching:person", args=[person.reference])).content.decode()
+    assert "Refer to Community choir" not in record
+    response = client.post(refer_url(person, item), {**GOOD, "item": item.pk})
+    assert response.status_code == 200
+    assert "does not take referrals" in response.content.decode()
+
+
+def test_the_persons_export_holds_their_referrals_in_words(client, person, choir, facilitator):
+    refer(person, choir, facilitator)
+    client.force_login(facilitator)
+    data = client.get(reverse("matching:export_json", args=[person.reference])).json()
+    (referral,) = data["referrals"]
+    assert referral["status"] == "Sent, waiting for the group"
+    assert referral["shared_with_the_group"]["help_with"] == "Marker-help meeting people"
+    assert [e["status"] for e in referral["history"]] == ["Sent, waiting for the group"]
+    page = client.get(reverse("matching:export_print", args=[person.reference]))
+    text = page.content.decode()
+    assert "Referrals to groups" in text
+    assert "Shared: what they would like help with" in text
+    assert "Marker-help meeting people" in text
