@@ -569,6 +569,26 @@ def test_records_no_longer_in_the_feed_are_listed_with_their_pages(client, moder
     assert "1 no longer in the feed" in feeds
 
 
+def test_records_are_called_by_the_directorys_words_not_open_referrals(client, moderator, conflict):
+    # Open Referral's "service" and "location" are this directory's activity and venue: the
+    # stored kinds keep the feed's words, what a moderator reads is ours.
+    client.force_login(moderator)
+    source, record = conflict.record.source, conflict.record
+    records = client.get(reverse("harvest_records", args=[source.pk])).content.decode()
+    assert "<td>Activity</td>" in records and "<td>Organisation</td>" in records
+    assert "<td>Service</td>" not in records
+    one = client.get(reverse("harvest_record", args=[record.pk])).content.decode()
+    assert "Chair yoga (activity)" in one
+    conflicts = client.get(reverse("harvest_conflicts")).content.decode()
+    assert "<td>Activity</td>" in conflicts
+    decide = client.get(reverse("harvest_conflict", args=[conflict.pk])).content.decode()
+    assert "(activity)" in decide and "(service)" not in decide
+    terms = client.get(reverse("harvest_terms")).content.decode()
+    assert '<th scope="col">Activities</th>' in terms and "Services" not in terms
+    assert HarvestedRecord.Kind.LOCATION.label == "Venue"
+    assert record.kind == "service"
+
+
 def test_categories_of_a_crosswalk_are_ours(harvested):
     # The select offers our categories, in the tree's order.
     form = forms.TermCategoryForm()
