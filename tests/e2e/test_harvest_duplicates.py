@@ -52,17 +52,6 @@ def demo_harvest(listing):
     return {"knit": listing, "walk": walk}
 
 
-def settled(page):
-    """Wait for the page's animations to end: Wagtail's messages fade in, and axe measures
-    the contrast of a message half faded in as if it were its colour."""
-    page.evaluate(
-        """() => Promise.all(document.getAnimations()
-            .filter(a => a.effect && a.effect.getComputedTiming().iterations !== Infinity)
-            .map(a => a.finished))"""
-    )
-    return page
-
-
 def harvest_menu(page):
     """The admin's "Harvested feeds" submenu, opened."""
     menu = page.get_by_role("navigation", name="Main menu")
@@ -142,7 +131,7 @@ def test_a_moderator_keeps_one_pair_apart_and_merges_another(
     expect(page.get_by_text("Merged: “Wandle riverside walk” stays")).to_be_visible()
     expect(page.get_by_text("No likely duplicates are waiting.")).to_be_visible()
     expect(harvest_menu(page).get_by_role("link", name="Likely duplicates (0)")).to_be_visible()
-    assert violations(settled(page), axe_source) == []
+    assert violations(page, axe_source) == []
     screenshot(page, "decided")
     decided = pair_of(walk)
     assert (decided.decision, decided.kept_id) == (DuplicatePair.Decision.MERGED, walk.pk)
@@ -253,7 +242,7 @@ def test_taking_a_record_over_opens_the_editor_and_giving_it_back_locks_it(
     expect(page.get_by_text("“Time to talk” is kept here now")).to_be_visible()
     record.refresh_from_db()
     assert record.taken_over_at is not None
-    assert violations(settled(page), axe_source) == []
+    assert violations(page, axe_source) == []
     screenshot(page, "taken-over")
 
     # After: the editor opens.
