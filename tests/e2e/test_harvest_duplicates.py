@@ -188,7 +188,15 @@ def test_a_harvested_listing_says_where_it_comes_from(page, demo_harvest, axe_so
     expect(page.get_by_role("heading", level=1)).to_have_text("Time to talk")
     source = page.locator(".listing-source")
     expect(source).to_contain_text(f"Listed by{DEMO_SOURCE}, another directory")
-    expect(source).to_contain_text("which keeps it up to date. Last fetched")
+    expect(source).to_contain_text("which keeps it up to date.")
+    # Nobody here checked it, and its feed gives no date it was checked: its page says when it
+    # was last fetched from there instead.
+    facts = page.locator(".facts")
+    expect(facts.locator("dt", has_text="Last checked")).to_have_count(0)
+    fetched = facts.locator("div", has=page.locator("dt", has_text="Last fetched"))
+    expect(fetched.locator("dd")).to_have_text(
+        re.compile(rf"^From {re.escape(DEMO_SOURCE)} on \d{{1,2}} \w+ \d{{4}}$")
+    )
     expect(source.get_by_role("link", name=DEMO_SOURCE)).to_have_attribute(
         "href", "https://www.merton.gov.uk/"
     )
@@ -209,6 +217,7 @@ def test_a_harvested_listing_says_where_it_comes_from(page, demo_harvest, axe_so
     # The record the demo took over says it is kept here now.
     page.goto(harvested("Colliers Wood coffee morning").url)
     expect(page.locator(".listing-source")).to_contain_text("this copy is now kept here")
+    expect(page.locator(".facts dt", has_text="Last checked")).to_have_count(1)
 
     # A local listing says nothing of the sort; its group may be claimed.
     page.goto(demo_harvest["walk"].url)
