@@ -25,11 +25,22 @@ def _listing(page: Page, records: dict[int, HarvestedRecord]) -> dict:
         "page": specific,
         "kind": specific._meta.verbose_name,
         "source": record.source.name if record else "This directory",
+        "where": f"in {record.source.name}" if record else "on this site",
         "venue": venue,
         "organisation": parent.title if parent and hasattr(specific, "venue") else "",
         "charity_number": getattr(specific, "charity_number", ""),
         "company_number": getattr(specific, "company_number", ""),
     }
+
+
+def _heading(listings: list[dict]) -> str:
+    """What a pair is, in words: "Knit and natter and Knit and natter" says nothing, so a title
+    the two share is said once, with where each comes from (this site's last)."""
+    first, second = sorted(listings, key=lambda listing: listing["where"] == "on this site")
+    title = first["page"].title
+    if title.casefold() == second["page"].title.casefold():
+        return f"{title} — {first['where']} and {second['where']}"
+    return f"“{title}” {first['where']} and “{second['page'].title}” {second['where']}"
 
 
 @moderators_only
@@ -44,10 +55,10 @@ def duplicates(request):
         r.page_id: r
         for r in HarvestedRecord.objects.filter(page_id__in=ids).select_related("source")
     }
-    pairs = [
-        {"pair": pair, "listings": [_listing(pair.first, records), _listing(pair.second, records)]}
-        for pair in page
-    ]
+    pairs = []
+    for pair in page:
+        listings = [_listing(pair.first, records), _listing(pair.second, records)]
+        pairs.append({"pair": pair, "listings": listings, "heading": _heading(listings)})
     return TemplateResponse(
         request,
         "harvest/admin/duplicates.html",

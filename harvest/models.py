@@ -128,10 +128,11 @@ class HarvestProblem(models.Model):
 class HarvestedRecord(models.Model):
     """Provenance: a directory record that came from a feed, and what the feed last said."""
 
+    # The values are Open Referral's words; the labels, which moderators read, are ours.
     class Kind(models.TextChoices):
         ORGANIZATION = "organization", "Organisation"
-        SERVICE = "service", "Service"
-        LOCATION = "location", "Location"
+        SERVICE = "service", "Activity"
+        LOCATION = "location", "Venue"
 
     source = models.ForeignKey(FeedSource, on_delete=models.CASCADE, related_name="records")
     kind = models.CharField(max_length=20, choices=Kind.choices)

@@ -16,6 +16,7 @@ from assets_directory.models import Activity, Organisation
 from . import mapping
 from .mapping import OrganisationData
 from .models import (
+    DuplicatePair,
     FeedSource,
     HarvestConflict,
     HarvestedRecord,
@@ -125,6 +126,10 @@ def terms_waiting_count() -> int:
 
 def conflicts_waiting_count() -> int:
     return HarvestConflict.objects.filter(CONFLICT_WAITING).count()
+
+
+def duplicates_waiting_count() -> int:
+    return DuplicatePair.objects.filter(decision=DuplicatePair.Decision.PENDING).count()
 
 
 TERM_FILTERS = {

@@ -11,7 +11,7 @@ from assets_directory.provenance import HOOK as LISTING_SOURCE_HOOK
 
 from . import admin_views, provenance, selectors
 from .duplicates_views import duplicate_decide, duplicates
-from .models import DuplicatePair, HarvestedRecord
+from .models import HarvestedRecord
 
 hooks.register(LISTING_SOURCE_HOOK, provenance.listing_source)
 
@@ -43,23 +43,6 @@ def register_duplicates_urls():
             name="harvest_duplicate_decide",
         ),
     ]
-
-
-@hooks.register("register_admin_menu_item")
-def register_duplicates_menu_item():
-    class DuplicatesMenuItem(MenuItem):
-        def is_shown(self, request):
-            return is_moderator(request.user)
-
-        def render_component(self, request):
-            component = super().render_component(request)
-            waiting = DuplicatePair.objects.filter(decision=DuplicatePair.Decision.PENDING)
-            component.label = f"Likely duplicates ({waiting.count()})"
-            return component
-
-    return DuplicatesMenuItem(
-        "Likely duplicates", reverse("harvest_duplicates"), icon_name="copy", order=152
-    )
 
 
 @hooks.register("before_edit_snippet")
@@ -162,6 +145,14 @@ def register_harvest_menu():
                 icon_name="warning",
                 order=30,
                 count=selectors.conflicts_waiting_count,
+            ),
+            # Most likely duplicates come from harvests: they are decided with the rest.
+            ModeratorsMenuItem(
+                "Likely duplicates",
+                reverse("harvest_duplicates"),
+                icon_name="copy",
+                order=40,
+                count=selectors.duplicates_waiting_count,
             ),
         ]
     )

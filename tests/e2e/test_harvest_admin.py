@@ -101,7 +101,12 @@ def test_harvest_report_crosswalk_and_a_change_to_decide(
 
     # Taken over from its record's page, then changed at the source: the change waits.
     page.goto(f"/admin/harvest/feeds/{feed.pk}/records/")
+    # In the directory's words: an activity and its organisation, not Open Referral's service.
+    records = page.get_by_role("region", name=re.compile("record"))
+    expect(records.get_by_role("row", name=re.compile("Chair yoga"))).to_contain_text("Activity")
+    expect(records.get_by_role("cell", name="Service", exact=True)).to_have_count(0)
     assert violations(page, axe_source) == []
+    screenshot(page, "records")
     page.get_by_role("link", name="Chair yoga", exact=True).click()
     assert violations(page, axe_source) == []
     page.get_by_role("button", name="Take this record over").click()

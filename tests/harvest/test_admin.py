@@ -3,6 +3,7 @@ the crosswalk, changes to decide, taking a record over, records no longer in the
 
 import io
 import json
+import re
 import zipfile
 
 import pytest
@@ -16,6 +17,7 @@ from assets_directory.models import Activity, Category
 from harvest import forms, services, tasks
 from harvest.demo import DEMO_SOURCE
 from harvest.models import (
+    DuplicatePair,
     FeedSource,
     HarvestConflict,
     HarvestedRecord,
@@ -140,6 +142,39 @@ def test_the_menu_says_how_many_terms_and_changes_wait(client, moderator, object
     text = client.get(reverse("wagtailadmin_home")).content.decode()
     assert "Terms to map (1)" in text
     assert "Changes to decide (1)" in text
+
+
+def harvest_submenu(client) -> dict[str, str]:
+    """The "Harvested feeds" submenu of the admin's sidebar: each item's label by its address."""
+    text = client.get(reverse("wagtailadmin_home")).content.decode()
+    props = re.search(r'<script id="wagtail-sidebar-props"[^>]*>(.*?)</script>', text, re.S)
+    modules = json.loads(props.group(1))["modules"]
+    main_menu = next(m for m in modules if m["_type"] == "wagtail.sidebar.MainMenuModule")
+    (submenu,) = [
+        item["_args"][1]
+        for item in main_menu["_args"][0]
+        if item["_args"][0]["label"] == "Harvested feeds"
+    ]
+    return {item["_args"][0]["url"]: item["_args"][0]["label"] for item in submenu}
+
+
+def test_likely_duplicates_are_in_the_harvest_menu_and_tabs_with_their_count(
+    client, moderator, harvested, activity
+):
+    local, harvested_one = sorted([activity.pk, harvested["activity"].pk])
+    DuplicatePair.objects.create(first_id=local, second_id=harvested_one, reasons="the same title")
+    client.force_login(moderator)
+    duplicates = reverse("harvest_duplicates")
+    assert harvest_submenu(client)[duplicates] == "Likely duplicates (1)"
+    # Not a second menu item of its own beside the submenu.
+    text = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert text.count(f'"url": "{duplicates}"') == 1
+    # Every harvest page's tab row leads to it, and on its own page it is the current tab.
+    for name in ("harvest_feeds", "harvest_terms", "harvest_conflicts"):
+        tabs = client.get(reverse(name)).content.decode()
+        assert f'<li><a href="{duplicates}">Likely duplicates</a></li>' in tabs
+    own = client.get(duplicates).content.decode()
+    assert f'<a href="{duplicates}" aria-current="page">Likely duplicates</a>' in own
 
 
 def test_a_groups_editor_has_no_harvest_menu(client, editor, objects):
@@ -567,6 +602,26 @@ def test_records_no_longer_in_the_feed_are_listed_with_their_pages(client, moder
     assert "Tai chi" in everything and "Chair yoga" in everything
     feeds = client.get(reverse("harvest_feeds")).content.decode()
     assert "1 no longer in the feed" in feeds
+
+
+def test_records_are_called_by_the_directorys_words_not_open_referrals(client, moderator, conflict):
+    # Open Referral's "service" and "location" are this directory's activity and venue: the
+    # stored kinds keep the feed's words, what a moderator reads is ours.
+    client.force_login(moderator)
+    source, record = conflict.record.source, conflict.record
+    records = client.get(reverse("harvest_records", args=[source.pk])).content.decode()
+    assert "<td>Activity</td>" in records and "<td>Organisation</td>" in records
+    assert "<td>Service</td>" not in records
+    one = client.get(reverse("harvest_record", args=[record.pk])).content.decode()
+    assert "Chair yoga (activity)" in one
+    conflicts = client.get(reverse("harvest_conflicts")).content.decode()
+    assert "<td>Activity</td>" in conflicts
+    decide = client.get(reverse("harvest_conflict", args=[conflict.pk])).content.decode()
+    assert "(activity)" in decide and "(service)" not in decide
+    terms = client.get(reverse("harvest_terms")).content.decode()
+    assert '<th scope="col">Activities</th>' in terms and "Services" not in terms
+    assert HarvestedRecord.Kind.LOCATION.label == "Venue"
+    assert record.kind == "service"
 
 
 def test_categories_of_a_crosswalk_are_ours(harvested):

@@ -151,5 +151,31 @@ def test_each_decision_names_the_listing_it_keeps_for_screen_readers(
     assert (
         'keep this one<span class="w-sr-only"> (Chair yoga, from Merton directory)</span>' in page
     )
-    assert 'keep both<span class="w-sr-only"> (Chair yoga and Chair yoga)</span>' in page
+    assert (
+        'keep both<span class="w-sr-only"> (Chair yoga — in Merton directory and on this site)'
+        in page
+    )
     assert '<caption class="w-sr-only">' in page
+
+
+def test_a_pairs_heading_says_a_shared_title_once_with_where_each_comes_from(
+    harvest, organisation, moderator, client
+):
+    ActivityFactory(parent=organisation, title="Chair yoga", venue=VenueFactory(
+        latitude=BALHAM_LIBRARY[0], longitude=BALHAM_LIBRARY[1]))  # fmt: skip
+    pairs_after(harvest, [service()], source="Merton directory")
+    client.force_login(moderator)
+    page = client.get("/admin/harvest/duplicates/").content.decode()
+    assert ">Chair yoga — in Merton directory and on this site</h2>" in page
+    assert "Chair yoga and Chair yoga" not in page
+
+
+def test_a_pairs_heading_names_both_titles_when_they_differ(
+    harvest, organisation, moderator, client
+):
+    ActivityFactory(parent=organisation, title="Chair yoga club", venue=VenueFactory(
+        latitude=BALHAM_LIBRARY[0], longitude=BALHAM_LIBRARY[1]))  # fmt: skip
+    (pair,) = pairs_after(harvest, [service()], source="Merton directory")
+    client.force_login(moderator)
+    page = client.get("/admin/harvest/duplicates/").content.decode()
+    assert ">“Chair yoga” in Merton directory and “Chair yoga club” on this site</h2>" in page

@@ -26,6 +26,31 @@ def test_a_harvested_activity_names_its_source_on_its_public_page(client, harves
     assert '<a href="https://merton.example/">Merton directory</a>, another directory' in text
 
 
+def test_a_harvested_activity_says_when_it_was_fetched_not_that_it_was_checked(client, harvested):
+    # The feed gave no assured or last-modified date: nobody here checked it, and its page says
+    # only what is known, when it was last fetched from its source.
+    record = HarvestedRecord.objects.get(page_id=harvested.pk)
+    text = client.get(harvested.url).content.decode()
+    assert "<dt>Last checked</dt>" not in text and "may be out of date" not in text
+    fetched = f"{record.fetched_at:%Y-%m-%dT%H:%M:%S}"
+    assert "<dt>Last fetched</dt><dd>From Merton directory on <time datetime=" in text
+    assert fetched in text
+    assert f"{record.fetched_at.day} {record.fetched_at:%B %Y}</time></dd>" in text
+    # Said once: the "Listed by" line does not say it again.
+    assert text.count("Last fetched") == 1
+
+
+def test_a_taken_over_activity_is_checked_here_again(client, harvested):
+    HarvestedRecord.objects.filter(page_id=harvested.pk).update(taken_over_at=timezone.now())
+    text = client.get(harvested.url).content.decode()
+    assert "<dt>Last checked</dt>" in text and "Last fetched" not in text
+
+
+def test_a_harvested_organisation_says_when_it_was_fetched(client, harvested):
+    text = client.get(harvested.get_parent().url).content.decode()
+    assert "which keeps it up to date. Last fetched <time" in text
+
+
 def test_a_harvested_activity_whose_terms_are_not_mapped_yet_shows_no_empty_categories(
     client, harvested
 ):
