@@ -4,7 +4,7 @@ from common.forms import NamedErrorsMixin, PlainTextFormMixin
 
 from .models import Referral
 from .services import SharedDetails
-from .status import REASON_LABELS, Party, allowed, reasons_for
+from .status import REASON_LABELS, SELF_EXPLAINED, Party, allowed, reasons_for
 
 # The group's answers in the group's own words.
 GROUP_WORDS = {
@@ -113,12 +113,9 @@ def _reasons(statuses) -> list[tuple[str, str]]:
     for status in statuses:
         for reason in reasons_for(status):
             choice = (reason.value, REASON_LABELS[reason])
-            if choice not in reasons and reason.value not in SELF_EXPLAINED:
+            if choice not in reasons and reason not in SELF_EXPLAINED:
                 reasons.append(choice)
     return reasons
-
-
-SELF_EXPLAINED = ("attended_once", "attending_regularly")
 
 
 class GroupAnswerForm(NamedErrorsMixin, PlainTextFormMixin, forms.Form):

@@ -18,7 +18,7 @@ from django.db import models
 
 from matching.models import Person, PlanItem, Team
 
-from .status import LABELS, REASON_LABELS, Reason, Status
+from .status import LABELS, REASON_LABELS, SELF_EXPLAINED, Reason, Status
 
 
 def new_link_nonce() -> str:
@@ -123,7 +123,8 @@ class Referral(models.Model):
 
     @property
     def reason_label(self) -> str:
-        return REASON_LABELS[Reason(self.reason)] if self.reason else ""
+        """The reason in words, unless the status already says it ("Going regularly")."""
+        return _reason_label(self.reason)
 
     @property
     def is_open(self) -> bool:
@@ -149,3 +150,13 @@ class ReferralEvent(models.Model):
 
     def __str__(self):
         return f"{LABELS[Status(self.status)]} on {self.at:%d %b %Y}"
+
+    @property
+    def reason_label(self) -> str:
+        return _reason_label(self.reason)
+
+
+def _reason_label(reason: str) -> str:
+    if not reason or Reason(reason) in SELF_EXPLAINED:
+        return ""
+    return REASON_LABELS[Reason(reason)]

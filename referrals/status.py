@@ -116,6 +116,8 @@ _REASONS: dict[Status, frozenset[Reason]] = {
     Status.CANCELLED: frozenset({Reason.NO_LONGER_INTERESTED, Reason.NO_REPLY, Reason.OTHER}),
 }
 _REASON_NEEDED = frozenset({Status.REJECTED, Status.FAILED})
+# Reasons the status says in other words: not repeated beside it.
+SELF_EXPLAINED = frozenset({Reason.ATTENDED_ONCE, Reason.ATTENDING_REGULARLY})
 # The reason a status stands for when none is given (it says the same thing in other words).
 _IMPLIED: dict[Status, Reason] = {
     Status.IN_PROGRESS: Reason.ATTENDED_ONCE,

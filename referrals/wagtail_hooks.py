@@ -51,7 +51,7 @@ def referrals_export(person):
                 {
                     "at": e.at.isoformat(),
                     "status": e.get_status_display(),
-                    "reason": e.get_reason_display() if e.reason else "",
+                    "reason": e.reason_label,
                     "note": e.note,
                 }
                 for e in r.events.all()
