@@ -101,6 +101,9 @@ class Referral(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     due_by = models.DateField(help_text="The group is asked to reply by this day.")
     answered_at = models.DateTimeField(null=True, blank=True)
+    # Each sent once: the group reminded as the day nears, the team told when it has passed.
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    overdue_alerted_at = models.DateTimeField(null=True, blank=True)
     # Part of the signed link the group answers through (referrals.links): a new one when the
     # link is used, so that each link works once.
     link_nonce = models.CharField(max_length=32, default=new_link_nonce, editable=False)

@@ -9,12 +9,14 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from assets_directory.selectors import listed_activities, organisation_owner_emails
 from common.mail import mail_send
+from common.site import absolute_url
 from common.workdays import add_working_days
-from matching.models import AuditEvent, Person, PlanItem
+from matching.models import AuditEvent, Person, PlanItem, TeamMembership
 from matching.services import audit_record
 
 from .links import LinkError, group_link, link_days, referral_from_token
@@ -227,3 +229,60 @@ def referral_shared_details_erase_expired(*, now: datetime.datetime | None = Non
             first_name="", contact="", help_with="", access_needs="", shared_erased_at=now
         )
     return len(ids)
+
+
+# Days before the due day on which the group is reminded.
+REMIND_WORKING_DAYS_BEFORE = 2
+
+
+def referrals_remind_and_alert(*, today: datetime.date | None = None) -> tuple[int, int]:
+    """Daily (Celery beat): remind each group whose answer is due within two working days,
+    and tell the team of each referral whose day has passed unanswered; each once. Returns
+    (groups reminded, teams told)."""
+    today = today or timezone.localdate()
+    waiting = Referral.objects.filter(status=Status.REQUESTED).select_related(
+        "team", "organisation", "referred_by"
+    )
+    reminded = 0
+    soon = add_working_days(today, REMIND_WORKING_DAYS_BEFORE)
+    for referral in waiting.filter(reminded_at__isnull=True, due_by__gte=today, due_by__lte=soon):
+        with transaction.atomic():
+            if referral.organisation is not None:
+                _mail_group(
+                    referral,
+                    recipients=organisation_owner_emails(referral.organisation),
+                    template="referrals/emails/reminder.txt",
+                    subject=f"Reminder: a referral to {referral.activity_title}",
+                )
+            Referral.objects.filter(pk=referral.pk).update(reminded_at=timezone.now())
+        reminded += 1
+    told = 0
+    for referral in waiting.filter(overdue_alerted_at__isnull=True, due_by__lt=today):
+        with transaction.atomic():
+            mail_send(
+                subject=f"No answer yet from {referral.organisation_title or 'the group'}",
+                template="referrals/emails/overdue.txt",
+                context={"referral": referral, "link": _detail_link(referral)},
+                to=_team_addresses(referral),
+            )
+            Referral.objects.filter(pk=referral.pk).update(overdue_alerted_at=timezone.now())
+        told += 1
+    return reminded, told
+
+
+def _team_addresses(referral: Referral) -> list[str]:
+    """Who made the referral; if they have gone, the team's leads."""
+    referrer = referral.referred_by
+    if referrer is not None and referrer.is_active and referrer.email:
+        return [referrer.email]
+    return list(
+        referral.team.memberships.filter(role=TeamMembership.Role.LEAD, user__is_active=True)
+        .exclude(user__email="")
+        .values_list("user__email", flat=True)
+    )
+
+
+def _detail_link(referral: Referral) -> str:
+    return absolute_url(
+        reverse("referrals:detail", args=[referral.person.reference, referral.reference])
+    )

@@ -240,6 +240,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "referrals.tasks.referral_details_erase_expired",
         "schedule": 60 * 60 * 24,
     },
+    # Groups reminded before a referral's answer is due; teams told after (referrals.tasks).
+    "referral-reminders": {
+        "task": "referrals.tasks.referrals_remind_and_alert",
+        "schedule": 60 * 60 * 24,
+    },
     # Feeds with "harvest every N hours" set are harvested when due (harvest.tasks).
     "harvest-due-feeds": {
         "task": "harvest.tasks.harvest_due_feeds",
