@@ -10,4 +10,5 @@ urlpatterns = [
     path("referrals/answer/<str:token>/", views.group_answer, name="answer"),
     path(f"{person}new/", views.refer, name="refer"),
     path(f"{person}<uuid:referral>/", views.referral_detail, name="detail"),
+    path(f"{person}<uuid:referral>/gp-message.json", views.referral_gp_message, name="gp_message"),
 ]

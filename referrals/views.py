@@ -6,19 +6,22 @@ a browser or proxy (private_page), and opening it changes nothing; only its form
 team's pages are a person's record's, behind matching's team-scoped access.
 """
 
+import json
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import date_format
 from django.views.decorators.http import require_http_methods
 
-from common.middleware import private_page
+from common.middleware import mark_private, private_page
 from matching.access import facilitator_required, person_for
-from matching.models import PlanItem
+from matching.models import AuditEvent, PlanItem
 
 from . import services
 from .forms import GroupAnswerForm, OutcomeForm, ReferForm
+from .gp_message import gp_message
 from .links import LinkError, referral_from_token
 from .models import Referral
 from .selectors import is_overdue
@@ -144,3 +147,16 @@ def referral_detail(request, reference, referral):
             "step": "record",
         },
     )
+
+
+@facilitator_required
+def referral_gp_message(request, reference, referral):
+    person = person_for(request, reference, what="Referral message for the GP record",
+                        action=AuditEvent.Action.EXPORT)  # fmt: skip
+    found = get_object_or_404(Referral, person=person, reference=referral)
+    response = HttpResponse(
+        json.dumps(gp_message(found), indent=2, ensure_ascii=False),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="referral-{found.reference}.json"'
+    return mark_private(response)
