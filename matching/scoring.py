@@ -296,6 +296,7 @@ class Candidate:
     condition_names: Mapping[str, str] = field(default_factory=dict, compare=False)
     carers_welcome: bool = True
     referral: bool = False
+    capacity: str = "open"  # Activity.Capacity: open, waiting_list, full
     age_min: int = 0
     age_max: int = 120
     # Who runs it, for "at most two from one organisation" and one entry per activity.
@@ -376,6 +377,7 @@ def candidate_from_hit(
         },
         carers_welcome=hit.carers_welcome,
         referral=hit.booking == "referral",
+        capacity=getattr(hit, "capacity", "open") or "open",
         age_min=hit.age_min,
         age_max=hit.age_max,
         organisation=hit.organisation,
@@ -426,6 +428,12 @@ def _sessions_from_hsds(schedule: Iterable[dict]) -> tuple[Session, ...]:
 # scoring
 
 
+# An activity that is full, or keeps a waiting list, is still suggested (places come up), but
+# after those with room: its score is scaled down, and its reasons say why.
+CAPACITY_FACTORS = {"open": 1.0, "waiting_list": 0.85, "full": 0.6}
+CAPACITY_REASONS = {"waiting_list": "Has a waiting list", "full": "Full at the moment"}
+
+
 def score_candidate(candidate: Candidate, profile: Profile) -> Suggestion | None:
     """Score one candidate for one person, or ``None`` when it breaks a hard limit.
 
@@ -447,7 +455,7 @@ def score_candidate(candidate: Candidate, profile: Profile) -> Suggestion | None
         ("network", _network(candidate, profile)),
     )
     parts = {name: points for name, (points, _) in scored}
-    total = min(100.0, max(0.0, sum(parts.values())))
+    total = min(100.0, max(0.0, sum(parts.values()))) * CAPACITY_FACTORS.get(candidate.capacity, 1)
     # Largest contribution first; equal ones keep the fixed part order (sort is stable).
     ordered = [(name, reason) for name, (_, reason) in sorted(scored, key=lambda i: -i[1][0])]
     ordered = [(name, reason) for name, reason in ordered if reason]
@@ -460,6 +468,8 @@ def score_candidate(candidate: Candidate, profile: Profile) -> Suggestion | None
     reasons = (*reasons[:lead], *fit, *reasons[lead:])
     if candidate.referral:
         reasons = (*reasons, REFERRAL_REASON)
+    if candidate.capacity in CAPACITY_REASONS:
+        reasons = (*reasons, CAPACITY_REASONS[candidate.capacity])
     return Suggestion(
         candidate=candidate,
         score=round(total, 1),

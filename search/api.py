@@ -59,6 +59,7 @@ def hit_json(hit: SearchHit) -> dict:
         "audience": hit.audience,
         "conditions": hit.conditions,
         "booking": hit.booking,
+        "capacity": hit.capacity,
         "carers_welcome": hit.carers_welcome,
         "age_min": hit.age_min,
         "age_max": hit.age_max,

@@ -53,7 +53,7 @@ def indexable_activities():
 ACTIVITY_FIELDS = (
     "pk", "uuid", "path", "url_path", "title", "summary", "description", "delivery",
     "area_served", "venue_id", "cost", "cost_amount", "age_min", "age_max", "status",
-    "last_reviewed", "audience", "booking", "carers_welcome",
+    "last_reviewed", "audience", "booking", "carers_welcome", "capacity",
 )  # fmt: skip
 SCHEDULE_FIELDS = (
     "activity_id", "frequency", "weekdays", "nth", "start_time", "end_time", "starts_on",
@@ -285,6 +285,7 @@ def _document(row, *, category_ids, conditions, tags, sessions, context: Documen
         "audience": list(audience_slugs(row["audience"])) or [EVERYONE],
         "conditions": sorted(conditions),
         "booking": row["booking"],
+        "capacity": row["capacity"],
         "carers_welcome": bool(row["carers_welcome"]),
         "age_min": row["age_min"] if row["age_min"] is not None else 0,
         "age_max": row["age_max"] if row["age_max"] is not None else 120,

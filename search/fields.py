@@ -89,6 +89,8 @@ FIELDS: tuple[Field, ...] = (
     Field("audience", Kind.KEYWORD, many=True, in_hits=True),
     Field("conditions", Kind.KEYWORD, many=True, in_hits=True),
     Field("booking", Kind.KEYWORD, in_hits=True),
+    # Places: open, waiting_list or full (Activity.Capacity).
+    Field("capacity", Kind.KEYWORD, in_hits=True),
     Field("carers_welcome", Kind.BOOLEAN, in_hits=True),
     Field("status", Kind.KEYWORD),
     Field("point", Kind.GEO_POINT, in_hits=True),

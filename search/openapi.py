@@ -128,6 +128,7 @@ HIT = {
                            "or 'carers'.",
         },
         "booking": {"type": "string", "enum": ["drop_in", "booking", "referral"]},
+        "capacity": {"type": "string", "enum": ["open", "waiting_list", "full"]},
         "carers_welcome": {"type": "boolean"},
         "age_min": {"type": "integer", "description": "Youngest age of those taking part (0: "
                                                       "no limit)."},

@@ -31,6 +31,7 @@ class SearchHit:
     audience: list[str] = field(default_factory=list)
     conditions: list[str] = field(default_factory=list)
     booking: str = ""
+    capacity: str = "open"
     carers_welcome: bool = True
     age_min: int = 0
     age_max: int = 120
@@ -88,6 +89,7 @@ class SearchHit:
             audience=list(data.get("audience") or []),
             conditions=list(data.get("conditions") or []),
             booking=data.get("booking") or "",
+            capacity=data.get("capacity") or "open",
             carers_welcome=bool(data.get("carers_welcome", True)),
             age_min=int(data.get("age_min") or 0),
             age_max=int(data["age_max"]) if data.get("age_max") is not None else 120,

@@ -240,6 +240,7 @@ def to_source(document: dict) -> dict:
         "audience": list(document.get("audience") or ()),
         "conditions": list(document.get("conditions") or ()),
         "booking": document.get("booking") or None,
+        "capacity": document.get("capacity") or None,
         "carers_welcome": bool(document.get("carers_welcome")),
         "status": document.get("status") or None,
         "has_point": has_point,

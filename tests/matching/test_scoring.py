@@ -1349,3 +1349,17 @@ def test_parts_that_say_nothing_give_no_reason():
     online_one_to_one = candidate(delivery="online", distance_m=None, group_activity=False)
     profile = Profile(wants_groups=True, access_needs=("step-free",))
     assert reasons(online_one_to_one, profile) == ("Online", "Free", ASK_ABOUT_TIMES)
+
+
+def test_a_full_activity_is_still_suggested_but_after_one_with_places():
+    profile = Profile()
+    full = candidate(id=1, capacity="full")
+    waiting = candidate(id=2, capacity="waiting_list")
+    room = candidate(id=3)
+
+    ranked = rank_candidates([full, waiting, room], profile)
+
+    assert [s.candidate.id for s in ranked] == [3, 2, 1]
+    assert ranked[2].reasons[-1] == "Full at the moment"
+    assert ranked[1].reasons[-1] == "Has a waiting list"
+    assert "Full" not in ranked[0].reason_line

@@ -183,6 +183,7 @@ def doc(**overrides) -> dict:
         "audience": ["everyone"],
         "conditions": [],
         "booking": "drop_in",
+        "capacity": "open",
         "carers_welcome": True,
         "age_min": 0,
         "age_max": 120,
