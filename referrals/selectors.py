@@ -6,6 +6,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from assets_directory.models import Activity
+from common.workdays import working_days_between
 from matching.models import Person, PlanItem
 
 from .models import Referral
@@ -41,3 +42,25 @@ def items_to_refer(person: Person) -> list[PlanItem]:
         .select_related("plan")
         .order_by("-plan__created_at", "position", "pk")
     )
+
+
+# Answers needed before a group's usual reply time is shown, and how many recent ones count.
+RESPONSE_TIME_MIN_ANSWERS = 5
+RESPONSE_TIME_RECENT = 50
+
+
+def usual_reply_days(organisation_id: int) -> int | None:
+    """The median working days the group took to answer its most recent referrals, or None
+    until it has answered enough to say."""
+    answered = list(
+        Referral.objects.filter(organisation_id=organisation_id, answered_at__isnull=False)
+        .order_by("-answered_at")
+        .values_list("created_at", "answered_at")[:RESPONSE_TIME_RECENT]
+    )
+    if len(answered) < RESPONSE_TIME_MIN_ANSWERS:
+        return None
+    days = sorted(
+        working_days_between(timezone.localdate(made), timezone.localdate(answered_at))
+        for made, answered_at in answered
+    )
+    return days[(len(days) - 1) // 2]

@@ -4,10 +4,12 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from wagtail import hooks
 
+from assets_directory.listing_notes import HOOK as LISTING_NOTES
+from assets_directory.models import Activity
 from matching.sections import EXPORT_HOOK, HOOK, ExportPart, RecordSection
 from matching.selectors.records import Entry
 
-from .selectors import items_to_refer, person_referrals
+from .selectors import items_to_refer, person_referrals, usual_reply_days
 
 
 @hooks.register(HOOK)
@@ -102,3 +104,19 @@ def _day(iso: str) -> str:
         datetime.datetime.fromisoformat(iso) if "T" in iso else datetime.date.fromisoformat(iso),
         "j F Y",
     )
+
+
+@hooks.register(LISTING_NOTES)
+def reply_time_note(page):
+    """ "Usually answers referrals within 3 working days", once the group has answered
+    enough referrals to say."""
+    if not isinstance(page, Activity):
+        return None
+    if page.referral_route != Activity.ReferralRoute.TAKES_REFERRALS:
+        return None
+    days = usual_reply_days(page.get_parent().pk)
+    if days is None:
+        return None
+    if days == 0:
+        return "Usually answers referrals the same day."
+    return f"Usually answers referrals within {days} working day{'s' if days != 1 else ''}."

@@ -2,6 +2,7 @@
 
 from django import template
 
+from ..listing_notes import listing_notes
 from ..provenance import ListingSource, listing_source
 
 register = template.Library()
@@ -11,3 +12,9 @@ register = template.Library()
 def source_of(page) -> ListingSource | None:
     """`{% source_of page as source %}`: the directory the listing comes from, if another."""
     return listing_source(page)
+
+
+@register.simple_tag
+def notes_for(page) -> list[str]:
+    """`{% notes_for page as notes %}`: what apps above the directory add to "How to join"."""
+    return listing_notes(page)
