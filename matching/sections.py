@@ -44,3 +44,12 @@ class ExportPart:
 
 def export_parts(person) -> list[ExportPart]:
     return [p for answer in hooks.get_hooks(EXPORT_HOOK) if (p := answer(person)) is not None]
+
+
+FIGURES_HOOK = "aggregate_figure_pages"
+
+
+def figure_pages() -> list[tuple[str, str]]:
+    """(label, url) of other apps' anonymised figures, linked from the insights page for
+    those who may see aggregates (matching.view_aggregates)."""
+    return [page for answer in hooks.get_hooks(FIGURES_HOOK) if (page := answer())]

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef
+from collections import Counter
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from assets_directory.models import Activity
 from common.workdays import working_days_between
 from matching.models import Person, PlanItem
+from matching.selectors import suppress
 
 from .models import Referral
-from .status import OPEN, Status
+from .status import LABELS, OPEN, Status
 
 
 def person_referrals(person: Person) -> list[Referral]:
@@ -64,3 +68,46 @@ def usual_reply_days(organisation_id: int) -> int | None:
         for made, answered_at in answered
     )
     return days[(len(days) - 1) // 2]
+
+
+@dataclass(frozen=True)
+class GroupFigures:
+    group: str
+    referred: int | str
+    accepted: int | str
+    going: int | str
+    usual_reply_days: int | None
+
+
+def referral_figures() -> tuple[dict[str, int | str], list[GroupFigures]]:
+    """Referrals by where they stand, and by the group they went to: counts only, no names,
+    numbers from 1 to 4 shown as "fewer than 5" (matching's rule for figures)."""
+    by_status = Counter(Referral.objects.values_list("status", flat=True))
+    outcomes = {LABELS[s]: suppress(by_status.get(s.value, 0)) for s in Status}
+    groups = []
+    rows = (
+        Referral.objects.exclude(organisation_title="")
+        .values("organisation_id", "organisation_title")
+        .annotate(
+            referred=Count("pk"),
+            # Answered by the group (a cancellation is not an answer) and not declined.
+            accepted=Count(
+                "pk", filter=Q(answered_at__isnull=False) & ~Q(status=Status.REJECTED)
+            ),
+            going=Count("pk", filter=Q(status__in=[Status.IN_PROGRESS, Status.COMPLETED])),
+        )
+        .order_by("-referred", "organisation_title")
+    )  # fmt: skip
+    for row in rows:
+        groups.append(
+            GroupFigures(
+                group=row["organisation_title"],
+                referred=suppress(row["referred"]),
+                accepted=suppress(row["accepted"]),
+                going=suppress(row["going"]),
+                usual_reply_days=usual_reply_days(row["organisation_id"])
+                if row["organisation_id"]
+                else None,
+            )
+        )
+    return outcomes, groups

@@ -9,6 +9,7 @@ team's pages are a person's record's, behind matching's team-scoped access.
 import json
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,7 +25,7 @@ from .forms import GroupAnswerForm, OutcomeForm, ReferForm
 from .gp_message import gp_message
 from .links import LinkError, referral_from_token
 from .models import Referral
-from .selectors import is_overdue
+from .selectors import is_overdue, referral_figures
 from .status import Party, TransitionError
 
 
@@ -160,3 +161,10 @@ def referral_gp_message(request, reference, referral):
     )
     response["Content-Disposition"] = f'attachment; filename="referral-{found.reference}.json"'
     return mark_private(response)
+
+
+@login_required
+@permission_required("matching.view_aggregates", raise_exception=True)
+def figures(request):
+    outcomes, groups = referral_figures()
+    return render(request, "referrals/figures.html", {"outcomes": outcomes, "groups": groups})

@@ -1,12 +1,13 @@
 import datetime
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from wagtail import hooks
 
 from assets_directory.listing_notes import HOOK as LISTING_NOTES
 from assets_directory.models import Activity
-from matching.sections import EXPORT_HOOK, HOOK, ExportPart, RecordSection
+from matching.sections import EXPORT_HOOK, FIGURES_HOOK, HOOK, ExportPart, RecordSection
 from matching.selectors.records import Entry
 
 from .selectors import items_to_refer, person_referrals, usual_reply_days
@@ -120,3 +121,8 @@ def reply_time_note(page):
     if days == 0:
         return "Usually answers referrals the same day."
     return f"Usually answers referrals within {days} working day{'s' if days != 1 else ''}."
+
+
+@hooks.register(FIGURES_HOOK)
+def referral_figures_page():
+    return ("Referrals by outcome", reverse("referrals:figures"))

@@ -21,7 +21,7 @@ from common.text import normalise_text, strip_forbidden
 from ..access import facilitator_required, led_team_for, person_for
 from ..forms.people import ConsentForm, EraseForm, PersonForm, TeamChoiceForm
 from ..models import AuditEvent
-from ..sections import export_parts, record_sections
+from ..sections import export_parts, figure_pages, record_sections
 from ..selectors import (
     aggregates_by_area,
     category_names,
@@ -235,4 +235,8 @@ def audit_log(request, team_slug):
 @login_required
 @permission_required("matching.view_aggregates", raise_exception=True)
 def insights(request):
-    return render(request, "matching/insights.html", {"areas": aggregates_by_area()})
+    return render(
+        request,
+        "matching/insights.html",
+        {"areas": aggregates_by_area(), "more_figures": figure_pages()},
+    )

@@ -199,6 +199,7 @@ person.erase       POST  LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN
 # The audit log is the team lead's alone; it is 404 to a facilitator of the same team.
 team1.audit        GET   LOGIN  DENY   DENY   DENY   HIDDEN ALLOW  HIDDEN HIDDEN DENY   DENY   DENY   DENY
 insights           GET   LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  ALLOW
+insights.referrals GET   LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  ALLOW
 
 # Coproduction. A service team's members see and act on their team's asks and partnerships
 # (svc1 leads team 1, svc2 is in team 2); a group's editors see the partnerships their group is
@@ -824,6 +825,7 @@ ACTIONS: dict[str, Action] = {
     ),
     "team1.audit": Action(lambda w: reverse("matching:audit_log", args=[w.team1.slug])),
     "insights": Action(lambda w: reverse("matching:insights")),
+    "insights.referrals": Action(lambda w: reverse("referrals:figures")),
     # Coproduction
     "copro.home": Action(lambda w: reverse("coproduction:home"), shows=lambda w: ASK_TITLE),
     "copro.matrix": Action(lambda w: reverse("coproduction:matrix"), shows=lambda w: ASK_TITLE),
