@@ -33,8 +33,13 @@ class WellbeingScoreForm(NamedErrorsMixin, PlainTextFormMixin, forms.Form):
                 coerce=int,
                 widget=forms.RadioSelect(attrs={"class": "scale"}),
                 help_text=f"{question.label}: {measure.scale_min} to {measure.scale_max}.",
-                error_messages={"required": f"Choose an answer to “{question.text}”"},
             )
+            # Named by the question's short label: the question itself is the legend.
+            choose = (
+                f"Choose a number from {measure.scale_min} to {measure.scale_max} "
+                f"for {question.label.lower()}"
+            )
+            field.error_messages.update(required=choose, invalid_choice=choose)
             questions[question.key] = name_errors(field, name=question.key)
         # The questions first, in the measure's order, then when it was taken.
         self.fields = {**questions, **self.fields}

@@ -43,7 +43,10 @@ def wellbeing_score_record(
         value = answers.get(question.key) if isinstance(answers, Mapping) else None
         # A bool is an int to Python, and never an answer; nor is a string, however numeric.
         if value is None or value == "":
-            errors[question.key] = f"Answer “{question.text}”"
+            errors[question.key] = (
+                f"Choose a number from {measure.scale_min} to {measure.scale_max} "
+                f"for {question.label.lower()}"
+            )
         elif isinstance(value, bool) or not isinstance(value, int):
             errors[question.key] = f"{question.label}: the answer must be a whole number"
         elif not measure.scale_min <= value <= measure.scale_max:

@@ -81,11 +81,11 @@ def test_a_form_with_missing_and_bad_answers_says_which_in_an_error_summary(
     page = response.content.decode()
     assert response.status_code == 200
     assert 'class="error-summary"' in page
-    assert "Choose one of the options for" in page  # 11 is not on the scale
+    # 11 is not on the scale; worthwhile is not answered.
     assert (
-        '<a href="#id_worthwhile_0">Choose an answer to “Overall, to what extent do you feel '
-        "that the things you do in your life are worthwhile?”</a>"
+        '<a href="#id_life_satisfaction_0">Choose a number from 0 to 10 for life satisfaction</a>'
     ) in page
+    assert '<a href="#id_worthwhile_0">Choose a number from 0 to 10 for worthwhile</a>' in page
     assert "must be today or in the past" in page
     assert not WellbeingScore.objects.exists()
 
