@@ -31,7 +31,7 @@ class WellbeingScoreForm(NamedErrorsMixin, PlainTextFormMixin, forms.Form):
                 label=question.text,
                 choices=scale,
                 coerce=int,
-                widget=forms.RadioSelect(attrs={"class": "scale"}),
+                widget=forms.RadioSelect,
                 help_text=f"{question.label}: {measure.scale_min} to {measure.scale_max}.",
             )
             # Named by the question's short label: the question itself is the legend.
