@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 
 from assets_directory.demo.builder import SEED, DemoBuilder, DemoSummary, ensure_demo_accounts
+from casework.demo import ensure_demo_wellbeing
 from coproduction.demo import ensure_demo_coproduction
 from harvest.demo import ensure_demo_harvest
 from matching.demo import ensure_demo_teams
@@ -55,6 +56,8 @@ def demo_load(
         ]
         # After the accounts: the demo moderator takes one harvested record over.
         ensure_demo_harvest()
+        # After the teams' people: one of them has a wellbeing score from a few weeks ago.
+        ensure_demo_wellbeing()
     return site
 
 

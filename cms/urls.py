@@ -27,6 +27,7 @@ urlpatterns = [
     path("api/schema/", schema, name="api_schema"),
     path("", include("matching.urls")),
     path("", include("referrals.urls")),
+    path("", include("casework.urls")),
     path("coproduction/", include("coproduction.urls")),
     path("openreferral/", include("openreferral.urls")),
 ]

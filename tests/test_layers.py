@@ -35,7 +35,10 @@ def reaching(app: str, *modules: str) -> list[tuple[str, str]]:
 
 
 def test_the_directory_knows_nothing_of_people_or_search():
-    assert reaching("assets_directory", "matching", "referrals", "coproduction", "search") == []
+    assert (
+        reaching("assets_directory", "matching", "referrals", "casework", "coproduction", "search")
+        == []
+    )
 
 
 @pytest.mark.parametrize("app", ["assets_directory", "matching", "coproduction", "cms", "common"])
@@ -54,6 +57,7 @@ CODE = (
     "openreferral",
     "harvest",
     "referrals",
+    "casework",
 )
 
 

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "search",
     "matching",
     "referrals",
+    "casework",
     "coproduction",
     "openreferral",
     "harvest",

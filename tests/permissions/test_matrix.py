@@ -77,6 +77,7 @@ from assets_directory.models import (
     ListingReport,
     Venue,
 )
+from casework.models import WellbeingScore
 from cms.models import SiteSettings
 from coproduction.models import (
     Ask,
@@ -192,6 +193,8 @@ person.refer       POST  LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN
 person.referral    GET   LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY   DENY   DENY
 person.referral    POST  LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY   DENY   DENY
 person.gp_message  GET   LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY   DENY   DENY
+person.wellbeing   GET   LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY   DENY   DENY
+person.wellbeing   POST  LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY   DENY   DENY
 person.export_json GET   LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY   DENY   DENY
 person.export      GET   LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY   DENY   DENY
 person.erase       GET   LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY   DENY   DENY
@@ -751,6 +754,20 @@ ACTIONS: dict[str, Action] = {
     ),
     "person.gp_message": Action(
         lambda w: reverse("referrals:gp_message", args=[w.person.reference, w.referral.reference]),
+    ),
+    "person.wellbeing": Action(
+        lambda w: reverse("casework:wellbeing", args=[w.person.reference]),
+        data=lambda w: {
+            "measure": "ons4",
+            "life_satisfaction": "7",
+            "worthwhile": "6",
+            "happiness": "6",
+            "anxiety": "4",
+            "taken_on": timezone.localdate().isoformat(),
+            "occasion": "follow_up",
+        },
+        shows=lambda w: "Record a score",
+        state=count(WellbeingScore, person=lambda w: w.person),
     ),
     "person.referral": Action(
         lambda w: reverse("referrals:detail", args=[w.person.reference, w.referral.reference]),

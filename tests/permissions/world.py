@@ -21,6 +21,7 @@ from wagtail.users.models import UserProfile
 
 from assets_directory.models import Activity, DirectoryIndexPage, Organisation
 from assets_directory.services import claim_submit, registration_submit, report_submit
+from casework.services import wellbeing_measure_ons4, wellbeing_score_record
 from cms.models import SiteSettings
 from coproduction.models import CapabilityItem, CapabilityTerm, GroupLink
 from coproduction.models.people import READINESS_AREAS
@@ -123,6 +124,7 @@ class World:
     plan: object = None
     plan_item: object = None
     referral: object = None  # ...the person's referral to A's activity, not yet answered
+    wellbeing: object = None  # ...and their wellbeing score at the start
     registration: object = None  # a pending group registration
     report: object = None  # an open problem report on A's activity
     unclaimed: Organisation | None = None  # a live organisation with no editors
@@ -356,6 +358,14 @@ def build_world() -> World:
         by=facilitator,
         shared=SharedDetails(first_name="Jo", help_with="Meeting people"),
         consent_to_share=True,
+    )
+    w.wellbeing = wellbeing_score_record(
+        person=w.person,
+        by=facilitator,
+        measure=wellbeing_measure_ons4(),
+        answers={"life_satisfaction": 4, "worthwhile": 5, "happiness": 3, "anxiety": 6},
+        taken_on=None,
+        occasion="start",
     )
 
     # A feed harvested twice: the second harvest changes an activity a moderator took over

@@ -1,0 +1,44 @@
+"""Demo casework for `manage.py load_demo`: one demo person of the Battersea team has a
+wellbeing score taken at the start, a few weeks ago, so that a link worker can record a
+follow-up and see the change. Made through the service (consent and audit like a real one);
+running it again changes nothing."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.utils import timezone
+
+from matching.models import Person, TeamMembership
+
+from .models import WellbeingScore
+from .services import wellbeing_measure_ons4, wellbeing_score_record
+
+DEMO_TEAM = "battersea-pcn"
+DEMO_PERSON = "A.M."
+DEMO_WEEKS_AGO = 3
+DEMO_START = {"life_satisfaction": 4, "worthwhile": 5, "happiness": 3, "anxiety": 7}
+
+
+def ensure_demo_wellbeing() -> WellbeingScore | None:
+    """The start score (once), recorded by the team's lead; None if the demo person is not
+    there (the demo built without people)."""
+    person = Person.objects.filter(team__slug=DEMO_TEAM, display_name=DEMO_PERSON).first()
+    if person is None:
+        return None
+    found = person.wellbeing_scores.first()
+    if found is not None:
+        return found
+    lead = (
+        TeamMembership.objects.filter(team=person.team, role=TeamMembership.Role.LEAD)
+        .select_related("user")
+        .first()
+    )
+    return wellbeing_score_record(
+        person=person,
+        by=lead.user if lead else None,
+        measure=wellbeing_measure_ons4(),
+        answers=DEMO_START,
+        taken_on=timezone.localdate() - datetime.timedelta(weeks=DEMO_WEEKS_AGO),
+        occasion=WellbeingScore.Occasion.START,
+    )
