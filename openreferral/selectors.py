@@ -599,7 +599,14 @@ def load_activities(pks, *, full: bool = True) -> list[Activity]:
     queryset = queryset.prefetch_related("venue__accessibility")
     if full:
         queryset = queryset.prefetch_related(
-            Prefetch("schedules", queryset=ActivitySchedule.objects.order_by("sort_order", "pk")),
+            # Sessions saved without a sort order (made by a script) come first on every
+            # database: PostgreSQL puts NULL last and SQLite first unless told.
+            Prefetch(
+                "schedules",
+                queryset=ActivitySchedule.objects.order_by(
+                    F("sort_order").asc(nulls_first=True), "pk"
+                ),
+            ),
             Prefetch("categories", queryset=Category.objects.order_by("pk")),
             "conditions",
         )

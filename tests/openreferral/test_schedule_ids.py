@@ -48,7 +48,8 @@ def test_a_schedule_id_is_the_sessions_stored_uuid_and_edits_keep_it(client, mod
     client.force_login(moderator)
     response = publish_with_a_saturday_session(client, activity, session)
     assert response.status_code == 302, response.content.decode()[:2000]
-    first, added = activity.schedules.order_by("sort_order")
+    first = activity.schedules.get(pk=session.pk)
+    added = activity.schedules.exclude(pk=session.pk).get()
     assert (first.pk, first.uuid) == (session.pk, session.uuid)
     assert added.uuid != session.uuid
 
