@@ -131,6 +131,9 @@ class ServiceData:
     organisation_id: str | None = None
     organisation: OrganisationData | None = None
     venue: VenueData | None = None
+    # The id of the service at a location whose place is the venue: the activity keeps it as
+    # its service_at_location id (Activity.location_uuid) where it is a free UUID.
+    location_source_id: str = ""
     schedules: list[ScheduleData] = field(default_factory=list)
     terms: list[TermData] = field(default_factory=list)
     notes: list[tuple[str, str]] = field(default_factory=list)
@@ -587,6 +590,7 @@ def read_service(data: dict) -> ServiceData:
             note(where, f"{exc.reason} Its description is kept in words instead.")
 
     venue = None
+    location_source_id = ""
     sals = _list(data, "service_at_locations")
     for index, sal in enumerate(sals):
         where = f"service_at_locations[{index}]"
@@ -597,6 +601,8 @@ def read_service(data: dict) -> ServiceData:
             continue
         if venue is None:
             venue = read_location(location, f"{where}.location.", notes)
+            # Read as it is, never refused: an id that is not a UUID gives way to one of ours.
+            location_source_id = sal["id"].strip() if isinstance(sal.get("id"), str) else ""
             for s_index, schedule in enumerate(_list(sal, "schedules", f"{where}.")):
                 s_where = f"{where}.schedules[{s_index}]"
                 try:
@@ -690,6 +696,7 @@ def read_service(data: dict) -> ServiceData:
         organisation_id=organisation_id or None,
         organisation=organisation,
         venue=venue,
+        location_source_id=location_source_id,
         schedules=schedules,
         terms=terms,
         notes=notes,

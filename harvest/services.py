@@ -395,6 +395,12 @@ class _Writer:
         for item, service in to_create:
             by_parent.setdefault(organisations[_org_key(service)], []).append((item, service))
         free_uuids = _free_uuids(Activity, [s.source_id for _, s in to_create])
+        # Services at locations' ids for the whole batch at once, new activities and changed.
+        places = [(None, service) for _, service in to_create]
+        places += [(record.page_id, service) for _, service, record in to_update]
+        location_uuids = _location_uuids(
+            [(page_id, _venue_of(service, venues), service) for page_id, service in places]
+        )
         new_records = []
         made = pages_bulk_create_under(
             model=Activity,
@@ -403,7 +409,8 @@ class _Writer:
                     {
                         **service.fields,
                         "uuid": _local_uuid(service.source_id, free_uuids),
-                        "venue_id": venues.get(service.venue.source_id) if service.venue else None,
+                        "venue_id": _venue_of(service, venues),
+                        "location_uuid": location_uuids[id(service)],
                         "published_at": service.last_modified,
                     }
                     for _, service in group
@@ -424,7 +431,10 @@ class _Writer:
                 )
 
         for item, service, record in to_update:
-            _activity_update(service, record.page_id, venues, categories, sessions, chosen)
+            _activity_update(
+                service, record.page_id, venues, categories, sessions, chosen,
+                location_uuid=location_uuids[id(service)],
+            )  # fmt: skip
             changed_ids.append(record.page_id)
             record.content_hash = service.content_hash
             record.fetched_at, record.last_run, record.gone_since = now, self.run, None
@@ -680,12 +690,20 @@ def _organisation_fields(data: OrganisationData) -> dict:
     }
 
 
-def _activity_update(service: ServiceData, page_id, venues, categories, sessions, chosen) -> None:
-    """Write a changed service over its activity; its sessions and categories are gathered in
-    `sessions` and `chosen`, to be replaced for the whole batch at once."""
+def _venue_of(service: ServiceData, venues: dict[str, int]) -> int | None:
+    return venues.get(service.venue.source_id) if service.venue else None
+
+
+def _activity_update(
+    service: ServiceData, page_id, venues, categories, sessions, chosen, *, location_uuid
+) -> None:
+    """Write a changed service over its activity (at `location_uuid` as a service at a
+    location: `_location_uuids`); its sessions and categories are gathered in `sessions` and
+    `chosen`, to be replaced for the whole batch at once."""
     fields = {
         **service.fields,
-        "venue_id": venues.get(service.venue.source_id) if service.venue else None,
+        "venue_id": _venue_of(service, venues),
+        "location_uuid": location_uuid,
         "published_at": service.last_modified,
     }
     page_fields_update(model=Activity, page_id=page_id, fields=fields)
@@ -752,6 +770,54 @@ def _local_uuid(source_id: str, free: set[uuid.UUID]) -> uuid.UUID:
         free.discard(value)  # the same id twice in a batch gets it once
         return value
     return uuid.uuid4()
+
+
+def _location_uuids(
+    places: Sequence[tuple[int | None, int | None, ServiceData]],
+) -> dict[int, uuid.UUID | None]:
+    """The service_at_location id (Activity.location_uuid) of each activity in `places` (its
+    key, None for a new one; its venue's key; the service), by `id()` of the service: none
+    without a venue; the source's id where it is a UUID no other activity holds (the same id
+    twice in a batch is kept once), so that a re-harvest, or a round trip, keeps it; else the
+    one the activity has if its venue is the same; else a new one. One query for the ids the
+    batch wants, one for what its activities hold."""
+    wanted = {
+        value
+        for _, venue_id, service in places
+        if venue_id is not None
+        and (value := mapping.source_uuid(service.location_source_id)) is not None
+    }
+    held = dict(
+        Activity.objects.filter(location_uuid__in=wanted).values_list("location_uuid", "pk")
+        if wanted
+        else ()
+    )
+    keys = [page_id for page_id, _, _ in places if page_id is not None]
+    stored = {
+        pk: (venue_id, value)
+        for pk, venue_id, value in (
+            Activity.objects.filter(pk__in=keys).values_list("pk", "venue_id", "location_uuid")
+            if keys
+            else ()
+        )
+    }
+    given: set[uuid.UUID] = set()
+    found: dict[int, uuid.UUID | None] = {}
+    for page_id, venue_id, service in places:
+        if venue_id is None:
+            found[id(service)] = None
+            continue
+        value = mapping.source_uuid(service.location_source_id)
+        if value is not None and value not in given and held.get(value, page_id) == page_id:
+            given.add(value)
+            found[id(service)] = value
+            continue
+        old_venue, old = stored.get(page_id, (None, None))
+        if old is not None and old_venue == venue_id:
+            found[id(service)] = old
+        else:
+            found[id(service)] = uuid.uuid4()
+    return found
 
 
 def _session_rows(
@@ -942,9 +1008,13 @@ def harvest_conflict_accept(*, conflict: HarvestConflict, user) -> HarvestConfli
             sessions: dict[int, list[ScheduleData]] = {}
             chosen: dict[int, list[int]] = {}
             venues = writer._venues([service], now)
-            _activity_update(
-                service, record.page_id, venues, writer._categories([service]), sessions, chosen
+            location_uuids = _location_uuids(
+                [(record.page_id, _venue_of(service, venues), service)]
             )
+            _activity_update(
+                service, record.page_id, venues, writer._categories([service]), sessions, chosen,
+                location_uuid=location_uuids[id(service)],
+            )  # fmt: skip
             activity_sessions_replace(sessions=_session_rows(sessions, replaced=[record.page_id]))
             activity_categories_replace(categories=chosen)
             record.content_hash = service.content_hash

@@ -28,7 +28,7 @@ import orjson
 from django.utils.encoding import iri_to_uri
 from wagtail.models import Site
 
-from . import ids, selectors, serialisers
+from . import selectors, serialisers
 from .params import Filters
 from .serialisers import Context
 
@@ -124,10 +124,10 @@ def features(ctx: Context) -> Iterator[dict]:
         for row in selectors.brief_activities(pks):
             venue = row.venue
             where = venue.public_location() if venue is not None else None
-            if where is None or where.private or not where.has_point:
+            if where is None or where.private or not where.has_point or not row.location_uuid:
                 continue
             organisation = row.feed_organisation
-            sal_id = ids.service_at_location_id(row.pk, venue.pk)
+            sal_id = str(row.location_uuid)
             yield {
                 "type": "Feature",
                 "id": sal_id,

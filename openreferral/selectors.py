@@ -514,11 +514,12 @@ def service_by_id(text: str) -> Activity | None:
 
 
 def service_at_location_by_id(text: str) -> Activity | None:
-    keys = ids.parse_service_at_location_id(text)
-    if keys is None:
+    """The listed activity whose stored service_at_location id this is (the ids published
+    before they were stored are those same stored values: migration 0018)."""
+    value = ids.parse_uuid(text)
+    if value is None:
         return None
-    activity_pk, venue_pk = keys
-    found = load_activities(_listed().filter(pk=activity_pk, venue_id=venue_pk))
+    found = load_activities(_listed().filter(location_uuid=value, venue__isnull=False))
     return found[0] if found else None
 
 
@@ -539,6 +540,7 @@ BRIEF_ACTIVITY_FIELDS = (
     "url_path",
     "path",
     "venue_id",
+    "location_uuid",
 )
 
 

@@ -465,9 +465,10 @@ def service_full(activity, ctx: Context) -> dict:
 
 
 def _sal_id(activity) -> str | None:
-    if activity.venue_id is None:
+    """The activity's stored service_at_location id, when it is at a venue."""
+    if activity.venue_id is None or activity.location_uuid is None:
         return None
-    return ids.service_at_location_id(activity.pk, activity.venue_id)
+    return str(activity.location_uuid)
 
 
 def service_at_location(activity, ctx: Context, *, full: bool) -> dict:

@@ -125,6 +125,8 @@ def _insert_activity_rows(builder, pages, details, venues):
             else Activity.Status.TEMPORARILY_CLOSED,
             "last_reviewed": builder.today - datetime.timedelta(days=r.randint(0, 400)),
         }
+        # Its id as a service at a location (Activity.location_uuid), as a save would give it.
+        values["location_uuid"] = uuid.uuid4() if values["venue"] else None
         rows.append([f.get_db_prep_save(values[f.name], connection) for f in fields])
         categories.extend(
             through(activity_id=page.pk, category_id=builder.categories[s].pk) for s in slugs

@@ -577,6 +577,11 @@ class Activity(Page):
             "same window if it is not there yet."
         ),
     )
+    # The activity at its venue is a service at a location in the Open Referral feed: this is
+    # its id there, kept through edits and re-harvests as `uuid` is the service's. None without
+    # a venue; a new one whenever the venue changes, as the activity elsewhere is another
+    # service at a location. A harvested activity keeps its source's id where free.
+    location_uuid = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     contact_name = models.CharField(
         "who to ask for", max_length=255, blank=True, help_text="A name, e.g. 'Jean'."
     )
@@ -677,11 +682,47 @@ class Activity(Page):
     subpage_types = []
     base_form_class = ActivityForm
     # A copy is a new listing, exchanged (Open Referral) under an identity of its own.
-    exclude_fields_in_copy = ["uuid"]
+    exclude_fields_in_copy = ["uuid", "location_uuid"]
 
     class Meta:
         verbose_name = "activity"
         verbose_name_plural = "activities"
+
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        # A save of a few fields that leaves the venue alone (a revision's bookkeeping) leaves
+        # the id alone too, without a query.
+        if update_fields is None or {"venue", "venue_id"} & set(update_fields):
+            self.location_uuid = self._own_location_uuid()
+            if update_fields is not None and "location_uuid" not in update_fields:
+                kwargs["update_fields"] = [*update_fields, "location_uuid"]
+        return super().save(*args, **kwargs)
+
+    save.alters_data = True
+
+    def _own_location_uuid(self):
+        """The service_at_location id this activity is saved with. Wagtail publishes a page
+        from a revision, which holds a copy of the id, and copies pages (and revisions) with
+        theirs: the stored id wins while the venue is the same, so no revision ever changes
+        it; a new venue, or a new page whose id another activity holds (a copy), takes a new
+        one. (Only a bulk write sets it otherwise: services.bulk.)"""
+        if self.venue_id is None:
+            return None
+        if self.pk is not None:
+            stored = (
+                Activity.objects.filter(pk=self.pk).values_list("venue_id", "location_uuid").first()
+            )
+            if stored is not None:
+                venue_id, location_uuid = stored
+                if venue_id == self.venue_id and location_uuid is not None:
+                    return location_uuid
+                return uuid.uuid4()
+        if (
+            self.location_uuid is None
+            or Activity.objects.filter(location_uuid=self.location_uuid).exists()
+        ):
+            return uuid.uuid4()
+        return self.location_uuid
 
     def clean(self):
         super().clean()

@@ -83,6 +83,8 @@ def pages_bulk_create_under(*, model, children: dict[int, Sequence[dict]]) -> di
         keys.update(
             Page.objects.filter(path__in=paths[start : start + 500]).values_list("path", "pk")
         )
+    if model is Activity:
+        own_rows = [_located(row) for row in own_rows]
     # The subclass's rows from the values given and the fields' defaults, without a model
     # instance each (a page subclass's __init__ sets every one of Page's fields too).
     fields = model._meta.local_concrete_fields
@@ -110,6 +112,27 @@ def pages_bulk_create_under(*, model, children: dict[int, Sequence[dict]]) -> di
     return {
         parent_pk: [keys[path] for path in made_paths] for parent_pk, made_paths in made.items()
     }
+
+
+def _venue_key(fields: dict):
+    """The venue key `fields` give an activity, or `_NO_VENUE_GIVEN` when they leave it be."""
+    if "venue_id" in fields:
+        return fields["venue_id"]
+    if "venue" in fields:
+        return getattr(fields["venue"], "pk", fields["venue"])
+    return _NO_VENUE_GIVEN
+
+
+_NO_VENUE_GIVEN = object()
+
+
+def _located(row: dict) -> dict:
+    """A new activity's row with its service_at_location id (Activity.location_uuid): the one
+    the caller keeps where it has a venue, else a new one; none without a venue."""
+    venue = _venue_key(row)
+    if venue is _NO_VENUE_GIVEN or venue is None:
+        return {**row, "location_uuid": None}
+    return {**row, "location_uuid": row.get("location_uuid") or uuid.uuid4()}
 
 
 def _last_children(parents: Iterable[Page]) -> dict[int, int]:
@@ -243,6 +266,25 @@ def page_fields_update(*, model, page_id: int, fields: dict) -> None:
     if title:
         page_fields.update(title=title, draft_title=title)
     own = {k: v for k, v in fields.items() if k != "title"}
+    if model is Activity:
+        own = _relocated(page_id, own)
     Page.objects.filter(pk=page_id).update(**page_fields)
     if own:
         model.objects.filter(pk=page_id).update(**own)
+
+
+def _relocated(page_id: int, fields: dict) -> dict:
+    """An activity's changed fields with its service_at_location id, as Activity.save keeps
+    it: none without a venue; the one the caller gives; else the one it has if its venue is
+    the same, or a new one for a new venue."""
+    venue = _venue_key(fields)
+    if venue is _NO_VENUE_GIVEN:
+        return fields
+    if venue is None:
+        return {**fields, "location_uuid": None}
+    if fields.get("location_uuid") is not None:
+        return fields
+    stored = Activity.objects.filter(pk=page_id).values_list("venue_id", "location_uuid").first()
+    if stored is not None and stored[0] == venue and stored[1] is not None:
+        return {**fields, "location_uuid": stored[1]}
+    return {**fields, "location_uuid": uuid.uuid4()}

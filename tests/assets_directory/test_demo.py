@@ -35,6 +35,10 @@ def test_bulk_activities_keep_the_page_tree_valid_and_render(client, directory, 
         assert organisation.numchild == organisation.get_children().count()
     bulk = Activity.objects.order_by("-pk").first()
     assert bulk.live and bulk.categories.exists() and bulk.schedules.exists()
+    # Each at a venue has its service_at_location id, as a save would give it; none without.
+    places = list(Activity.objects.values_list("venue_id", "location_uuid"))
+    assert all((venue is None) == (at is None) for venue, at in places)
+    assert len({at for _, at in places if at}) == sum(1 for venue, _ in places if venue)
     response = client.get(bulk.url)
     assert response.status_code == 200
     assert bulk.title in response.content.decode()

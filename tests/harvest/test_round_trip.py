@@ -1,5 +1,5 @@
-"""Our own feed, harvested into an empty directory, publishes the same feed again: as ndjson,
-and as the CSV datapackage the export writes."""
+"""Our own feed, harvested into an empty directory, publishes the same feed again, ids and
+all (services at locations' too): as ndjson, and as the CSV datapackage the export writes."""
 
 import csv
 import io
@@ -24,16 +24,11 @@ def stream(client) -> list[dict]:
 
 
 def essentials(service: dict) -> dict:
-    """What a round trip must keep: ids, schedules (their ids too), taxonomy and locations
-    (with their accessibility), languages and whom it is for.
+    """What a round trip must keep: ids, schedules (their ids too), taxonomy, services at
+    locations (their ids too) with their locations (and accessibility), languages and whom it
+    is for. (The stream's services at locations give no schedules, so no schedule names one.)
 
-    Left out: a service at a location's id, as by design it carries the activity's and the
-    venue's database keys (openreferral/ids.py), which an import makes anew (the stream's
-    services at locations give no schedules, so no schedule names one here); and the page's
-    address (`url`), which an import makes anew too."""
-
-    def location(sal):
-        return {k: v for k, v in sal.items() if k != "id"}
+    Left out: the page's address (`url`), which an import makes anew."""
 
     return {
         "id": service["id"],
@@ -46,7 +41,7 @@ def essentials(service: dict) -> dict:
         },
         "schedules": sorted(service["schedules"], key=orjson.dumps),
         "terms": sorted(a["taxonomy_term_id"] for a in service["attributes"]),
-        "locations": [location(sal) for sal in service["service_at_locations"]],
+        "service_at_locations": service["service_at_locations"],
         "service_areas": service["service_areas"],
         "cost_options": service["cost_options"],
         "contacts": service["contacts"],
@@ -86,6 +81,8 @@ def test_a_round_trip_through_an_empty_directory_gives_the_same_feed(directory, 
     run = harvest(path)
     assert (run.created, run.skipped) == (len(before), 0), list(run.problems.all())
     after = stream(client)
+    # Services at locations, ids and all, are compared too.
+    assert sum(len(s["service_at_locations"]) for s in before) >= 10
     by_id = {s["id"]: essentials(s) for s in after}
     assert sorted(by_id) == sorted(s["id"] for s in before)
     for service in before:
@@ -93,14 +90,13 @@ def test_a_round_trip_through_an_empty_directory_gives_the_same_feed(directory, 
 
 
 # The columns that cannot come back the same, by design: a page's address on the site (each
-# directory publishes its own, and an import makes new pages), and a service at a location's
-# id, which carries the activity's and the venue's database keys (openreferral/ids.py).
-# Schedules name a service at a location only at /service_at_locations/{id}: the export's
-# schedules.csv leaves that column empty, before and after.
+# directory publishes its own, and an import makes new pages). Every id comes back, services at
+# locations' among them. Schedules name a service at a location only at
+# /service_at_locations/{id}: the export's schedules.csv leaves that column empty, before and
+# after.
 NOT_KEPT = {
     "services.csv": {"url"},
     "organizations.csv": {"uri"},
-    "service_at_location.csv": {"id"},
 }
 
 
@@ -134,6 +130,9 @@ def test_a_csv_round_trip_through_an_empty_directory_gives_the_same_tables(direc
     assert {"schedules.csv", "languages.csv", "accessibility.csv", "service_areas.csv"} <= set(
         first
     )
+    # Services at locations' ids are compared too.
+    (sal_header, sal_rows) = first["service_at_location.csv"]
+    assert "id" in sal_header and len(sal_rows) >= 10
     for name, (header, rows) in first.items():
         assert second[name][0] == header, name
         assert second[name][1] == rows, name

@@ -6,7 +6,7 @@ import json
 import pytest
 from wagtail.models import PageViewRestriction
 
-from openreferral import ids
+from assets_directory.models import Activity
 
 from .validation import assert_valid
 
@@ -356,12 +356,13 @@ def test_an_unknown_or_malformed_id_is_a_json_404(client, borough, path):
 @pytest.mark.django_db
 def test_a_service_at_location_id_names_the_activity_at_its_venue(client, borough):
     (chess,) = named(borough, "Chess club")
-    good = ids.service_at_location_id(chess.pk, chess.venue_id)
-    assert get(client, f"/service_at_locations/{good}").status_code == 200
-    elsewhere = ids.service_at_location_id(chess.pk, chess.venue_id + 1)
-    assert get(client, f"/service_at_locations/{elsewhere}").status_code == 404
+    good = Activity.objects.get(pk=chess.pk).location_uuid
+    assert get(client, f"/service_at_locations/{good}").json()["service_id"] == str(chess.uuid)
+    # The service's own id is not its service at a location's.
+    assert get(client, f"/service_at_locations/{chess.uuid}").status_code == 404
     draft = borough["draft"]
-    hidden = ids.service_at_location_id(draft.pk, draft.venue_id)
+    hidden = Activity.objects.get(pk=draft.pk).location_uuid
+    assert hidden is not None
     assert get(client, f"/service_at_locations/{hidden}").status_code == 404
 
 

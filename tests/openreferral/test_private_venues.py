@@ -8,7 +8,8 @@ import zipfile
 
 import pytest
 
-from openreferral import export, ids
+from assets_directory.models import Activity
+from openreferral import export
 from search.services import index_rebuild
 from tests.factories import ActivityFactory, ActivityScheduleFactory, VenueFactory
 
@@ -78,7 +79,7 @@ def test_services_at_locations_give_nothing_away_and_validate(client, group, org
     assert response.status_code == 200
     assert_valid("/service_at_locations", response.json())
     assert_nothing_given_away(response.content.decode())
-    sal_id = ids.service_at_location_id(group.pk, group.venue_id)
+    sal_id = Activity.objects.get(pk=group.pk).location_uuid
     response = get(client, f"/service_at_locations/{sal_id}")
     assert response.status_code == 200
     assert_valid("/service_at_locations/{id}", response.json())

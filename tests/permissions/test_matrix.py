@@ -1816,14 +1816,14 @@ ACTIONS: dict[str, Action] = {
     "oruk.sal": Action(
         lambda w: reverse(
             "openreferral:service_at_location",
-            args=[oruk_ids.service_at_location_id(w.activity_a.pk, w.activity_a.venue_id)],
+            args=[Activity.objects.values_list("location_uuid", flat=True).get(pk=w.activity_a.pk)],
         ),
         shows=lambda w: w.activity_a.title,
     ),
     "oruk.draft_sal": Action(
         lambda w: reverse(
             "openreferral:service_at_location",
-            args=[oruk_ids.service_at_location_id(w.draft_b.pk, w.venue_in_use.pk)],
+            args=[Activity.objects.values_list("location_uuid", flat=True).get(pk=w.draft_b.pk)],
         )
     ),
     "oruk.orgs": Action(
