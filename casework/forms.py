@@ -1,9 +1,10 @@
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from common.forms import NamedErrorsMixin, PlainTextFormMixin, name_errors
 
-from .models import WellbeingMeasure, WellbeingScore
+from .models import Case, WellbeingMeasure, WellbeingScore
 
 
 class WellbeingScoreForm(NamedErrorsMixin, PlainTextFormMixin, forms.Form):
@@ -54,3 +55,50 @@ class WellbeingScoreForm(NamedErrorsMixin, PlainTextFormMixin, forms.Form):
 
     def answers(self) -> dict[str, int]:
         return {key: self.cleaned_data[key] for key in self.question_keys}
+
+
+class CaseForm(NamedErrorsMixin, PlainTextFormMixin, forms.Form):
+    stage = forms.ChoiceField(label="Stage", choices=Case.Stage.choices, widget=forms.RadioSelect)
+    closed_reason = forms.ChoiceField(
+        label="If closed, why?",
+        choices=Case.ClosedReason.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    last_contact_on = forms.DateField(
+        label="Last contact (optional)",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": "The last contact must be a real date, like 2026-12-06"},
+    )
+    next_step = forms.CharField(label="Next step (optional)", max_length=200, required=False)
+    follow_up_on = forms.DateField(
+        label="Follow up on (optional)",
+        required=False,
+        help_text="The person shows as due on your caseload from this day.",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": "The follow-up date must be a real date, like 2026-12-20"},
+    )
+
+
+class CaseNoteForm(NamedErrorsMixin, PlainTextFormMixin, forms.Form):
+    text = forms.CharField(
+        label="Add a note",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="What was said or done, in plain words. They can ask to see it.",
+    )
+
+
+class HandOverForm(NamedErrorsMixin, PlainTextFormMixin, forms.Form):
+    to = forms.ModelChoiceField(label="Hand over to", queryset=None, empty_label="Choose someone")
+
+    def __init__(self, team, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        users = (
+            get_user_model()
+            .objects.filter(team_memberships__team=team, is_active=True)
+            .order_by("first_name", "last_name", "username")
+        )
+        self.fields["to"].queryset = users
+        self.fields["to"].label_from_instance = lambda u: u.get_full_name() or u.get_username()

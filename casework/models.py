@@ -88,3 +88,75 @@ class WellbeingScore(models.Model):
 
     def __str__(self):
         return f"{self.measure} on {self.taken_on:%d %b %Y}"
+
+
+class Case(models.Model):
+    """Where a person's support stands: its stage, who is their link worker, the last contact
+    and the next step. One per person, made when first needed (`case_for`)."""
+
+    class Stage(models.TextChoices):
+        NEW = "new", "New"
+        ASSESSING = "assessing", "Getting to know them"
+        PLANNING = "planning", "Making a plan"
+        SUPPORTED = "supported", "Supported"
+        CLOSED = "closed", "Closed"
+
+    class ClosedReason(models.TextChoices):
+        GOALS_MET = "goals_met", "Doing what they wanted to"
+        DECLINED = "declined", "No longer wants support"
+        NO_CONTACT = "no_contact", "Could not get in touch"
+        MOVED = "moved", "Moved away"
+        ELSEWHERE = "elsewhere", "Supported by another service"
+        OTHER = "other", "Another reason"
+
+    person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="case")
+    stage = models.CharField(max_length=20, choices=Stage.choices, default=Stage.NEW)
+    closed_reason = models.CharField(
+        "why it closed", max_length=20, choices=ClosedReason.choices, blank=True
+    )
+    link_worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    last_contact_on = models.DateField("last contact", null=True, blank=True)
+    next_step = models.CharField("next step", max_length=200, blank=True)
+    follow_up_on = models.DateField("follow up on", null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"Case of {self.person}"
+
+    def follow_up_due(self, today=None) -> bool:
+        today = today or timezone.localdate()
+        return (
+            self.stage != self.Stage.CLOSED
+            and self.follow_up_on is not None
+            and self.follow_up_on <= today
+        )
+
+    @property
+    def stage_label(self) -> str:
+        """The stage, or "Follow-up due" when its day has come (the caseload's sixth stage)."""
+        if self.follow_up_due():
+            return "Follow-up due"
+        return self.get_stage_display()
+
+
+class CaseNote(models.Model):
+    """A dated note on a person's support, by whom; audited when written."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="case_notes")
+    text = models.TextField(max_length=2000)
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    written_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-written_at", "-id"]
+
+    def __str__(self):
+        return f"Note of {self.written_at:%d %b %Y}"

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from matching.models import Person, Team
+from matching.selectors import people_for_user
 
-from .models import Question, WellbeingMeasure, WellbeingScore
+from .models import Case, Question, WellbeingMeasure, WellbeingScore
 
 
 def measures_for_team(team: Team) -> QuerySet[WellbeingMeasure]:
@@ -91,3 +94,70 @@ def wellbeing_history(person: Person) -> list[MeasureHistory]:
         by_measure.setdefault(score.measure_id, []).append(score)
     histories = [MeasureHistory(found[0].measure, found) for found in by_measure.values()]
     return sorted(histories, key=lambda h: (h.latest.taken_on, h.latest.recorded_at), reverse=True)
+
+
+# Caseload -----------------------------------------------------------------------------------
+
+FOLLOW_UP_DUE = "follow_up_due"
+SORTS = {
+    "follow_up": (F("case__follow_up_on").asc(nulls_last=True), "display_name", "pk"),
+    "last_contact": (F("case__last_contact_on").asc(nulls_first=True), "display_name", "pk"),
+    "name": ("display_name", "pk"),
+}
+
+
+def caseload(*, user, stage: str = "", worker: str = "", sort: str = "follow_up", today=None):
+    """The people of the user's teams with their cases (`person.case_or_none`): filtered by
+    stage ("follow_up_due" for those whose day has come) and link worker ("mine", or a user's
+    key), sorted by the next follow-up, the last contact or the name. Unknown values are
+    ignored: a filter is a view, not an input to refuse."""
+    today = today or timezone.localdate()
+    people = (
+        people_for_user(user)
+        .select_related("case", "case__link_worker", "team")
+        .annotate(stage=Coalesce("case__stage", Value(Case.Stage.NEW)))
+    )
+    if worker == "mine":
+        people = people.filter(Q(case__link_worker=user) | Q(case__isnull=True, created_by=user))
+    elif worker.isdigit():
+        people = people.filter(case__link_worker_id=int(worker))
+    if stage == FOLLOW_UP_DUE:
+        people = people.filter(case__follow_up_on__lte=today).exclude(stage=Case.Stage.CLOSED)
+    elif stage in Case.Stage.values:
+        people = people.filter(stage=stage)
+    people = people.order_by(*SORTS.get(sort, SORTS["follow_up"]))
+    found = list(people)
+    for person in found:
+        # A missing reverse one-to-one raises an AttributeError subclass: getattr's default.
+        person.case_or_none = getattr(person, "case", None)
+    return found
+
+
+def team_load(*, teams, today=None) -> list[dict]:
+    """For team leads: each link worker's open cases and follow-ups due, per team."""
+    today = today or timezone.localdate()
+    rows = (
+        Case.objects.filter(person__team__in=teams)
+        .exclude(stage=Case.Stage.CLOSED)
+        .values("person__team__name", "link_worker__first_name", "link_worker__last_name",
+                "link_worker__username")
+        .annotate(open=Count("pk"), due=Count("pk", filter=Q(follow_up_on__lte=today)))
+        .order_by("person__team__name", "link_worker__first_name", "link_worker__username")
+    )  # fmt: skip
+    return [
+        {
+            "team": r["person__team__name"],
+            "worker": " ".join(
+                p for p in (r["link_worker__first_name"], r["link_worker__last_name"]) if p
+            )
+            or r["link_worker__username"]
+            or "Nobody",
+            "open": r["open"],
+            "due": r["due"],
+        }
+        for r in rows
+    ]
+
+
+def case_notes(person) -> list:
+    return list(person.case_notes.select_related("written_by"))

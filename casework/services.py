@@ -8,13 +8,16 @@ from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
-from matching.models import AuditEvent, Person
+from common.mail import mail_send
+from common.site import absolute_url
+from matching.models import AuditEvent, Person, TeamMembership
 from matching.services import audit_record
 
 from .measures import ONS4
-from .models import WellbeingMeasure, WellbeingScore
+from .models import Case, CaseNote, WellbeingMeasure, WellbeingScore
 from .selectors import measures_for_team
 
 
@@ -85,3 +88,95 @@ def wellbeing_measure_ons4() -> WellbeingMeasure:
     """ONS4, as the data migration made it; made again if a test's flush removed it."""
     fields = {k: v for k, v in ONS4.items() if k != "slug"}
     return WellbeingMeasure.objects.get_or_create(slug=ONS4["slug"], defaults=fields)[0]
+
+
+# Caseload -----------------------------------------------------------------------------------
+
+
+def _require_consent(person: Person) -> None:
+    if person.current_consent is None:
+        raise ValidationError("Record their consent before saving anything about them.")
+
+
+def case_for(person: Person) -> Case:
+    """The person's case, made (as new, with whoever made the record as link worker) the
+    first time it is asked for."""
+    case, _ = Case.objects.get_or_create(person=person, defaults={"link_worker": person.created_by})
+    return case
+
+
+@transaction.atomic
+def case_update(
+    *,
+    person: Person,
+    by,
+    stage: str,
+    closed_reason: str = "",
+    last_contact_on: datetime.date | None = None,
+    next_step: str = "",
+    follow_up_on: datetime.date | None = None,
+) -> Case:
+    """Where the person's support stands now. ValidationError (by field) for a stage or reason
+    not offered, a closed case without a reason, or a last contact in the future."""
+    _require_consent(person)
+    case = case_for(person)
+    errors = {}
+    if stage not in Case.Stage.values:
+        errors["stage"] = "Choose one of the stages offered."
+    if stage == Case.Stage.CLOSED:
+        if closed_reason not in Case.ClosedReason.values:
+            errors["closed_reason"] = "Say why the case is closed, choosing one of the reasons."
+    else:
+        closed_reason = ""
+    if last_contact_on is not None and last_contact_on > timezone.localdate():
+        errors["last_contact_on"] = "The last contact cannot be in the future."
+    if errors:
+        raise ValidationError(errors)
+    case.stage = stage
+    case.closed_reason = closed_reason
+    case.last_contact_on = last_contact_on
+    case.next_step = next_step.strip()[:200]
+    case.follow_up_on = None if stage == Case.Stage.CLOSED else follow_up_on
+    case.save()
+    audit_record(team=person.team, person=person, actor=by, action=AuditEvent.Action.CHANGE,
+                 what=f"Case: {case.get_stage_display()}")  # fmt: skip
+    return case
+
+
+@transaction.atomic
+def case_note_add(*, person: Person, by, text: str) -> CaseNote:
+    _require_consent(person)
+    text = text.strip()
+    if not text:
+        raise ValidationError({"text": "Write the note."})
+    if len(text) > 2000:
+        raise ValidationError({"text": "Keep the note to 2,000 characters."})
+    note = CaseNote.objects.create(person=person, text=text, written_by=by)
+    audit_record(team=person.team, person=person, actor=by, action=AuditEvent.Action.CREATE,
+                 what="Case note")  # fmt: skip
+    return note
+
+
+@transaction.atomic
+def case_hand_over(*, person: Person, by, to) -> Case:
+    """Make `to`, a facilitator of the person's team, their link worker, and tell them."""
+    _require_consent(person)
+    if not TeamMembership.objects.filter(team=person.team, user=to, user__is_active=True).exists():
+        raise ValidationError({"to": "Choose someone in the person's team."})
+    case = case_for(person)
+    case.link_worker = to
+    case.save(update_fields=["link_worker", "updated_at"])
+    name = to.get_full_name() or to.get_username()
+    audit_record(team=person.team, person=person, actor=by, action=AuditEvent.Action.CHANGE,
+                 what=f"Handed over to {name}"[:120])  # fmt: skip
+    if to.email and to != by:
+        mail_send(
+            subject="Someone has been handed over to you",
+            template="casework/emails/handed_over.txt",
+            context={
+                "by": by.get_full_name() or by.get_username(),
+                "link": absolute_url(reverse("matching:person", args=[person.reference])),
+            },
+            to=[to.email],
+        )
+    return case

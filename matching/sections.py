@@ -53,3 +53,12 @@ def figure_pages() -> list[tuple[str, str]]:
     """(label, url) of other apps' anonymised figures, linked from the insights page for
     those who may see aggregates (matching.view_aggregates)."""
     return [page for answer in hooks.get_hooks(FIGURES_HOOK) if (page := answer())]
+
+
+SUPPORT_LINKS_HOOK = "support_area_links"
+
+
+def support_links() -> list[tuple[str, str]]:
+    """(label, url) of other apps' pages for facilitators (the caseload), shown on the list
+    of people they support."""
+    return [link for answer in hooks.get_hooks(SUPPORT_LINKS_HOOK) if (link := answer())]

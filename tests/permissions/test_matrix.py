@@ -77,7 +77,7 @@ from assets_directory.models import (
     ListingReport,
     Venue,
 )
-from casework.models import WellbeingScore
+from casework.models import CaseNote, WellbeingScore
 from cms.models import SiteSettings
 from coproduction.models import (
     Ask,
@@ -163,6 +163,7 @@ MATRIX = """
 # reference cannot be probed); the directory's roles and the superuser get 403: records are not
 # in the admin. Any of the team's facilitators may erase a record (it is audited).
 people             GET   LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  ABSENT ABSENT DENY   DENY   DENY   DENY
+caseload           GET   LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  ABSENT ABSENT DENY   DENY   DENY   DENY
 person.add         GET   LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  ALLOW  ALLOW  DENY   DENY   DENY   DENY
 # ...into team 1: team 2's form offers only team 2.
 person.add         POST  LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  NOOP   NOOP   DENY   DENY   DENY   DENY
@@ -195,6 +196,8 @@ person.referral    POST  LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN
 person.gp_message  GET   LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY   DENY   DENY
 person.wellbeing   GET   LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY   DENY   DENY
 person.wellbeing   POST  LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY   DENY   DENY
+person.case        GET   LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY   DENY   DENY
+person.case        POST  LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY   DENY   DENY
 person.export_json GET   LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY   DENY   DENY
 person.export      GET   LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY   DENY   DENY
 person.erase       GET   LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY   DENY   DENY
@@ -754,6 +757,16 @@ ACTIONS: dict[str, Action] = {
     ),
     "person.gp_message": Action(
         lambda w: reverse("referrals:gp_message", args=[w.person.reference, w.referral.reference]),
+    ),
+    "caseload": Action(
+        lambda w: reverse("casework:caseload") + "?worker=",
+        shows=lambda w: w.person.display_name,
+    ),
+    "person.case": Action(
+        lambda w: reverse("casework:case", args=[w.person.reference]),
+        data=lambda w: {"action": "note", "note-text": "Rang to ask how the walk went."},
+        shows=lambda w: "Add the note",
+        state=count(CaseNote, person=lambda w: w.person),
     ),
     "person.wellbeing": Action(
         lambda w: reverse("casework:wellbeing", args=[w.person.reference]),

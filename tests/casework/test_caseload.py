@@ -1,0 +1,156 @@
+"""The caseload: stages, notes, follow-ups due, hand-over, and what leads see."""
+
+import datetime
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from casework.models import Case, CaseNote
+from casework.services import case_hand_over, case_note_add, case_update
+from matching.models import AuditEvent
+from matching.services import person_erase
+from tests.factories.matching import PersonFactory, TeamFactory, make_facilitator
+from tests.matching.test_people_views import _rows_mentioning
+
+pytestmark = pytest.mark.django_db
+
+TODAY = timezone.localdate()
+
+
+def caseload(client, **params):
+    return client.get(reverse("casework:caseload"), params).content.decode()
+
+
+def test_a_closed_case_needs_a_reason_and_forgets_its_follow_up(person, facilitator):
+    with pytest.raises(ValidationError) as error:
+        case_update(person=person, by=facilitator, stage="closed")
+    assert "closed_reason" in error.value.message_dict
+    case = case_update(
+        person=person, by=facilitator, stage="closed", closed_reason="goals_met",
+        follow_up_on=TODAY,
+    )  # fmt: skip
+    assert (case.stage, case.closed_reason, case.follow_up_on) == ("closed", "goals_met", None)
+    assert AuditEvent.objects.filter(person=person, what="Case: Closed").exists()
+
+
+@pytest.mark.parametrize(
+    "changes, field",
+    [
+        ({"stage": "<script>"}, "stage"),
+        ({"stage": "new", "last_contact_on": TODAY + datetime.timedelta(days=1)},
+         "last_contact_on"),
+    ],
+)  # fmt: skip
+def test_bad_case_answers_are_refused_by_field(person, facilitator, changes, field):
+    with pytest.raises(ValidationError) as error:
+        case_update(person=person, by=facilitator, **changes)
+    assert field in error.value.message_dict
+    assert not Case.objects.filter(stage="supported").exists()
+
+
+def test_the_caseload_shows_follow_ups_due_first_and_filters_by_stage(
+    client, team, person, facilitator
+):
+    later = PersonFactory(team=team, display_name="Sam K", created_by=facilitator)
+    person.created_by = facilitator
+    person.save()
+    case_update(person=person, by=facilitator, stage="supported", follow_up_on=TODAY,
+                next_step="Ask how the choir went")  # fmt: skip
+    case_update(person=later, by=facilitator, stage="planning",
+                follow_up_on=TODAY + datetime.timedelta(days=7))  # fmt: skip
+    client.force_login(facilitator)
+
+    page = caseload(client)
+
+    assert page.index("Jo B") < page.index("Sam K")
+    assert "Follow-up due" in page
+    assert "Ask how the choir went" in page
+    due = caseload(client, stage="follow_up_due")
+    assert "Jo B" in due and "Sam K" not in due
+    planning = caseload(client, stage="planning")
+    assert "Sam K" in planning and "Jo B" not in planning
+    # Unknown filters are ignored, not an error.
+    assert "Jo B" in caseload(client, stage="<b>", sort="drop table", worker="x")
+
+
+def test_mine_is_a_facilitators_own_and_a_lead_sees_the_teams_load(client, team, person,
+                                                                   facilitator):  # fmt: skip
+    colleague = make_facilitator(team, username="colleague")
+    lead = make_facilitator(team, role="lead", username="lead")
+    case_update(person=person, by=facilitator, stage="supported", follow_up_on=TODAY)
+    case_hand_over(person=person, by=facilitator, to=colleague)
+    client.force_login(facilitator)
+    assert "Jo B" not in caseload(client)  # mine, by default
+    assert "Jo B" in caseload(client, worker="")
+    client.force_login(lead)
+    page = caseload(client)
+    assert "Jo B" in page  # everyone, by default, for a lead
+    assert "The team's load" in page
+
+
+def test_another_team_never_sees_the_person(client, person, facilitator):
+    case_note_add(person=person, by=facilitator, text="Marker-note")
+    outsider = make_facilitator(TeamFactory(name="Other"), username="outsider")
+    client.force_login(outsider)
+    assert "Jo B" not in caseload(client, worker="")
+    assert client.get(reverse("casework:case", args=[person.reference])).status_code == 404
+    response = client.post(
+        reverse("casework:case", args=[person.reference]), {"action": "note", "note-text": "x"}
+    )
+    assert response.status_code == 404
+    assert CaseNote.objects.count() == 1
+
+
+def test_notes_are_dated_signed_and_audited_and_an_empty_one_is_refused(
+    client, person, facilitator
+):
+    client.force_login(facilitator)
+    url = reverse("casework:case", args=[person.reference])
+    empty = client.post(url, {"action": "note", "note-text": "   "})
+    assert empty.status_code == 200
+    assert "Enter add a note" in empty.content.decode() or "error-message" in (
+        empty.content.decode()
+    )
+    assert (
+        client.post(url, {"action": "note", "note-text": "Talked about <b>walking</b>"}).status_code
+        == 302
+    )
+    page = client.get(url).content.decode()
+    assert "Talked about &lt;b&gt;walking&lt;/b&gt;" in page
+    assert AuditEvent.objects.filter(person=person, what="Case note").exists()
+    assert client.post(url, {"action": "nonsense"}).status_code == 400
+
+
+def test_handing_over_tells_the_new_link_worker(client, team, person, facilitator):
+    colleague = make_facilitator(team, username="colleague", email="colleague@example.org")
+    client.force_login(facilitator)
+    url = reverse("casework:case", args=[person.reference])
+    response = client.post(url, {"action": "handover", "handover-to": colleague.pk})
+    assert response.status_code == 302
+    assert Case.objects.get(person=person).link_worker == colleague
+    (message,) = mail.outbox
+    assert message.to == ["colleague@example.org"]
+    assert "Jo B" not in message.body
+    stranger = make_facilitator(TeamFactory(name="Elsewhere"), username="stranger")
+    refused = client.post(url, {"action": "handover", "handover-to": stranger.pk})
+    assert refused.status_code == 200
+    assert Case.objects.get(person=person).link_worker == colleague
+
+
+def test_the_record_and_export_show_the_case_and_erasure_removes_it(client, person, facilitator):
+    case_update(person=person, by=facilitator, stage="assessing", next_step="Marker-step")
+    case_note_add(person=person, by=facilitator, text="Marker-casenote")
+    client.force_login(facilitator)
+    record = client.get(reverse("matching:person", args=[person.reference])).content.decode()
+    assert "7. Casework" in record and "Marker-step" in record
+    data = client.get(reverse("matching:export_json", args=[person.reference])).json()
+    assert data["casework"][0]["notes"][0]["text"] == "Marker-casenote"
+    printable = client.get(reverse("matching:export_print", args=[person.reference]))
+    assert "Marker-casenote" in printable.content.decode()
+
+    person_erase(person=person, by=facilitator)
+
+    assert _rows_mentioning(["Marker-step", "Marker-casenote"]) == []
