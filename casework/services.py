@@ -8,6 +8,7 @@ from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 
@@ -180,3 +181,28 @@ def case_hand_over(*, person: Person, by, to) -> Case:
             to=[to.email],
         )
     return case
+
+
+def follow_up_reminders_send(*, today: datetime.date | None = None) -> int:
+    """Daily (Celery beat): each link worker with follow-ups due today is e-mailed how many,
+    with a link to their caseload; no names in the e-mail. Returns how many were e-mailed."""
+    today = today or timezone.localdate()
+    due = (
+        Case.objects.filter(follow_up_on=today, link_worker__is_active=True)
+        .exclude(stage=Case.Stage.CLOSED)
+        .exclude(link_worker__email="")
+        .values("link_worker__email")
+        .annotate(count=Count("pk"))
+    )
+    link = absolute_url(reverse("casework:caseload") + "?stage=follow_up_due")
+    sent = 0
+    for row in due:
+        count = row["count"]
+        mail_send(
+            subject=f"{count} follow-up{'s' if count != 1 else ''} due today",
+            template="casework/emails/follow_ups_due.txt",
+            context={"count": count, "link": link},
+            to=[row["link_worker__email"]],
+        )
+        sent += 1
+    return sent

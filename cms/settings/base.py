@@ -246,6 +246,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "referrals.tasks.referrals_remind_and_alert",
         "schedule": 60 * 60 * 24,
     },
+    # Link workers told each morning how many follow-ups fall due (casework.tasks).
+    "follow-up-reminders": {
+        "task": "casework.tasks.follow_up_reminders_send",
+        "schedule": 60 * 60 * 24,
+    },
     # Feeds with "harvest every N hours" set are harvested when due (harvest.tasks).
     "harvest-due-feeds": {
         "task": "harvest.tasks.harvest_due_feeds",

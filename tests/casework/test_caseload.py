@@ -9,7 +9,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from casework.models import Case, CaseNote
-from casework.services import case_hand_over, case_note_add, case_update
+from casework.services import (
+    case_hand_over,
+    case_note_add,
+    case_update,
+    follow_up_reminders_send,
+)
 from matching.models import AuditEvent
 from matching.services import person_erase
 from tests.factories.matching import PersonFactory, TeamFactory, make_facilitator
@@ -154,3 +159,22 @@ def test_the_record_and_export_show_the_case_and_erasure_removes_it(client, pers
     person_erase(person=person, by=facilitator)
 
     assert _rows_mentioning(["Marker-step", "Marker-casenote"]) == []
+
+
+def test_link_workers_are_told_how_many_follow_ups_fall_due_today(team, person, facilitator):
+    other = PersonFactory(team=team, display_name="Sam K")
+    closed = PersonFactory(team=team, display_name="Al P")
+    for who in (person, other):
+        case_update(person=who, by=facilitator, stage="supported", follow_up_on=TODAY)
+    case_update(person=closed, by=facilitator, stage="closed", closed_reason="moved")
+    case_hand_over(person=other, by=facilitator, to=facilitator)
+    case_hand_over(person=person, by=facilitator, to=facilitator)
+    mail.outbox.clear()
+
+    assert follow_up_reminders_send(today=TODAY) == 1
+
+    (message,) = mail.outbox
+    assert message.to == ["linkworker@example.org"]
+    assert message.subject == "2 follow-ups due today"
+    assert "Jo B" not in message.body and "Sam K" not in message.body
+    assert follow_up_reminders_send(today=TODAY + datetime.timedelta(days=1)) == 0
