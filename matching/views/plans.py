@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from common.http import parse_id
+from search.shortlist import shortlist_activities
 
 from ..access import facilitator_required, person_for
 from ..engine import SUGGESTION_LIMIT, MatchOutcome, match_outcome
@@ -152,6 +153,12 @@ def _suggestions_page(request, person, form, outcome: MatchOutcome):
             "network": outcome.network,
             "points": points,
             "chosen_ids": set(form.chosen_ids()),
+            # What the facilitator put on their list on the search page, not suggested here.
+            "from_list": [
+                a
+                for a in shortlist_activities(request.session)
+                if a.pk not in {card.activity.pk for card in outcome.cards}
+            ],
             "missing_steps": missing_steps(person),
             "fix_url": fix_url,
             "fix_label": fix_label,

@@ -196,6 +196,32 @@ class TestChoosing:
         assert items[1].when == "Ask about times"
         assert "Plan" in audit_whats(likes_singing, AuditEvent.Action.CREATE)
 
+    def test_an_activity_found_on_the_search_page_can_join_the_plan(
+        self, signed_in, borough, likes_singing, directory
+    ):
+        # Far outside what matching suggests (another category, no venue near): found by
+        # searching, and put on the facilitator's list there.
+        found = ActivityFactory(
+            parent=borough["choir"].get_parent(), title="Repair cafe", delivery="online"
+        )
+        assert (
+            signed_in.post(
+                reverse("search:shortlist_add"), {"activity": found.pk, "next": "/search/"}
+            ).status_code
+            == 302
+        )
+
+        page = signed_in.get(url("suggestions", likes_singing)).content.decode()
+        assert "Found in the directory" in page
+        assert f'id="choose-list-{found.pk}"' in page
+
+        signed_in.post(
+            url("suggestions", likes_singing),
+            {"activities": [str(borough["choir"].pk), str(found.pk)]},
+        )
+        plan = Plan.objects.get(person=likes_singing)
+        assert [i.title for i in plan.items.all()] == ["Community choir", "Repair cafe"]
+
     @pytest.mark.parametrize(
         "ids",
         [
