@@ -62,3 +62,16 @@ def support_links() -> list[tuple[str, str]]:
     """(label, url) of other apps' pages for facilitators (the caseload), shown on the list
     of people they support."""
     return [link for answer in hooks.get_hooks(SUPPORT_LINKS_HOOK) if (link := answer())]
+
+
+PLAN_ITEM_HOOK = "plan_item_notes"
+
+
+def plan_item_notes(items) -> dict[int, list[str]]:
+    """Lines of plain text other apps add under plan items (a referral's outcome), by the
+    item's key: each hook answers for all the items at once."""
+    found: dict[int, list[str]] = {}
+    for answer in hooks.get_hooks(PLAN_ITEM_HOOK):
+        for pk, lines in (answer(items) or {}).items():
+            found.setdefault(pk, []).extend(lines)
+    return found

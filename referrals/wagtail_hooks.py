@@ -7,9 +7,17 @@ from wagtail import hooks
 
 from assets_directory.listing_notes import HOOK as LISTING_NOTES
 from assets_directory.models import Activity
-from matching.sections import EXPORT_HOOK, FIGURES_HOOK, HOOK, ExportPart, RecordSection
+from matching.sections import (
+    EXPORT_HOOK,
+    FIGURES_HOOK,
+    HOOK,
+    PLAN_ITEM_HOOK,
+    ExportPart,
+    RecordSection,
+)
 from matching.selectors.records import Entry
 
+from .models import Referral
 from .selectors import items_to_refer, person_referrals, usual_reply_days
 
 
@@ -126,3 +134,17 @@ def reply_time_note(page):
 @hooks.register(FIGURES_HOOK)
 def referral_figures_page():
     return ("Referrals by outcome", reverse("referrals:figures"))
+
+
+@hooks.register(PLAN_ITEM_HOOK)
+def referral_outcomes(items):
+    """Under each plan item on the follow-up page: what its referrals came to."""
+    found: dict[int, list[str]] = {}
+    referrals = Referral.objects.filter(plan_item__in=[i.pk for i in items]).order_by("created_at")
+    for referral in referrals:
+        reason = f": {referral.reason_label.lower()}" if referral.reason_label else ""
+        found.setdefault(referral.plan_item_id, []).append(
+            f"Referral of {date_format(referral.created_at, 'j M Y')}: "
+            f"{referral.status_label}{reason}."
+        )
+    return found

@@ -24,6 +24,7 @@ from ..forms.plans import PlanChoiceForm
 from ..models import Person, PlanItem
 from ..network import compare_networks
 from ..printed import entries_from_items, plan_link_worker
+from ..sections import plan_item_notes
 from ..selectors import answers_for_person
 from ..services import (
     ChosenActivity,
@@ -263,7 +264,10 @@ def follow_up(request, reference):
                 return redirect(f"{url}#item-{bound_item.pk}")
 
     plans = list(person.plans.prefetch_related("items__follow_ups__recorded_by"))
+    notes = plan_item_notes([item for plan in plans for item in plan.items.all()])
     for plan in plans:
+        for item in plan.items.all():
+            item.notes = notes.get(item.pk, [])
         plan.entries = [
             FollowUpEntry(
                 item=item,

@@ -8,6 +8,8 @@ from django.urls import reverse
 
 from matching.services import ChosenActivity, plan_create
 from referrals.models import Referral
+from referrals.services import referral_status_change
+from referrals.status import Party
 from tests.factories.matching import PersonFactory, TeamFactory, make_facilitator
 from tests.referrals.conftest import refer
 
@@ -167,3 +169,13 @@ def test_the_persons_export_holds_their_referrals_in_words(client, person, choir
     assert "Referrals to groups" in text
     assert "Shared: what they would like help with" in text
     assert "Marker-help meeting people" in text
+
+
+def test_the_follow_up_page_shows_what_a_referral_came_to(client, person, item, facilitator):
+    referral = refer(person, item.activity, facilitator, plan_item=item)
+    referral_status_change(referral=referral, party=Party.GROUP, status="accepted")
+    referral_status_change(referral=referral, party=Party.GROUP, status="in_progress")
+    client.force_login(facilitator)
+    page = client.get(reverse("matching:follow_up", args=[person.reference])).content.decode()
+    assert "Started going." in page
+    assert "Referral of" in page
