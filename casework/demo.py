@@ -9,7 +9,10 @@ import datetime
 
 from django.utils import timezone
 
+from assets_directory.models import Activity
+from assets_directory.selectors import listed_activities
 from matching.models import Person, TeamMembership
+from matching.services import ChosenActivity, plan_create
 
 from .models import WellbeingScore
 from .services import wellbeing_measure_ons4, wellbeing_score_record
@@ -41,4 +44,39 @@ def ensure_demo_wellbeing() -> WellbeingScore | None:
         answers=DEMO_START,
         taken_on=timezone.localdate() - datetime.timedelta(weeks=DEMO_WEEKS_AGO),
         occasion=WellbeingScore.Occasion.START,
+    )
+
+
+DEMO_PLAN_SIZE = 2
+
+
+def ensure_demo_plan():
+    """A plan for the demo person of two listed activities that take referrals, so that on
+    `make run` a link worker can refer them at once (from "5. Referrals" on their record).
+    Once; None without the demo person or such activities."""
+    person = Person.objects.filter(team__slug=DEMO_TEAM, display_name=DEMO_PERSON).first()
+    if person is None or person.plans.exists():
+        return None
+    activities = list(
+        listed_activities()
+        .filter(referral_route=Activity.ReferralRoute.TAKES_REFERRALS)
+        .order_by("pk")[:DEMO_PLAN_SIZE]
+    )
+    if not activities:
+        return None
+    lead = (
+        TeamMembership.objects.filter(team=person.team, role=TeamMembership.Role.LEAD)
+        .select_related("user")
+        .first()
+    )
+    return plan_create(
+        person=person,
+        by=lead.user if lead else None,
+        chosen=[
+            ChosenActivity(
+                activity_id=a.pk, title=a.title, organisation=a.get_parent().title, url=a.url
+            )
+            for a in activities
+        ],
+        notes="Refer them to the first: they would like someone to meet them there.",
     )

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 
 from assets_directory.demo.builder import SEED, DemoBuilder, DemoSummary, ensure_demo_accounts
-from casework.demo import ensure_demo_wellbeing
+from casework.demo import ensure_demo_plan, ensure_demo_wellbeing
 from coproduction.demo import ensure_demo_coproduction
 from harvest.demo import ensure_demo_harvest
 from matching.demo import ensure_demo_teams
@@ -58,6 +58,8 @@ def demo_load(
         ensure_demo_harvest()
         # After the teams' people: one of them has a wellbeing score from a few weeks ago.
         ensure_demo_wellbeing()
+        # ...and a plan of activities that take referrals, ready to refer from.
+        ensure_demo_plan()
     return site
 
 
