@@ -32,14 +32,9 @@ def ensure_demo_wellbeing() -> WellbeingScore | None:
     found = person.wellbeing_scores.first()
     if found is not None:
         return found
-    lead = (
-        TeamMembership.objects.filter(team=person.team, role=TeamMembership.Role.LEAD)
-        .select_related("user")
-        .first()
-    )
     return wellbeing_score_record(
         person=person,
-        by=lead.user if lead else None,
+        by=_team_lead(person),
         measure=wellbeing_measure_ons4(),
         answers=DEMO_START,
         taken_on=timezone.localdate() - datetime.timedelta(weeks=DEMO_WEEKS_AGO),
@@ -64,14 +59,9 @@ def ensure_demo_plan():
     )
     if not activities:
         return None
-    lead = (
-        TeamMembership.objects.filter(team=person.team, role=TeamMembership.Role.LEAD)
-        .select_related("user")
-        .first()
-    )
     return plan_create(
         person=person,
-        by=lead.user if lead else None,
+        by=_team_lead(person),
         chosen=[
             ChosenActivity(
                 activity_id=a.pk, title=a.title, organisation=a.get_parent().title, url=a.url
@@ -80,3 +70,13 @@ def ensure_demo_plan():
         ],
         notes="Refer them to the first: they would like someone to meet them there.",
     )
+
+
+def _team_lead(person):
+    """The demo team's lead, who records what the demo shows as done (None if there is none)."""
+    lead = (
+        TeamMembership.objects.filter(team=person.team, role=TeamMembership.Role.LEAD)
+        .select_related("user")
+        .first()
+    )
+    return lead.user if lead else None
