@@ -16,15 +16,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import date_format
 from django.views.decorators.http import require_http_methods
 
+from common.http import parse_id
 from common.middleware import mark_private, private_page
-from matching.access import facilitator_required, person_for
+from matching.access import facilitator_required, led_team_for, person_for
 from matching.models import AuditEvent, PlanItem
 
 from . import services
-from .forms import GroupAnswerForm, OutcomeForm, ReferForm
+from .forms import ApiKeyForm, GroupAnswerForm, OutcomeForm, ReferForm
 from .gp_message import gp_message
 from .links import LinkError, referral_from_token
-from .models import Referral
+from .models import ApiKey, Referral
 from .selectors import is_overdue, referral_figures
 from .status import Party, TransitionError
 
@@ -168,3 +169,36 @@ def referral_gp_message(request, reference, referral):
 def figures(request):
     outcomes, groups = referral_figures()
     return render(request, "referrals/figures.html", {"outcomes": outcomes, "groups": groups})
+
+
+@facilitator_required
+@private_page  # the page shows a new key once; no browser or proxy may keep it
+@require_http_methods(["GET", "POST"])
+def api_keys(request, team_slug):
+    """A team lead makes and revokes the keys the team's other systems use for the referral
+    API. A new key is shown once, on the answer to the form that made it."""
+    team = led_team_for(request, team_slug)
+    form = ApiKeyForm()
+    new_key = None
+    if request.method == "POST" and "revoke" in request.POST:
+        key = get_object_or_404(ApiKey, team=team, pk=parse_id(request.POST["revoke"]) or 0)
+        services.api_key_revoke(key=key, by=request.user)
+        messages.success(request, f"Revoked the key for {key.name}. It no longer works.")
+        return redirect("referrals:api_keys", team_slug=team.slug)
+    if request.method == "POST":
+        form = ApiKeyForm(request.POST)
+        if form.is_valid():
+            key, new_key = services.api_key_issue(
+                team=team, by=request.user, name=form.cleaned_data["name"]
+            )
+            form = ApiKeyForm()
+    return render(
+        request,
+        "referrals/api_keys.html",
+        {
+            "team": team,
+            "keys": team.api_keys.select_related("created_by", "revoked_by"),
+            "form": form,
+            "new_key": new_key,
+        },
+    )

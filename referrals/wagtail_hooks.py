@@ -11,6 +11,7 @@ from matching.sections import (
     EXPORT_HOOK,
     FIGURES_HOOK,
     HOOK,
+    LED_TEAM_LINKS_HOOK,
     PLAN_ITEM_HOOK,
     ExportPart,
     RecordSection,
@@ -148,3 +149,11 @@ def referral_outcomes(items):
             f"{referral.status_label}{reason}."
         )
     return found
+
+
+@hooks.register(LED_TEAM_LINKS_HOOK)
+def api_keys_link(team):
+    return (
+        f"API keys for other systems to make {team.name}'s referrals",
+        reverse("referrals:api_keys", args=[team.slug]),
+    )
