@@ -180,8 +180,8 @@ def test_a_referral_that_works_shows_in_wellbeing_the_caseload_and_the_figures(
     row = caseload.get_by_role("row").filter(has=page.get_by_role("link", name="Sam K"))
     expect(row).to_be_visible()
     expect(row.get_by_role("cell").nth(1)).to_have_text("New")
-    # No case has been opened for Sam, so no link worker is shown, though Sam is on "mine".
-    expect(row.get_by_role("cell").nth(2)).to_have_text("Not set")
+    # No case is made yet: whoever made Sam's record is their link worker, as on the record.
+    expect(row.get_by_role("cell").nth(2)).to_have_text("Lin Okafor")
     assert violations(page, axe_source) == []
     screenshot(page, "5-caseload")
     # The caseload does not show wellbeing; the way to the change is Sam's record.
