@@ -110,11 +110,12 @@ def caseload(*, user, stage: str = "", worker: str = "", sort: str = "follow_up"
     """The people of the user's teams with their cases (`person.case_or_none`): filtered by
     stage ("follow_up_due" for those whose day has come) and link worker ("mine", or a user's
     key), sorted by the next follow-up, the last contact or the name. Unknown values are
-    ignored: a filter is a view, not an input to refuse."""
+    ignored: a filter is a view, not an input to refuse. Until a person's case is made, whoever
+    made their record is their link worker (as `case_for` will make it, and as "mine" counts)."""
     today = today or timezone.localdate()
     people = (
         people_for_user(user)
-        .select_related("case", "case__link_worker", "team")
+        .select_related("case", "case__link_worker", "team", "created_by")
         .annotate(stage=Coalesce("case__stage", Value(Case.Stage.NEW)))
     )
     if worker == "mine":

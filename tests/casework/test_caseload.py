@@ -5,6 +5,8 @@ import datetime
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -178,3 +180,27 @@ def test_link_workers_are_told_how_many_follow_ups_fall_due_today(team, person, 
     assert message.subject == "2 follow-ups due today"
     assert "Jo B" not in message.body and "Sam K" not in message.body
     assert follow_up_reminders_send(today=TODAY + datetime.timedelta(days=1)) == 0
+
+
+def test_before_a_case_is_made_the_caseload_names_whoever_made_the_record(
+    client, team, facilitator, django_assert_max_num_queries
+):
+    # The record page names them, and "mine" counts the person as theirs: the caseload agrees.
+    facilitator.first_name, facilitator.last_name = "Lin", "Okafor"
+    facilitator.save()
+    PersonFactory(team=team, display_name="Sam K", created_by=facilitator)
+    PersonFactory(team=team, display_name="Ray P", created_by=None)
+    client.force_login(facilitator)
+    caseload(client)  # once first, for what is read once and kept (the site, the session)
+    with CaptureQueriesContext(connection) as few:
+        page = caseload(client, worker="", sort="name")
+    for n in range(5):
+        PersonFactory(team=team, display_name=f"Also {n}", created_by=facilitator)
+
+    # The people and whoever made their records are read together, however many there are.
+    with django_assert_max_num_queries(len(few)):
+        caseload(client, worker="", sort="name")
+
+    assert "<td>Lin Okafor</td>" in page.split("Sam K", 1)[1].split("</tr>", 1)[0]
+    assert "<td>Not set</td>" in page.split("Ray P", 1)[1].split("</tr>", 1)[0]
+    assert Case.objects.count() == 0  # shown, not made
