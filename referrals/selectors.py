@@ -32,12 +32,14 @@ def is_overdue(referral: Referral, today=None) -> bool:
     return referral.status == Status.REQUESTED and referral.due_by < today
 
 
+# A referral that is open, or that worked (they went): the item needs no other.
+_NOT_AGAIN = [*(s.value for s in OPEN), Status.COMPLETED.value]
+
+
 def items_to_refer(person: Person) -> list[PlanItem]:
-    """Plan items whose activity takes referrals and has no open referral for them: what
-    could be referred next."""
-    open_referral = Referral.objects.filter(
-        plan_item=OuterRef("pk"), status__in=[s.value for s in OPEN]
-    )
+    """Plan items whose activity takes referrals and has no referral open or done for them
+    (declined, failed or cancelled ones may be tried again): what could be referred next."""
+    open_referral = Referral.objects.filter(plan_item=OuterRef("pk"), status__in=_NOT_AGAIN)
     return list(
         PlanItem.objects.filter(
             plan__person=person, activity__referral_route=Activity.ReferralRoute.TAKES_REFERRALS

@@ -23,6 +23,7 @@ from matching.services import audit_record
 
 from .links import LinkError, group_link, link_days, referral_from_token
 from .models import ApiKey, Referral, ReferralEvent, new_link_nonce
+from .signals import referral_made
 from .status import CLOSED, Party, Status, check
 
 # Defaults of the settings REFERRAL_REPLY_WORKING_DAYS and REFERRAL_RETENTION_DAYS.
@@ -124,6 +125,7 @@ def referral_create(
                  what=_through(f"Referral to {referral.activity_title}", api_key))  # fmt: skip
     _mail_group(referral, recipients=recipients, template="referrals/emails/new_referral.txt",
                 subject=f"A referral to {referral.activity_title}")  # fmt: skip
+    referral_made.send(sender=Referral, referral=referral, by=by)
     return referral
 
 

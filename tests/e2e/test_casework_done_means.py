@@ -174,18 +174,19 @@ def test_a_referral_that_works_shows_in_wellbeing_the_caseload_and_the_figures(
     assert violations(page, axe_source) == []
     screenshot(page, "4-wellbeing")
 
-    # 5. The caseload lists Sam; the change in wellbeing is on their record, not the caseload.
+    # 5. The caseload lists Sam as supported since the referral, and how their wellbeing moved.
     page.goto("/support/caseload/")
     caseload = page.get_by_role("table", name="1 person")
     row = caseload.get_by_role("row").filter(has=page.get_by_role("link", name="Sam K"))
     expect(row).to_be_visible()
-    expect(row.get_by_role("cell").nth(1)).to_have_text("New")
+    expect(row.get_by_role("cell").nth(1)).to_have_text("Supported")
     # No case is made yet: whoever made Sam's record is their link worker, as on the record.
     expect(row.get_by_role("cell").nth(2)).to_have_text("Lin Okafor")
     assert violations(page, axe_source) == []
     screenshot(page, "5-caseload")
-    # The caseload does not show wellbeing; the way to the change is Sam's record.
-    row.get_by_role("link", name="Sam K").click()
+    expect(row.get_by_role("cell").nth(6)).to_have_text("Better on 3, same on 1 for Sam K")
+    # The details are on Sam's casework page and record.
+    row.get_by_role("link", name="Sam K", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Casework for Sam K")
     assert violations(page, axe_source) == []
     page.get_by_role("navigation", name="Breadcrumb").get_by_role("link", name="Sam K").click()
@@ -216,7 +217,7 @@ def test_a_referral_that_works_shows_in_wellbeing_the_caseload_and_the_figures(
     by_group = commissioner.get_by_role("table", name="By the group referred to")
     expect(by_group.locator("tbody tr")).to_have_count(1)
     expect(by_group.locator("tbody td")).to_have_text(
-        ["Garratt Park Walkers", "6", "5", "5", "0 working days"]
+        ["Garratt Park Walkers", "6", "5", "5", "The same day"]
     )
     text = commissioner.content()
     for personal in ("Sam", "Getting out more", "Marker-", "Tooting person", "07700"):
