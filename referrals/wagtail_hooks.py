@@ -154,6 +154,6 @@ def referral_outcomes(items):
 @hooks.register(LED_TEAM_LINKS_HOOK)
 def api_keys_link(team):
     return (
-        f"API keys for other systems to make {team.name}'s referrals",
+        f"API keys for {team.name}'s other systems",
         reverse("referrals:api_keys", args=[team.slug]),
     )
