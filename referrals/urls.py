@@ -14,6 +14,7 @@ urlpatterns = [
     path("insights/referrals/", views.figures, name="figures"),
     path("support/teams/<slug:team_slug>/api-keys/", views.api_keys, name="api_keys"),
     path(f"{person}new/", views.refer, name="refer"),
+    path("support/refer/<int:activity_id>/", views.refer_choose_person, name="refer_choose"),
     path(f"{person}<uuid:referral>/", views.referral_detail, name="detail"),
     path(f"{person}<uuid:referral>/gp-message.json", views.referral_gp_message, name="gp_message"),
 ]

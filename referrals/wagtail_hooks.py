@@ -6,6 +6,7 @@ from django.utils.formats import date_format
 from wagtail import hooks
 
 from assets_directory.listing_notes import HOOK as LISTING_NOTES
+from assets_directory.listing_notes import LINKS_HOOK as LISTING_LINKS
 from assets_directory.models import Activity
 from matching.sections import (
     EXPORT_HOOK,
@@ -157,3 +158,12 @@ def api_keys_link(team):
         f"API keys for {team.name}'s other systems",
         reverse("referrals:api_keys", args=[team.slug]),
     )
+
+
+@hooks.register(LISTING_LINKS)
+def refer_link(page):
+    """Link workers refer someone straight from the activity's page."""
+    if isinstance(page, Activity) and page.referral_route == Activity.ReferralRoute.TAKES_REFERRALS:
+        return ("Refer someone you support (for link workers)",
+                reverse("referrals:refer_choose", args=[page.pk]))  # fmt: skip
+    return None

@@ -191,6 +191,10 @@ person.follow_up   GET   LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN
 person.follow_up   POST  LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY   DENY   DENY
 person.refer       GET   LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY   DENY   DENY
 person.refer       POST  LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY   DENY   DENY
+# Referring from an activity's page: the link worker's own people to choose from, then the form.
+refer.choose       GET   LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  ABSENT ABSENT DENY   DENY   DENY   DENY
+person.refer_page  GET   LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY   DENY   DENY
+person.refer_page  POST  LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY   DENY   DENY
 person.referral    GET   LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY   DENY   DENY
 person.referral    POST  LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY   DENY   DENY
 person.gp_message  GET   LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY   DENY   DENY
@@ -757,6 +761,27 @@ ACTIONS: dict[str, Action] = {
             "consent_method": "spoken",
         },  # fmt: skip
         shows=lambda w: w.plan_item.title,
+        state=count(Referral),
+    ),
+    "refer.choose": Action(
+        lambda w: reverse("referrals:refer_choose", args=[w.activity_a.pk]),
+        shows=lambda w: f"Refer {w.person.display_name}",
+    ),
+    "person.refer_page": Action(
+        lambda w: (
+            reverse("referrals:refer", args=[w.person.reference]) + f"?activity={w.activity_a.pk}"
+        ),
+        data=lambda w: {
+            "activity": w.activity_a.pk,
+            "first_name": "Jo",
+            "contact": "",
+            "contact_by": "phone",
+            "help_with": "",
+            "access_needs": "",
+            "consent_to_share": "on",
+            "consent_method": "spoken",
+        },  # fmt: skip
+        shows=lambda w: w.activity_a.title,
         state=count(Referral),
     ),
     "person.gp_message": Action(
