@@ -18,6 +18,7 @@ from matching.sections import (
 )
 from matching.selectors.records import Entry
 
+from .dashboard import GroupReferralsPanel
 from .models import Referral
 from .selectors import items_to_refer, person_referrals, usual_reply_days
 
@@ -157,3 +158,11 @@ def api_keys_link(team):
         f"API keys for {team.name}'s other systems",
         reverse("referrals:api_keys", args=[team.slug]),
     )
+
+
+@hooks.register("construct_homepage_panels")
+def group_referrals_on_the_dashboard(request, panels):
+    """The referrals made to the groups the user edits, for them to answer when signed in."""
+    panel = GroupReferralsPanel.for_user(request.user)
+    if panel is not None:
+        panels.append(panel)
