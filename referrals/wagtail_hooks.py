@@ -19,6 +19,7 @@ from matching.sections import (
 )
 from matching.selectors.records import Entry
 
+from .dashboard import GroupReferralsPanel
 from .models import Referral
 from .selectors import items_to_refer, person_referrals, usual_reply_days
 
@@ -167,3 +168,11 @@ def refer_link(page):
         return ("Refer someone you support (for link workers)",
                 reverse("referrals:refer_choose", args=[page.pk]))  # fmt: skip
     return None
+
+
+@hooks.register("construct_homepage_panels")
+def group_referrals_on_the_dashboard(request, panels):
+    """The referrals made to the groups the user edits, for them to answer when signed in."""
+    panel = GroupReferralsPanel.for_user(request.user)
+    if panel is not None:
+        panels.append(panel)
