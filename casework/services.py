@@ -82,6 +82,11 @@ def wellbeing_score_record(
     )
     audit_record(team=person.team, person=person, actor=by, action=AuditEvent.Action.CREATE,
                  what=f"Wellbeing: {measure.name}")  # fmt: skip
+    # Answering the questions means the link worker and the person spoke that day.
+    case = case_for(person)
+    if case.last_contact_on is None or case.last_contact_on < taken_on:
+        case.last_contact_on = taken_on
+        case.save(update_fields=["last_contact_on"])
     return score
 
 

@@ -275,3 +275,12 @@ def test_a_referral_moves_the_case_on_to_supported_but_never_reopens_it(
         person=new, what="Case: Supported (a referral was made)"
     ).exists()
     assert Case.objects.get(person=closed).stage == "closed"
+
+
+def test_a_wellbeing_score_counts_as_contact_on_the_day_it_was_taken(team, facilitator):
+    person = PersonFactory(team=team, created_by=facilitator)
+    _score(person, facilitator, (4, 5, 3, 2), 10, "start")
+    assert Case.objects.get(person=person).last_contact_on == TODAY - datetime.timedelta(days=10)
+    _score(person, facilitator, (5, 5, 3, 2), 2)
+    _score(person, facilitator, (5, 5, 3, 2), 5)  # entered late: an earlier day changes nothing
+    assert Case.objects.get(person=person).last_contact_on == TODAY - datetime.timedelta(days=2)
