@@ -49,7 +49,8 @@ from matching.services import (
     plan_create,
     preferences_save,
 )
-from referrals.services import SharedDetails, referral_create
+from referrals.services import SharedDetails, referral_create, referral_status_change
+from referrals.status import Party
 from search.models import ZeroResultSearch
 from search.services import index_rebuild
 from tests.conftest import make_editor
@@ -124,6 +125,7 @@ class World:
     plan: object = None
     plan_item: object = None
     referral: object = None  # ...the person's referral to A's activity, not yet answered
+    joined: object = None  # ...and an earlier one, going regularly: offered on their network
     wellbeing: object = None  # ...and their wellbeing score at the start
     registration: object = None  # a pending group registration
     report: object = None  # an open problem report on A's activity
@@ -351,6 +353,17 @@ def build_world() -> World:
     )
     w.plan_item = w.plan.items.get()
     follow_up_record(item=w.plan_item, by=facilitator, went=FollowUp.Went.NOT_YET)
+    # ...referred to A's activity once before, and going regularly: the network page offers
+    # to add A to their map.
+    w.joined = referral_create(
+        person=w.person,
+        activity_id=w.activity_a.pk,
+        by=facilitator,
+        shared=SharedDetails(first_name="Jo"),
+        consent_to_share=True,
+    )
+    for status in ("accepted", "completed"):
+        w.joined = referral_status_change(referral=w.joined, party=Party.GROUP, status=status)
     # ...referred to A's activity, waiting for A's answer through the link in its e-mail.
     w.referral = referral_create(
         person=w.person,
