@@ -110,11 +110,12 @@ def caseload(*, user, stage: str = "", worker: str = "", sort: str = "follow_up"
     """The people of the user's teams with their cases (`person.case_or_none`): filtered by
     stage ("follow_up_due" for those whose day has come) and link worker ("mine", or a user's
     key), sorted by the next follow-up, the last contact or the name. Unknown values are
-    ignored: a filter is a view, not an input to refuse."""
+    ignored: a filter is a view, not an input to refuse. Until a person's case is made, whoever
+    made their record is their link worker (as `case_for` will make it, and as "mine" counts)."""
     today = today or timezone.localdate()
     people = (
         people_for_user(user)
-        .select_related("case", "case__link_worker", "team")
+        .select_related("case", "case__link_worker", "team", "created_by")
         .annotate(stage=Coalesce("case__stage", Value(Case.Stage.NEW)))
     )
     if worker == "mine":
@@ -127,10 +128,49 @@ def caseload(*, user, stage: str = "", worker: str = "", sort: str = "follow_up"
         people = people.filter(stage=stage)
     people = people.order_by(*SORTS.get(sort, SORTS["follow_up"]))
     found = list(people)
+    summaries = wellbeing_summaries([person.pk for person in found])
     for person in found:
         # A missing reverse one-to-one raises an AttributeError subclass: getattr's default.
         person.case_or_none = getattr(person, "case", None)
+        person.wellbeing = summaries.get(person.pk, NOT_MEASURED)
     return found
+
+
+NOT_MEASURED = "Not measured yet"
+
+
+def wellbeing_summaries(person_ids) -> dict[int, str]:
+    """For each person, the change from their first to their latest score on the measure they
+    were last scored on, in a few words ("Better on all 4", "Better on 2, worse on 1, same on
+    1", "First score only"), read in one query. People with no score are left out."""
+    by_person: dict[int, dict[int, list[WellbeingScore]]] = {}
+    for score in WellbeingScore.objects.filter(person_id__in=person_ids).select_related(
+        "measure"
+    ):  # fmt: skip
+        by_person.setdefault(score.person_id, {}).setdefault(score.measure_id, []).append(score)
+    summaries = {}
+    for person_id, by_measure in by_person.items():
+        latest = max(by_measure.values(), key=lambda s: (s[-1].taken_on, s[-1].recorded_at))
+        summaries[person_id] = _summary(MeasureHistory(latest[0].measure, latest))
+    return summaries
+
+
+def _summary(history: MeasureHistory) -> str:
+    changes = history.changes
+    if not changes:
+        return "First score only"
+    counts = {"better": 0, "worse": 0, "": 0}
+    for change in changes:
+        counts[change.direction] += 1
+    if counts["better"] == len(changes):
+        return f"Better on all {len(changes)}"
+    if counts["worse"] == len(changes):
+        return f"Worse on all {len(changes)}"
+    if counts[""] == len(changes):
+        return "No change"
+    parts = [f"{word} on {counts[key]}" for key, word in
+             (("better", "better"), ("worse", "worse"), ("", "same")) if counts[key]]  # fmt: skip
+    return ", ".join(parts).capitalize()
 
 
 def team_load(*, teams, today=None) -> list[dict]:

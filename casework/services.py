@@ -144,6 +144,23 @@ def case_update(
     return case
 
 
+# The stages before support begins: a referral moves the case on from any of them.
+BEFORE_SUPPORT = (Case.Stage.NEW, Case.Stage.ASSESSING, Case.Stage.PLANNING)
+
+
+@transaction.atomic
+def case_support_begin(*, person: Person, by) -> Case:
+    """A referral has been made for the person: a case not yet at "Supported" moves there
+    (a closed case, or one already further on, is left as it is). Audited when it moves."""
+    case = case_for(person)
+    if case.stage in BEFORE_SUPPORT:
+        case.stage = Case.Stage.SUPPORTED
+        case.save(update_fields=["stage"])
+        audit_record(team=person.team, person=person, actor=by, action=AuditEvent.Action.CHANGE,
+                     what="Case: Supported (a referral was made)")  # fmt: skip
+    return case
+
+
 @transaction.atomic
 def case_note_add(*, person: Person, by, text: str) -> CaseNote:
     _require_consent(person)

@@ -4,6 +4,7 @@ from django.http import JsonResponse
 from django.views.decorators.http import require_GET
 
 from matching import openapi as matching_openapi
+from referrals import openapi as referrals_openapi
 from search.openapi import openapi_document
 
 
@@ -11,10 +12,14 @@ def api_document(server_url: str = "/") -> dict:
     document = openapi_document(server_url)
     document["info"]["title"] = "Common Ground API"
     document["info"]["description"] = (
-        "Find community activities by what, where and when, and match people to them."
+        "Find community activities by what, where and when, match people to them, and "
+        "refer them to groups."
     )
     document["paths"].update(matching_openapi.PATHS)
     document["components"]["schemas"].update(matching_openapi.SCHEMAS)
+    document["paths"].update(referrals_openapi.PATHS)
+    document["components"]["schemas"].update(referrals_openapi.SCHEMAS)
+    document["components"]["securitySchemes"] = referrals_openapi.SECURITY_SCHEMES
     return document
 
 

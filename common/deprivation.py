@@ -43,6 +43,8 @@ class Neighbourhood:
     population: int
     imd_decile: int
     imd_rank: int
+    # The Health Deprivation and Disability domain's decile (1 is the most deprived tenth).
+    health_decile: int = 0
 
     @property
     def core20(self) -> bool:
@@ -84,6 +86,7 @@ def neighbourhoods() -> tuple[Neighbourhood, ...]:
                 population=int(row["population"]),
                 imd_decile=int(row["imd_decile"]),
                 imd_rank=int(row["imd_rank"]),
+                health_decile=int(row["health_decile"]),
             )
             for row in csv.DictReader(handle)
         )

@@ -68,6 +68,18 @@ def support_links() -> list[tuple[str, str]]:
     return [link for answer in hooks.get_hooks(SUPPORT_LINKS_HOOK) if (link := answer())]
 
 
+LED_TEAM_LINKS_HOOK = "led_team_links"
+
+
+def led_team_links(teams) -> list[tuple[object, list[tuple[str, str]]]]:
+    """Each team the user leads, with (label, url) of other apps' pages for its leads (the
+    team's API keys), after the audit log."""
+    return [
+        (team, [link for answer in hooks.get_hooks(LED_TEAM_LINKS_HOOK) if (link := answer(team))])
+        for team in teams
+    ]
+
+
 PLAN_ITEM_HOOK = "plan_item_notes"
 
 

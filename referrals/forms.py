@@ -143,3 +143,12 @@ class GroupAnswerForm(NamedErrorsMixin, PlainTextFormMixin, forms.Form):
         self.fields["reason"].choices = _reasons(statuses)
         if not self.fields["reason"].choices:
             del self.fields["reason"]
+
+
+class ApiKeyForm(NamedErrorsMixin, PlainTextFormMixin, forms.Form):
+    name = forms.CharField(
+        label="Which system will use it?",
+        max_length=80,
+        help_text="For example, the practice's social prescribing record. It tells you what "
+        "stops working if you revoke the key.",
+    )

@@ -146,6 +146,10 @@ class ReferralEvent(models.Model):
     )
     # Set when the group answered through the link in its e-mail, without an account.
     by_group_link = models.BooleanField(default=False)
+    # Set when another system of the team's made the change through the API.
+    by_api_key = models.ForeignKey(
+        "ApiKey", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
@@ -163,3 +167,40 @@ def _reason_label(reason: str) -> str:
     if not reason or Reason(reason) in SELF_EXPLAINED:
         return ""
     return REASON_LABELS[Reason(reason)]
+
+
+class ApiKey(models.Model):
+    """A key another system uses to make and follow a team's referrals through the API.
+
+    Issued and revoked by the team's leads. Only a hash of the key is kept: the key itself is
+    shown once, when it is made. Keys are long random strings, so a fast hash (SHA-256) is
+    enough; there is no word list to guess from.
+    """
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="api_keys")
+    name = models.CharField(
+        max_length=80, help_text="Which system uses it, so you know what stops if you revoke it."
+    )
+    # The key's first characters, shown in lists to tell keys apart; not enough to use it.
+    prefix = models.CharField(max_length=16)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["revoked_at", "-created_at", "-id"]
+        verbose_name = "API key"
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

@@ -1,14 +1,16 @@
-"""Reads of referrals, for the team that made them."""
+"""Reads of referrals, for the team that made them and the group that received them."""
 
 from __future__ import annotations
 
+import datetime
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from assets_directory.models import Activity
+from assets_directory.permissions import organisations_edited_by
 from common.workdays import working_days_between
 from matching.models import Person, PlanItem
 from matching.selectors import suppress
@@ -43,12 +45,44 @@ def is_overdue(referral: Referral, today=None) -> bool:
     return referral.status == Status.REQUESTED and referral.due_by < today
 
 
-def items_to_refer(person: Person) -> list[PlanItem]:
-    """Plan items whose activity takes referrals and has no open referral for them: what
-    could be referred next."""
-    open_referral = Referral.objects.filter(
-        plan_item=OuterRef("pk"), status__in=[s.value for s in OPEN]
+# How long a closed referral stays on the group's dashboard, so that it sees how it ended; and
+# how many referrals the dashboard shows at most (the oldest open ones are still answered
+# through their e-mails).
+GROUP_RECENTLY_CLOSED_DAYS = 30
+GROUP_REFERRALS_LIMIT = 50
+
+
+def group_referrals(*, user, now: datetime.datetime | None = None) -> list[Referral]:
+    """The referrals to the organisations `user` edits (as a member of their editors group;
+    being a moderator or superuser is not enough): the open ones, then those closed in the last
+    GROUP_RECENTLY_CLOSED_DAYS; the open ones newest first, the closed ones latest closed first;
+    at most GROUP_REFERRALS_LIMIT. Each has `overdue` and `can_answer` set. One query."""
+    now = now or timezone.now()
+    since = now - datetime.timedelta(days=GROUP_RECENTLY_CLOSED_DAYS)
+    found = list(
+        Referral.objects.filter(organisation__in=organisations_edited_by(user))
+        .filter(Q(closed_at__isnull=True) | Q(closed_at__gte=since))
+        .select_related("organisation", "team")
+        # Open first: they are the ones the group has to act on.
+        .order_by(F("closed_at").desc(nulls_first=True), "-created_at", "-id")[
+            :GROUP_REFERRALS_LIMIT
+        ]
     )
+    today = timezone.localdate(now)
+    for referral in found:
+        referral.overdue = is_overdue(referral, today)
+        referral.can_answer = Status(referral.status) in OPEN
+    return found
+
+
+# A referral that is open, or that worked (they went): the item needs no other.
+_NOT_AGAIN = [*(s.value for s in OPEN), Status.COMPLETED.value]
+
+
+def items_to_refer(person: Person) -> list[PlanItem]:
+    """Plan items whose activity takes referrals and has no referral open or done for them
+    (declined, failed or cancelled ones may be tried again): what could be referred next."""
+    open_referral = Referral.objects.filter(plan_item=OuterRef("pk"), status__in=_NOT_AGAIN)
     return list(
         PlanItem.objects.filter(
             plan__person=person, activity__referral_route=Activity.ReferralRoute.TAKES_REFERRALS

@@ -4,6 +4,8 @@ history; the status rules are `referrals.status`."""
 from __future__ import annotations
 
 import datetime
+import hashlib
+import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -20,7 +22,8 @@ from matching.models import AuditEvent, Person, PlanItem, TeamMembership
 from matching.services import audit_record
 
 from .links import LinkError, group_link, link_days, referral_from_token
-from .models import Referral, ReferralEvent, new_link_nonce
+from .models import ApiKey, Referral, ReferralEvent, new_link_nonce
+from .signals import referral_made
 from .status import CLOSED, Party, Status, check
 
 # Defaults of the settings REFERRAL_REPLY_WORKING_DAYS and REFERRAL_RETENTION_DAYS.
@@ -57,10 +60,12 @@ def referral_create(
     consent_to_share: bool,
     consent_method: str = Referral.ConsentMethod.SPOKEN,
     plan_item: PlanItem | None = None,
+    api_key: ApiKey | None = None,
     today: datetime.date | None = None,
 ) -> Referral:
     """Refer `person` to a listed activity's group. ValidationError (by field) if the person
-    has not agreed to share these details, the activity is not listed, or a detail is bad."""
+    has not agreed to share these details, the activity is not listed, or a detail is bad.
+    `api_key` is the key another system made it with, if it came through the API."""
     if person.current_consent is None:
         raise ValidationError("Record their consent before saving anything about them.")
     if not consent_to_share:
@@ -113,11 +118,14 @@ def referral_create(
     )
     referral.full_clean()
     referral.save()
-    ReferralEvent.objects.create(referral=referral, status=Status.REQUESTED, by=by)
+    ReferralEvent.objects.create(
+        referral=referral, status=Status.REQUESTED, by=by, by_api_key=api_key
+    )
     audit_record(team=person.team, person=person, actor=by, action=AuditEvent.Action.CREATE,
-                 what=f"Referral to {referral.activity_title}")  # fmt: skip
+                 what=_through(f"Referral to {referral.activity_title}", api_key))  # fmt: skip
     _mail_group(referral, recipients=recipients, template="referrals/emails/new_referral.txt",
                 subject=f"A referral to {referral.activity_title}")  # fmt: skip
+    referral_made.send(sender=Referral, referral=referral, by=by)
     return referral
 
 
@@ -182,6 +190,7 @@ def referral_status_change(
     reason: str = "",
     note: str = "",
     by_group_link: bool = False,
+    api_key: ApiKey | None = None,
 ) -> Referral:
     """Move the referral on, as `party` asks. TransitionError (from referrals.status) when
     the rules refuse it; the referral is read again under a lock first, so that two answers
@@ -203,6 +212,7 @@ def referral_status_change(
         note=note.strip()[:500],
         by=by,
         by_group_link=by_group_link,
+        by_api_key=api_key,
     )
     if party is Party.REFERRER:
         audit_record(
@@ -210,9 +220,18 @@ def referral_status_change(
             person=referral.person,
             actor=by,
             action=AuditEvent.Action.CHANGE,
-            what=f"Referral to {referral.activity_title}: {referral.status_label}",
+            what=_through(
+                f"Referral to {referral.activity_title}: {referral.status_label}", api_key
+            ),
         )
     return referral
+
+
+def _through(what: str, api_key: ApiKey | None) -> str:
+    """The audit log's words, saying which system did it when it came through the API."""
+    if api_key is None:
+        return what
+    return f"{what} (through the API: {api_key.name})"
 
 
 def referral_shared_details_erase_expired(*, now: datetime.datetime | None = None) -> int:
@@ -286,3 +305,59 @@ def _detail_link(referral: Referral) -> str:
     return absolute_url(
         reverse("referrals:detail", args=[referral.person.reference, referral.reference])
     )
+
+
+# API keys ---------------------------------------------------------------------------------
+
+API_KEY_PREFIX = "cgr_"
+# How often a key's "last used" is written: often enough to tell a live key from a dead one,
+# seldom enough that a busy system does not write on every request.
+LAST_USED_EVERY = datetime.timedelta(minutes=5)
+
+
+def _key_hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+@transaction.atomic
+def api_key_issue(*, team, by, name: str) -> tuple[ApiKey, str]:
+    """A new key for `team`'s systems, named `name`. Returns the key and its secret, which is
+    not kept and cannot be shown again. Audited on the team's log."""
+    raw = API_KEY_PREFIX + secrets.token_urlsafe(32)
+    key = ApiKey.objects.create(
+        team=team, name=name.strip(), prefix=raw[:12], key_hash=_key_hash(raw), created_by=by
+    )
+    audit_record(team=team, actor=by, action=AuditEvent.Action.CREATE,
+                 what=f"API key {key.prefix}… for {key.name}")  # fmt: skip
+    return key, raw
+
+
+@transaction.atomic
+def api_key_revoke(*, key: ApiKey, by) -> ApiKey:
+    """Stop the key working at once. Revoking a revoked key changes nothing."""
+    if key.revoked_at is None:
+        key.revoked_at = timezone.now()
+        key.revoked_by = by
+        key.save(update_fields=["revoked_at", "revoked_by"])
+        audit_record(team=key.team, actor=by, action=AuditEvent.Action.CHANGE,
+                     what=f"API key {key.prefix}… for {key.name} revoked")  # fmt: skip
+    return key
+
+
+def api_key_authenticate(raw: str) -> ApiKey | None:
+    """The live key `raw` is, or None. Notes when it was last used (at most every few
+    minutes)."""
+    if not raw.startswith(API_KEY_PREFIX) or len(raw) > 100:
+        return None
+    key = (
+        ApiKey.objects.select_related("team")
+        .filter(key_hash=_key_hash(raw), revoked_at__isnull=True)
+        .first()
+    )
+    if key is None:
+        return None
+    now = timezone.now()
+    if key.last_used_at is None or now - key.last_used_at > LAST_USED_EVERY:
+        ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
+        key.last_used_at = now
+    return key

@@ -6,11 +6,13 @@ from django.utils.formats import date_format
 from wagtail import hooks
 
 from assets_directory.listing_notes import HOOK as LISTING_NOTES
+from assets_directory.listing_notes import LINKS_HOOK as LISTING_LINKS
 from assets_directory.models import Activity
 from matching.sections import (
     EXPORT_HOOK,
     FIGURES_HOOK,
     HOOK,
+    LED_TEAM_LINKS_HOOK,
     NETWORK_HOOK,
     PLAN_ITEM_HOOK,
     ExportPart,
@@ -19,6 +21,7 @@ from matching.sections import (
 )
 from matching.selectors.records import Entry
 
+from .dashboard import GroupReferralsPanel
 from .models import Referral
 from .selectors import items_to_refer, joined_referrals, person_referrals, usual_reply_days
 from .status import Status
@@ -151,6 +154,31 @@ def referral_outcomes(items):
             f"{referral.status_label}{reason}."
         )
     return found
+
+
+@hooks.register(LED_TEAM_LINKS_HOOK)
+def api_keys_link(team):
+    return (
+        f"API keys for {team.name}'s other systems",
+        reverse("referrals:api_keys", args=[team.slug]),
+    )
+
+
+@hooks.register(LISTING_LINKS)
+def refer_link(page):
+    """Link workers refer someone straight from the activity's page."""
+    if isinstance(page, Activity) and page.referral_route == Activity.ReferralRoute.TAKES_REFERRALS:
+        return ("Refer someone you support (for link workers)",
+                reverse("referrals:refer_choose", args=[page.pk]))  # fmt: skip
+    return None
+
+
+@hooks.register("construct_homepage_panels")
+def group_referrals_on_the_dashboard(request, panels):
+    """The referrals made to the groups the user edits, for them to answer when signed in."""
+    panel = GroupReferralsPanel.for_user(request.user)
+    if panel is not None:
+        panels.append(panel)
 
 
 @hooks.register(NETWORK_HOOK)

@@ -58,6 +58,7 @@ CODE = (
     "harvest",
     "referrals",
     "casework",
+    "insights",
 )
 
 

@@ -2,7 +2,7 @@
 
 from django import template
 
-from ..listing_notes import listing_notes
+from ..listing_notes import listing_links, listing_notes
 from ..provenance import ListingSource, listing_source
 
 register = template.Library()
@@ -18,3 +18,9 @@ def source_of(page) -> ListingSource | None:
 def notes_for(page) -> list[str]:
     """`{% notes_for page as notes %}`: what apps above the directory add to "How to join"."""
     return listing_notes(page)
+
+
+@register.simple_tag
+def links_for(page) -> list[tuple[str, str]]:
+    """`{% links_for page as links %}`: other apps' pages about the listing (the same for all)."""
+    return listing_links(page)

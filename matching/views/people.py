@@ -21,7 +21,13 @@ from common.text import normalise_text, strip_forbidden
 from ..access import facilitator_required, led_team_for, person_for
 from ..forms.people import ConsentForm, EraseForm, PersonForm, TeamChoiceForm
 from ..models import AuditEvent
-from ..sections import export_parts, figure_pages, record_sections, support_links
+from ..sections import (
+    export_parts,
+    figure_pages,
+    led_team_links,
+    record_sections,
+    support_links,
+)
 from ..selectors import (
     aggregates_by_area,
     category_names,
@@ -72,7 +78,7 @@ def people_list(request):
             "page_obj": page,
             "search": search,
             "teams": teams_for_user(request.user),
-            "led_teams": led_teams(request.user),
+            "led_teams": led_team_links(led_teams(request.user)),
             "support_links": support_links(),
         },
     )

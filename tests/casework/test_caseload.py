@@ -5,6 +5,8 @@ import datetime
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,11 +16,15 @@ from casework.services import (
     case_note_add,
     case_update,
     follow_up_reminders_send,
+    wellbeing_measure_ons4,
+    wellbeing_score_record,
 )
 from matching.models import AuditEvent
 from matching.services import person_erase
+from tests.factories import ActivityFactory, OrganisationFactory
 from tests.factories.matching import PersonFactory, TeamFactory, make_facilitator
 from tests.matching.test_people_views import _rows_mentioning
+from tests.referrals.conftest import refer
 
 pytestmark = pytest.mark.django_db
 
@@ -178,3 +184,94 @@ def test_link_workers_are_told_how_many_follow_ups_fall_due_today(team, person, 
     assert message.subject == "2 follow-ups due today"
     assert "Jo B" not in message.body and "Sam K" not in message.body
     assert follow_up_reminders_send(today=TODAY + datetime.timedelta(days=1)) == 0
+
+
+def test_before_a_case_is_made_the_caseload_names_whoever_made_the_record(
+    client, team, facilitator, django_assert_max_num_queries
+):
+    # The record page names them, and "mine" counts the person as theirs: the caseload agrees.
+    facilitator.first_name, facilitator.last_name = "Lin", "Okafor"
+    facilitator.save()
+    PersonFactory(team=team, display_name="Sam K", created_by=facilitator)
+    PersonFactory(team=team, display_name="Ray P", created_by=None)
+    client.force_login(facilitator)
+    caseload(client)  # once first, for what is read once and kept (the site, the session)
+    with CaptureQueriesContext(connection) as few:
+        page = caseload(client, worker="", sort="name")
+    for n in range(5):
+        PersonFactory(team=team, display_name=f"Also {n}", created_by=facilitator)
+
+    # The people and whoever made their records are read together, however many there are.
+    with django_assert_max_num_queries(len(few)):
+        caseload(client, worker="", sort="name")
+
+    assert "<td>Lin Okafor</td>" in page.split("Sam K", 1)[1].split("</tr>", 1)[0]
+    assert "<td>Not set</td>" in page.split("Ray P", 1)[1].split("</tr>", 1)[0]
+    assert Case.objects.count() == 0  # shown, not made
+
+
+def _score(person, by, answers, days_ago, occasion="follow_up"):
+    return wellbeing_score_record(
+        person=person,
+        by=by,
+        measure=wellbeing_measure_ons4(),
+        answers=dict(
+            zip(("life_satisfaction", "worthwhile", "happiness", "anxiety"), answers, strict=True)
+        ),
+        taken_on=TODAY - datetime.timedelta(days=days_ago),
+        occasion=occasion,
+    )
+
+
+def _row(page, name):
+    return page.split(name, 1)[1].split("</tr>", 1)[0]
+
+
+def test_the_caseload_says_how_each_persons_wellbeing_has_changed(
+    client, team, facilitator, django_assert_max_num_queries
+):
+    better = PersonFactory(team=team, display_name="Sam K", created_by=facilitator)
+    mixed = PersonFactory(team=team, display_name="Ray P", created_by=facilitator)
+    once = PersonFactory(team=team, display_name="Ola T", created_by=facilitator)
+    PersonFactory(team=team, display_name="Uma V", created_by=facilitator)
+    _score(better, facilitator, (4, 5, 3, 7), 40, "start")
+    _score(better, facilitator, (5, 5, 3, 7), 20)
+    # Anxiety is better when lower: 7 down to 4 counts with the rest.
+    _score(better, facilitator, (7, 6, 6, 4), 1)
+    _score(mixed, facilitator, (4, 5, 3, 2), 30, "start")
+    _score(mixed, facilitator, (6, 5, 2, 2), 2)
+    _score(once, facilitator, (4, 5, 3, 2), 3, "start")
+    client.force_login(facilitator)
+    caseload(client)
+    with CaptureQueriesContext(connection) as few:
+        page = caseload(client, worker="", sort="name")
+
+    assert "Better on all 4" in _row(page, "Sam K")
+    assert "Better on 1, worse on 1, same on 2" in _row(page, "Ray P")
+    assert "First score only" in _row(page, "Ola T")
+    assert "Not measured yet" in _row(page, "Uma V")
+    assert reverse("casework:wellbeing", args=[better.reference]) in _row(page, "Sam K")
+    # Scores are read in one query for the whole page, however many people have them.
+    for n in range(4):
+        _score(PersonFactory(team=team, display_name=f"Also {n}"), facilitator, (1, 1, 1, 1), 5)
+    with django_assert_max_num_queries(len(few)):
+        caseload(client, worker="", sort="name")
+
+
+def test_a_referral_moves_the_case_on_to_supported_but_never_reopens_it(
+    team, facilitator, directory
+):
+    group = OrganisationFactory(parent=directory, title="Walkers", email="walkers@example.org")
+    walk = ActivityFactory(parent=group, title="Nordic walking", referral_route="takes_referrals")
+    new = PersonFactory(team=team, created_by=facilitator)
+    closed = PersonFactory(team=team, created_by=facilitator)
+    case_update(person=closed, by=facilitator, stage="closed", closed_reason="goals_met")
+
+    for person in (new, closed):
+        refer(person, walk, facilitator)
+
+    assert Case.objects.get(person=new).stage == "supported"
+    assert AuditEvent.objects.filter(
+        person=new, what="Case: Supported (a referral was made)"
+    ).exists()
+    assert Case.objects.get(person=closed).stage == "closed"

@@ -23,6 +23,9 @@ def test_a_neighbourhood_reads_as_published():
     assert city.population == 1474 and city.imd_decile == 8 and city.imd_rank == 26525
     assert not city.core20
     assert deprivation.neighbourhood("E01999999") is None
+    # The health domain is its own column: Southwark 026B is decile 3 overall, 4 for health.
+    southwark = deprivation.neighbourhood("E01004001")
+    assert (southwark.imd_decile, southwark.health_decile) == (3, 4)
 
 
 def test_the_most_deprived_fifth_is_deciles_1_and_2():

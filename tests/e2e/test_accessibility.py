@@ -121,12 +121,22 @@ def test_facilitator_pages_pass_axe(page, axe_source, record):
             )
         ),
         "/support/teams/battersea-pcn/audit/",
+        "/support/teams/battersea-pcn/api-keys/",
     ]  # fmt: skip
     problems = {}
     for path in paths:
         page.goto(path)
         page.wait_for_load_state("networkidle")
         problems[path] = violations(page, axe_source)
+    # A new API key, shown once, and the table of keys with one revoked (no button left in it).
+    page.goto("/support/teams/battersea-pcn/api-keys/")
+    for name in ("Practice record", "Old system"):
+        page.get_by_label("Which system will use it?").fill(name)
+        page.get_by_role("button", name="Make a key").click()
+    problems["new key"] = violations(page, axe_source)
+    page.get_by_role("button", name="Revoke the key for Old system").click()
+    assert "Revoked the key for Old system" in page.get_by_role("status").inner_text()
+    problems["revoked key"] = violations(page, axe_source)
     assert problems == {path: [] for path in problems}
 
 

@@ -118,7 +118,7 @@ from matching.models import (
 )
 from openreferral import ids as oruk_ids
 from referrals.links import group_token
-from referrals.models import Referral
+from referrals.models import ApiKey, Referral
 from search.models import Concept, ZeroResultSearch
 from tests.assets_directory.test_permissions import edit_post_data
 from tests.db import row_counts
@@ -193,6 +193,10 @@ person.follow_up   GET   LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN
 person.follow_up   POST  LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY   DENY   DENY
 person.refer       GET   LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY   DENY   DENY
 person.refer       POST  LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY   DENY   DENY
+# Referring from an activity's page: the link worker's own people to choose from, then the form.
+refer.choose       GET   LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  ABSENT ABSENT DENY   DENY   DENY   DENY
+person.refer_page  GET   LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY   DENY   DENY
+person.refer_page  POST  LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY   DENY   DENY
 person.referral    GET   LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY   DENY   DENY
 person.referral    POST  LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY   DENY   DENY
 person.gp_message  GET   LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY   DENY   DENY
@@ -206,6 +210,10 @@ person.erase       GET   LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN
 person.erase       POST  LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY   DENY   DENY
 # The audit log is the team lead's alone; it is 404 to a facilitator of the same team.
 team1.audit        GET   LOGIN  DENY   DENY   DENY   HIDDEN ALLOW  HIDDEN HIDDEN DENY   DENY   DENY   DENY
+# So are the keys other systems use for the referral API (shown once, made and revoked by leads).
+team1.api_keys     GET   LOGIN  DENY   DENY   DENY   HIDDEN ALLOW  HIDDEN HIDDEN DENY   DENY   DENY   DENY
+team1.api_keys     POST  LOGIN  DENY   DENY   DENY   HIDDEN ALLOW  HIDDEN HIDDEN DENY   DENY   DENY   DENY
+team1.api_key_off  POST  LOGIN  DENY   DENY   DENY   HIDDEN ALLOW  HIDDEN HIDDEN DENY   DENY   DENY   DENY
 insights           GET   LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  ALLOW
 insights.referrals GET   LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  ALLOW
 
@@ -757,6 +765,27 @@ ACTIONS: dict[str, Action] = {
         shows=lambda w: w.plan_item.title,
         state=count(Referral),
     ),
+    "refer.choose": Action(
+        lambda w: reverse("referrals:refer_choose", args=[w.activity_a.pk]),
+        shows=lambda w: f"Refer {w.person.display_name}",
+    ),
+    "person.refer_page": Action(
+        lambda w: (
+            reverse("referrals:refer", args=[w.person.reference]) + f"?activity={w.activity_a.pk}"
+        ),
+        data=lambda w: {
+            "activity": w.activity_a.pk,
+            "first_name": "Jo",
+            "contact": "",
+            "contact_by": "phone",
+            "help_with": "",
+            "access_needs": "",
+            "consent_to_share": "on",
+            "consent_method": "spoken",
+        },  # fmt: skip
+        shows=lambda w: w.activity_a.title,
+        state=count(Referral),
+    ),
     "person.gp_message": Action(
         lambda w: reverse("referrals:gp_message", args=[w.person.reference, w.referral.reference]),
     ),
@@ -861,6 +890,17 @@ ACTIONS: dict[str, Action] = {
         person_url("erase"), data=lambda w: {"confirm": "on"}, state=exists(Person, "person")
     ),
     "team1.audit": Action(lambda w: reverse("matching:audit_log", args=[w.team1.slug])),
+    "team1.api_keys": Action(
+        lambda w: reverse("referrals:api_keys", args=[w.team1.slug]),
+        data=lambda w: {"name": "Another system"},
+        shows=lambda w: "Practice record",
+        state=count(ApiKey, team=lambda w: w.team1),
+    ),
+    "team1.api_key_off": Action(
+        lambda w: reverse("referrals:api_keys", args=[w.team1.slug]),
+        data=lambda w: {"revoke": w.api_key.pk},
+        state=field_of(ApiKey, "api_key", "revoked_at"),
+    ),
     "insights": Action(lambda w: reverse("matching:insights")),
     "insights.referrals": Action(lambda w: reverse("referrals:figures")),
     # Coproduction
@@ -2114,3 +2154,102 @@ def test_the_address_check_finds_a_leaders_address_in_a_page_or_a_download():
     # The download can still be read afterwards, as answer() does.
     assert HIDDEN_LEADER_EMAIL in body(download)
     assert leaked_addresses(HttpResponse("No addresses here")) == []
+
+
+# The referral API's keys ------------------------------------------------------------------------
+# The API is not signed in to: a team's key is the only way in, so its matrix is by key. Columns:
+# no key, team 1's key, team 2's key, and a revoked key of team 1's. Signed-in roles' sessions
+# count for nothing there (the last test). Answers as above, and UNAUTH for 401 (no usable key);
+# REFUSED is a 400 that names the person as not the key's team's, which says no more than a 404.
+
+KEY_COLUMNS = ("none", "team1", "team2", "revoked")
+KEY_MATRIX = """
+                     none    team1   team2   revoked
+api.referrals   GET  UNAUTH  ALLOW   ABSENT  UNAUTH
+api.referrals   POST UNAUTH  ALLOW   REFUSED UNAUTH
+api.referral    GET  UNAUTH  ALLOW   HIDDEN  UNAUTH
+api.referral    PATCH UNAUTH ALLOW   HIDDEN  UNAUTH
+"""
+KEY_EXPECTED = {
+    (line.split()[0], line.split()[1]): dict(zip(KEY_COLUMNS, line.split()[2:], strict=True))
+    for line in KEY_MATRIX.strip().splitlines()[1:]
+}
+
+
+def _key_request(world: World, name: str, method: str, column: str):
+    raw = {
+        "none": None,
+        "team1": world.api_key_raw,
+        "team2": world.api_key2_raw,
+        "revoked": world.api_key_revoked_raw,
+    }[column]
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {raw}"} if raw else {}
+    client = Client(enforce_csrf_checks=True)
+    if name == "api.referrals":
+        url = reverse("referrals:api_referrals")
+        if method == "GET":
+            return client.get(url, **headers)
+        body = {
+            "person": str(world.person.reference),
+            "activity_id": world.activity_a.pk,
+            "first_name": "Jo",
+            "consent_to_share": True,
+        }
+        return client.post(url, json.dumps(body), content_type="application/json", **headers)
+    url = reverse("referrals:api_referral", args=[world.referral.reference])
+    if method == "GET":
+        return client.get(url, **headers)
+    body = json.dumps({"status": "cancelled", "status_reason": "no_reply"})
+    return client.patch(url, body, content_type="application/json", **headers)
+
+
+def _key_state(world: World):
+    return (
+        Referral.objects.count(),
+        Referral.objects.filter(pk=world.referral.pk).values_list("status", flat=True).get(),
+    )
+
+
+@pytest.mark.parametrize(
+    "name, method", list(KEY_EXPECTED), ids=[f"{n}:{m}" for n, m in KEY_EXPECTED]
+)
+def test_api_key_row(world, db, name, method):
+    problems = []
+    for column in KEY_COLUMNS:
+        cache.clear()
+        with transaction.atomic():
+            before, rows_before = _key_state(world), row_counts()
+            response = _key_request(world, name, method, column)
+            changed = _key_state(world) != before
+            tables = changed_tables(rows_before, row_counts())
+            transaction.set_rollback(True)
+        status = response.status_code
+        if status == 401:
+            got = "UNAUTH"
+        elif status == 400 and response.json().get("field") == "person":
+            got = "REFUSED"
+        elif status == 200 and method == "GET" and name == "api.referrals":
+            ids = [r["id"] for r in response.json()["results"]]
+            got = "ALLOW" if str(world.referral.reference) in ids else "ABSENT"
+        else:
+            got = answer(response, role=column, method="POST" if method != "GET" else "GET",
+                         shows=None)  # fmt: skip
+        if method != "GET" and got == "ALLOW" and not changed:
+            got = "NOOP"
+        expected = KEY_EXPECTED[name, method][column]
+        if got != expected:
+            problems.append(f"{column}: expected {expected}, got {got} ({describe(response)})")
+        # Reading leaves no trace but the key's "last used"; a refusal writes nothing at all.
+        writes = {t for t in tables if t != ApiKey._meta.db_table}
+        if got != "ALLOW" and (changed or writes):
+            problems.append(f"{column}: refused, but wrote to the database: {tables}")
+    assert problems == [], f"{name} {method}\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("role", ["fac1", "lead1", "su"])
+def test_a_signed_in_session_is_not_an_api_key(world, db, role):
+    """The API ignores sign-in cookies: a page a person has open cannot be made to call it."""
+    client = client_for(world, role)
+    assert client.get(reverse("referrals:api_referrals")).status_code == 401
+    url = reverse("referrals:api_referral", args=[world.referral.reference])
+    assert client.patch(url, "{}", content_type="application/json").status_code == 401

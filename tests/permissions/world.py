@@ -49,7 +49,13 @@ from matching.services import (
     plan_create,
     preferences_save,
 )
-from referrals.services import SharedDetails, referral_create, referral_status_change
+from referrals.services import (
+    SharedDetails,
+    api_key_issue,
+    api_key_revoke,
+    referral_create,
+    referral_status_change,
+)
 from referrals.status import Party
 from search.models import ZeroResultSearch
 from search.services import index_rebuild
@@ -127,6 +133,10 @@ class World:
     referral: object = None  # ...the person's referral to A's activity, not yet answered
     joined: object = None  # ...and an earlier one, going regularly: offered on their network
     wellbeing: object = None  # ...and their wellbeing score at the start
+    api_key: object = None  # team 1's API key for the referral API, and its secret;
+    api_key_raw: str = ""
+    api_key2_raw: str = ""  # ...team 2's, and a revoked one of team 1's
+    api_key_revoked_raw: str = ""
     registration: object = None  # a pending group registration
     report: object = None  # an open problem report on A's activity
     unclaimed: Organisation | None = None  # a live organisation with no editors
@@ -372,6 +382,10 @@ def build_world() -> World:
         shared=SharedDetails(first_name="Jo", help_with="Meeting people"),
         consent_to_share=True,
     )
+    w.api_key, w.api_key_raw = api_key_issue(team=w.team1, by=None, name="Practice record")
+    _, w.api_key2_raw = api_key_issue(team=w.team2, by=None, name="Other practice")
+    revoked, w.api_key_revoked_raw = api_key_issue(team=w.team1, by=None, name="Old system")
+    api_key_revoke(key=revoked, by=None)
     w.wellbeing = wellbeing_score_record(
         person=w.person,
         by=facilitator,

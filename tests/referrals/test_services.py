@@ -8,8 +8,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from matching.models import AuditEvent
-from matching.services import person_erase
+from matching.services import ChosenActivity, person_erase, plan_create
 from referrals.models import Referral, ReferralEvent
+from referrals.selectors import items_to_refer
 from referrals.services import (
     SharedDetails,
     referral_create,
@@ -166,3 +167,26 @@ def test_no_referral_to_an_activity_that_does_not_take_them(person, choir, facil
         refer(person, choir, facilitator)
     assert "does not take referrals" in error.value.message_dict["activity"][0]
     assert not Referral.objects.exists()
+
+
+def test_a_plan_item_is_offered_for_referral_again_only_if_its_referral_did_not_work(
+    person, choir, facilitator
+):
+    plan = plan_create(
+        person=person,
+        by=facilitator,
+        chosen=[ChosenActivity(activity_id=choir.pk, title=choir.title)],
+    )
+    item = plan.items.get()
+    assert items_to_refer(person) == [item]
+    referral = refer(person, choir, facilitator, plan_item=item)
+    assert items_to_refer(person) == []
+    referral_status_change(referral=referral, party=Party.GROUP, status="accepted")
+    referral_status_change(referral=referral, party=Party.GROUP, status="completed")
+    assert items_to_refer(person) == []  # they go regularly: nothing to refer again
+    declined = refer(person, choir, facilitator, plan_item=item)
+    Referral.objects.filter(pk=referral.pk).delete()
+    referral_status_change(
+        referral=declined, party=Party.GROUP, status="rejected", reason="no_capacity"
+    )
+    assert items_to_refer(person) == [item]  # declined: it may be tried again later

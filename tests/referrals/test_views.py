@@ -179,3 +179,49 @@ def test_the_follow_up_page_shows_what_a_referral_came_to(client, person, item, 
     page = client.get(reverse("matching:follow_up", args=[person.reference])).content.decode()
     assert "Started going." in page
     assert "Referral of" in page
+
+
+def test_an_activity_that_takes_referrals_links_link_workers_to_refer_from_its_page(
+    client, choir, facilitator
+):
+    choose = reverse("referrals:refer_choose", args=[choir.pk])
+    page = client.get(choir.url).content.decode()
+    assert f'href="{choose}"' in page
+    choir.referral_route = "drop_in"
+    choir.save_revision().publish()
+    assert choose not in client.get(choir.url).content.decode()
+    client.force_login(facilitator)
+    assert client.get(choose).status_code == 404
+
+
+def test_from_an_activity_page_a_link_worker_chooses_one_of_their_people_and_refers_them(
+    client, person, choir, facilitator
+):
+    stranger = PersonFactory(team=TeamFactory(name="Elsewhere"), display_name="Not Mine")
+    client.force_login(facilitator)
+    page = client.get(reverse("referrals:refer_choose", args=[choir.pk])).content.decode()
+    refer_here = reverse("referrals:refer", args=[person.reference]) + f"?activity={choir.pk}"
+    assert refer_here in page and "Refer Jo B" in page
+    assert "Not Mine" not in page
+    form = client.get(refer_here).content.decode()
+    assert "Refer Jo B to Community choir" in form
+    assert f'name="activity" value="{choir.pk}"' in form
+
+    response = client.post(
+        reverse("referrals:refer", args=[person.reference]), {**GOOD, "activity": choir.pk}
+    )
+
+    referral = Referral.objects.get()
+    assert response.status_code == 302
+    assert (referral.person, referral.activity_id, referral.plan_item) == (person, choir.pk, None)
+    other = reverse("referrals:refer", args=[stranger.reference]) + f"?activity={choir.pk}"
+    assert client.get(other).status_code == 404
+
+
+@pytest.mark.parametrize("activity", ["", "abc", "0", "99999999", "-1", "1e3"])
+def test_refer_with_no_such_activity_is_404(client, person, facilitator, activity):
+    client.force_login(facilitator)
+    url = reverse("referrals:refer", args=[person.reference]) + f"?activity={activity}"
+    assert client.get(url).status_code == 404
+    assert client.post(url, {**GOOD, "activity": activity}).status_code == 404
+    assert not Referral.objects.exists()
