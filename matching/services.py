@@ -168,6 +168,22 @@ def network_map_save(
 
 
 @transaction.atomic
+def network_member_add(*, person: Person, by, member: Member, note: str = "") -> NetworkMap:
+    """A new version of the person's latest map with `member` added (a group they joined,
+    say), so that adding one thing needs nothing else entered again. ValidationError if
+    something of that name is on the map already."""
+    _require_consent(person)
+    # Under the person's lock, so that two quick clicks cannot add it twice.
+    Person.objects.select_for_update().filter(pk=person.pk).first()
+    latest = person.network_maps.order_by("-created_at", "-id").first()
+    members = latest.member_objects() if latest else []
+    name = member.label.casefold()
+    if name and any(m.label.casefold() == name for m in members):
+        raise ValidationError(f"{member.label} is on their map already.")
+    return network_map_save(person=person, by=by, members=[*members, member], note=note[:200])
+
+
+@transaction.atomic
 def preferences_save(*, person: Person, by, **answers) -> Preferences:
     """Save the questionnaire. `answers` are Preferences fields (see matching.forms). Health
     conditions need the person's consent to note them (Consent.health_conditions)."""

@@ -20,6 +20,7 @@ urlpatterns = [
     path(f"{person}export/", people.person_export_print, name="export_print"),
     path(f"{person}erase/", people.person_erase_view, name="erase"),
     path(f"{person}network/", network.network_edit, name="network"),
+    path(f"{person}network/add/", network.network_add_suggested, name="network_add_suggested"),
     path(f"{person}network/compare/", network.network_compare, name="network_compare"),
     path(f"{person}preferences/", preferences.preferences_edit, name="preferences"),
     path(f"{person}top-three/", preferences.top_three_edit, name="top_three"),

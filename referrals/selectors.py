@@ -28,6 +28,17 @@ def person_referrals(person: Person) -> list[Referral]:
     return found
 
 
+# A referral whose person has started going to the group, or goes regularly.
+JOINED = (Status.IN_PROGRESS, Status.COMPLETED)
+
+
+def joined_referrals(person: Person) -> list[Referral]:
+    """The person's referrals to groups they go to now, going regularly first, then newest
+    first; their team's only (a person is in one team, but a read of people is scoped)."""
+    found = person.referrals.filter(team=person.team_id, status__in=[s.value for s in JOINED])
+    return sorted(found, key=lambda r: r.status != Status.COMPLETED)
+
+
 def is_overdue(referral: Referral, today=None) -> bool:
     """Still waiting for the group after the day it was asked to reply by."""
     today = today or timezone.localdate()

@@ -13,15 +13,18 @@ from matching.sections import (
     FIGURES_HOOK,
     HOOK,
     LED_TEAM_LINKS_HOOK,
+    NETWORK_HOOK,
     PLAN_ITEM_HOOK,
     ExportPart,
     RecordSection,
+    SuggestedMember,
 )
 from matching.selectors.records import Entry
 
 from .dashboard import GroupReferralsPanel
 from .models import Referral
-from .selectors import items_to_refer, person_referrals, usual_reply_days
+from .selectors import items_to_refer, joined_referrals, person_referrals, usual_reply_days
+from .status import Status
 
 
 @hooks.register(HOOK)
@@ -176,3 +179,31 @@ def group_referrals_on_the_dashboard(request, panels):
     panel = GroupReferralsPanel.for_user(request.user)
     if panel is not None:
         panels.append(panel)
+
+
+@hooks.register(NETWORK_HOOK)
+def joined_groups(person):
+    """For the network page: each group the person has joined through a referral, to add to
+    their map in the outer circle (a new tie: they can move it closer), weekly when they go
+    regularly."""
+    suggestions = []
+    for referral in joined_referrals(person):
+        name = referral.organisation_title or referral.activity_title
+        what = (
+            f"{referral.organisation_title} ({referral.activity_title})"
+            if referral.organisation_title
+            else referral.activity_title
+        )
+        suggestions.append(
+            SuggestedMember(
+                key=f"referral-{referral.reference}",
+                label=name,
+                kind="group",
+                circle=3,
+                frequency="weekly" if referral.status == Status.COMPLETED else None,
+                why=f"They have joined {what} through a referral "
+                f"({referral.status_label.lower()}).",
+                other_names=(referral.activity_title,),
+            )
+        )
+    return suggestions

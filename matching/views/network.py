@@ -15,8 +15,9 @@ from ..diagram import kind_table, member_text, network_diagram
 from ..forms.network import NetworkNoteForm, member_formset
 from ..models import NetworkMap
 from ..network import CIRCLE_NAMES, compare_networks
+from ..sections import network_suggestion, network_suggestions
 from ..selectors import latest_network
-from ..services import network_map_save
+from ..services import network_map_save, network_member_add
 
 WHAT = "Network map"
 COMPARE_WHAT = "Network map comparison"
@@ -97,8 +98,38 @@ def network_edit(request, reference):
             "metrics": latest.metrics() if latest else None,
             "version_count": versions.count(),
             "has_consent": person.current_consent is not None,
+            "suggested": network_suggestions(person, latest.member_objects() if latest else []),
         },
     )
+
+
+@facilitator_required
+def network_add_suggested(request, reference):
+    """Add one of the suggestions on the network page (a group they joined) to a new version
+    of their map, in one step and without JavaScript."""
+    # Team scope first: another team's reference gets the same 404 whatever the method.
+    person = person_for(request, reference, what=WHAT, action=None)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    latest = latest_network(person)
+    members = latest.member_objects() if latest else []
+    # Only what is offered now can be added: the key names it, nothing else posted is used.
+    chosen = network_suggestion(person, members, request.POST.get("suggestion", ""))
+    if chosen is None:
+        messages.info(request, "That is on their map already, or no longer suggested.")
+        return redirect("matching:network", reference=person.reference)
+    try:
+        network_member_add(person=person, by=request.user, member=chosen.member(),
+                           note=chosen.why)  # fmt: skip
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            f"{chosen.label} is on their map now, in the {CIRCLE_NAMES[chosen.circle]} circle. "
+            "Move it or say what it gives them below, then save.",
+        )
+    return redirect("matching:network", reference=person.reference)
 
 
 @facilitator_required

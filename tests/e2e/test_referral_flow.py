@@ -8,6 +8,8 @@ from django.core import mail
 
 from matching.services import ChosenActivity, plan_create
 from referrals.models import Referral
+from referrals.services import SharedDetails, referral_create, referral_status_change
+from referrals.status import Party
 from tests.e2e.test_accessibility import axe_source, sign_in, violations  # noqa: F401
 from tests.factories import (
     ActivityFactory,
@@ -85,3 +87,50 @@ def test_a_referral_goes_to_the_group_and_its_answer_comes_back(
     expect(page.get_by_text("Going regularly").first).to_be_visible()
     assert violations(page, axe_source) == []
     assert Referral.objects.get().status == "completed"
+
+
+def test_a_group_they_joined_is_added_to_their_network_map_without_javascript(
+    page,
+    new_context,
+    axe_source,  # noqa: F811
+    world,
+    screenshot,
+):
+    person = world
+    worker = person.team.memberships.get().user
+    referral = referral_create(
+        person=person,
+        activity_id=person.plans.get().items.get().activity_id,
+        by=worker,
+        shared=SharedDetails(first_name="Sam"),
+        consent_to_share=True,
+    )
+    for status in ("accepted", "completed"):
+        referral = referral_status_change(referral=referral, party=Party.GROUP, status=status)
+    url = f"/support/people/{person.reference}/network/"
+    offer = (
+        "They have joined Garratt Park Walkers (Nordic walking) through a referral "
+        "(going regularly)."
+    )
+    button = "Add Garratt Park Walkers to their network"
+    # axe runs in the page, so it is checked with JavaScript on; the adding is done without.
+    sign_in(page, "linkworker")
+    page.goto(url)
+    expect(page.get_by_text(offer)).to_be_visible()
+    assert violations(page, axe_source) == []
+
+    no_js = new_context(java_script_enabled=False).new_page()
+    sign_in(no_js, "linkworker")
+    no_js.goto(url)
+    no_js.get_by_role("button", name=button).click()
+    expect(no_js.get_by_text("Garratt Park Walkers is on their map now")).to_be_visible()
+    expect(no_js.get_by_role("button", name=button)).to_have_count(0)
+    screenshot(no_js, "network-group-joined")
+    (member,) = person.network_maps.get().member_objects()
+    assert (member.label, member.kind, member.circle, member.frequency) == (
+        "Garratt Park Walkers", "group", 3, "weekly",
+    )  # fmt: skip
+
+    page.reload()
+    expect(page.get_by_role("button", name=button)).to_have_count(0)
+    assert violations(page, axe_source) == []

@@ -174,6 +174,8 @@ person.consent     GET   LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN
 person.consent     POST  LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY   DENY   DENY
 person.network     GET   LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY   DENY   DENY
 person.network     POST  LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY   DENY   DENY
+# Adding a group they joined through a referral (offered on the network page) to their map.
+person.network_add POST  LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY   DENY   DENY
 person.compare     GET   LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY   DENY   DENY
 person.preferences GET   LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY   DENY   DENY
 person.preferences POST  LOGIN  DENY   DENY   DENY   ALLOW  ALLOW  HIDDEN HIDDEN DENY   DENY   DENY   DENY
@@ -830,6 +832,11 @@ ACTIONS: dict[str, Action] = {
     "person.network": Action(
         person_url("network"),
         data=lambda w: NETWORK,
+        state=count(NetworkMap, person=lambda w: w.person),
+    ),
+    "person.network_add": Action(
+        person_url("network_add_suggested"),
+        data=lambda w: {"suggestion": f"referral-{w.joined.reference}"},
         state=count(NetworkMap, person=lambda w: w.person),
     ),
     "person.compare": Action(person_url("network_compare")),

@@ -49,7 +49,14 @@ from matching.services import (
     plan_create,
     preferences_save,
 )
-from referrals.services import SharedDetails, api_key_issue, api_key_revoke, referral_create
+from referrals.services import (
+    SharedDetails,
+    api_key_issue,
+    api_key_revoke,
+    referral_create,
+    referral_status_change,
+)
+from referrals.status import Party
 from search.models import ZeroResultSearch
 from search.services import index_rebuild
 from tests.conftest import make_editor
@@ -124,6 +131,7 @@ class World:
     plan: object = None
     plan_item: object = None
     referral: object = None  # ...the person's referral to A's activity, not yet answered
+    joined: object = None  # ...and an earlier one, going regularly: offered on their network
     wellbeing: object = None  # ...and their wellbeing score at the start
     api_key: object = None  # team 1's API key for the referral API, and its secret;
     api_key_raw: str = ""
@@ -355,6 +363,17 @@ def build_world() -> World:
     )
     w.plan_item = w.plan.items.get()
     follow_up_record(item=w.plan_item, by=facilitator, went=FollowUp.Went.NOT_YET)
+    # ...referred to A's activity once before, and going regularly: the network page offers
+    # to add A to their map.
+    w.joined = referral_create(
+        person=w.person,
+        activity_id=w.activity_a.pk,
+        by=facilitator,
+        shared=SharedDetails(first_name="Jo"),
+        consent_to_share=True,
+    )
+    for status in ("accepted", "completed"):
+        w.joined = referral_status_change(referral=w.joined, party=Party.GROUP, status=status)
     # ...referred to A's activity, waiting for A's answer through the link in its e-mail.
     w.referral = referral_create(
         person=w.person,
