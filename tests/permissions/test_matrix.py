@@ -610,6 +610,13 @@ class Action:
     noop_writes: str = ""
 
 
+# The refer form, filled in as little as it may be.
+REFER_FORM = {
+    "first_name": "Jo", "contact": "", "contact_by": "phone", "help_with": "",
+    "access_needs": "", "consent_to_share": "on", "consent_method": "spoken",
+}  # fmt: skip
+
+
 def person_url(name, *args):
     return lambda w: reverse(f"matching:{name}", args=[w.person.reference, *args])
 
@@ -752,16 +759,7 @@ ACTIONS: dict[str, Action] = {
     "person": Action(person_url("person"), shows=lambda w: w.person.display_name),
     "person.refer": Action(
         lambda w: reverse("referrals:refer", args=[w.person.reference]) + f"?item={w.plan_item.pk}",
-        data=lambda w: {
-            "item": w.plan_item.pk,
-            "first_name": "Jo",
-            "contact": "",
-            "contact_by": "phone",
-            "help_with": "",
-            "access_needs": "",
-            "consent_to_share": "on",
-            "consent_method": "spoken",
-        },  # fmt: skip
+        data=lambda w: {"item": w.plan_item.pk, **REFER_FORM},
         shows=lambda w: w.plan_item.title,
         state=count(Referral),
     ),
@@ -773,16 +771,7 @@ ACTIONS: dict[str, Action] = {
         lambda w: (
             reverse("referrals:refer", args=[w.person.reference]) + f"?activity={w.activity_a.pk}"
         ),
-        data=lambda w: {
-            "activity": w.activity_a.pk,
-            "first_name": "Jo",
-            "contact": "",
-            "contact_by": "phone",
-            "help_with": "",
-            "access_needs": "",
-            "consent_to_share": "on",
-            "consent_method": "spoken",
-        },  # fmt: skip
+        data=lambda w: {"activity": w.activity_a.pk, **REFER_FORM},
         shows=lambda w: w.activity_a.title,
         state=count(Referral),
     ),
