@@ -1,9 +1,12 @@
+from django.urls import reverse
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from assets_directory.selectors import LISTING_HOOK
 
+from .insights import sees_zero_result_report
 from .models import Concept, ZeroResultSearch
 from .selectors import directory_listing
 
@@ -27,6 +30,22 @@ class ZeroResultSearchViewSet(SnippetViewSet):
 
 
 register_snippet(ZeroResultSearchViewSet)
+
+
+class ZeroResultReportMenuItem(MenuItem):
+    def is_shown(self, request):
+        return sees_zero_result_report(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_zero_result_report_menu():
+    # The raw list above counts nothing: the report counts by words, category, area and month.
+    return ZeroResultReportMenuItem(
+        "Searches with no results: report",
+        reverse("search:zero_results_report"),
+        icon_name="table",
+        order=260,
+    )
 
 
 class ConceptViewSet(SnippetViewSet):
