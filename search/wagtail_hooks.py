@@ -6,9 +6,9 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from assets_directory.selectors import LISTING_HOOK
 
-from .insights import sees_zero_result_report
 from .models import Concept, ZeroResultSearch
 from .selectors import directory_listing
+from .zero_result_views import sees_zero_result_report
 
 # The directory's pages list A to Z from the index (a database sort per page does not scale).
 hooks.register(LISTING_HOOK, directory_listing)
