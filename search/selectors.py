@@ -1,4 +1,5 @@
-"""Reads from the search index: the one way the rest of the project searches the directory.
+"""Reads from the search index: the one way the rest of the project searches the directory;
+and, at the end, the report of searches that found nothing (from the database).
 
 Every read here raises `SearchBackendError` when the engine cannot answer; other apps catch it
 from here, never from `search.backends`, which nothing outside `search/` reaches.
@@ -8,13 +9,16 @@ from __future__ import annotations
 
 import datetime
 import logging
+from collections import Counter
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
+from django.db.models import Count
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from assets_directory import scheduling
-from assets_directory.models import Activity
+from assets_directory.models import Activity, Category
 from assets_directory.selectors import Listing, holiday_ranges
 from common.geo import haversine_m
 
@@ -23,6 +27,7 @@ from .backends import SearchBackendError, get_backend
 from .backends.base import BaseSearchBackend
 from .caching import remember
 from .documents import session_buckets
+from .models import ZeroResultSearch
 from .query import BUCKETS_PER_DAY, MAX_RESULT_WINDOW, DirectoryQuery, Sort
 from .results import SearchHit, SearchResults
 
@@ -34,6 +39,8 @@ __all__ = [
     "search_directory",
     "title_suggestions",
     "title_word_suggestions",
+    "zero_result_period",
+    "zero_result_report",
 ]
 
 logger = logging.getLogger(__name__)
@@ -296,3 +303,187 @@ def _next_session(
     start = upcoming[0].start
     remember(_NEXT_SESSIONS, key, (now, start), limit=_CACHE_MAX)
     return start
+
+
+# Searches that found nothing, as a report --------------------------------------------------
+# Read from the database (search.models.ZeroResultSearch), not the index: for moderators and
+# commissioners, to see what people look for and do not find, where, and when.
+
+# The words people type may hold a name or a phone number: a phrase is shown only when at least
+# this many searches used it in what a table counts (the period, or one month or quarter of it).
+MIN_WORD_SEARCHES = 3
+# The phrases shown for each month or quarter of the trend.
+TREND_TOP_WORDS = 3
+OTHER_WORDS = f"Other words (each searched fewer than {MIN_WORD_SEARCHES} times)"
+NO_WORDS = "No words (a category or a place only)"
+NO_CATEGORY = "No category chosen"
+NO_PLACE = "No place given"
+MONTH = "month"
+QUARTER = "quarter"
+
+
+@dataclass(frozen=True)
+class ReportPeriod:
+    """From `start` (the first day of a month, or of a quarter when grouped by quarter) to
+    `end` (today), both included, counted in `grouping`s."""
+
+    start: datetime.date
+    end: datetime.date
+    grouping: str
+
+    def buckets(self) -> list[datetime.date]:
+        """The first day of each month or quarter in the period, oldest first."""
+        step = 3 if self.grouping == QUARTER else 1
+        found, day = [], self.start
+        while day <= self.end:
+            found.append(day)
+            day = _add_months(day, step)
+        return found
+
+    def label(self, bucket: datetime.date) -> str:
+        if self.grouping == QUARTER:
+            last = _add_months(bucket, 2)
+            return f"{bucket:%B} to {last:%B %Y}"
+        return f"{bucket:%B %Y}"
+
+
+def _add_months(day: datetime.date, months: int) -> datetime.date:
+    index = day.year * 12 + day.month - 1 + months
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
+def _bucket_of(month: datetime.date, grouping: str) -> datetime.date:
+    if grouping == QUARTER:
+        return datetime.date(month.year, (month.month - 1) // 3 * 3 + 1, 1)
+    return month
+
+
+def zero_result_period(
+    *, months: int, grouping: str, today: datetime.date | None = None
+) -> ReportPeriod:
+    """The last `months` calendar months, this one included; grouped by quarter, from the start
+    of the quarter that holds the first of them, so that every quarter is counted whole."""
+    today = today or timezone.localdate()
+    start = _bucket_of(_add_months(today.replace(day=1), 1 - months), grouping)
+    return ReportPeriod(start=start, end=today, grouping=grouping)
+
+
+@dataclass(frozen=True)
+class CountRow:
+    label: str
+    searches: int
+
+
+@dataclass(frozen=True)
+class TrendRow:
+    label: str
+    searches: int
+    # The most searched phrases of the month or quarter, each used at least MIN_WORD_SEARCHES
+    # times in it.
+    top_words: list[CountRow]
+
+
+@dataclass(frozen=True)
+class ZeroResultReport:
+    period: ReportPeriod
+    total: int
+    words: list[CountRow]
+    categories: list[CountRow]
+    areas: list[CountRow]
+    trend: list[TrendRow]
+
+
+def normalise_words(terms: str) -> str:
+    """Lower case, trimmed, spaces collapsed: "  Chair  Yoga" and "chair yoga" are one phrase."""
+    return " ".join((terms or "").lower().split())
+
+
+def _sorted_rows(counts: Counter) -> list[CountRow]:
+    return [
+        CountRow(label, n) for label, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    ]
+
+
+def _folded_words(counts: Counter) -> list[CountRow]:
+    """Phrases used at least MIN_WORD_SEARCHES times, most first; the rest in one row, last."""
+    shown: Counter = Counter()
+    other = 0
+    for words, n in counts.items():
+        if not words:
+            shown[NO_WORDS] += n
+        elif n >= MIN_WORD_SEARCHES:
+            shown[words] += n
+        else:
+            other += n
+    rows = _sorted_rows(shown)
+    if other:
+        rows.append(CountRow(OTHER_WORDS, other))
+    return rows
+
+
+def _period_searches(period: ReportPeriod):
+    # Local midnights: a search at 00:30 in summer belongs to the day London saw it on.
+    zone = timezone.get_current_timezone()
+    since = datetime.datetime.combine(period.start, datetime.time.min, tzinfo=zone)
+    until = datetime.datetime.combine(
+        period.end + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone
+    )
+    return ZeroResultSearch.objects.filter(created_at__gte=since, created_at__lt=until).order_by()
+
+
+def zero_result_report(period: ReportPeriod) -> ZeroResultReport:
+    """Searches with no results in the period, counted by words, category, outward code and
+    month or quarter. Counted in the database by the values as stored, then merged here once
+    normalised (a few rows per distinct search, not one per search)."""
+    searches = _period_searches(period)
+
+    words: Counter = Counter()
+    for terms, n in searches.values_list("terms").annotate(n=Count("id")):
+        words[normalise_words(terms)] += n
+
+    by_slug: Counter = Counter()
+    for stored, n in searches.values_list("categories").annotate(n=Count("id")):
+        slugs = {s.strip() for s in (stored or "").split(",") if s.strip()}
+        # A search in two categories counts once in each.
+        for slug in slugs or {""}:
+            by_slug[slug] += n
+    names = {c.slug: str(c) for c in Category.objects.filter(slug__in=by_slug)}
+    categories: Counter = Counter()
+    for slug, n in by_slug.items():
+        label = names.get(slug) or (f"{slug} (no longer a category)" if slug else NO_CATEGORY)
+        categories[label] += n
+
+    areas: Counter = Counter()
+    for outcode, n in searches.values_list("outcode").annotate(n=Count("id")):
+        areas[(outcode or "").strip().upper() or NO_PLACE] += n
+
+    by_bucket: dict[datetime.date, Counter] = {b: Counter() for b in period.buckets()}
+    monthly = (
+        searches.annotate(month=TruncMonth("created_at"))
+        .values_list("month", "terms")
+        .annotate(n=Count("id"))
+    )
+    for month, terms, n in monthly:
+        month = timezone.localtime(month).date() if isinstance(month, datetime.datetime) else month
+        bucket = by_bucket.setdefault(_bucket_of(month, period.grouping), Counter())
+        bucket[normalise_words(terms)] += n
+    trend = [
+        TrendRow(
+            label=period.label(bucket),
+            searches=sum(counts.values()),
+            top_words=[
+                CountRow(words_, n)
+                for words_, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+                if words_ and n >= MIN_WORD_SEARCHES
+            ][:TREND_TOP_WORDS],
+        )
+        for bucket, counts in sorted(by_bucket.items())
+    ]
+    return ZeroResultReport(
+        period=period,
+        total=sum(words.values()),
+        words=_folded_words(words),
+        categories=_sorted_rows(categories),
+        areas=_sorted_rows(areas),
+        trend=trend,
+    )

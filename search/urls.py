@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import api, views
+from . import api, views, zero_result_views
 
 app_name = "search"
 
@@ -13,4 +13,5 @@ urlpatterns = [
     path("api/search", api.search_json, name="api_search"),
     path("api/search.geojson", api.search_geojson, name="api_search_geojson"),
     path("api/suggest", api.suggest_json, name="api_suggest"),
+    path("insights/searches/", zero_result_views.zero_results_report, name="zero_results_report"),
 ]

@@ -1,4 +1,6 @@
+from django.urls import reverse
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -6,6 +8,7 @@ from assets_directory.selectors import LISTING_HOOK
 
 from .models import Concept, ZeroResultSearch
 from .selectors import directory_listing
+from .zero_result_views import sees_zero_result_report
 
 # The directory's pages list A to Z from the index (a database sort per page does not scale).
 hooks.register(LISTING_HOOK, directory_listing)
@@ -27,6 +30,22 @@ class ZeroResultSearchViewSet(SnippetViewSet):
 
 
 register_snippet(ZeroResultSearchViewSet)
+
+
+class ZeroResultReportMenuItem(MenuItem):
+    def is_shown(self, request):
+        return sees_zero_result_report(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_zero_result_report_menu():
+    # The raw list above counts nothing: the report counts by words, category, area and month.
+    return ZeroResultReportMenuItem(
+        "Searches with no results: report",
+        reverse("search:zero_results_report"),
+        icon_name="table",
+        order=260,
+    )
 
 
 class ConceptViewSet(SnippetViewSet):

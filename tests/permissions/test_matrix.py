@@ -216,6 +216,9 @@ team1.api_keys     POST  LOGIN  DENY   DENY   DENY   HIDDEN ALLOW  HIDDEN HIDDEN
 team1.api_key_off  POST  LOGIN  DENY   DENY   DENY   HIDDEN ALLOW  HIDDEN HIDDEN DENY   DENY   DENY   DENY
 insights           GET   LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  ALLOW
 insights.referrals GET   LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  ALLOW
+# Searches that found nothing, counted: commissioners and moderators (who keep the directory).
+insights.searches  GET   LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  ALLOW
+insights.searches_csv GET LOGIN DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  ALLOW
 
 # Coproduction. A service team's members see and act on their team's asks and partnerships
 # (svc1 leads team 1, svc2 is in team 2); a group's editors see the partnerships their group is
@@ -892,6 +895,15 @@ ACTIONS: dict[str, Action] = {
     ),
     "insights": Action(lambda w: reverse("matching:insights")),
     "insights.referrals": Action(lambda w: reverse("referrals:figures")),
+    # The world's one search with no results is counted by area; its words, searched once,
+    # are folded into "Other words".
+    "insights.searches": Action(
+        lambda w: reverse("search:zero_results_report"), shows=lambda w: "SW18"
+    ),
+    "insights.searches_csv": Action(
+        lambda w: reverse("search:zero_results_report") + "?format=words-csv",
+        shows=lambda w: "Other words",
+    ),
     # Coproduction
     "copro.home": Action(lambda w: reverse("coproduction:home"), shows=lambda w: ASK_TITLE),
     "copro.matrix": Action(lambda w: reverse("coproduction:matrix"), shows=lambda w: ASK_TITLE),
