@@ -363,3 +363,9 @@ def organisation_venues(*, published_by=None) -> dict[int, dict[int, object]]:
         return {}
     organisations = Organisation.objects.live().filter(path__in=list(by_parent))
     return {pk: by_parent[path] for pk, path in organisations.values_list("pk", "path")}
+
+
+def top_level_slugs() -> dict[str, str]:
+    """Each category's slug → the slug of its top-level category (its own, for a top one)."""
+    parents = dict(Category.objects.values_list("slug", "parent__slug"))
+    return {slug: parent or slug for slug, parent in parents.items()}

@@ -28,6 +28,7 @@ urlpatterns = [
     path("", include("matching.urls")),
     path("", include("referrals.urls")),
     path("", include("casework.urls")),
+    path("", include("insights.urls")),
     path("coproduction/", include("coproduction.urls")),
     path("openreferral/", include("openreferral.urls")),
 ]

@@ -11,12 +11,13 @@ from django.utils import timezone
 
 from assets_directory.models import Activity
 from assets_directory.permissions import organisations_edited_by
+from assets_directory.selectors import top_level_slugs
 from common.workdays import working_days_between
 from matching.models import Person, PlanItem
 from matching.selectors import suppress
 
 from .models import Referral
-from .status import LABELS, OPEN, Status
+from .status import LABELS, OPEN, Reason, Status
 
 
 def person_referrals(person: Person) -> list[Referral]:
@@ -178,3 +179,29 @@ def referral_figures() -> tuple[dict[str, int | str], list[GroupFigures]]:
             )
         )
     return outcomes, groups
+
+
+def declined_for_space_by_area(*, outcodes, since) -> dict[tuple[str, str], int]:
+    """Referrals made since that day and declined for lack of space, by the person's outward
+    code and the top-level category of the activity. Raw counts: whoever shows them suppresses
+    and rounds them."""
+    top = top_level_slugs()
+    outcodes = set(outcodes)
+    declined = (
+        Referral.objects.filter(
+            status=Status.REJECTED,
+            reason=Reason.NO_CAPACITY,
+            created_at__date__gte=since,
+            activity__isnull=False,
+        )
+        .select_related("person")
+        .prefetch_related("activity__categories")
+    )
+    counts: Counter = Counter()
+    for referral in declined:
+        outcode = referral.person.outward_code
+        if outcode not in outcodes:
+            continue
+        for theme in {top[c.slug] for c in referral.activity.categories.all() if c.slug in top}:
+            counts[outcode, theme] += 1
+    return dict(counts)

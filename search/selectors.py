@@ -19,15 +19,15 @@ from django.utils import timezone
 
 from assets_directory import scheduling
 from assets_directory.models import Activity, Category
-from assets_directory.selectors import Listing, holiday_ranges
+from assets_directory.selectors import Listing, holiday_ranges, top_level_slugs
 from common.geo import haversine_m
 
 from . import concepts, spelling
 from .backends import SearchBackendError, get_backend
 from .backends.base import BaseSearchBackend
 from .caching import remember
-from .documents import session_buckets
-from .models import ZeroResultSearch
+from .documents import iter_documents, session_buckets
+from .models import IndexJournal, ZeroResultSearch
 from .query import BUCKETS_PER_DAY, MAX_RESULT_WINDOW, DirectoryQuery, Sort
 from .results import SearchHit, SearchResults
 
@@ -487,3 +487,59 @@ def zero_result_report(period: ReportPeriod) -> ZeroResultReport:
         areas=_sorted_rows(areas),
         trend=trend,
     )
+
+
+# Supply, for the commissioners' figures (insights) -----------------------------------------
+
+
+@dataclass(frozen=True)
+class SupplyDocument:
+    """What an indexed activity offers, as its search document says: its categories (with
+    their ancestors), its weekly session-hours, and where it is held or whom it serves."""
+
+    id: int
+    categories: tuple[str, ...]
+    weekly_hours: float
+    lat: float | None
+    lng: float | None
+    # (south, west, north, east) of the area an online, phone or area-wide service serves.
+    area: tuple[float, float, float, float] | None
+    anywhere: bool
+
+
+def supply_documents():
+    """Every indexable activity's supply, built as the index builds its documents (so it
+    counts exactly what search finds), in batches so memory stays flat."""
+    for document in iter_documents():
+        quarters = sum(1 for bucket in document["buckets"] if bucket >= 0)
+        area = document["area"]
+        yield SupplyDocument(
+            id=document["id"],
+            categories=tuple(document["categories"]),
+            weekly_hours=quarters / 4,
+            lat=document["lat"],
+            lng=document["lng"],
+            area=tuple(area) if area else None,
+            anywhere=bool(document["anywhere"]),
+        )
+
+
+def directory_version() -> int:
+    """A number that grows whenever an activity's index entry is written or removed: figures
+    worked out from the directory are kept until it changes."""
+    return IndexJournal.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
+def zero_result_themes(*, outcodes, since: datetime.date):
+    """(outward code, top-level category slug, words) of each search in those outward codes
+    since that day that found nothing, once for each top-level category it asked for. Searches
+    that named no category are left out: their theme is not known."""
+    top = top_level_slugs()
+    rows = (
+        ZeroResultSearch.objects.filter(outcode__in=outcodes, created_at__date__gte=since)
+        .exclude(categories="")
+        .values_list("outcode", "categories", "terms")
+    )
+    for outcode, categories, terms in rows.iterator():
+        for theme in dict.fromkeys(top[c] for c in categories.split(",") if c in top):
+            yield outcode, theme, " ".join(terms.split())

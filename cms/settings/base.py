@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "referrals",
     "casework",
     "coproduction",
+    "insights",
     "openreferral",
     "harvest",
     "wagtail.contrib.forms",

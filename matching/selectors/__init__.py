@@ -18,7 +18,14 @@ from .categories import (
     interest_icon,
     preference_choices,
 )
-from .figures import SMALL_NUMBER, SUPPRESSED, AreaFigures, aggregates_by_area, suppress
+from .figures import (
+    SMALL_NUMBER,
+    SUPPRESSED,
+    AreaFigures,
+    aggregates_by_area,
+    counted_people_themes,
+    suppress,
+)
 from .people import (
     answers_for_person,
     audit_for_team,
@@ -43,6 +50,7 @@ __all__ = [
     "SMALL_NUMBER",
     "SUPPRESSED",
     "AreaFigures",
+    "counted_people_themes",
     "CategoryTree",
     "Entry",
     "InterestGroup",

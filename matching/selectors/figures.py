@@ -6,11 +6,13 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
+
+from assets_directory.selectors import top_level_slugs
 
 from ..models import Consent, NetworkMap, Person
 from ..network import NETWORK_TYPE_LABELS
-from ..vocabulary import NEED_LABELS
+from ..vocabulary import NEED_LABELS, NEEDS
 from .categories import category_names
 
 SMALL_NUMBER = 5
@@ -83,3 +85,37 @@ def aggregates_by_area() -> list[AreaFigures]:
         )
         for code, area in sorted(counts.items())
     ]
+
+
+def counted_people_themes(*, outcodes) -> dict[tuple[str, str], int]:
+    """How many people who agreed to be counted, in each of those outward codes, want each
+    top-level category: because they chose it as an interest or one of their top three, or
+    named a need it answers. Each person once per category. Raw counts: whoever shows them
+    suppresses and rounds them."""
+    top = top_level_slugs()
+    need_categories = {slug: cats for slug, _, cats in NEEDS}
+    consenting = Consent.objects.filter(withdrawn_at__isnull=True, count_in_statistics=True)
+    outcodes = set(outcodes)
+    # The outward code is read from the postcode: a prefix narrows the rows, Python the rest.
+    near = Q()
+    for outcode in outcodes:
+        near |= Q(postcode__istartswith=outcode)
+    people = (
+        Person.objects.filter(near, consents__in=consenting)
+        .distinct()
+        .select_related("preferences")
+        .prefetch_related("needs")
+    )
+    counts: Counter = Counter()
+    for person in people:
+        if person.outward_code not in outcodes:
+            continue  # SW1 is a prefix of SW15
+        slugs = []
+        preferences = getattr(person, "preferences", None)
+        if preferences is not None:
+            slugs += [*preferences.top_three, *preferences.interests]
+        for need in person.needs.all():
+            slugs += need_categories.get(need.need, ())
+        for theme in {top[slug] for slug in slugs if slug in top}:
+            counts[person.outward_code, theme] += 1
+    return dict(counts)

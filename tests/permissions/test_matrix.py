@@ -216,6 +216,7 @@ team1.api_keys     POST  LOGIN  DENY   DENY   DENY   HIDDEN ALLOW  HIDDEN HIDDEN
 team1.api_key_off  POST  LOGIN  DENY   DENY   DENY   HIDDEN ALLOW  HIDDEN HIDDEN DENY   DENY   DENY   DENY
 insights           GET   LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  ALLOW
 insights.referrals GET   LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  ALLOW
+insights.gaps      GET   LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  ALLOW
 # Searches that found nothing, counted: commissioners and moderators (who keep the directory).
 insights.searches  GET   LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  ALLOW
 insights.searches_csv GET LOGIN DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  ALLOW
@@ -895,6 +896,7 @@ ACTIONS: dict[str, Action] = {
     ),
     "insights": Action(lambda w: reverse("matching:insights")),
     "insights.referrals": Action(lambda w: reverse("referrals:figures")),
+    "insights.gaps": Action(lambda w: reverse("insights:gaps"), shows=lambda w: "Where the gaps"),
     # The world's one search with no results is counted by area; its words, searched once,
     # are folded into "Other words".
     "insights.searches": Action(
