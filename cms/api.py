@@ -3,6 +3,7 @@
 from django.http import JsonResponse
 from django.views.decorators.http import require_GET
 
+from insights import openapi as insights_openapi
 from matching import openapi as matching_openapi
 from referrals import openapi as referrals_openapi
 from search.openapi import openapi_document
@@ -20,6 +21,8 @@ def api_document(server_url: str = "/") -> dict:
     document["paths"].update(referrals_openapi.PATHS)
     document["components"]["schemas"].update(referrals_openapi.SCHEMAS)
     document["components"]["securitySchemes"] = referrals_openapi.SECURITY_SCHEMES
+    document["paths"].update(insights_openapi.PATHS)
+    document["components"]["schemas"].update(insights_openapi.SCHEMAS)
     return document
 
 

@@ -37,6 +37,8 @@ NOT_IN_THE_SCHEMA = {
     # The referral API: whether the person is the key's team's and the activity takes
     # referrals, plain text without control characters, and which reasons go with a status.
     "person", "activity_id", "first_name", "contact", "help_with", "note", "status_reason",
+    # The commissioners' open data: which district the site serves, and which themes exist.
+    "district", "theme",
 }  # fmt: skip
 
 

@@ -150,3 +150,39 @@ def test_the_insights_page_links_to_the_gaps(client, commissioner):
     client.force_login(commissioner)
     page = client.get(reverse("matching:insights")).content.decode()
     assert f'href="{reverse("insights:gaps")}"' in page
+
+
+def test_the_open_data_gives_supply_and_gaps_by_area_and_theme(client, near_sw18):
+    url = reverse("insights:api_gaps")
+    everything = client.get(url).json()
+    assert everything["district"] == {"code": WANDSWORTH, "name": "Wandsworth"}
+    assert everything["count"] == 186 * 15 and everything["pages"] == 6
+    assert [r["rank"] for r in everything["results"]] == list(range(1, 501))
+    assert "Open Government Licence" in everything["attribution"]
+
+    mental = client.get(url, {"theme": "mental-wellbeing"})
+    assert mental["Cache-Control"] == "public, max-age=3600"
+    rows = mental.json()["results"]
+    assert len(rows) == 186 and {r["theme"] for r in rows} == {"mental-wellbeing"}
+    here = next(r for r in rows if r["area"] == near_sw18.code)
+    assert here["walk_hours_per_1000"] == round(2000 / near_sw18.population, 3)
+    assert here["nearest_m"] < 500 and here["imd_decile"] == near_sw18.imd_decile
+    assert client.get(url, {"page": "7"}).json()["results"] == []
+
+
+@pytest.mark.parametrize(
+    "params, field",
+    [
+        ({"district": "E09000001"}, "district"),
+        ({"district": ""}, "district"),
+        ({"theme": "Mental Wellbeing"}, "theme"),
+        ({"theme": "knitting-on-mars"}, "theme"),
+        ({"page": "0"}, "page"),
+        ({"page": "x"}, "page"),
+        ({"page": "1001"}, "page"),
+    ],
+)
+def test_bad_open_data_parameters_are_refused_naming_them(client, params, field):
+    response = client.get(reverse("insights:api_gaps"), params)
+    assert response.status_code == 400
+    assert response.json()["field"] == field
