@@ -530,6 +530,8 @@ redirect.add       POST  LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY  
 kiosk              GET   ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW
 kiosk.place        POST  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW
 api.match          POST  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW
+# The commissioners' open data: supply and gaps by area, nothing personal, for anyone.
+api.insights_gaps  GET   ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW
 # A group answers a referral through the signed link in its e-mail: the link is the key,
 # whoever holds it, with no sign-in; a link changed by hand opens nothing, for anyone.
 referral.answer    GET   ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW  ALLOW
@@ -1823,6 +1825,9 @@ ACTIONS: dict[str, Action] = {
         json=True,
         csrf=False,
         stores_nothing=True,
+    ),
+    "api.insights_gaps": Action(
+        lambda w: reverse("insights:api_gaps"), shows=lambda w: "Wandsworth", stores_nothing=True
     ),
     "referral.answer": Action(
         lambda w: reverse("referrals:answer", args=[group_token(w.referral)]),
