@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
-from common.forms import HoneypotMixin
+from common.forms import HoneypotMixin, NamedErrorsMixin, PlainTextFormMixin
 
 
 class ShortlistEmailForm(HoneypotMixin, forms.Form):
@@ -19,7 +19,7 @@ GROUPINGS = (("month", "Month"), ("quarter", "Quarter"))
 DEFAULT_GROUPING = "month"
 
 
-class ZeroResultPeriodForm(forms.Form):
+class ZeroResultPeriodForm(NamedErrorsMixin, PlainTextFormMixin, forms.Form):
     """The period of the report of searches with no results, from the address (a GET form)."""
 
     months = forms.TypedChoiceField(
