@@ -10,6 +10,7 @@ are used only as they may be published (`arithmetic.published`).
 from __future__ import annotations
 
 import datetime
+import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
@@ -24,7 +25,7 @@ from matching.selectors import counted_people_themes
 from referrals.selectors import declined_for_space_by_area
 from search.selectors import directory_version, supply_documents, zero_result_themes
 
-from .arithmetic import Area, Need, Offer, Reach, Supply, explain, gap_score, supply
+from .arithmetic import EARTH_RADIUS_M, Area, Need, Offer, Reach, Supply, explain, gap_score, supply
 
 # Wandsworth, the demo borough, unless the site says which district it serves.
 DEFAULT_DISTRICT = "E09000032"
@@ -49,7 +50,8 @@ def district_areas(lad_code: str) -> list[Area]:
     ]
 
 
-def offers() -> list[Offer]:
+def offers(*, within: tuple[float, float, float, float] | None = None) -> list[Offer]:
+    """What search finds, as offers; with `within`, only what can reach that box."""
     return [
         Offer(
             themes=doc.categories,
@@ -59,7 +61,7 @@ def offers() -> list[Offer]:
             box=doc.area,
             anywhere=doc.anywhere,
         )
-        for doc in supply_documents()
+        for doc in supply_documents(within=within)
     ]
 
 
@@ -92,7 +94,9 @@ def district_gaps(lad_code: str | None = None, *, days: int = 90) -> DistrictGap
     since = timezone.localdate() - datetime.timedelta(days=days)
     areas = district_areas(lad_code)
     themes = {c.slug: c.name for c in top_level_categories()}
-    found = supply(areas, offers(), list(themes), reach())
+    found = supply(
+        areas, offers(within=_around(areas, reach().nearest_within_m)), list(themes), reach()
+    )
     outcodes = {a.code: nearest_outcode(a.lat, a.lng) or "" for a in areas}
     needs = _needs(set(outcodes.values()), since)
     rows = []
@@ -118,6 +122,20 @@ def district_gaps(lad_code: str | None = None, *, days: int = 90) -> DistrictGap
     neighbourhoods = deprivation.in_district(lad_code)
     name = neighbourhoods[0].lad_name if neighbourhoods else lad_code
     return DistrictGaps(lad_code, name, since, reach(), len(areas), len(themes), tuple(rows))
+
+
+def _around(areas: list[Area], margin_m: float) -> tuple[float, float, float, float] | None:
+    """The box (south, west, north, east) holding the areas' centroids and everything within
+    `margin_m` of them: nothing outside it can be in reach or nearest."""
+    if not areas:
+        return None
+    south, north = min(a.lat for a in areas), max(a.lat for a in areas)
+    west, east = min(a.lng for a in areas), max(a.lng for a in areas)
+    dlat = math.degrees(margin_m / EARTH_RADIUS_M)
+    # Degrees of longitude shrink towards the pole: widen by the narrowest latitude's.
+    widest = max(abs(south), abs(north))
+    dlng = dlat / max(math.cos(math.radians(widest)), 0.01)
+    return (south - dlat, west - dlng, north + dlat, east + dlng)
 
 
 def _needs(outcodes: set[str], since: datetime.date) -> dict[tuple[str, str], Need]:

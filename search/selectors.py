@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -26,8 +26,8 @@ from . import concepts, spelling
 from .backends import SearchBackendError, get_backend
 from .backends.base import BaseSearchBackend
 from .caching import remember
-from .documents import iter_documents, session_buckets
-from .models import IndexJournal, ZeroResultSearch
+from .documents import session_buckets
+from .models import IndexJournal, SupplyEntry, ZeroResultSearch
 from .query import BUCKETS_PER_DAY, MAX_RESULT_WINDOW, DirectoryQuery, Sort
 from .results import SearchHit, SearchResults
 
@@ -507,20 +507,33 @@ class SupplyDocument:
     anywhere: bool
 
 
-def supply_documents():
-    """Every indexable activity's supply, built as the index builds its documents (so it
-    counts exactly what search finds), in batches so memory stays flat."""
-    for document in iter_documents():
-        quarters = sum(1 for bucket in document["buckets"] if bucket >= 0)
-        area = document["area"]
+def supply_documents(*, within: tuple[float, float, float, float] | None = None):
+    """Every indexed activity's supply, from the entries kept beside the index (so it counts
+    exactly what search finds). With `within` (south, west, north, east), only what is held
+    inside that box or serves somewhere that overlaps it, and what serves anywhere."""
+    entries = SupplyEntry.objects.order_by()
+    if within is not None:
+        south, west, north, east = within
+        entries = entries.filter(
+            Q(lat__gte=south, lat__lte=north, lng__gte=west, lng__lte=east)
+            | Q(south__lte=north, north__gte=south, west__lte=east, east__gte=west)
+            | Q(anywhere=True)
+        )
+    rows = entries.values_list(
+        "activity_id", "categories", "weekly_hours", "lat", "lng",
+        "south", "west", "north", "east", "anywhere",
+    )  # fmt: skip
+    for pk, categories, hours, lat, lng, south, west, north, east, anywhere in rows.iterator(
+        chunk_size=5000
+    ):
         yield SupplyDocument(
-            id=document["id"],
-            categories=tuple(document["categories"]),
-            weekly_hours=quarters / 4,
-            lat=document["lat"],
-            lng=document["lng"],
-            area=tuple(area) if area else None,
-            anywhere=bool(document["anywhere"]),
+            id=pk,
+            categories=tuple(categories.split(",")) if categories else (),
+            weekly_hours=hours,
+            lat=lat,
+            lng=lng,
+            area=None if south is None else (south, west, north, east),
+            anywhere=anywhere,
         )
 
 

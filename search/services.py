@@ -13,7 +13,7 @@ from assets_directory.models import Activity
 from .backends import get_backend
 from .backends.base import ProgressCallback
 from .documents import documents_for, indexable_activities, iter_documents
-from .models import IndexJournal, ZeroResultSearch
+from .models import IndexJournal, SupplyEntry, ZeroResultSearch
 
 logger = logging.getLogger(__name__)
 
@@ -67,6 +67,8 @@ def index_update_activities(*, ids: Iterable[int]) -> tuple[int, int]:
     backend.index_documents(documents)
     gone = sorted(set(ids) - {d["id"] for d in documents})
     backend.delete_documents(gone)
+    _supply_write(documents, written_at=timezone.now())
+    SupplyEntry.objects.filter(activity_id__in=gone).delete()
     return (len(documents), len(gone))
 
 
@@ -77,14 +79,66 @@ def index_rebuild(*, progress: ProgressCallback | None = None) -> int:
     after the swap, so none is lost whichever way the backend swaps.
     """
     started = timezone.now() - JOURNAL_MARGIN
+    written_at = timezone.now()
     total = indexable_activities().count()
-    count = get_backend().rebuild(iter_documents(), total=total, progress=progress)
+    documents = _with_supply(iter_documents(), written_at=written_at)
+    count = get_backend().rebuild(documents, total=total, progress=progress)
+    # Whatever this rebuild did not write is no longer indexable (updates since write later).
+    SupplyEntry.objects.filter(written_at__lt=written_at).delete()
     since = IndexJournal.objects.filter(created_at__gte=started)
     replay = set(since.values_list("activity_id", flat=True))
     IndexJournal.objects.filter(created_at__lt=started).delete()
     if replay:
         index_update_activities(ids=replay)
     return count
+
+
+def _with_supply(documents: Iterable[dict], *, written_at, batch_size: int = 2000):
+    """Pass the documents on, writing their supply entries a batch at a time."""
+    batch = []
+    for document in documents:
+        batch.append(document)
+        if len(batch) >= batch_size:
+            _supply_write(batch, written_at=written_at)
+            batch = []
+        yield document
+    _supply_write(batch, written_at=written_at)
+
+
+def _supply_write(documents: Iterable[dict], *, written_at) -> None:
+    entries = [_supply_entry(d, written_at=written_at) for d in documents]
+    if entries:
+        SupplyEntry.objects.bulk_create(
+            entries,
+            update_conflicts=True,
+            unique_fields=["activity_id"],
+            update_fields=[f for f in SUPPLY_FIELDS if f != "activity_id"],
+        )
+
+
+SUPPLY_FIELDS = (
+    "activity_id", "categories", "weekly_hours", "lat", "lng",
+    "south", "west", "north", "east", "anywhere", "written_at",
+)  # fmt: skip
+
+
+def _supply_entry(document: dict, *, written_at) -> SupplyEntry:
+    # An activity's weekly hours are its quarter-hour buckets in the week, as search matches them.
+    quarters = sum(1 for bucket in document["buckets"] if bucket >= 0)
+    south, west, north, east = document["area"] or (None, None, None, None)
+    return SupplyEntry(
+        activity_id=document["id"],
+        categories=",".join(dict.fromkeys(document["categories"])),
+        weekly_hours=quarters / 4,
+        lat=document["lat"],
+        lng=document["lng"],
+        south=south,
+        west=west,
+        north=north,
+        east=east,
+        anywhere=bool(document["anywhere"]),
+        written_at=written_at,
+    )
 
 
 def activity_ids_under(page_path: str) -> list[int]:
