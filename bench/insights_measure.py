@@ -1,0 +1,106 @@
+"""The insights bench's measuring (bench/insights_bench.py sets Django up first)."""
+
+from __future__ import annotations
+
+import gc
+import statistics
+import time
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.core.cache import cache
+from django.test import Client
+
+from bench.measure import ensure_data
+from bench.paths import BenchPaths
+from bench.timing import met, rule, timed
+from insights import selectors
+from search.models import SupplyEntry
+from search.query import DirectoryQuery
+from search.selectors import SearchBackendError, search_places
+from search.services import index_rebuild
+
+ANALYSIS_TARGET_S = 2.0
+PAGE_TARGET_MS = 300.0
+PAGE_RUNS = 50
+
+
+def run(paths: BenchPaths, *, activities: int, repeat: int) -> int:
+    """Time the borough's analysis and the pages on the bench database; 1 when a request
+    fails, else 0."""
+    ensure_data(paths, activities)
+    try:
+        empty = search_places(DirectoryQuery(page_size=1)).total == 0
+    except SearchBackendError as exc:
+        # An index written before the search document's fields last changed.
+        print(f"Search index out of date: {str(exc)[:100]}")
+        empty = True
+    if empty or not SupplyEntry.objects.exists():
+        print("Search index or supply entries empty: rebuilding them...")
+        started = time.perf_counter()
+        index_rebuild()
+        print(f"  rebuilt in {time.perf_counter() - started:.1f} s")
+    lad = selectors.district()
+    areas = selectors.district_areas(lad)
+    rule(f"A borough's analysis: {lad}, {len(areas)} small areas")
+    print(f"Supply entries: {SupplyEntry.objects.count():,}")
+
+    started = time.perf_counter()
+    box = selectors._around(areas, selectors.reach().nearest_within_m)
+    offers = selectors.offers(within=box)
+    read_s = time.perf_counter() - started
+    print(f"Reading the supply near the borough: {len(offers):,} offers in {read_s:.2f} s")
+
+    runs = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        found = selectors.district_gaps(lad)
+        runs.append(time.perf_counter() - started)
+    rows = len(found.rows)
+    print(
+        f"district_gaps ({found.areas} areas × {found.themes} themes = {rows:,} rows): "
+        f"median {statistics.median(runs):.2f} s, slowest {max(runs):.2f} s over {repeat} runs; "
+        f"target {ANALYSIS_TARGET_S:.0f} s {met(max(runs) <= ANALYSIS_TARGET_S)}"
+    )
+
+    rule("Pages once computed (p95)")
+    user, _ = get_user_model().objects.get_or_create(
+        username="bench-commissioner", defaults={"email": "bench@example.org"}
+    )
+    user.user_permissions.add(Permission.objects.get(codename="view_aggregates"))
+    client = Client()
+    client.force_login(user)
+    cache.clear()
+    failures = []
+
+    def getter(url):
+        def call():
+            response = client.get(url)
+            if response.status_code != 200:
+                failures.append((url, response.status_code))
+            return response
+
+        return call
+
+    pages = {
+        "/insights/gaps/": getter("/insights/gaps/"),
+        "/insights/gaps/?format=csv": getter("/insights/gaps/?format=csv"),
+        "/api/insights/gaps": getter("/api/insights/gaps"),
+        "/api/insights/gaps?theme=mental-wellbeing": getter(
+            "/api/insights/gaps?theme=mental-wellbeing"
+        ),
+    }
+    started = time.perf_counter()
+    pages["/insights/gaps/"]()
+    print(f"First view (computes and keeps the figures): {time.perf_counter() - started:.2f} s")
+    gc.collect()
+    gc.freeze()
+    timings = timed(pages, PAGE_RUNS, warmup=2)
+    print(f"{'path':<48} {'p50 ms':>8} {'p95 ms':>8}  target")
+    for name, t in timings.items():
+        ok = met(t.p95 <= PAGE_TARGET_MS)
+        print(f"{name:<48} {t.p50:8.1f} {t.p95:8.1f}  {PAGE_TARGET_MS:.0f} ms {ok}")
+    if failures:
+        print(f"FAILED requests: {failures[:5]}")
+        return 1
+    return 0
