@@ -21,6 +21,17 @@ from common.geo import EARTH_RADIUS_M, haversine_m
 DATA_PATH = Path(__file__).resolve().parent / "data" / "deprivation" / "lsoa_imd.csv.gz"
 # NHS England's Core20: the most deprived fifth of the country, IMD deciles 1 and 2.
 CORE20_DECILES = (1, 2)
+# The Indices' domains, each with its own decile: key and plain name.
+DOMAINS = {
+    "income": "Income",
+    "employment": "Employment",
+    "education": "Education, skills and training",
+    "health": "Health deprivation and disability",
+    "crime": "Crime",
+    "barriers": "Barriers to housing and services",
+    "living_environment": "Living environment",
+}
+OTHER_DOMAINS = tuple(key for key in DOMAINS if key != "health")
 ATTRIBUTION = (
     "Contains public sector information licensed under the Open Government Licence v3.0. "
     "English Indices of Deprivation 2025, Ministry of Housing, Communities and Local Government. "
@@ -45,6 +56,17 @@ class Neighbourhood:
     imd_rank: int
     # The Health Deprivation and Disability domain's decile (1 is the most deprived tenth).
     health_decile: int = 0
+    # The other domains' deciles, in DOMAINS' order (income, employment, education, crime,
+    # barriers to housing and services, living environment).
+    domain_deciles: tuple[int, ...] = ()
+
+    def decile(self, measure: str) -> int:
+        """The decile of "imd" or of one of DOMAINS' keys (1 is the most deprived tenth)."""
+        if measure == "imd":
+            return self.imd_decile
+        if measure == "health":
+            return self.health_decile
+        return self.domain_deciles[OTHER_DOMAINS.index(measure)]
 
     @property
     def core20(self) -> bool:
@@ -87,6 +109,7 @@ def neighbourhoods() -> tuple[Neighbourhood, ...]:
                 imd_decile=int(row["imd_decile"]),
                 imd_rank=int(row["imd_rank"]),
                 health_decile=int(row["health_decile"]),
+                domain_deciles=tuple(int(row[f"{key}_decile"]) for key in OTHER_DOMAINS),
             )
             for row in csv.DictReader(handle)
         )

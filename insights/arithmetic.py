@@ -34,7 +34,7 @@ the great-circle distance at these ranges (a few kilometres) in England's latitu
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -148,51 +148,98 @@ def shown(count: int) -> int | str:
     return SUPPRESSED if 0 < count < SMALL_NUMBER else published(count)
 
 
+@dataclass(frozen=True)
+class OfferTable:
+    """Offers as columns, for speed: one row per (offer held at a place, theme), sorted by
+    theme, with its point and hours; and the remote offers as they are. Made by `offer_table`."""
+
+    themes: tuple[str, ...]
+    lat: np.ndarray
+    lng: np.ndarray
+    theme: np.ndarray  # index into `themes`
+    hours: np.ndarray
+    remote: tuple[Offer, ...]
+
+
+def offer_table(offers: Iterable[Offer | tuple], themes: Sequence[str]) -> OfferTable:
+    """The offers as an `OfferTable` for these themes (others are left out). An offer may also
+    be given as a tuple of (themes, weekly_hours, lat, lng, box, anywhere), which costs less
+    to make by the hundred thousand."""
+    theme_index = {theme: i for i, theme in enumerate(themes)}
+    lat, lng, theme_of, hours, remote = [], [], [], [], []
+    for offer in offers:
+        if isinstance(offer, Offer):
+            names, weekly, y, x = offer.themes, offer.weekly_hours, offer.lat, offer.lng
+        else:
+            names, weekly, y, x, box, anywhere = offer
+            if y is None or x is None:
+                offer = Offer(tuple(names), weekly, y, x, box, bool(anywhere))
+        if y is None or x is None:
+            remote.append(offer)
+            continue
+        for name in dict.fromkeys(names):
+            t = theme_index.get(name)
+            if t is not None:
+                lat.append(y)
+                lng.append(x)
+                theme_of.append(t)
+                hours.append(weekly)
+    theme_array = np.array(theme_of, dtype=np.intp)
+    order = np.argsort(theme_array, kind="stable")
+    return OfferTable(
+        themes=tuple(themes),
+        lat=np.array(lat, dtype=np.float64)[order],
+        lng=np.array(lng, dtype=np.float64)[order],
+        theme=theme_array[order],
+        hours=np.array(hours, dtype=np.float64)[order],
+        remote=tuple(remote),
+    )
+
+
 def supply(
-    areas: Sequence[Area], offers: Sequence[Offer], themes: Sequence[str], reach: Reach = Reach()
+    areas: Sequence[Area],
+    offers: Sequence[Offer] | OfferTable,
+    themes: Sequence[str],
+    reach: Reach = Reach(),
 ) -> dict[str, list[Supply]]:
     """Each theme's supply for each area, in the areas' order."""
-    theme_index = {theme: i for i, theme in enumerate(themes)}
+    table = offers if isinstance(offers, OfferTable) else offer_table(offers, themes)
+    if tuple(themes) != table.themes:
+        raise ValueError("The offer table was made for other themes.")
     n_themes = len(themes)
-    # One row per (offer at a place, theme): its point, the theme and its hours.
-    place_rows = [
-        (offer.lat, offer.lng, theme_index[theme], offer.weekly_hours)
-        for offer in offers
-        if offer.is_place
-        for theme in dict.fromkeys(offer.themes)
-        if theme in theme_index
-    ]
-    rows = np.array(place_rows, dtype=np.float64).reshape(-1, 4)
-    lat, lng, theme_of, hours = rows[:, 0], rows[:, 1], rows[:, 2].astype(np.intp), rows[:, 3]
-    lat_rad, lng_rad = np.radians(lat), np.radians(lng)
-    remote = _remote_hours(areas, offers, theme_index)
+    # Each theme's rows are one run (the table is sorted by theme): sums and minimums per
+    # theme are reductions over the runs' starts, far cheaper than a scatter per row.
+    present, starts = np.unique(table.theme, return_index=True)
+    y_m = np.radians(table.lat) * EARTH_RADIUS_M
+    x_m = np.radians(table.lng) * EARTH_RADIUS_M
+    hours = table.hours
+    walk2, trip2, near2 = reach.walk_m**2, reach.trip_m**2, reach.nearest_within_m**2
+    remote = _remote_hours(areas, table.remote, {t: i for i, t in enumerate(themes)})
     result: dict[str, list[Supply]] = {theme: [] for theme in themes}
+    walk = np.zeros(n_themes)
+    trip = np.zeros(n_themes)
+    near = np.full(n_themes, np.inf)
     for a, area in enumerate(areas):
-        d = _distances_m(area, lat_rad, lng_rad)
-        walk = np.bincount(theme_of[d <= reach.walk_m], hours[d <= reach.walk_m], n_themes)
-        trip = np.bincount(theme_of[d <= reach.trip_m], hours[d <= reach.trip_m], n_themes)
-        near = np.full(n_themes, np.inf)
-        close = d <= reach.nearest_within_m
-        np.minimum.at(near, theme_of[close], d[close])
+        if len(present):
+            # Squared metres on a flat projection centred on the area (see the module).
+            lat0 = math.radians(area.lat)
+            dy = y_m - lat0 * EARTH_RADIUS_M
+            dx = (x_m - math.radians(area.lng) * EARTH_RADIUS_M) * math.cos(lat0)
+            d2 = dy * dy + dx * dx
+            walk[present] = np.add.reduceat(np.where(d2 <= walk2, hours, 0.0), starts)
+            trip[present] = np.add.reduceat(np.where(d2 <= trip2, hours, 0.0), starts)
+            near[present] = np.minimum.reduceat(np.where(d2 <= near2, d2, np.inf), starts)
         for t, theme in enumerate(themes):
             result[theme].append(
                 Supply(
                     walk_hours=float(walk[t]),
                     trip_hours=float(trip[t]),
                     remote_hours=float(remote[a, t]),
-                    nearest_m=None if math.isinf(near[t]) else float(near[t]),
+                    nearest_m=None if math.isinf(near[t]) else math.sqrt(near[t]),
                     population=area.population,
                 )
             )
     return result
-
-
-def _distances_m(area: Area, lat_rad: np.ndarray, lng_rad: np.ndarray) -> np.ndarray:
-    """Metres from the area's centroid to each point, on a flat projection centred on it."""
-    lat0, lng0 = math.radians(area.lat), math.radians(area.lng)
-    y = (lat_rad - lat0) * EARTH_RADIUS_M
-    x = (lng_rad - lng0) * math.cos(lat0) * EARTH_RADIUS_M
-    return np.hypot(x, y)
 
 
 def _remote_hours(areas, offers, theme_index) -> np.ndarray:
@@ -203,8 +250,6 @@ def _remote_hours(areas, offers, theme_index) -> np.ndarray:
     lats = np.array([a.lat for a in areas])
     lngs = np.array([a.lng for a in areas])
     for offer in offers:
-        if offer.is_place:
-            continue
         if offer.anywhere:
             served = np.ones(len(areas), dtype=bool)
         elif offer.box is not None:

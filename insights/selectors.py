@@ -10,8 +10,10 @@ are used only as they may be published (`arithmetic.published`).
 from __future__ import annotations
 
 import datetime
+import functools
 import math
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -23,9 +25,21 @@ from assets_directory.selectors import top_level_categories
 from common import deprivation
 from matching.selectors import counted_people_themes
 from referrals.selectors import declined_for_space_by_area
-from search.selectors import directory_version, supply_documents, zero_result_themes
+from search.selectors import directory_version, supply_rows, zero_result_themes
 
-from .arithmetic import EARTH_RADIUS_M, Area, Need, Offer, Reach, Supply, explain, gap_score, supply
+from .arithmetic import (
+    EARTH_RADIUS_M,
+    Area,
+    Need,
+    OfferTable,
+    Reach,
+    Supply,
+    explain,
+    gap_score,
+    need_score,
+    offer_table,
+    supply,
+)
 
 # Wandsworth, the demo borough, unless the site says which district it serves.
 DEFAULT_DISTRICT = "E09000032"
@@ -50,19 +64,20 @@ def district_areas(lad_code: str) -> list[Area]:
     ]
 
 
-def offers(*, within: tuple[float, float, float, float] | None = None) -> list[Offer]:
-    """What search finds, as offers; with `within`, only what can reach that box."""
-    return [
-        Offer(
-            themes=doc.categories,
-            weekly_hours=doc.weekly_hours,
-            lat=doc.lat,
-            lng=doc.lng,
-            box=doc.area,
-            anywhere=doc.anywhere,
-        )
-        for doc in supply_documents(within=within)
-    ]
+def offers(
+    themes: Sequence[str], *, within: tuple[float, float, float, float] | None = None
+) -> OfferTable:
+    """What search finds, as a table of offers for these themes; with `within`, only what can
+    reach that box."""
+    return offer_table(
+        (
+            (categories.split(",") if categories else (), hours, lat, lng,
+             None if south is None else (south, west, north, east), anywhere)
+            for _, categories, hours, lat, lng, south, west, north, east, anywhere
+            in supply_rows(within=within)
+        ),
+        themes,
+    )  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -94,10 +109,9 @@ def district_gaps(lad_code: str | None = None, *, days: int = 90) -> DistrictGap
     since = timezone.localdate() - datetime.timedelta(days=days)
     areas = district_areas(lad_code)
     themes = {c.slug: c.name for c in top_level_categories()}
-    found = supply(
-        areas, offers(within=_around(areas, reach().nearest_within_m)), list(themes), reach()
-    )
-    outcodes = {a.code: nearest_outcode(a.lat, a.lng) or "" for a in areas}
+    table = offers(list(themes), within=_around(areas, reach().nearest_within_m))
+    found = supply(areas, table, list(themes), reach())
+    outcodes = {a.code: _outcode(a.code, a.lat, a.lng) for a in areas}
     needs = _needs(set(outcodes.values()), since)
     rows = []
     for i, area in enumerate(areas):
@@ -122,6 +136,12 @@ def district_gaps(lad_code: str | None = None, *, days: int = 90) -> DistrictGap
     neighbourhoods = deprivation.in_district(lad_code)
     name = neighbourhoods[0].lad_name if neighbourhoods else lad_code
     return DistrictGaps(lad_code, name, since, reach(), len(areas), len(themes), tuple(rows))
+
+
+@functools.lru_cache(maxsize=40_000)
+def _outcode(code: str, lat: float, lng: float) -> str:
+    """The outward code nearest an area's centre: neither moves while the process runs."""
+    return nearest_outcode(lat, lng) or ""
 
 
 def _around(areas: list[Area], margin_m: float) -> tuple[float, float, float, float] | None:
@@ -170,3 +190,128 @@ def district_gaps_cached(lad_code: str | None = None) -> DistrictGaps:
         found = district_gaps(lad_code)
         cache.set(key, found, CACHE_SECONDS)
     return found
+
+
+# What the map can colour the areas by: each deprivation domain (public data), or for one
+# theme its supply, need or gap.
+DEPRIVATION_MEASURES = {"imd": "Index of Multiple Deprivation", **deprivation.DOMAINS}
+THEME_MEASURES = {
+    "supply": "Hours a week within walking distance, per 1,000 residents",
+    "need": "Need",
+    "gap": "Gap",
+}
+MEASURES = {**DEPRIVATION_MEASURES, **THEME_MEASURES}
+GROUPS = {"lsoa": "Small area (LSOA)", "outcode": "Outward code"}
+
+
+@dataclass(frozen=True)
+class MapArea:
+    """One small area, or a group of them, with the figures the map and its table show."""
+
+    code: str
+    name: str
+    lat: float
+    lng: float
+    population: int
+    areas: int  # small areas in it (1 for a small area)
+    imd_decile: float  # a group's is its areas' average, weighted by residents
+    decile: float  # of the chosen deprivation measure (the IMD's for a theme's measure)
+    walk_per_1000: float
+    nearest_m: float | None
+    searches: int
+    need: float
+    gap: float
+
+    def value(self, measure: str) -> float:
+        if measure in DEPRIVATION_MEASURES:
+            return self.decile
+        return {"supply": self.walk_per_1000, "need": self.need, "gap": self.gap}[measure]
+
+
+@dataclass(frozen=True)
+class DistrictMap:
+    district: str
+    district_name: str
+    measure: str
+    theme: str
+    theme_name: str
+    group: str
+    areas: tuple[MapArea, ...]  # in code order
+
+
+def district_map(
+    lad_code: str | None = None, *, measure: str = "imd", theme: str = "", group: str = "lsoa"
+) -> DistrictMap:
+    """The district's areas (or outward codes) with one theme's figures, for the map and its
+    table. Worked out from `district_gaps_cached`, so it costs nothing once the gaps are kept."""
+    if measure not in MEASURES:
+        raise ValueError(f"Unknown measure {measure!r}")
+    if group not in GROUPS:
+        raise ValueError(f"Unknown grouping {group!r}")
+    found = district_gaps_cached(lad_code)
+    themes = {r.theme: r.theme_name for r in found.rows}
+    theme = theme if theme in themes else min(themes, default="")
+    rows = sorted((r for r in found.rows if r.theme == theme), key=lambda r: r.area.code)
+    domain = measure if measure in DEPRIVATION_MEASURES else "imd"
+    areas = [_map_area(row, domain) for row in rows]
+    if group == "outcode":
+        areas = _by_outcode(rows, areas)
+    return DistrictMap(
+        found.district, found.district_name, measure, theme, themes.get(theme, ""), group,
+        tuple(areas),
+    )  # fmt: skip
+
+
+def _map_area(row: GapRow, domain: str) -> MapArea:
+    area = row.area
+    lsoa = deprivation.neighbourhood(area.code)
+    return MapArea(
+        code=area.code,
+        name=area.name,
+        lat=area.lat,
+        lng=area.lng,
+        population=area.population,
+        areas=1,
+        imd_decile=area.imd_decile,
+        decile=lsoa.decile(domain) if lsoa else area.imd_decile,
+        walk_per_1000=row.supply.walk_per_1000,
+        nearest_m=row.supply.nearest_m,
+        searches=row.need.searches,
+        need=need_score(area, row.need),
+        gap=row.score,
+    )
+
+
+def _by_outcode(rows: list[GapRow], areas: list[MapArea]) -> list[MapArea]:
+    """Areas grouped by the outward code their centre is in: places and figures weighted by
+    residents; supply per 1,000 as the group's hours over its residents; the nearest, the
+    nearest of any; searches counted once per outward code (that is where they are kept)."""
+    groups: dict[str, list[tuple[GapRow, MapArea]]] = defaultdict(list)
+    for row, area in zip(rows, areas, strict=True):
+        groups[row.outcode or "Unknown"].append((row, area))
+    grouped = []
+    for outcode, members in sorted(groups.items()):
+        people = sum(a.population for _, a in members) or 1
+
+        def weighted(attr, members=members, people=people):
+            return sum(getattr(a, attr) * a.population for _, a in members) / people
+
+        nearest = [a.nearest_m for _, a in members if a.nearest_m is not None]
+        grouped.append(
+            MapArea(
+                code=outcode,
+                name=f"{outcode} ({len(members)} small areas)",
+                lat=weighted("lat"),
+                lng=weighted("lng"),
+                population=sum(a.population for _, a in members),
+                areas=len(members),
+                imd_decile=round(weighted("imd_decile"), 1),
+                decile=round(weighted("decile"), 1),
+                walk_per_1000=sum(r.supply.walk_hours for r, _ in members) * 1000 / people,
+                nearest_m=min(nearest) if nearest else None,
+                searches=members[0][0].need.searches,
+                need=weighted("need"),
+                gap=weighted("gap"),
+            )
+        )
+    return grouped

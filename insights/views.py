@@ -1,21 +1,35 @@
-"""The commissioners' gap analysis: where need is high and little is within reach."""
+"""The commissioners' pages: where the gaps are, and the map of supply, need and deprivation."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required, permission_required
+from django.http import HttpResponseBadRequest
 from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_safe
 
+from assets_directory.selectors import top_level_categories, top_level_slugs
+from common import deprivation
 from common.csv_export import csv_response
+from common.middleware import mark_private
 
-from .selectors import district_gaps_cached
+from .forms import ActivityFilterForm, MapForm
+from .legend import band_of, decile_bands, quantile_bands
+from .selectors import DEPRIVATION_MEASURES, MEASURES, district_gaps_cached, district_map
 
 SHOWN = 50
+COMMISSIONERS = "matching.view_aggregates"
 
 
 @login_required
-@permission_required("matching.view_aggregates", raise_exception=True)
+@permission_required(COMMISSIONERS, raise_exception=True)
+@require_safe
 def gaps(request):
     found = district_gaps_cached()
     if request.GET.get("format") == "csv":
-        return csv_response(
+        return mark_private(csv_response(
             f"gaps-{found.district}.csv",
             ["Rank", "Area code", "Area", "Outward code", "Theme", "IMD decile",
              "Health decile", "Residents", "Hours a week within walking distance per 1,000",
@@ -29,5 +43,103 @@ def gaps(request):
                  r.need.searches, round(r.score, 3), r.explanation]
                 for rank, r in enumerate(found.rows, start=1)
             ),
+        ))  # fmt: skip
+    return mark_private(
+        render(request, "insights/gaps.html", {"found": found, "rows": found.rows[:SHOWN]})
+    )
+
+
+def _value_text(measure: str, value: float) -> str:
+    if measure in DEPRIVATION_MEASURES:
+        return f"{value:g}"
+    if measure == "supply":
+        return f"{value:,.1f}"
+    return f"{value:.2f}"
+
+
+@login_required
+@permission_required(COMMISSIONERS, raise_exception=True)
+@require_safe
+def area_map(request):
+    """The district's small areas (or outward codes) coloured by one measure, with the same
+    figures in a table and as CSV (`?format=csv`); the activities on top, through search."""
+    wanted = request.GET.get("format", "")
+    if wanted and wanted != "csv":
+        return HttpResponseBadRequest(
+            "There is no download in that format. Use format=csv.",
+            content_type="text/plain; charset=utf-8",
+        )
+    form = MapForm.from_query(request.GET)
+    choice = form.cleaned_data
+    found = district_map(measure=choice["measure"], theme=choice["theme"], group=choice["group"])
+    measure = found.measure
+    values = [a.value(measure) for a in found.areas]
+    bands = decile_bands() if measure in DEPRIVATION_MEASURES else quantile_bands(values)
+    rows = [
+        {"area": a, "value": _value_text(measure, v), "band": band_of(v, bands)}
+        for a, v in zip(found.areas, values, strict=True)
+    ]
+    measure_name = MEASURES[measure]
+    if wanted:
+        return mark_private(_map_csv(found, measure_name, rows))
+    filters = ActivityFilterForm(request.GET)
+    search_params = filters.search_params()
+    query = urlencode({k: choice[k] for k in ("measure", "theme", "group")})
+    return mark_private(
+        render(
+            request,
+            "insights/map.html",
+            {
+                "form": form,
+                "filters": filters,
+                "found": found,
+                "measure_name": measure_name,
+                "is_decile": measure in DEPRIVATION_MEASURES,
+                "rows": rows,
+                "bands": bands,
+                "query": query,
+                "search_url": reverse("search:search") + "?" + urlencode(search_params),
+                "attribution": deprivation.ATTRIBUTION,
+                "map_data": {
+                    "areas": [
+                        {
+                            "code": r["area"].code,
+                            "name": r["area"].name,
+                            "lat": r["area"].lat,
+                            "lng": r["area"].lng,
+                            "value": r["value"],
+                            "band": r["band"],
+                        }
+                        for r in rows
+                    ],
+                    "bands": [
+                        {"label": b.label, "colour": b.colour, "radius": b.radius} for b in bands
+                    ],
+                    "measure": measure_name,
+                    "geojson": reverse("search:api_search_geojson"),
+                    "search": search_params,
+                    "top": top_level_slugs(),
+                    "names": {c.slug: c.name for c in top_level_categories()},
+                },
+            },
         )  # fmt: skip
-    return render(request, "insights/gaps.html", {"found": found, "rows": found.rows[:SHOWN]})
+    )
+
+
+def _map_csv(found, measure_name: str, rows):
+    group = "Outward code" if found.group == "outcode" else "Area code"
+    return csv_response(
+        f"map-{found.district}-{found.measure}-{found.theme}-{found.group}.csv",
+        [group, "Name", "Small areas", "Residents", "Latitude", "Longitude", measure_name,
+         "Band", "IMD decile",
+         f"{found.theme_name}: hours a week within walking distance per 1,000",
+         f"{found.theme_name}: nearest (m)", "Searches that found nothing", "Need", "Gap"],
+        (
+            [r["area"].code, r["area"].name, r["area"].areas, r["area"].population,
+             round(r["area"].lat, 6), round(r["area"].lng, 6), r["value"], r["band"] + 1,
+             r["area"].imd_decile, round(r["area"].walk_per_1000, 2),
+             "" if r["area"].nearest_m is None else round(r["area"].nearest_m),
+             r["area"].searches, round(r["area"].need, 3), round(r["area"].gap, 3)]
+            for r in rows
+        ),
+    )  # fmt: skip

@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from django.db import connections
 from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -507,10 +508,20 @@ class SupplyDocument:
     anywhere: bool
 
 
-def supply_documents(*, within: tuple[float, float, float, float] | None = None):
-    """Every indexed activity's supply, from the entries kept beside the index (so it counts
-    exactly what search finds). With `within` (south, west, north, east), only what is held
-    inside that box or serves somewhere that overlaps it, and what serves anywhere."""
+SUPPLY_COLUMNS = (
+    "activity_id", "categories", "weekly_hours", "lat", "lng",
+    "south", "west", "north", "east", "anywhere",
+)  # fmt: skip
+
+
+def supply_rows(*, within: tuple[float, float, float, float] | None = None) -> list[tuple]:
+    """Every indexed activity's supply as plain rows in SUPPLY_COLUMNS' order (categories
+    comma-separated, anywhere 0 or 1), from the entries kept beside the index, so it counts
+    exactly what search finds. With `within` (south, west, north, east), only what is held
+    inside that box or serves somewhere that overlaps it, and what serves anywhere.
+
+    Read with the database's own cursor: at 100,000 activities Django's per-row converters
+    would cost more than the query (bench/insights_bench.py)."""
     entries = SupplyEntry.objects.order_by()
     if within is not None:
         south, west, north, east = within
@@ -519,12 +530,16 @@ def supply_documents(*, within: tuple[float, float, float, float] | None = None)
             | Q(south__lte=north, north__gte=south, west__lte=east, east__gte=west)
             | Q(anywhere=True)
         )
-    rows = entries.values_list(
-        "activity_id", "categories", "weekly_hours", "lat", "lng",
-        "south", "west", "north", "east", "anywhere",
-    )  # fmt: skip
-    for pk, categories, hours, lat, lng, south, west, north, east, anywhere in rows.iterator(
-        chunk_size=5000
+    sql, params = entries.values_list(*SUPPLY_COLUMNS).query.sql_with_params()
+    with connections[entries.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def supply_documents(*, within: tuple[float, float, float, float] | None = None):
+    """`supply_rows` as SupplyDocuments."""
+    for pk, categories, hours, lat, lng, south, west, north, east, anywhere in supply_rows(
+        within=within
     ):
         yield SupplyDocument(
             id=pk,
@@ -533,7 +548,7 @@ def supply_documents(*, within: tuple[float, float, float, float] | None = None)
             lat=lat,
             lng=lng,
             area=None if south is None else (south, west, north, east),
-            anywhere=anywhere,
+            anywhere=bool(anywhere),
         )
 
 

@@ -1,9 +1,11 @@
 """Supply, need and the gap on small hand-made areas, worked out by hand."""
 
 import math
+import random
 
 import pytest
 
+from common.geo import haversine_m
 from insights.arithmetic import (
     Area,
     Need,
@@ -14,6 +16,7 @@ from insights.arithmetic import (
     explain,
     gap_score,
     need_score,
+    offer_table,
     published,
     scarcity,
     shown,
@@ -157,3 +160,50 @@ def test_the_gap_is_explained_in_words():
     )
     lonely = Supply(0, 0, 0, None, 1640)
     assert "(none within 20 km)" in explain(area, "Arts", lonely, Need())
+
+
+def test_many_offers_sum_like_the_great_circle_done_one_by_one():
+    """The table's sums and minimums per theme agree with a plain loop over every offer, with
+    themes that have no offers between ones that do, and offers given as tuples."""
+    rng = random.Random(18)
+    themes = ["advice", "arts", "music", "sport"]
+    areas = [
+        Area(f"E0{i}", f"Area {i}", 51.45 + rng.uniform(-0.05, 0.05),
+             -0.2 + rng.uniform(-0.08, 0.08), rng.randint(800, 3000), 5, 5)
+        for i in range(12)
+    ]  # fmt: skip
+    offers = [
+        (rng.sample(["advice", "music", "knitting"], rng.randint(1, 2)), rng.choice([0.5, 1, 2]),
+         51.45 + rng.uniform(-0.1, 0.1), -0.2 + rng.uniform(-0.15, 0.15), None, False)
+        for _ in range(400)
+    ]  # fmt: skip
+    reach = Reach(walk_m=1_000, trip_m=5_000, nearest_within_m=8_000)
+
+    found = supply(areas, offer_table(offers, themes), themes, reach)
+
+    for i, area in enumerate(areas):
+        for theme in themes:
+            near = [
+                (haversine_m(area.lat, area.lng, lat, lng), hours)
+                for names, hours, lat, lng, _, _ in offers
+                if theme in names
+            ]
+            here = found[theme][i]
+            # The flat projection is within 0.1% of the great circle: an offer that close to
+            # the edge may fall either side of it.
+            for got, edge in ((here.walk_hours, 1_000), (here.trip_hours, 5_000)):
+                surely = sum(h for d, h in near if d <= edge * 0.999)
+                maybe = sum(h for d, h in near if edge * 0.999 < d <= edge * 1.001)
+                assert surely - 1e-9 <= got <= surely + maybe + 1e-9
+            within = [d for d, _ in near if d <= 8_000]
+            if within:
+                assert here.nearest_m == pytest.approx(min(within), rel=1e-3)
+            else:
+                assert here.nearest_m is None
+    assert all(s.walk_hours == 0 and s.nearest_m is None for s in found["arts"] + found["sport"])
+
+
+def test_a_table_made_for_other_themes_is_refused():
+    table = offer_table([place(HOME, 10, ("arts",), 1)], ["arts"])
+    with pytest.raises(ValueError, match="other themes"):
+        supply([HOME], table, ["arts", "music"])

@@ -4,7 +4,6 @@ that found nothing, counted people and declined referrals; the page and its CSV.
 import datetime
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from common import deprivation
@@ -14,32 +13,14 @@ from matching.services import preferences_save
 from referrals.services import referral_status_change
 from referrals.status import Party
 from search.models import ZeroResultSearch
-from search.services import index_rebuild
-from tests.factories import OrganisationFactory, UserFactory
+from tests.factories import OrganisationFactory
 from tests.factories.matching import PersonFactory, TeamFactory, make_facilitator
-from tests.factories.places import SW18, local_activity
+from tests.factories.places import local_activity
 from tests.referrals.conftest import refer
 
 pytestmark = pytest.mark.django_db
 
 WANDSWORTH = "E09000032"
-
-
-@pytest.fixture
-def near_sw18(directory):
-    """A two-hour mental wellbeing group and a one-hour walk at the same hall in SW18."""
-    group = OrganisationFactory(parent=directory, title="Wandle Wellbeing")
-    local_activity(
-        group, "Anxiety peer support", "mental-wellbeing",
-        start=datetime.time(10), end=datetime.time(12),
-    )  # fmt: skip
-    local_activity(
-        group, "Health walk", "physical-activity",
-        start=datetime.time(9), end=datetime.time(10),
-    )  # fmt: skip
-    index_rebuild()
-    # The small area whose centre is nearest the hall.
-    return deprivation.within([SW18], 500).neighbourhoods[0]
 
 
 def row(found, area_code, theme):
@@ -114,13 +95,6 @@ def test_people_counted_and_declined_referrals_add_need_only_from_5(near_sw18, d
                            reason="no_capacity")  # fmt: skip
     music = row(district_gaps(WANDSWORTH), near_sw18.code, "music-and-singing")
     assert music.need.declined_no_space == 1
-
-
-@pytest.fixture
-def commissioner(db):
-    user = UserFactory(username="commissioner")
-    user.user_permissions.add(Permission.objects.get(codename="view_aggregates"))
-    return user
 
 
 def test_commissioners_see_the_ranked_gaps_and_download_them(client, near_sw18, commissioner):

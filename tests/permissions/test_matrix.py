@@ -217,6 +217,8 @@ team1.api_key_off  POST  LOGIN  DENY   DENY   DENY   HIDDEN ALLOW  HIDDEN HIDDEN
 insights           GET   LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  ALLOW
 insights.referrals GET   LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  ALLOW
 insights.gaps      GET   LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  ALLOW
+insights.map       GET   LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  ALLOW
+insights.map_csv   GET   LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  ALLOW
 # Searches that found nothing, counted: commissioners and moderators (who keep the directory).
 insights.searches  GET   LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  ALLOW
 insights.searches_csv GET LOGIN DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  ALLOW
@@ -899,6 +901,10 @@ ACTIONS: dict[str, Action] = {
     "insights": Action(lambda w: reverse("matching:insights")),
     "insights.referrals": Action(lambda w: reverse("referrals:figures")),
     "insights.gaps": Action(lambda w: reverse("insights:gaps"), shows=lambda w: "Where the gaps"),
+    "insights.map": Action(lambda w: reverse("insights:map"), shows=lambda w: "small areas"),
+    "insights.map_csv": Action(
+        lambda w: reverse("insights:map") + "?format=csv", shows=lambda w: "IMD decile"
+    ),
     # The world's one search with no results is counted by area; its words, searched once,
     # are folded into "Other words".
     "insights.searches": Action(
