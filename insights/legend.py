@@ -32,12 +32,17 @@ def decile_bands() -> list[Band]:
 
 def quantile_bands(values: Sequence[float], *, decimals: int = 1) -> list[Band]:
     """Five bands by the values' fifths, the highest darkest and largest; fewer when values
-    repeat (a district with nothing in reach anywhere has one band: 0)."""
+    repeat (a district with nothing in reach anywhere has one band: 0). Labels have as many
+    decimals as it takes (up to 3 more than asked) for no two of them to read the same."""
     ordered = sorted(values)
     if not ordered:
         return []
     cuts = sorted({ordered[min(len(ordered) - 1, len(ordered) * k // 5)] for k in range(5)})
     cuts.append(ordered[-1])
+    for _ in range(3):
+        if len({f"{c:,.{decimals}f}" for c in cuts[:-1]}) == len(cuts) - 1:
+            break
+        decimals += 1
     bands = []
     for i, low in enumerate(cuts[:-1]):
         last = i == len(cuts) - 2

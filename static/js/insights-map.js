@@ -1,7 +1,7 @@
 // The commissioners' map: each small area (or outward code) a circle at its centre, sized and
 // coloured by its band of the chosen measure, from the json_script "insights-map-data" (the
 // same figures as the table below, which is what shows without JavaScript); the activities on
-// top from search's GeoJSON with the filters chosen, a pin per activity coloured by its kind,
+// top from search's GeoJSON with the filters chosen, a square pin per activity coloured by its kind,
 // grouped where pins would overlap. Every label is text (textContent), never HTML.
 (function () {
   "use strict";
@@ -33,10 +33,15 @@
   }
   el.dataset.areas = String(DATA.areas.length);
 
-  // Top-level kinds in the order first seen, each with a colour and its initials.
+  // Each top-level kind keeps its colour whatever is shown: its place among the kinds.
+  var KINDS = Object.keys(DATA.names);
   var kinds = {};
   var order = [];
   function kindOf(categories) {
+    // Shown as the kind asked for, when it is one of its kinds.
+    if (DATA.search.category && (categories || []).indexOf(DATA.search.category) >= 0) {
+      return DATA.search.category;
+    }
     for (var i = 0; i < (categories || []).length; i++) {
       var top = DATA.top[categories[i]];
       if (top) { return top; }
@@ -45,8 +50,11 @@
   }
   function colourOf(kind) {
     if (!(kind in kinds)) {
-      kinds[kind] = { colour: CATEGORY_COLOURS[order.length % CATEGORY_COLOURS.length], count: 0 };
+      var place = KINDS.indexOf(kind);
+      if (place < 0) { place = KINDS.length; }
+      kinds[kind] = { colour: CATEGORY_COLOURS[place % CATEGORY_COLOURS.length], count: 0, place: place };
       order.push(kind);
+      order.sort(function (a, b) { return kinds[a].place - kinds[b].place; });
     }
     return kinds[kind].colour;
   }
