@@ -836,3 +836,30 @@ def readiness_history(organisation) -> ReadinessHistory:
         for key, (label, *_) in READINESS_AREAS.items()
     )
     return ReadinessHistory(assessments=assessments, areas=areas)
+
+
+@dataclass(frozen=True)
+class OpenAsk:
+    pk: int
+    title: str
+    team: str
+    service_line: str
+    areas: tuple[str, ...]  # () for an ask open to the whole district
+
+
+def open_asks_by_area(outcodes: Iterable[str]) -> dict[str, list[OpenAsk]]:
+    """Open asks that reach each of these outward codes (an ask naming no areas reaches them
+    all), newest first: where a gap can be taken to a service team."""
+    wanted = set(outcodes)
+    found: dict[str, list[OpenAsk]] = {code: [] for code in wanted}
+    asks = (
+        Ask.objects.filter(status=Ask.Status.OPEN)
+        .select_related("team", "service_line")
+        .order_by("-created_at", "-pk")
+    )
+    for ask in asks:
+        areas = tuple(ask.areas or ())
+        row = OpenAsk(ask.pk, ask.title, ask.team.name, ask.service_line.name, areas)
+        for code in (wanted & set(areas)) if areas else wanted:
+            found[code].append(row)
+    return found

@@ -23,6 +23,7 @@ from django.utils import timezone
 from assets_directory.geocoding import nearest_outcode
 from assets_directory.selectors import top_level_categories
 from common import deprivation
+from coproduction.selectors import open_asks_by_area
 from matching.selectors import counted_people_themes
 from referrals.selectors import declined_for_space_by_area
 from search.selectors import directory_version, supply_rows, zero_result_themes
@@ -315,3 +316,50 @@ def _by_outcode(rows: list[GapRow], areas: list[MapArea]) -> list[MapArea]:
             )
         )
     return grouped
+
+
+@dataclass(frozen=True)
+class CoproduceFirst:
+    """An outward code and kind of activity where coproduction would close most of the gap."""
+
+    outcode: str
+    theme: str
+    theme_name: str
+    total_gap: float  # its small areas' gaps added up
+    areas: int
+    areas_without: int  # of them, with nothing of the kind within walking distance
+    residents_without: int
+    searches: int
+    worst: GapRow
+    asks: tuple  # coproduction's open asks reaching the outward code
+
+
+def coproduce_first(found: DistrictGaps, *, limit: int = 10) -> list[CoproduceFirst]:
+    """The outward codes × kinds of activity with the biggest gaps added up over their small
+    areas, biggest first, each with the open asks that reach it."""
+    groups: dict[tuple[str, str], list[GapRow]] = defaultdict(list)
+    for row in found.rows:
+        if row.outcode:
+            groups[row.outcode, row.theme].append(row)
+    ranked = sorted(groups.items(), key=lambda item: (-sum(r.score for r in item[1]), item[0]))[
+        :limit
+    ]
+    asks = open_asks_by_area({outcode for (outcode, _), _ in ranked})
+    chosen = []
+    for (outcode, theme), rows in ranked:
+        without = [r for r in rows if r.supply.walk_hours == 0]
+        chosen.append(
+            CoproduceFirst(
+                outcode=outcode,
+                theme=theme,
+                theme_name=rows[0].theme_name,
+                total_gap=sum(r.score for r in rows),
+                areas=len(rows),
+                areas_without=len(without),
+                residents_without=sum(r.area.population for r in without),
+                searches=rows[0].need.searches,
+                worst=max(rows, key=lambda r: r.score),
+                asks=tuple(asks.get(outcode, ())),
+            )
+        )
+    return chosen

@@ -17,7 +17,13 @@ from common.middleware import mark_private
 
 from .forms import ActivityFilterForm, MapForm
 from .legend import band_of, decile_bands, quantile_bands
-from .selectors import DEPRIVATION_MEASURES, MEASURES, district_gaps_cached, district_map
+from .selectors import (
+    DEPRIVATION_MEASURES,
+    MEASURES,
+    coproduce_first,
+    district_gaps_cached,
+    district_map,
+)
 
 SHOWN = 50
 COMMISSIONERS = "matching.view_aggregates"
@@ -45,7 +51,11 @@ def gaps(request):
             ),
         ))  # fmt: skip
     return mark_private(
-        render(request, "insights/gaps.html", {"found": found, "rows": found.rows[:SHOWN]})
+        render(
+            request,
+            "insights/gaps.html",
+            {"found": found, "rows": found.rows[:SHOWN], "first": coproduce_first(found)},
+        )
     )
 
 
