@@ -15,7 +15,9 @@ from assets_directory.demo.builder import SEED, DemoBuilder, DemoSummary, ensure
 from casework.demo import ensure_demo_plan, ensure_demo_wellbeing
 from coproduction.demo import ensure_demo_coproduction
 from harvest.demo import ensure_demo_harvest
+from insights.services import district_figures_refresh
 from matching.demo import ensure_demo_teams
+from search.demo import ensure_demo_zero_results
 
 # The site's own demo account, with a published password, like every app's demo accounts.
 ADMIN_ACCOUNT = ("admin", "common-ground-admin", "Administrator (superuser)")
@@ -60,6 +62,10 @@ def demo_load(
         ensure_demo_wellbeing()
         # ...and a plan of activities that take referrals, ready to refer from.
         ensure_demo_plan()
+        # A year of searches that found nothing, for the commissioners' report and trends.
+        ensure_demo_zero_results(seed=seed)
+    # Today's figures worked out and the day's supply recorded, as the scheduled task does.
+    district_figures_refresh()
     return site
 
 

@@ -6,6 +6,7 @@ from django import forms
 
 from assets_directory.selectors import top_level_categories
 from common.forms import NamedErrorsMixin, PlainTextFormMixin
+from common.periods import GROUPINGS, MONTH
 from common.vocabulary import AUDIENCE_CHOICES, DAY_CHOICES, DELIVERY_CHOICES
 
 from .selectors import GROUPS, MEASURES
@@ -68,3 +69,38 @@ class ActivityFilterForm(NamedErrorsMixin, PlainTextFormMixin, forms.Form):
         if chosen.get("free"):
             params["free"] = "true"
         return params
+
+
+TREND_MONTHS = (3, 6, 12, 24)
+DEFAULT_TREND_MONTHS = 12
+
+
+class TrendForm(NamedErrorsMixin, PlainTextFormMixin, forms.Form):
+    """The period of the trends, how it is counted, and for which kind of activity."""
+
+    months = forms.TypedChoiceField(
+        label="Period",
+        choices=[(n, f"The last {n} months") for n in TREND_MONTHS],
+        coerce=int,
+        help_text="This month is counted as one of them.",
+    )
+    by = forms.ChoiceField(label="Count by", choices=GROUPINGS)
+    theme = forms.ChoiceField(label="Kind of activity", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["theme"].choices = [
+            ("", "Every kind"),
+            *((c.slug, c.name) for c in top_level_categories()),
+        ]
+
+    @classmethod
+    def from_query(cls, query) -> TrendForm:
+        """The form as asked for, each value that is missing or not one of the choices replaced
+        by its default."""
+        asked = cls(query)
+        asked.is_valid()
+        defaults = {"months": DEFAULT_TREND_MONTHS, "by": MONTH, "theme": ""}
+        chosen = cls({name: asked.cleaned_data.get(name) or d for name, d in defaults.items()})
+        chosen.is_valid()
+        return chosen

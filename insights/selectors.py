@@ -23,10 +23,16 @@ from django.utils import timezone
 from assets_directory.geocoding import nearest_outcode
 from assets_directory.selectors import top_level_categories
 from common import deprivation
+from common.periods import ReportPeriod
 from coproduction.selectors import open_asks_by_area
-from matching.selectors import counted_people_themes
-from referrals.selectors import declined_for_space_by_area
-from search.selectors import directory_version, supply_rows, zero_result_themes
+from matching.selectors import counted_people_by_month, counted_people_themes
+from referrals.selectors import declined_for_space_by_area, referral_counts_by_month
+from search.selectors import (
+    directory_version,
+    supply_rows,
+    zero_result_counts_by_month,
+    zero_result_themes,
+)
 
 from .arithmetic import (
     EARTH_RADIUS_M,
@@ -39,8 +45,10 @@ from .arithmetic import (
     gap_score,
     need_score,
     offer_table,
+    shown,
     supply,
 )
+from .models import SupplySnapshot
 
 # Wandsworth, the demo borough, unless the site says which district it serves.
 DEFAULT_DISTRICT = "E09000032"
@@ -363,3 +371,115 @@ def coproduce_first(found: DistrictGaps, *, limit: int = 10) -> list[CoproduceFi
             )
         )
     return chosen
+
+
+@dataclass(frozen=True)
+class TrendRow:
+    """One month or quarter of the district's figures. Counts from people are as shown
+    (`arithmetic.shown`: "fewer than 5" from 1 to 4, else to the nearest 5); searches are
+    counted as they are (nobody is in them); supply is the last day recorded in the month or
+    quarter, if any."""
+
+    bucket: datetime.date
+    label: str
+    searches: int
+    referrals: int | str
+    declined_no_space: int | str
+    people_counted: int | str
+    walk_per_1000: float | None
+    residents_without: int | None  # for one kind of activity only
+
+
+@dataclass(frozen=True)
+class DistrictTrends:
+    district: str
+    district_name: str
+    period: ReportPeriod
+    theme: str  # "" for every kind of activity together
+    theme_name: str
+    rows: tuple[TrendRow, ...]
+    # The period's totals, each shown from the raw total, never added up from the rows
+    # (added up, rounded parts could give away more than the whole).
+    referrals: int | str
+    declined_no_space: int | str
+    people_counted: int | str
+    searches: int
+    supply_since: datetime.date | None  # the first day supply was recorded
+
+
+def district_trends(
+    lad_code: str | None = None, *, period: ReportPeriod, theme: str = ""
+) -> DistrictTrends:
+    """The district's figures by month or quarter over the period: need (searches that found
+    nothing, referrals, referrals declined for lack of space, people counted) and supply."""
+    lad_code = lad_code or district()
+    areas = district_areas(lad_code)
+    outcodes = {_outcode(a.code, a.lat, a.lng) for a in areas} - {""}
+    themes = {c.slug: c.name for c in top_level_categories()}
+    theme = theme if theme in themes else ""
+    since = period.start
+    searches = _by_bucket(period, zero_result_counts_by_month(outcodes=outcodes, since=since))
+    people = _by_bucket(period, counted_people_by_month(outcodes=outcodes, since=since))
+    made_declined = referral_counts_by_month(outcodes=outcodes, since=since)
+    made = _by_bucket(period, {m: pair[0] for m, pair in made_declined.items()})
+    declined = _by_bucket(period, {m: pair[1] for m, pair in made_declined.items()})
+    supply_rows, supply_since = _supply_by_bucket(lad_code, period, theme)
+    rows = tuple(
+        TrendRow(
+            bucket=bucket,
+            label=period.label(bucket),
+            searches=searches.get(bucket, 0),
+            referrals=shown(made.get(bucket, 0)),
+            declined_no_space=shown(declined.get(bucket, 0)),
+            people_counted=shown(people.get(bucket, 0)),
+            walk_per_1000=supply_rows.get(bucket, (None, None))[0],
+            residents_without=supply_rows.get(bucket, (None, None))[1],
+        )
+        for bucket in period.buckets()
+    )
+    neighbourhoods = deprivation.in_district(lad_code)
+    return DistrictTrends(
+        district=lad_code,
+        district_name=neighbourhoods[0].lad_name if neighbourhoods else lad_code,
+        period=period,
+        theme=theme,
+        theme_name=themes.get(theme, "Every kind of activity"),
+        rows=rows,
+        referrals=shown(sum(made.values())),
+        declined_no_space=shown(sum(declined.values())),
+        people_counted=shown(sum(people.values())),
+        searches=sum(searches.values()),
+        supply_since=supply_since,
+    )
+
+
+def _by_bucket(period: ReportPeriod, monthly: dict[datetime.date, int]) -> dict:
+    found: Counter = Counter()
+    for month, n in monthly.items():
+        if period.start <= month <= period.end:
+            found[period.bucket_of(month)] += n
+    return found
+
+
+def _supply_by_bucket(lad_code: str, period: ReportPeriod, theme: str):
+    """{bucket: (hours a week within walking distance per 1,000, residents with none)} from
+    the last day recorded in each month or quarter; and the first day ever recorded."""
+    snapshots = SupplySnapshot.objects.filter(district=lad_code)
+    first = snapshots.order_by("taken_on").values_list("taken_on", flat=True).first()
+    if theme:
+        snapshots = snapshots.filter(theme=theme)
+    days: dict[datetime.date, list] = {}
+    for taken_on, hours, residents, without in snapshots.filter(
+        taken_on__gte=period.start, taken_on__lte=period.end
+    ).values_list("taken_on", "walk_hours", "residents", "residents_without"):
+        # Every kind together: hours add up; the residents are the district's, once.
+        day = days.setdefault(taken_on, [0.0, residents, None])
+        day[0] += hours
+        # Residents with none of any kind cannot be told from each kind's: only for one kind.
+        day[2] = without if theme else None
+    found = {}
+    for taken_on in sorted(days):
+        hours, residents, without = days[taken_on]
+        per_1000 = hours * 1000 / residents if residents else 0.0
+        found[period.bucket_of(taken_on)] = (per_1000, without)
+    return found, first

@@ -8,14 +8,16 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from assets_directory.selectors import top_level_categories, top_level_slugs
 from common import deprivation
 from common.csv_export import csv_response
 from common.middleware import mark_private
+from common.periods import last_months
 
-from .forms import ActivityFilterForm, MapForm
+from .forms import ActivityFilterForm, MapForm, TrendForm
 from .legend import band_of, decile_bands, quantile_bands
 from .selectors import (
     DEPRIVATION_MEASURES,
@@ -23,6 +25,7 @@ from .selectors import (
     coproduce_first,
     district_gaps_cached,
     district_map,
+    district_trends,
 )
 
 SHOWN = 50
@@ -153,3 +156,143 @@ def _map_csv(found, measure_name: str, rows):
             for r in rows
         ),
     )  # fmt: skip
+
+
+def _trends(request):
+    form = TrendForm.from_query(request.GET)
+    choice = form.cleaned_data
+    period = last_months(months=choice["months"], grouping=choice["by"], today=timezone.localdate())
+    return form, district_trends(period=period, theme=choice["theme"])
+
+
+def _drawn(count: int | str) -> int:
+    """A count as a chart draws it: one shown as "fewer than 5" is drawn as 0."""
+    return count if isinstance(count, int) else 0
+
+
+def trend_charts(trends) -> dict:
+    """What the trends' charts draw: the same figures as their table."""
+    labels = [row.label for row in trends.rows]
+    return {
+        "need": {
+            "labels": labels,
+            "series": [
+                {"label": "Searches that found nothing", "data": [r.searches for r in trends.rows]},
+                {"label": "Referrals made", "data": [_drawn(r.referrals) for r in trends.rows]},
+                {"label": "Declined for lack of space",
+                 "data": [_drawn(r.declined_no_space) for r in trends.rows]},
+                {"label": "People counted",
+                 "data": [_drawn(r.people_counted) for r in trends.rows]},
+            ],
+        },
+        "supply": {
+            "labels": labels,
+            "series": [{
+                "label": "Hours a week within walking distance, per 1,000 residents",
+                "data": [None if r.walk_per_1000 is None else round(r.walk_per_1000, 2)
+                         for r in trends.rows],
+            }],
+        },
+    }  # fmt: skip
+
+
+TREND_HEADINGS = [
+    "Month or quarter", "Searches that found nothing", "Referrals made",
+    "Referrals declined for lack of space", "People counted",
+    "Hours a week within walking distance per 1,000", "Residents with none within walking distance",
+]  # fmt: skip
+
+
+def _trend_cells(row) -> list:
+    return [
+        row.label, row.searches, row.referrals, row.declined_no_space, row.people_counted,
+        "" if row.walk_per_1000 is None else round(row.walk_per_1000, 2),
+        "" if row.residents_without is None else row.residents_without,
+    ]  # fmt: skip
+
+
+@login_required
+@permission_required(COMMISSIONERS, raise_exception=True)
+@require_safe
+def trends(request):
+    """The district's need and supply by month or quarter, as charts with their table; the
+    table as CSV with `?format=csv`."""
+    wanted = request.GET.get("format", "")
+    if wanted and wanted != "csv":
+        return HttpResponseBadRequest(
+            "There is no download in that format. Use format=csv.",
+            content_type="text/plain; charset=utf-8",
+        )
+    form, found = _trends(request)
+    if wanted:
+        name = f"trends-{found.district}-{found.period.grouping}-{found.theme or 'all'}.csv"
+        return mark_private(
+            csv_response(name, TREND_HEADINGS, (_trend_cells(r) for r in found.rows))
+        )
+    return mark_private(
+        render(
+            request,
+            "insights/trends.html",
+            {
+                "form": form,
+                "trends": found,
+                "rows": [_trend_cells(r) for r in found.rows],
+                "headings": TREND_HEADINGS,
+                "charts": trend_charts(found),
+                "query": urlencode(form.cleaned_data),
+            },
+        )
+    )
+
+
+def _theme_supply(found) -> list[dict]:
+    """Each kind of activity across the district: hours within walking distance per 1,000
+    residents, and residents of small areas with none of it within walking distance."""
+    totals: dict[str, dict] = {}
+    for row in found.rows:
+        total = totals.setdefault(
+            row.theme, {"name": row.theme_name, "hours": 0.0, "residents": 0, "without": 0}
+        )
+        total["hours"] += row.supply.walk_hours
+        total["residents"] += row.area.population
+        total["without"] += row.area.population if row.supply.walk_hours == 0 else 0
+    rows = [
+        {**t, "per_1000": t["hours"] * 1000 / t["residents"] if t["residents"] else 0.0,
+         "share_without": t["without"] / t["residents"] if t["residents"] else 0.0}
+        for t in totals.values()
+    ]  # fmt: skip
+    return sorted(rows, key=lambda t: (-t["share_without"], t["name"]))
+
+
+@login_required
+@permission_required(COMMISSIONERS, raise_exception=True)
+@require_safe
+def report(request):
+    """Everything on one page laid out for paper: the district, supply by kind of activity,
+    where to coproduce first, the biggest gaps, the trends with their charts, and the open data's
+    attribution."""
+    found = district_gaps_cached()
+    _, trends_found = _trends(request)
+    areas = {row.area.code: row.area for row in found.rows}.values()
+    core20 = [a for a in areas if a.imd_decile in deprivation.CORE20_DECILES]
+    return mark_private(
+        render(
+            request,
+            "insights/report.html",
+            {
+                "found": found,
+                "residents": sum(a.population for a in areas),
+                "core20_areas": len(core20),
+                "core20_residents": sum(a.population for a in core20),
+                "themes": _theme_supply(found),
+                "first": coproduce_first(found),
+                "rows": found.rows[:20],
+                "trends": trends_found,
+                "trend_rows": [_trend_cells(r) for r in trends_found.rows],
+                "headings": TREND_HEADINGS,
+                "charts": trend_charts(trends_found),
+                "attribution": deprivation.ATTRIBUTION,
+                "printed_on": timezone.localdate(),
+            },
+        )
+    )

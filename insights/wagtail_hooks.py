@@ -12,3 +12,13 @@ def gaps_page():
 @hooks.register(FIGURES_HOOK)
 def map_page():
     return ("Map of supply, need and deprivation by small area", reverse("insights:map"))
+
+
+@hooks.register(FIGURES_HOOK)
+def trends_page():
+    return ("Trends: need and supply by month or quarter", reverse("insights:trends"))
+
+
+@hooks.register(FIGURES_HOOK)
+def report_page():
+    return ("Printable report of supply, need and gaps", reverse("insights:report"))

@@ -205,3 +205,21 @@ def declined_for_space_by_area(*, outcodes, since) -> dict[tuple[str, str], int]
         for theme in {top[c.slug] for c in referral.activity.categories.all() if c.slug in top}:
             counts[outcode, theme] += 1
     return dict(counts)
+
+
+def referral_counts_by_month(*, outcodes, since) -> dict[datetime.date, tuple[int, int]]:
+    """(made, declined for lack of space) of referrals of people in those outward codes, by
+    the first day of the month each was made, since that day. Raw counts: whoever shows them
+    suppresses and rounds them."""
+    outcodes = set(outcodes)
+    counts: dict[datetime.date, list[int]] = {}
+    rows = Referral.objects.filter(created_at__date__gte=since).select_related("person")
+    for referral in rows.iterator(chunk_size=2000):
+        if referral.person.outward_code not in outcodes:
+            continue
+        month = timezone.localtime(referral.created_at).date().replace(day=1)
+        tally = counts.setdefault(month, [0, 0])
+        tally[0] += 1
+        no_space = referral.status == Status.REJECTED and referral.reason == Reason.NO_CAPACITY
+        tally[1] += int(no_space)
+    return {month: (made, declined) for month, (made, declined) in counts.items()}

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from common.forms import HoneypotMixin, NamedErrorsMixin, PlainTextFormMixin
+from common.periods import GROUPINGS
 
 
 class ShortlistEmailForm(HoneypotMixin, forms.Form):
@@ -15,7 +16,6 @@ class ShortlistEmailForm(HoneypotMixin, forms.Form):
 
 PERIOD_MONTHS = (3, 6, 12, 24)
 DEFAULT_MONTHS = 3
-GROUPINGS = (("month", "Month"), ("quarter", "Quarter"))
 DEFAULT_GROUPING = "month"
 
 

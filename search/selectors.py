@@ -22,6 +22,7 @@ from assets_directory import scheduling
 from assets_directory.models import Activity, Category
 from assets_directory.selectors import Listing, holiday_ranges, top_level_slugs
 from common.geo import haversine_m
+from common.periods import ReportPeriod, bucket_of, last_months
 
 from . import concepts, spelling
 from .backends import SearchBackendError, get_backend
@@ -319,44 +320,6 @@ OTHER_WORDS = f"Other words (each searched fewer than {MIN_WORD_SEARCHES} times)
 NO_WORDS = "No words (a category or a place only)"
 NO_CATEGORY = "No category chosen"
 NO_PLACE = "No place given"
-MONTH = "month"
-QUARTER = "quarter"
-
-
-@dataclass(frozen=True)
-class ReportPeriod:
-    """From `start` (the first day of a month, or of a quarter when grouped by quarter) to
-    `end` (today), both included, counted in `grouping`s."""
-
-    start: datetime.date
-    end: datetime.date
-    grouping: str
-
-    def buckets(self) -> list[datetime.date]:
-        """The first day of each month or quarter in the period, oldest first."""
-        step = 3 if self.grouping == QUARTER else 1
-        found, day = [], self.start
-        while day <= self.end:
-            found.append(day)
-            day = _add_months(day, step)
-        return found
-
-    def label(self, bucket: datetime.date) -> str:
-        if self.grouping == QUARTER:
-            last = _add_months(bucket, 2)
-            return f"{bucket:%B} to {last:%B %Y}"
-        return f"{bucket:%B %Y}"
-
-
-def _add_months(day: datetime.date, months: int) -> datetime.date:
-    index = day.year * 12 + day.month - 1 + months
-    return datetime.date(index // 12, index % 12 + 1, 1)
-
-
-def _bucket_of(month: datetime.date, grouping: str) -> datetime.date:
-    if grouping == QUARTER:
-        return datetime.date(month.year, (month.month - 1) // 3 * 3 + 1, 1)
-    return month
 
 
 def zero_result_period(
@@ -364,9 +327,7 @@ def zero_result_period(
 ) -> ReportPeriod:
     """The last `months` calendar months, this one included; grouped by quarter, from the start
     of the quarter that holds the first of them, so that every quarter is counted whole."""
-    today = today or timezone.localdate()
-    start = _bucket_of(_add_months(today.replace(day=1), 1 - months), grouping)
-    return ReportPeriod(start=start, end=today, grouping=grouping)
+    return last_months(months=months, grouping=grouping, today=today or timezone.localdate())
 
 
 @dataclass(frozen=True)
@@ -466,7 +427,7 @@ def zero_result_report(period: ReportPeriod) -> ZeroResultReport:
     )
     for month, terms, n in monthly:
         month = timezone.localtime(month).date() if isinstance(month, datetime.datetime) else month
-        bucket = by_bucket.setdefault(_bucket_of(month, period.grouping), Counter())
+        bucket = by_bucket.setdefault(bucket_of(month, period.grouping), Counter())
         bucket[normalise_words(terms)] += n
     trend = [
         TrendRow(
@@ -571,3 +532,20 @@ def zero_result_themes(*, outcodes, since: datetime.date):
     for outcode, categories, terms in rows.iterator():
         for theme in dict.fromkeys(top[c] for c in categories.split(",") if c in top):
             yield outcode, theme, " ".join(terms.split())
+
+
+def zero_result_counts_by_month(*, outcodes, since: datetime.date) -> dict[datetime.date, int]:
+    """Searches in those outward codes that found nothing, by the first day of each month
+    since that day (months with none left out)."""
+    monthly = (
+        ZeroResultSearch.objects.filter(outcode__in=outcodes, created_at__date__gte=since)
+        .annotate(month=TruncMonth("created_at"))
+        .values_list("month")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    counts: Counter = Counter()
+    for month, n in monthly:
+        month = timezone.localtime(month).date() if isinstance(month, datetime.datetime) else month
+        counts[month.replace(day=1)] += n
+    return dict(counts)

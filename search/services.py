@@ -21,6 +21,8 @@ logger = logging.getLogger(__name__)
 JOURNAL_MARGIN = datetime.timedelta(seconds=5)
 # Longer than any rebuild takes.
 JOURNAL_KEEP = datetime.timedelta(days=1)
+# The journal's entry for a rebuild: no activity has this id.
+REBUILT = 0
 
 
 def zero_result_record(*, parsed) -> ZeroResultSearch:
@@ -86,10 +88,13 @@ def index_rebuild(*, progress: ProgressCallback | None = None) -> int:
     # Whatever this rebuild did not write is no longer indexable (updates since write later).
     SupplyEntry.objects.filter(written_at__lt=written_at).delete()
     since = IndexJournal.objects.filter(created_at__gte=started)
-    replay = set(since.values_list("activity_id", flat=True))
+    replay = set(since.values_list("activity_id", flat=True)) - {REBUILT}
     IndexJournal.objects.filter(created_at__lt=started).delete()
     if replay:
         index_update_activities(ids=replay)
+    # A rebuild is a change too (`selectors.directory_version`): its own entry, for no
+    # activity, makes the version grow even when nothing is replayed or all was pruned.
+    IndexJournal.objects.create(activity_id=REBUILT)
     return count
 
 

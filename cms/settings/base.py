@@ -252,6 +252,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "casework.tasks.follow_up_reminders_send",
         "schedule": 60 * 60 * 24,
     },
+    # The commissioners' figures worked out again when the directory has changed, and the
+    # day's supply recorded for its trend (insights.tasks).
+    "insights-figures": {
+        "task": "insights.tasks.district_figures_refresh",
+        "schedule": 60 * 15,
+    },
     # Feeds with "harvest every N hours" set are harvested when due (harvest.tasks).
     "harvest-due-feeds": {
         "task": "harvest.tasks.harvest_due_feeds",

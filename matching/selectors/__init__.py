@@ -23,6 +23,7 @@ from .figures import (
     SUPPRESSED,
     AreaFigures,
     aggregates_by_area,
+    counted_people_by_month,
     counted_people_themes,
     suppress,
 )
@@ -50,6 +51,7 @@ __all__ = [
     "SMALL_NUMBER",
     "SUPPRESSED",
     "AreaFigures",
+    "counted_people_by_month",
     "counted_people_themes",
     "CategoryTree",
     "Entry",

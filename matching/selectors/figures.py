@@ -7,6 +7,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q
+from django.utils import timezone
 
 from assets_directory.selectors import top_level_slugs
 
@@ -118,4 +119,28 @@ def counted_people_themes(*, outcodes) -> dict[tuple[str, str], int]:
             slugs += need_categories.get(need.need, ())
         for theme in {top[slug] for slug in slugs if slug in top}:
             counts[person.outward_code, theme] += 1
+    return dict(counts)
+
+
+def counted_people_by_month(*, outcodes, since) -> dict:
+    """People in those outward codes who agreed to be counted, by the first day of the month
+    their consent was recorded (since that day; each person once, at their latest consent still
+    in force). Raw counts: whoever shows them suppresses and rounds them."""
+    outcodes = set(outcodes)
+    consents = (
+        Consent.objects.filter(withdrawn_at__isnull=True, count_in_statistics=True)
+        .select_related("person")
+        .order_by("person_id", "-recorded_at")
+    )
+    counts: Counter = Counter()
+    seen = set()
+    for consent in consents.iterator(chunk_size=2000):
+        if consent.person_id in seen:
+            continue
+        seen.add(consent.person_id)
+        if consent.person.outward_code not in outcodes:
+            continue
+        recorded = timezone.localtime(consent.recorded_at).date()
+        if recorded >= since:
+            counts[recorded.replace(day=1)] += 1
     return dict(counts)

@@ -1,12 +1,14 @@
-// The commissioning report's charts, drawn with Chart.js (static/vendor/chartjs) from the
-// json_script "commissioning-charts": the same figures as the table beside each chart, which
+// The commissioning report's charts and the commissioners' insights' charts, drawn with Chart.js
+// (static/vendor/chartjs) from the json_script "commissioning-charts" (or "insights-charts"):
+// the same figures as the table beside each chart, which
 // is what shows without JavaScript. Each <figure data-chart="name"> is hidden until its chart
 // is drawn. Series differ by pattern as well as colour, so that colour is never the only cue;
 // every colour has at least 3:1 contrast with the white page. Labels are drawn on the canvas,
 // never put into the page as HTML.
 (function () {
   "use strict";
-  var source = document.getElementById("commissioning-charts");
+  var source = document.getElementById("commissioning-charts") ||
+    document.getElementById("insights-charts");
   if (!source || typeof window.Chart === "undefined") { return; }
   var DATA = JSON.parse(source.textContent);
   var Chart = window.Chart;
@@ -82,7 +84,8 @@
     var valueAxis = {
       beginAtZero: true,
       stacked: stacked,
-      ticks: { precision: 0, color: TEXT },
+      // Whole numbers unless the figure says its values have decimals (data-chart-decimals).
+      ticks: { precision: figure.hasAttribute("data-chart-decimals") ? undefined : 0, color: TEXT },
       grid: { color: GRID },
       title: { display: true, text: figure.dataset.chartAxis || "", color: TEXT },
     };

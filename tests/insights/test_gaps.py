@@ -103,7 +103,9 @@ def test_commissioners_see_the_ranked_gaps_and_download_them(client, near_sw18, 
     assert page.status_code == 200
     body = page.content.decode()
     assert "Where the gaps are in Wandsworth" in body
-    assert "The 50 biggest gaps" in body and body.count("<tr>") == 51
+    assert "The 50 biggest gaps" in body
+    biggest = body[body.index('id="gaps-caption"') :]
+    assert biggest[: biggest.index("</table>")].count("<tr>") == 51
     assert "Open Government Licence" in body
 
     csv = client.get(reverse("insights:gaps"), {"format": "csv"})

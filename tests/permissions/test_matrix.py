@@ -219,6 +219,9 @@ insights.referrals GET   LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY  
 insights.gaps      GET   LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  ALLOW
 insights.map       GET   LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  ALLOW
 insights.map_csv   GET   LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  ALLOW
+insights.trends    GET   LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  ALLOW
+insights.trends_csv GET  LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  ALLOW
+insights.report    GET   LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  ALLOW
 # Searches that found nothing, counted: commissioners and moderators (who keep the directory).
 insights.searches  GET   LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  ALLOW
 insights.searches_csv GET LOGIN DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  ALLOW
@@ -902,6 +905,13 @@ ACTIONS: dict[str, Action] = {
     "insights.referrals": Action(lambda w: reverse("referrals:figures")),
     "insights.gaps": Action(lambda w: reverse("insights:gaps"), shows=lambda w: "Where the gaps"),
     "insights.map": Action(lambda w: reverse("insights:map"), shows=lambda w: "small areas"),
+    "insights.trends": Action(lambda w: reverse("insights:trends"), shows=lambda w: "Trends in"),
+    "insights.trends_csv": Action(
+        lambda w: reverse("insights:trends") + "?format=csv", shows=lambda w: "Month or quarter"
+    ),
+    "insights.report": Action(
+        lambda w: reverse("insights:report"), shows=lambda w: "Where to coproduce first"
+    ),
     "insights.map_csv": Action(
         lambda w: reverse("insights:map") + "?format=csv", shows=lambda w: "IMD decile"
     ),

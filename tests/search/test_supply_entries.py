@@ -7,7 +7,7 @@ import datetime
 import pytest
 
 from search.models import SupplyEntry
-from search.selectors import supply_documents
+from search.selectors import directory_version, supply_documents
 from search.services import index_rebuild, index_update_activities
 from tests.factories import OrganisationFactory
 from tests.factories.places import SW18, local_activity
@@ -101,3 +101,16 @@ def test_supply_documents_near_a_box_keep_services_that_reach_into_it(group):
     assert [d.id for d in supply_documents(within=around_sw18)] == [held_far.pk]
     SupplyEntry.objects.filter(activity_id=held_far.pk).update(anywhere=False, lat=60, lng=10)
     assert list(supply_documents(within=around_sw18)) == []
+
+
+def test_the_directory_version_grows_with_every_update_and_rebuild(group):
+    walk = local_activity(group, "Health walk", "physical-activity")
+    seen = [directory_version()]
+    index_update_activities(ids=[walk.pk])
+    seen.append(directory_version())
+    index_rebuild()  # prunes the journal: the version must not fall back
+    seen.append(directory_version())
+    index_rebuild()
+    seen.append(directory_version())
+
+    assert seen == sorted(set(seen)), seen

@@ -14,6 +14,7 @@ from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 
+from search.demo import ensure_demo_zero_results
 from search.forms import ZeroResultPeriodForm
 from search.models import ZeroResultSearch
 from search.selectors import (
@@ -228,3 +229,14 @@ def test_user_text_is_shown_as_text(client, commissioner):
     page = client.get(URL).content.decode()
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+@pytest.mark.django_db
+def test_the_demo_searches_spread_over_a_year_and_are_made_once():
+    made = ensure_demo_zero_results(seed=2026, today=TODAY)
+
+    assert made == ZeroResultSearch.objects.count() > 100
+    days = {s.created_at.date() for s in ZeroResultSearch.objects.all()}
+    assert min(days) >= TODAY - datetime.timedelta(days=365) and max(days) <= TODAY
+    assert len({(d.year, d.month) for d in days}) >= 10
+    assert ensure_demo_zero_results(seed=2026, today=TODAY) == 0
