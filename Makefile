@@ -29,6 +29,7 @@ migrate: install
 demo: migrate
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py rebuild_directory_index
+	$(BIN)/python manage.py refresh_insights
 
 # migrate (through demo) points the Wagtail Site at SITE_URL; the server's links use it too.
 run: export SITE_URL ?= http://$(ADDRESS)

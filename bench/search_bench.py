@@ -80,6 +80,7 @@ def configure_environment(paths: BenchPaths) -> None:
     os.environ["SEARCH_INDEX_DIR"] = str(paths.index)
     os.environ["SEARCH_BACKEND"] = "embedded"
     os.environ["MEDIA_ROOT"] = str(paths.media)
+    os.environ["PRIVATE_MEDIA_ROOT"] = str(paths.media / "private")
     os.environ["ALLOWED_HOSTS"] = "testserver,127.0.0.1,localhost"
     # Celery tasks (index updates while the demo loads) run in-process, never on a broker.
     os.environ["CELERY_BROKER_URL"] = ""

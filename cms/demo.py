@@ -15,7 +15,6 @@ from assets_directory.demo.builder import SEED, DemoBuilder, DemoSummary, ensure
 from casework.demo import ensure_demo_plan, ensure_demo_wellbeing
 from coproduction.demo import ensure_demo_coproduction
 from harvest.demo import ensure_demo_harvest
-from insights.services import district_figures_refresh
 from matching.demo import ensure_demo_teams
 from search.demo import ensure_demo_zero_results
 
@@ -64,8 +63,6 @@ def demo_load(
         ensure_demo_plan()
         # A year of searches that found nothing, for the commissioners' report and trends.
         ensure_demo_zero_results(seed=seed)
-    # Today's figures worked out and the day's supply recorded, as the scheduled task does.
-    district_figures_refresh()
     return site
 
 

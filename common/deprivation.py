@@ -126,7 +126,20 @@ def neighbourhood(code: str) -> Neighbourhood | None:
 
 def in_district(lad_code: str) -> tuple[Neighbourhood, ...]:
     """The neighbourhoods of one local authority district (e.g. "E09000032", Wandsworth)."""
-    return tuple(n for n in neighbourhoods() if n.lad_code == lad_code)
+    return _by_district().get(lad_code, ())
+
+
+def districts() -> dict[str, str]:
+    """Every local authority district's code and name, in code order."""
+    return {code: areas[0].lad_name for code, areas in sorted(_by_district().items())}
+
+
+@functools.cache
+def _by_district() -> dict[str, tuple[Neighbourhood, ...]]:
+    found: dict[str, list[Neighbourhood]] = {}
+    for n in neighbourhoods():
+        found.setdefault(n.lad_code, []).append(n)
+    return {code: tuple(areas) for code, areas in found.items()}
 
 
 # The neighbourhoods in cells of this many degrees, so that finding those near a place measures

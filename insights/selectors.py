@@ -112,8 +112,11 @@ class DistrictGaps:
     rows: tuple[GapRow, ...]  # every area × theme, biggest gap first
 
 
-def district_gaps(lad_code: str | None = None, *, days: int = 90) -> DistrictGaps:
-    """Every area × theme of the district with its gap, biggest first (see the module)."""
+def district_gaps(
+    lad_code: str | None = None, *, days: int = 90, explained: bool = True
+) -> DistrictGaps:
+    """Every area × theme of the district with its gap, biggest first (see the module); each
+    explained in words unless `explained` is False (all of England has half a million)."""
     lad_code = lad_code or district()
     since = timezone.localdate() - datetime.timedelta(days=days)
     areas = district_areas(lad_code)
@@ -138,7 +141,8 @@ def district_gaps(lad_code: str | None = None, *, days: int = 90) -> DistrictGap
                     need=need,
                     score=gap_score(area, here, need),
                     explanation=explain(area, name, here, need, where=f"in {outcode}"
-                                        if outcode else "here", period=f"in the last {days} days"),
+                                        if outcode else "here", period=f"in the last {days} days")
+                    if explained else "",
                 )
             )  # fmt: skip
     rows.sort(key=lambda r: (-r.score, r.area.code, r.theme))

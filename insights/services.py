@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import csv
 import datetime
+import io
+import logging
 from collections import defaultdict
 
+from django.core.files.base import ContentFile
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
-from .models import SupplySnapshot
-from .selectors import DistrictGaps, district, district_gaps_cached
+from common import deprivation
+
+from .models import EnglandRun, SupplySnapshot
+from .selectors import DistrictGaps, district, district_gaps, district_gaps_cached
+
+logger = logging.getLogger(__name__)
 
 
 def supply_snapshot_take(*, found: DistrictGaps, on: datetime.date | None = None) -> int:
@@ -41,3 +50,105 @@ def district_figures_refresh(*, lad_code: str | None = None) -> int:
     """Work the district's figures out if the directory changed since they were kept, and
     record today's supply: what the periodic task does, so that views find them ready."""
     return supply_snapshot_take(found=district_gaps_cached(lad_code or district()))
+
+
+ENGLAND_CSV_HEADINGS = [
+    "Local authority code", "Local authority", "Area code", "Area", "Outward code",
+    "Kind of activity", "IMD decile", "Health decile", "Residents",
+    "Hours a week within walking distance per 1,000", "Hours a week within a short trip per 1,000",
+    "Hours a week online or by phone", "Nearest (m)", "Searches that found nothing", "Gap score",
+]  # fmt: skip
+
+
+def england_run_start(*, by=None) -> tuple[EnglandRun, bool]:
+    """Queue the analysis of all of England, unless one is queued or running already (that one
+    is returned). Returns (run, started)."""
+    with transaction.atomic():
+        busy = (
+            EnglandRun.objects.select_for_update()
+            .filter(status__in=[EnglandRun.Status.QUEUED, EnglandRun.Status.RUNNING])
+            .first()
+        )
+        if busy is not None:
+            return busy, False
+        run = EnglandRun.objects.create(
+            started_by=by if getattr(by, "is_authenticated", False) else None,
+            districts_total=len(deprivation.districts()),
+        )
+    return run, True
+
+
+def england_run_execute(*, run_id: int) -> EnglandRun:
+    """Work out the gaps of every district of England, recording progress after each, then
+    keep each local authority's summary and every row as a CSV file. A failure is recorded on
+    the run, not raised: the page says what went wrong."""
+    run = EnglandRun.objects.get(pk=run_id)
+    if run.status != EnglandRun.Status.QUEUED:
+        return run
+    names = deprivation.districts()
+    EnglandRun.objects.filter(pk=run.pk).update(
+        status=EnglandRun.Status.RUNNING, started_at=timezone.now(), districts_total=len(names)
+    )
+    summary = []
+    areas_done = 0
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(ENGLAND_CSV_HEADINGS)
+    try:
+        for done, (lad_code, lad_name) in enumerate(names.items(), start=1):
+            found = district_gaps(lad_code, explained=False)
+            summary.append(_district_summary(found, lad_name))
+            for r in found.rows:
+                writer.writerow(
+                    [lad_code, lad_name, r.area.code, r.area.name, r.outcode, r.theme_name,
+                     r.area.imd_decile, r.area.health_decile, r.area.population,
+                     round(r.supply.walk_per_1000, 2), round(r.supply.trip_per_1000, 2),
+                     r.supply.remote_hours,
+                     "" if r.supply.nearest_m is None else round(r.supply.nearest_m),
+                     r.need.searches, round(r.score, 3)]
+                )  # fmt: skip
+            areas_done += found.areas
+            EnglandRun.objects.filter(pk=run.pk).update(districts_done=done, areas_done=areas_done)
+    except (DatabaseError, OSError, ValueError) as exc:
+        EnglandRun.objects.filter(pk=run.pk).update(
+            status=EnglandRun.Status.FAILED, finished_at=timezone.now(), error=str(exc)[:1000]
+        )
+        logger.exception("The analysis of England (run %s) failed", run.pk)
+        return EnglandRun.objects.get(pk=run.pk)
+    run.refresh_from_db()
+    run.summary = summary
+    run.file.save(
+        f"england-gaps-{timezone.localdate():%Y-%m-%d}-{run.pk}.csv",
+        ContentFile(buffer.getvalue().encode("utf-8-sig")),
+        save=False,
+    )
+    run.status = EnglandRun.Status.DONE
+    run.finished_at = timezone.now()
+    run.save(update_fields=["summary", "file", "status", "finished_at"])
+    return run
+
+
+def _district_summary(found, lad_name: str) -> dict:
+    areas = {r.area.code: r.area for r in found.rows}.values()
+    residents = sum(a.population for a in areas)
+    without: dict[str, int] = defaultdict(int)
+    names: dict[str, str] = {}
+    for r in found.rows:
+        names[r.theme] = r.theme_name
+        if r.supply.walk_hours == 0:
+            without[r.theme] += r.area.population
+    worst_theme = max(names, key=lambda t: (without[t], t), default="")
+    top = found.rows[0] if found.rows else None
+    return {
+        "code": found.district,
+        "name": lad_name,
+        "areas": found.areas,
+        "residents": residents,
+        "core20_residents": sum(
+            a.population for a in areas if a.imd_decile in deprivation.CORE20_DECILES
+        ),
+        "fewest_reached": names.get(worst_theme, ""),
+        "fewest_reached_without": without[worst_theme],
+        "biggest_gap": f"{top.area.name}: {top.theme_name}" if top else "",
+        "biggest_gap_score": round(top.score, 3) if top else 0,
+    }

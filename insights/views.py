@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.http import HttpResponseBadRequest
-from django.shortcuts import render
+from django.http import FileResponse, Http404, HttpResponseBadRequest, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from assets_directory.selectors import top_level_categories, top_level_slugs
 from common import deprivation
@@ -19,6 +20,7 @@ from common.periods import last_months
 
 from .forms import ActivityFilterForm, MapForm, TrendForm
 from .legend import band_of, decile_bands, quantile_bands
+from .models import EnglandRun
 from .selectors import (
     DEPRIVATION_MEASURES,
     MEASURES,
@@ -27,6 +29,8 @@ from .selectors import (
     district_map,
     district_trends,
 )
+from .services import england_run_start
+from .tasks import england_run_enqueue
 
 SHOWN = 50
 COMMISSIONERS = "matching.view_aggregates"
@@ -296,3 +300,74 @@ def report(request):
             },
         )
     )
+
+
+@login_required
+@permission_required(COMMISSIONERS, raise_exception=True)
+@require_http_methods(["GET", "HEAD", "POST"])
+def england(request):
+    """All of England: start the analysis (POST), follow its progress, read each local
+    authority's summary and download every small area × kind of activity."""
+    if request.method == "POST":
+        run, started = england_run_start(by=request.user)
+        if started:
+            england_run_enqueue(run.pk)
+            messages.success(request, "The analysis of England has started.")
+        else:
+            messages.info(request, "The analysis of England is already running.")
+        return redirect("insights:england")
+    runs = EnglandRun.objects.all()
+    latest = runs.first()
+    finished = runs.filter(status=EnglandRun.Status.DONE).first()
+    return mark_private(
+        render(
+            request,
+            "insights/england.html",
+            {
+                "latest": latest,
+                "finished": finished,
+                "busy": latest is not None
+                and latest.status in (EnglandRun.Status.QUEUED, EnglandRun.Status.RUNNING),
+                "summary": sorted(
+                    finished.summary if finished else [],
+                    key=lambda s: (-s["fewest_reached_without"], s["name"]),
+                ),
+            },
+        )
+    )
+
+
+@login_required
+@permission_required(COMMISSIONERS, raise_exception=True)
+@require_safe
+def england_progress(request, pk: int):
+    """How far a run of England has got, as JSON, for the page's progress bar."""
+    run = get_object_or_404(EnglandRun, pk=pk)
+    return mark_private(
+        JsonResponse(
+            {
+                "status": run.status,
+                "status_label": run.get_status_display(),
+                "districts_done": run.districts_done,
+                "districts_total": run.districts_total,
+                "percent": run.percent,
+            }
+        )
+    )
+
+
+@login_required
+@permission_required(COMMISSIONERS, raise_exception=True)
+@require_safe
+def england_csv(request, pk: int):
+    """A finished run's every small area × kind of activity, as CSV."""
+    run = get_object_or_404(EnglandRun, pk=pk, status=EnglandRun.Status.DONE)
+    if not run.file:
+        raise Http404("This run kept no file.")
+    response = FileResponse(
+        run.file.open("rb"),
+        as_attachment=True,
+        filename=run.file.name.rsplit("/", 1)[-1],
+        content_type="text/csv; charset=utf-8",
+    )
+    return mark_private(response)

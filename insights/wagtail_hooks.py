@@ -22,3 +22,8 @@ def trends_page():
 @hooks.register(FIGURES_HOOK)
 def report_page():
     return ("Printable report of supply, need and gaps", reverse("insights:report"))
+
+
+@hooks.register(FIGURES_HOOK)
+def england_page():
+    return ("All of England: gaps by local authority", reverse("insights:england"))

@@ -521,17 +521,26 @@ def directory_version() -> int:
 
 def zero_result_themes(*, outcodes, since: datetime.date):
     """(outward code, top-level category slug, words) of each search in those outward codes
-    since that day that found nothing, once for each top-level category it asked for. Searches
-    that named no category are left out: their theme is not known."""
+    since that day that found nothing, once for each top-level category it asked for; a search
+    that named no category counts for the categories its words name through the concepts
+    ("lonely" → befriending → social and friendship). One that names neither is left out: its
+    theme is not known."""
     top = top_level_slugs()
-    rows = (
-        ZeroResultSearch.objects.filter(outcode__in=outcodes, created_at__date__gte=since)
-        .exclude(categories="")
-        .values_list("outcode", "categories", "terms")
-    )
+    rows = ZeroResultSearch.objects.filter(
+        outcode__in=outcodes, created_at__date__gte=since
+    ).values_list("outcode", "categories", "terms")
+    meant: dict[str, tuple[str, ...]] = {}
     for outcode, categories, terms in rows.iterator():
-        for theme in dict.fromkeys(top[c] for c in categories.split(",") if c in top):
-            yield outcode, theme, " ".join(terms.split())
+        words = normalise_words(terms)
+        if categories:
+            slugs = categories.split(",")
+        else:
+            if words not in meant:
+                expansions = concepts.expansions_for(words) if words else None
+                meant[words] = expansions.categories if expansions else ()
+            slugs = meant[words]
+        for theme in dict.fromkeys(top[c] for c in slugs if c in top):
+            yield outcode, theme, words
 
 
 def zero_result_counts_by_month(*, outcodes, since: datetime.date) -> dict[datetime.date, int]:

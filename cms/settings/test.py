@@ -10,7 +10,13 @@ os.environ["SECURE_HSTS_SECONDS"] = "0"
 os.environ["MAP_TILE_URL"] = ""
 os.environ.setdefault("DATABASE_URL", "sqlite://:memory:")
 os.environ["SITE_URL"] = "http://testserver"
-# Each test run indexes into its own directory, so parallel runs never share an index.
+# Each test run indexes into its own directory, so parallel runs never share an index; the
+# servers a test starts inherit it. Under pytest-xdist each worker is a run of its own (it
+# would otherwise inherit the controller's directory).
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+if os.environ.get("SEARCH_INDEX_DIR_WORKER", "") != _WORKER:
+    os.environ.pop("SEARCH_INDEX_DIR", None)
+os.environ["SEARCH_INDEX_DIR_WORKER"] = _WORKER
 os.environ.setdefault("SEARCH_INDEX_DIR", tempfile.mkdtemp(prefix="common-ground-test-index-"))
 
 from .base import *  # noqa: E402,F403
@@ -23,8 +29,8 @@ CSRF_COOKIE_SECURE = False
 # Tasks run in-process even when a broker is configured (CI's Redis pass); the tests that go
 # through the broker (tests/assets_directory/test_tasks.py) switch this off and start a worker.
 CELERY_TASK_ALWAYS_EAGER = True
-MEDIA_ROOT = str(BASE_DIR / "var" / "test-media")  # noqa: F405
-PRIVATE_MEDIA_ROOT = str(BASE_DIR / "var" / "test-private")  # noqa: F405
+MEDIA_ROOT = str(BASE_DIR / "var" / "test-media" / (_WORKER or "main"))  # noqa: F405
+PRIVATE_MEDIA_ROOT = str(BASE_DIR / "var" / "test-private" / (_WORKER or "main"))  # noqa: F405
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }

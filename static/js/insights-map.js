@@ -22,9 +22,10 @@
   var areas = L.featureGroup().addTo(map);
   DATA.areas.forEach(function (area) {
     var band = DATA.bands[area.band] || DATA.bands[0];
+    var label = text("span", area.name + ": " + area.value);
     L.circleMarker([area.lat, area.lng], {
       radius: band.radius, color: "#0b0c0c", weight: 1.5, fillColor: band.colour, fillOpacity: 0.9
-    }).bindTooltip(text("span", area.name + ": " + area.value)).addTo(areas);
+    }).bindTooltip(label).addTo(areas);
   });
   if (DATA.areas.length) {
     map.fitBounds(areas.getBounds(), { padding: [16, 16], animate: false });

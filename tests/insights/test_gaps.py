@@ -57,6 +57,19 @@ def test_searches_that_found_nothing_count_as_need_with_their_words(near_sw18):
     )
 
 
+def test_a_search_without_a_category_counts_for_what_its_words_mean(near_sw18):
+    for terms in ("Feeling lonely", "feeling  LONELY", "xyzzy"):
+        ZeroResultSearch.objects.create(terms=terms, categories="", outcode="SW18")
+
+    found = district_gaps(WANDSWORTH)
+
+    social = row(found, near_sw18.code, "social-and-friendship")
+    assert social.need.searches == 2
+    assert social.need.search_words == (("feeling lonely", 2),)
+    # Words no concept names are not given a theme.
+    assert sum(r.need.searches for r in found.rows if r.area.code == near_sw18.code) == 2
+
+
 def test_old_searches_are_not_counted(near_sw18):
     old = ZeroResultSearch.objects.create(terms="yoga", categories="advice", outcode="SW18")
     ZeroResultSearch.objects.filter(pk=old.pk).update(

@@ -2,9 +2,11 @@
 each month and in the whole period alike, none recoverable from the others; and the report."""
 
 import datetime
+import io
 import itertools
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -174,3 +176,13 @@ def test_only_commissioners_see_trends_and_the_report(client, name):
     assert client.get(url).status_code == 302
     client.force_login(make_facilitator(TeamFactory()))
     assert client.get(url).status_code == 403
+
+
+def test_refreshing_records_todays_supply_once_a_day(near_sw18):
+    out = io.StringIO()
+    call_command("refresh_insights", stdout=out)
+    call_command("refresh_insights", stdout=out)
+
+    today = SupplySnapshot.objects.filter(taken_on=timezone.localdate())
+    assert today.count() == 15 and "supply of 15 kinds recorded" in out.getvalue()
+    assert today.get(theme="mental-wellbeing").walk_hours >= 2

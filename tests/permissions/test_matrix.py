@@ -105,6 +105,7 @@ from harvest.models import (
     HarvestRun,
     TermMapping,
 )
+from insights.models import EnglandRun
 from matching.kiosk import state_seal
 from matching.models import (
     Consent,
@@ -222,6 +223,10 @@ insights.map_csv   GET   LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY  
 insights.trends    GET   LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  ALLOW
 insights.trends_csv GET  LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  ALLOW
 insights.report    GET   LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  ALLOW
+insights.england   GET   LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  ALLOW
+insights.england_run POST LOGIN DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  ALLOW
+insights.england_progress GET LOGIN DENY DENY  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  ALLOW
+insights.england_csv GET LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  ALLOW
 # Searches that found nothing, counted: commissioners and moderators (who keep the directory).
 insights.searches  GET   LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  ALLOW
 insights.searches_csv GET LOGIN DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  ALLOW
@@ -911,6 +916,18 @@ ACTIONS: dict[str, Action] = {
     ),
     "insights.report": Action(
         lambda w: reverse("insights:report"), shows=lambda w: "Where to coproduce first"
+    ),
+    "insights.england": Action(lambda w: reverse("insights:england"), shows=lambda w: "England"),
+    # Queued, not run: the run itself is the service's (tests/insights/test_england.py).
+    "insights.england_run": Action(
+        lambda w: reverse("insights:england"), data=lambda w: {}, state=count(EnglandRun)
+    ),
+    "insights.england_progress": Action(
+        lambda w: reverse("insights:england_progress", args=[w.england_run.pk]),
+        shows=lambda w: "districts_done",
+    ),
+    "insights.england_csv": Action(
+        lambda w: reverse("insights:england_csv", args=[w.england_run.pk]),
     ),
     "insights.map_csv": Action(
         lambda w: reverse("insights:map") + "?format=csv", shows=lambda w: "IMD decile"

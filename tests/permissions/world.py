@@ -38,6 +38,7 @@ from coproduction.services import (
 from harvest import services as harvest_services
 from harvest.models import DuplicatePair, HarvestConflict, HarvestedRecord, TermMapping
 from harvest.readers import Item
+from insights.models import EnglandRun
 from matching.models import FollowUp, Team, TeamMembership
 from matching.network import members_from_dicts
 from matching.services import (
@@ -137,6 +138,7 @@ class World:
     api_key_raw: str = ""
     api_key2_raw: str = ""  # ...team 2's, and a revoked one of team 1's
     api_key_revoked_raw: str = ""
+    england_run: object = None  # a finished analysis of England, with its file
     registration: object = None  # a pending group registration
     report: object = None  # an open problem report on A's activity
     unclaimed: Organisation | None = None  # a live organisation with no editors
@@ -386,6 +388,10 @@ def build_world() -> World:
     _, w.api_key2_raw = api_key_issue(team=w.team2, by=None, name="Other practice")
     revoked, w.api_key_revoked_raw = api_key_issue(team=w.team1, by=None, name="Old system")
     api_key_revoke(key=revoked, by=None)
+    w.england_run = EnglandRun.objects.create(
+        status=EnglandRun.Status.DONE, districts_total=1, districts_done=1
+    )
+    w.england_run.file.save("england-gaps.csv", ContentFile(b"Local authority code\n"))
     w.wellbeing = wellbeing_score_record(
         person=w.person,
         by=facilitator,
