@@ -46,7 +46,7 @@ def test_the_map_draws_areas_and_activities_and_passes_axe(
     the_map = page.locator("#insights-map")
     expect(the_map).to_have_attribute("data-markers", "2")
     assert the_map.get_attribute("data-areas") == "186"
-    expect(page.locator(".leaflet-interactive")).to_have_count(186)
+    expect(page.locator("path.leaflet-interactive")).to_have_count(186)
     expect(page.locator("[data-category-legend]")).to_contain_text("Mental wellbeing: 1")
     expect(page.get_by_role("table", name="186 small areas")).to_be_visible()
     problems["map"] = violations(page, axe_source)
