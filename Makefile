@@ -59,8 +59,10 @@ node_modules/.installed: package.json package-lock.json
 		echo "npm is missing: the accessibility checks will be skipped."; \
 	fi
 
+# On every core (pytest-xdist), the tests handed out one by one in the order pytest-django
+# sorts them, so that those that empty the database run after the rest on each worker.
 test: install browser node_modules/.installed
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist load
 
 lint: install
 	$(BIN)/ruff check .

@@ -54,6 +54,8 @@ class EnglandRun(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # When it last moved on: a run that has not for a long while stopped without finishing.
+    updated_at = models.DateTimeField(auto_now_add=True)
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -19,6 +19,9 @@ from .selectors import DistrictGaps, district, district_gaps, district_gaps_cach
 
 logger = logging.getLogger(__name__)
 
+# A run of England that has not moved on for this long stopped without finishing.
+ENGLAND_STALLED = datetime.timedelta(minutes=30)
+
 
 def supply_snapshot_take(*, found: DistrictGaps, on: datetime.date | None = None) -> int:
     """Record the district's supply of each kind of activity on a day (today), replacing that
@@ -64,11 +67,16 @@ def england_run_start(*, by=None) -> tuple[EnglandRun, bool]:
     """Queue the analysis of all of England, unless one is queued or running already (that one
     is returned). Returns (run, started)."""
     with transaction.atomic():
-        busy = (
-            EnglandRun.objects.select_for_update()
-            .filter(status__in=[EnglandRun.Status.QUEUED, EnglandRun.Status.RUNNING])
-            .first()
+        waiting = [EnglandRun.Status.QUEUED, EnglandRun.Status.RUNNING]
+        # A worker that died leaves its run unfinished: it must not block every later one.
+        EnglandRun.objects.filter(
+            status__in=waiting, updated_at__lt=timezone.now() - ENGLAND_STALLED
+        ).update(
+            status=EnglandRun.Status.FAILED,
+            finished_at=timezone.now(),
+            error="It stopped without finishing (nothing moved for half an hour).",
         )
+        busy = EnglandRun.objects.select_for_update().filter(status__in=waiting).first()
         if busy is not None:
             return busy, False
         run = EnglandRun.objects.create(
@@ -87,7 +95,10 @@ def england_run_execute(*, run_id: int) -> EnglandRun:
         return run
     names = deprivation.districts()
     EnglandRun.objects.filter(pk=run.pk).update(
-        status=EnglandRun.Status.RUNNING, started_at=timezone.now(), districts_total=len(names)
+        status=EnglandRun.Status.RUNNING,
+        started_at=timezone.now(),
+        updated_at=timezone.now(),
+        districts_total=len(names),
     )
     summary = []
     areas_done = 0
@@ -108,7 +119,9 @@ def england_run_execute(*, run_id: int) -> EnglandRun:
                      r.need.searches, round(r.score, 3)]
                 )  # fmt: skip
             areas_done += found.areas
-            EnglandRun.objects.filter(pk=run.pk).update(districts_done=done, areas_done=areas_done)
+            EnglandRun.objects.filter(pk=run.pk).update(
+                districts_done=done, areas_done=areas_done, updated_at=timezone.now()
+            )
     except (DatabaseError, OSError, ValueError) as exc:
         EnglandRun.objects.filter(pk=run.pk).update(
             status=EnglandRun.Status.FAILED, finished_at=timezone.now(), error=str(exc)[:1000]

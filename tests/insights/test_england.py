@@ -1,8 +1,11 @@
 """All of England in the background: one run at a time, progress as it goes, a summary per
 local authority and every area as CSV, a failure recorded on the run."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from common import deprivation
 from insights import services
@@ -101,3 +104,14 @@ def test_only_commissioners_see_or_start_england(client, method, two_districts):
     client.force_login(make_facilitator(TeamFactory()))
     assert getattr(client, method)(url).status_code == 403
     assert not EnglandRun.objects.exists()
+
+
+def test_a_run_that_stopped_moving_does_not_block_the_next(two_districts):
+    stuck, _ = england_run_start()
+    EnglandRun.objects.filter(pk=stuck.pk).update(
+        status=EnglandRun.Status.RUNNING, updated_at=timezone.now() - datetime.timedelta(hours=1)
+    )
+    run, started = england_run_start()
+    assert started and run.pk != stuck.pk
+    stuck.refresh_from_db()
+    assert stuck.status == EnglandRun.Status.FAILED and "stopped without finishing" in stuck.error
