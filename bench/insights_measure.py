@@ -11,6 +11,7 @@ from django.contrib.auth.models import Permission
 from django.core.cache import cache
 from django.test import Client
 
+from assets_directory.selectors import top_level_categories
 from bench.measure import ensure_data
 from bench.paths import BenchPaths
 from bench.timing import met, rule, timed
@@ -49,9 +50,13 @@ def run(paths: BenchPaths, *, activities: int, repeat: int, england: bool = True
 
     started = time.perf_counter()
     box = selectors._around(areas, selectors.reach().nearest_within_m)
-    offers = selectors.offers(within=box)
+    themes = [c.slug for c in top_level_categories()]
+    table = selectors.offers(themes, within=box)
     read_s = time.perf_counter() - started
-    print(f"Reading the supply near the borough: {len(offers):,} offers in {read_s:.2f} s")
+    print(
+        f"Reading the supply near the borough: {len(table.theme):,} (activity, theme) rows and "
+        f"{len(table.remote):,} remote offers in {read_s:.2f} s"
+    )
 
     runs = []
     for _ in range(repeat):
@@ -102,6 +107,13 @@ def run(paths: BenchPaths, *, activities: int, repeat: int, england: bool = True
     pages = {
         "/insights/gaps/": getter("/insights/gaps/"),
         "/insights/gaps/?format=csv": getter("/insights/gaps/?format=csv"),
+        "/insights/map/?measure=gap&theme=mental-wellbeing": getter(
+            "/insights/map/?measure=gap&theme=mental-wellbeing"
+        ),
+        "/insights/map/?group=outcode": getter("/insights/map/?group=outcode"),
+        "/insights/trends/": getter("/insights/trends/"),
+        "/insights/report/": getter("/insights/report/"),
+        "/insights/england/": getter("/insights/england/"),
         "/api/insights/gaps": getter("/api/insights/gaps"),
         "/api/insights/gaps?theme=mental-wellbeing": getter(
             "/api/insights/gaps?theme=mental-wellbeing"
