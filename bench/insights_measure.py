@@ -12,15 +12,12 @@ from django.core.cache import cache
 from django.test import Client
 
 from assets_directory.selectors import top_level_categories
-from bench.measure import ensure_data
+from bench.measure import ensure_data, ensure_index
 from bench.paths import BenchPaths
 from bench.timing import met, rule, timed
 from insights import selectors
 from insights.services import england_run_execute, england_run_start
 from search.models import SupplyEntry
-from search.query import DirectoryQuery
-from search.selectors import SearchBackendError, search_places
-from search.services import index_rebuild
 
 ANALYSIS_TARGET_S = 2.0
 ENGLAND_TARGET_S = 300.0
@@ -32,17 +29,8 @@ def run(paths: BenchPaths, *, activities: int, repeat: int, england: bool = True
     """Time the borough's analysis and the pages on the bench database; 1 when a request
     fails, else 0."""
     ensure_data(paths, activities)
-    try:
-        empty = search_places(DirectoryQuery(page_size=1)).total == 0
-    except SearchBackendError as exc:
-        # An index written before the search document's fields last changed.
-        print(f"Search index out of date: {str(exc)[:100]}")
-        empty = True
-    if empty or not SupplyEntry.objects.exists():
-        print("Search index or supply entries empty: rebuilding them...")
-        started = time.perf_counter()
-        index_rebuild()
-        print(f"  rebuilt in {time.perf_counter() - started:.1f} s")
+    # Supply entries are written with the index: a database older than them has none yet.
+    ensure_index(also_empty=not SupplyEntry.objects.exists())
     lad = selectors.district()
     areas = selectors.district_areas(lad)
     rule(f"A borough's analysis: {lad}, {len(areas)} small areas")

@@ -45,6 +45,8 @@ from bench.timing import MIN_RUNS, QUERY_BUDGET_S, WARMUP, Timings, met, rule, t
 from cms.serving import prepare_for_serving
 from search.backends import SearchBackendError, get_backend
 from search.params import parse_search_params
+from search.query import DirectoryQuery
+from search.selectors import search_places
 from search.services import index_rebuild
 from search.suggestions import suggest
 
@@ -142,6 +144,21 @@ def ensure_data(paths: BenchPaths, activities: int) -> None:
     call_command("load_demo", activities=activities, without_accounts=True, stdout=Quiet())
     elapsed = time.perf_counter() - started
     print(f"  load_demo took {elapsed:.1f} s ({Activity.objects.count():,} activities).")
+
+
+def ensure_index(*, also_empty: bool = False) -> None:
+    """Rebuild the search index when it is empty or was written before the search document's
+    fields last changed (or when `also_empty`: something kept beside it is missing)."""
+    try:
+        empty = search_places(DirectoryQuery(page_size=1)).total == 0
+    except SearchBackendError as exc:
+        print(f"Search index out of date: {str(exc)[:100]}")
+        empty = True
+    if empty or also_empty:
+        print("Search index empty or out of date: rebuilding it...")
+        started = time.perf_counter()
+        index_rebuild()
+        print(f"  rebuilt in {time.perf_counter() - started:.1f} s")
 
 
 def rebuild() -> float:

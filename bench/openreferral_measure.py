@@ -4,18 +4,14 @@ from __future__ import annotations
 
 import gc
 import random
-import time
 
 from django.test import Client
 
 from assets_directory.models import Activity, Venue
-from bench.measure import ensure_data
+from bench.measure import ensure_data, ensure_index
 from bench.paths import BenchPaths
 from bench.timing import met, rule, timed
 from openreferral.selectors import directory_changed
-from search.query import DirectoryQuery
-from search.selectors import SearchBackendError, search_places
-from search.services import index_rebuild
 
 LIST_TARGET_MS = 50.0
 ITEM_TARGET_MS = 20.0
@@ -26,17 +22,7 @@ ITEM_IDS = 200
 def run(paths: BenchPaths, *, activities: int, repeat: int) -> int:
     """Time the feed on the bench database; 1 when a request fails, else 0."""
     ensure_data(paths, activities)
-    try:
-        empty = search_places(DirectoryQuery(page_size=1)).total == 0
-    except SearchBackendError as exc:
-        # An index written before the search document's fields last changed.
-        print(f"Search index out of date: {str(exc)[:100]}")
-        empty = True
-    if empty:
-        print("Search index empty or out of date: rebuilding it...")
-        started = time.perf_counter()
-        index_rebuild()
-        print(f"  rebuilt in {time.perf_counter() - started:.1f} s")
+    ensure_index()
 
     listed = Activity.objects.listed()
     total = listed.count()
