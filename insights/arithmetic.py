@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-EARTH_RADIUS_M = 6_371_008.8
+from common.geo import EARTH_RADIUS_M
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from django.utils import timezone
 from assets_directory.geocoding import nearest_outcode
 from assets_directory.selectors import top_level_categories
 from common import deprivation
+from common.geo import EARTH_RADIUS_M
 from common.periods import ReportPeriod
 from coproduction.selectors import open_asks_by_area
 from matching.selectors import counted_people_by_month, counted_people_themes
@@ -35,7 +36,6 @@ from search.selectors import (
 )
 
 from .arithmetic import (
-    EARTH_RADIUS_M,
     Area,
     Need,
     OfferTable,
@@ -169,6 +169,41 @@ def _around(areas: list[Area], margin_m: float) -> tuple[float, float, float, fl
     widest = max(abs(south), abs(north))
     dlng = dlat / max(math.cos(math.radians(widest)), 0.01)
     return (south - dlat, west - dlng, north + dlat, east + dlng)
+
+
+@dataclass(frozen=True)
+class ThemeTotal:
+    """One kind of activity across the district, from its gap rows."""
+
+    theme: str
+    name: str
+    hours: float  # within walking distance, added up over the small areas
+    residents: int
+    without: int  # residents of small areas with none of it within walking distance
+
+    @property
+    def per_1000(self) -> float:
+        return self.hours * 1000 / self.residents if self.residents else 0.0
+
+    @property
+    def share_without(self) -> float:
+        return self.without / self.residents if self.residents else 0.0
+
+
+def theme_totals(found: DistrictGaps) -> list[ThemeTotal]:
+    """Each kind of activity's supply across the district, in the rows' first order."""
+    totals: dict[str, list] = {}
+    for row in found.rows:
+        total = totals.setdefault(row.theme, [row.theme_name, 0.0, 0, 0])
+        total[1] += row.supply.walk_hours
+        total[2] += row.area.population
+        total[3] += row.area.population if row.supply.walk_hours == 0 else 0
+    return [ThemeTotal(theme, *total) for theme, total in totals.items()]
+
+
+def unique_areas(found: DistrictGaps) -> list[Area]:
+    """The district's small areas, each once (its rows hold each once per kind)."""
+    return list({row.area.code: row.area for row in found.rows}.values())
 
 
 def _needs(outcodes: set[str], since: datetime.date) -> dict[tuple[str, str], Need]:

@@ -6,7 +6,6 @@ import csv
 import datetime
 import io
 import logging
-from collections import defaultdict
 
 from django.core.files.base import ContentFile
 from django.db import DatabaseError, transaction
@@ -15,7 +14,14 @@ from django.utils import timezone
 from common import deprivation
 
 from .models import EnglandRun, SupplySnapshot
-from .selectors import DistrictGaps, district, district_gaps, district_gaps_cached
+from .selectors import (
+    DistrictGaps,
+    district,
+    district_gaps,
+    district_gaps_cached,
+    theme_totals,
+    unique_areas,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -27,20 +33,14 @@ def supply_snapshot_take(*, found: DistrictGaps, on: datetime.date | None = None
     """Record the district's supply of each kind of activity on a day (today), replacing that
     day's record if there is one. Returns how many kinds were recorded."""
     on = on or timezone.localdate()
-    totals: dict[str, list] = defaultdict(lambda: ["", 0.0, 0, 0])
-    for row in found.rows:
-        total = totals[row.theme]
-        total[0] = row.theme_name
-        total[1] += row.supply.walk_hours
-        total[2] += row.area.population
-        total[3] += row.area.population if row.supply.walk_hours == 0 else 0
+    totals = theme_totals(found)
     SupplySnapshot.objects.bulk_create(
         [
             SupplySnapshot(
-                district=found.district, taken_on=on, theme=theme, theme_name=name,
-                walk_hours=hours, residents=residents, residents_without=without,
+                district=found.district, taken_on=on, theme=t.theme, theme_name=t.name,
+                walk_hours=t.hours, residents=t.residents, residents_without=t.without,
             )
-            for theme, (name, hours, residents, without) in totals.items()
+            for t in totals
         ],
         update_conflicts=True,
         unique_fields=["district", "taken_on", "theme"],
@@ -142,26 +142,19 @@ def england_run_execute(*, run_id: int) -> EnglandRun:
 
 
 def _district_summary(found, lad_name: str) -> dict:
-    areas = {r.area.code: r.area for r in found.rows}.values()
-    residents = sum(a.population for a in areas)
-    without: dict[str, int] = defaultdict(int)
-    names: dict[str, str] = {}
-    for r in found.rows:
-        names[r.theme] = r.theme_name
-        if r.supply.walk_hours == 0:
-            without[r.theme] += r.area.population
-    worst_theme = max(names, key=lambda t: (without[t], t), default="")
+    areas = unique_areas(found)
+    worst = max(theme_totals(found), key=lambda t: (t.without, t.theme), default=None)
     top = found.rows[0] if found.rows else None
     return {
         "code": found.district,
         "name": lad_name,
         "areas": found.areas,
-        "residents": residents,
+        "residents": sum(a.population for a in areas),
         "core20_residents": sum(
             a.population for a in areas if a.imd_decile in deprivation.CORE20_DECILES
         ),
-        "fewest_reached": names.get(worst_theme, ""),
-        "fewest_reached_without": without[worst_theme],
+        "fewest_reached": worst.name if worst else "",
+        "fewest_reached_without": worst.without if worst else 0,
         "biggest_gap": f"{top.area.name}: {top.theme_name}" if top else "",
         "biggest_gap_score": round(top.score, 3) if top else 0,
     }

@@ -28,6 +28,8 @@ from .selectors import (
     district_gaps_cached,
     district_map,
     district_trends,
+    theme_totals,
+    unique_areas,
 )
 from .services import england_run_start
 from .tasks import england_run_enqueue
@@ -249,25 +251,6 @@ def trends(request):
     )
 
 
-def _theme_supply(found) -> list[dict]:
-    """Each kind of activity across the district: hours within walking distance per 1,000
-    residents, and residents of small areas with none of it within walking distance."""
-    totals: dict[str, dict] = {}
-    for row in found.rows:
-        total = totals.setdefault(
-            row.theme, {"name": row.theme_name, "hours": 0.0, "residents": 0, "without": 0}
-        )
-        total["hours"] += row.supply.walk_hours
-        total["residents"] += row.area.population
-        total["without"] += row.area.population if row.supply.walk_hours == 0 else 0
-    rows = [
-        {**t, "per_1000": t["hours"] * 1000 / t["residents"] if t["residents"] else 0.0,
-         "share_without": t["without"] / t["residents"] if t["residents"] else 0.0}
-        for t in totals.values()
-    ]  # fmt: skip
-    return sorted(rows, key=lambda t: (-t["share_without"], t["name"]))
-
-
 @login_required
 @permission_required(COMMISSIONERS, raise_exception=True)
 @require_safe
@@ -277,7 +260,7 @@ def report(request):
     attribution."""
     found = district_gaps_cached()
     _, trends_found = _trends(request)
-    areas = {row.area.code: row.area for row in found.rows}.values()
+    areas = unique_areas(found)
     core20 = [a for a in areas if a.imd_decile in deprivation.CORE20_DECILES]
     return mark_private(
         render(
@@ -288,7 +271,7 @@ def report(request):
                 "residents": sum(a.population for a in areas),
                 "core20_areas": len(core20),
                 "core20_residents": sum(a.population for a in core20),
-                "themes": _theme_supply(found),
+                "themes": sorted(theme_totals(found), key=lambda t: (-t.share_without, t.name)),
                 "first": coproduce_first(found),
                 "rows": found.rows[:20],
                 "trends": trends_found,
