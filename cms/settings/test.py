@@ -29,6 +29,11 @@ CSRF_COOKIE_SECURE = False
 # Tasks run in-process even when a broker is configured (CI's Redis pass); the tests that go
 # through the broker (tests/assets_directory/test_tasks.py) switch this off and start a worker.
 CELERY_TASK_ALWAYS_EAGER = True
+# Under pytest-xdist each worker has its own test database, so each must have its own queue on
+# the shared broker too: a Celery worker started by one test run would otherwise take (or purge)
+# another's tasks and run them against the wrong database.
+if _WORKER:
+    CELERY_TASK_DEFAULT_QUEUE = f"common-ground-test-{_WORKER}"
 MEDIA_ROOT = str(BASE_DIR / "var" / "test-media" / (_WORKER or "main"))  # noqa: F405
 PRIVATE_MEDIA_ROOT = str(BASE_DIR / "var" / "test-private" / (_WORKER or "main"))  # noqa: F405
 STORAGES["staticfiles"] = {  # noqa: F405
