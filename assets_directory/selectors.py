@@ -1,6 +1,6 @@
 """Reads for the directory's public pages and e-mails."""
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -369,3 +369,31 @@ def top_level_slugs() -> dict[str, str]:
     """Each category's slug → the slug of its top-level category (its own, for a top one)."""
     parents = dict(Category.objects.values_list("slug", "parent__slug"))
     return {slug: parent or slug for slug, parent in parents.items()}
+
+
+def category_themes(
+    themes: Mapping[str, Iterable[str]] | None = None,
+) -> dict[str, tuple[str, ...]]:
+    """Each category's slug → the themes it counts for, in the themes' order.
+
+    A theme is a key and the categories it gathers, each with everything below it (a service
+    line of coproduction gathers several). Without `themes`, each top-level category is a
+    theme of its own, keyed by its slug. Categories no theme gathers are left out."""
+    parents = dict(Category.objects.values_list("slug", "parent__slug"))
+    if themes is None:
+        themes = {slug: (slug,) for slug, parent in parents.items() if parent is None}
+    gathered: dict[str, list[str]] = {}
+    for key, members in themes.items():
+        for member in dict.fromkeys(members):
+            gathered.setdefault(member, []).append(key)
+    order = {key: i for i, key in enumerate(themes)}
+    found = {}
+    for slug in parents:
+        keys, seen, at = [], set(), slug
+        while at is not None and at not in seen:  # a cycle in edited data must not hang
+            seen.add(at)
+            keys += gathered.get(at, ())
+            at = parents.get(at)
+        if keys:
+            found[slug] = tuple(sorted(dict.fromkeys(keys), key=order.__getitem__))
+    return found

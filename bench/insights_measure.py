@@ -11,10 +11,10 @@ from django.contrib.auth.models import Permission
 from django.core.cache import cache
 from django.test import Client
 
-from assets_directory.selectors import top_level_categories
 from bench.measure import ensure_data, ensure_index
 from bench.paths import BenchPaths
 from bench.timing import met, rule, timed
+from coproduction.demo import ensure_demo_service_line_categories
 from insights import selectors
 from insights.services import england_run_execute, england_run_start
 from search.models import SupplyEntry
@@ -31,6 +31,8 @@ def run(paths: BenchPaths, *, activities: int, repeat: int, england: bool = True
     ensure_data(paths, activities)
     # Supply entries are written with the index: a database older than them has none yet.
     ensure_index(also_empty=not SupplyEntry.objects.exists())
+    # The seed's service lines are themes once linked to kinds of activity, as in the demo.
+    ensure_demo_service_line_categories()
     lad = selectors.district()
     areas = selectors.district_areas(lad)
     rule(f"A borough's analysis: {lad}, {len(areas)} small areas")
@@ -38,8 +40,7 @@ def run(paths: BenchPaths, *, activities: int, repeat: int, england: bool = True
 
     started = time.perf_counter()
     box = selectors._around(areas, selectors.reach().nearest_within_m)
-    themes = [c.slug for c in top_level_categories()]
-    table = selectors.offers(themes, within=box)
+    table = selectors.offers(selectors.district_themes(), within=box)
     read_s = time.perf_counter() - started
     print(
         f"Reading the supply near the borough: {len(table.theme):,} (activity, theme) rows and "

@@ -9,9 +9,11 @@ used, so that a moderator can change those first, or rename the term instead.
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.shortcuts import redirect
 from wagtail import hooks
+from wagtail.admin.panels import FieldPanel
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
@@ -35,6 +37,13 @@ class ServiceLineViewSet(SnippetViewSet):
     menu_label = "Service lines"
     list_display = ["name", "slug", "sort_order"]
     search_fields = ["name", "description"]
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("slug"),
+        FieldPanel("description"),
+        FieldPanel("sort_order"),
+        FieldPanel("categories", widget=forms.CheckboxSelectMultiple),
+    ]
 
 
 class CoproductionVocabularyGroup(SnippetViewSetGroup):

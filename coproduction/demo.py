@@ -25,7 +25,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from assets_directory.models import Organisation
+from assets_directory.models import Category, Organisation
 from assets_directory.services import organisation_grant_editors
 
 from .models import (
@@ -566,9 +566,39 @@ def _accounts() -> list[tuple[str, str, str]]:
             DEMO_TEAM_ACCOUNTS.values()]  # fmt: skip
 
 
+# The directory's kinds of activity that count as each seed service line's supply in the
+# commissioners' figures (a line linked to none is left out of them).
+DEMO_LINE_CATEGORIES = {
+    "health-promotion": ("walking", "cooking-classes", "mindfulness-and-relaxation",
+                         "heart-health"),
+    "healthy-cooking-and-eating": ("cooking-classes", "community-meals", "lunch-clubs"),
+    "exercise-and-physical-activity": ("physical-activity",),
+    "health-checks": ("heart-health", "diabetes"),
+    "early-diagnosis-of-dementia": ("dementia",),
+    "self-management-of-long-term-conditions": ("health-condition-support",),
+    "talking-therapies-and-family-therapy": ("peer-support", "bereavement",
+                                             "parent-and-baby-groups"),
+}  # fmt: skip
+
+
+def ensure_demo_service_line_categories() -> int:
+    """Link each seed service line that has no kinds of activity yet to its demo ones (those
+    that exist); returns how many lines were linked."""
+    linked = 0
+    for line in ServiceLine.objects.filter(
+        slug__in=DEMO_LINE_CATEGORIES, categories__isnull=True
+    ):
+        found = Category.objects.filter(slug__in=DEMO_LINE_CATEGORIES[line.slug])
+        if found:
+            line.categories.set(found)
+            linked += 1
+    return linked
+
+
 def ensure_demo_coproduction() -> list[tuple[str, str, str]]:
     """The demo coproduction system (once); returns the (role, username, password) of its
     accounts every time."""
+    ensure_demo_service_line_categories()
     slugs = [slug for slug, *_ in DEMO_SERVICE_TEAMS]
     if not ServiceTeam.objects.filter(slug__in=slugs).exists():
         with transaction.atomic():

@@ -33,6 +33,7 @@ from .models import (
     PrincipleEvidence,
     ReadinessAssessment,
     Review,
+    ServiceLine,
     ServiceTeam,
 )
 from .models.partnerships import SURVEY_QUESTIONS
@@ -839,12 +840,31 @@ def readiness_history(organisation) -> ReadinessHistory:
 
 
 @dataclass(frozen=True)
+class LineCategories:
+    """A service line and the directory categories that count as its supply."""
+
+    slug: str
+    name: str
+    categories: tuple[str, ...]
+
+
+def service_line_categories() -> list[LineCategories]:
+    """The service lines linked to at least one directory category, in their order."""
+    lines = ServiceLine.objects.filter(categories__isnull=False).distinct()
+    return [
+        LineCategories(line.slug, line.name, tuple(c.slug for c in line.categories.all()))
+        for line in lines.prefetch_related("categories")
+    ]
+
+
+@dataclass(frozen=True)
 class OpenAsk:
     pk: int
     title: str
     team: str
     service_line: str
     areas: tuple[str, ...]  # () for an ask open to the whole district
+    service_line_slug: str = ""
 
 
 def open_asks_by_area(outcodes: Iterable[str]) -> dict[str, list[OpenAsk]]:
@@ -859,7 +879,9 @@ def open_asks_by_area(outcodes: Iterable[str]) -> dict[str, list[OpenAsk]]:
     )
     for ask in asks:
         areas = tuple(ask.areas or ())
-        row = OpenAsk(ask.pk, ask.title, ask.team.name, ask.service_line.name, areas)
+        row = OpenAsk(
+            ask.pk, ask.title, ask.team.name, ask.service_line.name, areas, ask.service_line.slug
+        )
         for code in (wanted & set(areas)) if areas else wanted:
             found[code].append(row)
     return found

@@ -18,7 +18,7 @@ from .selectors import district, district_gaps_cached
 
 PAGE_SIZE = 500
 MAX_PAGE = 1_000
-THEME = re.compile(r"[a-z0-9-]{1,100}")
+THEME = re.compile(r"(line:)?[a-z0-9_-]{1,120}")
 
 
 def _error(field: str | None, message: str, status: int = 400) -> JsonResponse:
@@ -33,7 +33,11 @@ def gaps(request):
         return _error("district", f"Only {served} is analysed on this site.")
     theme = request.GET.get("theme")
     if theme is not None and not THEME.fullmatch(theme):
-        return _error("theme", "theme is a category slug: lower-case letters, digits and -.")
+        return _error(
+            "theme",
+            "theme is a top-level category's slug, or line: and a service line's slug "
+            "(lower-case letters, digits, - and _).",
+        )
     raw_page = request.GET.get("page", "1")
     if not (raw_page.isascii() and raw_page.isdigit() and 1 <= int(raw_page) <= MAX_PAGE):
         return _error("page", f"page must be a whole number from 1 to {MAX_PAGE}.")
@@ -41,7 +45,7 @@ def gaps(request):
     ranked = list(enumerate(found.rows, start=1))
     if theme is not None:
         if theme not in {r.theme for r in found.rows}:
-            return _error("theme", "No top-level category has that slug.")
+            return _error("theme", "No top-level category or service line has that slug.")
         ranked = [(rank, r) for rank, r in ranked if r.theme == theme]
     paginator = Paginator(ranked, PAGE_SIZE)
     number = int(raw_page)

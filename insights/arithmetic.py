@@ -34,7 +34,7 @@ the great-circle distance at these ranges (a few kilometres) in England's latitu
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -161,29 +161,49 @@ class OfferTable:
     remote: tuple[Offer, ...]
 
 
-def offer_table(offers: Iterable[Offer | tuple], themes: Sequence[str]) -> OfferTable:
+def offer_table(
+    offers: Iterable[Offer | tuple],
+    themes: Sequence[str],
+    *,
+    counts_for: Mapping[str, Sequence[str]] | None = None,
+) -> OfferTable:
     """The offers as an `OfferTable` for these themes (others are left out). An offer may also
     be given as a tuple of (themes, weekly_hours, lat, lng, box, anywhere), which costs less
-    to make by the hundred thousand."""
+    to make by the hundred thousand.
+
+    With `counts_for`, an offer's names are not themes but what the themes gather (categories):
+    each name counts for the themes it maps to, and an offer counts once for each theme however
+    many of its names lead there."""
     theme_index = {theme: i for i, theme in enumerate(themes)}
+    if counts_for is None:
+        index_of = {theme: (i,) for theme, i in theme_index.items()}
+    else:
+        index_of = {
+            name: tuple(theme_index[t] for t in keys if t in theme_index)
+            for name, keys in counts_for.items()
+        }
     lat, lng, theme_of, hours, remote = [], [], [], [], []
     for offer in offers:
         if isinstance(offer, Offer):
             names, weekly, y, x = offer.themes, offer.weekly_hours, offer.lat, offer.lng
+            box, anywhere = offer.box, offer.anywhere
         else:
             names, weekly, y, x, box, anywhere = offer
-            if y is None or x is None:
-                offer = Offer(tuple(names), weekly, y, x, box, bool(anywhere))
+        indices = {t for name in names for t in index_of.get(name, ())}
+        if not indices:
+            continue
         if y is None or x is None:
+            if counts_for is not None or not isinstance(offer, Offer):
+                offer = Offer(
+                    tuple(themes[t] for t in sorted(indices)), weekly, y, x, box, bool(anywhere)
+                )
             remote.append(offer)
             continue
-        for name in dict.fromkeys(names):
-            t = theme_index.get(name)
-            if t is not None:
-                lat.append(y)
-                lng.append(x)
-                theme_of.append(t)
-                hours.append(weekly)
+        for t in indices:
+            lat.append(y)
+            lng.append(x)
+            theme_of.append(t)
+            hours.append(weekly)
     theme_array = np.array(theme_of, dtype=np.intp)
     order = np.argsort(theme_array, kind="stable")
     return OfferTable(

@@ -9,7 +9,7 @@ from common.forms import NamedErrorsMixin, PlainTextFormMixin
 from common.periods import GROUPINGS, MONTH
 from common.vocabulary import AUDIENCE_CHOICES, DAY_CHOICES, DELIVERY_CHOICES
 
-from .selectors import GROUPS, MEASURES
+from .selectors import GROUPS, MEASURES, theme_choices
 
 
 class MapForm(NamedErrorsMixin, PlainTextFormMixin, forms.Form):
@@ -25,7 +25,7 @@ class MapForm(NamedErrorsMixin, PlainTextFormMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["theme"].choices = [(c.slug, c.name) for c in top_level_categories()]
+        self.fields["theme"].choices = theme_choices()
 
     @classmethod
     def from_query(cls, query) -> MapForm:
@@ -89,10 +89,7 @@ class TrendForm(NamedErrorsMixin, PlainTextFormMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["theme"].choices = [
-            ("", "Every kind"),
-            *((c.slug, c.name) for c in top_level_categories()),
-        ]
+        self.fields["theme"].choices = [("", "Every kind"), *theme_choices()]
 
     @classmethod
     def from_query(cls, query) -> TrendForm:

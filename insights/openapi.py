@@ -53,8 +53,10 @@ PATHS = {
                  "description": "The local authority district; only the one the site serves "
                                 "(INSIGHTS_DISTRICT) is analysed."},
                 {"name": "theme", "in": "query", "schema": {
-                    "type": "string", "pattern": "^[a-z0-9-]{1,100}$"},
-                 "description": "A top-level category slug (see /api/match/vocabulary)."},
+                    "type": "string", "pattern": "^(line:)?[a-z0-9_-]{1,120}$"},
+                 "description": "A top-level category slug (see /api/match/vocabulary), or "
+                                "line: and the slug of a service line of coproduction linked "
+                                "to categories (its supply is theirs)."},
                 {"name": "page", "in": "query", "schema": {
                     "type": "integer", "minimum": 1, "maximum": 1000}},
             ],

@@ -21,11 +21,11 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from assets_directory.geocoding import nearest_outcode
-from assets_directory.selectors import top_level_categories
+from assets_directory.selectors import category_themes, top_level_categories
 from common import deprivation
 from common.geo import EARTH_RADIUS_M
 from common.periods import ReportPeriod
-from coproduction.selectors import open_asks_by_area
+from coproduction.selectors import open_asks_by_area, service_line_categories
 from matching.selectors import counted_people_by_month, counted_people_themes
 from referrals.selectors import declined_for_space_by_area, referral_counts_by_month
 from search.selectors import (
@@ -73,8 +73,50 @@ def district_areas(lad_code: str) -> list[Area]:
     ]
 
 
+# A service line's theme key: never a category's slug, which has no colon.
+LINE_PREFIX = "line:"
+
+
+@dataclass(frozen=True)
+class Theme:
+    """What supply, need and the gap are worked out for: a top-level kind of activity, or a
+    service line of coproduction, which gathers the kinds of activity that count as its
+    supply (`coproduction.models.ServiceLine.categories`)."""
+
+    key: str  # the category's slug, or LINE_PREFIX and the line's slug
+    name: str
+    categories: tuple[str, ...]  # gathered with everything below them
+
+    @property
+    def is_line(self) -> bool:
+        return self.key.startswith(LINE_PREFIX)
+
+    @property
+    def label(self) -> str:
+        """The name in a list or table, where a line must not pass for a kind of activity."""
+        return f"{self.name} (service line)" if self.is_line else self.name
+
+
+def district_themes() -> list[Theme]:
+    """The top-level kinds of activity in their order, then the service lines linked to any."""
+    return [
+        *(Theme(c.slug, c.name, (c.slug,)) for c in top_level_categories()),
+        *(Theme(LINE_PREFIX + line.slug, line.name, line.categories)
+          for line in service_line_categories()),
+    ]  # fmt: skip
+
+
+def theme_choices(themes: Sequence[Theme] | None = None) -> list:
+    """The themes as a form's choices: the kinds of activity, then the service lines as a
+    group of their own when there are any."""
+    themes = district_themes() if themes is None else themes
+    kinds = [(t.key, t.name) for t in themes if not t.is_line]
+    lines = [(t.key, t.name) for t in themes if t.is_line]
+    return kinds + ([("Service lines", lines)] if lines else [])
+
+
 def offers(
-    themes: Sequence[str], *, within: tuple[float, float, float, float] | None = None
+    themes: Sequence[Theme], *, within: tuple[float, float, float, float] | None = None
 ) -> OfferTable:
     """What search finds, as a table of offers for these themes; with `within`, only what can
     reach that box."""
@@ -85,7 +127,8 @@ def offers(
             for _, categories, hours, lat, lng, south, west, north, east, anywhere
             in supply_rows(within=within)
         ),
-        themes,
+        [t.key for t in themes],
+        counts_for=category_themes({t.key: t.categories for t in themes}),
     )  # fmt: skip
 
 
@@ -120,27 +163,28 @@ def district_gaps(
     lad_code = lad_code or district()
     since = timezone.localdate() - datetime.timedelta(days=days)
     areas = district_areas(lad_code)
-    themes = {c.slug: c.name for c in top_level_categories()}
-    table = offers(list(themes), within=_around(areas, reach().nearest_within_m))
-    found = supply(areas, table, list(themes), reach())
+    themes = district_themes()
+    keys = [t.key for t in themes]
+    table = offers(themes, within=_around(areas, reach().nearest_within_m))
+    found = supply(areas, table, keys, reach())
     outcodes = {a.code: _outcode(a.code, a.lat, a.lng) for a in areas}
-    needs = _needs(set(outcodes.values()), since)
+    needs = _needs(set(outcodes.values()), since, themes)
     rows = []
     for i, area in enumerate(areas):
         outcode = outcodes[area.code]
-        for slug, name in themes.items():
-            need = needs.get((outcode, slug), Need())
-            here = found[slug][i]
+        for theme in themes:
+            need = needs.get((outcode, theme.key), Need())
+            here = found[theme.key][i]
             rows.append(
                 GapRow(
                     area=area,
                     outcode=outcode,
-                    theme=slug,
-                    theme_name=name,
+                    theme=theme.key,
+                    theme_name=theme.label,
                     supply=here,
                     need=need,
                     score=gap_score(area, here, need),
-                    explanation=explain(area, name, here, need, where=f"in {outcode}"
+                    explanation=explain(area, theme.name, here, need, where=f"in {outcode}"
                                         if outcode else "here", period=f"in the last {days} days")
                     if explained else "",
                 )
@@ -206,17 +250,21 @@ def unique_areas(found: DistrictGaps) -> list[Area]:
     return list({row.area.code: row.area for row in found.rows}.values())
 
 
-def _needs(outcodes: set[str], since: datetime.date) -> dict[tuple[str, str], Need]:
+def _needs(
+    outcodes: set[str], since: datetime.date, themes: Sequence[Theme]
+) -> dict[tuple[str, str], Need]:
     """Need signals by (outward code, theme): searches that found nothing (and their words),
-    people counted, referrals declined for lack of space."""
+    people counted, referrals declined for lack of space. Each search, person or referral once
+    per theme, however many of the theme's categories it names."""
+    gathers = {t.key: t.categories for t in themes}
     searches: Counter = Counter()
     words: dict[tuple[str, str], Counter] = defaultdict(Counter)
-    for outcode, theme, terms in zero_result_themes(outcodes=outcodes, since=since):
+    for outcode, theme, terms in zero_result_themes(outcodes=outcodes, since=since, themes=gathers):
         searches[outcode, theme] += 1
         if terms:
             words[outcode, theme][terms] += 1
-    people = counted_people_themes(outcodes=outcodes)
-    declined = declined_for_space_by_area(outcodes=outcodes, since=since)
+    people = counted_people_themes(outcodes=outcodes, themes=gathers)
+    declined = declined_for_space_by_area(outcodes=outcodes, since=since, themes=gathers)
     keys = set(searches) | set(people) | set(declined)
     return {
         key: Need(
@@ -383,7 +431,8 @@ class CoproduceFirst:
 
 def coproduce_first(found: DistrictGaps, *, limit: int = 10) -> list[CoproduceFirst]:
     """The outward codes × kinds of activity with the biggest gaps added up over their small
-    areas, biggest first, each with the open asks that reach it."""
+    areas, biggest first, each with the open asks that reach it (for a service line, that
+    line's own)."""
     groups: dict[tuple[str, str], list[GapRow]] = defaultdict(list)
     for row in found.rows:
         if row.outcode:
@@ -406,7 +455,12 @@ def coproduce_first(found: DistrictGaps, *, limit: int = 10) -> list[CoproduceFi
                 residents_without=sum(r.area.population for r in without),
                 searches=rows[0].need.searches,
                 worst=max(rows, key=lambda r: r.score),
-                asks=tuple(asks.get(outcode, ())),
+                asks=tuple(
+                    ask
+                    for ask in asks.get(outcode, ())
+                    if not theme.startswith(LINE_PREFIX)
+                    or ask.service_line_slug == theme.removeprefix(LINE_PREFIX)
+                ),
             )
         )
     return chosen
@@ -454,7 +508,7 @@ def district_trends(
     lad_code = lad_code or district()
     areas = district_areas(lad_code)
     outcodes = {_outcode(a.code, a.lat, a.lng) for a in areas} - {""}
-    themes = {c.slug: c.name for c in top_level_categories()}
+    themes = {t.key: t.label for t in district_themes()}
     theme = theme if theme in themes else ""
     since = period.start
     searches = _by_bucket(period, zero_result_counts_by_month(outcodes=outcodes, since=since))

@@ -42,8 +42,18 @@ COMMISSIONERS = "matching.view_aggregates"
 @permission_required(COMMISSIONERS, raise_exception=True)
 @require_safe
 def gaps(request):
+    """The district's gaps, biggest first, with where to coproduce first; every area × theme
+    as CSV (`?format=csv`), and every outward code × theme ranked as CSV (`?format=first-csv`)."""
+    wanted = request.GET.get("format", "")
+    if wanted and wanted not in ("csv", "first-csv"):
+        return HttpResponseBadRequest(
+            "There is no download in that format. Use format=csv or format=first-csv.",
+            content_type="text/plain; charset=utf-8",
+        )
     found = district_gaps_cached()
-    if request.GET.get("format") == "csv":
+    if wanted == "first-csv":
+        return mark_private(_first_csv(found))
+    if wanted == "csv":
         return mark_private(csv_response(
             f"gaps-{found.district}.csv",
             ["Rank", "Area code", "Area", "Outward code", "Theme", "IMD decile",
@@ -66,6 +76,22 @@ def gaps(request):
             {"found": found, "rows": found.rows[:SHOWN], "first": coproduce_first(found)},
         )
     )
+
+
+def _first_csv(found):
+    ranked = coproduce_first(found, limit=len(found.rows))
+    return csv_response(
+        f"coproduce-first-{found.district}.csv",
+        ["Rank", "Outward code", "Theme", "Gap added up", "Small areas",
+         f"Small areas with none within {found.reach.walk_m:g} m", "Their residents",
+         "Searches that found nothing", "Biggest gap", "Open asks that reach it"],
+        (
+            [rank, p.outcode, p.theme_name, round(p.total_gap, 3), p.areas, p.areas_without,
+             p.residents_without, p.searches, p.worst.explanation,
+             "; ".join(f"{a.title} ({a.team}, {a.service_line})" for a in p.asks)]
+            for rank, p in enumerate(ranked, start=1)
+        ),
+    )  # fmt: skip
 
 
 def _value_text(measure: str, value: float) -> str:

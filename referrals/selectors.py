@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from assets_directory.models import Activity
 from assets_directory.permissions import organisations_edited_by
-from assets_directory.selectors import top_level_slugs
+from assets_directory.selectors import category_themes
 from common.workdays import working_days_between
 from matching.models import Person, PlanItem
 from matching.selectors import suppress
@@ -181,11 +181,11 @@ def referral_figures() -> tuple[dict[str, int | str], list[GroupFigures]]:
     return outcomes, groups
 
 
-def declined_for_space_by_area(*, outcodes, since) -> dict[tuple[str, str], int]:
+def declined_for_space_by_area(*, outcodes, since, themes=None) -> dict[tuple[str, str], int]:
     """Referrals made since that day and declined for lack of space, by the person's outward
-    code and the top-level category of the activity. Raw counts: whoever shows them suppresses
-    and rounds them."""
-    top = top_level_slugs()
+    code and the theme of the activity (its top-level categories, or `themes` as
+    `category_themes` takes them). Raw counts: whoever shows them suppresses and rounds them."""
+    theme_of = category_themes(themes)
     outcodes = set(outcodes)
     declined = (
         Referral.objects.filter(
@@ -202,7 +202,9 @@ def declined_for_space_by_area(*, outcodes, since) -> dict[tuple[str, str], int]
         outcode = referral.person.outward_code
         if outcode not in outcodes:
             continue
-        for theme in {top[c.slug] for c in referral.activity.categories.all() if c.slug in top}:
+        for theme in {
+            t for c in referral.activity.categories.all() for t in theme_of.get(c.slug, ())
+        }:
             counts[outcode, theme] += 1
     return dict(counts)
 

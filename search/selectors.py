@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from assets_directory import scheduling
 from assets_directory.models import Activity, Category
-from assets_directory.selectors import Listing, holiday_ranges, top_level_slugs
+from assets_directory.selectors import Listing, category_themes, holiday_ranges
 from common.geo import haversine_m
 from common.periods import ReportPeriod, bucket_of, last_months
 
@@ -519,13 +519,13 @@ def directory_version() -> int:
     return IndexJournal.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
 
 
-def zero_result_themes(*, outcodes, since: datetime.date):
-    """(outward code, top-level category slug, words) of each search in those outward codes
-    since that day that found nothing, once for each top-level category it asked for; a search
-    that named no category counts for the categories its words name through the concepts
-    ("lonely" → befriending → social and friendship). One that names neither is left out: its
-    theme is not known."""
-    top = top_level_slugs()
+def zero_result_themes(*, outcodes, since: datetime.date, themes=None):
+    """(outward code, theme, words) of each search in those outward codes since that day that
+    found nothing, once for each theme it asked for; a search that named no category counts
+    for the categories its words name through the concepts ("lonely" → befriending → social
+    and friendship). One that names neither is left out: its theme is not known. Themes are
+    the top-level categories, or `themes` as `category_themes` takes them."""
+    theme_of = category_themes(themes)
     rows = ZeroResultSearch.objects.filter(
         outcode__in=outcodes, created_at__date__gte=since
     ).values_list("outcode", "categories", "terms")
@@ -539,7 +539,7 @@ def zero_result_themes(*, outcodes, since: datetime.date):
                 expansions = concepts.expansions_for(words) if words else None
                 meant[words] = expansions.categories if expansions else ()
             slugs = meant[words]
-        for theme in dict.fromkeys(top[c] for c in slugs if c in top):
+        for theme in dict.fromkeys(t for c in slugs for t in theme_of.get(c, ())):
             yield outcode, theme, words
 
 

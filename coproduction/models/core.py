@@ -39,6 +39,16 @@ class ServiceLine(models.Model):
     slug = models.SlugField(max_length=120, unique=True)
     description = models.TextField(blank=True)
     sort_order = models.PositiveSmallIntegerField(default=0)
+    # What commissioners count as this line's supply: the directory's activities in these
+    # categories (and those below them). A line with none is left out of their figures.
+    categories = models.ManyToManyField(
+        "assets_directory.Category",
+        blank=True,
+        related_name="service_lines",
+        verbose_name="kinds of activity",
+        help_text="The directory's kinds of activity that count as this service line's "
+        "supply in the commissioners' figures (with the kinds below them).",
+    )
 
     class Meta:
         ordering = ["sort_order", "name"]

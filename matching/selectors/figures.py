@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
-from assets_directory.selectors import top_level_slugs
+from assets_directory.selectors import category_themes
 
 from ..models import Consent, NetworkMap, Person
 from ..network import NETWORK_TYPE_LABELS
@@ -88,12 +88,13 @@ def aggregates_by_area() -> list[AreaFigures]:
     ]
 
 
-def counted_people_themes(*, outcodes) -> dict[tuple[str, str], int]:
+def counted_people_themes(*, outcodes, themes=None) -> dict[tuple[str, str], int]:
     """How many people who agreed to be counted, in each of those outward codes, want each
-    top-level category: because they chose it as an interest or one of their top three, or
-    named a need it answers. Each person once per category. Raw counts: whoever shows them
-    suppresses and rounds them."""
-    top = top_level_slugs()
+    theme (a top-level category, or `themes` as `category_themes` takes them): because they
+    chose one of its categories as an interest or one of their top three, or named a need it
+    answers. Each person once per theme. Raw counts: whoever shows them suppresses and rounds
+    them."""
+    theme_of = category_themes(themes)
     need_categories = {slug: cats for slug, _, cats in NEEDS}
     consenting = Consent.objects.filter(withdrawn_at__isnull=True, count_in_statistics=True)
     outcodes = set(outcodes)
@@ -117,7 +118,7 @@ def counted_people_themes(*, outcodes) -> dict[tuple[str, str], int]:
             slugs += [*preferences.top_three, *preferences.interests]
         for need in person.needs.all():
             slugs += need_categories.get(need.need, ())
-        for theme in {top[slug] for slug in slugs if slug in top}:
+        for theme in {t for slug in slugs for t in theme_of.get(slug, ())}:
             counts[person.outward_code, theme] += 1
     return dict(counts)
 

@@ -1,6 +1,9 @@
 """Where to coproduce first: outward codes × kinds of activity by their gaps added up, each with
 the open asks that reach it."""
 
+import csv
+import io
+
 import pytest
 from django.urls import reverse
 
@@ -59,3 +62,33 @@ def test_the_gaps_page_lists_where_to_start_with_the_asks_that_reach_it(
     assert f"{top.outcode}: {top.theme_name}" in body
     assert reverse("coproduction:ask", args=[ask.pk]) in body
     assert "Start &lt;b&gt;here&lt;/b&gt;" in body
+
+
+def test_every_place_and_kind_is_ranked_in_a_csv_with_its_asks(client, near_sw18, commissioner):
+    found = district_gaps(WANDSWORTH)
+    top = coproduce_first(found, limit=1)[0]
+    AskFactory(title='=HYPERLINK("http://evil")', areas=[top.outcode])
+    client.force_login(commissioner)
+
+    response = client.get(reverse("insights:gaps"), {"format": "first-csv"})
+
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][:4] == ["Rank", "Outward code", "Theme", "Gap added up"]
+    places = {(r.outcode, r.theme) for r in found.rows if r.outcode}
+    assert len(rows) - 1 == len(places)
+    assert rows[1][:3] == ["1", top.outcode, top.theme_name]
+    gaps = [float(r[3]) for r in rows[1:]]
+    assert gaps == sorted(gaps, reverse=True)
+    # An ask's title reaches the spreadsheet as text, never as a formula.
+    assert "'=HYPERLINK" in rows[1][-1]
+
+
+def test_the_gaps_page_refuses_a_download_it_does_not_have(client, commissioner):
+    client.force_login(commissioner)
+
+    response = client.get(reverse("insights:gaps"), {"format": "<xlsx>"})
+
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/plain")

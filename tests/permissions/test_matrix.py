@@ -218,6 +218,8 @@ team1.api_key_off  POST  LOGIN  DENY   DENY   DENY   HIDDEN ALLOW  HIDDEN HIDDEN
 insights           GET   LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  ALLOW
 insights.referrals GET   LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  ALLOW
 insights.gaps      GET   LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  ALLOW
+insights.gaps_csv  GET   LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  ALLOW
+insights.first_csv GET   LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  ALLOW
 insights.map       GET   LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  ALLOW
 insights.map_csv   GET   LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  ALLOW
 insights.trends    GET   LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  ALLOW
@@ -909,6 +911,12 @@ ACTIONS: dict[str, Action] = {
     "insights": Action(lambda w: reverse("matching:insights")),
     "insights.referrals": Action(lambda w: reverse("referrals:figures")),
     "insights.gaps": Action(lambda w: reverse("insights:gaps"), shows=lambda w: "Where the gaps"),
+    "insights.gaps_csv": Action(
+        lambda w: reverse("insights:gaps") + "?format=csv", shows=lambda w: "Gap score"
+    ),
+    "insights.first_csv": Action(
+        lambda w: reverse("insights:gaps") + "?format=first-csv", shows=lambda w: "Gap added up"
+    ),
     "insights.map": Action(lambda w: reverse("insights:map"), shows=lambda w: "small areas"),
     "insights.trends": Action(lambda w: reverse("insights:trends"), shows=lambda w: "Trends in"),
     "insights.trends_csv": Action(
