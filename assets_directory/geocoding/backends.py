@@ -19,6 +19,7 @@ import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+import numpy as np
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
@@ -306,18 +307,31 @@ class OutcodeCentroidGeocoder(BaseGeocoder):
             raise _unavailable(self, exc) from exc
 
     def nearest_outcode(self, latitude: float, longitude: float) -> str | None:
-        # About 3,000 points: a scan takes a millisecond, no spatial index needed.
+        # About 3,000 points: one vectorised scan takes tens of microseconds (all of England's
+        # 33,755 small areas are placed in about a second), no spatial index needed.
         try:
             points = self.table.load()
         except DataFileError as exc:
             raise _unavailable(self, exc) from exc
+        if not points:
+            return None
+        codes, lats, lngs = self._columns(points)
         scale = math.cos(math.radians(latitude)) ** 2
-        best = min(
-            points.items(),
-            key=lambda item: (item[1][0] - latitude) ** 2 + scale * (item[1][1] - longitude) ** 2,
-            default=None,
-        )
-        return best[0] if best else None
+        distances = (lats - latitude) ** 2 + scale * (lngs - longitude) ** 2
+        return codes[int(np.argmin(distances))]  # the first of equals, in the file's order
+
+    def _columns(self, points: dict) -> tuple[list[str], np.ndarray, np.ndarray]:
+        """The points as columns, made once for each load of the table."""
+        cached = getattr(self, "_columns_of", None)
+        if cached is None or cached[0] is not points:
+            cached = (
+                points,
+                list(points),
+                np.array([p[0] for p in points.values()], dtype=np.float64),
+                np.array([p[1] for p in points.values()], dtype=np.float64),
+            )
+            self._columns_of = cached
+        return cached[1], cached[2], cached[3]
 
     def check(self) -> list[str]:
         # The file is small (about 3,000 rows) and will be needed anyway, so parse all of it.

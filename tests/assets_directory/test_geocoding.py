@@ -515,3 +515,31 @@ def test_nearest_outcode_names_the_district_around_a_point():
 
     assert nearest_outcode(51.4489, -0.1971) == "SW18"
     assert nearest_outcode(51.4307, -0.1647) == "SW17"
+
+
+def test_nearest_outcode_is_the_nearest_point_of_the_table_on_a_flat_projection():
+    import random
+
+    geocoder = OutcodeCentroidGeocoder()
+    points = geocoder.table.load()
+    rng = random.Random(7)
+    for _ in range(200):
+        lat, lng = rng.uniform(50, 55.8), rng.uniform(-5.5, 1.7)
+        scale = math.cos(math.radians(lat)) ** 2
+        nearest = min(
+            points,
+            key=lambda code: (points[code][0] - lat) ** 2 + scale * (points[code][1] - lng) ** 2,
+        )
+        assert geocoder.nearest_outcode(lat, lng) == nearest
+
+
+def test_nearest_outcode_reads_a_table_that_changed(tmp_path):
+    path = tmp_path / "outcodes.csv"
+    path.write_text("outcode,latitude,longitude\nAA1,51.0,-1.0\nBB2,52.0,-1.0\n")
+    geocoder = OutcodeCentroidGeocoder(data_path=path)
+    assert geocoder.nearest_outcode(51.9, -1.0) == "BB2"
+
+    path.write_text("outcode,latitude,longitude\nAA1,51.0,-1.0\nCC3,51.8,-1.0\n")
+    geocoder.table = type(geocoder.table)(path, key_columns=("outcode",), key_func=str.upper)
+
+    assert geocoder.nearest_outcode(51.85, -1.0) == "CC3"
