@@ -6,8 +6,9 @@ import csv
 import datetime
 import io
 import logging
+import tempfile
 
-from django.core.files.base import ContentFile
+from django.core.files import File
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
@@ -102,39 +103,43 @@ def england_run_execute(*, run_id: int) -> EnglandRun:
     )
     summary = []
     areas_done = 0
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(ENGLAND_CSV_HEADINGS)
-    try:
-        for done, (lad_code, lad_name) in enumerate(names.items(), start=1):
-            found = district_gaps(lad_code, explained=False)
-            summary.append(_district_summary(found, lad_name))
-            for r in found.rows:
-                writer.writerow(
-                    [lad_code, lad_name, r.area.code, r.area.name, r.outcode, r.theme_name,
-                     r.area.imd_decile, r.area.health_decile, r.area.population,
-                     round(r.supply.walk_per_1000, 2), round(r.supply.trip_per_1000, 2),
-                     r.supply.remote_hours,
-                     "" if r.supply.nearest_m is None else round(r.supply.nearest_m),
-                     r.need.searches, round(r.score, 3)]
-                )  # fmt: skip
-            areas_done += found.areas
-            EnglandRun.objects.filter(pk=run.pk).update(
-                districts_done=done, areas_done=areas_done, updated_at=timezone.now()
+    # England's rows (three quarters of a million) go to a file on disk, not into memory.
+    with tempfile.TemporaryFile() as raw:
+        text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+        writer = csv.writer(text)
+        writer.writerow(ENGLAND_CSV_HEADINGS)
+        try:
+            for done, (lad_code, lad_name) in enumerate(names.items(), start=1):
+                found = district_gaps(lad_code, explained=False)
+                summary.append(_district_summary(found, lad_name))
+                for r in found.rows:
+                    writer.writerow(
+                        [lad_code, lad_name, r.area.code, r.area.name, r.outcode, r.theme_name,
+                         r.area.imd_decile, r.area.health_decile, r.area.population,
+                         round(r.supply.walk_per_1000, 2), round(r.supply.trip_per_1000, 2),
+                         r.supply.remote_hours,
+                         "" if r.supply.nearest_m is None else round(r.supply.nearest_m),
+                         r.need.searches, round(r.score, 3)]
+                    )  # fmt: skip
+                areas_done += found.areas
+                EnglandRun.objects.filter(pk=run.pk).update(
+                    districts_done=done, areas_done=areas_done, updated_at=timezone.now()
+                )
+            text.flush()
+            raw.seek(0)
+            run.refresh_from_db()
+            run.summary = summary
+            run.file.save(
+                f"england-gaps-{timezone.localdate():%Y-%m-%d}-{run.pk}.csv", File(raw), save=False
             )
-    except (DatabaseError, OSError, ValueError) as exc:
-        EnglandRun.objects.filter(pk=run.pk).update(
-            status=EnglandRun.Status.FAILED, finished_at=timezone.now(), error=str(exc)[:1000]
-        )
-        logger.exception("The analysis of England (run %s) failed", run.pk)
-        return EnglandRun.objects.get(pk=run.pk)
-    run.refresh_from_db()
-    run.summary = summary
-    run.file.save(
-        f"england-gaps-{timezone.localdate():%Y-%m-%d}-{run.pk}.csv",
-        ContentFile(buffer.getvalue().encode("utf-8-sig")),
-        save=False,
-    )
+        except (DatabaseError, OSError, ValueError) as exc:
+            EnglandRun.objects.filter(pk=run.pk).update(
+                status=EnglandRun.Status.FAILED, finished_at=timezone.now(), error=str(exc)[:1000]
+            )
+            logger.exception("The analysis of England (run %s) failed", run.pk)
+            return EnglandRun.objects.get(pk=run.pk)
+        finally:
+            text.close()
     run.status = EnglandRun.Status.DONE
     run.finished_at = timezone.now()
     run.save(update_fields=["summary", "file", "status", "finished_at"])
