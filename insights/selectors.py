@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import hashlib
 import math
 from collections import Counter, defaultdict
 from collections.abc import Sequence
@@ -156,14 +157,19 @@ class DistrictGaps:
 
 
 def district_gaps(
-    lad_code: str | None = None, *, days: int = 90, explained: bool = True
+    lad_code: str | None = None,
+    *,
+    days: int = 90,
+    explained: bool = True,
+    themes: Sequence[Theme] | None = None,
 ) -> DistrictGaps:
     """Every area × theme of the district with its gap, biggest first (see the module); each
-    explained in words unless `explained` is False (all of England has half a million)."""
+    explained in words unless `explained` is False (all of England has half a million). The
+    themes are `district_themes()` unless given."""
     lad_code = lad_code or district()
     since = timezone.localdate() - datetime.timedelta(days=days)
     areas = district_areas(lad_code)
-    themes = district_themes()
+    themes = district_themes() if themes is None else themes
     keys = [t.key for t in themes]
     table = offers(themes, within=_around(areas, reach().nearest_within_m))
     found = supply(areas, table, keys, reach())
@@ -278,12 +284,15 @@ def _needs(
 
 
 def district_gaps_cached(lad_code: str | None = None) -> DistrictGaps:
-    """`district_gaps`, kept until the directory changes (or a day passes, for the need)."""
+    """`district_gaps`, kept until the directory or the themes change (a category renamed, a
+    service line linked), or a day passes, for the need."""
     lad_code = lad_code or district()
-    key = f"insights:gaps:{lad_code}:{directory_version()}:{timezone.localdate()}"
+    themes = district_themes()
+    signature = hashlib.blake2s(repr(themes).encode(), digest_size=8).hexdigest()
+    key = f"insights:gaps:{lad_code}:{directory_version()}:{signature}:{timezone.localdate()}"
     found = cache.get(key)
     if found is None:
-        found = district_gaps(lad_code)
+        found = district_gaps(lad_code, themes=themes)
         cache.set(key, found, CACHE_SECONDS)
     return found
 

@@ -12,7 +12,13 @@ from assets_directory.selectors import category_themes
 from coproduction.models import ServiceLine
 from insights.arithmetic import Offer, offer_table
 from insights.forms import MapForm
-from insights.selectors import LINE_PREFIX, coproduce_first, district_gaps, district_themes
+from insights.selectors import (
+    LINE_PREFIX,
+    coproduce_first,
+    district_gaps,
+    district_gaps_cached,
+    district_themes,
+)
 from matching.services import preferences_save
 from search.models import ZeroResultSearch
 from search.services import index_rebuild
@@ -181,3 +187,16 @@ def test_a_moderator_links_a_line_to_kinds_of_activity_in_the_admin(client, mode
     assert form.status_code == 200 and 'name="categories"' in form.content.decode()
     assert saved.status_code == 302
     assert list(line.categories.all()) == [heart]
+
+
+def test_kept_figures_are_worked_out_again_when_a_line_is_linked(near_sw18, settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                                   "LOCATION": "service-lines"}}  # fmt: skip
+    before = district_gaps_cached(WANDSWORTH)
+    line = ServiceLine.objects.get(slug="health-checks")
+    line.categories.set(Category.objects.filter(slug="mental-wellbeing"))
+
+    after = district_gaps_cached(WANDSWORTH)
+
+    assert before.themes == 15 and after.themes == 16
+    assert row(after, near_sw18.code, LINE_PREFIX + "health-checks").supply.walk_hours == 2
