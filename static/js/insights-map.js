@@ -59,7 +59,8 @@
     }
     return kinds[kind].colour;
   }
-  var cluster = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 40 });
+  // Clusters far enough apart that their 40 px icons do not overlap (WCAG 2.5.8 target size).
+  var cluster = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 80 });
   map.addLayer(cluster);
   var shown = 0;
 
