@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Page as PaginatorPage
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from wagtail.models import Page, WorkflowState
@@ -369,6 +369,14 @@ def top_level_slugs() -> dict[str, str]:
     """Each category's slug → the slug of its top-level category (its own, for a top one)."""
     parents = dict(Category.objects.values_list("slug", "parent__slug"))
     return {slug: parent or slug for slug, parent in parents.items()}
+
+
+def categories_in_tree_order():
+    """Every category, each top-level one followed by those below it (for a list of choices)."""
+    return Category.objects.annotate(
+        top_order=Coalesce("parent__sort_order", "sort_order"),
+        top_name=Coalesce("parent__name", "name"),
+    ).order_by("top_order", "top_name", F("parent").asc(nulls_first=True), "sort_order", "name")
 
 
 def category_themes(

@@ -13,9 +13,12 @@ from django import forms
 from django.contrib import messages
 from django.shortcuts import redirect
 from wagtail import hooks
-from wagtail.admin.panels import FieldPanel
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from assets_directory.selectors import categories_in_tree_order
 
 from .models import CapabilityTerm, ServiceLine
 from .selectors import vocabulary_uses
@@ -31,19 +34,29 @@ class CapabilityTermViewSet(SnippetViewSet):
     ordering = ["kind", "name"]
 
 
+class ServiceLineAdminForm(WagtailAdminModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Each kind of activity followed by the kinds below it, not one mixed list.
+        self.fields["categories"].queryset = categories_in_tree_order()
+
+
 class ServiceLineViewSet(SnippetViewSet):
     model = ServiceLine
     icon = "list-ul"
     menu_label = "Service lines"
     list_display = ["name", "slug", "sort_order"]
     search_fields = ["name", "description"]
-    panels = [
-        FieldPanel("name"),
-        FieldPanel("slug"),
-        FieldPanel("description"),
-        FieldPanel("sort_order"),
-        FieldPanel("categories", widget=forms.CheckboxSelectMultiple),
-    ]
+    edit_handler = ObjectList(
+        [
+            FieldPanel("name"),
+            FieldPanel("slug"),
+            FieldPanel("description"),
+            FieldPanel("sort_order"),
+            FieldPanel("categories", widget=forms.CheckboxSelectMultiple),
+        ],
+        base_form_class=ServiceLineAdminForm,
+    )
 
 
 class CoproductionVocabularyGroup(SnippetViewSetGroup):

@@ -585,9 +585,7 @@ def ensure_demo_service_line_categories() -> int:
     """Link each seed service line that has no kinds of activity yet to its demo ones (those
     that exist); returns how many lines were linked."""
     linked = 0
-    for line in ServiceLine.objects.filter(
-        slug__in=DEMO_LINE_CATEGORIES, categories__isnull=True
-    ):
+    for line in ServiceLine.objects.filter(slug__in=DEMO_LINE_CATEGORIES, categories__isnull=True):
         found = Category.objects.filter(slug__in=DEMO_LINE_CATEGORIES[line.slug])
         if found:
             line.categories.set(found)

@@ -441,7 +441,7 @@ class CoproduceFirst:
 def coproduce_first(found: DistrictGaps, *, limit: int = 10) -> list[CoproduceFirst]:
     """The outward codes × kinds of activity with the biggest gaps added up over their small
     areas, biggest first, each with the open asks that reach it (for a service line, that
-    line's own)."""
+    line's own; for a kind of activity, those of the lines that count it first)."""
     groups: dict[tuple[str, str], list[GapRow]] = defaultdict(list)
     for row in found.rows:
         if row.outcode:
@@ -450,6 +450,7 @@ def coproduce_first(found: DistrictGaps, *, limit: int = 10) -> list[CoproduceFi
         :limit
     ]
     asks = open_asks_by_area({outcode for (outcode, _), _ in ranked})
+    lines_counting = _lines_counting_each_kind()
     chosen = []
     for (outcode, theme), rows in ranked:
         without = [r for r in rows if r.supply.walk_hours == 0]
@@ -464,15 +465,33 @@ def coproduce_first(found: DistrictGaps, *, limit: int = 10) -> list[CoproduceFi
                 residents_without=sum(r.area.population for r in without),
                 searches=rows[0].need.searches,
                 worst=max(rows, key=lambda r: r.score),
-                asks=tuple(
-                    ask
-                    for ask in asks.get(outcode, ())
-                    if not theme.startswith(LINE_PREFIX)
-                    or ask.service_line_slug == theme.removeprefix(LINE_PREFIX)
-                ),
+                asks=_asks_for(theme, asks.get(outcode, ()), lines_counting),
             )
         )
     return chosen
+
+
+def _lines_counting_each_kind() -> dict[str, set[str]]:
+    """Each top-level kind of activity → the service lines (slugs) that count it, or some of
+    the kinds below it, as their supply."""
+    top_of = category_themes()
+    counting: dict[str, set[str]] = defaultdict(set)
+    for theme in district_themes():
+        if theme.is_line:
+            for category in theme.categories:
+                for kind in top_of.get(category, ()):
+                    counting[kind].add(theme.key.removeprefix(LINE_PREFIX))
+    return counting
+
+
+def _asks_for(theme: str, asks, lines_counting: dict[str, set[str]]) -> tuple:
+    """A service line's own asks; for a kind of activity, every ask, those of the lines that
+    count the kind first."""
+    if theme.startswith(LINE_PREFIX):
+        line = theme.removeprefix(LINE_PREFIX)
+        return tuple(ask for ask in asks if ask.service_line_slug == line)
+    relevant = lines_counting.get(theme, set())
+    return tuple(sorted(asks, key=lambda ask: ask.service_line_slug not in relevant))
 
 
 @dataclass(frozen=True)

@@ -142,9 +142,13 @@ def test_where_to_coproduce_first_offers_a_line_only_its_own_asks(line, near_sw1
 
     for_line = next(p for p in ranked if p.theme == WELLBEING and p.outcode == place.outcode)
     assert [a.pk for a in for_line.asks] == [own.pk]
-    for_kind = next(p for p in ranked if not p.theme.startswith(LINE_PREFIX)
-                    and p.outcode == place.outcode)  # fmt: skip
-    assert {a.pk for a in for_kind.asks} == {own.pk, other.pk}
+    # For a kind of activity, every ask that reaches it: those of the lines counting that
+    # kind (or a kind below it) first, though the other is newer.
+    for kind in ("mental-wellbeing", "physical-activity"):
+        for_kind = next(p for p in ranked if p.theme == kind and p.outcode == place.outcode)
+        assert [a.pk for a in for_kind.asks] == [own.pk, other.pk]
+    for_advice = next(p for p in ranked if p.theme == "advice" and p.outcode == place.outcode)
+    assert [a.pk for a in for_advice.asks] == [other.pk, own.pk]
 
 
 def test_the_map_and_trends_offer_lines_as_a_group_of_their_own(
