@@ -28,7 +28,10 @@
     }).bindTooltip(label).addTo(areas);
   });
   if (DATA.areas.length) {
-    map.fitBounds(areas.getBounds(), { padding: [16, 16], animate: false });
+    // Clear of the zoom buttons (top left) and the attribution (bottom right).
+    map.fitBounds(areas.getBounds(), {
+      paddingTopLeft: [64, 24], paddingBottomRight: [24, 44], animate: false
+    });
   } else {
     map.setView([51.45, -0.19], 12);
   }
