@@ -3,6 +3,7 @@ directory's kinds of activity that count as its supply, and its need is the sear
 and referrals that ask for any of them, each once."""
 
 import datetime
+import itertools
 
 import pytest
 from django.urls import reverse
@@ -10,7 +11,7 @@ from django.urls import reverse
 from assets_directory.models import Category
 from assets_directory.selectors import category_themes
 from coproduction.models import ServiceLine
-from insights.arithmetic import Offer, offer_table
+from insights.arithmetic import Offer, offer_table, shown
 from insights.forms import MapForm
 from insights.selectors import (
     LINE_PREFIX,
@@ -204,3 +205,34 @@ def test_kept_figures_are_worked_out_again_when_a_line_is_linked(near_sw18, sett
 
     assert before.themes == 15 and after.themes == 16
     assert row(after, near_sw18.code, LINE_PREFIX + "health-checks").supply.walk_hours == 2
+
+
+def test_a_lines_people_and_its_kinds_people_together_give_no_suppressed_count_away(
+    near_sw18,
+):
+    """Differencing: a line is a total over its kinds with each person once, so the line and
+    its kinds shown together must leave a suppressed kind more than one possible value."""
+    line = ServiceLineFactory(name="Arts on prescription", slug="arts-on-prescription")
+    line.categories.set(Category.objects.filter(slug__in=["arts-and-crafts", "music-and-singing"]))
+    team = TeamFactory()
+    worker = make_facilitator(team)
+    for interests, n in ((["arts-and-crafts"], 3), (["music-and-singing"], 6),
+                         (["arts-and-crafts", "music-and-singing"], 1)):  # fmt: skip
+        for _ in range(n):
+            person = PersonFactory(team=team, postcode="SW18 1AA")
+            preferences_save(person=person, by=worker, interests=interests, top_three=[])
+
+    found = district_gaps(WANDSWORTH)
+    arts = row(found, near_sw18.code, "arts-and-crafts").need.people
+    music = row(found, near_sw18.code, "music-and-singing").need.people
+    both = row(found, near_sw18.code, LINE_PREFIX + "arts-on-prescription").need.people
+
+    assert (arts, music, both) == (4, 7, 10)
+    seen = (shown(arts), shown(music), shown(both))
+    assert seen == ("fewer than 5", 5, 10)
+    possible = {
+        a + ab
+        for a, m, ab in itertools.product(range(13), repeat=3)
+        if (shown(a + ab), shown(m + ab), shown(a + m + ab)) == seen
+    }
+    assert len(possible) > 1 and 4 in possible
