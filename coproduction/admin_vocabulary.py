@@ -19,6 +19,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from assets_directory.selectors import categories_in_tree_order
+from common.forms import NamedErrorsMixin, PlainTextFormMixin
 
 from .models import CapabilityTerm, ServiceLine
 from .selectors import vocabulary_uses
@@ -34,7 +35,7 @@ class CapabilityTermViewSet(SnippetViewSet):
     ordering = ["kind", "name"]
 
 
-class ServiceLineAdminForm(WagtailAdminModelForm):
+class ServiceLineAdminForm(NamedErrorsMixin, PlainTextFormMixin, WagtailAdminModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Each kind of activity followed by the kinds below it, not one mixed list.

@@ -9,7 +9,7 @@ from common.forms import NamedErrorsMixin, PlainTextFormMixin
 from common.periods import GROUPINGS, MONTH
 from common.vocabulary import AUDIENCE_CHOICES, DAY_CHOICES, DELIVERY_CHOICES
 
-from .selectors import GROUPS, MEASURES, theme_choices
+from .selectors import CORE20, ENGLAND_MEASURES, GROUPS, MEASURES, theme_choices
 
 
 class MapForm(NamedErrorsMixin, PlainTextFormMixin, forms.Form):
@@ -99,5 +99,31 @@ class TrendForm(NamedErrorsMixin, PlainTextFormMixin, forms.Form):
         asked.is_valid()
         defaults = {"months": DEFAULT_TREND_MONTHS, "by": MONTH, "theme": ""}
         chosen = cls({name: asked.cleaned_data.get(name) or d for name, d in defaults.items()})
+        chosen.is_valid()
+        return chosen
+
+
+class EnglandMapForm(NamedErrorsMixin, PlainTextFormMixin, forms.Form):
+    """What the map of England colours each local authority by: the share of its residents in
+    the most deprived fifth, or with none of one theme within walking distance."""
+
+    measure = forms.ChoiceField(label="Colour the local authorities by")
+
+    def __init__(self, *args, themes=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        kinds = [(t.key, t.name) for t in themes if not t.is_line]
+        lines = [(t.key, t.name) for t in themes if t.is_line]
+        self.fields["measure"].choices = [
+            (CORE20, ENGLAND_MEASURES[CORE20]),
+            (f"{ENGLAND_MEASURES['without']}: kinds of activity", kinds),
+            *([(f"{ENGLAND_MEASURES['without']}: service lines", lines)] if lines else []),
+        ]
+
+    @classmethod
+    def from_query(cls, query, *, themes=()) -> EnglandMapForm:
+        """The form as asked for, a missing or unknown measure replaced by Core20."""
+        asked = cls(query, themes=themes)
+        asked.is_valid()
+        chosen = cls({"measure": asked.cleaned_data.get("measure") or CORE20}, themes=themes)
         chosen.is_valid()
         return chosen

@@ -604,3 +604,81 @@ def _supply_by_bucket(lad_code: str, period: ReportPeriod, theme: str):
         per_1000 = hours * 1000 / residents if residents else 0.0
         found[period.bucket_of(taken_on)] = (per_1000, without)
     return found, first
+
+
+# What the map of England can colour each local authority by: the share of its residents in
+# the most deprived fifth, or with none of a theme within walking distance.
+CORE20 = "core20"
+ENGLAND_MEASURES = {
+    CORE20: "Residents in the most deprived fifth of England (Core20)",
+    "without": "Residents with none within walking distance",
+}
+
+
+@dataclass(frozen=True)
+class AuthorityFigure:
+    """One local authority of a run of England, with the chosen share of its residents."""
+
+    code: str
+    name: str
+    lat: float | None  # None in a run made before the map
+    lng: float | None
+    residents: int
+    share: float  # per cent of its residents
+    summary: dict  # the run's summary of it
+
+
+@dataclass(frozen=True)
+class EnglandMap:
+    measure: str
+    measure_name: str
+    authorities: list[AuthorityFigure]  # highest share first
+
+    @property
+    def placed(self) -> bool:
+        """Every authority has a place (a run made before the map has none)."""
+        return bool(self.authorities) and all(a.lat is not None for a in self.authorities)
+
+
+def england_themes(summary: Sequence[dict]) -> list[Theme]:
+    """The themes a run of England worked out, named as they are now (one since removed keeps
+    its key as its name)."""
+    now = {t.key: t for t in district_themes()}
+    keys = dict.fromkeys(key for row in summary for key in row.get("without") or {})
+    return [now.get(key) or Theme(key, key, ()) for key in keys]
+
+
+def england_map(summary: Sequence[dict], measure: str, themes: Sequence[Theme]) -> EnglandMap:
+    """A run's local authorities with the share of residents `measure` counts (CORE20, or a
+    theme's key for those with none of it within walking distance)."""
+    named = {t.key: t.label for t in themes}
+    if measure == CORE20:
+        name = ENGLAND_MEASURES[CORE20]
+    else:
+        name = f"{ENGLAND_MEASURES['without']}: {named.get(measure, measure)}"
+    return EnglandMap(measure, name, england_authorities(summary, measure))
+
+
+def england_authorities(summary: Sequence[dict], measure: str) -> list[AuthorityFigure]:
+    """Each local authority of a run with `measure` (CORE20, or a theme's key for the share of
+    residents with none of it within walking distance), highest share first."""
+    found = []
+    for row in summary:
+        residents = row.get("residents") or 0
+        if measure == CORE20:
+            count = row.get("core20_residents", 0)
+        else:
+            count = (row.get("without") or {}).get(measure, 0)
+        found.append(
+            AuthorityFigure(
+                code=row["code"],
+                name=row["name"],
+                lat=row.get("lat"),
+                lng=row.get("lng"),
+                residents=residents,
+                share=100 * count / residents if residents else 0.0,
+                summary=row,
+            )
+        )
+    found.sort(key=lambda a: (-a.share, a.name))
+    return found

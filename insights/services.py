@@ -148,13 +148,19 @@ def england_run_execute(*, run_id: int) -> EnglandRun:
 
 def _district_summary(found, lad_name: str) -> dict:
     areas = unique_areas(found)
-    worst = max(theme_totals(found), key=lambda t: (t.without, t.theme), default=None)
+    totals = theme_totals(found)
+    worst = max(totals, key=lambda t: (t.without, t.theme), default=None)
     top = found.rows[0] if found.rows else None
+    residents = sum(a.population for a in areas)
     return {
         "code": found.district,
         "name": lad_name,
         "areas": found.areas,
-        "residents": sum(a.population for a in areas),
+        "residents": residents,
+        # Where most of its residents live: the map of England draws it there.
+        "lat": _weighted(areas, "lat"),
+        "lng": _weighted(areas, "lng"),
+        "without": {t.theme: t.without for t in totals},
         "core20_residents": sum(
             a.population for a in areas if a.imd_decile in deprivation.CORE20_DECILES
         ),
@@ -163,3 +169,11 @@ def _district_summary(found, lad_name: str) -> dict:
         "biggest_gap": f"{top.area.name}: {top.theme_name}" if top else "",
         "biggest_gap_score": round(top.score, 3) if top else 0,
     }
+
+
+def _weighted(areas, attribute: str) -> float | None:
+    """The areas' mean of `attribute` weighted by residents (None for no residents)."""
+    residents = sum(a.population for a in areas)
+    if not residents:
+        return None
+    return round(sum(getattr(a, attribute) * a.population for a in areas) / residents, 5)

@@ -18,7 +18,7 @@ from common.csv_export import csv_response
 from common.middleware import mark_private
 from common.periods import last_months
 
-from .forms import ActivityFilterForm, MapForm, TrendForm
+from .forms import ActivityFilterForm, EnglandMapForm, MapForm, TrendForm
 from .legend import band_of, decile_bands, quantile_bands
 from .models import EnglandRun
 from .selectors import (
@@ -28,6 +28,8 @@ from .selectors import (
     district_gaps_cached,
     district_map,
     district_trends,
+    england_map,
+    england_themes,
     theme_totals,
     unique_areas,
 )
@@ -325,9 +327,23 @@ def england(request):
         else:
             messages.info(request, "The analysis of England is already running.")
         return redirect("insights:england")
+    wanted = request.GET.get("format", "")
+    if wanted and wanted != "csv":
+        return HttpResponseBadRequest(
+            "There is no download in that format. Use format=csv.",
+            content_type="text/plain; charset=utf-8",
+        )
     runs = EnglandRun.objects.all()
     latest = runs.first()
     finished = runs.filter(status=EnglandRun.Status.DONE).first()
+    summary = finished.summary if finished else []
+    themes = england_themes(summary)
+    form = EnglandMapForm.from_query(request.GET, themes=themes)
+    found = england_map(summary, form.cleaned_data["measure"], themes)
+    authorities = found.authorities
+    if wanted:
+        return mark_private(_england_summary_csv(finished, found))
+    bands = quantile_bands([a.share for a in authorities])
     return mark_private(
         render(
             request,
@@ -337,13 +353,51 @@ def england(request):
                 "finished": finished,
                 "busy": latest is not None
                 and latest.status in (EnglandRun.Status.QUEUED, EnglandRun.Status.RUNNING),
-                "summary": sorted(
-                    finished.summary if finished else [],
-                    key=lambda s: (-s["fewest_reached_without"], s["name"]),
-                ),
+                "form": form,
+                "found": found,
+                "bands": bands,
+                "query": urlencode({"measure": found.measure}),
+                "map_data": {
+                    "areas": [
+                        {
+                            "code": a.code,
+                            "name": a.name,
+                            "lat": a.lat,
+                            "lng": a.lng,
+                            "value": f"{a.share:.1f}%",
+                            "band": band_of(a.share, bands),
+                        }
+                        for a in authorities
+                    ],
+                    "bands": [
+                        {"label": b.label, "colour": b.colour, "radius": b.radius} for b in bands
+                    ],
+                    "measure": found.measure_name,
+                }
+                if found.placed
+                else None,
             },
-        )
+        )  # fmt: skip
     )
+
+
+def _england_summary_csv(finished, found):
+    day = f"{finished.finished_at:%Y-%m-%d}" if finished and finished.finished_at else "none"
+    measure_name = found.measure_name
+    return csv_response(
+        f"england-local-authorities-{day}.csv",
+        ["Local authority code", "Local authority", "Small areas", "Residents",
+         f"{measure_name} (%)", "Core20 residents", "Kind of activity fewest reach on foot",
+         "Residents without it within walking distance", "Biggest gap", "Latitude",
+         "Longitude"],
+        (
+            [a.code, a.name, a.summary.get("areas"), a.residents, round(a.share, 1),
+             a.summary.get("core20_residents"), a.summary.get("fewest_reached"),
+             a.summary.get("fewest_reached_without"), a.summary.get("biggest_gap"),
+             a.lat, a.lng]
+            for a in found.authorities
+        ),
+    )  # fmt: skip
 
 
 @login_required

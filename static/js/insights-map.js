@@ -2,7 +2,8 @@
 // coloured by its band of the chosen measure, from the json_script "insights-map-data" (the
 // same figures as the table below, which is what shows without JavaScript); the activities on
 // top from search's GeoJSON with the filters chosen, a square pin per activity coloured by its kind,
-// grouped where pins would overlap. Every label is text (textContent), never HTML.
+// grouped where pins would overlap (the map of England's local authorities has none). Every
+// label is text (textContent), never HTML.
 (function () {
   "use strict";
   var el = document.getElementById("insights-map");
@@ -36,6 +37,8 @@
     map.setView([51.45, -0.19], 12);
   }
   el.dataset.areas = String(DATA.areas.length);
+  // The map of England has areas only: no activities on top.
+  if (!DATA.geojson) { return; }
 
   // Each top-level kind keeps its colour whatever is shown: its place among the kinds.
   var KINDS = Object.keys(DATA.names);

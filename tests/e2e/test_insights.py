@@ -7,7 +7,8 @@ import datetime
 import pytest
 from django.contrib.auth.models import Group
 
-from insights.services import district_figures_refresh
+from common import deprivation
+from insights.services import district_figures_refresh, england_run_execute, england_run_start
 from search.models import ZeroResultSearch
 from search.services import index_rebuild
 from tests.e2e.test_accessibility import axe_source, sign_in, violations
@@ -21,6 +22,7 @@ expect = pytest.importorskip(
 pytestmark = pytest.mark.e2e
 __all__ = ["axe_source"]  # a fixture, used by name
 HOSTILE = '<img src=x onerror="window.hacked=1">'
+TWO = {"E09000001": "City of London", "E09000032": "Wandsworth"}
 
 
 @pytest.fixture
@@ -82,8 +84,11 @@ def test_the_map_and_trends_choose_without_javascript(new_context, borough):
 
 
 def test_gaps_trends_report_and_england_pass_axe_and_the_report_draws_its_charts(
-    new_context, axe_source, screenshot, borough, traffic
+    new_context, axe_source, screenshot, borough, traffic, monkeypatch
 ):
+    # England cut down to two local authorities, worked out before the pages are read.
+    monkeypatch.setattr(deprivation, "districts", lambda: dict(TWO))
+    england_run_execute(run_id=england_run_start()[0].pk)
     problems = {}
     page = new_context(viewport={"width": 1280, "height": 900}).new_page()
     sign_in(page, "cam")
@@ -92,6 +97,9 @@ def test_gaps_trends_report_and_england_pass_axe_and_the_report_draws_its_charts
         if name in ("trends", "report"):
             expect(page.locator('figure[data-chart="need"] canvas')).to_be_visible()
             expect(page.locator('figure[data-chart="supply"] canvas')).to_be_visible()
+        if name == "england":
+            expect(page.locator("#insights-map")).to_have_attribute("data-areas", "2")
+            expect(page.locator("#insights-map path.leaflet-interactive")).to_have_count(2)
         problems[name] = violations(page, axe_source)
         screenshot(page, name)
     page.goto("/insights/gaps/")

@@ -115,3 +115,63 @@ def test_a_run_that_stopped_moving_does_not_block_the_next(two_districts):
     assert started and run.pk != stuck.pk
     stuck.refresh_from_db()
     assert stuck.status == EnglandRun.Status.FAILED and "stopped without finishing" in stuck.error
+
+
+def test_each_local_authority_is_placed_where_its_residents_live(two_districts, near_sw18):
+    run = england_run_execute(run_id=england_run_start()[0].pk)
+
+    city, wandsworth = run.summary
+    for row, code in ((city, "E09000001"), (wandsworth, "E09000032")):
+        areas = deprivation.in_district(code)
+        lats = [n.lat for n in areas]
+        assert min(lats) <= row["lat"] <= max(lats)
+        assert min(n.lng for n in areas) <= row["lng"] <= max(n.lng for n in areas)
+    # Wandsworth lies south west of the City.
+    assert wandsworth["lat"] < city["lat"] and wandsworth["lng"] < city["lng"]
+    assert wandsworth["without"]["mental-wellbeing"] < wandsworth["without"]["digital-skills"]
+    assert wandsworth["without"]["digital-skills"] == wandsworth["residents"]
+
+
+def test_the_map_of_england_colours_each_authority_by_the_share_chosen(
+    client, commissioner, two_districts, near_sw18
+):
+    run = england_run_execute(run_id=england_run_start()[0].pk)
+    client.force_login(commissioner)
+
+    page = client.get(reverse("insights:england"), {"measure": "digital-skills"})
+    fallback = client.get(reverse("insights:england"), {"measure": "<b>nope</b>"})
+    table = client.get(reverse("insights:england"), {"measure": "core20", "format": "csv"})
+
+    data = page.context["map_data"]
+    assert {a["code"] for a in data["areas"]} == set(TWO)
+    wandsworth = next(a for a in data["areas"] if a["code"] == "E09000032")
+    assert wandsworth["value"] == "100.0%"
+    assert "Residents with none within walking distance: Digital skills" in (page.content.decode())
+    assert fallback.status_code == 200
+    assert fallback.context["found"].measure == "core20"
+    assert "<b>nope</b>" not in fallback.content.decode()
+    rows = table.content.decode("utf-8-sig").splitlines()
+    assert rows[0].startswith("Local authority code,Local authority,Small areas,Residents")
+    assert len(rows) == 3
+    shares = [float(r.split(",")[4]) for r in rows[1:]]
+    assert shares == sorted(shares, reverse=True)
+    by_code = {s["code"]: s for s in run.summary}
+    core20 = 100 * by_code["E09000032"]["core20_residents"] / by_code["E09000032"]["residents"]
+    assert f"{core20:.1f}" in table.content.decode()
+
+
+def test_a_run_made_before_the_map_still_shows_its_table(client, commissioner, two_districts):
+    run = england_run_execute(run_id=england_run_start()[0].pk)
+    for row in run.summary:
+        del row["lat"], row["lng"], row["without"]
+    run.save(update_fields=["summary"])
+    client.force_login(commissioner)
+
+    page = client.get(reverse("insights:england"))
+    refused = client.get(reverse("insights:england"), {"format": "xlsx"})
+
+    body = page.content.decode()
+    assert "run it again to see each local authority on a map" in body
+    assert 'id="insights-map-data"' not in body
+    assert "City of London" in body and "Wandsworth" in body
+    assert refused.status_code == 400

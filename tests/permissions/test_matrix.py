@@ -229,6 +229,7 @@ insights.england   GET   LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY  
 insights.england_run POST LOGIN DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  ALLOW
 insights.england_progress GET LOGIN DENY DENY  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  ALLOW
 insights.england_csv GET LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  ALLOW
+insights.england_table_csv GET LOGIN DENY DENY DENY DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  ALLOW
 # Searches that found nothing, counted: commissioners and moderators (who keep the directory).
 insights.searches  GET   LOGIN  DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  ALLOW
 insights.searches_csv GET LOGIN DENY   DENY   ALLOW  DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  ALLOW
@@ -936,6 +937,10 @@ ACTIONS: dict[str, Action] = {
     ),
     "insights.england_csv": Action(
         lambda w: reverse("insights:england_csv", args=[w.england_run.pk]),
+    ),
+    "insights.england_table_csv": Action(
+        lambda w: reverse("insights:england") + "?format=csv",
+        shows=lambda w: "Local authority code",
     ),
     "insights.map_csv": Action(
         lambda w: reverse("insights:map") + "?format=csv", shows=lambda w: "IMD decile"
