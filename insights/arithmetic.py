@@ -182,36 +182,52 @@ def offer_table(
             name: tuple(theme_index[t] for t in keys if t in theme_index)
             for name, keys in counts_for.items()
         }
-    lat, lng, theme_of, hours, remote = [], [], [], [], []
+    # Offers with the same names count for the same themes: each set of names is worked out
+    # once, and the rows for its themes are laid out with numpy, not appended one by one.
+    groups: dict[tuple, int] = {}
+    group_themes: list[tuple[int, ...]] = []
+    lat, lng, hours, group_of, remote = [], [], [], [], []
     for offer in offers:
         if isinstance(offer, Offer):
             names, weekly, y, x = offer.themes, offer.weekly_hours, offer.lat, offer.lng
             box, anywhere = offer.box, offer.anywhere
         else:
             names, weekly, y, x, box, anywhere = offer
-        indices = {t for name in names for t in index_of.get(name, ())}
+        key = names if isinstance(names, tuple) else tuple(names)
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = len(group_themes)
+            group_themes.append(tuple(sorted({t for name in key for t in index_of.get(name, ())})))
+        indices = group_themes[group]
         if not indices:
             continue
         if y is None or x is None:
             if counts_for is not None or not isinstance(offer, Offer):
-                offer = Offer(
-                    tuple(themes[t] for t in sorted(indices)), weekly, y, x, box, bool(anywhere)
-                )
+                offer = Offer(tuple(themes[t] for t in indices), weekly, y, x, box, bool(anywhere))
             remote.append(offer)
             continue
-        for t in indices:
-            lat.append(y)
-            lng.append(x)
-            theme_of.append(t)
-            hours.append(weekly)
-    theme_array = np.array(theme_of, dtype=np.intp)
+        lat.append(y)
+        lng.append(x)
+        hours.append(weekly)
+        group_of.append(group)
+    # Each offer held at a place becomes one row per theme of its group, in the offers' order.
+    sizes = np.array([len(t) for t in group_themes], dtype=np.intp)
+    starts = np.cumsum(sizes) - sizes
+    flat = np.array([t for themes_of in group_themes for t in themes_of], dtype=np.intp)
+    group_array = np.array(group_of, dtype=np.intp)
+    per_offer = sizes[group_array]
+    offer_of_row = np.repeat(np.arange(len(group_array)), per_offer)
+    first_row = np.cumsum(per_offer) - per_offer
+    within = np.arange(len(offer_of_row)) - np.repeat(first_row, per_offer)
+    theme_array = flat[starts[group_array][offer_of_row] + within]
     order = np.argsort(theme_array, kind="stable")
+    rows = offer_of_row[order]
     return OfferTable(
         themes=tuple(themes),
-        lat=np.array(lat, dtype=np.float64)[order],
-        lng=np.array(lng, dtype=np.float64)[order],
+        lat=np.array(lat, dtype=np.float64)[rows],
+        lng=np.array(lng, dtype=np.float64)[rows],
         theme=theme_array[order],
-        hours=np.array(hours, dtype=np.float64)[order],
+        hours=np.array(hours, dtype=np.float64)[rows],
         remote=tuple(remote),
     )
 
