@@ -286,7 +286,22 @@ def report(request):
     """Everything on one page laid out for paper: the district, supply by kind of activity,
     where to coproduce first, the biggest gaps, the trends with their charts, and the open data's
     attribution."""
+    wanted = request.GET.get("format", "")
+    if wanted and wanted != "csv":
+        return HttpResponseBadRequest(
+            "There is no download in that format. Use format=csv.",
+            content_type="text/plain; charset=utf-8",
+        )
     found = district_gaps_cached()
+    themes = sorted(theme_totals(found), key=lambda t: (-t.share_without, t.name))
+    if wanted:
+        return mark_private(csv_response(
+            f"supply-by-theme-{found.district}.csv",
+            ["Theme", "Hours a week within walking distance per 1,000 residents",
+             "Residents with none within walking distance", "Share of residents (%)"],
+            ([t.name, round(t.per_1000, 2), t.without, round(100 * t.share_without, 1)]
+             for t in themes),
+        ))  # fmt: skip
     _, trends_found = _trends(request)
     areas = unique_areas(found)
     core20 = [a for a in areas if a.imd_decile in deprivation.CORE20_DECILES]
@@ -299,7 +314,7 @@ def report(request):
                 "residents": sum(a.population for a in areas),
                 "core20_areas": len(core20),
                 "core20_residents": sum(a.population for a in core20),
-                "themes": sorted(theme_totals(found), key=lambda t: (-t.share_without, t.name)),
+                "themes": themes,
                 "first": coproduce_first(found),
                 "rows": found.rows[:20],
                 "trends": trends_found,

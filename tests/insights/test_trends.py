@@ -164,10 +164,20 @@ def test_the_printed_report_has_every_part_and_the_attribution(client, near_sw18
     page = client.get(reverse("insights:report"))
     assert page.status_code == 200 and "no-store" in page["Cache-Control"]
     body = page.content.decode()
-    for part in ("The district", "Supply by kind of activity", "Where to coproduce first",
+    for part in ("The district", "Supply by theme", "Where to coproduce first",
                  "The 20 biggest gaps", "Trends", "Open Government Licence"):  # fmt: skip
         assert part in body, part
     assert "186 small areas" in body
+    # Each table downloads as CSV: supply by theme from the report itself.
+    for link in ("?format=csv", "/insights/gaps/?format=first-csv", "/insights/gaps/?format=csv"):
+        assert f'href="{link}"' in body, link
+    table = client.get(reverse("insights:report"), {"format": "csv"})
+    rows = table.content.decode("utf-8-sig").splitlines()
+    assert rows[0].startswith('Theme,"Hours a week within walking distance per 1,000 residents"')
+    assert len(rows) == 1 + 15
+    wellbeing = next(r for r in rows if r.startswith("Mental wellbeing,"))
+    assert float(wellbeing.split(",")[1]) > 0
+    assert client.get(reverse("insights:report"), {"format": "pdf"}).status_code == 400
 
 
 @pytest.mark.parametrize("name", ["insights:trends", "insights:report"])

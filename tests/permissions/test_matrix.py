@@ -225,6 +225,7 @@ insights.map_csv   GET   LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY  
 insights.trends    GET   LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  ALLOW
 insights.trends_csv GET  LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  ALLOW
 insights.report    GET   LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  ALLOW
+insights.report_csv GET  LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  ALLOW
 insights.england   GET   LOGIN  DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  ALLOW
 insights.england_run POST LOGIN DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  ALLOW
 insights.england_progress GET LOGIN DENY DENY  DENY   DENY   DENY   DENY   DENY   DENY   DENY   ALLOW  ALLOW
@@ -925,6 +926,9 @@ ACTIONS: dict[str, Action] = {
     ),
     "insights.report": Action(
         lambda w: reverse("insights:report"), shows=lambda w: "Where to coproduce first"
+    ),
+    "insights.report_csv": Action(
+        lambda w: reverse("insights:report") + "?format=csv", shows=lambda w: "Share of residents"
     ),
     "insights.england": Action(lambda w: reverse("insights:england"), shows=lambda w: "England"),
     # Queued, not run: the run itself is the service's (tests/insights/test_england.py).
