@@ -40,18 +40,29 @@ SHOWN = 50
 COMMISSIONERS = "matching.view_aggregates"
 
 
+def _download_format(request, *formats: str) -> tuple[str, HttpResponseBadRequest | None]:
+    """The download asked for with `?format=` ("" for the page itself), or a plain 400 naming
+    the formats there are when it is none of them."""
+    wanted = request.GET.get("format", "")
+    if wanted and wanted not in formats:
+        return wanted, HttpResponseBadRequest(
+            "There is no download in that format. Use "
+            + " or ".join(f"format={f}" for f in formats)
+            + ".",
+            content_type="text/plain; charset=utf-8",
+        )
+    return wanted, None
+
+
 @login_required
 @permission_required(COMMISSIONERS, raise_exception=True)
 @require_safe
 def gaps(request):
     """The district's gaps, biggest first, with where to coproduce first; every area × theme
     as CSV (`?format=csv`), and every outward code × theme ranked as CSV (`?format=first-csv`)."""
-    wanted = request.GET.get("format", "")
-    if wanted and wanted not in ("csv", "first-csv"):
-        return HttpResponseBadRequest(
-            "There is no download in that format. Use format=csv or format=first-csv.",
-            content_type="text/plain; charset=utf-8",
-        )
+    wanted, refusal = _download_format(request, "csv", "first-csv")
+    if refusal:
+        return refusal
     found = district_gaps_cached()
     if wanted == "first-csv":
         return mark_private(_first_csv(found))
@@ -110,12 +121,9 @@ def _value_text(measure: str, value: float) -> str:
 def area_map(request):
     """The district's small areas (or outward codes) coloured by one measure, with the same
     figures in a table and as CSV (`?format=csv`); the activities on top, through search."""
-    wanted = request.GET.get("format", "")
-    if wanted and wanted != "csv":
-        return HttpResponseBadRequest(
-            "There is no download in that format. Use format=csv.",
-            content_type="text/plain; charset=utf-8",
-        )
+    wanted, refusal = _download_format(request, "csv")
+    if refusal:
+        return refusal
     form = MapForm.from_query(request.GET)
     choice = form.cleaned_data
     found = district_map(measure=choice["measure"], theme=choice["theme"], group=choice["group"])
@@ -251,12 +259,9 @@ def _trend_cells(row) -> list:
 def trends(request):
     """The district's need and supply by month or quarter, as charts with their table; the
     table as CSV with `?format=csv`."""
-    wanted = request.GET.get("format", "")
-    if wanted and wanted != "csv":
-        return HttpResponseBadRequest(
-            "There is no download in that format. Use format=csv.",
-            content_type="text/plain; charset=utf-8",
-        )
+    wanted, refusal = _download_format(request, "csv")
+    if refusal:
+        return refusal
     form, found = _trends(request)
     if wanted:
         name = f"trends-{found.district}-{found.period.grouping}-{found.theme or 'all'}.csv"
@@ -286,12 +291,9 @@ def report(request):
     """Everything on one page laid out for paper: the district, supply by kind of activity,
     where to coproduce first, the biggest gaps, the trends with their charts, and the open data's
     attribution."""
-    wanted = request.GET.get("format", "")
-    if wanted and wanted != "csv":
-        return HttpResponseBadRequest(
-            "There is no download in that format. Use format=csv.",
-            content_type="text/plain; charset=utf-8",
-        )
+    wanted, refusal = _download_format(request, "csv")
+    if refusal:
+        return refusal
     found = district_gaps_cached()
     themes = sorted(theme_totals(found), key=lambda t: (-t.share_without, t.name))
     if wanted:
@@ -342,12 +344,9 @@ def england(request):
         else:
             messages.info(request, "The analysis of England is already running.")
         return redirect("insights:england")
-    wanted = request.GET.get("format", "")
-    if wanted and wanted != "csv":
-        return HttpResponseBadRequest(
-            "There is no download in that format. Use format=csv.",
-            content_type="text/plain; charset=utf-8",
-        )
+    wanted, refusal = _download_format(request, "csv")
+    if refusal:
+        return refusal
     runs = EnglandRun.objects.all()
     latest = runs.first()
     finished = runs.filter(status=EnglandRun.Status.DONE).first()
